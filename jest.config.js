@@ -1,0 +1,19 @@
+/** Three tiers, selected with `jest --selectProjects <name>`. */
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.dev.json', isolatedModules: true, diagnostics: false }];
+
+const tier = (name, extra = {}) => ({
+	displayName: name,
+	testEnvironment: 'node',
+	transform: { '^.+\\.ts$': tsJest },
+	testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+	setupFiles: ['<rootDir>/test/setup-env.ts'],
+	...extra,
+});
+
+module.exports = {
+	projects: [
+		tier('unit'),
+		tier('workflows'),
+		tier('e2e', { testTimeout: 600000 }),
+	],
+};
