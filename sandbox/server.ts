@@ -1,0 +1,280 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Server } from 'http';
+import type { AddressInfo } from 'net';
+
+import { chooseFault, DEFAULT_FAULTS, SlidingWindow, throttlingOn, type Fault, type FaultSettings } from './faults';
+import { RequestLog } from './requestLog';
+import type { N8nCredentialEntry, SandboxVendor, VendorContext } from './vendor';
+import { ALL_VENDORS } from './vendors';
+import { advanceByTime, DEFAULT_TIMING, type EngineTiming } from './world/engine';
+import { createRng } from './world/rng';
+import { seedWorld } from './world/seed';
+import type { ScaleOptions, World } from './world/types';
+
+export interface SandboxOptions {
+	port?: number;
+	host?: string;
+	seed?: number;
+	scale?: Partial<ScaleOptions>;
+	scenario?: string;
+	latencyMs?: number;
+	faults?: Partial<FaultSettings>;
+	timing?: Partial<EngineTiming>;
+	vendors?: SandboxVendor[];
+}
+
+export interface ResetOptions extends Partial<ScaleOptions> {
+	seed?: number;
+	scenario?: string;
+}
+
+export interface Sandbox {
+	baseUrl: string;
+	port: number;
+	vendorUrl(id: string): string;
+	world(): World;
+	reset(options?: ResetOptions): World;
+	setFaults(faults: Partial<FaultSettings>): FaultSettings;
+	setLatency(ms: number): void;
+	setTiming(timing: Partial<EngineTiming>): EngineTiming;
+	requests: RequestLog;
+	n8nCredentials(): N8nCredentialEntry[];
+	vendorCredentials(): Array<{ id: string; title: string; baseUrl: string; credentials: Record<string, string> }>;
+	stop(): Promise<void>;
+}
+
+interface State {
+	world: World;
+	faults: FaultSettings;
+	latencyMs: number;
+	timing: EngineTiming;
+	scale: Partial<ScaleOptions>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+	const vendors = options.vendors ?? ALL_VENDORS;
+	const state: State = {
+		world: freshWorld(vendors, options.seed ?? 1, options.scale ?? {}, options.scenario),
+		faults: { ...DEFAULT_FAULTS, ...options.faults },
+		latencyMs: options.latencyMs ?? 0,
+		timing: { ...DEFAULT_TIMING, ...options.timing },
+		scale: options.scale ?? {},
+	};
+	const log = new RequestLog();
+	const windows = new SlidingWindow();
+	const faultRng = createRng((options.seed ?? 1) * 7919);
+	let baseUrl = '';
+
+	const reset = (opts: ResetOptions = {}) => {
+		const { seed, scenario, ...scale } = opts;
+		state.scale = { ...state.scale, ...scale };
+		state.world = freshWorld(vendors, seed ?? state.world.seed, state.scale, scenario);
+		windows.clear();
+		log.clear();
+		return state.world;
+	};
+
+	const app = express();
+	app.disable('x-powered-by');
+	app.set('etag', false);
+	app.use(express.json({ limit: '50mb', type: ['application/json', 'application/*+json'] }));
+	app.use(express.urlencoded({ extended: false }));
+	app.use(log.middleware());
+	app.use('/_sandbox', controlRouter(state, log, reset, vendors, () => baseUrl));
+
+	for (const vendor of vendors) {
+		const ctx: VendorContext = {
+			world: () => state.world,
+			timing: () => state.timing,
+			baseUrl: () => `${baseUrl}/${vendor.id}`,
+			sandboxUrl: () => baseUrl,
+		};
+		app.use(
+			`/${vendor.id}`,
+			tagVendor(vendor.id),
+			latency(state),
+			(_req: Request, _res: Response, next: NextFunction) => {
+				advanceByTime(state.world, state.timing);
+				next();
+			},
+			throttle(vendor, state, windows),
+			faults(vendor, state, faultRng),
+			vendor.router(ctx),
+		);
+	}
+	app.use((req: Request, res: Response) => {
+		res.status(404).json({ message: `No sandbox route for ${req.method} ${req.path}` });
+	});
+	app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+		// Malformed JSON from a client: vendors answer 400, not a stack trace.
+		const status = error.status ?? 500;
+		if (!res.headersSent) res.status(status).json({ message: error.message });
+	});
+
+	const server = await listen(app, options.port ?? 0, options.host ?? '127.0.0.1');
+	const address = server.address() as AddressInfo;
+	baseUrl = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
+
+	return {
+		baseUrl,
+		port: address.port,
+		vendorUrl: (id) => `${baseUrl}/${id}`,
+		world: () => state.world,
+		reset,
+		setFaults: (faults) => (state.faults = { ...state.faults, ...faults }),
+		setLatency: (ms) => (state.latencyMs = ms),
+		setTiming: (timing) => (state.timing = { ...state.timing, ...timing }),
+		requests: log,
+		n8nCredentials: () => vendors.flatMap((v) => v.n8nCredentials(`${baseUrl}/${v.id}`, baseUrl)),
+		vendorCredentials: () => vendors.map((v) => ({ id: v.id, title: v.title, baseUrl: `${baseUrl}/${v.id}`, credentials: v.credentials(`${baseUrl}/${v.id}`) })),
+		stop: () => close(server),
+	};
+}
+
+function freshWorld(vendors: SandboxVendor[], seed: number, scale: Partial<ScaleOptions>, scenario?: string): World {
+	const world = seedWorld(seed, scale, scenario);
+	for (const vendor of vendors) vendor.seed?.(world);
+	return world;
+}
+
+function tagVendor(id: string) {
+	return (_req: Request, res: Response, next: NextFunction) => {
+		res.locals.vendor = id;
+		next();
+	};
+}
+
+function latency(state: State) {
+	return (_req: Request, _res: Response, next: NextFunction) => {
+		if (state.latencyMs > 0) setTimeout(next, state.latencyMs);
+		else next();
+	};
+}
+
+function throttle(vendor: SandboxVendor, state: State, windows: SlidingWindow) {
+	return (req: Request, res: Response, next: NextFunction) => {
+		const policy = vendor.throttle;
+		if (!policy || !throttlingOn(state.faults, vendor.id)) return next();
+		const windowMs = Math.max(1, Math.round(policy.windowMs * state.faults.throttleWindowScale));
+		const key = `${vendor.id}:${policy.key(req)}`;
+		const now = Date.now();
+		const waitMs = windows.take(key, policy.limit, windowMs, now);
+		if (waitMs === 0) return next();
+		res.locals.fault = { kind: 'throttled', phase: 'before' };
+		policy.reject(res, waitMs, now + waitMs);
+	};
+}
+
+function faults(vendor: SandboxVendor, state: State, rng: ReturnType<typeof createRng>) {
+	return (req: Request, res: Response, next: NextFunction) => {
+		const fault = chooseFault(state.faults, vendor.id, rng);
+		if (!fault) return next();
+		res.locals.fault = fault;
+		if (fault.phase === 'before') return strikeBefore(vendor, fault, state, req, res);
+		interceptEnd(vendor, fault, state, req, res);
+		next();
+	};
+}
+
+function sendServerError(vendor: SandboxVendor, res: Response, status: number): void {
+	if (vendor.serverError) vendor.serverError(res, status);
+	else res.status(status).json({ message: 'The service is temporarily unavailable' });
+}
+
+function strikeBefore(vendor: SandboxVendor, fault: Fault, state: State, req: Request, res: Response): void {
+	if (fault.kind === 'serverError') return sendServerError(vendor, res, fault.status ?? 503);
+	if (fault.kind === 'reset') {
+		req.socket.destroy();
+		return;
+	}
+	// timeout: hold the connection, then drop it without an answer.
+	setTimeout(() => req.socket.destroy(), state.faults.timeoutMs);
+}
+
+/** Faults after the vendor logic ran: the change is applied, only the answer is lost or mangled. */
+function interceptEnd(vendor: SandboxVendor, fault: Fault, state: State, req: Request, res: Response): void {
+	const originalEnd = res.end.bind(res) as (...args: unknown[]) => Response;
+	let replaced = false;
+	(res as unknown as { end: (...args: unknown[]) => Response }).end = (...args: unknown[]) => {
+		if (replaced) return originalEnd(...args);
+		replaced = true;
+		switch (fault.kind) {
+			case 'reset':
+				req.socket.destroy();
+				return res;
+			case 'timeout':
+				setTimeout(() => req.socket.destroy(), state.faults.timeoutMs);
+				return res;
+			case 'serverError':
+				res.removeHeader('Content-Length');
+				sendServerError(vendor, res, fault.status ?? 502);
+				return res;
+			case 'malformed': {
+				const body = args[0];
+				const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : '';
+				res.removeHeader('Content-Length');
+				return originalEnd(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+			}
+			case 'slow':
+				setTimeout(() => originalEnd(...args), state.faults.slowMs);
+				return res;
+		}
+	};
+}
+
+function controlRouter(state: State, log: RequestLog, reset: (o?: ResetOptions) => World, vendors: SandboxVendor[], baseUrl: () => string) {
+	const router = express.Router();
+	router.get('/health', (_req, res) => {
+		res.json({ status: 'ok', seed: state.world.seed, scenario: state.world.scenario, vendors: vendors.map((v) => v.id), faults: state.faults.profile, latencyMs: state.latencyMs });
+	});
+	router.get('/state', (_req, res) => {
+		res.json(state.world);
+	});
+	router.post('/reset', (req, res) => {
+		const body = (req.body ?? {}) as ResetOptions;
+		const world = reset(body);
+		res.json({ status: 'reset', seed: world.seed, scenario: world.scenario, clients: world.clients.length, devices: world.devices.length, threats: world.threats.length });
+	});
+	router.get('/requests', (req, res) => {
+		res.json(log.query({ vendor: req.query.vendor as string | undefined, since: req.query.since ? Number(req.query.since) : undefined }));
+	});
+	router.delete('/requests', (_req, res) => {
+		log.clear();
+		res.status(204).end();
+	});
+	router.get('/faults', (_req, res) => {
+		res.json(state.faults);
+	});
+	router.put('/faults', (req, res) => {
+		const body = (req.body ?? {}) as Partial<FaultSettings> & { latencyMs?: number };
+		if (body.profile && !['none', 'flaky', 'throttled', 'chaos'].includes(body.profile)) {
+			res.status(400).json({ message: `profile must be one of none, flaky, throttled, chaos; got ${body.profile}` });
+			return;
+		}
+		const { latencyMs, ...faults } = body;
+		state.faults = { ...state.faults, ...faults };
+		if (typeof latencyMs === 'number') state.latencyMs = latencyMs;
+		res.json({ ...state.faults, latencyMs: state.latencyMs });
+	});
+	router.get('/n8n-credentials', (_req, res) => {
+		res.json(vendors.flatMap((v) => v.n8nCredentials(`${baseUrl()}/${v.id}`, baseUrl())));
+	});
+	router.get('/vendors', (_req, res) => {
+		res.json(vendors.map((v) => ({ id: v.id, title: v.title, baseUrl: `${baseUrl()}/${v.id}`, credentials: v.credentials(`${baseUrl()}/${v.id}`) })));
+	});
+	return router;
+}
+
+function listen(app: express.Express, port: number, host: string): Promise<Server> {
+	return new Promise((resolve, reject) => {
+		const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+		server.keepAliveTimeout = 5000;
+	});
+}
+
+function close(server: Server): Promise<void> {
+	return new Promise((resolve) => {
+		server.closeAllConnections();
+		server.close(() => resolve());
+	});
+}

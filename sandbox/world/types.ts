@@ -1,0 +1,177 @@
+/**
+ * The simulated MSP estate. One vendor-neutral core (clients, devices, patches, threats,
+ * scripts, operations) that every vendor API presents under its own ids, plus a slice per
+ * vendor (`vendors[vendorId]`) for records only that vendor has (tickets, articles, ...).
+ */
+
+export type DeviceType = 'workstation' | 'server' | 'domainController';
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'informational';
+export type PatchStatus = 'pending' | 'approved' | 'installing' | 'installed' | 'failed' | 'rejected';
+export type ContainmentState = 'isolated' | 'pendingIsolation' | 'released' | 'pendingRelease';
+export type ThreatStatus = 'new' | 'inProgress' | 'resolved';
+export type ThreatVerdict = 'undefined' | 'truePositive' | 'falsePositive' | 'suspicious';
+export type MitigationKind = 'kill' | 'quarantine' | 'remediate' | 'rollback' | 'stopAndQuarantineFile' | 'antivirusScan';
+
+/** Ids of one client in every vendor: the same company under each product's own numbering. */
+export interface ClientVendorIds {
+	connectwiseCompanyId: number;
+	connectwiseIdentifier: string;
+	haloClientId: number;
+	ninjaOrganizationId: number;
+	automateClientId: number;
+	automateLocationId: number;
+	sentinelOneSiteId: string;
+	sentinelOneAccountId: string;
+	defenderMachineGroup: string;
+	huduCompanyId: number;
+}
+
+export interface Client {
+	key: string;
+	name: string;
+	/** Short code used in hostnames and the PSA identifier. */
+	code: string;
+	industry: string;
+	ids: ClientVendorIds;
+}
+
+export interface DeviceVendorIds {
+	ninjaDeviceId: number;
+	automateComputerId: number;
+	sentinelOneAgentId: string;
+	sentinelOneAgentUuid: string;
+	defenderMachineId: string;
+	huduAssetId: number;
+	connectwiseConfigurationId: number;
+	haloAssetId: number;
+}
+
+export interface Device {
+	key: string;
+	clientKey: string;
+	hostname: string;
+	type: DeviceType;
+	os: string;
+	osBuild: string;
+	serialNumber: string;
+	ipAddress: string;
+	macAddress: string;
+	lastLoggedOnUser: string;
+	online: boolean;
+	lastSeen: string;
+	/** Network containment as the EDR sees it. */
+	containment: ContainmentState;
+	containmentChangedAt?: string;
+	/** Scenario flags: an install on this device fails; the device stays offline after a reboot. */
+	failsPatchInstall?: boolean;
+	staysOfflineAfterReboot?: boolean;
+	ids: DeviceVendorIds;
+}
+
+export interface Patch {
+	key: string;
+	deviceKey: string;
+	/** Numeric id (Automate update id) and uuid (NinjaOne patch row id) of this patch row. */
+	id: number;
+	uuid: string;
+	kb: string;
+	title: string;
+	cves: string[];
+	severity: Severity;
+	category: 'security' | 'critical' | 'definition' | 'featurePack' | 'updateRollup';
+	status: PatchStatus;
+	releasedAt: string;
+	installedAt?: string;
+	failureReason?: string;
+}
+
+export interface Threat {
+	key: string;
+	deviceKey: string;
+	sentinelOneThreatId: string;
+	defenderAlertId: string;
+	title: string;
+	classification: string;
+	severity: Severity;
+	confidence: 'malicious' | 'suspicious';
+	processName: string;
+	filePath: string;
+	sha1: string;
+	sha256: string;
+	signed: boolean;
+	signer?: string;
+	commandLine: string;
+	mitreTechniques: string[];
+	detectedAt: string;
+	updatedAt: string;
+	status: ThreatStatus;
+	verdict: ThreatVerdict;
+	/** not_mitigated | mitigated | marked_as_benign ... in the neutral words of the engine. */
+	mitigationStatus: 'notMitigated' | 'mitigated' | 'partiallyMitigated' | 'benign';
+	mitigations: Array<{ kind: MitigationKind; at: string; result: 'succeeded' | 'failed' }>;
+	notes: Array<{ id: string; text: string; at: string; author: string }>;
+	/** What the scenario is for, so a human reading the state knows the expected handling. */
+	scenario: 'ransomware' | 'pup' | 'falsePositiveAdminTool' | 'serverCredentialTheft' | 'generated';
+}
+
+export interface Script {
+	key: string;
+	ninjaScriptId: number;
+	automateScriptId: number;
+	name: string;
+	description: string;
+	language: 'powershell' | 'cmd' | 'bash';
+	category: string;
+	/** Output the simulated run prints; `{{hostname}}` and `{{params}}` are filled in. */
+	output: string;
+	exitCode: number;
+}
+
+export type OperationKind = 'patchInstall' | 'patchScan' | 'script' | 'isolate' | 'release' | 'mitigation';
+export type OperationStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+/** Anything a vendor action starts that completes later: patch installs, scans, script runs, containment, mitigation. */
+export interface Operation {
+	id: string;
+	kind: OperationKind;
+	vendor: string;
+	deviceKey: string;
+	status: OperationStatus;
+	createdAt: string;
+	startedAt?: string;
+	finishedAt?: string;
+	/** Reads of the operation or its device so far: the state advances on reads as well as on time. */
+	reads: number;
+	patchKeys?: string[];
+	scriptKey?: string;
+	parameters?: string;
+	runAs?: string;
+	threatKey?: string;
+	mitigation?: MitigationKind;
+	reboot?: boolean;
+	output?: string;
+	exitCode?: number;
+	error?: string;
+}
+
+export interface World {
+	seed: number;
+	scenario: string;
+	createdAt: string;
+	clients: Client[];
+	devices: Device[];
+	patches: Patch[];
+	threats: Threat[];
+	scripts: Script[];
+	operations: Operation[];
+	/** Records only one vendor has (tickets, statuses, articles, tokens): owned by that vendor module. */
+	vendors: Record<string, unknown>;
+	/** Id sequences, so ids stay unique and reproducible. */
+	sequences: Record<string, number>;
+}
+
+export interface ScaleOptions {
+	clients: number;
+	devicesPerClient: number;
+	threats: number;
+}
