@@ -14,6 +14,6 @@ module.exports = {
 	projects: [
 		tier('unit'),
 		tier('workflows'),
-		tier('e2e', { testTimeout: 600000 }),
+		tier('e2e', { setupFilesAfterEnv: ['<rootDir>/test/e2e-timeout.ts'] }),
 	],
 };
