@@ -1,0 +1,6 @@
+export * from './common';
+export * from './psa';
+export * from './rmm';
+export * from './edr';
+export * from './evidence';
+export * from './triage';

@@ -1,0 +1,225 @@
+import type { IDataObject, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import { sleep as n8nSleep } from 'n8n-workflow';
+
+import { redact } from '../redact';
+import { pacerFor } from '../concurrency';
+import type { CredentialInfo } from './credentialInfo';
+import { describeCredentials, resolveUrl } from './credentialInfo';
+import { DryRunStop } from './dryRun';
+import type { ErrorContext } from './errors';
+import { httpError, networkError } from './errors';
+import type { FailedResponse } from './response';
+import { normalizeHeaders, responseFromError } from './response';
+import { backoffDelay, isRead, isRetryable, networkErrorCode, parseRetryAfter } from './retry';
+import type {
+	DryRunRequest,
+	RawResponse,
+	RequestContext,
+	RequestSpec,
+	TransportOptions,
+	VendorProfile,
+} from './types';
+
+const DEFAULT_MAX_ATTEMPTS = 4;
+const DEFAULT_MAX_TOTAL_WAIT_MS = 60000;
+const DEFAULT_TIMEOUT_MS = 30000;
+
+type Outcome =
+	| { response: FailedResponse; error?: undefined }
+	| { response?: undefined; error: unknown; networkCode?: string };
+
+type Step = { waitMs: number; error?: undefined } | { error: Error };
+
+function formEncode(body: IDataObject): string {
+	const params = new URLSearchParams();
+	for (const [key, value] of Object.entries(body)) {
+		if (value !== undefined && value !== null) params.append(key, String(value));
+	}
+	return params.toString();
+}
+
+/**
+ * The one way providers talk to a vendor: authenticated request through n8n,
+ * pacing per credential, retry with backoff that honours the vendor's wait
+ * hints, errors as NodeApiError with secrets removed, and dry runs.
+ */
+export class Transport {
+	private info?: Promise<CredentialInfo>;
+
+	private readonly sleep: (ms: number) => Promise<void>;
+
+	private readonly now: () => number;
+
+	private readonly random: () => number;
+
+	constructor(
+		private readonly ctx: RequestContext,
+		readonly profile: VendorProfile,
+		private readonly options: TransportOptions = {},
+	) {
+		this.sleep = options.sleep ?? n8nSleep;
+		this.now = options.now ?? (() => Date.now());
+		this.random = options.random ?? Math.random;
+	}
+
+	get dryRun(): boolean {
+		return this.options.dryRun === true;
+	}
+
+	async request<T = unknown>(spec: RequestSpec): Promise<T> {
+		return (await this.requestRaw<T>(spec)).body;
+	}
+
+	async requestRaw<T = unknown>(spec: RequestSpec): Promise<RawResponse<T>> {
+		const info = await this.credentialInfo();
+		if (this.dryRun && !isRead(spec)) throw new DryRunStop(this.describeWith(spec, info));
+		return await this.send<T>(spec, info);
+	}
+
+	/** The request as it would be sent, without authentication material. */
+	async describe(spec: RequestSpec): Promise<DryRunRequest> {
+		return this.describeWith(spec, await this.credentialInfo());
+	}
+
+	/** Read once per Transport: the base URL, the secrets to redact and the pacing key. */
+	private async credentialInfo(): Promise<CredentialInfo> {
+		this.info ??= this.ctx.getCredentials(this.profile.credentialType).then((credentials) =>
+			describeCredentials(this.profile.credentialType, this.profile.baseUrl(credentials), credentials),
+		);
+		return await this.info;
+	}
+
+	private describeWith(spec: RequestSpec, info: CredentialInfo): DryRunRequest {
+		const described: DryRunRequest = {
+			operation: spec.operation,
+			method: spec.method,
+			url: resolveUrl(info.baseUrl, spec.path),
+		};
+		if (spec.qs && Object.keys(spec.qs).length) described.qs = spec.qs;
+		if (spec.body !== undefined) described.body = spec.body;
+		if (spec.headers && Object.keys(spec.headers).length) described.headers = spec.headers;
+		return redact(described, info.secrets);
+	}
+
+	private buildOptions(spec: RequestSpec, info: CredentialInfo): IHttpRequestOptions {
+		const headers: IDataObject = { ...spec.headers };
+		let body = spec.body;
+		if (spec.form && body && typeof body === 'object' && !Array.isArray(body)) {
+			body = formEncode(body);
+			headers['content-type'] = 'application/x-www-form-urlencoded';
+		}
+		return {
+			method: spec.method,
+			url: resolveUrl(info.baseUrl, spec.path),
+			qs: spec.qs,
+			headers,
+			body,
+			json: !spec.form,
+			returnFullResponse: true,
+			// 401 still throws so n8n can refresh a pre-authenticated token and resend;
+			// every other status comes back as a response we turn into a precise error.
+			ignoreHttpStatusErrors: { ignore: true, except: [401] },
+			timeout: spec.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+		};
+	}
+
+	private async send<T>(spec: RequestSpec, info: CredentialInfo): Promise<RawResponse<T>> {
+		const errorContext: ErrorContext = {
+			node: this.ctx.getNode(),
+			profile: this.profile,
+			operation: spec.operation,
+			secrets: info.secrets,
+		};
+		let waitedMs = 0;
+		for (let attempt = 1; ; attempt++) {
+			await this.pace(info);
+			const outcome = await this.attempt<T>(spec, info);
+			if ('statusCode' in outcome) return outcome;
+			const step = this.nextStep(spec, outcome, attempt, waitedMs, errorContext);
+			if (step.error) throw step.error;
+			await this.sleep(step.waitMs);
+			waitedMs += step.waitMs;
+		}
+	}
+
+	private async pace(info: CredentialInfo): Promise<void> {
+		const pacer =
+			this.options.pacer === undefined
+				? pacerFor(info.pacerKey, this.profile.requestsPerMinute)
+				: this.options.pacer;
+		await pacer?.acquire(this.sleep);
+	}
+
+	/** One try. Returns the success response, or the failure to decide on; never throws. */
+	private async attempt<T>(spec: RequestSpec, info: CredentialInfo): Promise<RawResponse<T> | Outcome> {
+		try {
+			const full = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+				this.ctx,
+				this.profile.credentialType,
+				this.buildOptions(spec, info),
+			)) as IN8nHttpFullResponse;
+			const response = {
+				statusCode: full.statusCode,
+				headers: normalizeHeaders(full.headers),
+				body: full.body as T,
+			};
+			return response.statusCode < 400 ? response : { response };
+		} catch (error) {
+			const response = responseFromError(error);
+			return response ? { response } : { error, networkCode: networkErrorCode(error) };
+		}
+	}
+
+	/** When the vendor said when to come back: Retry-After, or its own reset header on 429. */
+	private retryAt(response: FailedResponse, nowMs: number): number | undefined {
+		const hints: number[] = [];
+		const delta = parseRetryAfter(response.headers['retry-after'], nowMs);
+		if (delta !== undefined) hints.push(nowMs + delta);
+		if (response.statusCode === 429) {
+			const reset = this.profile.rateLimitResetAt?.(response.headers, nowMs);
+			if (reset !== undefined && Number.isFinite(reset)) hints.push(Math.max(nowMs, reset));
+		}
+		return hints.length ? Math.max(...hints) : undefined;
+	}
+
+	private nextStep(
+		spec: RequestSpec,
+		outcome: Outcome,
+		attempt: number,
+		waitedMs: number,
+		errorContext: ErrorContext,
+	): Step {
+		const nowMs = this.now();
+		const maxAttempts = Math.max(1, this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+		const budgetMs = Math.max(0, this.options.maxTotalWaitMs ?? DEFAULT_MAX_TOTAL_WAIT_MS);
+		const remainingMs = budgetMs - waitedMs;
+		const tries = `Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}.`;
+
+		if (!outcome.response) {
+			const { error, networkCode } = outcome;
+			if (!isRetryable(spec, { networkCode })) return { error: networkError(errorContext, networkCode, error) };
+			const waitMs = Math.min(backoffDelay(attempt, this.random), remainingMs);
+			if (attempt >= maxAttempts || remainingMs <= 0) {
+				return { error: networkError(errorContext, networkCode, error, tries) };
+			}
+			return { waitMs };
+		}
+
+		const { response } = outcome;
+		const retryAtMs = this.retryAt(response, nowMs);
+		const fail = (note?: string): Step => ({
+			error: httpError(errorContext, response, { retryAtMs, nowMs, note }),
+		});
+		if (!isRetryable(spec, { statusCode: response.statusCode })) return fail();
+		if (attempt >= maxAttempts) return fail(tries);
+		if (retryAtMs !== undefined) {
+			const waitMs = Math.max(0, retryAtMs - nowMs);
+			if (waitMs > remainingMs) {
+				return fail(`${this.profile.vendor} asked to wait longer than the remaining retry budget.`);
+			}
+			return { waitMs };
+		}
+		if (remainingMs <= 0) return fail(tries);
+		return { waitMs: Math.min(backoffDelay(attempt, this.random), remainingMs) };
+	}
+}

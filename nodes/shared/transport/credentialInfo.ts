@@ -1,0 +1,42 @@
+import { createHash } from 'crypto';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import { isSecretKey, secretsOf } from '../redact';
+
+export interface CredentialInfo {
+	baseUrl: string;
+	secrets: string[];
+	/** Identifies the vendor account for pacing without containing any secret. */
+	pacerKey: string;
+}
+
+/** Fields that change over time (token expiry, refresh stamps) do not identify the account. */
+const VOLATILE_KEY = /expir|updated|timestamp|issued/i;
+
+function identifyingFields(credentials: ICredentialDataDecryptedObject): string {
+	const entries = Object.entries(credentials)
+		.filter(([key]) => !isSecretKey(key) && !VOLATILE_KEY.test(key))
+		.filter(([, value]) => ['string', 'number', 'boolean'].includes(typeof value))
+		.sort(([a], [b]) => a.localeCompare(b));
+	return JSON.stringify(entries);
+}
+
+export function describeCredentials(
+	credentialType: string,
+	baseUrl: string,
+	credentials: ICredentialDataDecryptedObject,
+): CredentialInfo {
+	const digest = createHash('sha256').update(identifyingFields(credentials)).digest('hex').slice(0, 16);
+	return {
+		baseUrl,
+		secrets: secretsOf(credentials),
+		pacerKey: `${credentialType}|${baseUrl}|${digest}`,
+	};
+}
+
+/** Joins a relative path to the base URL; absolute URLs (next links) pass through. */
+export function resolveUrl(baseUrl: string, path: string): string {
+	if (/^https?:\/\//i.test(path)) return path;
+	if (!path) return baseUrl;
+	return `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}

@@ -1,0 +1,88 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+	ITriggerFunctions,
+} from 'n8n-workflow';
+
+/** Every n8n context that can send authenticated requests. */
+export type RequestContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IPollFunctions
+	| IHookFunctions
+	| ITriggerFunctions;
+
+/** What the core needs to know about a vendor; supplied by each provider. */
+export interface VendorProfile {
+	/** Display name used in errors, e.g. the product name. */
+	vendor: string;
+	/** n8n credential type name the requests authenticate with. */
+	credentialType: string;
+	/** Absolute base URL read from the credential. */
+	baseUrl(credentials: ICredentialDataDecryptedObject): string;
+	/** Vendor error body shape -> message; undefined falls back to common shapes. */
+	errorMessage?(body: unknown, statusCode: number): string | undefined;
+	/** Vendor rate-limit reset headers -> epoch ms when requests may resume. */
+	rateLimitResetAt?(headers: Record<string, string | undefined>, nowMs: number): number | undefined;
+	/** Client-side pacing budget per credential. */
+	requestsPerMinute?: number;
+}
+
+export interface RequestSpec {
+	method: IHttpRequestMethods;
+	/** Relative to the profile's base URL, or an absolute URL (next links). */
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject | IDataObject[] | string;
+	headers?: IDataObject;
+	/** Send the body as application/x-www-form-urlencoded. */
+	form?: boolean;
+	/** Human name of the operation, e.g. 'create ticket'; used in errors and dry runs. */
+	operation: string;
+	/** Default: true for GET/HEAD/PUT/DELETE, false for POST/PATCH (and true when readOnly). */
+	idempotent?: boolean;
+	/**
+	 * The request only reads although its method is not GET (search endpoints that
+	 * take a query body). Dry runs let it through and it is retried like a read.
+	 */
+	readOnly?: boolean;
+	timeoutMs?: number;
+}
+
+export interface RawResponse<T> {
+	statusCode: number;
+	/** Lower-cased header names. */
+	headers: Record<string, string>;
+	body: T;
+}
+
+export interface TransportOptions {
+	/** Total tries including the first. Default 4. */
+	maxAttempts?: number;
+	/** Budget for all retry waits of one request. Default 60000. */
+	maxTotalWaitMs?: number;
+	/** Per-attempt timeout. Default 30000. */
+	timeoutMs?: number;
+	/** Reads are sent; the first write throws DryRunStop instead of being sent. */
+	dryRun?: boolean;
+	random?: () => number;
+	now?: () => number;
+	sleep?: (ms: number) => Promise<void>;
+	/** Replaces the process-wide pacer (tests, or callers that pace themselves). null disables pacing. */
+	pacer?: { acquire(sleep?: (ms: number) => Promise<void>): Promise<number> } | null;
+}
+
+/** A request as it would be sent, without any authentication material. */
+export interface DryRunRequest {
+	operation: string;
+	method: IHttpRequestMethods;
+	url: string;
+	qs?: IDataObject;
+	body?: IDataObject | IDataObject[] | string;
+	headers?: IDataObject;
+}
