@@ -25,7 +25,8 @@ function truncate(value: string): string {
 /** Plain-text or HTML error pages (proxies, gateways) -> one readable line. */
 function textBodyMessage(body: string): string | undefined {
 	const trimmed = body.trim();
-	if (/^[[{]/.test(trimmed)) {
+	// JSON that arrived as text, including a bare JSON string ("Unable to contact the agent").
+	if (/^[[{"]/.test(trimmed)) {
 		try {
 			return commonErrorMessage(JSON.parse(trimmed));
 		} catch {
