@@ -87,13 +87,20 @@ export class Pacer {
  */
 const pacers = new Map<string, Pacer>();
 
-/** The shared pacer for `key`, or undefined when the vendor has no known budget. */
-export function pacerFor(key: string, requestsPerMinute: number | undefined): Pacer | undefined {
+/**
+ * The shared pacer for `key`, or undefined when the vendor has no known budget.
+ * `options` only apply when this call creates the pacer.
+ */
+export function pacerFor(
+	key: string,
+	requestsPerMinute: number | undefined,
+	options?: PacerOptions,
+): Pacer | undefined {
 	if (!requestsPerMinute || requestsPerMinute <= 0) return undefined;
 	const registryKey = `${key}|${requestsPerMinute}`;
 	let pacer = pacers.get(registryKey);
 	if (!pacer) {
-		pacer = new Pacer(requestsPerMinute);
+		pacer = new Pacer(requestsPerMinute, options);
 		pacers.set(registryKey, pacer);
 	}
 	return pacer;

@@ -108,7 +108,7 @@ export class Transport {
 			body = formEncode(body);
 			headers['content-type'] = 'application/x-www-form-urlencoded';
 		}
-		return {
+		const options: IHttpRequestOptions = {
 			method: spec.method,
 			url: resolveUrl(info.baseUrl, spec.path),
 			qs: spec.qs,
@@ -121,6 +121,8 @@ export class Transport {
 			ignoreHttpStatusErrors: { ignore: true, except: [401] },
 			timeout: spec.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 		};
+		if (spec.arrayFormat) options.arrayFormat = spec.arrayFormat;
+		return options;
 	}
 
 	private async send<T>(spec: RequestSpec, info: CredentialInfo): Promise<RawResponse<T>> {
@@ -171,11 +173,11 @@ export class Transport {
 	}
 
 	/** When the vendor said when to come back: Retry-After, or its own reset header on 429. */
-	private retryAt(response: FailedResponse, nowMs: number): number | undefined {
+	private retryAt(response: FailedResponse, nowMs: number, rateLimited: boolean): number | undefined {
 		const hints: number[] = [];
 		const delta = parseRetryAfter(response.headers['retry-after'], nowMs);
 		if (delta !== undefined) hints.push(nowMs + delta);
-		if (response.statusCode === 429) {
+		if (rateLimited) {
 			const reset = this.profile.rateLimitResetAt?.(response.headers, nowMs);
 			if (reset !== undefined && Number.isFinite(reset)) hints.push(Math.max(nowMs, reset));
 		}
@@ -206,11 +208,12 @@ export class Transport {
 		}
 
 		const { response } = outcome;
-		const retryAtMs = this.retryAt(response, nowMs);
+		const rateLimited = response.statusCode === 429 || this.profile.isRateLimited?.(response) === true;
+		const retryAtMs = this.retryAt(response, nowMs, rateLimited);
 		const fail = (note?: string): Step => ({
-			error: httpError(errorContext, response, { retryAtMs, nowMs, note }),
+			error: httpError(errorContext, response, { retryAtMs, nowMs, note, rateLimited }),
 		});
-		if (!isRetryable(spec, { statusCode: response.statusCode })) return fail();
+		if (!isRetryable(spec, { statusCode: rateLimited ? 429 : response.statusCode })) return fail();
 		if (attempt >= maxAttempts) return fail(tries);
 		if (retryAtMs !== undefined) {
 			const waitMs = Math.max(0, retryAtMs - nowMs);

@@ -83,17 +83,19 @@ export function vendorMessageOf(profile: VendorProfile, body: unknown, status: n
 export function httpError(
 	ctx: ErrorContext,
 	response: FailedResponse,
-	timing: { retryAtMs?: number; nowMs: number; note?: string } = { nowMs: 0 },
+	timing: { retryAtMs?: number; nowMs: number; note?: string; rateLimited?: boolean } = { nowMs: 0 },
 ): NodeApiError {
 	const { vendor } = ctx.profile;
 	const status = response.statusCode;
+	// Throttling signalled with another status gets the rate-limit hint and cause.
+	const kind = timing.rateLimited ? 429 : status;
 	const vendorMessage = vendorMessageOf(ctx.profile, response.body, status);
 	const fields = status === 400 || status === 422 ? fieldErrors(response.body) : [];
 	const message = redactString(
 		vendorMessage ?? `${vendor} returned HTTP ${status} for "${ctx.operation}"`,
 		ctx.secrets,
 	);
-	const hint = statusHint(ctx, status, fields, timing.retryAtMs, timing.nowMs);
+	const hint = statusHint(ctx, kind, fields, timing.retryAtMs, timing.nowMs);
 	const description = redactString(
 		[`${vendor} "${ctx.operation}" failed with HTTP ${status}.`, hint, timing.note]
 			.filter(Boolean)
@@ -112,7 +114,7 @@ export function httpError(
 			message,
 			description,
 			httpCode: String(status),
-			failure: failureFor(status, timing.retryAtMs, timing.nowMs),
+			failure: failureFor(kind, timing.retryAtMs, timing.nowMs),
 		}),
 		message,
 	);

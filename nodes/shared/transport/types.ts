@@ -29,6 +29,11 @@ export interface VendorProfile {
 	errorMessage?(body: unknown, statusCode: number): string | undefined;
 	/** Vendor rate-limit reset headers -> epoch ms when requests may resume. */
 	rateLimitResetAt?(headers: Record<string, string | undefined>, nowMs: number): number | undefined;
+	/**
+	 * Marks a non-429 response as throttling (a 403 IP block with Retry-After, a
+	 * thread-limit 500): it is then retried and reported like a 429.
+	 */
+	isRateLimited?(response: { statusCode: number; headers: Record<string, string>; body: unknown }): boolean;
 	/** Client-side pacing budget per credential. */
 	requestsPerMinute?: number;
 }
@@ -52,6 +57,8 @@ export interface RequestSpec {
 	 */
 	readOnly?: boolean;
 	timeoutMs?: number;
+	/** How array query values are encoded; vendors differ (`ids=1,2` vs `ids=1&ids=2`). */
+	arrayFormat?: 'indices' | 'brackets' | 'repeat' | 'comma';
 }
 
 export interface RawResponse<T> {

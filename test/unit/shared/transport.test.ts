@@ -1,7 +1,8 @@
 import { NodeApiError } from 'n8n-workflow';
 
 import type { TransportOptions, VendorProfile } from '../../../nodes/shared';
-import { DryRunStop, Pacer, Transport } from '../../../nodes/shared';
+import { DryRunStop, Pacer, Transport, pacerFor } from '../../../nodes/shared';
+import { describeCredentials } from '../../../nodes/shared/transport/credentialInfo';
 import type { Reply } from './helpers';
 import { credentials, fakeClock, fakeContext, networkFailure, profile, thrownStatus } from './helpers';
 
@@ -40,8 +41,15 @@ describe('Transport: requests', () => {
 			url: 'https://api.vendor.test/v1/tickets',
 			qs: { page: 1 },
 			returnFullResponse: true,
+			ignoreHttpStatusErrors: { ignore: true, except: [401] },
 			timeout: 30000,
 		});
+	});
+
+	it('passes the array format for query lists through', async () => {
+		const { transport, calls } = setup([{ statusCode: 200, body: [] }]);
+		await transport.request({ ...get, qs: { ids: ['1', '2'] }, arrayFormat: 'comma' });
+		expect(calls[0].arrayFormat).toBe('comma');
 	});
 
 	it('passes absolute URLs (next links) through unchanged', async () => {
@@ -365,15 +373,55 @@ describe('Transport: pacing', () => {
 	it('shares the process-wide pacer between transports of the same credential', async () => {
 		const vendor: VendorProfile = { ...profile, credentialType: 'mspPacedApi', requestsPerMinute: 6 };
 		const clock = fakeClock();
-		const waits: number[] = [];
-		const sleep = async (ms: number) => {
-			waits.push(ms);
-		};
+		const key = `mspPacedApi|${String(credentials.url)}`;
 		const first = fakeContext([{ statusCode: 200 }]);
 		const second = fakeContext([{ statusCode: 200 }]);
-		await new Transport(first.ctx, vendor, { sleep, now: clock.now }).request(get);
-		await new Transport(second.ctx, vendor, { sleep, now: clock.now }).request(get);
-		expect(waits).toHaveLength(1);
-		expect(waits[0]).toBeGreaterThan(9000);
+		const other = fakeContext([{ statusCode: 200 }], { ...credentials, clientId: 'another-account' });
+		const transports = [first, second, other].map(
+			(fake) => new Transport(fake.ctx, vendor, { sleep: clock.sleep, now: clock.now }),
+		);
+		// Create the shared pacers on the fake clock before the transports look them up.
+		for (const fake of [first, other]) {
+			const creds = await fake.ctx.getCredentials('mspPacedApi');
+			const info = describeCredentials('mspPacedApi', String(creds.url), creds);
+			expect(info.pacerKey.startsWith(key)).toBe(true);
+			pacerFor(info.pacerKey, 6, { now: clock.now });
+		}
+		for (const transport of transports) await transport.request(get);
+		// Same account: the second request waits a full 10 s slot; another account is not slowed.
+		expect(clock.sleeps).toEqual([10000]);
+	});
+});
+
+describe('Transport: vendor throttling signalled with another status', () => {
+	it('retries a 403 IP block the profile marks as rate limited, honouring Retry-After', async () => {
+		const vendor: VendorProfile = {
+			...profile,
+			isRateLimited: ({ statusCode, headers }) => statusCode === 403 && headers['retry-after'] !== undefined,
+		};
+		const { transport, clock, calls } = setup(
+			[
+				{ statusCode: 403, headers: { 'retry-after': '5' }, body: { message: 'IP blocked' } },
+				{ statusCode: 201, body: { ok: true } },
+			],
+			{},
+			vendor,
+		);
+		await expect(transport.request(post)).resolves.toEqual({ ok: true });
+		expect(calls).toHaveLength(2);
+		expect(clock.sleeps).toEqual([5000]);
+	});
+
+	it('reports it as rate limited when retries run out', async () => {
+		const vendor: VendorProfile = { ...profile, isRateLimited: ({ body }) => JSON.stringify(body).includes('Itgenatr005') };
+		const { transport } = setup(
+			[{ statusCode: 500, body: { errors: ['Itgenatr005 thread threshold exceeded'] } }],
+			{ maxAttempts: 1 },
+			vendor,
+		);
+		const error = await failure(transport.request(get));
+		expect(error.httpCode).toBe('500');
+		expect(error.description).toContain('rate limiting');
+		expect(error.failure).toEqual({ cause: 'rate-limited' });
 	});
 });
