@@ -1,0 +1,172 @@
+import type { Client, Device, Operation, Threat, World } from '../../world/types';
+import { SANDBOX_TENANT } from '../microsoft-login/directory';
+import { guidFrom, sliceOf } from './common';
+
+export const SEVERITY: Record<Threat['severity'], string> = { critical: 'High', high: 'High', medium: 'Medium', low: 'Low', informational: 'Informational' };
+export const STATUS: Record<Threat['status'], string> = { new: 'New', inProgress: 'InProgress', resolved: 'Resolved' };
+
+const CATEGORY: Record<Threat['scenario'], string> = {
+	ransomware: 'Ransomware',
+	pup: 'UnwantedSoftware',
+	falsePositiveAdminTool: 'LateralMovement',
+	serverCredentialTheft: 'CredentialAccess',
+	generated: 'Malware',
+};
+
+/** Machine action `type` per engine operation. */
+const ACTION_TYPE: Record<string, string> = { isolate: 'Isolate', release: 'Unisolate', stopAndQuarantineFile: 'StopAndQuarantineFile', antivirusScan: 'RunAntiVirusScan' };
+
+export function clientOf(world: World, device: Device): Client {
+	return world.clients.find((c) => c.key === device.clientKey) as Client;
+}
+
+export function dnsName(world: World, device: Device): string {
+	return `${device.hostname}.${clientOf(world, device).code}.local`.toLowerCase();
+}
+
+export function rbacGroupId(world: World, device: Device): number {
+	return 4100 + world.clients.indexOf(clientOf(world, device));
+}
+
+export function machineOf(world: World, device: Device): Record<string, unknown> {
+	const client = clientOf(world, device);
+	const isServer = device.type !== 'workstation';
+	const open = world.threats.filter((t) => t.deviceKey === device.key && t.status !== 'resolved');
+	const risk = open.some((t) => t.severity === 'critical' || t.severity === 'high') ? 'High' : open.length ? 'Medium' : 'None';
+	return {
+		id: device.ids.defenderMachineId,
+		computerDnsName: dnsName(world, device),
+		firstSeen: '2026-01-12T09:30:00Z',
+		lastSeen: device.lastSeen,
+		osPlatform: isServer ? 'WindowsServer2025' : 'Windows11',
+		osVersion: null,
+		osProcessor: 'x64',
+		version: '24H2',
+		lastIpAddress: device.ipAddress,
+		lastExternalIpAddress: '203.0.113.' + (10 + world.clients.indexOf(client)),
+		agentVersion: '10.8760.' + device.osBuild.split('.').slice(2).join('.'),
+		osBuild: Number(device.osBuild.split('.')[2]),
+		healthStatus: device.online ? 'Active' : 'Inactive',
+		deviceValue: isServer ? 'High' : 'Normal',
+		rbacGroupId: rbacGroupId(world, device),
+		rbacGroupName: client.ids.defenderMachineGroup,
+		riskScore: risk,
+		exposureLevel: isServer ? 'Medium' : 'Low',
+		isAadJoined: !isServer,
+		aadDeviceId: isServer ? null : guidFrom(`aad:${device.key}`),
+		machineTags: [client.code],
+		defenderAvStatus: 'Updated',
+		onboardingStatus: 'Onboarded',
+		osArchitecture: '64-bit',
+		managedBy: 'MicrosoftDefenderForEndpoint',
+		managedByStatus: 'Success',
+		ipAddresses: [{ ipAddress: device.ipAddress, macAddress: device.macAddress.replace(/:/g, ''), type: 'Ethernet', operationalStatus: 'Up' }],
+		vmMetadata: null,
+	};
+}
+
+export function alertOf(world: World, threat: Threat, expandEvidence: boolean): Record<string, unknown> {
+	const device = world.devices.find((d) => d.key === threat.deviceKey) as Device;
+	const extra = sliceOf(world).alerts[threat.defenderAlertId] ?? {};
+	const classification =
+		extra.classification !== undefined ? extra.classification : threat.verdict === 'truePositive' ? 'TruePositive' : threat.verdict === 'falsePositive' ? 'FalsePositive' : null;
+	const [userDomain, userName] = device.lastLoggedOnUser.includes('\\') ? device.lastLoggedOnUser.split('\\') : [clientOf(world, device).code, device.lastLoggedOnUser];
+	return {
+		id: threat.defenderAlertId,
+		incidentId: 1100 + Number(threat.key.replace(/\D/g, '')),
+		investigationId: null,
+		assignedTo: extra.assignedTo ?? null,
+		severity: SEVERITY[threat.severity],
+		status: STATUS[threat.status],
+		classification,
+		determination: extra.determination ?? null,
+		investigationState: threat.status === 'resolved' ? 'Benign' : 'Queued',
+		detectionSource: threat.confidence === 'malicious' ? 'WindowsDefenderAv' : 'WindowsDefenderAtp',
+		detectorId: guidFrom(`detector:${threat.classification}`),
+		category: CATEGORY[threat.scenario],
+		threatFamilyName: threat.confidence === 'malicious' ? threat.classification : null,
+		title: threat.title,
+		description: `${threat.processName} on ${device.hostname}: ${threat.title}.`,
+		alertCreationTime: threat.detectedAt,
+		firstEventTime: threat.detectedAt,
+		lastEventTime: threat.detectedAt,
+		lastUpdateTime: threat.updatedAt,
+		resolvedTime: threat.status === 'resolved' ? (extra.resolvedTime ?? threat.updatedAt) : null,
+		machineId: device.ids.defenderMachineId,
+		computerDnsName: dnsName(world, device),
+		rbacGroupName: clientOf(world, device).ids.defenderMachineGroup,
+		aadTenantId: SANDBOX_TENANT.id,
+		threatName: threat.confidence === 'malicious' ? `${threat.classification}:Win32/${threat.processName.replace(/\.exe$/i, '')}` : null,
+		mitreTechniques: threat.mitreTechniques,
+		relatedUser: { userName, domainName: userDomain.toUpperCase() },
+		loggedOnUsers: [{ accountName: userName, domainName: userDomain.toUpperCase() }],
+		comments: threat.notes.map((n) => ({ comment: n.text, createdBy: n.author, createdTime: n.at })),
+		evidence: expandEvidence ? evidenceOf(threat) : [],
+	};
+}
+
+function evidenceOf(threat: Threat): Array<Record<string, unknown>> {
+	const slash = threat.filePath.lastIndexOf('\\');
+	return [
+		{
+			entityType: 'Process',
+			evidenceCreationTime: threat.detectedAt,
+			sha1: threat.sha1,
+			sha256: threat.sha256,
+			fileName: threat.filePath.slice(slash + 1),
+			filePath: threat.filePath.slice(0, slash),
+			processId: 4000 + Number(threat.key.replace(/\D/g, '')),
+			processCommandLine: threat.commandLine,
+			processCreationTime: threat.detectedAt,
+			parentProcessFileName: 'explorer.exe',
+			detectionStatus: threat.mitigationStatus === 'mitigated' ? 'Prevented' : 'Detected',
+		},
+	];
+}
+
+export function isDefenderAction(operation: Operation): boolean {
+	if (operation.kind === 'isolate' || operation.kind === 'release') return true;
+	return operation.kind === 'mitigation' && (operation.mitigation === 'stopAndQuarantineFile' || operation.mitigation === 'antivirusScan');
+}
+
+export function actionIdOf(world: World, operation: Operation): string {
+	return sliceOf(world).actions[operation.id]?.id ?? guidFrom(`action:${operation.id}`);
+}
+
+export function actionOf(world: World, operation: Operation): Record<string, unknown> {
+	const device = world.devices.find((d) => d.key === operation.deviceKey) as Device;
+	const detail = sliceOf(world).actions[operation.id];
+	const type = ACTION_TYPE[operation.kind === 'mitigation' ? (operation.mitigation ?? '') : operation.kind];
+	const status =
+		operation.status === 'queued'
+			? 'Pending'
+			: operation.status === 'running'
+				? 'InProgress'
+				: operation.status === 'succeeded'
+					? 'Succeeded'
+					: operation.error?.startsWith('Superseded')
+						? 'Cancelled'
+						: 'Failed';
+	return {
+		id: actionIdOf(world, operation),
+		type,
+		title: null,
+		requestor: detail?.requestor ?? 'Automation',
+		requestorComment: detail?.comment ?? `Requested through ${operation.vendor}`,
+		status,
+		machineId: device.ids.defenderMachineId,
+		computerDnsName: dnsName(world, device),
+		creationDateTimeUtc: operation.createdAt,
+		lastUpdateDateTimeUtc: operation.finishedAt ?? operation.startedAt ?? operation.createdAt,
+		cancellationRequestor: null,
+		cancellationComment: null,
+		cancellationDateTimeUtc: null,
+		errorHResult: status === 'Failed' ? -2147467259 : 0,
+		scope: detail?.scope ?? (type === 'Isolate' ? 'Full' : null),
+		externalId: null,
+		requestSource: 'PublicApi',
+		relatedFileInfo: detail?.sha1 ? { fileIdentifier: detail.sha1, fileIdentifierType: 'Sha1' } : null,
+		commands: [],
+		troubleshootInfo: null,
+	};
+}
