@@ -53,6 +53,7 @@ export function seedWorld(seed = 1, scale: Partial<ScaleOptions> = {}, scenario 
 		operations: [],
 		vendors: {},
 		sequences: {},
+		scale: size,
 	};
 	for (let c = 0; c < size.clients; c++) world.clients.push(makeClient(c, rng));
 	for (const client of world.clients) {

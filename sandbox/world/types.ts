@@ -168,10 +168,14 @@ export interface World {
 	vendors: Record<string, unknown>;
 	/** Id sequences, so ids stay unique and reproducible. */
 	sequences: Record<string, number>;
+	/** The scale the world was seeded with, so vendor seeds can size their own records. */
+	scale?: ScaleOptions;
 }
 
 export interface ScaleOptions {
 	clients: number;
 	devicesPerClient: number;
 	threats: number;
+	/** Tickets each PSA vendor seeds per client (default: enough that searches span pages at small page sizes). */
+	ticketsPerClient?: number;
 }
