@@ -11,23 +11,23 @@ const { validateTemplates } = require('./scripts/lib/validate-templates');
 const ROOT = __dirname;
 const DIST = path.join(ROOT, 'dist');
 
+const existing = (dirs) => dirs.filter((d) => fs.existsSync(path.join(ROOT, d)));
+
 /** nodes/, credentials/ and icons/ images keep their paths under dist/ (binary-safe: encoding off). */
 function copyIcons() {
-	return src(['{nodes,credentials,icons}/**/*.{svg,png}'], {
-		cwd: ROOT,
-		base: ROOT,
-		encoding: false,
-		allowEmpty: true,
-	}).pipe(dest(DIST));
+	// One pattern per folder: a brace pattern over the root would make the glob walk node_modules.
+	const patterns = existing(['nodes', 'credentials', 'icons']).map((d) => `${d}/**/*.{svg,png}`);
+	return src(patterns.length ? patterns : ['nodes/**/*.svg'], { cwd: ROOT, base: ROOT, encoding: false, allowEmpty: true }).pipe(
+		dest(DIST),
+	);
 }
 
 /** JSON schemas some nodes load at runtime, as `n8n-node build` copies them. */
 function copySchemas() {
-	return src(['{nodes,credentials}/**/__schema__/**/*.json'], {
-		cwd: ROOT,
-		base: ROOT,
-		allowEmpty: true,
-	}).pipe(dest(DIST));
+	const patterns = existing(['nodes', 'credentials']).map((d) => `${d}/**/__schema__/**/*.json`);
+	return src(patterns.length ? patterns : ['nodes/**/__schema__/**/*.json'], { cwd: ROOT, base: ROOT, allowEmpty: true }).pipe(
+		dest(DIST),
+	);
 }
 
 function listFiles(dir, test, out = []) {

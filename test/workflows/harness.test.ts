@@ -235,7 +235,7 @@ describe('workflows harness', () => {
 			input: [{ n: 5 }],
 		});
 		expect(result.status).toBe('error');
-		expect(result.error?.node?.name).toBe('Fetch');
+		expect((result.error as { node?: { name: string } } | undefined)?.node?.name).toBe('Fetch');
 		expect(result.outputOf('Done')).toEqual([]);
 	});
 

@@ -211,7 +211,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		if (expirable === undefined || typeof credentialType.preAuthentication !== 'function') return undefined;
 		const current = credentials[expirable];
 		if (!(current === '' || current === undefined || credentialsExpired)) return undefined;
-		const output = await credentialType.preAuthentication.call(helpers, credentials);
+		const output = (await credentialType.preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject;
 		if (output?.[expirable] === undefined) return undefined;
 		this.store.preAuthentications[typeName] = (this.store.preAuthentications[typeName] ?? 0) + 1;
 		const merged = Object.assign(credentials, output);
@@ -226,6 +226,6 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const credentialType = this.credentialType(typeName);
 		if (typeof credentialType.preAuthentication !== 'function') return undefined;
-		return await credentialType.preAuthentication.call(helpers, credentials);
+		return (await credentialType.preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject;
 	}
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import { join, resolve } from 'path';
 import { PackageDirectoryLoader } from 'n8n-core';
 import type {
@@ -83,6 +83,13 @@ export async function loadPackageTypes(packageDir = REPO_ROOT): Promise<NodeType
 		for (const [fullType, type] of Object.entries(BUILT_IN_NODE_TYPES)) registry.addNode(fullType, type);
 		if (!existsSync(join(packageDir, 'dist'))) {
 			throw new Error(`${join(packageDir, 'dist')} does not exist: run \`npm run build\` before the workflows tier`);
+		}
+		const { n8n } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
+			n8n?: { nodes?: string[]; credentials?: string[] };
+		};
+		const missing = [...(n8n?.nodes ?? []), ...(n8n?.credentials ?? [])].filter((f) => !existsSync(join(packageDir, f)));
+		if (missing.length > 0) {
+			throw new Error(`package.json lists files the build has not produced (${missing.join(', ')}): run \`npm run build\``);
 		}
 		const loader = new PackageDirectoryLoader(packageDir);
 		await loader.loadAll();
