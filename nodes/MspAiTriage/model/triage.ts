@@ -1,0 +1,94 @@
+import { redactString } from '../../shared/redact';
+import { assess } from '../rules/engine';
+import { extractFacts } from '../rules/facts';
+import { applyGuardrails } from '../rules/guardrails';
+import type { AlertFacts, RulesConfig } from '../rules/types';
+
+import { answerText, invokeWithTimeout, modelName, type ChatModelLike } from './invoke';
+import { parseAnswer } from './parse';
+import { repairPrompt, systemPrompt, userPrompt, type ChatMessage } from './prompt';
+import type { ModelAnswer, TriageDecision } from './schema';
+import { TriageDecisionSchema } from './schema';
+import { stripForModel, type StripRules } from './strip';
+
+/** Everything one execution shares: the model (if any), compiled rules, stripping, limits, and the answer cache. */
+export interface TriageRun {
+	model?: ChatModelLike;
+	rules: RulesConfig;
+	strip: StripRules;
+	timeoutSeconds: number;
+	/** Per-execution marker suffix for the untrusted data block. */
+	nonce: string;
+	cancel?: AbortSignal;
+	/** One model call per distinct alert within the execution. */
+	cache: Map<string, Promise<ModelOutcome>>;
+}
+
+export type ModelOutcome = { ok: true; answer: ModelAnswer; model?: string } | { ok: false; problem: string; model?: string };
+
+/** Same hash, host and detection reuse one model answer; otherwise only byte-identical alerts do. */
+export function dedupeKey(facts: AlertFacts, stripped: unknown): string {
+	const subject = facts.hashes[0] ?? facts.processName.toLowerCase();
+	const rule = (facts.classification || facts.title).toLowerCase();
+	if (subject && facts.hostname && rule) return `h:${subject}|${facts.hostname.toLowerCase()}|${rule}`;
+	return `j:${JSON.stringify(stripped)}`;
+}
+
+async function callOnce(model: ChatModelLike, messages: ChatMessage[], run: TriageRun): Promise<{ text: string; model?: string }> {
+	const answer = await invokeWithTimeout(model, messages, run.timeoutSeconds, run.cancel);
+	return { text: answerText(answer), model: modelName(model, answer) };
+}
+
+/** Ask, validate, repair once, or report why not. Never throws: every failure becomes a fallback. */
+export async function askModel(model: ChatModelLike, messages: ChatMessage[], run: TriageRun): Promise<ModelOutcome> {
+	let name = modelName(model);
+	try {
+		const first = await callOnce(model, messages, run);
+		name = first.model ?? name;
+		const parsed = parseAnswer(first.text);
+		if (parsed.ok) return { ok: true, answer: parsed.answer, model: name };
+		const repair: ChatMessage[] = [...messages, ['ai', first.text.slice(0, 4000)], ['human', repairPrompt(parsed.problem)]];
+		const second = await callOnce(model, repair, run);
+		const reparsed = parseAnswer(second.text);
+		if (reparsed.ok) return { ok: true, answer: reparsed.answer, model: second.model ?? name };
+		return { ok: false, problem: `the model answer was unusable after one repair attempt (${reparsed.problem})`, model: name };
+	} catch (error) {
+		return { ok: false, problem: `the model call failed (${redactString((error as Error)?.message ?? String(error))})`, model: name };
+	}
+}
+
+/** Triage one alert: rules always, the model when connected, guardrails over whatever the model said. */
+export async function triageOne(alert: unknown, run: TriageRun): Promise<TriageDecision> {
+	const facts = extractFacts(alert);
+	const assessment = assess(facts, run.rules);
+	const threshold = run.rules.autoContainConfidence;
+	if (!run.model) {
+		return finish({ ...applyGuardrails(assessment, assessment.proposal, threshold, false), source: 'rules' });
+	}
+	const stripped = stripForModel(alert, run.strip);
+	// Facts for the prompt come from the stripped alert (raw included) so stripped fields never leak through them.
+	const promptFacts = extractFacts(stripForModel(alert, { ...run.strip, includeRaw: true }));
+	const key = dedupeKey(facts, stripped);
+	let outcome = run.cache.get(key);
+	if (!outcome) {
+		const messages: ChatMessage[] = [
+			['system', systemPrompt(run.nonce)],
+			['human', userPrompt(run.nonce, stripped, promptFacts, assessment)],
+		];
+		outcome = askModel(run.model, messages, run);
+		run.cache.set(key, outcome);
+	}
+	const result = await outcome;
+	if (!result.ok) {
+		const decision = applyGuardrails(assessment, assessment.proposal, threshold, false);
+		return finish({ ...decision, source: 'rules-fallback', model: result.model, hint: `Rules decided because ${result.problem}.` });
+	}
+	return finish({ ...applyGuardrails(assessment, result.answer, threshold, true), source: 'model', model: result.model });
+}
+
+/** The output contract, checked: a defect here must fail loudly rather than route an item wrongly. */
+function finish(decision: Omit<TriageDecision, 'raw'>): TriageDecision {
+	const parsed = TriageDecisionSchema.parse(decision);
+	for (const key of ['model', 'hint', 'raw'] as const) if (parsed[key] === undefined) delete parsed[key];
+	return parsed;
+}

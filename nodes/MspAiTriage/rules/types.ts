@@ -1,0 +1,103 @@
+/** Vocabulary of the rules engine: plain data, no n8n types, so a benchmark can call it directly. */
+
+export const SEVERITIES = ['informational', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Ordered by how much the route does to the device: a floor keeps a verdict at or above its rank. */
+export const ROUTES = ['dismiss', 'investigate', 'needsApproval', 'contain'] as const;
+export type Route = (typeof ROUTES)[number];
+
+export type EdrVerdict = 'truePositive' | 'falsePositive' | 'suspicious' | '';
+export type DeviceKind = 'server' | 'domainController' | 'workstation' | '';
+
+/** What the rules read from an alert, whatever product or mapping produced it. */
+export interface AlertFacts {
+	id: string;
+	hostname: string;
+	deviceKind: DeviceKind;
+	severity?: Severity;
+	classification: string;
+	title: string;
+	verdict: EdrVerdict;
+	/** The EDR's own confidence label, e.g. SentinelOne's malicious/suspicious. */
+	edrConfidence: 'malicious' | 'suspicious' | '';
+	processName: string;
+	commandLine: string;
+	/** Lower-cased SHA-256, SHA-1 and MD5 values found anywhere in the alert. */
+	hashes: string[];
+	signed: boolean;
+	signer: string;
+	/** Every string value of the alert, for pattern rules that look at all of it. */
+	text: string;
+}
+
+export const RULE_IDS = [
+	'edr-malicious-verdict',
+	'known-bad-hash',
+	'ransomware-behaviour',
+	'critical-asset',
+	'allow-listed-tool',
+	'edr-false-positive',
+	'instructions-in-alert-data',
+] as const;
+export type RuleId = (typeof RULE_IDS)[number];
+
+/** Not switchable: recorded when automatic containment lacked confidence. */
+export const CONFIDENCE_RULE = 'containment-confidence-threshold';
+/** Not switchable: recorded when a dismissal had no reason the rules accept. */
+export const DISMISS_RULE = 'dismiss-needs-reason';
+
+export interface AllowListEntry {
+	process: string;
+	signer?: string;
+}
+
+export interface RulesConfig {
+	enabled: ReadonlySet<RuleId>;
+	knownBadHashes: ReadonlySet<string>;
+	criticalHostPatterns: readonly RegExp[];
+	criticalDeviceKinds: ReadonlySet<DeviceKind>;
+	allowList: readonly AllowListEntry[];
+	/** Containment runs automatically only at or above this confidence; below it needs approval. */
+	autoContainConfidence: number;
+	ransomwarePatterns: readonly RegExp[];
+}
+
+/** A verdict before or after the guardrails: what the model answers, or what the rules propose. */
+export interface Proposal {
+	severity: Severity;
+	category: string;
+	confidence: number;
+	route: Route;
+	rationale: string;
+	recommendedActions: string[];
+}
+
+/** What the rules decided about one alert: their own verdict plus the limits any verdict must respect. */
+export interface RulesAssessment {
+	facts: AlertFacts;
+	proposal: Proposal;
+	matchedRules: string[];
+	floor: { severity?: Severity; route?: Route; category?: string; because: string[] };
+	/** A dismissal is only accepted with a reason: EDR false positive, allow-listed tool, or low severity. */
+	mayDismiss: boolean;
+	criticalAsset: boolean;
+	/** Dismissal needs the model to agree (allow-listed tools). */
+	dismissNeedsModel: boolean;
+}
+
+export interface Disagreement {
+	field: 'severity' | 'route' | 'category';
+	proposed: string;
+	final: string;
+	rule: string;
+}
+
+export interface Decision extends Proposal {
+	matchedRules: string[];
+	disagreements: Disagreement[];
+}
+
+export const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
+export const routeRank = (r: Route): number => ROUTES.indexOf(r);
+export const maxSeverity = (a: Severity, b?: Severity): Severity => (b && severityRank(b) > severityRank(a) ? b : a);
