@@ -1,0 +1,152 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { commonOptionsProperty, describeZodIssues, readCommonOptions, runPerItem } from '../../../shared';
+import { documentationProvider } from '../../providers';
+import type { DocumentationCompany, DocumentationProvider } from '../../providers/types';
+import { renderArticleHtml } from '../../report/render/html';
+import { pct, rate, type Thresholds } from '../../report/render/format';
+import type { ClientReport } from '../../report/types';
+import { readThresholds, thresholdFields } from './settings';
+
+const show = { resource: ['report'], operation: ['publish'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Company',
+		name: 'company',
+		type: 'resourceLocator',
+		default: { mode: 'name', value: '={{ $json.client }}' },
+		required: true,
+		description: 'The client in the documentation platform',
+		displayOptions: { show },
+		modes: [
+			{ displayName: 'By Name', name: 'name', type: 'string', placeholder: 'Bright Smile Dental' },
+			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchCompanies', searchable: true } },
+			{ displayName: 'By Integration ID', name: 'integrationId', type: 'string', placeholder: '250', hint: 'The company id in a PSA or RMM integration' },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '12', validation: [{ type: 'regex', properties: { regex: '^[0-9]+$', errorMessage: 'A company id is a number' } }] },
+		],
+	},
+	{
+		displayName: 'Article Title',
+		name: 'articleTitle',
+		type: 'string',
+		default: '={{ $json.title }}',
+		required: true,
+		description: 'One article per client and title: publishing again updates it',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Tile Title',
+		name: 'tileTitle',
+		type: 'string',
+		default: 'Patch compliance',
+		required: true,
+		description: 'Title of the status tile on the client dashboard (one tile per client and title)',
+		displayOptions: { show },
+	},
+	commonOptionsProperty({ show }, thresholdFields, 'publishOptions'),
+];
+
+/** The part of a Build Report item that publishing needs. */
+const ReportItemSchema = z.object({
+	client: z.string().min(1),
+	title: z.string(),
+	period: z.object({ start: z.string(), end: z.string(), label: z.string() }),
+	generatedAt: z.string(),
+	noActivity: z.boolean(),
+	kpis: z.object({
+		devicesInScope: z.number(),
+		compliantDevices: z.number(),
+		compliancePercent: z.number().nullable(),
+		patchesInstalled: z.number(),
+		patchesFailed: z.number(),
+		patchesPending: z.number(),
+		incidentsDetected: z.number(),
+		incidentsContained: z.number(),
+		incidentsResolved: z.number(),
+		remediated: z.number(),
+		meanHoursToRemediate: z.number().nullable(),
+		p90HoursToRemediate: z.number().nullable(),
+		slaMeasured: z.number(),
+		withinSla: z.number(),
+		withinSlaPercent: z.number().nullable(),
+		exceptions: z.number(),
+	}),
+	exceptions: z.array(z.object({ reason: z.string(), detail: z.string(), device: z.string(), reference: z.string(), kind: z.string(), severity: z.string(), itemIndex: z.number() })),
+	outsidePeriod: z.number().default(0),
+	thresholds: z.object({ good: z.number(), warning: z.number() }).optional(),
+});
+
+async function resolveCompany(ctx: IExecuteFunctions, provider: DocumentationProvider, i: number): Promise<DocumentationCompany> {
+	const locator = ctx.getNodeParameter('company', i) as { mode: string; value: unknown };
+	const value = String(locator.value ?? '').trim();
+	if (!value) throw new NodeOperationError(ctx.getNode(), 'Company is empty', { itemIndex: i, description: 'Give a company name, id or integration id' });
+	let found: DocumentationCompany[];
+	if (locator.mode === 'integrationId') found = await provider.findCompaniesByIntegrationId(value);
+	else if (locator.mode === 'name') found = await provider.findCompaniesByName(value);
+	else return { id: value, name: await companyName(provider, value) };
+	if (found.length === 1) return found[0];
+	const how = locator.mode === 'name' ? `named "${value}"` : `with integration id "${value}"`;
+	if (!found.length) {
+		throw new NodeOperationError(ctx.getNode(), `${provider.name} has no company ${how}`, {
+			itemIndex: i,
+			description: 'Check the client name in the evidence, or pick the company from the list or by id.',
+		});
+	}
+	throw new NodeOperationError(ctx.getNode(), `${provider.name} has ${found.length} companies ${how} (ids ${found.map((c) => c.id).join(', ')})`, {
+		itemIndex: i,
+		description: 'Pick the company by id to publish to one of them.',
+	});
+}
+
+/** Tiles are matched by company name, so an id picked from the list is turned into its name. */
+async function companyName(provider: DocumentationProvider, id: string): Promise<string> {
+	const match = (await provider.searchCompanies()).find((c) => c.id === id);
+	return match?.name ?? '';
+}
+
+function tileMessage(report: ClientReport | z.infer<typeof ReportItemSchema>): string {
+	if (report.noActivity) return `No activity in ${report.period.label}`;
+	const exceptions = report.kpis.exceptions ? ` · ${report.kpis.exceptions} exception${report.kpis.exceptions === 1 ? '' : 's'}` : '';
+	return `${pct(report.kpis.compliancePercent)} compliant (${report.period.label})${exceptions}`;
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const providerName = this.getNodeParameter('provider', 0) as string;
+	const common = readCommonOptions(this, 0, 'publishOptions');
+	const provider = documentationProvider(this, providerName, { dryRun: common.dryRun });
+	const items = this.getInputData();
+	return await runPerItem(this, { concurrency: common.concurrency }, async (i) => {
+		const parsed = ReportItemSchema.safeParse(items[i].json);
+		if (!parsed.success) {
+			throw new NodeOperationError(this.getNode(), 'Publish expects the items of a Build Report operation', {
+				itemIndex: i,
+				description: describeZodIssues(parsed.error.issues).join('; '),
+			});
+		}
+		const report = parsed.data;
+		const options = this.getNodeParameter('publishOptions', i, {}) as IDataObject;
+		const thresholds: Thresholds = readThresholds(options, report.thresholds);
+		const company = await resolveCompany(this, provider, i);
+		if (!company.name) {
+			throw new NodeOperationError(this.getNode(), `${provider.name} has no company with id "${company.id}"`, { itemIndex: i });
+		}
+		const title = String(this.getNodeParameter('articleTitle', i)).trim();
+		const tileTitle = String(this.getNodeParameter('tileTitle', i)).trim();
+		if (!title || !tileTitle) {
+			throw new NodeOperationError(this.getNode(), `${title ? 'Tile Title' : 'Article Title'} is empty`, { itemIndex: i });
+		}
+		const html = renderArticleHtml({ ...report, evidence: [], itemIndexes: [] } as ClientReport, thresholds);
+		const article = await provider.upsertArticle({ company, title, html });
+		const status = report.noActivity ? 'none' : rate(report.kpis.compliancePercent, thresholds);
+		const tile = await provider.upsertTile({ company, title: tileTitle, message: tileMessage(report), status, link: article.url });
+		const { raw: companyRaw, ...companyOut } = company;
+		const { raw: articleRaw, ...articleOut } = article;
+		const { raw: tileRaw, ...tileOut } = tile;
+		const result: IDataObject = { client: report.client, provider: providerName, company: companyOut, article: articleOut, tile: tileOut };
+		if (common.includeRaw) result.raw = { company: companyRaw, article: articleRaw, tile: tileRaw } as IDataObject;
+		return result;
+	});
+}

@@ -1,0 +1,58 @@
+/** A client as the documentation platform knows it. */
+export interface DocumentationCompany {
+	id: string;
+	name: string;
+	url?: string;
+	raw?: unknown;
+}
+
+export interface PublishedArticle {
+	id: string;
+	title: string;
+	url?: string;
+	action: 'created' | 'updated';
+	raw?: unknown;
+}
+
+export type TileStatus = 'good' | 'warning' | 'bad' | 'none';
+
+export interface PublishedTile {
+	id: string;
+	title: string;
+	message: string;
+	status: TileStatus;
+	action: 'created' | 'updated';
+	raw?: unknown;
+}
+
+export interface ArticleInput {
+	company: DocumentationCompany;
+	title: string;
+	html: string;
+}
+
+export interface TileInput {
+	company: DocumentationCompany;
+	title: string;
+	message: string;
+	status: TileStatus;
+	/** Where a click on the tile leads, e.g. the report article. */
+	link?: string;
+}
+
+/**
+ * Where reports are published: one article per client and period, one status tile per client.
+ * Both upserts are idempotent: running a publish twice updates, never duplicates.
+ */
+export interface DocumentationProvider {
+	readonly name: string;
+	/** Companies whose name is exactly this one (case-insensitive). */
+	findCompaniesByName(name: string): Promise<DocumentationCompany[]>;
+	/** Companies linked to this id in a PSA/RMM integration. */
+	findCompaniesByIntegrationId(id: string): Promise<DocumentationCompany[]>;
+	/** Companies for a picker: all, or those matching a search text. */
+	searchCompanies(filter?: string): Promise<DocumentationCompany[]>;
+	upsertArticle(input: ArticleInput): Promise<PublishedArticle>;
+	upsertTile(input: TileInput): Promise<PublishedTile>;
+}
+
