@@ -1,0 +1,178 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/** Tokens this close to expiry are not sent, so a request never races the expiry. */
+const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
+
+/** The instance hosts NinjaOne documents; API paths sit directly under the host (`/v2/...`). */
+const REGION_HOSTS: Record<string, string> = {
+	app: 'https://app.ninjarmm.com',
+	eu: 'https://eu.ninjarmm.com',
+	oc: 'https://oc.ninjarmm.com',
+	ca: 'https://ca.ninjarmm.com',
+	us2: 'https://us2.ninjarmm.com',
+	fed: 'https://fed.ninjarmm.com',
+};
+
+/** Base URL of the credential's instance, without a trailing slash. */
+export function ninjaOneBaseUrl(credentials: ICredentialDataDecryptedObject): string {
+	const region = String(credentials.region ?? 'app');
+	const url = region === 'custom' ? String(credentials.baseUrl ?? '') : (REGION_HOSTS[region] ?? REGION_HOSTS.app);
+	return url.replace(/\/+$/, '');
+}
+
+function scopesOf(credentials: ICredentialDataDecryptedObject): string {
+	const scopes = Array.isArray(credentials.scopes) ? credentials.scopes.map(String) : ['monitoring', 'management'];
+	return (scopes.length ? scopes : ['monitoring']).join(' ');
+}
+
+/**
+ * NinjaOne public API v2 with an "API Services (machine-to-machine)" application (Administration →
+ * Apps → API), OAuth2 client credentials against `{instance}/ws/oauth/token`.
+ * Scopes: monitoring (read), management (patching, scripts, alert resets), control (remote access).
+ *
+ * Token handling: `preAuthentication` fetches a token and n8n keeps it in the hidden expirable
+ * `accessToken` field, so one token serves every execution until it expires. n8n calls
+ * preAuthentication when the token is empty and again after a 401; since n8n does not look at the
+ * expiry itself, a token within five minutes of `expiresAt` is not sent, NinjaOne answers 401 and
+ * n8n fetches a fresh one before retrying the request.
+ */
+export class MspNinjaOneApi implements ICredentialType {
+	name = 'mspNinjaOneApi';
+
+	displayName = 'MSP NinjaOne API';
+
+	icon: Icon = { light: 'file:mspNinjaOneApi.svg', dark: 'file:mspNinjaOneApi.dark.svg' };
+
+	documentationUrl = 'https://github.com/msp-orchestration/n8n-nodes-msp-orchestration/blob/main/docs/nodes/rmm.md#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Region',
+			name: 'region',
+			type: 'options',
+			default: 'app',
+			options: [
+				{ name: 'US (app.ninjarmm.com)', value: 'app' },
+				{ name: 'US 2 (us2.ninjarmm.com)', value: 'us2' },
+				{ name: 'Europe (eu.ninjarmm.com)', value: 'eu' },
+				{ name: 'Oceania (oc.ninjarmm.com)', value: 'oc' },
+				{ name: 'Canada (ca.ninjarmm.com)', value: 'ca' },
+				{ name: 'Federal (fed.ninjarmm.com)', value: 'fed' },
+				{ name: 'Custom URL', value: 'custom' },
+			],
+			description: 'The NinjaOne instance your account lives on (the host you sign in to)',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://eu.ninjarmm.com',
+			description: 'Instance URL without /v2',
+			displayOptions: { show: { region: ['custom'] } },
+			required: true,
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Scopes',
+			name: 'scopes',
+			type: 'multiOptions',
+			default: ['monitoring', 'management'],
+			options: [
+				{ name: 'Monitoring (Read)', value: 'monitoring' },
+				{ name: 'Management (Patching, Scripts, Alert Resets)', value: 'management' },
+				{ name: 'Control (Remote Access)', value: 'control' },
+			],
+			description: 'Scopes to request; the API application must allow them. Patching, scripts and alert resets need Management.',
+		},
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+		{
+			displayName: 'Expires At',
+			name: 'expiresAt',
+			type: 'hidden',
+			default: 0,
+		},
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const form = new URLSearchParams({
+			grant_type: 'client_credentials',
+			client_id: String(credentials.clientId ?? ''),
+			client_secret: String(credentials.clientSecret ?? ''),
+			scope: scopesOf(credentials),
+		});
+		const response = (await this.helpers.httpRequest({
+			method: 'POST',
+			url: `${ninjaOneBaseUrl(credentials)}/ws/oauth/token`,
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: form.toString(),
+			json: false,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		})) as { statusCode: number; body: unknown };
+		const body = (typeof response.body === 'string' ? safeJson(response.body) : response.body) as Record<string, unknown> | undefined;
+		if (response.statusCode >= 400 || typeof body?.access_token !== 'string') {
+			throw new Error(`NinjaOne login failed: ${loginError(body, response.statusCode)}`);
+		}
+		const expiresIn = Number(body.expires_in ?? 3600);
+		return { accessToken: body.access_token, expiresAt: Date.now() + expiresIn * 1000 };
+	}
+
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const expiresAt = Number(credentials.expiresAt ?? 0);
+		const fresh = !expiresAt || expiresAt - Date.now() > EXPIRY_MARGIN_MS;
+		if (!fresh || !credentials.accessToken) return requestOptions;
+		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken)}` } };
+	}
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{$credentials.region === "custom" ? $credentials.baseUrl.replace(/\\/+$/, "") : ({app: "https://app.ninjarmm.com", eu: "https://eu.ninjarmm.com", oc: "https://oc.ninjarmm.com", ca: "https://ca.ninjarmm.com", us2: "https://us2.ninjarmm.com", fed: "https://fed.ninjarmm.com"})[$credentials.region]}}',
+			url: '/v2/organizations',
+			qs: { pageSize: 1 },
+		},
+	};
+}
+
+/** NinjaOne answers `{resultCode}` (unknown app) or OAuth's `{error, error_description}`; neither echoes the secret. */
+function loginError(body: Record<string, unknown> | undefined, status: number): string {
+	const parts = [body?.resultCode, body?.errorMessage, body?.error_description ?? body?.error].filter((p) => typeof p === 'string');
+	return parts.length ? parts.join(': ') : `HTTP ${status}`;
+}
+
+function safeJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
