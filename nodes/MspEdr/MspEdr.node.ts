@@ -1,0 +1,33 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { edrProperties } from './actions/properties';
+import { router } from './actions/router';
+import { searchDevices } from './methods/listSearch';
+
+export class MspEdr implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'MSP EDR',
+		name: 'mspEdr',
+		icon: { light: 'file:mspEdr.svg', dark: 'file:mspEdr.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Threats, containment and mitigation in SentinelOne or Microsoft Defender for Endpoint',
+		defaults: { name: 'MSP EDR' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'mspSentinelOneApi', required: true, displayOptions: { show: { provider: ['sentinelOne'] } } },
+			{ name: 'mspMicrosoftDefenderApi', required: true, displayOptions: { show: { provider: ['microsoftDefender'] } } },
+		],
+		properties: edrProperties,
+	};
+
+	methods = { listSearch: { searchDevices } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

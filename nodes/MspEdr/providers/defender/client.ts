@@ -1,0 +1,267 @@
+import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import type { z } from 'zod';
+
+import { offsetPages, parseVendorResponse, Transport, type Containment, type Device, type MitigationAction, type Threat, type TransportOptions, type VendorProfile } from '../../../shared';
+import { messageOf, notFound, rethrow, sameHost, statusOf } from '../common';
+import type {
+	ContainmentKind,
+	ContainmentRequest,
+	DeviceRef,
+	EdrProvider,
+	MitigationKind,
+	MitigationRequest,
+	NoteResult,
+	ThreatQuery,
+	ThreatUpdate,
+} from '../types';
+import { containmentFrom, FINISHED, hostOf, SEVERITY, stateOf, STATUS, toDevice, toThreat } from './mappers';
+import { MdeAlert, MdeCollection, MdeMachine, MdeMachineAction } from './schemas';
+
+const VENDOR = 'Microsoft Defender for Endpoint';
+/** `$top` may be at most 10,000. */
+const MAX_PAGE = 10000;
+/** Published limit of most endpoints: 100 calls per minute (and 1,500 per hour) per application. */
+export const DEFENDER_REQUESTS_PER_MINUTE = 100;
+
+const VERDICT_CLASSIFICATION: Record<string, string> = { truePositive: 'TruePositive', falsePositive: 'FalsePositive' };
+
+function apiBase(credentials: ICredentialDataDecryptedObject): string {
+	const host = credentials.apiHost === 'custom' ? String(credentials.customApiUrl ?? '') : String(credentials.apiHost ?? '');
+	return `${host.replace(/\/+$/, '')}/api`;
+}
+
+export const defenderProfile: VendorProfile = {
+	vendor: VENDOR,
+	credentialType: 'mspMicrosoftDefenderApi',
+	baseUrl: apiBase,
+	errorMessage: (body) => {
+		const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+		return error?.message ? `${error.message}${error.code ? ` (${error.code})` : ''}` : undefined;
+	},
+	requestsPerMinute: DEFENDER_REQUESTS_PER_MINUTE,
+};
+
+/** OData string literal: single quotes doubled. */
+function literal(value: string): string {
+	return `'${value.replace(/'/g, "''")}'`;
+}
+
+export class DefenderProvider implements EdrProvider {
+	readonly label = VENDOR;
+
+	/** Defender isolates one machine per call. */
+	readonly containmentBatchSize = 1;
+
+	readonly mitigations: readonly MitigationKind[] = ['stopAndQuarantineFile', 'antivirusScan'];
+
+	private readonly transport: Transport;
+
+	private readonly pageSize: number;
+
+	constructor(
+		ctx: ConstructorParameters<typeof Transport>[0],
+		private readonly node: INode,
+		options: TransportOptions & { pageSize?: number } = {},
+	) {
+		this.transport = new Transport(ctx, defenderProfile, options);
+		this.pageSize = options.pageSize ?? MAX_PAGE;
+	}
+
+	private parse<S extends z.ZodTypeAny>(schema: S, data: unknown, operation: string): z.output<S> {
+		return parseVendorResponse(this.node, schema, data, { vendor: VENDOR, operation });
+	}
+
+	async listThreats(query: ThreatQuery): Promise<Threat[]> {
+		const clauses: string[] = [];
+		if (query.since) clauses.push(`alertCreationTime ge ${new Date(query.since).toISOString()}`);
+		if (query.severities?.length) clauses.push(`(${[...new Set(query.severities.map((s) => SEVERITY[s]))].map((s) => `severity eq ${literal(s)}`).join(' or ')})`);
+		if (query.statuses?.length) clauses.push(`(${query.statuses.map((s) => `status eq ${literal(STATUS[s])}`).join(' or ')})`);
+		const qs: IDataObject = { $expand: 'evidence' };
+		if (clauses.length) qs.$filter = clauses.join(' and ');
+		// Machine and machine group are not filterable on /alerts: they are matched here.
+		const keep = (t: Threat) =>
+			(!query.deviceId || t.deviceId === query.deviceId) &&
+			(!query.hostname || sameHost((t.raw as MdeAlert).computerDnsName ?? '', query.hostname)) &&
+			(!query.groups?.length || query.groups.includes(t.companyId ?? '')) &&
+			(!query.severities?.length || query.severities.includes(t.severity) || (query.severities.includes('critical') && t.severity === 'high'));
+		const pages = offsetPages(this.transport, {
+			request: { method: 'GET', path: '/alerts', qs, operation: 'list alerts' },
+			items: (body) => this.parse(MdeCollection(MdeAlert), body, 'list alerts').value,
+			pageSize: this.pageSize,
+			offsetParam: '$skip',
+			sizeParam: '$top',
+		});
+		const seen = new Set<string>();
+		const out: Threat[] = [];
+		const limit = query.returnAll ? Infinity : (query.limit ?? 50);
+		for await (const page of pages) {
+			for (const alert of page) {
+				// Alerts arriving while paging shift $skip windows: never emit one twice.
+				if (seen.has(alert.id)) continue;
+				seen.add(alert.id);
+				const threat = toThreat(alert);
+				if (keep(threat)) out.push(threat);
+			}
+			if (out.length >= limit) break;
+		}
+		return out.slice(0, limit);
+	}
+
+	private async alert(id: string): Promise<MdeAlert> {
+		const body = await this.transport.request({ method: 'GET', path: `/alerts/${encodeURIComponent(id)}`, qs: { $expand: 'evidence' }, operation: 'get alert' });
+		return this.parse(MdeAlert, body, 'get alert');
+	}
+
+	async getThreat(id: string): Promise<Threat> {
+		return toThreat(await this.alert(id));
+	}
+
+	async updateThreat(id: string, update: ThreatUpdate): Promise<Threat> {
+		const body: IDataObject = {};
+		if (update.status) body.status = STATUS[update.status];
+		if (update.verdict) {
+			const classification = VERDICT_CLASSIFICATION[update.verdict];
+			if (!classification) {
+				throw new NodeOperationError(this.node, `Microsoft Defender has no "${update.verdict}" classification`, {
+					description: 'Defender alerts are classified as True Positive, False Positive or Informational (expected activity). Choose True Positive or False Positive, or leave the verdict empty and add a note.',
+				});
+			}
+			body.classification = classification;
+		}
+		if (update.comment) body.comment = update.comment;
+		if (!Object.keys(body).length) return await this.getThreat(id);
+		await this.transport.request({ method: 'PATCH', path: `/alerts/${encodeURIComponent(id)}`, body, operation: 'update alert' });
+		return await this.getThreat(id);
+	}
+
+	async addNote(id: string, text: string): Promise<NoteResult> {
+		await this.transport.request({ method: 'PATCH', path: `/alerts/${encodeURIComponent(id)}`, body: { comment: text }, operation: 'add alert comment' });
+		return { threatId: id, text, added: true };
+	}
+
+	async getDevice(ref: DeviceRef): Promise<Device> {
+		if (ref.id) {
+			try {
+				const body = await this.transport.request({ method: 'GET', path: `/machines/${encodeURIComponent(ref.id)}`, operation: 'get machine' });
+				return toDevice(this.parse(MdeMachine, body, 'get machine'));
+			} catch (error) {
+				if (statusOf(error) === 404) throw notFound(this.node, 'Defender machine with id', ref.id, 'Check the machine id or look the device up by hostname.');
+				rethrow(this.node, error);
+			}
+		}
+		const hostname = (ref.hostname ?? '').trim().toLowerCase();
+		// computerDnsName is the lower-case FQDN; a bare hostname matches its first label.
+		const filter = hostname.includes('.') ? `computerDnsName eq ${literal(hostname)}` : `startswith(computerDnsName,${literal(hostname)})`;
+		let machines: MdeMachine[] = [];
+		try {
+			const body = await this.transport.request({ method: 'GET', path: '/machines', qs: { $filter: filter, $top: 100 }, operation: 'find machine' });
+			machines = this.parse(MdeCollection(MdeMachine), body, 'find machine').value;
+		} catch (error) {
+			// Defender answers an empty machine list with 404.
+			if (statusOf(error) !== 404) rethrow(this.node, error);
+		}
+		const matches = machines.filter((m) => m.computerDnsName.toLowerCase() === hostname || hostOf(m.computerDnsName)?.toLowerCase() === hostname);
+		if (!matches.length) throw notFound(this.node, 'Defender machine named', ref.hostname ?? '', 'Check the hostname; offboarded machines are not returned.');
+		return toDevice(matches.sort((a, b) => String(b.lastSeen ?? '').localeCompare(String(a.lastSeen ?? '')))[0]);
+	}
+
+	async searchDevices(text: string): Promise<Device[]> {
+		const qs: IDataObject = { $top: 100 };
+		if (text.trim()) qs.$filter = `startswith(computerDnsName,${literal(text.trim().toLowerCase())})`;
+		try {
+			const body = await this.transport.request({ method: 'GET', path: '/machines', qs, operation: 'search machines' });
+			return this.parse(MdeCollection(MdeMachine), body, 'search machines').value.map(toDevice);
+		} catch (error) {
+			if (statusOf(error) === 404) return [];
+			rethrow(this.node, error);
+		}
+	}
+
+	async getContainment(deviceId: string): Promise<Containment> {
+		await this.getDevice({ id: deviceId });
+		const body = await this.transport.request({
+			method: 'GET',
+			path: '/machineactions',
+			qs: { $filter: `machineId eq ${literal(deviceId)}`, $top: 100 },
+			operation: 'list machine actions',
+		});
+		return containmentFrom(deviceId, this.parse(MdeCollection(MdeMachineAction), body, 'list machine actions').value);
+	}
+
+	async requestContainment(kind: ContainmentKind, deviceIds: string[], comment: string): Promise<ContainmentRequest[]> {
+		const out: ContainmentRequest[] = [];
+		for (const deviceId of deviceIds) {
+			const action = await this.machineAction(deviceId, kind === 'isolate' ? 'isolate' : 'unisolate', kind === 'isolate' ? { Comment: comment, IsolationType: 'Full' } : { Comment: comment }, kind === 'isolate' ? 'isolate machine' : 'release machine');
+			out.push({ deviceId, actionId: action.id });
+		}
+		return out;
+	}
+
+	/** POST a machine action; body parameter names are case-sensitive (`Comment`, `IsolationType`, `Sha1`, `ScanType`). */
+	private async machineAction(deviceId: string, action: string, body: IDataObject, operation: string): Promise<MdeMachineAction> {
+		try {
+			const response = await this.transport.request({ method: 'POST', path: `/machines/${encodeURIComponent(deviceId)}/${action}`, body, operation });
+			return this.parse(MdeMachineAction, response, operation);
+		} catch (error) {
+			const status = statusOf(error);
+			if (status === 400 && /already in progress/i.test(messageOf(error))) {
+				throw new NodeOperationError(this.node, `Defender already has an action in progress on machine ${deviceId}`, {
+					description: 'Defender refuses a second action while one is pending ("Action is already in progress"). Wait for it to finish, then check the containment state.',
+				});
+			}
+			if (status === 404) throw notFound(this.node, 'Defender machine with id', deviceId, 'The machine may have been offboarded.');
+			rethrow(this.node, error);
+		}
+	}
+
+	private async readAction(id: string): Promise<MdeMachineAction> {
+		const body = await this.transport.request({ method: 'GET', path: `/machineactions/${encodeURIComponent(id)}`, operation: 'get machine action' });
+		return this.parse(MdeMachineAction, body, 'get machine action');
+	}
+
+	async readContainment(kind: ContainmentKind, request: ContainmentRequest): Promise<{ containment: Containment; failed?: string }> {
+		if (!request.actionId) return { containment: await this.getContainment(request.deviceId) };
+		const action = await this.readAction(request.actionId);
+		const containment: Containment = { deviceId: request.deviceId, state: stateOf(action), changedAt: action.lastUpdateDateTimeUtc ?? undefined, actionId: action.id, raw: action };
+		if (FINISHED.includes(action.status) && action.status !== 'Succeeded') {
+			return { containment: { ...containment, state: 'unknown' }, failed: `Defender ${kind === 'isolate' ? 'isolation' : 'release'} action ended with status ${action.status}` };
+		}
+		return { containment };
+	}
+
+	async mitigate(request: MitigationRequest): Promise<MitigationAction> {
+		const deviceId = request.threat.deviceId;
+		if (!deviceId) throw new NodeOperationError(this.node, `Alert ${request.threat.id} has no machine to act on`);
+		let action: MdeMachineAction;
+		if (request.kind === 'stopAndQuarantineFile') {
+			if (!request.threat.sha1) {
+				throw new NodeOperationError(this.node, `Alert ${request.threat.id} has no file SHA-1 in its evidence`, { description: 'Stop and quarantine needs the SHA-1 of a file; this alert has no file evidence.' });
+			}
+			action = await this.machineAction(deviceId, 'StopAndQuarantineFile', { Comment: request.comment, Sha1: request.threat.sha1 }, 'stop and quarantine file');
+		} else if (request.kind === 'antivirusScan') {
+			action = await this.machineAction(deviceId, 'runAntiVirusScan', { Comment: request.comment, ScanType: request.scanType ?? 'Quick' }, 'run antivirus scan');
+		} else {
+			throw new NodeOperationError(this.node, `Microsoft Defender has no "${request.kind}" mitigation`, { description: `Use one of: ${this.mitigations.join(', ')}` });
+		}
+		return this.toMitigation(action, request.kind, request.threat.id);
+	}
+
+	async readMitigation(action: MitigationAction): Promise<MitigationAction> {
+		return this.toMitigation(await this.readAction(action.id ?? ''), action.action, action.threatId);
+	}
+
+	private toMitigation(action: MdeMachineAction, kind: string, threatId?: string): MitigationAction {
+		const status = action.status === 'Succeeded' ? 'succeeded' : FINISHED.includes(action.status) ? 'failed' : 'pending';
+		return {
+			id: action.id,
+			threatId,
+			deviceId: action.machineId ?? undefined,
+			action: kind,
+			status,
+			requestedAt: action.creationDateTimeUtc,
+			completedAt: status === 'pending' ? undefined : (action.lastUpdateDateTimeUtc ?? undefined),
+			raw: action,
+		};
+	}
+}

@@ -1,0 +1,189 @@
+import type { IDataObject, INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import type { z } from 'zod';
+
+import { collect, cursorPages, parseVendorResponse, Transport, type Containment, type Device, type MitigationAction, type Threat, type TransportOptions, type VendorProfile } from '../../../shared';
+import { notFound, sameHost } from '../common';
+import type {
+	ContainmentKind,
+	ContainmentRequest,
+	DeviceRef,
+	EdrProvider,
+	MitigationKind,
+	MitigationRequest,
+	NoteResult,
+	ThreatQuery,
+	ThreatUpdate,
+} from '../types';
+import { confidenceFor, INCIDENT, toContainment, toDevice, toThreat, VERDICT } from './mappers';
+import { S1Affected, S1Agent, S1List, S1Threat } from './schemas';
+
+const VENDOR = 'SentinelOne';
+/** The console allows up to 1000 rows per page. [unverified: maximum] */
+const MAX_PAGE = 1000;
+/** Agent ids per disconnect/connect call; the filter takes a list, kept modest so one call stays small. */
+export const S1_CONTAINMENT_BATCH = 100;
+
+const ACTION_PATH: Partial<Record<MitigationKind, string>> = { kill: 'kill', quarantine: 'quarantine', remediate: 'remediate', rollback: 'rollback-remediation' };
+/** Names a finished action has in `mitigationStatus[].action`. */
+const ACTION_NAMES: Partial<Record<MitigationKind, string[]>> = { kill: ['kill'], quarantine: ['quarantine'], remediate: ['remediate'], rollback: ['rollback', 'rollback-remediation', 'rollback_remediation'] };
+
+export const sentinelOneProfile: VendorProfile = {
+	vendor: VENDOR,
+	credentialType: 'mspSentinelOneApi',
+	baseUrl: (credentials) => `${String(credentials.consoleUrl ?? '').replace(/\/+$/, '')}/web/api/v2.1`,
+	errorMessage: (body) => {
+		const errors = (body as { errors?: Array<{ title?: string; detail?: unknown }> } | undefined)?.errors;
+		if (!Array.isArray(errors) || !errors.length) return undefined;
+		return errors.map((e) => [e.title, typeof e.detail === 'string' ? e.detail : undefined].filter(Boolean).join(': ')).join('; ');
+	},
+	// Threat endpoints allow about 10 requests per second per token. [unverified: SDK default]
+	requestsPerMinute: 600,
+};
+
+export class SentinelOneProvider implements EdrProvider {
+	readonly label = VENDOR;
+
+	readonly containmentBatchSize = S1_CONTAINMENT_BATCH;
+
+	readonly mitigations: readonly MitigationKind[] = ['kill', 'quarantine', 'remediate', 'rollback'];
+
+	private readonly transport: Transport;
+
+	constructor(
+		ctx: ConstructorParameters<typeof Transport>[0],
+		private readonly node: INode,
+		options: TransportOptions & { pageSize?: number } = {},
+	) {
+		this.transport = new Transport(ctx, sentinelOneProfile, options);
+		this.pageSize = options.pageSize ?? MAX_PAGE;
+	}
+
+	private readonly pageSize: number;
+
+	private parse<T>(schema: z.ZodTypeAny, data: unknown, operation: string): T {
+		return parseVendorResponse(this.node, schema, data, { vendor: VENDOR, operation }) as T;
+	}
+
+	async listThreats(query: ThreatQuery): Promise<Threat[]> {
+		const qs: IDataObject = { sortBy: 'createdAt', sortOrder: 'desc' };
+		if (query.since) qs.createdAt__gte = query.since;
+		if (query.statuses?.length) qs.incidentStatuses = query.statuses.map((s) => INCIDENT[s]).join(',');
+		if (query.severities?.length) qs.confidenceLevels = confidenceFor(query.severities).join(',');
+		// [unverified] `agentIds` on /threats (the reference names `agentId`): results are filtered here as well.
+		if (query.deviceId) qs.agentIds = query.deviceId;
+		if (query.hostname) qs.computerName__contains = query.hostname;
+		if (query.groups?.length) qs.siteIds = query.groups.join(',');
+		const keep = (t: Threat) =>
+			(!query.deviceId || t.deviceId === query.deviceId) &&
+			(!query.hostname || sameHost(t.hostname ?? '', query.hostname)) &&
+			(!query.severities?.length || query.severities.includes(t.severity));
+		const pages = cursorPages(this.transport, {
+			request: { method: 'GET', path: '/threats', qs, operation: 'list threats' },
+			items: (body) => this.parse<{ data: S1Threat[] }>(S1List(S1Threat), body, 'list threats').data.map(toThreat).filter(keep),
+			pageSize: this.pageSize,
+			limit: query.returnAll ? undefined : query.limit,
+			sizeParam: 'limit',
+			cursorParam: 'cursor',
+			cursor: (body) => (body as { pagination?: { nextCursor?: string | null } }).pagination?.nextCursor,
+		});
+		return await collect(pages, { returnAll: query.returnAll, limit: query.limit });
+	}
+
+	private async rawThreat(id: string): Promise<S1Threat> {
+		const body = await this.transport.request({ method: 'GET', path: '/threats', qs: { ids: id }, operation: 'get threat' });
+		const found = this.parse<{ data: S1Threat[] }>(S1List(S1Threat), body, 'get threat').data[0];
+		if (!found) throw notFound(this.node, 'SentinelOne threat', id, 'Check the threat id; the API token must see the site the threat belongs to.');
+		return found;
+	}
+
+	async getThreat(id: string): Promise<Threat> {
+		return toThreat(await this.rawThreat(id));
+	}
+
+	private async threatAction(path: string, id: string, data: IDataObject | undefined, operation: string): Promise<void> {
+		const body: IDataObject = { filter: { ids: [id] } };
+		if (data) body.data = data;
+		const response = await this.transport.request({ method: 'POST', path, body, operation });
+		const affected = this.parse<{ data: { affected: number } }>(S1Affected, response, operation).data.affected;
+		if (affected === 0) throw notFound(this.node, 'SentinelOne threat', id, 'Nothing was changed: the threat does not exist or is outside the token scope.');
+	}
+
+	async updateThreat(id: string, update: ThreatUpdate): Promise<Threat> {
+		if (update.status) await this.threatAction('/threats/incident', id, { incidentStatus: INCIDENT[update.status] }, 'update threat status');
+		if (update.verdict) await this.threatAction('/threats/analyst-verdict', id, { analystVerdict: VERDICT[update.verdict] }, 'update threat verdict');
+		if (update.comment) await this.addNote(id, update.comment);
+		return await this.getThreat(id);
+	}
+
+	async addNote(id: string, text: string): Promise<NoteResult> {
+		await this.threatAction('/threats/notes', id, { text }, 'add threat note');
+		return { threatId: id, text, added: true };
+	}
+
+	private async agents(qs: IDataObject, operation: string): Promise<S1Agent[]> {
+		const body = await this.transport.request({ method: 'GET', path: '/agents', qs: { limit: 100, ...qs }, operation });
+		return this.parse<{ data: S1Agent[] }>(S1List(S1Agent), body, operation).data;
+	}
+
+	private async agent(ref: DeviceRef): Promise<S1Agent> {
+		if (ref.id) {
+			const [found] = await this.agents({ ids: ref.id }, 'get device');
+			if (!found) throw notFound(this.node, 'SentinelOne agent with id', ref.id, 'Check the agent id or look the device up by hostname.');
+			return found;
+		}
+		const hostname = ref.hostname ?? '';
+		const matches = (await this.agents({ computerName__contains: hostname }, 'find device')).filter((a) => sameHost(a.computerName, hostname));
+		if (!matches.length) throw notFound(this.node, 'SentinelOne agent named', hostname, 'Check the hostname; decommissioned agents are not returned.');
+		// A reinstalled endpoint can leave an older agent behind: the most recently active one is the device.
+		return matches.sort((a, b) => String(b.lastActiveDate ?? '').localeCompare(String(a.lastActiveDate ?? '')))[0];
+	}
+
+	async getDevice(ref: DeviceRef): Promise<Device> {
+		return toDevice(await this.agent(ref));
+	}
+
+	async searchDevices(text: string): Promise<Device[]> {
+		const qs: IDataObject = { sortBy: 'computerName', sortOrder: 'asc' };
+		if (text.trim()) qs.computerName__contains = text.trim();
+		return (await this.agents(qs, 'search devices')).map(toDevice);
+	}
+
+	async getContainment(deviceId: string): Promise<Containment> {
+		return toContainment(await this.agent({ id: deviceId }));
+	}
+
+	async requestContainment(kind: ContainmentKind, deviceIds: string[]): Promise<ContainmentRequest[]> {
+		if (deviceIds.length > this.containmentBatchSize) {
+			throw new NodeOperationError(this.node, `At most ${this.containmentBatchSize} agents per request`);
+		}
+		const operation = kind === 'isolate' ? 'disconnect agents from network' : 'reconnect agents to network';
+		const response = await this.transport.request({
+			method: 'POST',
+			path: kind === 'isolate' ? '/agents/actions/disconnect' : '/agents/actions/connect',
+			body: { filter: { ids: deviceIds } },
+			operation,
+		});
+		this.parse(S1Affected, response, operation);
+		return deviceIds.map((deviceId) => ({ deviceId }));
+	}
+
+	async readContainment(_kind: ContainmentKind, request: ContainmentRequest): Promise<{ containment: Containment; failed?: string }> {
+		return { containment: await this.getContainment(request.deviceId) };
+	}
+
+	async mitigate(request: MitigationRequest): Promise<MitigationAction> {
+		const action = ACTION_PATH[request.kind];
+		if (!action) throw new NodeOperationError(this.node, `SentinelOne has no "${request.kind}" mitigation`, { description: `Use one of: ${this.mitigations.join(', ')}` });
+		await this.threatAction(`/threats/mitigate/${action}`, request.threat.id, undefined, `mitigate threat (${action})`);
+		return { threatId: request.threat.id, deviceId: request.threat.deviceId, action: request.kind, status: 'pending', requestedAt: new Date().toISOString() };
+	}
+
+	async readMitigation(action: MitigationAction): Promise<MitigationAction> {
+		const raw = await this.rawThreat(action.threatId ?? '');
+		const names = ACTION_NAMES[action.action as MitigationKind] ?? [action.action];
+		const entry = (raw.mitigationStatus ?? []).filter((m) => names.includes(m.action)).pop();
+		const status = entry?.status === 'success' ? 'succeeded' : entry?.status === 'failed' ? 'failed' : 'pending';
+		return { ...action, status, completedAt: status === 'pending' ? undefined : (entry?.lastUpdate ?? undefined), raw };
+	}
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/** The parts of SentinelOne v2.1 payloads the provider relies on; everything else passes through under raw. */
+export const S1Agent = z
+	.object({
+		id: z.string(),
+		computerName: z.string(),
+		networkStatus: z.string().nullable().optional(),
+		isActive: z.boolean().optional(),
+		osName: z.string().nullable().optional(),
+		machineType: z.string().nullable().optional(),
+		siteId: z.string().nullable().optional(),
+		siteName: z.string().nullable().optional(),
+		lastActiveDate: z.string().nullable().optional(),
+		updatedAt: z.string().nullable().optional(),
+		networkInterfaces: z.array(z.object({ inet: z.array(z.string()).nullable().optional() }).passthrough()).nullable().optional(),
+	})
+	.passthrough();
+export type S1Agent = z.infer<typeof S1Agent>;
+
+export const S1MitigationEntry = z.object({ action: z.string(), status: z.string().nullable().optional(), lastUpdate: z.string().nullable().optional() }).passthrough();
+
+export const S1Threat = z
+	.object({
+		id: z.string(),
+		agentRealtimeInfo: z
+			.object({
+				agentId: z.string().nullable().optional(),
+				agentComputerName: z.string().nullable().optional(),
+				siteId: z.string().nullable().optional(),
+			})
+			.passthrough(),
+		threatInfo: z
+			.object({
+				threatName: z.string().nullable().optional(),
+				classification: z.string().nullable().optional(),
+				confidenceLevel: z.string().nullable().optional(),
+				analystVerdict: z.string().nullable().optional(),
+				incidentStatus: z.string().nullable().optional(),
+				mitigationStatus: z.string().nullable().optional(),
+				filePath: z.string().nullable().optional(),
+				sha1: z.string().nullable().optional(),
+				sha256: z.string().nullable().optional(),
+				originatorProcess: z.string().nullable().optional(),
+				pendingActions: z.boolean().nullable().optional(),
+				createdAt: z.string(),
+			})
+			.passthrough(),
+		mitigationStatus: z.array(S1MitigationEntry).nullable().optional(),
+	})
+	.passthrough();
+export type S1Threat = z.infer<typeof S1Threat>;
+
+export const S1List = <T extends z.ZodTypeAny>(item: T) =>
+	z.object({ data: z.array(item), pagination: z.object({ nextCursor: z.string().nullable().optional(), totalItems: z.number().optional() }).passthrough().optional() }).passthrough();
+
+export const S1Affected = z.object({ data: z.object({ affected: z.number() }).passthrough() }).passthrough();

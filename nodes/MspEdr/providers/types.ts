@@ -1,0 +1,85 @@
+import type { Containment, ContainmentState, Device, MitigationAction, Severity, Threat, ThreatStatus, Verdict } from '../../shared';
+
+export type EdrProviderName = 'sentinelOne' | 'microsoftDefender';
+
+export interface ThreatQuery {
+	/** Only threats detected at or after this ISO time. */
+	since?: string;
+	/** Only these normalized severities (the provider maps them to what the vendor can filter). */
+	severities?: Severity[];
+	statuses?: ThreatStatus[];
+	deviceId?: string;
+	hostname?: string;
+	/** SentinelOne site ids or Defender machine group names. */
+	groups?: string[];
+	returnAll: boolean;
+	limit?: number;
+}
+
+export interface ThreatUpdate {
+	status?: ThreatStatus;
+	verdict?: Exclude<Verdict, 'undefined'>;
+	comment?: string;
+}
+
+export interface NoteResult {
+	threatId: string;
+	text: string;
+	added: boolean;
+}
+
+export type ContainmentKind = 'isolate' | 'release';
+
+/** What a containment request returned per device: the vendor action to follow, if it has one. */
+export interface ContainmentRequest {
+	deviceId: string;
+	actionId?: string;
+}
+
+/** Mitigations in vendor-neutral words; each provider supports its own subset. */
+export type MitigationKind = 'kill' | 'quarantine' | 'remediate' | 'rollback' | 'stopAndQuarantineFile' | 'antivirusScan';
+
+export interface MitigationRequest {
+	kind: MitigationKind;
+	threat: Threat;
+	comment: string;
+	/** Defender antivirus scan depth. */
+	scanType?: 'Quick' | 'Full';
+}
+
+export interface DeviceRef {
+	id?: string;
+	hostname?: string;
+}
+
+/** One EDR product seen through the words of the MSP. Knows its vendor, never n8n parameters. */
+export interface EdrProvider {
+	readonly label: string;
+	/** Devices per containment request: many for a vendor with a batch endpoint, 1 otherwise. */
+	readonly containmentBatchSize: number;
+	readonly mitigations: readonly MitigationKind[];
+
+	listThreats(query: ThreatQuery): Promise<Threat[]>;
+	getThreat(id: string): Promise<Threat>;
+	updateThreat(id: string, update: ThreatUpdate): Promise<Threat>;
+	addNote(id: string, text: string): Promise<NoteResult>;
+
+	/** Throws a NodeOperationError naming the device when it does not exist. */
+	getDevice(ref: DeviceRef): Promise<Device>;
+	/** Devices whose hostname contains the text (for pickers); at most one page. */
+	searchDevices(text: string): Promise<Device[]>;
+	getContainment(deviceId: string): Promise<Containment>;
+	/** Sends one request for the batch (at most containmentBatchSize devices). */
+	requestContainment(kind: ContainmentKind, deviceIds: string[], comment: string): Promise<ContainmentRequest[]>;
+	/**
+	 * Current state while waiting; `actionId` lets vendors with action records read the action.
+	 * `failed` carries the vendor's reason when the request will not complete.
+	 */
+	readContainment(kind: ContainmentKind, request: ContainmentRequest): Promise<{ containment: Containment; failed?: string }>;
+
+	mitigate(request: MitigationRequest): Promise<MitigationAction>;
+	readMitigation(action: MitigationAction): Promise<MitigationAction>;
+}
+
+export const CONTAINED: Record<ContainmentKind, ContainmentState> = { isolate: 'isolated', release: 'released' };
+export const PENDING: Record<ContainmentKind, ContainmentState> = { isolate: 'pendingIsolation', release: 'pendingRelease' };

@@ -1,0 +1,107 @@
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { providerProperty, SEVERITY_OPTIONS, STATUS_OPTIONS } from '../MspEdr/actions/common.descriptions';
+import { createProvider } from '../MspEdr/providers';
+import type { EdrProviderName, ThreatQuery } from '../MspEdr/providers/types';
+import type { Severity, Threat, ThreatStatus } from '../shared';
+import { withRaw } from '../shared';
+import { planPoll, selectNew, type TriggerState } from './checkpoint';
+
+const ORDER: Severity[] = ['informational', 'low', 'medium', 'high', 'critical'];
+/** "Fetch Test Event" shows this many of the most recent threats. */
+const MANUAL_SAMPLE = 5;
+
+export class MspEdrTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'MSP EDR Trigger',
+		name: 'mspEdrTrigger',
+		icon: { light: 'file:mspEdrTrigger.svg', dark: 'file:mspEdrTrigger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"New threats in " + $parameter["provider"]}}',
+		description: 'Starts the workflow when SentinelOne or Microsoft Defender for Endpoint reports a new threat',
+		defaults: { name: 'MSP EDR Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'mspSentinelOneApi', required: true, displayOptions: { show: { provider: ['sentinelOne'] } } },
+			{ name: 'mspMicrosoftDefenderApi', required: true, displayOptions: { show: { provider: ['microsoftDefender'] } } },
+		],
+		properties: [
+			providerProperty,
+			{
+				displayName: 'Minimum Severity',
+				name: 'minSeverity',
+				type: 'options',
+				options: [...SEVERITY_OPTIONS].reverse(),
+				default: 'informational',
+				description: 'SentinelOne has confidence levels only: malicious counts as high, suspicious as medium',
+			},
+			{
+				displayName: 'Statuses',
+				name: 'statuses',
+				type: 'multiOptions',
+				options: STATUS_OPTIONS,
+				default: [],
+				description: 'Only threats in these states; empty means any',
+			},
+			{
+				displayName: 'Sites or Machine Groups',
+				name: 'groups',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated SentinelOne site IDs or Defender machine group names; empty means all',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{ displayName: 'Include Raw', name: 'includeRaw', type: 'boolean', default: false, description: "Whether to include the vendor's original object under raw" },
+					{
+						displayName: 'Look Back on First Poll (Minutes)',
+						name: 'firstLookbackMinutes',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 60,
+						description: 'How far back the first poll after activation reads; later polls continue from the last threat seen',
+					},
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const name = this.getNodeParameter('provider') as EdrProviderName;
+		const minSeverity = this.getNodeParameter('minSeverity', 'informational') as Severity;
+		const statuses = this.getNodeParameter('statuses', []) as ThreatStatus[];
+		const groups = String(this.getNodeParameter('groups', '') ?? '').split(',').map((g) => g.trim()).filter(Boolean);
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const provider = createProvider(name, this, this.getNode());
+		const query: ThreatQuery = {
+			severities: minSeverity === 'informational' ? undefined : ORDER.slice(ORDER.indexOf(minSeverity)),
+			statuses: statuses.length ? statuses : undefined,
+			groups: groups.length ? groups : undefined,
+			returnAll: true,
+		};
+		const emit = (threats: Threat[]) => [this.helpers.returnJsonArray(withRaw(threats, options.includeRaw === true) as unknown as IDataObject[])];
+
+		if (this.getMode() === 'manual') {
+			const recent = await provider.listThreats({ ...query, returnAll: false, limit: MANUAL_SAMPLE });
+			return recent.length ? emit(recent) : null;
+		}
+
+		const staticData = this.getWorkflowStaticData('node') as TriggerState;
+		const now = Date.now();
+		const lookbackMs = Number(options.firstLookbackMinutes ?? 60) * 60_000;
+		const threats = await provider.listThreats({ ...query, since: planPoll(staticData, now, lookbackMs).since });
+		const { fresh, next } = selectNew(staticData, threats, now);
+		staticData.checkpoint = next.checkpoint;
+		staticData.emitted = next.emitted;
+		return fresh.length ? emit(fresh) : null;
+	}
+}
