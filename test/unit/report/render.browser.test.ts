@@ -1,0 +1,100 @@
+import { existsSync, mkdirSync } from 'fs';
+import path from 'path';
+import { chromium, type Browser } from 'playwright-core';
+
+import { buildReports } from '../../../nodes/MspReport/report/aggregate';
+import { renderHtml } from '../../../nodes/MspReport/report/render/html';
+import { DEFAULT_SLA_HOURS, DEFAULT_THRESHOLDS } from '../../../nodes/MspReport/actions/report/settings';
+import { demoEvidence } from './demoEvidence';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = path.resolve(__dirname, '../../../docs/images/report-example.png');
+
+/** Renders the report in Debian's headless chromium: what a client opens or prints. */
+describe('HTML report in a real browser', () => {
+	let browser: Browser;
+
+	beforeAll(async () => {
+		if (!existsSync(CHROMIUM)) {
+			throw new Error(`Chromium is missing at ${CHROMIUM}: install it with "apt-get update && apt-get install -y chromium"`);
+		}
+		browser = await chromium.launch({
+			executablePath: CHROMIUM,
+			args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		});
+	}, 60_000);
+	afterAll(async () => browser?.close());
+
+	const [report] = buildReports(demoEvidence(), {
+		periodStart: new Date('2026-11-01T00:00:00Z'),
+		periodEnd: new Date('2026-11-30T23:59:59.999Z'),
+		now: new Date('2026-12-01T06:00:00Z'),
+		slaHours: DEFAULT_SLA_HOURS,
+		knownClients: [],
+		titleTemplate: 'Compliance report {client} {period}',
+	});
+
+	it('renders without errors or network requests and shows the client, KPIs and charts', async () => {
+		const page = await browser.newPage({ viewport: { width: 1040, height: 900 } });
+		const problems: string[] = [];
+		const requests: string[] = [];
+		page.on('console', (message) => {
+			if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+		});
+		page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+		page.on('request', (request) => {
+			if (!request.url().startsWith('data:') && request.url() !== 'about:blank') requests.push(request.url());
+		});
+		await page.setContent(renderHtml(report, DEFAULT_THRESHOLDS), { waitUntil: 'load' });
+
+		expect(await page.title()).toBe('Compliance report Bright Smile Dental November 2026');
+		expect(await page.textContent('[data-client]')).toBe('Bright Smile Dental');
+		expect(await page.textContent('[data-kpi="Compliance"] .value')).toBe(`${report.kpis.compliancePercent}%`);
+		expect(await page.textContent('[data-kpi="Within SLA"] .value')).toBe(`${report.kpis.withinSlaPercent}%`);
+		expect(await page.textContent('body')).toContain('90th percentile time to remediate');
+		const ring = await page.$('svg[data-chart="compliance"]');
+		const bars = await page.$('svg[data-chart="outcomes"]');
+		expect(ring).not.toBeNull();
+		expect(bars).not.toBeNull();
+		const box = await ring!.boundingBox();
+		expect(box!.width).toBeGreaterThan(100);
+		expect(await page.$$eval('svg[data-chart="outcomes"] rect', (rects) => rects.length)).toBe(6);
+		expect(problems).toEqual([]);
+		expect(requests).toEqual([]);
+
+		mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+		await page.screenshot({ path: SCREENSHOT, fullPage: true });
+		expect(existsSync(SCREENSHOT)).toBe(true);
+		await page.close();
+	}, 60_000);
+
+	it('prints: the print stylesheet applies and the report paginates into a PDF', async () => {
+		const page = await browser.newPage();
+		await page.setContent(renderHtml(report, DEFAULT_THRESHOLDS), { waitUntil: 'load' });
+		await page.emulateMedia({ media: 'print' });
+		expect(await page.$eval('body', (body) => getComputedStyle(body).backgroundColor)).toBe('rgb(255, 255, 255)');
+		const pdf = await page.pdf({ format: 'A4' });
+		expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
+		await page.close();
+	}, 60_000);
+
+	it('an empty period renders the explicit no-activity notice', async () => {
+		const [empty] = buildReports([], { ...reportSettingsOf(), knownClients: ['Harper & Lowe LLP'] });
+		const page = await browser.newPage();
+		await page.setContent(renderHtml(empty, DEFAULT_THRESHOLDS), { waitUntil: 'load' });
+		expect(await page.textContent('[data-no-activity]')).toContain('No activity in period.');
+		expect(await page.textContent('[data-client]')).toBe('Harper & Lowe LLP');
+		await page.close();
+	}, 60_000);
+});
+
+function reportSettingsOf() {
+	return {
+		periodStart: new Date('2026-11-01T00:00:00Z'),
+		periodEnd: new Date('2026-11-30T23:59:59.999Z'),
+		now: new Date('2026-12-01T06:00:00Z'),
+		slaHours: DEFAULT_SLA_HOURS,
+		knownClients: [] as string[],
+		titleTemplate: 'Compliance report {client} {period}',
+	};
+}
