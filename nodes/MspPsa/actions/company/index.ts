@@ -1,0 +1,23 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as get from './get.operation';
+import * as search from './search.operation';
+
+export { get, search };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['company'] } },
+		options: [
+			{ name: 'Get', value: 'get', action: 'Get a company' },
+			{ name: 'Search', value: 'search', action: 'Search companies', description: 'Find companies by name or identifier' },
+		],
+		default: 'get',
+	},
+	...get.description,
+	...search.description,
+];

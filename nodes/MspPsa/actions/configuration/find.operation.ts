@@ -1,0 +1,33 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { locator, out, pagingFields, perItem, readPaging, refFrom, requireText } from '../common';
+
+const show = { resource: ['configuration'], operation: ['find'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Find By',
+		name: 'findBy',
+		type: 'options',
+		default: 'name',
+		options: [
+			{ name: 'Device Name', value: 'name' },
+			{ name: 'Serial Number', value: 'serialNumber' },
+		],
+		displayOptions: { show },
+	},
+	{ displayName: 'Value', name: 'value', type: 'string', required: true, default: '', placeholder: 'e.g. BSD-WS02', displayOptions: { show } },
+	locator('Company', 'configurationCompany', 'searchCompanies', { description: 'Limit the search to one company', displayOptions: { show } }),
+	...pagingFields('configuration', ['find']),
+];
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await perItem(this, async (provider, itemIndex, includeRaw) => {
+		const value = requireText(this, this.getNodeParameter('value', itemIndex, ''), 'Value', itemIndex);
+		const by = this.getNodeParameter('findBy', itemIndex, 'name') as string;
+		const companyId = refFrom(this.getNodeParameter('configurationCompany', itemIndex, ''))?.id;
+		const query = by === 'serialNumber' ? { serialNumber: value, companyId } : { name: value, companyId };
+		const found = await provider.findConfigurations(query, readPaging(this, itemIndex));
+		return found.map((configuration) => out(configuration, includeRaw));
+	});
+}

@@ -1,0 +1,59 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { TicketFilter } from '../../providers/types';
+import { locator, out, pagingFields, perItem, readPaging, refFrom } from '../common';
+import { readFields } from './fields';
+
+const show = { resource: ['ticket'], operation: ['search'] };
+
+export const description: INodeProperties[] = [
+	...pagingFields('ticket', ['search']),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show },
+		options: [
+			locator('Board / Queue', 'board', 'searchBoards'),
+			locator('Company', 'company', 'searchCompanies'),
+			{
+				displayName: 'State',
+				name: 'state',
+				type: 'options',
+				default: 'open',
+				options: [
+					{ name: 'Open', value: 'open' },
+					{ name: 'Closed', value: 'closed' },
+					{ name: 'Any', value: 'any' },
+				],
+			},
+			{ displayName: 'Text', name: 'text', type: 'string', default: '', description: 'Text the summary contains (Halo also searches the details)' },
+			{ displayName: 'Updated Since', name: 'updatedSince', type: 'dateTime', default: '' },
+		],
+	},
+];
+
+function filterFrom(ctx: IExecuteFunctions, fields: Record<string, unknown>, itemIndex: number): TicketFilter {
+	const updatedSince = typeof fields.updatedSince === 'string' && fields.updatedSince ? fields.updatedSince : undefined;
+	if (updatedSince && Number.isNaN(Date.parse(updatedSince))) {
+		throw new NodeOperationError(ctx.getNode(), `Updated Since is not a date: "${updatedSince}"`, { itemIndex, description: 'Use an ISO 8601 date such as 2026-11-01T00:00:00Z' });
+	}
+	const state = (fields.state as TicketFilter['state'] | undefined) ?? 'open';
+	return {
+		state,
+		companyId: refFrom(fields.company)?.id,
+		board: refFrom(fields.board),
+		text: typeof fields.text === 'string' && fields.text ? fields.text : undefined,
+		updatedSince,
+	};
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await perItem(this, async (provider, itemIndex, includeRaw) => {
+		const tickets = await provider.searchTickets(filterFrom(this, readFields(this, 'filters', itemIndex), itemIndex), readPaging(this, itemIndex));
+		return tickets.map((ticket) => out(ticket, includeRaw));
+	});
+}

@@ -1,0 +1,63 @@
+import type { INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { Choice, Ref } from './types';
+
+/** What a Ref points at after resolving it against the vendor's list. */
+export interface Named {
+	id: string;
+	name: string;
+}
+
+function sameName(a: string, b: string): boolean {
+	return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/**
+ * Finds a board, status, priority... by id or by name. An unknown one is rejected before any
+ * write, listing the valid names so the user can fix the parameter.
+ */
+export function resolveRef(node: INode, kind: string, ref: Ref, choices: Named[], scope?: string): Named {
+	const match = ref.id
+		? choices.find((choice) => choice.id === String(ref.id).trim())
+		: choices.find((choice) => sameName(choice.name, ref.name ?? ''));
+	if (match) return match;
+	const given = ref.id ? `id ${ref.id}` : `"${ref.name ?? ''}"`;
+	const where = scope ? ` on ${scope}` : '';
+	const valid = choices.map((choice) => choice.name).join(', ') || '(none)';
+	throw new NodeOperationError(node, `Unknown ${kind} ${given}${where}`, {
+		description: `Valid ${kind} names${where}: ${valid}`,
+	});
+}
+
+export function hasRef(ref: Ref | undefined): ref is Ref {
+	return Boolean(ref && ((ref.id && String(ref.id).trim()) || (ref.name && ref.name.trim())));
+}
+
+export function toChoices(items: Named[]): Choice[] {
+	return items.map((item) => ({ name: item.name, value: item.id }));
+}
+
+/** Vendors without a zone write UTC datetimes without one; normalized timestamps always carry Z. */
+export function utc(value: unknown): string | undefined {
+	if (typeof value !== 'string' || !value) return undefined;
+	const withZone = /([zZ]|[+-]\d{2}:?\d{2})$/.test(value) ? value : `${value}Z`;
+	const time = Date.parse(withZone);
+	return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
+/** Caches one promise per key for the lifetime of a provider (one execution). */
+export class Memo {
+	private readonly entries = new Map<string, Promise<unknown>>();
+
+	get<T>(key: string, load: () => Promise<T>): Promise<T> {
+		let entry = this.entries.get(key) as Promise<T> | undefined;
+		if (!entry) {
+			entry = load();
+			this.entries.set(key, entry);
+			// A failed lookup is not cached: the next item tries again.
+			entry.catch(() => this.entries.delete(key));
+		}
+		return entry;
+	}
+}

@@ -1,0 +1,85 @@
+import type { z } from 'zod';
+
+import type { Company, Configuration, Ticket, TicketNote, TimeEntry } from '../../../shared';
+import { utc } from '../common';
+import type { HaloActionSchema, HaloAssetSchema, HaloClientSchema, HaloTicket } from './schemas';
+
+export interface HaloNames {
+	status(id: number | null | undefined): string | undefined;
+	priority(id: number | null | undefined): string | undefined;
+	isClosed(statusId: number | null | undefined): boolean;
+	/** Agent UI root, e.g. https://acme.halopsa.com */
+	instanceUrl: string;
+}
+
+export function toTicket(ticket: HaloTicket, names: HaloNames): Ticket {
+	return {
+		id: String(ticket.id),
+		number: String(ticket.id),
+		summary: ticket.summary ?? '',
+		description: ticket.details || undefined,
+		status: names.status(ticket.status_id),
+		isClosed: names.isClosed(ticket.status_id),
+		priority: names.priority(ticket.priority_id),
+		companyId: ticket.client_id ? String(ticket.client_id) : undefined,
+		companyName: ticket.client_name || undefined,
+		board: ticket.team || undefined,
+		externalReference: ticket.third_party_id_string || undefined,
+		url: `${names.instanceUrl}/tickets?id=${ticket.id}`,
+		createdAt: utc(ticket.dateoccurred),
+		updatedAt: utc(ticket.last_update),
+		raw: ticket,
+	};
+}
+
+export function toCompany(client: z.infer<typeof HaloClientSchema>): Company {
+	return { id: String(client.id), name: client.name, identifier: client.accountsid || undefined, raw: client };
+}
+
+export function toNote(action: z.infer<typeof HaloActionSchema>, ticketId: string): TicketNote {
+	return {
+		id: String(action.id),
+		ticketId: action.ticket_id ? String(action.ticket_id) : ticketId,
+		text: action.note ?? '',
+		internal: action.hiddenfromuser === true,
+		createdBy: action.who ?? undefined,
+		createdAt: utc(action.actiondatecreated ?? action.datetime),
+		raw: action,
+	};
+}
+
+export function toTimeEntry(action: z.infer<typeof HaloActionSchema>, ticketId: string, startedAt: string): TimeEntry {
+	const hours = action.timetaken ?? 0;
+	const start = utc(action.datetime) ?? startedAt;
+	return {
+		id: String(action.id),
+		ticketId: action.ticket_id ? String(action.ticket_id) : ticketId,
+		member: action.who ?? undefined,
+		startedAt: start,
+		endedAt: new Date(Date.parse(start) + hours * 3_600_000).toISOString(),
+		hours,
+		notes: action.note || undefined,
+		billable: action.actisbillable ?? undefined,
+		raw: action,
+	};
+}
+
+/** The serial number lives in an asset field; which one depends on the asset type, so both places are read. */
+export function serialOf(asset: z.infer<typeof HaloAssetSchema>): string | undefined {
+	const field = asset.fields?.find((f) => /serial/i.test(f.name ?? ''));
+	return (typeof field?.value === 'string' && field.value) || asset.key_field2 || undefined;
+}
+
+export function toConfiguration(asset: z.infer<typeof HaloAssetSchema>): Configuration {
+	const name = asset.inventory_number || asset.key_field || String(asset.id);
+	return {
+		id: String(asset.id),
+		name,
+		companyId: asset.client_id ? String(asset.client_id) : undefined,
+		type: asset.assettype_name || undefined,
+		serialNumber: serialOf(asset),
+		hostname: asset.key_field || asset.inventory_number || undefined,
+		active: asset.inactive === undefined || asset.inactive === null ? undefined : !asset.inactive,
+		raw: asset,
+	};
+}

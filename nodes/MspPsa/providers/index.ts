@@ -1,0 +1,26 @@
+import type { INodePropertyOptions } from 'n8n-workflow';
+
+import type { RequestContext, TransportOptions } from '../../shared';
+import { Transport } from '../../shared';
+import { ConnectWiseProvider, CONNECTWISE_PROFILE } from './connectwise/client';
+import { HaloProvider, HALO_PROFILE } from './halo/client';
+import type { PsaProvider } from './types';
+
+export const PROVIDER_OPTIONS: INodePropertyOptions[] = [
+	{ name: 'ConnectWise PSA', value: 'connectwise' },
+	{ name: 'HaloPSA', value: 'halo' },
+];
+
+export const CREDENTIAL_OF: Record<string, string> = { connectwise: 'mspConnectWisePsaApi', halo: 'mspHaloPsaApi' };
+
+/** The PSA chosen in the node, talking through the shared transport. One instance per execution keeps lookups cached. */
+export function psaProvider(ctx: RequestContext, name: string, options: TransportOptions = {}): PsaProvider {
+	switch (name) {
+		case 'connectwise':
+			return new ConnectWiseProvider(new Transport(ctx, CONNECTWISE_PROFILE, options), ctx.getNode());
+		case 'halo':
+			return new HaloProvider(new Transport(ctx, HALO_PROFILE, options), ctx.getNode());
+		default:
+			throw new Error(`Unknown PSA provider "${name}"; supported: connectwise, halo`);
+	}
+}

@@ -1,0 +1,90 @@
+import type { Company, Configuration, Ticket, TicketNote, TimeEntry } from '../../shared';
+
+/** A board, queue, status, priority or company named by the user: by id, or by name as shown in the PSA. */
+export interface Ref {
+	id?: string;
+	name?: string;
+}
+
+export interface NewTicket {
+	summary: string;
+	companyId: string;
+	description?: string;
+	board?: Ref;
+	status?: Ref;
+	priority?: Ref;
+	externalReference?: string;
+}
+
+export interface TicketChanges {
+	summary?: string;
+	board?: Ref;
+	status?: Ref;
+	priority?: Ref;
+}
+
+export interface TicketFilter {
+	companyId?: string;
+	/** open, closed or both */
+	state: 'open' | 'closed' | 'any';
+	board?: Ref;
+	text?: string;
+	updatedSince?: string;
+}
+
+export interface Paging {
+	returnAll: boolean;
+	limit: number;
+}
+
+export interface NoteInput {
+	text: string;
+	/** Internal notes are hidden from the customer. */
+	internal: boolean;
+	/** Marks the note as the ticket's resolution. */
+	resolution: boolean;
+}
+
+export interface TimeEntryInput {
+	hours: number;
+	startedAt: string;
+	notes?: string;
+	billable: boolean;
+	/** Technician identifier (ConnectWise member identifier); the API member when empty. */
+	member?: string;
+}
+
+export interface ConfigurationQuery {
+	companyId?: string;
+	name?: string;
+	serialNumber?: string;
+}
+
+export interface Choice {
+	name: string;
+	value: string;
+	description?: string;
+}
+
+/** One PSA in the MSP's words; every provider returns the normalized shapes with the vendor object under raw. */
+export interface PsaProvider {
+	/** Longest summary the vendor accepts, if it has a documented limit. */
+	readonly maxSummaryLength?: number;
+	createTicket(input: NewTicket): Promise<Ticket>;
+	findTicketByReference(reference: string, companyId: string, includeClosed: boolean): Promise<Ticket | undefined>;
+	getTicket(id: string): Promise<Ticket>;
+	searchTickets(filter: TicketFilter, paging: Paging): Promise<Ticket[]>;
+	updateTicket(id: string, changes: TicketChanges): Promise<Ticket>;
+	addNote(ticketId: string, note: NoteInput): Promise<TicketNote>;
+	addTimeEntry(ticketId: string, entry: TimeEntryInput): Promise<TimeEntry>;
+	closeTicket(id: string, resolution: string): Promise<Ticket>;
+	reopenTicket(id: string, status?: Ref): Promise<Ticket>;
+	getCompany(id: string): Promise<Company>;
+	searchCompanies(query: { name?: string; identifier?: string }, paging: Paging): Promise<Company[]>;
+	findConfigurations(query: ConfigurationQuery, paging: Paging): Promise<Configuration[]>;
+	/** Attaches the configuration; `attached: false` when it already was. */
+	attachConfiguration(ticketId: string, configurationId: string): Promise<{ configuration: Configuration; attached: boolean }>;
+	listBoards(): Promise<Choice[]>;
+	listStatuses(board?: Ref): Promise<Choice[]>;
+	listPriorities(): Promise<Choice[]>;
+}
