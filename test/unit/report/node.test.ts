@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { MspHuduApi } from '../../../credentials/MspHuduApi.credentials';
 import { MspReport } from '../../../nodes/MspReport/MspReport.node';
@@ -30,7 +30,7 @@ describe('MSP Report node', () => {
 
 	const huduCredentials = () => {
 		const entry = sandbox.n8nCredentials().find((c) => c.type === 'mspHuduApi')!;
-		return { mspHuduApi: entry.data as IDataObject } as Record<string, never>;
+		return { mspHuduApi: entry.data as ICredentialDataDecryptedObject };
 	};
 
 	const publish = async (items: IDataObject[], extra: IDataObject = {}, continueOnFail = false) => {

@@ -72,7 +72,9 @@ describe('HTML report in a real browser', () => {
 		const page = await browser.newPage();
 		await page.setContent(renderHtml(report, DEFAULT_THRESHOLDS), { waitUntil: 'load' });
 		await page.emulateMedia({ media: 'print' });
-		expect(await page.$eval('body', (body) => getComputedStyle(body).backgroundColor)).toBe('rgb(255, 255, 255)');
+		// Runs in the page: the browser's getComputedStyle, not a Node global.
+		const background = await page.evaluate('getComputedStyle(document.body).backgroundColor');
+		expect(background).toBe('rgb(255, 255, 255)');
 		const pdf = await page.pdf({ format: 'A4' });
 		expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
 		await page.close();
