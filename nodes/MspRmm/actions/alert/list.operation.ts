@@ -1,0 +1,21 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { runPerItem } from '../../../shared';
+import { companyLocator, locatorValue, optionsProperty, out, setup } from '../common';
+
+const show = { resource: ['alert'], operation: ['list'] };
+
+export const description: INodeProperties[] = [
+	companyLocator(show),
+	{ displayName: 'Device ID', name: 'deviceId', type: 'string', default: '', description: 'Only alerts of this device; leave empty for all', displayOptions: { show } },
+	optionsProperty(show),
+];
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const { provider, options } = setup(this);
+	return await runPerItem(this, { concurrency: options.concurrency }, async (i) => {
+		const companyId = locatorValue(this, 'company', i).value || undefined;
+		const deviceId = String(this.getNodeParameter('deviceId', i, '') ?? '').trim() || undefined;
+		return (await provider.listAlerts({ companyId, deviceId })).map((a) => out(a, options.includeRaw)) as IDataObject[];
+	});
+}

@@ -1,0 +1,30 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { runPerItem } from '../../../shared';
+import { deviceByHostname, optionsProperty, out, setup } from '../common';
+
+const show = { resource: ['device'], operation: ['getByHostname'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Hostname',
+		name: 'hostname',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'NWL-WS03',
+		description: 'Exact hostname, not case-sensitive. Several devices with this name is an error that lists them.',
+		displayOptions: { show },
+	},
+	optionsProperty(show),
+];
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const { provider, options } = setup(this);
+	return await runPerItem(this, { concurrency: options.concurrency }, async (i) => {
+		const hostname = String(this.getNodeParameter('hostname', i, '')).trim();
+		if (!hostname) throw new NodeOperationError(this.getNode(), 'Hostname is empty', { itemIndex: i });
+		return out(await deviceByHostname(this, provider, hostname, i), options.includeRaw);
+	});
+}

@@ -1,0 +1,37 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { runPerItem, withRaw } from '../../../shared';
+import { deviceLocator, failIfOfflineField, offlineResult, optionsProperty, resolveDevice, setup, waitField } from '../common';
+import { waitForPatches } from '../wait';
+
+const show = { resource: ['patch'], operation: ['apply'] };
+
+export const description: INodeProperties[] = [
+	deviceLocator(show),
+	{ ...failIfOfflineField, displayOptions: { show } },
+	{ ...waitField, displayOptions: { show } },
+	optionsProperty(show),
+];
+
+/**
+ * Installs the patches the device's patch policy approved: neither NinjaOne nor Automate lets the
+ * API pick patches or a reboot behaviour; the policy decides both.
+ */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const { provider, options } = setup(this);
+	return await runPerItem(this, { concurrency: options.concurrency }, async (i) => {
+		const device = await resolveDevice(this, provider, i);
+		if (device.online === false) return offlineResult(this, device, i, 'apply patches');
+		const approved = (await provider.listPatches(device.id)).filter((p) => p.status === 'approved');
+		const base: IDataObject = { deviceId: device.id, hostname: device.hostname, patches: withRaw(approved, options.includeRaw) as unknown as IDataObject[] };
+		if (!approved.length) return { ...base, status: 'skipped', reason: 'noApprovedPatches' };
+		await provider.applyApprovedPatches(device.id);
+		if (!this.getNodeParameter('waitForCompletion', i, false)) return { ...base, status: 'started' };
+		const result = await waitForPatches(provider, device.id, approved, { timeoutMs: options.waitTimeoutMs, intervalMs: options.pollIntervalMs });
+		return { ...base, ...(withRaw(result as never, options.includeRaw) as IDataObject), hostname: device.hostname, installed: strip(result.installed, options.includeRaw), failed: strip(result.failed, options.includeRaw), pending: strip(result.pending, options.includeRaw) };
+	});
+}
+
+function strip<T extends { raw?: unknown }>(list: T[], includeRaw: boolean): IDataObject[] {
+	return withRaw(list, includeRaw) as unknown as IDataObject[];
+}

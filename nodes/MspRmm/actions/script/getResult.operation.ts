@@ -1,0 +1,53 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { runPerItem } from '../../../shared';
+import { deviceLocator, optionsProperty, out, resolveDevice, setup } from '../common';
+import { waitForScript } from '../wait';
+
+const runIdField = (operation: string): INodeProperties => ({
+	displayName: 'Run ID',
+	name: 'runId',
+	type: 'string',
+	default: '={{ $json.id }}',
+	required: true,
+	description: 'The ID returned by Run Script',
+	displayOptions: { show: { resource: ['script'], operation: [operation] } },
+});
+
+export const getResultDescription: INodeProperties[] = [
+	deviceLocator({ resource: ['script'], operation: ['getResult'] }),
+	runIdField('getResult'),
+	optionsProperty({ resource: ['script'], operation: ['getResult'] }),
+];
+
+export const waitDescription: INodeProperties[] = [
+	deviceLocator({ resource: ['script'], operation: ['waitForCompletion'] }),
+	runIdField('waitForCompletion'),
+	optionsProperty({ resource: ['script'], operation: ['waitForCompletion'] }),
+];
+
+function runId(ctx: IExecuteFunctions, i: number): string {
+	const value = String(ctx.getNodeParameter('runId', i, '') ?? '').trim();
+	if (!value) throw new NodeOperationError(ctx.getNode(), 'Run ID is empty', { itemIndex: i, description: 'Use the id returned by Run Script' });
+	return value;
+}
+
+export async function getResult(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const { provider, options } = setup(this);
+	return await runPerItem(this, { concurrency: options.concurrency }, async (i) => {
+		const id = runId(this, i);
+		const device = await resolveDevice(this, provider, i);
+		return { ...out(await provider.getScriptRun(device.id, id), options.includeRaw), hostname: device.hostname } as IDataObject;
+	});
+}
+
+export async function waitForCompletion(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const { provider, options } = setup(this);
+	return await runPerItem(this, { concurrency: options.concurrency }, async (i) => {
+		const id = runId(this, i);
+		const device = await resolveDevice(this, provider, i);
+		const done = await waitForScript(provider, device.id, id, { timeoutMs: options.waitTimeoutMs, intervalMs: options.pollIntervalMs });
+		return { ...out(done, options.includeRaw), hostname: device.hostname } as IDataObject;
+	});
+}

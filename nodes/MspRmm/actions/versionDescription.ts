@@ -1,0 +1,42 @@
+import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+
+import { PROVIDER_OPTIONS } from '../providers';
+import * as alert from './alert';
+import * as device from './device';
+import * as patch from './patch';
+import * as script from './script';
+
+/** Each provider's credential, shown only for that provider. */
+export const credentials: INodeCredentialDescription[] = [
+	{ name: 'mspNinjaOneApi', required: true, displayOptions: { show: { provider: ['ninjaOne'] } } },
+	{ name: 'mspConnectWiseAutomateApi', required: true, displayOptions: { show: { provider: ['connectWiseAutomate'] } } },
+];
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Provider',
+		name: 'provider',
+		type: 'options',
+		noDataExpression: true,
+		options: PROVIDER_OPTIONS,
+		default: 'ninjaOne',
+		description: 'The RMM the node talks to',
+	},
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Alert', value: 'alert' },
+			{ name: 'Device', value: 'device' },
+			{ name: 'Patch', value: 'patch' },
+			{ name: 'Script', value: 'script' },
+		],
+		default: 'device',
+	},
+	...device.description,
+	...patch.description,
+	...script.description,
+	...alert.description,
+];

@@ -1,0 +1,88 @@
+import type { Alert, Device, Job, Patch, PatchStatus, Severity } from '../../../shared';
+import type { z } from 'zod';
+import type { AlertSchema, Computer, MicrosoftUpdate, ScriptHistoryListSchema } from './schemas';
+
+/** Automate's Type is Server or Workstation: a domain controller is a server. */
+export function toDevice(raw: Computer): Device {
+	return {
+		id: raw.Id,
+		hostname: raw.ComputerName,
+		displayName: raw.FriendlyName ?? undefined,
+		companyId: raw.Client?.Id,
+		companyName: raw.Client?.Name,
+		os: raw.OperatingSystemName ?? undefined,
+		type: raw.Type ? (/server/i.test(raw.Type) ? 'server' : 'workstation') : undefined,
+		online: raw.Status ? /^online$/i.test(raw.Status) : undefined,
+		lastSeen: raw.RemoteAgentLastContact ?? undefined,
+		ipAddress: raw.LocalIPAddress ?? undefined,
+		raw,
+	};
+}
+
+const SEVERITY: Record<string, Severity> = { critical: 'critical', important: 'high', moderate: 'medium', low: 'low' };
+
+/**
+ * Status from `InstallState` and the patch policy's approval. [unverified] Approval names are
+ * not documented: "Approved"/"Approve" is approved; "Ignored", "Ignore", "Rejected", "Denied" are
+ * rejected; anything else (Not Approved, Not Set) is pending. Automate reports no CVE ids.
+ */
+function status(raw: MicrosoftUpdate): PatchStatus {
+	if (raw.IsInstalled || /^installed$/i.test(raw.InstallState ?? '')) return 'installed';
+	if (raw.IsFailed || /^failed$/i.test(raw.InstallState ?? '')) return 'failed';
+	const approval = (raw.PolicyApproval?.Name ?? '').toLowerCase();
+	if (/^(ignored?|rejected?|denied|deny)$/.test(approval)) return 'rejected';
+	if (/^approved?$/.test(approval)) return 'approved';
+	return 'pending';
+}
+
+export function toPatch(raw: MicrosoftUpdate, deviceId: string): Patch {
+	const kb = raw.KnowledgeBaseId ? `KB${String(raw.KnowledgeBaseId).replace(/^KB/i, '')}` : undefined;
+	const state = status(raw);
+	return {
+		id: raw.MicrosoftUpdateId ?? `${deviceId}:${kb ?? raw.Title}`,
+		deviceId,
+		title: raw.Title ?? kb ?? 'Microsoft update',
+		kb,
+		severity: SEVERITY[(raw.Severity ?? '').toLowerCase()] ?? (raw.Severity === '' ? 'informational' : undefined),
+		status: state,
+		releasedAt: raw.ReleaseDate ?? undefined,
+		installedAt: state === 'installed' ? (raw.InstallDate ?? undefined) : undefined,
+		raw,
+	};
+}
+
+const ALERT_SEVERITY: Record<string, Severity> = { critical: 'critical', error: 'high', warning: 'medium', informational: 'informational', information: 'informational' };
+
+export function toAlert(raw: z.infer<typeof AlertSchema>): Alert {
+	return {
+		id: raw.AlertId,
+		deviceId: raw.Computer?.Id,
+		hostname: raw.Computer?.Name,
+		companyId: raw.Client?.Id,
+		severity: ALERT_SEVERITY[(raw.Severity?.Name ?? '').toLowerCase()] ?? 'medium',
+		message: raw.Message ?? raw.Monitor?.Name ?? 'Alert',
+		category: raw.Monitor?.Name ?? raw.Source ?? undefined,
+		createdAt: raw.AlertDate ?? undefined,
+		resolved: false,
+		raw,
+	};
+}
+
+/**
+ * A ScriptHistory row as a script run. Automate has no exit code: the state is Success or
+ * Failure, and [unverified] the script's log is its `DiagnosticMessage`.
+ */
+export function historyJob(runId: string, deviceId: string, row: z.infer<typeof ScriptHistoryListSchema>[number], startedAt: string | undefined): Job {
+	const completed = /^completed$/i.test(row.Status ?? '');
+	return {
+		id: runId,
+		deviceId,
+		kind: 'script',
+		name: row.Name,
+		status: !completed ? 'running' : /^success$/i.test(row.State ?? '') ? 'succeeded' : 'failed',
+		startedAt,
+		finishedAt: completed ? row.HistoryDate : undefined,
+		output: completed ? (row.DiagnosticMessage ?? undefined) : undefined,
+		raw: row,
+	};
+}

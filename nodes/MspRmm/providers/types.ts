@@ -1,0 +1,84 @@
+import type { Alert, Device, DeviceType, Job, Patch, PatchStatus } from '../../shared';
+
+/** An organization (NinjaOne) or client (Automate): the MSP's customer in the RMM. */
+export interface RmmCompany {
+	id: string;
+	name: string;
+	raw?: unknown;
+}
+
+export interface DeviceSearch {
+	companyId?: string;
+	/** Part of the hostname. */
+	hostname?: string;
+	online?: boolean;
+	type?: Exclude<DeviceType, 'domainController'>;
+	returnAll: boolean;
+	limit?: number;
+}
+
+export interface FleetPatchSearch {
+	companyId?: string;
+	statuses: PatchStatus[];
+	returnAll: boolean;
+	limit?: number;
+	concurrency: number;
+}
+
+/** The patches a device has and whether a patch job is running on it right now. */
+export interface PatchState {
+	deviceId: string;
+	jobRunning: boolean;
+	patches: Patch[];
+}
+
+export interface RmmScript {
+	id: string;
+	name: string;
+	description?: string;
+	language?: string;
+	category?: string;
+	raw?: unknown;
+}
+
+export interface ScriptRunRequest {
+	deviceId: string;
+	scriptId: string;
+	/** Command-line style parameters (NinjaOne) or `name=value|` pairs (Automate). */
+	parameters?: string;
+	runAs?: string;
+}
+
+/** What a vendor can and cannot do, so actions can say so before sending anything. */
+export interface RmmCapabilities {
+	/** Alerts can be reset or cleared through the API. */
+	alertReset: boolean;
+	/** A patch scan can be started through the API. */
+	patchScan: boolean;
+	/** Script runs report an exit code. */
+	scriptExitCode: boolean;
+	/** Scripts can run as another account. */
+	scriptRunAs: boolean;
+}
+
+/** One RMM vendor in vendor-neutral words; implemented once per vendor. */
+export interface RmmProvider {
+	readonly name: string;
+	readonly capabilities: RmmCapabilities;
+	getDevice(deviceId: string): Promise<Device>;
+	searchDevices(search: DeviceSearch): Promise<Device[]>;
+	/** Devices whose hostname matches exactly (case-insensitive). */
+	findDevicesByHostname(hostname: string): Promise<Device[]>;
+	listCompanies(filter?: string): Promise<RmmCompany[]>;
+	listPatches(deviceId: string): Promise<Patch[]>;
+	listFleetPatches(search: FleetPatchSearch): Promise<Patch[]>;
+	patchState(deviceId: string): Promise<PatchState>;
+	scanPatches(deviceId: string): Promise<void>;
+	/** Starts the install of the device's approved patches; nothing is chosen per patch. */
+	applyApprovedPatches(deviceId: string): Promise<void>;
+	listScripts(filter?: string, deviceId?: string): Promise<RmmScript[]>;
+	runScript(request: ScriptRunRequest): Promise<Job>;
+	getScriptRun(deviceId: string, runId: string): Promise<Job>;
+	listAlerts(filter: { companyId?: string; deviceId?: string }): Promise<Alert[]>;
+	resetAlert(alertId: string): Promise<void>;
+}
