@@ -18,6 +18,7 @@ import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { TRIGGER_TYPES } from './built-in-nodes';
 import { CredentialStore, HarnessCredentialsHelper } from './credentials-helper';
+import { loadInstalledBaseNode } from './installed-base-nodes';
 import { loadPackageTypes } from './node-types';
 
 const BASE_URL = 'http://localhost:5678/';
@@ -84,6 +85,14 @@ export async function runWorkflow(
 	const nodeTypes = (await loadPackageTypes()).extend();
 	for (const [fullType, type] of Object.entries(options.nodeTypes ?? {})) nodeTypes.addNode(fullType, type);
 	for (const type of options.credentialTypes ?? []) nodeTypes.addCredential(type);
+	// Other n8n-nodes-base types (Set, IF, Merge, Wait...) come from the real n8n install.
+	const known = new Set(nodeTypes.nodeTypeNames());
+	for (const node of workflowJson.nodes) {
+		if (known.has(node.type)) continue;
+		const installed = loadInstalledBaseNode(node.type);
+		if (installed) nodeTypes.addNode(node.type, installed);
+		known.add(node.type);
+	}
 
 	const store = options.credentialStore ?? new CredentialStore(options.credentials ?? {});
 	if (options.credentialStore && options.credentials) {

@@ -1,0 +1,113 @@
+import { startSandbox, type Sandbox, type World } from '../../sandbox';
+
+import { runWorkflow, type WorkflowJson } from './harness';
+import { deviceByHost, devicesNeedingPatches, fastConfig, loadTemplate, notesOf, publishedOnce, ticketsByRef } from './templates.expectations';
+
+/** The shipped templates, run in-process against the sandbox through their Manual trigger. */
+describe('shipped templates (in-process)', () => {
+	let sandbox: Sandbox;
+	let credentials: Record<string, never>;
+	beforeAll(async () => {
+		sandbox = await startSandbox({ port: 0 });
+		credentials = Object.fromEntries(sandbox.n8nCredentials().map((c) => [c.type, c.data])) as Record<string, never>;
+	});
+	afterAll(async () => await sandbox.stop());
+	beforeEach(() => {
+		sandbox.reset();
+		sandbox.setTiming({ readsToFinish: 1, msToFinish: 50 });
+	});
+
+	const run = async (name: 'patch-remediation' | 'threat-response') =>
+		await runWorkflow(fastConfig(loadTemplate(name)) as unknown as WorkflowJson, { credentials, startNode: 'Run Now' });
+
+	it('patch remediation: every device patched and closed, or escalated and open; one report per client; a rerun duplicates nothing', async () => {
+		const seeded = JSON.parse(JSON.stringify(sandbox.world())) as World;
+		const result = await run('patch-remediation');
+		expect(result.error).toBeUndefined();
+		expect(result.status).toBe('success');
+		const world = sandbox.world();
+		const tickets = ticketsByRef(world, 'patch:');
+		const expected = devicesNeedingPatches(seeded);
+		expect(tickets).toHaveLength(expected.length);
+		expect(new Set(tickets.map((t) => t.externalXRef)).size).toBe(tickets.length);
+
+		for (const ticket of tickets) {
+			const device = world.devices.find((d) => ticket.externalXRef === `patch:${d.ids.ninjaDeviceId}:${new Date().toISOString().slice(0, 7)}`)!;
+			expect(device).toBeDefined();
+			const open = world.patches.filter((p) => p.deviceKey === device.key && ['critical', 'high'].includes(p.severity) && p.status !== 'installed');
+			if (ticket.closedFlag) {
+				// Closed only when every tracked update is installed and the device is online.
+				expect(open).toEqual([]);
+				expect(device.online).toBe(true);
+				expect(notesOf(world, ticket.id).some((n) => n.resolutionFlag && /Installed and verified/.test(n.text))).toBe(true);
+			} else {
+				expect(ticket.priorityId).toBe(1);
+				expect(notesOf(world, ticket.id).some((n) => n.internalAnalysisFlag && /not verified/.test(n.text))).toBe(true);
+			}
+		}
+		const byHost = (host: string) => tickets.find((t) => t.externalXRef?.startsWith(`patch:${deviceByHost(world, host).ids.ninjaDeviceId}:`))!;
+		// The device whose install fails and the server that stays offline after its reboot.
+		for (const host of ['NWL-WS03', 'HLL-SRV01']) {
+			expect(byHost(host)).toMatchObject({ closedFlag: false, priorityId: 1 });
+		}
+		expect(notesOf(world, byHost('NWL-WS03').id).map((n) => n.text).join('\n')).toMatch(/Install failed: .*KB5045935/);
+		expect(notesOf(world, byHost('HLL-SRV01').id).map((n) => n.text).join('\n')).toMatch(/did not come back online/);
+		expect(tickets.filter((t) => t.closedFlag).length).toBeGreaterThan(0);
+
+		expect(publishedOnce(world, 'Patch compliance', 'Patch compliance').map((p) => [p.articles, p.tiles])).toEqual([[1, 1], [1, 1], [1, 1]]);
+		const reports = result.outputOf('Compliance Report');
+		for (const report of reports) {
+			const kpis = report.kpis as { devicesInScope: number; compliantDevices: number };
+			const clientTickets = tickets.filter((t) => world.clients.find((c) => c.ids.connectwiseCompanyId === t.companyId)?.name === report.client);
+			expect(kpis.devicesInScope).toBe(clientTickets.length);
+			expect(kpis.compliantDevices).toBe(clientTickets.filter((t) => t.closedFlag).length);
+		}
+
+		const again = await run('patch-remediation');
+		expect(again.status).toBe('success');
+		expect(ticketsByRef(sandbox.world(), 'patch:')).toHaveLength(tickets.length);
+		expect(publishedOnce(sandbox.world(), 'Patch compliance', 'Patch compliance').map((p) => [p.articles, p.tiles])).toEqual([[1, 1], [1, 1], [1, 1]]);
+	}, 180000);
+
+	it('threat response: ransomware contained, cleaned, released and closed; server waits for approval; PUP and admin tool ticketed; a rerun duplicates nothing', async () => {
+		const result = await run('threat-response');
+		expect(result.error).toBeUndefined();
+		// The approval route leaves the execution waiting on the Wait node's webhook.
+		expect(result.status).toBe('waiting');
+		expect(result.executedNodes[result.executedNodes.length - 1]).toBe('Wait for Approval');
+		const world = sandbox.world();
+		const threat = (scenario: string) => world.threats.find((t) => t.scenario === scenario)!;
+		const ticketFor = (scenario: string) => ticketsByRef(world, `edr-threat:${threat(scenario).sentinelOneThreatId}`);
+
+		const ransomware = threat('ransomware');
+		expect(ransomware.mitigationStatus).toBe('mitigated');
+		expect(deviceByHost(world, 'BSD-WS02').containment).toBe('released');
+		const ops = (kind: string) => world.operations.filter((o) => o.kind === kind && o.deviceKey === ransomware.deviceKey);
+		expect([ops('isolate').length, ops('release').length]).toEqual([1, 1]);
+		expect(ops('script').map((o) => [o.status, o.exitCode])).toEqual([['succeeded', 0]]);
+		expect(ticketFor('ransomware')).toHaveLength(1);
+		expect(ticketFor('ransomware')[0].closedFlag).toBe(true);
+		expect(notesOf(world, ticketFor('ransomware')[0].id).map((n) => n.text).join('\n')).toMatch(/Incident timeline[\s\S]*isolation: isolated[\s\S]*exit code 0[\s\S]*released/);
+
+		const server = threat('serverCredentialTheft');
+		expect(deviceByHost(world, 'NWL-SRV01').containment).toBe('released');
+		expect(ticketFor('serverCredentialTheft')).toHaveLength(1);
+		expect(ticketFor('serverCredentialTheft')[0].closedFlag).toBe(false);
+		expect(notesOf(world, ticketFor('serverCredentialTheft')[0].id).map((n) => n.text).join('\n')).toMatch(/Approve: http\S+approved=true/);
+		expect(server.mitigationStatus).toBe('notMitigated');
+
+		// Rules only: the PUP and the admin tool go to a technician; nothing is dismissed without a model.
+		for (const scenario of ['pup', 'falsePositiveAdminTool']) {
+			expect(ticketFor(scenario)).toHaveLength(1);
+			expect(ticketFor(scenario)[0].closedFlag).toBe(false);
+		}
+		expect(publishedOnce(world, 'Security incidents', 'Security incidents').map((p) => [p.articles, p.tiles])).toEqual([[1, 1], [1, 1], [1, 1]]);
+
+		const again = await run('threat-response');
+		expect(again.error).toBeUndefined();
+		const after = sandbox.world();
+		expect(ticketsByRef(after, 'edr-threat:')).toHaveLength(4);
+		expect(after.operations.filter((o) => o.kind === 'isolate')).toHaveLength(1);
+		expect(publishedOnce(after, 'Security incidents', 'Security incidents').map((p) => [p.articles, p.tiles])).toEqual([[1, 1], [1, 1], [1, 1]]);
+	}, 180000);
+});
