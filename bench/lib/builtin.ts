@@ -33,9 +33,7 @@ export function loadBuiltIns(names: BuiltInName[]): { nodeTypes: Record<string, 
 	const credentialTypes: ICredentialType[] = [];
 	for (const name of names) {
 		const { node, credential } = BUILT_INS[name];
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const NodeClass = require(join(dir, node[0]))[node[1]] as new () => INodeType | IVersionedNodeType;
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const CredentialClass = require(join(dir, credential[0]))[credential[1]] as new () => ICredentialType;
 		nodeTypes[`n8n-nodes-base.${name}`] = new NodeClass();
 		credentialTypes.push(new CredentialClass());

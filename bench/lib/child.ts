@@ -57,7 +57,6 @@ async function runWorkflowJob(job: Extract<ChildJob, { kind: 'workflow' }>): Pro
 /** Rules-only triage through the engine's benchmark entry point, on alerts already in memory as n8n would hold them. */
 function runTriageJob(job: Extract<ChildJob, { kind: 'triage' }>): ChildResult {
 	// The built package, as n8n runs it.
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const rules = require(join(ROOT, 'dist', 'nodes', 'MspAiTriage', 'rules', 'index.js')) as {
 		buildRulesConfig(settings?: unknown): unknown;
 		triageWithRules(alert: unknown, config: unknown): { route: string };
