@@ -1,3 +1,5 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
 import { startSandbox, type Sandbox } from '../../sandbox';
 
 import { runWorkflow, type WorkflowJson } from './harness';
@@ -42,7 +44,7 @@ describe.each(PROVIDERS)('workflow: patch and verify with MSP RMM ($provider)', 
 	afterAll(async () => sandbox.stop());
 
 	it('installs approved patches on a healthy device and reports the failing one', async () => {
-		const credentials = { [credentialType]: { ...sandbox.n8nCredentials().find((c) => c.type === credentialType)!.data } };
+		const credentials = { [credentialType]: { ...sandbox.n8nCredentials().find((c) => c.type === credentialType)!.data } as ICredentialDataDecryptedObject };
 		const run = await runWorkflow(workflow(provider), { credentials, input: [{ hostname: 'BSD-WS01' }, { hostname: 'NWL-WS03' }] });
 		expect(run.error).toBeUndefined();
 		expect(run.outputOf('Apply').map((a) => [a.hostname, a.status, a.timedOut])).toEqual([

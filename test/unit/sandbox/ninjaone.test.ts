@@ -225,10 +225,10 @@ describe('sandbox: NinjaOne', () => {
 			sandbox.setFaults({ profile: 'throttled', vendors: ['ninjaone'] });
 			const bearer = await token();
 			const auth = { headers: { authorization: `Bearer ${bearer}` } };
-			let limited: Awaited<ReturnType<typeof http.get>> | undefined;
+			let limited: { status: number; headers: Record<string, unknown>; data: Record<string, unknown> } | undefined;
 			for (let i = 0; i < 305 && !limited; i++) {
 				const res = await http.get('/v2/organizations', auth);
-				if (res.status === 429) limited = res;
+				if (res.status === 429) limited = { status: res.status, headers: res.headers as Record<string, unknown>, data: res.data as Record<string, unknown> };
 			}
 			expect(limited?.status).toBe(429);
 			expect(Number(limited?.headers['retry-after'])).toBeGreaterThan(0);
