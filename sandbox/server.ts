@@ -48,7 +48,6 @@ interface State {
 	faults: FaultSettings;
 	latencyMs: number;
 	timing: EngineTiming;
-	scale: Partial<ScaleOptions>;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -58,7 +57,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		faults: { ...DEFAULT_FAULTS, ...options.faults },
 		latencyMs: options.latencyMs ?? 0,
 		timing: { ...DEFAULT_TIMING, ...options.timing },
-		scale: options.scale ?? {},
 	};
 	const log = new RequestLog();
 	const windows = new SlidingWindow();
@@ -66,9 +64,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	let baseUrl = '';
 
 	const reset = (opts: ResetOptions = {}) => {
+		// A reset returns to the estate the sandbox was started with unless it names another size:
+		// one test's scaled world must not leak into the next reset.
 		const { seed, scenario, ...scale } = opts;
-		state.scale = { ...state.scale, ...scale };
-		state.world = freshWorld(vendors, seed ?? state.world.seed, state.scale, scenario);
+		state.world = freshWorld(vendors, seed ?? options.seed ?? 1, { ...options.scale, ...scale }, scenario);
 		windows.clear();
 		log.clear();
 		return state.world;
@@ -77,7 +76,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const app = express();
 	app.disable('x-powered-by');
 	app.set('etag', false);
-	app.use(express.json({ limit: '50mb', type: ['application/json', 'application/*+json'] }));
+	// Not strict: some vendor endpoints take a bare JSON string as the body (Automate's token refresh).
+	app.use(express.json({ limit: '50mb', strict: false, type: ['application/json', 'application/*+json'] }));
 	app.use(express.urlencoded({ extended: false }));
 	app.use(log.middleware());
 	app.use('/_sandbox', controlRouter(state, log, reset, vendors, () => baseUrl));
