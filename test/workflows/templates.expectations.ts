@@ -13,17 +13,6 @@ export const ROOT = resolve(__dirname, '..', '..');
 export const loadTemplate = (name: 'patch-remediation' | 'threat-response') =>
 	JSON.parse(readFileSync(join(ROOT, 'workflows', `${name}.json`), 'utf8')) as { name: string; nodes: Array<{ name: string; type: string; parameters: Record<string, any>; credentials?: Record<string, { id?: string; name: string }> }>; connections: Record<string, unknown>; [k: string]: unknown };
 
-/** Short polls for tests: the sandbox finishes operations after one read. */
-export function fastConfig<T extends ReturnType<typeof loadTemplate>>(workflow: T, extra: Record<string, unknown> = {}): T {
-	const copy = JSON.parse(JSON.stringify(workflow)) as T;
-	const config = copy.nodes.find((n) => n.name === 'Configuration')!;
-	const values = { pollIntervalSeconds: 1, waitTimeoutSeconds: 60, ...extra };
-	for (const a of config.parameters.assignments.assignments as Array<{ name: string; value: unknown }>) {
-		if (a.name in values) a.value = values[a.name as keyof typeof values];
-	}
-	return copy;
-}
-
 const cw = (world: World) => world.vendors['connectwise-psa'] as CwSlice;
 export const hudu = (world: World) => world.vendors.hudu as HuduSlice;
 

@@ -1,7 +1,7 @@
 import { startSandbox, type Sandbox, type World } from '../../sandbox';
 
 import { runWorkflow, type WorkflowJson } from './harness';
-import { deviceByHost, devicesNeedingPatches, fastConfig, loadTemplate, notesOf, publishedOnce, ticketsByRef } from './templates.expectations';
+import { deviceByHost, devicesNeedingPatches, loadTemplate, notesOf, publishedOnce, ticketsByRef } from './templates.expectations';
 
 /** The shipped templates, run in-process against the sandbox through their Manual trigger. */
 describe('shipped templates (in-process)', () => {
@@ -18,7 +18,7 @@ describe('shipped templates (in-process)', () => {
 	});
 
 	const run = async (name: 'patch-remediation' | 'threat-response') =>
-		await runWorkflow(fastConfig(loadTemplate(name)) as unknown as WorkflowJson, { credentials, startNode: 'Run Now' });
+		await runWorkflow(loadTemplate(name) as unknown as WorkflowJson, { credentials, startNode: 'Run Now' });
 
 	it('patch remediation: every device patched and closed, or escalated and open; one report per client; a rerun duplicates nothing', async () => {
 		const seeded = JSON.parse(JSON.stringify(sandbox.world())) as World;

@@ -218,10 +218,13 @@ export class N8nInstance {
 
 	/** Runs `n8n <args>` on Node 24; never throws on a non-zero exit. */
 	async run(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CommandResult> {
+		// execute starts a task broker (default port 5679): give every command its own free port so
+		// that parallel runs and a developer's own n8n do not collide.
+		const brokerPort = String(await freePort());
 		return await new Promise((resolveRun, reject) => {
 			const child = spawn(this.install.nodeBin, [this.install.n8nBin, ...args], {
 				cwd: this.userFolder,
-				env: this.env(options.env),
+				env: this.env({ N8N_RUNNERS_BROKER_PORT: brokerPort, ...options.env }),
 				stdio: ['ignore', 'pipe', 'pipe'],
 			});
 			let stdout = '';
@@ -272,7 +275,7 @@ export class N8nInstance {
 	}
 
 	/** `n8n execute --id --rawOutput`: the run JSON, whether the run succeeded or failed. */
-	async execute(workflowId: string, options: { timeoutMs?: number } = {}): Promise<ExecuteResult> {
+	async execute(workflowId: string, options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<ExecuteResult> {
 		const { code, stdout, stderr } = await this.run(['execute', `--id=${workflowId}`, '--rawOutput'], options);
 		const run = parseRunJson(stdout) ?? parseRunJson(stderr);
 		const runData = run?.data?.resultData?.runData ?? {};
