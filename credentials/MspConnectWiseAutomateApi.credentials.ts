@@ -8,6 +8,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { bearerWhileFresh, cachedTokenProperties } from './common/cachedToken';
+
 /** Tokens this close to expiry are not sent, so a request never races the expiry. */
 const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
 
@@ -77,19 +79,7 @@ export class MspConnectWiseAutomateApi implements ICredentialType {
 			default: '',
 			description: 'Only for API users with two-factor authentication',
 		},
-		{
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
-		{
-			displayName: 'Expires At',
-			name: 'expiresAt',
-			type: 'hidden',
-			default: 0,
-		},
+		...cachedTokenProperties(),
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
@@ -117,11 +107,7 @@ export class MspConnectWiseAutomateApi implements ICredentialType {
 	}
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const headers: IHttpRequestOptions['headers'] = { ...requestOptions.headers, ClientId: String(credentials.clientId ?? '') };
-		const expiresAt = Number(credentials.expiresAt ?? 0);
-		const fresh = !expiresAt || expiresAt - Date.now() > EXPIRY_MARGIN_MS;
-		if (fresh && credentials.accessToken) headers.Authorization = `Bearer ${String(credentials.accessToken)}`;
-		return { ...requestOptions, headers };
+		return bearerWhileFresh(credentials, requestOptions, EXPIRY_MARGIN_MS, { ClientId: String(credentials.clientId ?? '') });
 	}
 
 	test: ICredentialTestRequest = {

@@ -8,6 +8,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { bearerWhileFresh, cachedTokenProperties, requestClientCredentialsToken } from './common/cachedToken';
+
 /** Tokens this close to expiry are not sent, so a request never races the expiry. */
 const EXPIRY_MARGIN_MS = 2 * 60 * 1000;
 
@@ -98,54 +100,27 @@ export class MspHaloPsaApi implements ICredentialType {
 			default: 'all',
 			description: 'Space-separated scopes; "all" or at least "read:tickets edit:tickets read:customers read:assets edit:timesheets"',
 		},
-		{
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
-		{
-			displayName: 'Expires At',
-			name: 'expiresAt',
-			type: 'hidden',
-			default: 0,
-		},
+		...cachedTokenProperties(),
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const form = new URLSearchParams({
-			grant_type: 'client_credentials',
-			client_id: String(credentials.clientId ?? ''),
-			client_secret: String(credentials.clientSecret ?? ''),
-			scope: String(credentials.scope || 'all'),
-		});
 		const tenant = String(credentials.tenant ?? '').trim();
-		const response = (await this.helpers.httpRequest({
-			method: 'POST',
+		return await requestClientCredentialsToken(this.helpers, {
 			url: `${haloAuthUrl(credentials)}/token`,
 			qs: tenant ? { tenant } : undefined,
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: form.toString(),
-			json: false,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as { statusCode: number; body: unknown };
-		const body = (typeof response.body === 'string' ? safeJson(response.body) : response.body) as Record<string, unknown> | undefined;
-		if (response.statusCode >= 400 || typeof body?.access_token !== 'string') {
-			// OAuth error codes (invalid_client, invalid_scope...) never echo the secret.
-			const reason = typeof body?.error === 'string' ? body.error : `HTTP ${response.statusCode}`;
-			throw new Error(`HaloPSA token request failed: ${reason}${tenant ? '' : ' (Halo-hosted instances need the Tenant field)'}`);
-		}
-		const expiresIn = Number(body.expires_in ?? 3600);
-		return { accessToken: body.access_token, expiresAt: Date.now() + expiresIn * 1000 };
+			clientId: credentials.clientId,
+			clientSecret: credentials.clientSecret,
+			scope: String(credentials.scope || 'all'),
+			failure: (body, statusCode) => {
+				// OAuth error codes (invalid_client, invalid_scope...) never echo the secret.
+				const reason = typeof body?.error === 'string' ? body.error : `HTTP ${statusCode}`;
+				return `HaloPSA token request failed: ${reason}${tenant ? '' : ' (Halo-hosted instances need the Tenant field)'}`;
+			},
+		});
 	}
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const expiresAt = Number(credentials.expiresAt ?? 0);
-		const fresh = !expiresAt || expiresAt - Date.now() > EXPIRY_MARGIN_MS;
-		if (!fresh || !credentials.accessToken) return requestOptions;
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken)}` } };
+		return bearerWhileFresh(credentials, requestOptions, EXPIRY_MARGIN_MS);
 	}
 
 	test: ICredentialTestRequest = {
@@ -154,12 +129,4 @@ export class MspHaloPsaApi implements ICredentialType {
 			url: '/Status',
 		},
 	};
-}
-
-function safeJson(text: string): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		return undefined;
-	}
 }

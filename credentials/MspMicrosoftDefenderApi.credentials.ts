@@ -8,6 +8,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { bearerWhileFresh, cachedTokenProperties, requestClientCredentialsToken } from './common/cachedToken';
+
 const COMMERCIAL_SCOPE = 'https://api.securitycenter.microsoft.com/.default';
 /** Tokens this close to expiry are not sent, so a request never races the expiry. */
 const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
@@ -108,53 +110,27 @@ export class MspMicrosoftDefenderApi implements ICredentialType {
 			default: 'https://login.microsoftonline.com',
 			description: 'Microsoft identity platform host; change it for sovereign clouds (for example https://login.microsoftonline.us)',
 		},
-		{
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
-		{
-			displayName: 'Expires At',
-			name: 'expiresAt',
-			type: 'hidden',
-			default: 0,
-		},
+		...cachedTokenProperties(),
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const loginHost = String(credentials.loginHost || 'https://login.microsoftonline.com').replace(/\/+$/, '');
-		const form = new URLSearchParams({
-			grant_type: 'client_credentials',
-			client_id: String(credentials.clientId ?? ''),
-			client_secret: String(credentials.clientSecret ?? ''),
-			scope: scopeFor(credentials),
-		});
-		const response = (await this.helpers.httpRequest({
-			method: 'POST',
+		return await requestClientCredentialsToken(this.helpers, {
 			url: `${loginHost}/${encodeURIComponent(String(credentials.tenantId ?? ''))}/oauth2/v2.0/token`,
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: form.toString(),
-			json: false,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as { statusCode: number; body: unknown };
-		const body = (typeof response.body === 'string' ? safeJson(response.body) : response.body) as Record<string, unknown>;
-		if (response.statusCode >= 400 || typeof body?.access_token !== 'string') {
-			// The AADSTS description names the problem (wrong secret, unknown tenant...) and never echoes the secret.
-			const description = typeof body?.error_description === 'string' ? body.error_description.split(' Trace ID:')[0] : `HTTP ${response.statusCode}`;
-			throw new Error(`Microsoft login failed: ${description}`);
-		}
-		const expiresIn = Number(body.expires_in ?? 3599);
-		return { accessToken: body.access_token, expiresAt: Date.now() + expiresIn * 1000 };
+			clientId: credentials.clientId,
+			clientSecret: credentials.clientSecret,
+			scope: scopeFor(credentials),
+			defaultExpiresInSeconds: 3599,
+			failure: (body, statusCode) => {
+				// The AADSTS description names the problem (wrong secret, unknown tenant...) and never echoes the secret.
+				const description = typeof body?.error_description === 'string' ? body.error_description.split(' Trace ID:')[0] : `HTTP ${statusCode}`;
+				return `Microsoft login failed: ${description}`;
+			},
+		});
 	}
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const expiresAt = Number(credentials.expiresAt ?? 0);
-		const fresh = !expiresAt || expiresAt - Date.now() > EXPIRY_MARGIN_MS;
-		if (!fresh || !credentials.accessToken) return requestOptions;
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken)}` } };
+		return bearerWhileFresh(credentials, requestOptions, EXPIRY_MARGIN_MS);
 	}
 
 	test: ICredentialTestRequest = {
@@ -164,12 +140,4 @@ export class MspMicrosoftDefenderApi implements ICredentialType {
 			qs: { $top: 1 },
 		},
 	};
-}
-
-function safeJson(text: string): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		return undefined;
-	}
 }

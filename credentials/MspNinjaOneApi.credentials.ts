@@ -8,6 +8,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { bearerWhileFresh, cachedTokenProperties, requestClientCredentialsToken } from './common/cachedToken';
+
 /** Tokens this close to expiry are not sent, so a request never races the expiry. */
 const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
 
@@ -107,50 +109,21 @@ export class MspNinjaOneApi implements ICredentialType {
 			],
 			description: 'Scopes to request; the API application must allow them. Patching, scripts and alert resets need Management.',
 		},
-		{
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
-		{
-			displayName: 'Expires At',
-			name: 'expiresAt',
-			type: 'hidden',
-			default: 0,
-		},
+		...cachedTokenProperties(),
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const form = new URLSearchParams({
-			grant_type: 'client_credentials',
-			client_id: String(credentials.clientId ?? ''),
-			client_secret: String(credentials.clientSecret ?? ''),
-			scope: scopesOf(credentials),
-		});
-		const response = (await this.helpers.httpRequest({
-			method: 'POST',
+		return await requestClientCredentialsToken(this.helpers, {
 			url: `${ninjaOneBaseUrl(credentials)}/ws/oauth/token`,
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: form.toString(),
-			json: false,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as { statusCode: number; body: unknown };
-		const body = (typeof response.body === 'string' ? safeJson(response.body) : response.body) as Record<string, unknown> | undefined;
-		if (response.statusCode >= 400 || typeof body?.access_token !== 'string') {
-			throw new Error(`NinjaOne login failed: ${loginError(body, response.statusCode)}`);
-		}
-		const expiresIn = Number(body.expires_in ?? 3600);
-		return { accessToken: body.access_token, expiresAt: Date.now() + expiresIn * 1000 };
+			clientId: credentials.clientId,
+			clientSecret: credentials.clientSecret,
+			scope: scopesOf(credentials),
+			failure: (body, statusCode) => `NinjaOne login failed: ${loginError(body, statusCode)}`,
+		});
 	}
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const expiresAt = Number(credentials.expiresAt ?? 0);
-		const fresh = !expiresAt || expiresAt - Date.now() > EXPIRY_MARGIN_MS;
-		if (!fresh || !credentials.accessToken) return requestOptions;
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken)}` } };
+		return bearerWhileFresh(credentials, requestOptions, EXPIRY_MARGIN_MS);
 	}
 
 	test: ICredentialTestRequest = {
@@ -167,12 +140,4 @@ export class MspNinjaOneApi implements ICredentialType {
 function loginError(body: Record<string, unknown> | undefined, status: number): string {
 	const parts = [body?.resultCode, body?.errorMessage, body?.error_description ?? body?.error].filter((p) => typeof p === 'string');
 	return parts.length ? parts.join(': ') : `HTTP ${status}`;
-}
-
-function safeJson(text: string): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		return undefined;
-	}
 }
