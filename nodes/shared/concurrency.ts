@@ -97,7 +97,9 @@ export function pacerFor(
 	options?: PacerOptions,
 ): Pacer | undefined {
 	if (!requestsPerMinute || requestsPerMinute <= 0) return undefined;
-	const registryKey = `${key}|${requestsPerMinute}`;
+	// Two budgets for one account (another burst) are two buckets, never one with the first options.
+	const burst = Math.max(1, options?.burst ?? 1);
+	const registryKey = burst > 1 ? `${key}|${requestsPerMinute}|${burst}` : `${key}|${requestsPerMinute}`;
 	let pacer = pacers.get(registryKey);
 	if (!pacer) {
 		pacer = new Pacer(requestsPerMinute, options);

@@ -3,7 +3,7 @@ import type { INodePropertyOptions } from 'n8n-workflow';
 import type { RequestContext, TransportOptions } from '../../shared';
 import { Transport } from '../../shared';
 import { ConnectWiseProvider, CONNECTWISE_PROFILE } from './connectwise/client';
-import { haloPacer, HaloProvider, HALO_PROFILE } from './halo/client';
+import { HaloProvider, HALO_PROFILE } from './halo/client';
 import type { PsaProvider } from './types';
 
 export const PROVIDER_OPTIONS: INodePropertyOptions[] = [
@@ -19,7 +19,7 @@ export function psaProvider(ctx: RequestContext, name: string, options: Transpor
 		case 'connectwise':
 			return new ConnectWiseProvider(new Transport(ctx, CONNECTWISE_PROFILE, options), ctx.getNode());
 		case 'halo':
-			return new HaloProvider(new Transport(ctx, HALO_PROFILE, { pacer: haloPacer(ctx), ...options }), ctx.getNode());
+			return new HaloProvider(new Transport(ctx, HALO_PROFILE, options), ctx.getNode());
 		default:
 			throw new Error(`Unknown PSA provider "${name}"; supported: connectwise, halo`);
 	}

@@ -2,7 +2,7 @@ import type { IDataObject, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n
 import { sleep as n8nSleep } from 'n8n-workflow';
 
 import { redact } from '../redact';
-import { pacerFor } from '../concurrency';
+import { profilePacer } from './pacing';
 import type { CredentialInfo } from './credentialInfo';
 import { describeCredentials, resolveUrl } from './credentialInfo';
 import { DryRunStop } from './dryRun';
@@ -145,10 +145,7 @@ export class Transport {
 	}
 
 	private async pace(info: CredentialInfo): Promise<void> {
-		const pacer =
-			this.options.pacer === undefined
-				? pacerFor(info.pacerKey, this.profile.requestsPerMinute)
-				: this.options.pacer;
+		const pacer = this.options.pacer === undefined ? profilePacer(info.pacerKey, this.profile) : this.options.pacer;
 		await pacer?.acquire(this.sleep);
 	}
 

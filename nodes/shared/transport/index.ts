@@ -1,5 +1,6 @@
 export * from './types';
 export { Transport } from './Transport';
+export { profilePacer } from './pacing';
 export { DryRunStop, findDryRunStop } from './dryRun';
 export { commonErrorMessage, fieldErrors } from './errorBody';
 export { httpError, networkError, vendorMessageOf } from './errors';

@@ -34,8 +34,19 @@ export interface VendorProfile {
 	 * thread-limit 500): it is then retried and reported like a 429.
 	 */
 	isRateLimited?(response: { statusCode: number; headers: Record<string, string>; body: unknown }): boolean;
-	/** Client-side pacing budget per credential. */
+	/** Client-side pacing budget per credential, spaced evenly (no bursts). */
 	requestsPerMinute?: number;
+	/**
+	 * Client-side pacing for a vendor that counts requests in a window (300 per 5 minutes):
+	 * up to `requestsPerWindow` back to back, refilled evenly over `windowMs`, per credential.
+	 * Takes precedence over `requestsPerMinute`.
+	 */
+	rateLimit?: RateLimit;
+}
+
+export interface RateLimit {
+	requestsPerWindow: number;
+	windowMs: number;
 }
 
 export interface RequestSpec {

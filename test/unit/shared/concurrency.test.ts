@@ -1,4 +1,4 @@
-import { Pacer, mapWithConcurrency, pacerFor } from '../../../nodes/shared';
+import { Pacer, mapWithConcurrency, pacerFor, profilePacer } from '../../../nodes/shared';
 import { fakeClock } from './helpers';
 
 const tick = async () => await new Promise<void>((resolve) => queueMicrotask(resolve));
@@ -73,5 +73,34 @@ describe('Pacer', () => {
 		expect(pacerFor('k1', 100)).toBe(pacerFor('k1', 100));
 		expect(pacerFor('k1', 100)).not.toBe(pacerFor('k2', 100));
 		expect(pacerFor('k1', undefined)).toBeUndefined();
+	});
+
+	it('pacerFor keeps a bucket with another burst apart from the evenly spaced one', () => {
+		expect(pacerFor('k3', 60, { burst: 5 })).toBe(pacerFor('k3', 60, { burst: 5 }));
+		expect(pacerFor('k3', 60, { burst: 5 })).not.toBe(pacerFor('k3', 60));
+	});
+});
+
+describe('profilePacer', () => {
+	it('turns a window budget into a burst of the whole window refilled at its average rate', () => {
+		const clock = fakeClock();
+		// Created on the fake clock under the key profilePacer looks up.
+		pacerFor('window', 60, { burst: 300, now: clock.now });
+		const pacer = profilePacer('window', { rateLimit: { requestsPerWindow: 300, windowMs: 5 * 60000 } });
+		const waits = Array.from({ length: 302 }, () => pacer!.reserve());
+		expect(waits.slice(0, 300).every((w) => w === 0)).toBe(true);
+		expect(waits.slice(300)).toEqual([1000, 2000]);
+		clock.t += 5 * 60000;
+		expect(pacer!.reserve()).toBe(0);
+	});
+
+	it('takes the window over requestsPerMinute, and spaces evenly with requestsPerMinute alone', () => {
+		const both = profilePacer('both', { requestsPerMinute: 1, rateLimit: { requestsPerWindow: 10, windowMs: 60000 } });
+		expect(both).toBe(pacerFor('both', 10, { burst: 10 }));
+		const even = profilePacer('even', { requestsPerMinute: 30 });
+		expect(even).toBe(pacerFor('even', 30));
+		expect(even!.intervalMs).toBe(2000);
+		expect(profilePacer('none', {})).toBeUndefined();
+		expect(profilePacer('none', { rateLimit: { requestsPerWindow: 0, windowMs: 60000 } })).toBeUndefined();
 	});
 });

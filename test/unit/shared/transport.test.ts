@@ -391,6 +391,17 @@ describe('Transport: pacing', () => {
 		// Same account: the second request waits a full 10 s slot; another account is not slowed.
 		expect(clock.sleeps).toEqual([10000]);
 	});
+
+	it('lets a window budget burst, then spaces at the window rate', async () => {
+		const vendor: VendorProfile = { ...profile, credentialType: 'mspWindowApi', rateLimit: { requestsPerWindow: 3, windowMs: 30000 } };
+		const clock = fakeClock();
+		const fake = fakeContext(Array.from({ length: 4 }, () => ({ statusCode: 200 })));
+		const creds = await fake.ctx.getCredentials('mspWindowApi');
+		pacerFor(describeCredentials('mspWindowApi', String(creds.url), creds).pacerKey, 6, { now: clock.now, burst: 3 });
+		const transport = new Transport(fake.ctx, vendor, { sleep: clock.sleep, now: clock.now });
+		for (let i = 0; i < 4; i++) await transport.request(get);
+		expect(clock.sleeps).toEqual([10000]);
+	});
 });
 
 describe('Transport: vendor throttling signalled with another status', () => {

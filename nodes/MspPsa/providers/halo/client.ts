@@ -3,8 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { haloApiBase } from '../../../../credentials/MspHaloPsaApi.credentials';
-import type { Company, Configuration, Pacer, RequestContext, Ticket, TicketNote, TimeEntry, Transport, TransportOptions, VendorProfile } from '../../../shared';
-import { collect, commonErrorMessage, pacerFor, pageNumberPages, parseVendorResponse } from '../../../shared';
+import type { Company, Configuration, Ticket, TicketNote, TimeEntry, Transport, VendorProfile } from '../../../shared';
+import { collect, commonErrorMessage, pageNumberPages, parseVendorResponse } from '../../../shared';
 import { hasRef, Memo, resolveRef, toChoices, type Named } from '../common';
 import type { Choice, ConfigurationQuery, NewTicket, NoteInput, Paging, PsaProvider, Ref, TicketChanges, TicketFilter, TimeEntryInput } from '../types';
 import { serialOf, toCompany, toConfiguration, toNote, toTicket, toTimeEntry, type HaloNames } from './mappers';
@@ -45,34 +45,15 @@ function haloErrorMessage(body: unknown): string | undefined {
 	return commonErrorMessage(body);
 }
 
-/** Halo-hosted: 300 requests per rolling 5 minutes. */
-const WINDOW_REQUESTS = 300;
-const REQUESTS_PER_MINUTE = WINDOW_REQUESTS / 5;
-
 export const HALO_PROFILE: VendorProfile = {
 	vendor: VENDOR,
 	credentialType: 'mspHaloPsaApi',
 	baseUrl: haloApiBase,
 	errorMessage: haloErrorMessage,
-	requestsPerMinute: REQUESTS_PER_MINUTE,
+	// Halo-hosted: 300 requests per rolling 5 minutes. Bursts within the window are allowed,
+	// which even spacing (one request a second) would forbid.
+	rateLimit: { requestsPerWindow: 300, windowMs: 5 * 60 * 1000 },
 };
-
-/**
- * A rolling 5-minute window of 300 allows bursts, which even spacing (one request a second)
- * would forbid: the pacer is a shared token bucket holding 300 and refilling 60 a minute,
- * one per credential across executions.
- */
-export function haloPacer(ctx: RequestContext): NonNullable<TransportOptions['pacer']> {
-	let pacer: Promise<Pacer | undefined> | undefined;
-	return {
-		acquire: async (sleep) => {
-			pacer ??= ctx.getCredentials(HALO_PROFILE.credentialType).then((credentials) =>
-				pacerFor(`halo|${haloApiBase(credentials)}|${String(credentials.tenant ?? '')}|${String(credentials.clientId ?? '')}`, REQUESTS_PER_MINUTE, { burst: WINDOW_REQUESTS }),
-			);
-			return (await (await pacer)?.acquire(sleep)) ?? 0;
-		},
-	};
-}
 
 export class HaloProvider implements PsaProvider {
 	/** Halo documents no summary limit. */
