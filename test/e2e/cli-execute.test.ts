@@ -51,8 +51,9 @@ describe('n8n CLI import and execute', () => {
 			settings: { executionOrder: 'v1' },
 		});
 		const result = await n8n.execute(id);
-		if (result.status !== 'success') throw new Error(`${result.stdout}\n${result.stderr}`);
-		expect(result.code).toBe(0);
+		if (result.status !== 'success' || result.code !== 0) {
+			throw new Error(`status ${result.status}, exit code ${result.code}\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+		}
 		expect(result.outputOf('Set')).toEqual([{ greeting: 'hello 42' }]);
 	});
 

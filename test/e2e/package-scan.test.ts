@@ -12,6 +12,11 @@ async function scan(args: string[]) {
 		const { stdout, stderr } = await execFileAsync(process.execPath, [join(REPO_ROOT, 'scripts', 'scan-package.mjs'), ...args], {
 			cwd: REPO_ROOT,
 			maxBuffer: 64 * 1024 * 1024,
+			// eslint-plugin-n8n-nodes-base switches to a test mode under NODE_ENV=test (which jest sets)
+			// and then treats every node file as a trigger: scan with a clean environment.
+			env: Object.fromEntries(
+				Object.entries(process.env).filter(([k]) => k !== 'NODE_ENV' && !k.startsWith('JEST_')),
+			),
 		});
 		return { code: 0, output: stdout + stderr };
 	} catch (error) {
