@@ -34,3 +34,49 @@ export function rethrow(node: INode, error: unknown): never {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
 	throw new NodeApiError(node, error as JsonObject);
 }
+
+export interface DeviceLookups<D> {
+	/** Ids per batched lookup. */
+	batchSize: number;
+	/** The devices the vendor returns for these ids (unknown ids are simply absent). */
+	byIds(ids: string[]): Promise<D[]>;
+	idOf(device: D): string;
+	/** One device by id or hostname; throws the vendor's "not found" error. */
+	one(ref: { id?: string; hostname?: string }): Promise<D>;
+}
+
+/**
+ * Resolves many device references with as few reads as the vendor allows: ids in batches,
+ * hostnames (and ids a batch did not return, so the single lookup names them) one by one.
+ * One entry per ref, in order; a failed batch is the error of every ref in it.
+ */
+export async function resolveDevices<D>(refs: Array<{ id?: string; hostname?: string }>, lookups: DeviceLookups<D>): Promise<Array<D | Error>> {
+	const found = new Map<string, D | Error>();
+	const ids = [...new Set(refs.map((r) => r.id).filter((id): id is string => Boolean(id)))];
+	for (const batch of chunk(ids, lookups.batchSize)) {
+		try {
+			const devices = await lookups.byIds(batch);
+			for (const device of devices) found.set(lookups.idOf(device), device);
+		} catch (error) {
+			for (const id of batch) found.set(id, asError(error));
+		}
+	}
+	const out: Array<D | Error> = [];
+	for (const ref of refs) {
+		const known = ref.id ? found.get(ref.id) : undefined;
+		if (known) {
+			out.push(known);
+			continue;
+		}
+		try {
+			out.push(await lookups.one(ref));
+		} catch (error) {
+			out.push(asError(error));
+		}
+	}
+	return out;
+}
+
+function asError(error: unknown): Error {
+	return error instanceof Error ? error : new Error(String(error));
+}

@@ -68,7 +68,18 @@ export interface EdrProvider {
 	getDevice(ref: DeviceRef): Promise<Device>;
 	/** Devices whose hostname contains the text (for pickers); at most one page. */
 	searchDevices(text: string): Promise<Device[]>;
+	/**
+	 * Many devices with as few reads as the vendor allows (ids in batches; a hostname needs its own
+	 * lookup). One entry per ref, in order: the device, or the error naming the missing one.
+	 */
+	getDevices(refs: DeviceRef[]): Promise<Array<Device | Error>>;
 	getContainment(deviceId: string): Promise<Containment>;
+	/**
+	 * Containment of devices as getDevice/getDevices just returned them: one per device, in order, or
+	 * the error for that device. A vendor whose device record carries the state answers from it without
+	 * a request; others read in batches. A failed batch read throws.
+	 */
+	getContainments(devices: Device[]): Promise<Array<Containment | Error>>;
 	/** Sends one request for the batch (at most containmentBatchSize devices). */
 	requestContainment(kind: ContainmentKind, deviceIds: string[], comment: string): Promise<ContainmentRequest[]>;
 	/**

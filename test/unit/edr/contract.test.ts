@@ -3,6 +3,7 @@ import { S1_TOKENS } from '../../../sandbox/vendors/sentinelone';
 import { SANDBOX_TENANT } from '../../../sandbox/vendors/microsoft-login';
 import { changeContainment, type ContainOptions, type ContainResult } from '../../../nodes/MspEdr/actions/containment/contain';
 import type { EdrProviderName } from '../../../nodes/MspEdr/providers/types';
+import type { Device as WorldDevice } from '../../../sandbox/world/types';
 import { pollUntil } from '../../../nodes/shared';
 import { deviceIdIn, PROVIDERS, providerFor, sandboxCredentials, threatIdIn } from './setup';
 
@@ -157,5 +158,115 @@ describe('EDR contract: vendor differences', () => {
 		expect(errors(blocked)[0]).toMatch(/NWL-WS06 has a pending isolation/);
 		expect(sandbox.requests.query({ vendor: 'sentinelone', since }).filter((r) => r.method === 'POST')).toHaveLength(1);
 		sandbox.setTiming({ readsToFinish: 2, msToFinish: 60_000 });
+	});
+});
+
+/**
+ * Requests per containment run, from the sandbox request log (no waiting, so no status polls):
+ * - SentinelOne: ceil(ids / 100) `GET /agents?ids=` reads (the agent carries its network status,
+ *   so no second read) and ceil(devices to send / 100) disconnect or connect calls.
+ * - Defender: ceil(ids / 20) `GET /machines?$filter=id eq … or …` reads, ceil(candidates / 20)
+ *   `GET /machineactions?$filter=(machineId eq … or …) and (type eq 'Isolate' or …)` reads, and one
+ *   isolate or unisolate call per machine to send (Defender has no batch action).
+ * - A hostname costs one lookup of its own on both; an id a batch did not return costs one more read.
+ */
+const EXPECTED: Record<EdrProviderName, (refs: number, candidates: number, sent: number) => Record<string, number>> = {
+	sentinelOne: (refs, _candidates, sent) => ({ 'GET /agents': Math.ceil(refs / 100), ...(sent ? { 'POST /agents/actions/disconnect': Math.ceil(sent / 100) } : {}) }),
+	microsoftDefender: (refs, candidates, sent) => ({
+		'GET /machines': Math.ceil(refs / 20),
+		'GET /machineactions': Math.ceil(candidates / 20),
+		...(sent ? { 'POST /machines/{id}/isolate': sent } : {}),
+	}),
+};
+
+describe.each(PROVIDERS)('EDR contract: requests per containment, $label', ({ name, vendor }) => {
+	let sandbox: Sandbox;
+	let since = 0;
+	const provider = () => providerFor(sandbox, name);
+	const idsOf = (devices: WorldDevice[]) => devices.map((d) => (name === 'sentinelOne' ? d.ids.sentinelOneAgentId : d.ids.defenderMachineId));
+	/** Requests since the mark, by method and path with the vendor prefix cut and machine ids generalised. */
+	const counts = () => {
+		const out: Record<string, number> = {};
+		for (const r of sandbox.requests.query({ vendor, since })) {
+			const path = r.path.replace(/^\/(sentinelone\/web\/api\/v2\.1|defender\/api)/, '').replace(/^\/machines\/[^/]+(?=\/|$)/, '/machines/{id}');
+			out[`${r.method} ${path}`] = (out[`${r.method} ${path}`] ?? 0) + 1;
+		}
+		return out;
+	};
+	const mark = () => {
+		since = sandbox.requests.all().at(-1)?.seq ?? 0;
+	};
+
+	beforeAll(async () => {
+		sandbox = await startSandbox({ port: 0, scale: { clients: 3, devicesPerClient: 80, threats: 0 } });
+	});
+	afterAll(async () => sandbox.stop());
+	beforeEach(() => {
+		sandbox.reset();
+		sandbox.setTiming({ readsToFinish: 2, msToFinish: 60_000 });
+		mark();
+	});
+
+	it('isolates 240 devices by id in batched reads and writes; domain controllers are refused without a request', async () => {
+		const devices = sandbox.world().devices;
+		expect(devices).toHaveLength(240);
+		const controllers = devices.filter((d) => d.type === 'domainController').length;
+		const results = await changeContainment(provider(), NODE, idsOf(devices).map((id) => ({ id })), options({ wait: false }));
+		const refused = errors(results).filter(Boolean);
+		expect(refused).toHaveLength(controllers);
+		for (const message of refused) expect(message).toMatch(/is on the never-isolate list \(pattern "\*-DC\*"\)/);
+		expect(ok(results).filter((c) => c?.requested && c.state === 'pendingIsolation')).toHaveLength(240 - controllers);
+		expect(counts()).toEqual(EXPECTED[name](240, 240 - controllers, 240 - controllers));
+		expect(sandbox.world().devices.filter((d) => d.containment !== 'released')).toHaveLength(240 - controllers);
+	});
+
+	it('sends nothing for devices already isolated and reports them as alreadyIsolated', async () => {
+		const targets = sandbox.world().devices.filter((d) => d.type !== 'domainController').slice(0, 45);
+		await changeContainment(provider(), NODE, idsOf(targets.slice(0, 5)).map((id) => ({ id })), options());
+		expect(targets.slice(0, 5).every((d) => d.containment === 'isolated')).toBe(true);
+		mark();
+		const results = await changeContainment(provider(), NODE, idsOf(targets).map((id) => ({ id })), options({ wait: false }));
+		expect(errors(results).filter(Boolean)).toEqual([]);
+		expect(ok(results).slice(0, 5).every((c) => c?.alreadyIsolated === true && c.requested === false && c.state === 'isolated')).toBe(true);
+		expect(ok(results).slice(5).every((c) => c?.requested === true)).toBe(true);
+		expect(counts()).toEqual(EXPECTED[name](45, 45, 40));
+
+		mark();
+		const again = await changeContainment(provider(), NODE, idsOf(targets.slice(0, 5)).map((id) => ({ id })), options({ wait: false }));
+		expect(ok(again).every((c) => c?.alreadyIsolated === true)).toBe(true);
+		expect(counts()).toEqual(EXPECTED[name](5, 5, 0));
+	});
+
+	it('names an unknown id while the rest of its batch proceeds, at one extra read', async () => {
+		const [first, second] = idsOf(sandbox.world().devices.filter((d) => d.type !== 'domainController'));
+		const unknown = name === 'sentinelOne' ? '1999999999999999999' : 'f'.repeat(40);
+		const results = await changeContainment(provider(), NODE, [{ id: first }, { id: unknown }, { id: second }], options({ wait: false }));
+		expect(errors(results)[1]).toMatch(new RegExp(`No .* "${unknown}" was found`));
+		expect(ok(results)[0]).toMatchObject({ deviceId: first, requested: true });
+		expect(ok(results)[2]).toMatchObject({ deviceId: second, requested: true });
+		const expected = EXPECTED[name](3, 2, 2);
+		const extra = name === 'sentinelOne' ? { 'GET /agents': expected['GET /agents'] + 1 } : { 'GET /machines/{id}': 1 };
+		expect(counts()).toEqual({ ...expected, ...extra });
+	});
+
+	it('looks hostnames up one by one and still reads the containment state in batches', async () => {
+		const hosts = ['BSD-WS01', 'NWL-WS02', 'HLL-WS03'];
+		const results = await changeContainment(provider(), NODE, hosts.map((hostname) => ({ hostname })), options({ wait: false }));
+		expect(ok(results).every((c) => c?.requested === true)).toBe(true);
+		const expected = EXPECTED[name](hosts.length, hosts.length, hosts.length);
+		// Each hostname is one lookup (computerName__contains / startswith(computerDnsName,…)) instead of a share of an id batch.
+		expect(counts()).toEqual(name === 'sentinelOne' ? { ...expected, 'GET /agents': 3 } : { ...expected, 'GET /machines': 3 });
+	});
+
+	it('a pending isolation is not sent again; a pending release blocks isolation (without a request)', async () => {
+		sandbox.setTiming({ readsToFinish: 50, msToFinish: 60_000 });
+		const [id] = idsOf(sandbox.world().devices.filter((d) => d.hostname === 'NWL-WS06'));
+		await changeContainment(provider(), NODE, [{ id }], options({ wait: false }));
+		mark();
+		const pending = await changeContainment(provider(), NODE, [{ id }], options({ wait: false }));
+		expect(ok(pending)[0]).toMatchObject({ requested: false, state: 'pendingIsolation', note: expect.stringMatching(/already pending/) });
+		const blocked = await changeContainment(provider(), NODE, [{ id }], options({ wait: false, kind: 'release' }));
+		expect(errors(blocked)[0]).toMatch(/NWL-WS06 has a pending isolation/i);
+		expect(sandbox.requests.query({ vendor, since }).filter((r) => r.method === 'POST')).toHaveLength(0);
 	});
 });

@@ -52,31 +52,29 @@ interface Pending {
 }
 
 /**
- * Isolates or releases devices the same way for every EDR: resolve each device, refuse protected
- * hosts, skip devices already in (or on their way to) the target state, send the rest in batches
- * of the provider's batch size, and optionally poll until each device reaches the target state.
+ * Isolates or releases devices the same way for every EDR: resolve the devices (in batches where the
+ * vendor allows), refuse protected hosts, read the current state of the rest in batches, skip devices
+ * already in (or on their way to) the target state, send the others in batches of the provider's
+ * batch size, and optionally poll until each device reaches the target state.
  */
 export async function changeContainment(provider: EdrProvider, node: INode, refs: DeviceRef[], options: ContainOptions): Promise<ContainResult[]> {
 	const results: ContainResult[] = [];
-	const toSend: Pending[] = [];
 	const target = CONTAINED[options.kind];
-	for (const [index, ref] of refs.entries()) {
-		try {
-			const device = await provider.getDevice(ref);
-			const refused = protectedBy(device, options);
-			if (refused) {
-				throw new NodeOperationError(node, `${device.hostname} is on the never-isolate list (pattern "${refused}")`, {
-					description: 'Protected hosts such as domain controllers are not isolated automatically. Turn on "Override Protection" to isolate it anyway.',
-				});
-			}
-			const current = await provider.getContainment(device.id);
-			const skip = unchanged(options.kind, current, device);
-			if (skip instanceof Error) throw skip;
-			if (skip) results.push({ index, containment: skip });
-			else toSend.push({ index, device });
-		} catch (error) {
-			results.push(asResult(index, error));
-		}
+	const candidates: Pending[] = [];
+	for (const [index, device] of (await provider.getDevices(refs)).entries()) {
+		const refused = device instanceof Error ? undefined : protectedBy(device, options);
+		if (device instanceof Error) results.push(asResult(index, device));
+		else if (refused) results.push({ index, error: protectedError(node, device, refused) });
+		else candidates.push({ index, device });
+	}
+	const toSend: Pending[] = [];
+	const states = await statesOf(provider, candidates);
+	for (const [i, pending] of candidates.entries()) {
+		const current = states[i];
+		const skip = current instanceof Error ? current : unchanged(options.kind, current, pending.device);
+		if (skip instanceof Error) results.push(asResult(pending.index, skip));
+		else if (skip) results.push({ index: pending.index, containment: skip });
+		else toSend.push(pending);
 	}
 	for (const batch of chunk(toSend, provider.containmentBatchSize)) {
 		let requests: ContainmentRequest[];
@@ -92,6 +90,22 @@ export async function changeContainment(provider: EdrProvider, node: INode, refs
 		}
 	}
 	return results.sort((a, b) => a.index - b.index);
+}
+
+/** Current state per candidate, read in batches; a failed read is the error of every device it covered. */
+async function statesOf(provider: EdrProvider, candidates: Pending[]): Promise<Array<Containment | Error>> {
+	if (!candidates.length) return [];
+	try {
+		return await provider.getContainments(candidates.map((c) => c.device));
+	} catch (error) {
+		return candidates.map(() => (error instanceof Error ? error : new Error(String(error))));
+	}
+}
+
+function protectedError(node: INode, device: Device, pattern: string): NodeOperationError {
+	return new NodeOperationError(node, `${device.hostname} is on the never-isolate list (pattern "${pattern}")`, {
+		description: 'Protected hosts such as domain controllers are not isolated automatically. Turn on "Override Protection" to isolate it anyway.',
+	});
 }
 
 function protectedBy(device: Device, options: ContainOptions): string | undefined {

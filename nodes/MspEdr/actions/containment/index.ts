@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { commonOptionsProperty } from '../../../shared';
+import { commonOptionsProperty, waitOptionFields } from '../../../shared';
 import { deviceProperty } from '../common.descriptions';
 import { executeContainment } from './execute';
 
@@ -36,8 +36,9 @@ export const description: INodeProperties[] = [
 	{ displayName: 'Wait for Completion', name: 'waitForCompletion', type: 'boolean', default: false, description: 'Whether to poll until the device is isolated or released, up to the wait timeout', displayOptions: { show } },
 ];
 
-/** Containment options: the shared ones plus the protection list. */
+/** Containment options: the shared ones, waiting (Wait for Completion) and the protection list. */
 export const containmentOptions: INodeProperties = commonOptionsProperty({ show }, [
+	...waitOptionFields,
 	{
 		displayName: 'Never Isolate (Hostname Patterns)',
 		name: 'protectedHostnames',

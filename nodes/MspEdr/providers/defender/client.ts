@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { offsetPages, parseVendorResponse, Transport, type Containment, type Device, type MitigationAction, type Threat, type TransportOptions, type VendorProfile } from '../../../shared';
-import { messageOf, notFound, rethrow, sameHost, statusOf } from '../common';
+import { chunk, messageOf, notFound, resolveDevices, rethrow, sameHost, statusOf } from '../common';
 import type {
 	ContainmentKind,
 	ContainmentRequest,
@@ -23,6 +23,15 @@ const VENDOR = 'Microsoft Defender for Endpoint';
 const MAX_PAGE = 10000;
 /** Published limit of most endpoints: 100 calls per minute (and 1,500 per hour) per application. */
 export const DEFENDER_REQUESTS_PER_MINUTE = 100;
+
+/**
+ * Machine ids per OData `$filter` read (`id eq '…' or id eq '…'`): 20 ids of 40 hex characters keep
+ * the encoded query string under about 2,000 characters. [unverified: Defender documents no URL
+ * limit; 2,048 is the common web-server default for a query string]
+ */
+export const DEFENDER_READ_BATCH = 20;
+/** Isolation actions are read with the largest page; a longer history pages on with `$skip`. */
+const ACTION_PAGE = MAX_PAGE;
 
 const VERDICT_CLASSIFICATION: Record<string, string> = { truePositive: 'TruePositive', falsePositive: 'FalsePositive' };
 
@@ -45,6 +54,11 @@ export const defenderProfile: VendorProfile = {
 /** OData string literal: single quotes doubled. */
 function literal(value: string): string {
 	return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** `(prop eq 'a' or prop eq 'b')`: Defender documents no `in` operator, so equality is joined with `or`. */
+function anyOf(property: string, values: string[]): string {
+	return `(${values.map((v) => `${property} eq ${literal(v)}`).join(' or ')})`;
 }
 
 export class DefenderProvider implements EdrProvider {
@@ -178,15 +192,64 @@ export class DefenderProvider implements EdrProvider {
 		}
 	}
 
-	async getContainment(deviceId: string): Promise<Containment> {
-		await this.getDevice({ id: deviceId });
-		const body = await this.transport.request({
-			method: 'GET',
-			path: '/machineactions',
-			qs: { $filter: `machineId eq ${literal(deviceId)}`, $top: 100 },
-			operation: 'list machine actions',
+	async getDevices(refs: DeviceRef[]): Promise<Array<Device | Error>> {
+		// Ids the filter misses (a computer name given as id, or an unknown id) fall back to GET /machines/{id}.
+		return await resolveDevices(refs, {
+			batchSize: DEFENDER_READ_BATCH,
+			byIds: async (ids) => (await this.machinesWhere(anyOf('id', ids), ids.length, 'get machines')).map(toDevice),
+			idOf: (device) => device.id,
+			one: async (ref) => await this.getDevice(ref),
 		});
-		return containmentFrom(deviceId, this.parse(MdeCollection(MdeMachineAction), body, 'list machine actions').value);
+	}
+
+	/** Machines matching an OData filter; Defender answers an empty result with 404. */
+	private async machinesWhere(filter: string, top: number, operation: string): Promise<MdeMachine[]> {
+		try {
+			const body = await this.transport.request({ method: 'GET', path: '/machines', qs: { $filter: filter, $top: top }, operation });
+			return this.parse(MdeCollection(MdeMachine), body, operation).value;
+		} catch (error) {
+			if (statusOf(error) === 404) return [];
+			rethrow(this.node, error);
+		}
+	}
+
+	async getContainment(deviceId: string): Promise<Containment> {
+		// An unknown machine has no actions either: read it first so it is reported, not shown as released.
+		await this.getDevice({ id: deviceId });
+		const [containment] = await this.getContainments([{ id: deviceId } as Device]);
+		if (containment instanceof Error) throw containment;
+		return containment;
+	}
+
+	/**
+	 * Defender keeps no isolation flag on the machine: the state comes from the machines' Isolate and
+	 * Unisolate actions, read for 20 machines at a time with one filtered machine actions query.
+	 */
+	async getContainments(devices: Device[]): Promise<Array<Containment | Error>> {
+		const byMachine = new Map<string, MdeMachineAction[]>();
+		const ids = [...new Set(devices.map((d) => d.id))];
+		for (const batch of chunk(ids, DEFENDER_READ_BATCH)) {
+			for (const action of await this.isolationActions(batch)) {
+				const key = action.machineId ?? '';
+				byMachine.set(key, [...(byMachine.get(key) ?? []), action]);
+			}
+		}
+		return devices.map((device) => containmentFrom(device.id, byMachine.get(device.id) ?? []));
+	}
+
+	/** Every Isolate/Unisolate action of these machines; Defender documents no order, so all are read and sorted here. */
+	private async isolationActions(machineIds: string[]): Promise<MdeMachineAction[]> {
+		const operation = 'list machine actions';
+		const pages = offsetPages(this.transport, {
+			request: { method: 'GET', path: '/machineactions', qs: { $filter: `${anyOf('machineId', machineIds)} and (type eq 'Isolate' or type eq 'Unisolate')` }, operation },
+			items: (body) => this.parse(MdeCollection(MdeMachineAction), body, operation).value,
+			pageSize: ACTION_PAGE,
+			offsetParam: '$skip',
+			sizeParam: '$top',
+		});
+		const out: MdeMachineAction[] = [];
+		for await (const page of pages) out.push(...page);
+		return out;
 	}
 
 	async requestContainment(kind: ContainmentKind, deviceIds: string[], comment: string): Promise<ContainmentRequest[]> {

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { collect, cursorPages, parseVendorResponse, Transport, type Containment, type Device, type MitigationAction, type Threat, type TransportOptions, type VendorProfile } from '../../../shared';
-import { notFound, sameHost } from '../common';
+import { chunk, notFound, resolveDevices, sameHost } from '../common';
 import type {
 	ContainmentKind,
 	ContainmentRequest,
@@ -23,6 +23,12 @@ const VENDOR = 'SentinelOne';
 const MAX_PAGE = 1000;
 /** Agent ids per disconnect/connect call; the filter takes a list, kept modest so one call stays small. */
 export const S1_CONTAINMENT_BATCH = 100;
+/**
+ * Agent ids per `GET /agents?ids=` read, with `limit` set to the same number so every agent of the
+ * batch comes back on one page. 100 ids of 18 digits keep the URL near 2,000 characters.
+ * [unverified: the ids filter documents no maximum; clients page with limit 100 to 1,000]
+ */
+export const S1_READ_BATCH = 100;
 
 const ACTION_PATH: Partial<Record<MitigationKind, string>> = { kill: 'kill', quarantine: 'quarantine', remediate: 'remediate', rollback: 'rollback-remediation' };
 /** Names a finished action has in `mitigationStatus[].action`. */
@@ -149,8 +155,35 @@ export class SentinelOneProvider implements EdrProvider {
 		return (await this.agents(qs, 'search devices')).map(toDevice);
 	}
 
+	async getDevices(refs: DeviceRef[]): Promise<Array<Device | Error>> {
+		const found = await resolveDevices(refs, {
+			batchSize: S1_READ_BATCH,
+			byIds: async (ids) => await this.agents({ ids: ids.join(','), limit: S1_READ_BATCH }, 'get devices'),
+			idOf: (agent) => agent.id,
+			one: async (ref) => await this.agent(ref),
+		});
+		return found.map((agent) => (agent instanceof Error ? agent : toDevice(agent)));
+	}
+
 	async getContainment(deviceId: string): Promise<Containment> {
 		return toContainment(await this.agent({ id: deviceId }));
+	}
+
+	/** The agent record carries `networkStatus`: devices just read need no request; others are read 100 at a time. */
+	async getContainments(devices: Device[]): Promise<Array<Containment | Error>> {
+		const known = new Map<string, S1Agent>();
+		for (const device of devices) {
+			const parsed = S1Agent.safeParse(device.raw);
+			if (parsed.success && parsed.data.id === device.id) known.set(device.id, parsed.data);
+		}
+		const missing = [...new Set(devices.map((d) => d.id).filter((id) => !known.has(id)))];
+		for (const ids of chunk(missing, S1_READ_BATCH)) {
+			for (const agent of await this.agents({ ids: ids.join(','), limit: S1_READ_BATCH }, 'get containment')) known.set(agent.id, agent);
+		}
+		return devices.map((device) => {
+			const agent = known.get(device.id);
+			return agent ? toContainment(agent) : notFound(this.node, 'SentinelOne agent with id', device.id, 'The agent may have been decommissioned.');
+		});
 	}
 
 	async requestContainment(kind: ContainmentKind, deviceIds: string[]): Promise<ContainmentRequest[]> {
