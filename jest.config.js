@@ -7,6 +7,8 @@ const tier = (name, extra = {}) => ({
 	transform: { '^.+\\.ts$': tsJest },
 	testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
 	setupFiles: ['<rootDir>/test/setup-env.ts'],
+	// dist/ carries a copy of package.json and .cache/ a whole n8n install: neither holds tests.
+	modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.cache/'],
 	...extra,
 });
 

@@ -22,16 +22,17 @@ export const DEFAULT_THRESHOLDS: Thresholds = { good: 95, warning: 80 };
 const titleCase = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function slaFields(kind: keyof SlaHours): INodeProperties[] {
-	// Generated per severity; each field does have its default (the rule cannot see through map).
-	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
-	return SEVERITIES.map((severity) => ({
-		displayName: `${titleCase(kind)} SLA ${titleCase(severity)} (Hours)`,
-		name: `${kind}Sla_${severity}`,
-		type: 'number',
-		typeOptions: { minValue: 0 },
-		default: DEFAULT_SLA_HOURS[kind][severity],
-		description: `Hours from detection to remediation allowed for a ${severity} ${kind}`,
-	}));
+	return SEVERITIES.map((severity) => {
+		const hours = DEFAULT_SLA_HOURS[kind][severity];
+		return {
+			displayName: `${titleCase(kind)} SLA ${titleCase(severity)} (Hours)`,
+			name: `${kind}Sla_${severity}`,
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: hours,
+			description: `Hours from detection to remediation allowed for a ${severity} ${kind}`,
+		};
+	});
 }
 
 export const thresholdFields: INodeProperties[] = [
