@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { commonOptionsProperty } from '../../shared';
+import { commonOptionsProperty, waitOptionFields } from '../../shared';
 import { providerProperty } from './common.descriptions';
 import * as containment from './containment';
 import * as device from './device';
@@ -28,5 +28,7 @@ export const edrProperties: INodeProperties[] = [
 	...containment.description,
 	...mitigation.description,
 	containment.containmentOptions,
-	commonOptionsProperty({ show: { resource: ['threat', 'device', 'mitigation'] } }),
+	commonOptionsProperty({ show: { resource: ['threat', 'device'] } }),
+	// Run Mitigation can wait for the action to finish.
+	commonOptionsProperty({ show: { resource: ['mitigation'] } }, waitOptionFields),
 ];

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { CommonOptions, Device } from '../../shared';
-import { commonOptionsProperty, readCommonOptions, withRaw } from '../../shared';
+import { commonOptionsProperty, readCommonOptions, waitOptionFields, withRaw } from '../../shared';
 import { rmmProvider } from '../providers';
 import type { RmmProvider } from '../providers/types';
 
@@ -76,6 +76,11 @@ export const waitField: INodeProperties = {
 
 export function optionsProperty(show: Show, extra: INodeProperties[] = []): INodeProperties {
 	return commonOptionsProperty({ show }, extra);
+}
+
+/** Options of an operation that can wait for the device: the common ones plus Poll Interval and Wait Timeout. */
+export function waitingOptionsProperty(show: Show): INodeProperties {
+	return commonOptionsProperty({ show }, waitOptionFields);
 }
 
 export interface ItemContext {

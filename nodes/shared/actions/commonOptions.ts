@@ -6,6 +6,13 @@ import type {
 } from 'n8n-workflow';
 
 export const MAX_CONCURRENCY = 20;
+/** The smallest Poll Interval the editor offers; 0 or less from an expression means this. */
+const POLL_INTERVAL_UI_MIN_SECONDS = 1;
+/**
+ * n8n does not enforce `minValue` at run time, so an expression may ask for a shorter interval
+ * (a test against a fast sandbox does); it is honoured down to this floor, never a busy loop.
+ */
+const POLL_INTERVAL_FLOOR_SECONDS = 0.1;
 
 /** Options shared by every action node; nodes add their own fields next to these. */
 export const commonOptionFields: INodeProperties[] = [
@@ -33,11 +40,15 @@ export const commonOptionFields: INodeProperties[] = [
 		default: false,
 		description: "Whether to include the vendor's original object under raw",
 	},
+];
+
+/** Only for operations that wait for the vendor to finish: pass them as extra fields. */
+export const waitOptionFields: INodeProperties[] = [
 	{
 		displayName: 'Poll Interval (Seconds)',
 		name: 'pollInterval',
 		type: 'number',
-		typeOptions: { minValue: 1 },
+		typeOptions: { minValue: POLL_INTERVAL_UI_MIN_SECONDS },
 		default: 10,
 		description: 'How often to check progress while waiting for completion',
 	},
@@ -51,7 +62,10 @@ export const commonOptionFields: INodeProperties[] = [
 	},
 ];
 
-/** The "Options" collection with the common fields, plus any node-specific ones (kept sorted). */
+/**
+ * The "Options" collection with the common fields, plus any node-specific ones (kept sorted).
+ * Operations that wait add `waitOptionFields` to `extraFields`; the others do not show them.
+ */
 export function commonOptionsProperty(
 	displayOptions?: IDisplayOptions,
 	extraFields: INodeProperties[] = [],
@@ -86,6 +100,12 @@ function numberOr(value: unknown, fallback: number): number {
 	return typeof parsed === 'number' && Number.isFinite(parsed) ? parsed : fallback;
 }
 
+function pollIntervalOf(value: unknown): number {
+	const seconds = numberOr(value, 10);
+	return seconds > 0 ? Math.max(POLL_INTERVAL_FLOOR_SECONDS, seconds) : POLL_INTERVAL_UI_MIN_SECONDS;
+}
+
+/** Wait fields are read with their defaults whether or not the operation shows them. */
 export function readCommonOptions(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -94,7 +114,7 @@ export function readCommonOptions(
 	const raw = ctx.getNodeParameter(optionsParamName, itemIndex, {}) as IDataObject;
 	const concurrency = Math.round(numberOr(raw.concurrency, 4));
 	const waitTimeoutSeconds = Math.max(0, numberOr(raw.waitTimeout, 300));
-	const pollIntervalSeconds = Math.max(1, numberOr(raw.pollInterval, 10));
+	const pollIntervalSeconds = pollIntervalOf(raw.pollInterval);
 	return {
 		dryRun: raw.dryRun === true,
 		includeRaw: raw.includeRaw === true,

@@ -1,22 +1,22 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { commonOptionsProperty, readCommonOptions, withRaw } from '../../../nodes/shared';
+import { commonOptionsProperty, readCommonOptions, waitOptionFields, withRaw } from '../../../nodes/shared';
 
 function ctxWith(options: unknown): IExecuteFunctions {
 	return { getNodeParameter: () => options } as unknown as IExecuteFunctions;
 }
 
 describe('common options', () => {
-	it('describes one sorted Options collection', () => {
+	it('describes one sorted Options collection without the wait fields', () => {
 		const property = commonOptionsProperty();
 		expect(property).toMatchObject({ name: 'options', type: 'collection', default: {} });
-		expect(property.options?.map((o) => o.name)).toEqual([
-			'concurrency',
-			'dryRun',
-			'includeRaw',
-			'pollInterval',
-			'waitTimeout',
-		]);
+		expect(property.options?.map((o) => o.name)).toEqual(['concurrency', 'dryRun', 'includeRaw']);
+	});
+
+	it('adds Poll Interval and Wait Timeout only where an operation waits', () => {
+		const property = commonOptionsProperty({ show: { operation: ['apply'] } }, waitOptionFields);
+		expect(property.options?.map((o) => o.name)).toEqual(['concurrency', 'dryRun', 'includeRaw', 'pollInterval', 'waitTimeout']);
+		expect(waitOptionFields.find((f) => f.name === 'pollInterval')?.typeOptions).toEqual({ minValue: 1 });
 	});
 
 	it('reads defaults', () => {
@@ -37,6 +37,14 @@ describe('common options', () => {
 			0,
 		);
 		expect(options).toMatchObject({ dryRun: true, includeRaw: true, concurrency: 20, waitTimeoutMs: 30000, pollIntervalMs: 1000 });
+	});
+
+	it('honours a sub-second Poll Interval from an expression down to 0.1 s', () => {
+		// n8n enforces minValue only in the editor; an expression reaches the node as is.
+		expect(readCommonOptions(ctxWith({ pollInterval: 0.2 }), 0).pollIntervalMs).toBe(200);
+		expect(readCommonOptions(ctxWith({ pollInterval: '0.5' }), 0).pollIntervalMs).toBe(500);
+		expect(readCommonOptions(ctxWith({ pollInterval: 0.001 }), 0).pollIntervalMs).toBe(100);
+		expect(readCommonOptions(ctxWith({ pollInterval: -3 }), 0).pollIntervalMs).toBe(1000);
 	});
 
 	it('withRaw drops raw unless asked, also in arrays', () => {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runPerItem, withRaw } from '../../../shared';
-import { deviceLocator, failIfOfflineField, offlineResult, optionsProperty, resolveDevice, setup, waitField } from '../common';
+import { deviceLocator, failIfOfflineField, offlineResult, waitingOptionsProperty, resolveDevice, setup, waitField } from '../common';
 import { waitForPatches } from '../wait';
 
 const show = { resource: ['patch'], operation: ['apply'] };
@@ -10,7 +10,7 @@ export const description: INodeProperties[] = [
 	deviceLocator(show),
 	{ ...failIfOfflineField, displayOptions: { show } },
 	{ ...waitField, displayOptions: { show } },
-	optionsProperty(show),
+	waitingOptionsProperty(show),
 ];
 
 /**

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runPerItem, withRaw } from '../../../shared';
-import { deviceLocator, optionsProperty, resolveDevice, setup } from '../common';
+import { deviceLocator, waitingOptionsProperty, resolveDevice, setup } from '../common';
 import { waitForPatches } from '../wait';
 
 const show = { resource: ['patch'], operation: ['waitForCompletion'] };
@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 		description: 'Comma-separated KB numbers to wait for (the Apply output by default). Empty waits for the patch job only.',
 		displayOptions: { show },
 	},
-	optionsProperty(show),
+	waitingOptionsProperty(show),
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

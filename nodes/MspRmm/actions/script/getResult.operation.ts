@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { runPerItem } from '../../../shared';
-import { deviceLocator, optionsProperty, out, resolveDevice, setup } from '../common';
+import { deviceLocator, optionsProperty, out, resolveDevice, setup, waitingOptionsProperty } from '../common';
 import { waitForScript } from '../wait';
 
 const runIdField = (operation: string): INodeProperties => ({
@@ -24,7 +24,7 @@ export const getResultDescription: INodeProperties[] = [
 export const waitDescription: INodeProperties[] = [
 	deviceLocator({ resource: ['script'], operation: ['waitForCompletion'] }),
 	runIdField('waitForCompletion'),
-	optionsProperty({ resource: ['script'], operation: ['waitForCompletion'] }),
+	waitingOptionsProperty({ resource: ['script'], operation: ['waitForCompletion'] }),
 ];
 
 function runId(ctx: IExecuteFunctions, i: number): string {

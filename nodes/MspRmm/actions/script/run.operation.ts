@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { runPerItem } from '../../../shared';
-import { deviceLocator, failIfOfflineField, locatorValue, offlineResult, optionsProperty, out, resolveDevice, scriptLocator, setup, waitField } from '../common';
+import { deviceLocator, failIfOfflineField, locatorValue, offlineResult, waitingOptionsProperty, out, resolveDevice, scriptLocator, setup, waitField } from '../common';
 import { waitForScript } from '../wait';
 
 const show = { resource: ['script'], operation: ['run'] };
@@ -30,7 +30,7 @@ export const description: INodeProperties[] = [
 	},
 	{ ...failIfOfflineField, displayOptions: { show } },
 	{ ...waitField, displayOptions: { show } },
-	optionsProperty(show),
+	waitingOptionsProperty(show),
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
