@@ -2,7 +2,7 @@ import { MspConnectWisePsaApi } from '../../../credentials/MspConnectWisePsaApi.
 import { MspHaloPsaApi } from '../../../credentials/MspHaloPsaApi.credentials';
 import { MspPsa } from '../../../nodes/MspPsa/MspPsa.node';
 import { startSandbox, type Sandbox } from '../../../sandbox';
-import { validateAgainstHaloSpec } from '../sandbox/halopsa-spec';
+import { validateAgainstSpec } from '../sandbox/spec';
 import { fakeExecuteContext, type SentRequest } from '../helpers/fakeContext';
 
 /** Every body the node POSTs to Halo must fit the spec's request schemas (arrays of Faults / Actions, no unknown fields). */
@@ -36,7 +36,7 @@ describe('MSP PSA: HaloPSA request bodies match the spec', () => {
 		await run({ resource: 'ticket', operation: 'reopen', ticketId: ticket.id, reopenStatus: '' });
 		const posts = sent.filter((r) => r.method === 'POST' && /\/api\/(Tickets|Actions)$/.test(r.url));
 		expect(posts.length).toBeGreaterThanOrEqual(8);
-		const results = validateAgainstHaloSpec([
+		const results = validateAgainstSpec('halopsa', [
 			...posts.map((r, i) => ({ label: `${i} ${r.url} ${JSON.stringify(r.body)}`, operationId: r.url.endsWith('/Tickets') ? 'saveTickets' : 'saveActions', body: r.body, request: true })),
 			{ label: 'control: a field Halo does not have', operationId: 'saveTickets', body: [{ summary: 'x', alert_reference: 'nope' }], request: true },
 		]);

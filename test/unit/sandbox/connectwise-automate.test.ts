@@ -1,20 +1,9 @@
 import axios, { type AxiosInstance } from 'axios';
-import { execFileSync } from 'child_process';
-import fs from 'fs';
-import path from 'path';
 
 import { startSandbox, type Sandbox } from '../../../sandbox';
+import { validateAgainstSpec, type SpecSample as Sample } from './spec';
 
-const SPEC = path.resolve(__dirname, '../../../..', 'shared/vendor-specs/cw-automate-v1.merged.openapi.json');
-const VALIDATOR = path.join(__dirname, 'connectwise-automate-spec-validator.cjs');
-
-type Sample = { label: string; operationId: string; status: number; body: unknown; rowSchema?: string };
-
-function validate(samples: Sample[]): Array<{ label: string; errors: string[] }> {
-	if (!fs.existsSync(SPEC)) throw new Error(`Automate spec missing at ${SPEC}`);
-	const output = execFileSync(process.execPath, [VALIDATOR], { input: JSON.stringify({ spec: SPEC, samples }), maxBuffer: 64 * 1024 * 1024 });
-	return JSON.parse(output.toString('utf8')) as Array<{ label: string; errors: string[] }>;
-}
+const validate = (samples: Sample[]) => validateAgainstSpec('connectwise-automate', samples);
 
 describe('sandbox: ConnectWise Automate', () => {
 	let sandbox: Sandbox;

@@ -3,7 +3,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { TokenStore } from '../../../sandbox/lib/tokens';
 
-import { validateAgainstHaloSpec, type SpecSample } from './halopsa-spec';
+import { validateAgainstSpec, type SpecSample } from './spec';
 
 type Json = Record<string, unknown>;
 
@@ -133,7 +133,7 @@ describe('sandbox: HaloPSA', () => {
 	// One validator run (compiling Halo's large schemas takes seconds), last, since it blocks the event loop.
 	it('every response the node relies on matches the HaloPSA spec, and the check has teeth', () => {
 		expect(samples.length).toBeGreaterThan(10);
-		const results = validateAgainstHaloSpec([...samples, { label: 'not in the spec', operationId: 'getTicket', body: { id: 1, summary: 'x', alert_ref: 'nope' } }]);
+		const results = validateAgainstSpec('halopsa', [...samples, { label: 'not in the spec', operationId: 'getTicket', body: { id: 1, summary: 'x', alert_ref: 'nope' } }]);
 		const broken = results.pop()!;
 		expect(results.filter((r) => r.errors.length)).toEqual([]);
 		expect(broken.errors.length).toBeGreaterThan(0);

@@ -1,28 +1,11 @@
 import axios, { type AxiosInstance } from 'axios';
-import { execFileSync } from 'child_process';
 import { existsSync } from 'fs';
-import path from 'path';
 
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { SANDBOX_API_KEY, type HuduSlice } from '../../../sandbox/vendors/hudu/store';
+import { specPath, validateAgainstSpec, type SpecSample as Sample } from './spec';
 
-const SPEC_PATH = path.resolve(__dirname, '../../..', '../shared/vendor-specs/hudu-api-v2.44.0.openapi.json');
-const VALIDATOR = path.join(__dirname, 'hudu-spec-validator.cjs');
-
-interface Sample {
-	body: unknown;
-	operationId: string;
-	status: number;
-}
-
-/** Runs the spec validator (see hudu-spec-validator.cjs for why it is a separate process). */
-function validateAgainstSpec(samples: Sample[]): Array<{ operationId: string; status: number; errors: unknown[] }> {
-	const output = execFileSync(process.execPath, [VALIDATOR], {
-		input: JSON.stringify({ spec: SPEC_PATH, samples }),
-		maxBuffer: 64 * 1024 * 1024,
-	});
-	return JSON.parse(output.toString('utf8')) as Array<{ operationId: string; status: number; errors: unknown[] }>;
-}
+const SPEC_PATH = specPath('hudu');
 
 describe('sandbox: Hudu', () => {
 	let sandbox: Sandbox;
@@ -45,7 +28,7 @@ describe('sandbox: Hudu', () => {
 
 	/** Collected here, validated against the spec in one run at the end. */
 	const expectValid = (body: unknown, operationId: string, status: number) => {
-		samples.push({ body, operationId, status });
+		samples.push({ label: `${operationId} ${status} #${samples.length + 1}`, body, operationId, status });
 	};
 
 	describe('auth', () => {
@@ -209,12 +192,12 @@ describe('sandbox: Hudu', () => {
 			for (const op of ['get_companies', 'get_articles', 'post_articles', 'put_articles_id', 'get_magic_dash', 'post_magic_dash']) {
 				expect(operations).toContain(op);
 			}
-			const failures = validateAgainstSpec(samples).filter((r) => r.errors.length);
+			const failures = validateAgainstSpec('hudu', samples).filter((r) => r.errors.length);
 			expect(failures).toEqual([]);
 		});
 
 		it('the validator does reject a response that breaks the spec', () => {
-			const [result] = validateAgainstSpec([{ body: [{ id: 'x', title: 1 }], operationId: 'get_magic_dash', status: 200 }]);
+			const [result] = validateAgainstSpec('hudu', [{ label: 'control: wrong types', body: [{ id: 'x', title: 1 }], operationId: 'get_magic_dash', status: 200 }]);
 			expect(result.errors.length).toBeGreaterThan(0);
 		});
 	});

@@ -1,18 +1,13 @@
 /*
- * Validates HaloPSA payloads against Halo's published OpenAPI 3 spec, in a plain Node process:
- * openapi-backend depends on an ESM-only $ref parser that Jest's module registry cannot load.
- * stdin: {"spec": "<path>", "samples": [{"label", "operationId", "body", "request"?: true}]}
- * stdout: [{"label", "operationId", "errors": [...]}]
- *
- * Halo's spec types request bodies but answers every operation with an untyped "200 Success".
- * The definition below keeps the spec's own schemas (Faults, Actions, TStatus, Area, Device...,
- * all with additionalProperties: false) and names them as the responses of the endpoints the
- * node uses. The list wrappers `{record_count, <plural>}` are not in the spec; their shape comes
- * from Halo's client libraries (n8n's HaloPSA node, HaloAPI). Request bodies keep the spec's own
- * requestBody schemas (arrays of Faults / Actions).
+ * HaloPSA's published OpenAPI 3 spec types request bodies but answers every operation with an
+ * untyped "200 Success". The definition below keeps the spec's own schemas (Faults, Actions,
+ * TStatus, Area, Device..., all with additionalProperties: false) and names them as the responses
+ * of the endpoints the node uses, so records are checked field by field. The list wrappers
+ * `{record_count, <plural>}` are not in the spec; their shape comes from Halo's client libraries
+ * (n8n's HaloPSA node, HaloAPI). Request bodies keep the spec's own requestBody schemas (arrays of
+ * Faults / Actions): samples with `request: true` are checked against them.
  */
-const { readFileSync, existsSync } = require('fs');
-const { OpenAPIBackend } = require('openapi-backend');
+const { dateSpan, dateTime, uuid } = require('../formats.cjs');
 
 const ref = (name) => ({ $ref: `#/components/schemas/${name}` });
 const list = (plural, schema) => ({
@@ -98,36 +93,16 @@ function dropUntypedNullable(node) {
 	Object.values(node).forEach(dropUntypedNullable);
 }
 
-const PATHS = { saveTickets: '/Tickets', saveActions: '/Actions' };
-
-async function main() {
-	const input = JSON.parse(readFileSync(0, 'utf8'));
-	if (!existsSync(input.spec)) throw new Error(`HaloPSA spec missing at ${input.spec}`);
-	const spec = JSON.parse(readFileSync(input.spec, 'utf8'));
+function prepare(spec) {
 	dropUntypedNullable(spec.components);
-	const api = new OpenAPIBackend({
-		definition: definition(spec),
-		quick: true,
-		validate: true,
-		customizeAjv: (ajv) => {
-			ajv.addFormat('date-time', (value) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value)));
-			// .NET TimeSpan, e.g. 01:30:00 or 1.02:00:00.
-			ajv.addFormat('date-span', (value) => /^-?(\d+\.)?\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value));
-			ajv.addFormat('uuid', (value) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value));
-			return ajv;
-		},
-	});
-	await api.init();
-	const results = input.samples.map(({ label, operationId, body, request }) => {
-		const result = request
-			? api.validateRequest({ method: 'post', path: PATHS[operationId], body, headers: { 'content-type': 'application/json' } })
-			: api.validateResponse(body, operationId, 200);
-		return { label, operationId, errors: result.errors || [] };
-	});
-	process.stdout.write(JSON.stringify(results));
+	return definition(spec);
 }
 
-main().catch((error) => {
-	process.stderr.write(String(error && error.stack ? error.stack : error));
-	process.exit(1);
-});
+function customizeAjv(ajv) {
+	ajv.addFormat('date-time', dateTime);
+	ajv.addFormat('date-span', dateSpan);
+	ajv.addFormat('uuid', uuid);
+	return ajv;
+}
+
+module.exports = { prepare, customizeAjv };

@@ -1,12 +1,6 @@
-/*
- * Validates sandbox responses against Hudu's published Swagger 2.0 spec, in a plain Node process:
- * openapi-backend depends on an ESM-only $ref parser that Jest's module registry cannot load.
- * stdin: {"spec": "<path>", "samples": [{"body", "operationId", "status"}]}
- * stdout: [{"operationId", "status", "errors": [...]}]
- */
-const { readFileSync, existsSync } = require('fs');
-const { OpenAPIBackend } = require('openapi-backend');
+/* Hudu publishes Swagger 2.0 (API v2.44.0): converted to OpenAPI 3 with swagger2openapi. */
 const swagger2openapi = require('swagger2openapi');
+const { dateTime } = require('../formats.cjs');
 
 /*
  * Hudu's spec types several attributes as plain strings/integers although it documents them as
@@ -27,10 +21,7 @@ function relaxDocumentedNulls(openapi) {
 	}
 }
 
-async function main() {
-	const input = JSON.parse(readFileSync(0, 'utf8'));
-	if (!existsSync(input.spec)) throw new Error(`Hudu spec missing at ${input.spec}`);
-	const swagger = JSON.parse(readFileSync(input.spec, 'utf8'));
+async function prepare(swagger) {
 	// The published file carries a stray top-level `$ref: ./info.json#/info` to a file that is not
 	// shipped with it; the same `info` is inline, so the dangling reference is dropped.
 	delete swagger.$ref;
@@ -39,25 +30,12 @@ async function main() {
 	swagger.produces = ['application/json'];
 	const { openapi } = await swagger2openapi.convertObj(swagger, { patch: true, warnOnly: true });
 	relaxDocumentedNulls(openapi);
-	const api = new OpenAPIBackend({
-		definition: openapi,
-		quick: true,
-		validate: true,
-		// RFC 3339 date-times, checked rather than ignored as an unknown format.
-		customizeAjv: (ajv) => {
-			ajv.addFormat('date-time', (value) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value)));
-			return ajv;
-		},
-	});
-	await api.init();
-	const results = input.samples.map(({ body, operationId, status }) => {
-		const result = api.validateResponse(body, operationId, status);
-		return { operationId, status, errors: result.errors || [] };
-	});
-	process.stdout.write(JSON.stringify(results));
+	return openapi;
 }
 
-main().catch((error) => {
-	process.stderr.write(String(error && error.stack ? error.stack : error));
-	process.exit(1);
-});
+function customizeAjv(ajv) {
+	ajv.addFormat('date-time', dateTime);
+	return ajv;
+}
+
+module.exports = { prepare, customizeAjv };

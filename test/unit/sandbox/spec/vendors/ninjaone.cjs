@@ -1,0 +1,4 @@
+/* NinjaOne's official OpenAPI 3 spec (NinjaRMM-API-v2.json) is used as published. */
+module.exports = {
+	prepare: (spec) => spec,
+};
