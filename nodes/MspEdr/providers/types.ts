@@ -36,6 +36,12 @@ export interface ContainmentRequest {
 	actionId?: string;
 }
 
+/** A sent request as last read: `failed` carries the vendor's reason when it will not complete. */
+export interface ContainmentRead {
+	containment: Containment;
+	failed?: string;
+}
+
 /** Mitigations in vendor-neutral words; each provider supports its own subset. */
 export type MitigationKind = 'kill' | 'quarantine' | 'remediate' | 'rollback' | 'stopAndQuarantineFile' | 'antivirusScan';
 
@@ -83,10 +89,10 @@ export interface EdrProvider {
 	/** Sends one request for the batch (at most containmentBatchSize devices). */
 	requestContainment(kind: ContainmentKind, deviceIds: string[], comment: string): Promise<ContainmentRequest[]>;
 	/**
-	 * Current state while waiting; `actionId` lets vendors with action records read the action.
-	 * `failed` carries the vendor's reason when the request will not complete.
+	 * Current state of sent requests while waiting, in batches where the vendor allows: one entry per
+	 * request, in order, or the error for that device. `actionId` lets vendors with action records read the action.
 	 */
-	readContainment(kind: ContainmentKind, request: ContainmentRequest): Promise<{ containment: Containment; failed?: string }>;
+	readContainments(kind: ContainmentKind, requests: ContainmentRequest[]): Promise<Array<ContainmentRead | Error>>;
 
 	mitigate(request: MitigationRequest): Promise<MitigationAction>;
 	readMitigation(action: MitigationAction): Promise<MitigationAction>;

@@ -270,3 +270,32 @@ describe.each(PROVIDERS)('EDR contract: requests per containment, $label', ({ na
 		expect(sandbox.requests.query({ vendor, since }).filter((r) => r.method === 'POST')).toHaveLength(0);
 	});
 });
+
+describe.each(PROVIDERS)('EDR contract: waiting reads in batches, $label', ({ name, vendor }) => {
+	let sandbox: Sandbox;
+	beforeAll(async () => {
+		sandbox = await startSandbox({ port: 0, scale: { clients: 3, devicesPerClient: 80, threats: 0 } });
+		sandbox.setTiming({ readsToFinish: 2, msToFinish: 60_000 });
+	});
+	afterAll(async () => sandbox.stop());
+
+	it('polls every sent device together, one batched read per round', async () => {
+		const devices = sandbox.world().devices.filter((d) => d.type !== 'domainController').slice(0, 150);
+		const ids = devices.map((d) => (name === 'sentinelOne' ? d.ids.sentinelOneAgentId : d.ids.defenderMachineId));
+		let rounds = 0;
+		const since = sandbox.requests.all().at(-1)?.seq ?? 0;
+		const results = await changeContainment(providerFor(sandbox, name), NODE, ids.map((id) => ({ id })), options({ sleep: async () => void rounds++ }));
+		expect(ok(results).every((c) => c?.state === 'isolated' && c.requested)).toBe(true);
+		expect(devices.every((d) => d.containment === 'isolated')).toBe(true);
+		// Each poll (one more than the sleeps between them) reads all open devices in the read batches.
+		const polls = rounds + 1;
+		const reads = (path: RegExp) => sandbox.requests.query({ vendor, since }).filter((r) => r.method === 'GET' && path.test(r.path)).length;
+		if (name === 'sentinelOne') {
+			expect(reads(/\/agents$/)).toBe(Math.ceil(150 / 100) * (1 + polls));
+		} else {
+			expect(reads(/\/machines$/)).toBe(Math.ceil(150 / 20));
+			expect(reads(/\/machineactions$/)).toBe(Math.ceil(150 / 20) * (1 + polls));
+			expect(reads(/\/machineactions\/[^/]+$/)).toBe(0);
+		}
+	});
+});

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { Containment, Device } from '../../../shared';
 import { findDryRunStop, pollUntil } from '../../../shared';
 import { chunk } from '../../providers/common';
-import type { ContainmentKind, ContainmentRequest, DeviceRef, EdrProvider } from '../../providers/types';
+import type { ContainmentKind, ContainmentRead, ContainmentRequest, DeviceRef, EdrProvider } from '../../providers/types';
 import { CONTAINED, PENDING } from '../../providers/types';
 
 export interface ContainOptions {
@@ -51,6 +51,10 @@ interface Pending {
 	device: Device;
 }
 
+interface Sent extends Pending {
+	request: ContainmentRequest;
+}
+
 /**
  * Isolates or releases devices the same way for every EDR: resolve the devices (in batches where the
  * vendor allows), refuse protected hosts, read the current state of the rest in batches, skip devices
@@ -59,7 +63,6 @@ interface Pending {
  */
 export async function changeContainment(provider: EdrProvider, node: INode, refs: DeviceRef[], options: ContainOptions): Promise<ContainResult[]> {
 	const results: ContainResult[] = [];
-	const target = CONTAINED[options.kind];
 	const candidates: Pending[] = [];
 	for (const [index, device] of (await provider.getDevices(refs)).entries()) {
 		const refused = device instanceof Error ? undefined : protectedBy(device, options);
@@ -76,6 +79,7 @@ export async function changeContainment(provider: EdrProvider, node: INode, refs
 		else if (skip) results.push({ index: pending.index, containment: skip });
 		else toSend.push(pending);
 	}
+	const sent: Sent[] = [];
 	for (const batch of chunk(toSend, provider.containmentBatchSize)) {
 		let requests: ContainmentRequest[];
 		try {
@@ -84,11 +88,10 @@ export async function changeContainment(provider: EdrProvider, node: INode, refs
 			for (const pending of batch) results.push(asResult(pending.index, error));
 			continue;
 		}
-		for (const pending of batch) {
-			const request = requests.find((r) => r.deviceId === pending.device.id) ?? { deviceId: pending.device.id };
-			results.push(await settle(provider, node, pending, request, options, target));
-		}
+		const byDevice = new Map(requests.map((r) => [r.deviceId, r]));
+		for (const pending of batch) sent.push({ ...pending, request: byDevice.get(pending.device.id) ?? { deviceId: pending.device.id } });
 	}
+	results.push(...(options.wait ? await waitForAll(provider, node, sent, options) : sent.map((s) => ({ index: s.index, containment: { deviceId: s.device.id, state: PENDING[options.kind], actionId: s.request.actionId, ...sentBase(s) } }))));
 	return results.sort((a, b) => a.index - b.index);
 }
 
@@ -98,7 +101,7 @@ async function statesOf(provider: EdrProvider, candidates: Pending[]): Promise<A
 	try {
 		return await provider.getContainments(candidates.map((c) => c.device));
 	} catch (error) {
-		return candidates.map(() => (error instanceof Error ? error : new Error(String(error))));
+		return candidates.map(() => asError(error));
 	}
 }
 
@@ -130,28 +133,48 @@ function unchanged(kind: ContainmentKind, current: Containment, device: Device):
 	return undefined;
 }
 
-async function settle(provider: EdrProvider, node: INode, pending: Pending, request: ContainmentRequest, options: ContainOptions, target: Containment['state']): Promise<ContainResult> {
-	const base = { hostname: pending.device.hostname, requested: true, alreadyInState: false };
-	if (!options.wait) {
-		return { index: pending.index, containment: { deviceId: pending.device.id, state: PENDING[options.kind], actionId: request.actionId, ...base } };
-	}
-	try {
-		let failed: string | undefined;
-		const result = await pollUntil({
-			timeoutMs: options.timeoutMs,
-			intervalMs: options.intervalMs,
-			sleep: options.sleep,
-			check: async () => {
-				const read = await provider.readContainment(options.kind, request);
-				failed = read.failed;
-				return { done: read.containment.state === target || Boolean(read.failed), value: read.containment };
-			},
-		});
-		if (failed) throw new NodeOperationError(node, `${pending.device.hostname}: ${failed}`);
-		return { index: pending.index, containment: { ...result.value, actionId: result.value.actionId ?? request.actionId, ...base, ...(result.timedOut ? { timedOut: true } : {}) } };
-	} catch (error) {
-		return asResult(pending.index, error);
-	}
+function sentBase(sent: Sent) {
+	return { hostname: sent.device.hostname, requested: true, alreadyInState: false };
+}
+
+/**
+ * Polls every sent device together until each reaches the target state, fails, or the wait timeout
+ * passes: each round reads only the devices still open, in the provider's batches.
+ */
+async function waitForAll(provider: EdrProvider, node: INode, sent: Sent[], options: ContainOptions): Promise<ContainResult[]> {
+	const target = CONTAINED[options.kind];
+	const last = new Map<number, ContainmentRead | Error>();
+	let open = sent.map((_, i) => i);
+	const outcome = await pollUntil({
+		timeoutMs: options.timeoutMs,
+		intervalMs: options.intervalMs,
+		sleep: options.sleep,
+		check: async () => {
+			let reads: Array<ContainmentRead | Error>;
+			try {
+				reads = await provider.readContainments(options.kind, open.map((i) => sent[i].request));
+			} catch (error) {
+				reads = open.map(() => asError(error));
+			}
+			open.forEach((i, k) => last.set(i, reads[k]));
+			open = open.filter((i) => {
+				const read = last.get(i);
+				return read !== undefined && !(read instanceof Error) && !read.failed && read.containment.state !== target;
+			});
+			return { done: open.length === 0, value: undefined };
+		},
+	});
+	return sent.map((s, i) => {
+		const read = last.get(i);
+		if (read === undefined || read instanceof Error) return asResult(s.index, read ?? new Error(`${s.device.hostname}: no containment state was read`));
+		if (read.failed) return asResult(s.index, new NodeOperationError(node, `${s.device.hostname}: ${read.failed}`));
+		const timedOut = outcome.timedOut && open.includes(i);
+		return { index: s.index, containment: { ...read.containment, actionId: read.containment.actionId ?? s.request.actionId, ...sentBase(s), ...(timedOut ? { timedOut: true } : {}) } };
+	});
+}
+
+function asError(error: unknown): Error {
+	return error instanceof Error ? error : new Error(String(error));
 }
 
 function asResult(index: number, error: unknown): ContainResult {

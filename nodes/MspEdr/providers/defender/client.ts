@@ -6,6 +6,7 @@ import { offsetPages, parseVendorResponse, Transport, type Containment, type Dev
 import { chunk, messageOf, notFound, resolveDevices, rethrow, sameHost, statusOf } from '../common';
 import type {
 	ContainmentKind,
+	ContainmentRead,
 	ContainmentRequest,
 	DeviceRef,
 	EdrProvider,
@@ -21,8 +22,12 @@ import { MdeAlert, MdeCollection, MdeMachine, MdeMachineAction } from './schemas
 const VENDOR = 'Microsoft Defender for Endpoint';
 /** `$top` may be at most 10,000. */
 const MAX_PAGE = 10000;
-/** Published limit of most endpoints: 100 calls per minute (and 1,500 per hour) per application. */
-export const DEFENDER_REQUESTS_PER_MINUTE = 100;
+/**
+ * Published limit of most endpoints, machine actions included: 100 calls per minute and 1,500 per hour
+ * per application. The minute budget is the pacing window (100 back to back, refilled over the minute);
+ * the hour budget is left to the vendor's 429 and Retry-After, which the transport honours.
+ */
+export const DEFENDER_RATE_LIMIT = { requestsPerWindow: 100, windowMs: 60_000 };
 
 /**
  * Machine ids per OData `$filter` read (`id eq '…' or id eq '…'`): 20 ids of 40 hex characters keep
@@ -48,7 +53,7 @@ export const defenderProfile: VendorProfile = {
 		const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
 		return error?.message ? `${error.message}${error.code ? ` (${error.code})` : ''}` : undefined;
 	},
-	requestsPerMinute: DEFENDER_REQUESTS_PER_MINUTE,
+	rateLimit: DEFENDER_RATE_LIMIT,
 };
 
 /** OData string literal: single quotes doubled. */
@@ -283,10 +288,26 @@ export class DefenderProvider implements EdrProvider {
 		return this.parse(MdeMachineAction, body, 'get machine action');
 	}
 
-	async readContainment(kind: ContainmentKind, request: ContainmentRequest): Promise<{ containment: Containment; failed?: string }> {
-		if (!request.actionId) return { containment: await this.getContainment(request.deviceId) };
-		const action = await this.readAction(request.actionId);
-		const containment: Containment = { deviceId: request.deviceId, state: stateOf(action), changedAt: action.lastUpdateDateTimeUtc ?? undefined, actionId: action.id, raw: action };
+	/** Sent isolations are followed through their machine actions, 20 per filtered read (`id eq '…' or …`). */
+	async readContainments(kind: ContainmentKind, requests: ContainmentRequest[]): Promise<Array<ContainmentRead | Error>> {
+		const actions = new Map<string, MdeMachineAction>();
+		const ids = [...new Set(requests.map((r) => r.actionId).filter((id): id is string => Boolean(id)))];
+		for (const batch of chunk(ids, DEFENDER_READ_BATCH)) {
+			const body = await this.transport.request({ method: 'GET', path: '/machineactions', qs: { $filter: anyOf('id', batch), $top: batch.length }, operation: 'get machine actions' });
+			for (const action of this.parse(MdeCollection(MdeMachineAction), body, 'get machine actions').value) actions.set(action.id, action);
+		}
+		const out: Array<ContainmentRead | Error> = [];
+		for (const request of requests) {
+			const action = request.actionId ? actions.get(request.actionId) : undefined;
+			if (action) out.push(this.readOf(kind, request.deviceId, action));
+			else if (request.actionId) out.push(notFound(this.node, 'Defender machine action', request.actionId, 'The action may have been removed; check the machine in the Defender portal.'));
+			else out.push({ containment: await this.getContainment(request.deviceId) });
+		}
+		return out;
+	}
+
+	private readOf(kind: ContainmentKind, deviceId: string, action: MdeMachineAction): ContainmentRead {
+		const containment: Containment = { deviceId, state: stateOf(action), changedAt: action.lastUpdateDateTimeUtc ?? undefined, actionId: action.id, raw: action };
 		if (FINISHED.includes(action.status) && action.status !== 'Succeeded') {
 			return { containment: { ...containment, state: 'unknown' }, failed: `Defender ${kind === 'isolate' ? 'isolation' : 'release'} action ended with status ${action.status}` };
 		}

@@ -6,6 +6,7 @@ import { collect, cursorPages, parseVendorResponse, Transport, type Containment,
 import { chunk, notFound, resolveDevices, sameHost } from '../common';
 import type {
 	ContainmentKind,
+	ContainmentRead,
 	ContainmentRequest,
 	DeviceRef,
 	EdrProvider,
@@ -43,8 +44,11 @@ export const sentinelOneProfile: VendorProfile = {
 		if (!Array.isArray(errors) || !errors.length) return undefined;
 		return errors.map((e) => [e.title, typeof e.detail === 'string' ? e.detail : undefined].filter(Boolean).join(': ')).join('; ');
 	},
-	// Threat endpoints allow about 10 requests per second per token. [unverified: SDK default]
-	requestsPerMinute: 600,
+	// Per-endpoint buckets of the build-partner SDK: /agents 25 per second, /threats 10 per second with a
+	// burst of 50. [unverified: SDK defaults, not an official table] One budget covers every endpoint of
+	// the token, so the lowest rate applies, and the burst is kept to one second of it (10 back to back)
+	// rather than the SDK's 50.
+	rateLimit: { requestsPerWindow: 10, windowMs: 1000 },
 };
 
 export class SentinelOneProvider implements EdrProvider {
@@ -176,13 +180,18 @@ export class SentinelOneProvider implements EdrProvider {
 			const parsed = S1Agent.safeParse(device.raw);
 			if (parsed.success && parsed.data.id === device.id) known.set(device.id, parsed.data);
 		}
-		const missing = [...new Set(devices.map((d) => d.id).filter((id) => !known.has(id)))];
+		return await this.containmentsOf(devices.map((d) => d.id), known);
+	}
+
+	/** Containment per agent id, reading the agents not in `known` 100 at a time. */
+	private async containmentsOf(agentIds: string[], known = new Map<string, S1Agent>()): Promise<Array<Containment | Error>> {
+		const missing = [...new Set(agentIds.filter((id) => !known.has(id)))];
 		for (const ids of chunk(missing, S1_READ_BATCH)) {
 			for (const agent of await this.agents({ ids: ids.join(','), limit: S1_READ_BATCH }, 'get containment')) known.set(agent.id, agent);
 		}
-		return devices.map((device) => {
-			const agent = known.get(device.id);
-			return agent ? toContainment(agent) : notFound(this.node, 'SentinelOne agent with id', device.id, 'The agent may have been decommissioned.');
+		return agentIds.map((id) => {
+			const agent = known.get(id);
+			return agent ? toContainment(agent) : notFound(this.node, 'SentinelOne agent with id', id, 'The agent may have been decommissioned.');
 		});
 	}
 
@@ -201,8 +210,9 @@ export class SentinelOneProvider implements EdrProvider {
 		return deviceIds.map((deviceId) => ({ deviceId }));
 	}
 
-	async readContainment(_kind: ContainmentKind, request: ContainmentRequest): Promise<{ containment: Containment; failed?: string }> {
-		return { containment: await this.getContainment(request.deviceId) };
+	/** SentinelOne has no action record for network quarantine: the agents' `networkStatus` is read again. */
+	async readContainments(_kind: ContainmentKind, requests: ContainmentRequest[]): Promise<Array<ContainmentRead | Error>> {
+		return (await this.containmentsOf(requests.map((r) => r.deviceId))).map((c) => (c instanceof Error ? c : { containment: c }));
 	}
 
 	async mitigate(request: MitigationRequest): Promise<MitigationAction> {
