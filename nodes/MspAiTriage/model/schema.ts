@@ -1,6 +1,5 @@
 import { z } from 'zod';
 
-import { TriageVerdictSchema } from '../../shared/domain';
 import { ROUTES, SEVERITIES } from '../rules/types';
 
 const ROUTE_ALIASES: Record<string, (typeof ROUTES)[number]> = {
@@ -43,18 +42,3 @@ export const MODEL_ANSWER_JSON_SCHEMA = {
 		recommendedActions: { type: 'array', items: { type: 'string' }, maxItems: 5 },
 	},
 } as const;
-
-export const DisagreementSchema = z.object({
-	field: z.enum(['severity', 'route', 'category']),
-	proposed: z.string(),
-	final: z.string(),
-	rule: z.string(),
-});
-
-/** The node's output per item: the shared TriageVerdict plus what the ticket and the audit need. */
-export const TriageDecisionSchema = TriageVerdictSchema.extend({
-	recommendedActions: z.array(z.string()),
-	disagreements: z.array(DisagreementSchema),
-	hint: z.string().optional(),
-});
-export type TriageDecision = z.infer<typeof TriageDecisionSchema>;

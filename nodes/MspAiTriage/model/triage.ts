@@ -1,3 +1,5 @@
+import type { TriageVerdict } from '../../shared/domain';
+import { TriageVerdictSchema } from '../../shared/domain';
 import { redactString } from '../../shared/redact';
 import { assess } from '../rules/engine';
 import { extractFacts } from '../rules/facts';
@@ -7,8 +9,7 @@ import type { AlertFacts, RulesConfig } from '../rules/types';
 import { answerText, invokeWithTimeout, modelName, type ChatModelLike } from './invoke';
 import { parseAnswer } from './parse';
 import { repairPrompt, systemPrompt, userPrompt, type ChatMessage } from './prompt';
-import type { ModelAnswer, TriageDecision } from './schema';
-import { TriageDecisionSchema } from './schema';
+import type { ModelAnswer } from './schema';
 import { stripForModel, type StripRules } from './strip';
 
 /** Everything one execution shares: the model (if any), compiled rules, stripping, limits, and the answer cache. */
@@ -58,7 +59,7 @@ export async function askModel(model: ChatModelLike, messages: ChatMessage[], ru
 }
 
 /** Triage one alert: rules always, the model when connected, guardrails over whatever the model said. */
-export async function triageOne(alert: unknown, run: TriageRun): Promise<TriageDecision> {
+export async function triageOne(alert: unknown, run: TriageRun): Promise<TriageVerdict> {
 	const facts = extractFacts(alert);
 	const assessment = assess(facts, run.rules);
 	const threshold = run.rules.autoContainConfidence;
@@ -87,8 +88,8 @@ export async function triageOne(alert: unknown, run: TriageRun): Promise<TriageD
 }
 
 /** The output contract, checked: a defect here must fail loudly rather than route an item wrongly. */
-function finish(decision: Omit<TriageDecision, 'raw'>): TriageDecision {
-	const parsed = TriageDecisionSchema.parse(decision);
+function finish(decision: Omit<TriageVerdict, 'raw'>): TriageVerdict {
+	const parsed = TriageVerdictSchema.parse(decision);
 	for (const key of ['model', 'hint', 'raw'] as const) if (parsed[key] === undefined) delete parsed[key];
 	return parsed;
 }

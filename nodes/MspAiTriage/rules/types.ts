@@ -1,5 +1,7 @@
 /** Vocabulary of the rules engine: plain data, no n8n types, so a benchmark can call it directly. */
 
+import type { TriageDisagreement } from '../../shared/domain';
+
 export const SEVERITIES = ['informational', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -86,12 +88,7 @@ export interface RulesAssessment {
 	dismissNeedsModel: boolean;
 }
 
-export interface Disagreement {
-	field: 'severity' | 'route' | 'category';
-	proposed: string;
-	final: string;
-	rule: string;
-}
+export type Disagreement = TriageDisagreement;
 
 export interface Decision extends Proposal {
 	matchedRules: string[];

@@ -36,5 +36,8 @@ describe('domain schemas', () => {
 			source: 'rules-fallback',
 		});
 		expect(verdict.matchedRules).toEqual([]);
+		expect(verdict.recommendedActions).toEqual([]);
+		expect(verdict.disagreements).toEqual([]);
+		expect(() => TriageVerdictSchema.parse({ ...verdict, disagreements: [{ field: 'route', proposed: 'contain' }] })).toThrow();
 	});
 });
