@@ -91,7 +91,8 @@ export async function changeContainment(provider: EdrProvider, node: INode, refs
 		const byDevice = new Map(requests.map((r) => [r.deviceId, r]));
 		for (const pending of batch) sent.push({ ...pending, request: byDevice.get(pending.device.id) ?? { deviceId: pending.device.id } });
 	}
-	results.push(...(options.wait ? await waitForAll(provider, node, sent, options) : sent.map((s) => ({ index: s.index, containment: { deviceId: s.device.id, state: PENDING[options.kind], actionId: s.request.actionId, ...sentBase(s) } }))));
+	if (options.wait) results.push(...(await waitForAll(provider, node, sent, options)));
+	else for (const s of sent) results.push({ index: s.index, containment: { deviceId: s.device.id, state: PENDING[options.kind], actionId: s.request.actionId, ...sentBase(s) } });
 	return results.sort((a, b) => a.index - b.index);
 }
 

@@ -221,9 +221,7 @@ export class DefenderProvider implements EdrProvider {
 	async getContainment(deviceId: string): Promise<Containment> {
 		// An unknown machine has no actions either: read it first so it is reported, not shown as released.
 		await this.getDevice({ id: deviceId });
-		const [containment] = await this.getContainments([{ id: deviceId } as Device]);
-		if (containment instanceof Error) throw containment;
-		return containment;
+		return (await this.containmentsOf([deviceId]))[0];
 	}
 
 	/**
@@ -231,15 +229,20 @@ export class DefenderProvider implements EdrProvider {
 	 * Unisolate actions, read for 20 machines at a time with one filtered machine actions query.
 	 */
 	async getContainments(devices: Device[]): Promise<Array<Containment | Error>> {
+		return await this.containmentsOf(devices.map((d) => d.id));
+	}
+
+	private async containmentsOf(machineIds: string[]): Promise<Containment[]> {
 		const byMachine = new Map<string, MdeMachineAction[]>();
-		const ids = [...new Set(devices.map((d) => d.id))];
-		for (const batch of chunk(ids, DEFENDER_READ_BATCH)) {
+		for (const batch of chunk([...new Set(machineIds)], DEFENDER_READ_BATCH)) {
 			for (const action of await this.isolationActions(batch)) {
 				const key = action.machineId ?? '';
-				byMachine.set(key, [...(byMachine.get(key) ?? []), action]);
+				const list = byMachine.get(key) ?? [];
+				list.push(action);
+				byMachine.set(key, list);
 			}
 		}
-		return devices.map((device) => containmentFrom(device.id, byMachine.get(device.id) ?? []));
+		return machineIds.map((id) => containmentFrom(id, byMachine.get(id) ?? []));
 	}
 
 	/** Every Isolate/Unisolate action of these machines; Defender documents no order, so all are read and sorted here. */
