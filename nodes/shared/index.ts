@@ -7,3 +7,5 @@ export * from './poll';
 export * from './execute';
 export * from './domain';
 export * from './actions/commonOptions';
+export * from './actions/router';
+export * from './requestParsed';

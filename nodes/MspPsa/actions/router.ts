@@ -1,14 +1,12 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { OperationTable } from '../../shared';
+import { operationRouter } from '../../shared';
 
 import * as company from './company';
 import * as configuration from './configuration';
 import * as ticket from './ticket';
 
-type Execute = (this: IExecuteFunctions) => Promise<INodeExecutionData[]>;
-
 /** resource -> operation -> execute; nothing else happens here. */
-const OPERATIONS: Record<string, Record<string, Execute>> = {
+const OPERATIONS: OperationTable = {
 	ticket: {
 		create: ticket.create.execute,
 		findOrCreate: ticket.findOrCreate.execute,
@@ -24,12 +22,4 @@ const OPERATIONS: Record<string, Record<string, Execute>> = {
 	configuration: { find: configuration.find.execute, attach: configuration.attach.execute },
 };
 
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const execute = OPERATIONS[resource]?.[operation];
-	if (!execute) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for resource "${resource}"`);
-	}
-	return [await execute.call(this)];
-}
+export const router = operationRouter(OPERATIONS);

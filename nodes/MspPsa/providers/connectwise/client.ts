@@ -4,7 +4,7 @@ import type { z } from 'zod';
 
 import { connectWiseApiBase } from '../../../../credentials/MspConnectWisePsaApi.credentials';
 import type { Company, Configuration, Ticket, TicketNote, TimeEntry, Transport, VendorProfile } from '../../../shared';
-import { collect, commonErrorMessage, pageNumberPages, parseVendorResponse } from '../../../shared';
+import { collect, commonErrorMessage, pageNumberPages, parseVendorResponse, requestParsed } from '../../../shared';
 import { hasRef, Memo, resolveRef, toChoices, type Named } from '../common';
 import type { Choice, ConfigurationQuery, NewTicket, NoteInput, Paging, PsaProvider, Ref, TicketChanges, TicketFilter, TimeEntryInput } from '../types';
 import { toCompany, toConfiguration, toNote, toTicket, toTimeEntry } from './mappers';
@@ -79,8 +79,7 @@ export class ConnectWiseProvider implements PsaProvider {
 	}
 
 	private async ticket(id: string, operation: string): Promise<z.infer<typeof CwTicketSchema>> {
-		const body = await this.transport.request({ method: 'GET', path: `/service/tickets/${numericId(this.node, 'Ticket', id)}`, operation });
-		return parseVendorResponse(this.node, CwTicketSchema, body, { vendor: VENDOR, operation });
+		return await requestParsed(this.transport, this.node, CwTicketSchema, { path: `/service/tickets/${numericId(this.node, 'Ticket', id)}`, operation });
 	}
 
 	private async mapTicket(ticket: z.infer<typeof CwTicketSchema>): Promise<Ticket> {

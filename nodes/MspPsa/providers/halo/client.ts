@@ -4,7 +4,7 @@ import type { z } from 'zod';
 
 import { haloApiBase } from '../../../../credentials/MspHaloPsaApi.credentials';
 import type { Company, Configuration, Ticket, TicketNote, TimeEntry, Transport, VendorProfile } from '../../../shared';
-import { collect, commonErrorMessage, pageNumberPages, parseVendorResponse } from '../../../shared';
+import { collect, commonErrorMessage, pageNumberPages, parseVendorResponse, requestParsed } from '../../../shared';
 import { hasRef, Memo, resolveRef, toChoices, type Named } from '../common';
 import type { Choice, ConfigurationQuery, NewTicket, NoteInput, Paging, PsaProvider, Ref, TicketChanges, TicketFilter, TimeEntryInput } from '../types';
 import { serialOf, toCompany, toConfiguration, toNote, toTicket, toTimeEntry, type HaloNames } from './mappers';
@@ -77,14 +77,12 @@ export class HaloProvider implements PsaProvider {
 	}
 
 	private async get<S extends z.ZodTypeAny>(path: string, schema: S, operation: string, qs?: IDataObject): Promise<z.output<S>> {
-		const body = await this.transport.request({ method: 'GET', path, qs, operation });
-		return parseVendorResponse(this.node, schema, body, { vendor: VENDOR, operation });
+		return await requestParsed(this.transport, this.node, schema, { path, qs, operation });
 	}
 
 	private async post<S extends z.ZodTypeAny>(path: string, element: IDataObject, schema: S, operation: string): Promise<z.output<S>> {
 		// Create and update are both a POST of an array; an element with an id updates that record.
-		const body = await this.transport.request({ method: 'POST', path, body: [element], operation, idempotent: element.id !== undefined });
-		return parseVendorResponse(this.node, savedOne(schema), body, { vendor: VENDOR, operation });
+		return await requestParsed(this.transport, this.node, savedOne(schema), { method: 'POST', path, body: [element], operation, idempotent: element.id !== undefined });
 	}
 
 	private pages<T>(path: string, operation: string, qs: IDataObject, items: (body: unknown) => T[], paging: Paging): AsyncGenerator<T[]> {

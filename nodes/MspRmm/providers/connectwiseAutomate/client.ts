@@ -4,7 +4,7 @@ import type { z } from 'zod';
 
 import { automateApiBase } from '../../../../credentials/MspConnectWiseAutomateApi.credentials';
 import type { Alert, Device, Job, Patch, Transport, VendorProfile } from '../../../shared';
-import { collect, mapWithConcurrency, pageNumberPages, parseVendorResponse } from '../../../shared';
+import { collect, mapWithConcurrency, pageNumberPages, parseVendorResponse, requestParsed } from '../../../shared';
 import type { DeviceSearch, FleetPatchSearch, PatchState, RmmCapabilities, RmmCompany, RmmProvider, RmmScript, ScriptRunRequest } from '../types';
 import { historyJob, toAlert, toDevice, toPatch } from './mappers';
 import {
@@ -55,8 +55,7 @@ export class AutomateProvider implements RmmProvider {
 	) {}
 
 	private async get<S extends z.ZodTypeAny>(path: string, schema: S, operation: string, qs?: Record<string, string | number>): Promise<z.output<S>> {
-		const body = await this.transport.request({ method: 'GET', path, qs, operation });
-		return parseVendorResponse(this.node, schema, body, { vendor: this.name, operation });
+		return await requestParsed(this.transport, this.node, schema, { path, qs, operation });
 	}
 
 	/** Every page of a list endpoint (`page`/`pageSize`, a plain array, empty or short at the end). */

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 
 import { ninjaOneBaseUrl } from '../../../../credentials/MspNinjaOneApi.credentials';
 import type { Alert, Device, Job, Patch, Transport, VendorProfile } from '../../../shared';
-import { afterIdPages, collect, cursorPages, parseVendorResponse } from '../../../shared';
+import { afterIdPages, collect, cursorPages, parseVendorResponse, requestParsed } from '../../../shared';
 import type { DeviceSearch, FleetPatchSearch, PatchState, RmmCapabilities, RmmCompany, RmmProvider, RmmScript, ScriptRunRequest } from '../types';
 import { finishedJob, isoFromEpoch, NINJA_PATCH_STATUS, runningJob, toAlert, toDevice, toPatch } from './mappers';
 import {
@@ -56,8 +56,7 @@ export class NinjaOneProvider implements RmmProvider {
 	) {}
 
 	private async get<S extends z.ZodTypeAny>(path: string, schema: S, operation: string, qs?: Record<string, string | number>): Promise<z.output<S>> {
-		const body = await this.transport.request({ method: 'GET', path, qs, operation });
-		return parseVendorResponse(this.node, schema, body, { vendor: this.name, operation });
+		return await requestParsed(this.transport, this.node, schema, { path, qs, operation });
 	}
 
 	async getDevice(deviceId: string): Promise<Device> {
