@@ -67,6 +67,10 @@ describe('workflow: isolate with SentinelOne, verify with Defender', () => {
 		]);
 		expect(run.outputOf('Verify in Defender').map((i) => i.state)).toEqual(['isolated', 'isolated']);
 		expect(sandbox.requests.query({ vendor: 'sentinelone' }).filter((r) => r.path.endsWith('/agents/actions/disconnect'))).toHaveLength(1);
-		expect(sandbox.requests.query({ vendor: 'microsoft-login' }).filter((r) => r.status === 200)).toHaveLength(1);
+		// The token is cached on the credential: at most one fetch per item in flight when the first requests go out
+		// together (Defender pacing lets 100 through back to back; n8n refreshes per request that finds no token).
+		const tokens = sandbox.requests.query({ vendor: 'microsoft-login' }).filter((r) => r.status === 200).length;
+		expect(tokens).toBeGreaterThanOrEqual(1);
+		expect(tokens).toBeLessThanOrEqual(2);
 	});
 });
