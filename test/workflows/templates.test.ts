@@ -111,3 +111,65 @@ describe('shipped templates (in-process)', () => {
 		expect(publishedOnce(after, 'Security incidents', 'Security incidents').map((p) => [p.articles, p.tiles])).toEqual([[1, 1], [1, 1], [1, 1]]);
 	}, 180000);
 });
+
+/** The other provider of every family: a template must work by changing provider and credential only. */
+describe('shipped templates with the other providers (HaloPSA, ConnectWise Automate, Microsoft Defender)', () => {
+	let sandbox: Sandbox;
+	let credentials: Record<string, never>;
+	beforeAll(async () => {
+		sandbox = await startSandbox({ port: 0 });
+		credentials = Object.fromEntries(sandbox.n8nCredentials().map((c) => [c.type, c.data])) as Record<string, never>;
+	});
+	afterAll(async () => await sandbox.stop());
+	beforeEach(() => {
+		sandbox.reset();
+		sandbox.setTiming({ readsToFinish: 1, msToFinish: 50 });
+	});
+
+	const SWAP: Record<string, { provider: string; credential: string; name: string }> = {
+		mspPsa: { provider: 'halo', credential: 'mspHaloPsaApi', name: 'Sandbox HaloPSA' },
+		mspRmm: { provider: 'connectWiseAutomate', credential: 'mspConnectWiseAutomateApi', name: 'Sandbox ConnectWise Automate' },
+		mspEdr: { provider: 'microsoftDefender', credential: 'mspMicrosoftDefenderApi', name: 'Sandbox Microsoft Defender for Endpoint' },
+		mspEdrTrigger: { provider: 'microsoftDefender', credential: 'mspMicrosoftDefenderApi', name: 'Sandbox Microsoft Defender for Endpoint' },
+	};
+	/** What a builder does in the editor: pick the provider, pick its credential. */
+	function swapped(name: 'patch-remediation' | 'threat-response') {
+		const workflow = loadTemplate(name);
+		for (const node of workflow.nodes) {
+			const swap = SWAP[node.type.split('.')[1]];
+			if (!swap) continue;
+			node.parameters.provider = swap.provider;
+			node.credentials = { [swap.credential]: { name: swap.name } };
+		}
+		return workflow as unknown as WorkflowJson;
+	}
+
+	it('patch remediation on HaloPSA and ConnectWise Automate', async () => {
+		const result = await runWorkflow(swapped('patch-remediation'), { credentials, startNode: 'Run Now' });
+		expect(result.error).toBeUndefined();
+		const escalated = result.outputOf('Verified?', 1).map((v) => String(v.reason));
+		const hosts = result.outputOf('Escalated Record').map((r) => r.device);
+		expect(hosts).toEqual(expect.arrayContaining(['NWL-WS03', 'HLL-SRV01']));
+		expect(escalated.some((r) => /Install failed/.test(r))).toBe(true);
+		expect(result.outputOf('Close Ticket').length).toBeGreaterThan(0);
+		expect(result.outputOf('Close Ticket').every((t) => t.isClosed === true)).toBe(true);
+		expect(result.outputOf('Publish to Hudu')).toHaveLength(3);
+	}, 180000);
+
+	it('threat response on Microsoft Defender, ConnectWise Automate and HaloPSA: contained, cleaned, released, closed', async () => {
+		const result = await runWorkflow(swapped('threat-response'), { credentials, startNode: 'Run Now' });
+		expect(result.error).toBeUndefined();
+		// Defender alerts carry no malicious confidence label, so rules alone send the server alert to Investigate
+		// (SentinelOne's malicious label makes it Needs Approval): nothing waits.
+		expect(result.status).toBe('success');
+		expect(result.outputOf('MSP AI Triage', 2).map((a) => a.hostname).sort()).toEqual(['HLL-WS01', 'NWL-SRV01', 'NWL-WS05']);
+		const world = sandbox.world();
+		const ransomware = world.threats.find((t) => t.scenario === 'ransomware')!;
+		expect(deviceByHost(world, 'BSD-WS02').containment).toBe('released');
+		expect(world.operations.filter((o) => o.kind === 'mitigation' && o.deviceKey === ransomware.deviceKey && o.status === 'succeeded')).toHaveLength(1);
+		expect(result.outputOf('Close Incident Ticket')).toEqual([expect.objectContaining({ isClosed: true })]);
+		// Automate reports a script's success without an exit code; the template accepts that as exit code 0.
+		expect(result.outputOf('Run Cleanup Script')).toEqual([expect.objectContaining({ status: 'succeeded' })]);
+		expect(result.outputOf('Publish Incidents to Hudu')).toHaveLength(3);
+	}, 180000);
+});
