@@ -80,6 +80,43 @@ describe.each(CASES)('MSP RMM contract: $provider', (c) => {
 		await expect(run({ resource: 'device', operation: 'get', device: { mode: 'id', value: '999999' } })).rejects.toThrow(/no (device|computer) with id 999999/);
 	});
 
+	it('returns the same device, organization id and name included, from get, get by hostname and search', async () => {
+		const world = sandbox.world();
+		const device = world.devices.find((d) => d.hostname === 'NWL-SRV01')!;
+		const client = world.clients.find((cl) => cl.key === device.clientKey)!;
+		const orgId = c.vendor === 'ninjaone' ? '2' : '32';
+		const byHostname = (await run({ resource: 'device', operation: 'getByHostname', hostname: 'NWL-SRV01' })).json[0];
+		const byId = (await run({ resource: 'device', operation: 'get', device: { mode: 'id', value: byHostname.id } })).json[0];
+		const searched = (await run({ resource: 'device', operation: 'search', returnAll: true })).json.find((d) => d.id === byHostname.id)!;
+		const searchedByName = (await run({ resource: 'device', operation: 'search', hostname: 'nwl-srv01', returnAll: true })).json[0];
+		const filtered = (await run({ resource: 'device', operation: 'search', company: { mode: 'id', value: orgId }, returnAll: true })).json;
+		const fields = ['id', 'hostname', 'displayName', 'companyId', 'companyName', 'type', 'online'];
+		const pick = (d: IDataObject) => Object.fromEntries(fields.map((f) => [f, d[f]]));
+		const expected = { id: byHostname.id, hostname: 'NWL-SRV01', companyId: orgId, companyName: client.name, type: 'server', online: true };
+		for (const d of [byHostname, byId, searched, searchedByName]) {
+			expect(d).toMatchObject(expected);
+			expect(pick(d)).toEqual(pick(byId));
+		}
+		expect(filtered.length).toBeGreaterThan(0);
+		expect(filtered.every((d) => d.companyId === orgId && d.companyName === client.name)).toBe(true);
+	});
+
+	it('reads organization names once per execution, for all items', async () => {
+		const hosts = ['BSD-WS01', 'NWL-WS03', 'HLL-WS03'];
+		const { ctx, requests } = fakeExecuteContext({
+			items: hosts.map((host) => ({ host })),
+			parameters: (name, i) => ({ provider: c.provider, resource: 'device', operation: 'getByHostname', hostname: hosts[i], options: {} })[name],
+			credentials: { [c.credentialType]: credentials },
+			credentialTypes: [new MspNinjaOneApi(), new MspConnectWiseAutomateApi()],
+		});
+		const [result] = await node.execute.call(ctx);
+		const world = sandbox.world();
+		const clientName = (host: string) => world.clients.find((cl) => cl.key === world.devices.find((d) => d.hostname === host)!.clientKey)!.name;
+		expect(result.map((r) => r.json.companyName)).toEqual(hosts.map(clientName));
+		const orgReads = requests.filter((r) => new URL(r.url).pathname.endsWith('/v2/organizations'));
+		expect(orgReads).toHaveLength(c.vendor === 'ninjaone' ? 1 : 0);
+	});
+
 	it('lists pending and approved patches of a device with severity and KB', async () => {
 		const { json } = await run({ resource: 'patch', operation: 'list', device: byHost('NWL-WS03'), statuses: ['pending', 'approved'] });
 		expect(json.length).toBeGreaterThan(0);

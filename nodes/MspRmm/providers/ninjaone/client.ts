@@ -50,6 +50,9 @@ export class NinjaOneProvider implements RmmProvider {
 
 	readonly capabilities: RmmCapabilities = { alertReset: true, patchScan: true, scriptExitCode: true, scriptRunAs: true };
 
+	/** Organization names by id, read once per execution and shared by every item. */
+	private organizationNames?: Promise<Map<string, string>>;
+
 	constructor(
 		private readonly transport: Transport,
 		private readonly node: INode,
@@ -61,11 +64,13 @@ export class NinjaOneProvider implements RmmProvider {
 
 	async getDevice(deviceId: string): Promise<Device> {
 		const id = numericId(this.node, deviceId, 'Device');
+		let device: Device;
 		try {
-			return toDevice(await this.get(`/v2/device/${id}`, NinjaDeviceSchema, 'get device'));
+			device = toDevice(await this.get(`/v2/device/${id}`, NinjaDeviceSchema, 'get device'));
 		} catch (error) {
 			throw notFound(this.node, error, `NinjaOne has no device with id ${deviceId}`);
 		}
+		return (await this.withCompanyNames([device]))[0];
 	}
 
 	async searchDevices(search: DeviceSearch): Promise<Device[]> {
@@ -75,7 +80,7 @@ export class NinjaOneProvider implements RmmProvider {
 			const needle = search.hostname.toLowerCase();
 			const devices = found.devices.filter((d) => (d.systemName ?? '').toLowerCase().includes(needle)).map(toDevice);
 			const filtered = devices.filter((d) => matches(d, search));
-			return search.returnAll ? filtered : filtered.slice(0, search.limit ?? 50);
+			return await this.withCompanyNames(search.returnAll ? filtered : filtered.slice(0, search.limit ?? 50));
 		}
 		const df = deviceFilter(search);
 		const pages = afterIdPages<NinjaDevice>(this.transport, {
@@ -87,16 +92,22 @@ export class NinjaOneProvider implements RmmProvider {
 			sizeParam: 'pageSize',
 			idOf: (device) => device.id,
 		});
-		return (await collect(pages, { returnAll: search.returnAll, limit: search.limit })).map(toDevice);
+		return await this.withCompanyNames((await collect(pages, { returnAll: search.returnAll, limit: search.limit })).map(toDevice));
 	}
 
 	async findDevicesByHostname(hostname: string): Promise<Device[]> {
 		const found = await this.get('/v2/devices/search', NinjaDeviceSearchSchema, 'find device by hostname', { q: hostname, limit: SEARCH_LIMIT });
 		const wanted = hostname.toLowerCase();
-		return found.devices.filter((d) => (d.systemName ?? '').toLowerCase() === wanted).map(toDevice);
+		return await this.withCompanyNames(found.devices.filter((d) => (d.systemName ?? '').toLowerCase() === wanted).map(toDevice));
 	}
 
 	async listCompanies(filter?: string): Promise<RmmCompany[]> {
+		const orgs = await this.organizations();
+		const needle = filter?.toLowerCase();
+		return orgs.filter((o) => !needle || o.name.toLowerCase().includes(needle)).map((o) => ({ id: String(o.id), name: o.name, raw: o }));
+	}
+
+	private async organizations() {
 		const pages = afterIdPages(this.transport, {
 			request: { method: 'GET', path: '/v2/organizations', operation: 'list organizations' },
 			items: (body) => parseVendorResponse(this.node, NinjaOrganizationListSchema, body, { vendor: this.name, operation: 'list organizations' }),
@@ -105,9 +116,30 @@ export class NinjaOneProvider implements RmmProvider {
 			sizeParam: 'pageSize',
 			idOf: (org) => org.id,
 		});
-		const orgs = await collect(pages, { returnAll: true });
-		const needle = filter?.toLowerCase();
-		return orgs.filter((o) => !needle || o.name.toLowerCase().includes(needle)).map((o) => ({ id: String(o.id), name: o.name, raw: o }));
+		return await collect(pages, { returnAll: true });
+	}
+
+	/**
+	 * The device list and search return `organizationId` without the organization (its `references`
+	 * are filled only on the device detail, or [unverified] with an `expand` parameter the spec does
+	 * not list), so the names come from `GET /v2/organizations`, read at most once per execution and
+	 * only when a device lacks its name. Every device operation then returns the same fields.
+	 */
+	private async withCompanyNames(devices: Device[]): Promise<Device[]> {
+		if (!devices.some((d) => d.companyId !== undefined && d.companyName === undefined)) return devices;
+		this.organizationNames ??= this.organizations().then(
+			(orgs) => new Map(orgs.map((o) => [String(o.id), o.name])),
+			async (error: unknown) => {
+				// A failed read is not kept: the next item asks again.
+				this.organizationNames = undefined;
+				return await Promise.reject(error);
+			},
+		);
+		const names = await this.organizationNames;
+		return devices.map((d) => {
+			const name = d.companyName === undefined && d.companyId !== undefined ? names.get(d.companyId) : undefined;
+			return name === undefined ? d : { ...d, companyName: name };
+		});
 	}
 
 	/** Pending, approved, failed and rejected patches plus the install history, one row per patch. */
