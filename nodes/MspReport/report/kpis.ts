@@ -56,6 +56,8 @@ export function computeKpis(
 	const durations = rows.filter((r) => r.counted && r.hoursToRemediate !== null).map((r) => r.hoursToRemediate as number);
 	const measured = rows.filter((r) => r.counted && r.withinSla !== null);
 	const within = measured.filter((r) => r.withinSla === true).length;
+	const incidentMeasured = measured.filter((r) => r.kind === 'incident');
+	const incidentsWithin = incidentMeasured.filter((r) => r.withinSla === true).length;
 	const compliant = devices.size - nonCompliant.size;
 	return {
 		devicesInScope: devices.size,
@@ -73,6 +75,9 @@ export function computeKpis(
 		slaMeasured: measured.length,
 		withinSla: within,
 		withinSlaPercent: percent(within, measured.length),
+		incidentSlaMeasured: incidentMeasured.length,
+		incidentsWithinSla: incidentsWithin,
+		incidentsWithinSlaPercent: percent(incidentsWithin, incidentMeasured.length),
 		exceptions: exceptionCount,
 	};
 }

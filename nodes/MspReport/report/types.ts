@@ -74,6 +74,10 @@ export interface ReportKpis {
 	slaMeasured: number;
 	withinSla: number;
 	withinSlaPercent: number | null;
+	/** The SLA figures of incident records only (the dashboard tile of an incident report). */
+	incidentSlaMeasured: number;
+	incidentsWithinSla: number;
+	incidentsWithinSlaPercent: number | null;
 	exceptions: number;
 }
 

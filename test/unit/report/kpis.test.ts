@@ -54,6 +54,9 @@ describe('report KPIs', () => {
 			slaMeasured: 4, // two within, WS03 open overdue, incident late; WS04 not due yet
 			withinSla: 2,
 			withinSlaPercent: 50,
+			incidentSlaMeasured: 1, // T-1 resolved after its 4 h SLA
+			incidentsWithinSla: 0,
+			incidentsWithinSlaPercent: 0,
 			exceptions: 4,
 		});
 		expect(report.outsidePeriod).toBe(1);

@@ -12,6 +12,15 @@ const EVIDENCE = (client: string) => [
 	{ client, device: 'WS03', kind: 'patch', reference: 'KB5045935', severity: 'critical', detectedAt: '2026-11-10T17:00:00Z', outcome: 'failed', actions: [{ at: '2026-11-12T09:00:00Z', action: 'install patch', result: 'error 0x80070643' }] },
 ];
 
+const INCIDENTS = (client: string) => [
+	// Critical, isolated and resolved in 2 h against a 4 h SLA.
+	{ client, device: 'WS01', kind: 'incident', reference: 'T-1', severity: 'critical', detectedAt: '2026-11-10T00:00:00Z', remediatedAt: '2026-11-10T02:00:00Z', verifiedAt: '2026-11-10T03:00:00Z', verifiedHow: 'EDR scan', outcome: 'remediated', actions: [{ at: '2026-11-10T00:05:00Z', action: 'isolate device' }] },
+	// High, process killed, resolved in 30 h against a 24 h SLA: late.
+	{ client, device: 'WS02', kind: 'incident', reference: 'T-2', severity: 'high', detectedAt: '2026-11-12T00:00:00Z', remediatedAt: '2026-11-13T06:00:00Z', verifiedAt: '2026-11-13T07:00:00Z', verifiedHow: 'EDR scan', outcome: 'remediated', actions: [{ at: '2026-11-12T01:00:00Z', action: 'kill process' }] },
+	// Medium, still open and not due before the period ends: not measured.
+	{ client, device: 'WS03', kind: 'incident', reference: 'T-3', severity: 'medium', detectedAt: '2026-11-29T12:00:00Z', outcome: 'pending', actions: [] },
+];
+
 const buildParams = { resource: 'report', operation: 'build', provider: 'hudu', period: 'custom', periodStart: '2026-11-01', periodEnd: '2026-11-30', reportOptions: {} };
 
 async function build(items: IDataObject[], reportOptions: IDataObject = {}) {
@@ -144,6 +153,32 @@ describe('MSP Report node', () => {
 			expect(new Set(second.requests.map((r) => `${r.method} ${new URL(r.url).pathname.replace(/\d+$/, ':id')}`))).toEqual(
 				new Set(['GET /hudu/api/v1/companies', 'GET /hudu/api/v1/articles', 'PUT /hudu/api/v1/articles/:id', 'GET /hudu/api/v1/magic_dash', 'POST /hudu/api/v1/magic_dash']),
 			);
+		});
+
+		it('an incident report gets an incident tile (share resolved within SLA), published idempotently', async () => {
+			const client = sandbox.world().clients[1];
+			const [report] = (await build(INCIDENTS(client.name))).map((i) => i.json);
+			const tiles = () => (sandbox.world().vendors.hudu as HuduSlice).magicDash.filter((m) => m.company_id === client.ids.huduCompanyId && m.title === 'Security incidents');
+			const first = await publish([report], { tileTitle: 'Security incidents' });
+			expect(first.out[0].json.tile).toMatchObject({ message: '3 incidents, 2 contained, 50% resolved within SLA (November 2026) · 1 exception', status: 'bad', action: 'created' });
+			const second = await publish([report], { tileTitle: 'Security incidents' });
+			expect(second.out[0].json.tile).toMatchObject({ message: (first.out[0].json.tile as IDataObject).message, action: 'updated' });
+			expect(tiles()).toHaveLength(1);
+			expect(tiles()[0]).toMatchObject({ shade: 'danger', message: '3 incidents, 2 contained, 50% resolved within SLA (November 2026) · 1 exception' });
+			// Chosen explicitly, a patch report can still get an incident tile and an incident report a compliance tile.
+			const forced = await publish([report], { tileTitle: 'Security incidents', tileKpi: 'patchCompliance' });
+			expect((forced.out[0].json.tile as IDataObject).message).toBe('100% compliant (November 2026) · 1 exception');
+			const [patchReport] = (await build(EVIDENCE(client.name))).map((i) => i.json);
+			const none = await publish([patchReport], { tileTitle: 'Security incidents', tileKpi: 'incidents' });
+			expect(none.out[0].json.tile).toMatchObject({ message: 'No incidents in November 2026 · 1 exception', status: 'good' });
+			expect(tiles()).toHaveLength(1);
+		});
+
+		it('refuses an unknown Tile Shows value before any request', async () => {
+			const [report] = (await build(INCIDENTS(sandbox.world().clients[0].name))).map((i) => i.json);
+			const { out, requests } = await publish([report], { tileKpi: 'uptime' }, true);
+			expect(out[0].json.error).toBe('Tile Shows "uptime" is not supported');
+			expect(requests).toHaveLength(0);
 		});
 
 		it('finds the company by PSA integration id', async () => {

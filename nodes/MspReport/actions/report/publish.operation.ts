@@ -6,8 +6,9 @@ import { commonOptionsProperty, describeZodIssues, readCommonOptions, runPerItem
 import { documentationProvider } from '../../providers';
 import type { DocumentationCompany, DocumentationProvider } from '../../providers/types';
 import { renderArticleHtml } from '../../report/render/html';
-import { pct, rate, type Thresholds } from '../../report/render/format';
-import type { ClientReport } from '../../report/types';
+import type { Thresholds } from '../../report/render/format';
+import { tileKpiFor, tileSummary, type TileKpi } from '../../report/tile';
+import type { ClientReport, ReportKpis } from '../../report/types';
 import { readThresholds, thresholdFields } from './settings';
 
 const show = { resource: ['report'], operation: ['publish'] };
@@ -46,6 +47,19 @@ export const description: INodeProperties[] = [
 		description: 'Title of the status tile on the client dashboard (one tile per client and title)',
 		displayOptions: { show },
 	},
+	{
+		displayName: 'Tile Shows',
+		name: 'tileKpi',
+		type: 'options',
+		default: 'auto',
+		description: 'What the tile message and colour measure',
+		displayOptions: { show },
+		options: [
+			{ name: 'Auto', value: 'auto', description: 'Incidents when the report has incident records and no patch records, else patch compliance' },
+			{ name: 'Incidents', value: 'incidents', description: 'Incidents, how many were contained, and the share resolved within SLA (colour by that share)' },
+			{ name: 'Patch Compliance', value: 'patchCompliance', description: 'Share of devices with no failed, pending or exception patch (colour by that share)' },
+		],
+	},
 	commonOptionsProperty({ show }, thresholdFields, 'publishOptions'),
 ];
 
@@ -72,6 +86,9 @@ const ReportItemSchema = z.object({
 		slaMeasured: z.number(),
 		withinSla: z.number(),
 		withinSlaPercent: z.number().nullable(),
+		incidentSlaMeasured: z.number(),
+		incidentsWithinSla: z.number(),
+		incidentsWithinSlaPercent: z.number().nullable(),
 		exceptions: z.number(),
 	}),
 	exceptions: z.array(z.object({ reason: z.string(), detail: z.string(), device: z.string(), reference: z.string(), kind: z.string(), severity: z.string(), itemIndex: z.number() })),
@@ -107,10 +124,11 @@ async function companyName(provider: DocumentationProvider, id: string): Promise
 	return match?.name ?? '';
 }
 
-function tileMessage(report: ClientReport | z.infer<typeof ReportItemSchema>): string {
-	if (report.noActivity) return `No activity in ${report.period.label}`;
-	const exceptions = report.kpis.exceptions ? ` · ${report.kpis.exceptions} exception${report.kpis.exceptions === 1 ? '' : 's'}` : '';
-	return `${pct(report.kpis.compliancePercent)} compliant (${report.period.label})${exceptions}`;
+function readTileKpi(ctx: IExecuteFunctions, i: number, kpis: ReportKpis): TileKpi {
+	const value = ctx.getNodeParameter('tileKpi', i, 'auto') as string;
+	if (value === 'auto') return tileKpiFor(kpis);
+	if (value === 'incidents' || value === 'patchCompliance') return value;
+	throw new NodeOperationError(ctx.getNode(), `Tile Shows "${value}" is not supported`, { itemIndex: i, description: 'Allowed: auto, incidents, patchCompliance' });
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -129,6 +147,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const report = parsed.data;
 		const options = this.getNodeParameter('publishOptions', i, {}) as IDataObject;
 		const thresholds: Thresholds = readThresholds(options, report.thresholds);
+		const tileKpi = readTileKpi(this, i, report.kpis);
 		const company = await resolveCompany(this, provider, i);
 		if (!company.name) {
 			throw new NodeOperationError(this.getNode(), `${provider.name} has no company with id "${company.id}"`, { itemIndex: i });
@@ -140,8 +159,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 		const html = renderArticleHtml({ ...report, evidence: [], itemIndexes: [] } as ClientReport, thresholds);
 		const article = await provider.upsertArticle({ company, title, html });
-		const status = report.noActivity ? 'none' : rate(report.kpis.compliancePercent, thresholds);
-		const tile = await provider.upsertTile({ company, title: tileTitle, message: tileMessage(report), status, link: article.url });
+		const { message, status } = tileSummary(report, tileKpi, thresholds);
+		const tile = await provider.upsertTile({ company, title: tileTitle, message, status, link: article.url });
 		const { raw: companyRaw, ...companyOut } = company;
 		const { raw: articleRaw, ...articleOut } = article;
 		const { raw: tileRaw, ...tileOut } = tile;
