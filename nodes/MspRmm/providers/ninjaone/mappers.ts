@@ -31,7 +31,12 @@ const PATCH_STATUS: Record<string, PatchStatus> = { MANUAL: 'pending', PENDING: 
 export const NINJA_PATCH_STATUS: Record<PatchStatus, string> = { pending: 'MANUAL', approved: 'APPROVED', failed: 'FAILED', rejected: 'REJECTED', installed: 'INSTALLED' };
 const PATCH_SEVERITY: Record<string, Severity> = { CRITICAL: 'critical', IMPORTANT: 'high', MODERATE: 'medium', OPTIONAL: 'low' };
 
-/** NinjaOne reports no CVE ids for OS patches: `cves` stays empty. */
+/**
+ * NinjaOne reports no CVE ids for OS patches: `cves` stays empty. Nor does it report a release
+ * date: `OSPatch`/`DeviceOSPatch` carry `installedAt` and, in the reports, `timestamp`, which the
+ * spec defines as when the data was collected or updated, not when the patch was published, so
+ * `releasedAt` stays absent rather than carrying a date with another meaning.
+ */
 export function toPatch(raw: NinjaPatch, deviceId: string | undefined): Patch {
 	const kb = raw.kbNumber ?? /\b(KB\d{6,8})\b/i.exec(raw.name ?? '')?.[1];
 	return {
