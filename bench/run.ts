@@ -3,7 +3,7 @@
  * bench/results/latest.md and latest.json. Options:
  *   --only s1,s4     run some scenarios (ids s1..s6)
  *   --latency-ms N   sandbox latency on every vendor request (default 40)
- *   --full           full sizes everywhere (the Defender isolation of 300 machines alone takes over ten minutes)
+ *   --full           full sizes everywhere (the patch template on all 2,000 devices, about an hour)
  *   --no-build       use the existing dist/ instead of running `npm run build` first
  */
 import { execSync } from 'child_process';

@@ -19,6 +19,8 @@ export type ChildJob =
 			credentials: Record<string, ICredentialDataDecryptedObject>;
 			input?: IDataObject[];
 			builtIns?: BuiltInName[];
+			/** Start at this node instead of the workflow's trigger (a template's Manual trigger). */
+			startNode?: string;
 	  }
 	| { kind: 'triage'; alertsFile: string; count: number };
 
@@ -38,7 +40,7 @@ async function runWorkflowJob(job: Extract<ChildJob, { kind: 'workflow' }>): Pro
 	await loadPackageTypes();
 	const memory = new PeakMemory();
 	const started = performance.now();
-	const run = await runWorkflow(job.workflow, { credentials: job.credentials, input: job.input, ...builtIns });
+	const run = await runWorkflow(job.workflow, { credentials: job.credentials, input: job.input, startNode: job.startNode, ...builtIns });
 	const wallMs = performance.now() - started;
 	const peak = memory.stop();
 	const { items, errorItems } = countItems(run.run.data.resultData.runData as never);

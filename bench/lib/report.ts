@@ -51,7 +51,7 @@ export function markdown(report: BenchReport): string {
 		'# Benchmark results',
 		'',
 		`Run ${report.startedAt} on commit ${report.commit}: ${m.cores} x ${m.cpu}, ${m.memoryGb} GB RAM, Node ${m.node} (${m.platform}).`,
-		`Sandbox latency ${report.latencyMs} ms on every vendor request, the same for both sides of each comparison; ${report.full ? 'full sizes everywhere' : 'default sizes (see the Defender row)'}; the whole run took ${Math.round(report.durationS)} s.`,
+		`Sandbox latency ${report.latencyMs} ms on every vendor request, the same for both sides of each comparison; ${report.full ? 'full sizes everywhere' : 'default sizes (the patch template is measured on a subset and projected, see its rows)'}; the whole run took ${Math.round(report.durationS)} s.`,
 		'Reproduce with `npm run bench` (see bench/README.md). Request counts come from the sandbox request log.',
 		'',
 		'| Scenario | Measure | Ours | Alternative | Ratio | Lower bound | Target | Result | Notes |',
