@@ -9,3 +9,4 @@ export * from './domain';
 export * from './actions/commonOptions';
 export * from './actions/router';
 export * from './requestParsed';
+export * from './ambiguousWrite';

@@ -36,3 +36,75 @@ export function publishedOnce(world: World, articlePrefix: string, tileTitle: st
 		tiles: hudu(world).magicDash.filter((m) => m.company_id === client.ids.huduCompanyId && m.title === tileTitle).length,
 	}));
 }
+
+/** No ticket carries the same note twice: a retried write never duplicates. */
+export function noDuplicateNotes(world: World, ticketIds: number[]) {
+	for (const id of ticketIds) {
+		const texts = notesOf(world, id).map((n) => n.text);
+		expect(texts).toEqual([...new Set(texts)]);
+	}
+}
+
+/**
+ * The end state of patch remediation on the seeded world (clean or under faults): one ticket per device
+ * that missed an update; the failing device, the server offline after its reboot and devices with an
+ * unapproved update escalated and open with one escalation note; every other device patched, verified
+ * and its ticket closed with one resolution note; one article and tile per client.
+ */
+export function assertPatchEndState(seeded: World, world: World, { rerun = false } = {}) {
+	const tickets = ticketsByRef(world, 'patch:');
+	const hosts = devicesNeedingPatches(seeded);
+	expect(tickets).toHaveLength(hosts.length);
+	expect(new Set(tickets.map((t) => t.externalXRef)).size).toBe(tickets.length);
+	// Escalated: the device whose install fails, the server offline after its reboot, and every device
+	// with a tracked update its patch policy has not approved (nothing installs it).
+	const unapproved = (host: string) => {
+		const key = deviceByHost(seeded, host).key;
+		return seeded.patches.some((p) => p.deviceKey === key && ['critical', 'high'].includes(p.severity) && p.status === 'pending');
+	};
+	const escalated = hosts.filter((host) => ['NWL-WS03', 'HLL-SRV01'].includes(host) || unapproved(host));
+	expect(escalated.length).toBeLessThan(hosts.length);
+	for (const host of hosts) {
+		const device = deviceByHost(world, host);
+		const ticket = tickets.find((t) => t.externalXRef?.startsWith(`patch:${device.ids.ninjaDeviceId}:`));
+		expect({ host, closed: ticket?.closedFlag }).toEqual({ host, closed: !escalated.includes(host) });
+		const notes = notesOf(world, ticket!.id);
+		if (escalated.includes(host)) {
+			expect(ticket!.priorityId).toBe(1);
+			expect(notes.filter((n) => n.internalAnalysisFlag && /not verified/.test(n.text)).length).toBeGreaterThanOrEqual(1);
+		} else {
+			const open = world.patches.filter((p) => p.deviceKey === device.key && ['critical', 'high'].includes(p.severity) && p.status !== 'installed');
+			expect({ host, open }).toEqual({ host, open: [] });
+			expect(notes.filter((n) => n.resolutionFlag && /Installed and verified/.test(n.text))).toHaveLength(1);
+		}
+	}
+	// A rerun escalates a still-unpatched device again with the same note; a closed ticket is never touched again.
+	noDuplicateNotes(world, tickets.filter((t) => !rerun || t.closedFlag).map((t) => t.id));
+	expect(publishedOnce(world, 'Patch compliance', 'Patch compliance').map((p) => [p.articles, p.tiles])).toEqual([[1, 1], [1, 1], [1, 1]]);
+	return tickets;
+}
+
+/**
+ * The end state of a rules-only threat response run (clean or under faults): the ransomware host isolated once,
+ * mitigated, cleaned once with exit code 0, released once, its ticket closed with the timeline; the server threat
+ * ticketed and waiting for approval; the PUP and the admin tool ticketed for a technician; one article and tile per client.
+ */
+export function assertThreatEndState(world: World) {
+	const threat = (scenario: string) => world.threats.find((t) => t.scenario === scenario)!;
+	const ticketFor = (scenario: string) => ticketsByRef(world, `edr-threat:${threat(scenario).sentinelOneThreatId}`);
+	const ransomware = threat('ransomware');
+	expect(ransomware.mitigationStatus).toBe('mitigated');
+	expect(deviceByHost(world, 'BSD-WS02').containment).toBe('released');
+	const ops = (kind: string) => world.operations.filter((o) => o.kind === kind && o.deviceKey === ransomware.deviceKey);
+	expect([ops('isolate').length, ops('release').length, ops('mitigation').length]).toEqual([1, 1, 1]);
+	expect(ops('script').map((o) => [o.status, o.exitCode])).toEqual([['succeeded', 0]]);
+	expect(ticketFor('ransomware')).toEqual([expect.objectContaining({ closedFlag: true })]);
+	expect(notesOf(world, ticketFor('ransomware')[0].id).map((n) => n.text).join('\n')).toMatch(/Incident timeline[\s\S]*isolation: isolated[\s\S]*exit code 0[\s\S]*released/);
+	expect(ticketFor('serverCredentialTheft')).toEqual([expect.objectContaining({ closedFlag: false })]);
+	expect(notesOf(world, ticketFor('serverCredentialTheft')[0].id).filter((n) => /Approve: http\S+approved=true/.test(n.text)).length).toBeGreaterThanOrEqual(1);
+	expect(threat('serverCredentialTheft').mitigationStatus).toBe('notMitigated');
+	for (const scenario of ['pup', 'falsePositiveAdminTool']) expect(ticketFor(scenario)).toEqual([expect.objectContaining({ closedFlag: false })]);
+	expect(ticketsByRef(world, 'edr-threat:')).toHaveLength(4);
+	noDuplicateNotes(world, [ticketFor('ransomware')[0].id]);
+	expect(publishedOnce(world, 'Security incidents', 'Security incidents').map((p) => [p.articles, p.tiles])).toEqual([[1, 1], [1, 1], [1, 1]]);
+}

@@ -1,7 +1,7 @@
 import { startSandbox, type Sandbox, type World } from '../../sandbox';
 
 import { runWorkflow, type WorkflowJson } from './harness';
-import { deviceByHost, devicesNeedingPatches, loadTemplate, notesOf, publishedOnce, ticketsByRef } from './templates.expectations';
+import { assertPatchEndState, assertThreatEndState, deviceByHost, devicesNeedingPatches, loadTemplate, notesOf, publishedOnce, ticketsByRef } from './templates.expectations';
 
 /** The shipped templates, run in-process against the sandbox through their Manual trigger. */
 describe('shipped templates (in-process)', () => {
@@ -26,6 +26,8 @@ describe('shipped templates (in-process)', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.status).toBe('success');
 		const world = sandbox.world();
+		// The end state the flaky runs below must reach as well.
+		assertPatchEndState(seeded, world);
 		const tickets = ticketsByRef(world, 'patch:');
 		const expected = devicesNeedingPatches(seeded);
 		expect(tickets).toHaveLength(expected.length);
@@ -76,6 +78,7 @@ describe('shipped templates (in-process)', () => {
 		expect(result.status).toBe('waiting');
 		expect(result.executedNodes[result.executedNodes.length - 1]).toBe('Wait for Approval');
 		const world = sandbox.world();
+		assertThreatEndState(world);
 		const threat = (scenario: string) => world.threats.find((t) => t.scenario === scenario)!;
 		const ticketFor = (scenario: string) => ticketsByRef(world, `edr-threat:${threat(scenario).sentinelOneThreatId}`);
 
@@ -110,6 +113,46 @@ describe('shipped templates (in-process)', () => {
 		expect(after.operations.filter((o) => o.kind === 'isolate')).toHaveLength(1);
 		expect(publishedOnce(after, 'Security incidents', 'Security incidents').map((p) => [p.articles, p.tiles])).toEqual([[1, 1], [1, 1], [1, 1]]);
 	}, 180000);
+});
+
+/** The same runs with one request in ten failing (5xx, reset or timeout, before or after the vendor acted): the same end state. */
+describe('shipped templates (in-process) under the flaky fault profile', () => {
+	let sandbox: Sandbox;
+	let credentials: Record<string, never>;
+	beforeAll(async () => {
+		sandbox = await startSandbox({ port: 0 });
+		credentials = Object.fromEntries(sandbox.n8nCredentials().map((c) => [c.type, c.data])) as Record<string, never>;
+	});
+	afterAll(async () => await sandbox.stop());
+	beforeEach(() => {
+		sandbox.reset();
+		sandbox.setTiming({ readsToFinish: 1, msToFinish: 50 });
+		sandbox.setFaults({ profile: 'flaky', rate: 0.1, timeoutMs: 300 });
+	});
+
+	const run = async (name: 'patch-remediation' | 'threat-response') =>
+		await runWorkflow(loadTemplate(name) as unknown as WorkflowJson, { credentials, startNode: 'Run Now' });
+
+	it('patch remediation: same end state as a clean run, nothing lost, nothing duplicated', async () => {
+		const seeded = JSON.parse(JSON.stringify(sandbox.world())) as World;
+		const result = await run('patch-remediation');
+		expect(result.error).toBeUndefined();
+		expect(result.status).toBe('success');
+		assertPatchEndState(seeded, sandbox.world());
+		const again = await run('patch-remediation');
+		expect(again.error).toBeUndefined();
+		assertPatchEndState(seeded, sandbox.world(), { rerun: true });
+	}, 300000);
+
+	it('threat response: same end state as a clean run, nothing lost, nothing duplicated', async () => {
+		const result = await run('threat-response');
+		expect(result.error).toBeUndefined();
+		expect(result.status).toBe('waiting');
+		assertThreatEndState(sandbox.world());
+		const again = await run('threat-response');
+		expect(again.error).toBeUndefined();
+		assertThreatEndState(sandbox.world());
+	}, 300000);
 });
 
 /** The other provider of every family: a template must work by changing provider and credential only. */

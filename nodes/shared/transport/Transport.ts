@@ -10,6 +10,7 @@ import type { ErrorContext } from './errors';
 import { httpError, networkError } from './errors';
 import type { FailedResponse } from './response';
 import { normalizeHeaders, responseFromError } from './response';
+import { isAmbiguousWrite, markAmbiguous } from '../ambiguousWrite';
 import { backoffDelay, isRead, isRetryable, networkErrorCode, parseRetryAfter } from './retry';
 import type {
 	DryRunRequest,
@@ -138,7 +139,7 @@ export class Transport {
 			const outcome = await this.attempt<T>(spec, info);
 			if ('statusCode' in outcome) return outcome;
 			const step = this.nextStep(spec, outcome, attempt, waitedMs, errorContext);
-			if (step.error) throw step.error;
+			if (step.error) throw markAmbiguous(step.error, isAmbiguousWrite(spec, outcome.response?.statusCode));
 			await this.sleep(step.waitMs);
 			waitedMs += step.waitMs;
 		}

@@ -7,7 +7,8 @@ const MAX_BACKOFF_MS = 30000;
 
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
-const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+// 500 included: vendors answer passing overloads with it, and only idempotent requests get here.
+const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 504]);
 
 const NETWORK_CODES: ReadonlySet<string> = new Set([
 	'ECONNRESET',

@@ -2,7 +2,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
-import { collect, cursorPages, parseVendorResponse, Transport, type Containment, type Device, type MitigationAction, type Threat, type TransportOptions, type VendorProfile } from '../../../shared';
+import { collect, cursorPages, parseVendorResponse, Transport, writeVerified, type Containment, type Device, type MitigationAction, type Threat, type TransportOptions, type VendorProfile } from '../../../shared';
 import { chunk, notFound, resolveDevices, sameHost } from '../common';
 import type {
 	ContainmentKind,
@@ -218,8 +218,19 @@ export class SentinelOneProvider implements EdrProvider {
 	async mitigate(request: MitigationRequest): Promise<MitigationAction> {
 		const action = ACTION_PATH[request.kind];
 		if (!action) throw new NodeOperationError(this.node, `SentinelOne has no "${request.kind}" mitigation`, { description: `Use one of: ${this.mitigations.join(', ')}` });
-		await this.threatAction(`/threats/mitigate/${action}`, request.threat.id, undefined, `mitigate threat (${action})`);
-		return { threatId: request.threat.id, deviceId: request.threat.deviceId, action: request.kind, status: 'pending', requestedAt: new Date().toISOString() };
+		const pending: MitigationAction = { threatId: request.threat.id, deviceId: request.threat.deviceId, action: request.kind, status: 'pending', requestedAt: new Date().toISOString() };
+		// A mitigation whose answer was lost is found on the threat's mitigation status before it is sent again.
+		return await writeVerified(
+			async () => {
+				await this.threatAction(`/threats/mitigate/${action}`, request.threat.id, undefined, `mitigate threat (${action})`);
+				return pending;
+			},
+			async () => {
+				const names = ACTION_NAMES[request.kind] ?? [request.kind];
+				const raw = await this.rawThreat(request.threat.id);
+				return (raw.mitigationStatus ?? []).some((m) => names.includes(m.action)) ? pending : undefined;
+			},
+		);
 	}
 
 	async readMitigation(action: MitigationAction): Promise<MitigationAction> {

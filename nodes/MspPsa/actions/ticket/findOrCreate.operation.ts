@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { writeVerified } from '../../../shared';
+
 import { out, perItem, requireText } from '../common';
 import { newTicket } from './create.operation';
 import { readFields } from './fields';
@@ -18,6 +20,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const includeClosed = readFields(this, 'additionalFields', itemIndex).includeClosed === true;
 		const found = await provider.findTicketByReference(reference, input.companyId, includeClosed);
 		if (found) return { ...out(found, includeRaw), created: false };
-		return { ...out(await provider.createTicket(input), includeRaw), created: true };
+		// A create whose answer was lost is found again by its reference instead of being sent twice.
+		const created = await writeVerified(
+			async () => await provider.createTicket(input),
+			async () => await provider.findTicketByReference(reference, input.companyId, true),
+		);
+		return { ...out(created, includeRaw), created: true };
 	});
 }

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 
 import { connectWiseApiBase } from '../../../../credentials/MspConnectWisePsaApi.credentials';
 import type { Company, Configuration, Ticket, TicketNote, TimeEntry, Transport, VendorProfile } from '../../../shared';
-import { collect, commonErrorMessage, pageNumberPages, parseVendorResponse, requestParsed } from '../../../shared';
+import { collect, commonErrorMessage, pageNumberPages, parseVendorResponse, requestParsed, writeVerified } from '../../../shared';
 import { hasRef, Memo, resolveRef, toChoices, type Named } from '../common';
 import type { Choice, ConfigurationQuery, NewTicket, NoteInput, Paging, PsaProvider, Ref, TicketChanges, TicketFilter, TimeEntryInput } from '../types';
 import { toCompany, toConfiguration, toNote, toTicket, toTimeEntry } from './mappers';
@@ -185,8 +185,18 @@ export class ConnectWiseProvider implements PsaProvider {
 			internalAnalysisFlag: note.internal,
 			resolutionFlag: note.resolution,
 		};
-		const created = await this.transport.request({ method: 'POST', path: `/service/tickets/${numericId(this.node, 'Ticket', ticketId)}/notes`, body, operation: 'add note' });
+		const path = `/service/tickets/${numericId(this.node, 'Ticket', ticketId)}/notes`;
+		const created = await writeVerified(
+			async () => await this.transport.request({ method: 'POST', path, body, operation: 'add note' }),
+			async () => await this.latestNoteLike(path, body),
+		);
 		return toNote(parseVendorResponse(this.node, CwNoteSchema, created, { vendor: VENDOR, operation: 'add note' }), ticketId);
+	}
+
+	/** After an ambiguous POST: the ticket's latest note with the same text and flags, if the POST went through. */
+	private async latestNoteLike(path: string, body: IDataObject): Promise<unknown> {
+		const rows = (await this.list(path, 'read back note', CwNoteSchema, { orderBy: 'id desc' }, { returnAll: true, limit: 0 })) as IDataObject[];
+		return rows.find((n) => n.text === body.text && !!n.internalAnalysisFlag === body.internalAnalysisFlag && !!n.resolutionFlag === body.resolutionFlag);
 	}
 
 	async addTimeEntry(ticketId: string, entry: TimeEntryInput): Promise<TimeEntry> {
@@ -213,7 +223,14 @@ export class ConnectWiseProvider implements PsaProvider {
 		const closed = (await this.statuses(boardId)).find((s) => s.closedStatus === true);
 		if (!closed) throw new NodeOperationError(this.node, `Board ${current.board?.name ?? boardId} has no active status with "Closed Status" ticked; add one in ConnectWise (Service Boards > Statuses)`);
 		if (resolution) await this.addNote(id, { text: resolution, internal: false, resolution: true });
-		return await this.patch(current.id, [{ op: 'replace', path: 'status', value: { id: closed.id } }], 'close ticket');
+		// An ambiguous close is read back so a retry of the whole close never posts the resolution twice.
+		return await writeVerified(
+			async () => await this.patch(current.id, [{ op: 'replace', path: 'status', value: { id: closed.id } }], 'close ticket'),
+			async () => {
+				const now = await this.ticket(id, 'close ticket');
+				return now.closedFlag ? await this.mapTicket(now) : undefined;
+			},
+		);
 	}
 
 	async reopenTicket(id: string, status?: Ref): Promise<Ticket> {

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 
 import { ninjaOneBaseUrl } from '../../../../credentials/MspNinjaOneApi.credentials';
 import type { Alert, Device, Job, Patch, Transport, VendorProfile } from '../../../shared';
-import { afterIdPages, collect, cursorPages, parseVendorResponse, requestParsed } from '../../../shared';
+import { afterIdPages, collect, cursorPages, parseVendorResponse, requestParsed, writeVerified } from '../../../shared';
 import type { DeviceSearch, FleetPatchSearch, PatchState, RmmCapabilities, RmmCompany, RmmProvider, RmmScript, ScriptRunRequest } from '../types';
 import { finishedJob, isoFromEpoch, NINJA_PATCH_STATUS, runningJob, toAlert, toDevice, toPatch } from './mappers';
 import {
@@ -246,15 +246,28 @@ export class NinjaOneProvider implements RmmProvider {
 		const watermark = (await this.get(`/v2/device/${id}/activities`, NinjaActivityPageSchema, 'read activity position', { pageSize: 10 })).lastActivityId ?? 0;
 		const body: Record<string, string | number> = { type: 'SCRIPT', id: Number(script.id), runAs };
 		if (request.parameters) body.parameters = request.parameters;
-		await this.transport.request({ method: 'POST', path: `/v2/device/${id}/script/run`, body, operation: 'run script' });
+		const queued: Job = { id: `after-${watermark}-script-${script.id}`, deviceId: request.deviceId, kind: 'script', name: script.name, status: 'queued' };
+		// A run whose answer was lost is looked for (job or activity since the watermark) before it is sent again.
+		return await writeVerified(
+			async () => {
+				await this.transport.request({ method: 'POST', path: `/v2/device/${id}/script/run`, body, operation: 'run script' });
+				return (await this.findScriptRun(request.deviceId, script, watermark)) ?? queued;
+			},
+			async () => await this.findScriptRun(request.deviceId, script, watermark),
+		);
+	}
+
+	/** The device's SCRIPTING job for this script, or its SCRIPTING activity newer than the watermark. */
+	private async findScriptRun(deviceId: string, script: { uid?: string; name: string }, watermark: number): Promise<Job | undefined> {
+		const id = numericId(this.node, deviceId, 'Device');
 		const matchesScript = (entry: { sourceConfigUid?: string; sourceName?: string }) => (script.uid !== undefined && entry.sourceConfigUid === script.uid) || entry.sourceName === script.name;
 		const jobs = await this.get(`/v2/device/${id}/jobs`, NinjaJobListSchema, 'find script job');
 		const job = jobs.filter((j) => j.jobType === 'SCRIPTING' && matchesScript(j)).pop();
-		if (job) return runningJob(job.uid, request.deviceId, script.name, job.jobStatus, isoFromEpoch(job.createTime), job);
+		if (job) return runningJob(job.uid, deviceId, script.name, job.jobStatus, isoFromEpoch(job.createTime), job);
 		const done = await this.get(`/v2/device/${id}/activities`, NinjaActivityPageSchema, 'find script activity', { activityType: 'SCRIPTING', newerThan: watermark });
 		const activity = done.activities.find((a) => a.seriesUid && matchesScript(a));
-		if (activity?.seriesUid) return await this.getScriptRun(request.deviceId, activity.seriesUid);
-		return { id: `after-${watermark}-script-${script.id}`, deviceId: request.deviceId, kind: 'script', name: script.name, status: 'queued' };
+		if (activity?.seriesUid) return await this.getScriptRun(deviceId, activity.seriesUid);
+		return undefined;
 	}
 
 	async getScriptRun(deviceId: string, runId: string): Promise<Job> {
