@@ -3,8 +3,13 @@ import { startSandbox, type Sandbox, type World } from '../../sandbox';
 import { runWorkflow, type WorkflowJson } from './harness';
 import { assertPatchEndState, assertThreatEndState, deviceByHost, devicesNeedingPatches, loadTemplate, notesOf, publishedOnce, ticketsByRef } from './templates.expectations';
 
-/** The shipped templates, run in-process against the sandbox through their Manual trigger. */
-describe('shipped templates (in-process)', () => {
+type TemplateName = 'patch-remediation' | 'threat-response';
+
+/**
+ * A sandbox for one describe block: fresh world before each test, operations that finish on their first
+ * status read (so the templates' poll intervals never sleep), optional faults, and the sandbox's credentials.
+ */
+function templateSandbox(faults?: Parameters<Sandbox['setFaults']>[0]) {
 	let sandbox: Sandbox;
 	let credentials: Record<string, never>;
 	beforeAll(async () => {
@@ -15,17 +20,25 @@ describe('shipped templates (in-process)', () => {
 	beforeEach(() => {
 		sandbox.reset();
 		sandbox.setTiming({ readsToFinish: 1, msToFinish: 50 });
+		if (faults) sandbox.setFaults(faults);
 	});
+	return {
+		world: () => sandbox.world(),
+		run: async (workflow: TemplateName | WorkflowJson) =>
+			await runWorkflow(typeof workflow === 'string' ? (loadTemplate(workflow) as unknown as WorkflowJson) : workflow, { credentials, startNode: 'Run Now' }),
+	};
+}
 
-	const run = async (name: 'patch-remediation' | 'threat-response') =>
-		await runWorkflow(loadTemplate(name) as unknown as WorkflowJson, { credentials, startNode: 'Run Now' });
+/** The shipped templates, run in-process against the sandbox through their Manual trigger. */
+describe('shipped templates (in-process)', () => {
+	const { world: currentWorld, run } = templateSandbox();
 
 	it('patch remediation: every device patched and closed, or escalated and open; one report per client; a rerun duplicates nothing', async () => {
-		const seeded = JSON.parse(JSON.stringify(sandbox.world())) as World;
+		const seeded = JSON.parse(JSON.stringify(currentWorld())) as World;
 		const result = await run('patch-remediation');
 		expect(result.error).toBeUndefined();
 		expect(result.status).toBe('success');
-		const world = sandbox.world();
+		const world = currentWorld();
 		// The end state the flaky runs below must reach as well.
 		assertPatchEndState(seeded, world);
 		const tickets = ticketsByRef(world, 'patch:');
@@ -67,8 +80,8 @@ describe('shipped templates (in-process)', () => {
 
 		const again = await run('patch-remediation');
 		expect(again.status).toBe('success');
-		expect(ticketsByRef(sandbox.world(), 'patch:')).toHaveLength(tickets.length);
-		expect(publishedOnce(sandbox.world(), 'Patch compliance', 'Patch compliance').map((p) => [p.articles, p.tiles])).toEqual([[1, 1], [1, 1], [1, 1]]);
+		expect(ticketsByRef(currentWorld(), 'patch:')).toHaveLength(tickets.length);
+		expect(publishedOnce(currentWorld(), 'Patch compliance', 'Patch compliance').map((p) => [p.articles, p.tiles])).toEqual([[1, 1], [1, 1], [1, 1]]);
 	}, 180000);
 
 	it('threat response: ransomware contained, cleaned, released and closed; server waits for approval; PUP and admin tool ticketed; a rerun duplicates nothing', async () => {
@@ -77,7 +90,7 @@ describe('shipped templates (in-process)', () => {
 		// The approval route leaves the execution waiting on the Wait node's webhook.
 		expect(result.status).toBe('waiting');
 		expect(result.executedNodes[result.executedNodes.length - 1]).toBe('Wait for Approval');
-		const world = sandbox.world();
+		const world = currentWorld();
 		assertThreatEndState(world);
 		const threat = (scenario: string) => world.threats.find((t) => t.scenario === scenario)!;
 		const ticketFor = (scenario: string) => ticketsByRef(world, `edr-threat:${threat(scenario).sentinelOneThreatId}`);
@@ -108,7 +121,7 @@ describe('shipped templates (in-process)', () => {
 
 		const again = await run('threat-response');
 		expect(again.error).toBeUndefined();
-		const after = sandbox.world();
+		const after = currentWorld();
 		expect(ticketsByRef(after, 'edr-threat:')).toHaveLength(4);
 		expect(after.operations.filter((o) => o.kind === 'isolate')).toHaveLength(1);
 		expect(publishedOnce(after, 'Security incidents', 'Security incidents').map((p) => [p.articles, p.tiles])).toEqual([[1, 1], [1, 1], [1, 1]]);
@@ -117,57 +130,33 @@ describe('shipped templates (in-process)', () => {
 
 /** The same runs with one request in ten failing (5xx, reset or timeout, before or after the vendor acted): the same end state. */
 describe('shipped templates (in-process) under the flaky fault profile', () => {
-	let sandbox: Sandbox;
-	let credentials: Record<string, never>;
-	beforeAll(async () => {
-		sandbox = await startSandbox({ port: 0 });
-		credentials = Object.fromEntries(sandbox.n8nCredentials().map((c) => [c.type, c.data])) as Record<string, never>;
-	});
-	afterAll(async () => await sandbox.stop());
-	beforeEach(() => {
-		sandbox.reset();
-		sandbox.setTiming({ readsToFinish: 1, msToFinish: 50 });
-		sandbox.setFaults({ profile: 'flaky', rate: 0.1, timeoutMs: 300 });
-	});
-
-	const run = async (name: 'patch-remediation' | 'threat-response') =>
-		await runWorkflow(loadTemplate(name) as unknown as WorkflowJson, { credentials, startNode: 'Run Now' });
+	const { world: currentWorld, run } = templateSandbox({ profile: 'flaky', rate: 0.1, timeoutMs: 300 });
 
 	it('patch remediation: same end state as a clean run, nothing lost, nothing duplicated', async () => {
-		const seeded = JSON.parse(JSON.stringify(sandbox.world())) as World;
+		const seeded = JSON.parse(JSON.stringify(currentWorld())) as World;
 		const result = await run('patch-remediation');
 		expect(result.error).toBeUndefined();
 		expect(result.status).toBe('success');
-		assertPatchEndState(seeded, sandbox.world());
+		assertPatchEndState(seeded, currentWorld());
 		const again = await run('patch-remediation');
 		expect(again.error).toBeUndefined();
-		assertPatchEndState(seeded, sandbox.world(), { rerun: true });
+		assertPatchEndState(seeded, currentWorld(), { rerun: true });
 	}, 300000);
 
 	it('threat response: same end state as a clean run, nothing lost, nothing duplicated', async () => {
 		const result = await run('threat-response');
 		expect(result.error).toBeUndefined();
 		expect(result.status).toBe('waiting');
-		assertThreatEndState(sandbox.world());
+		assertThreatEndState(currentWorld());
 		const again = await run('threat-response');
 		expect(again.error).toBeUndefined();
-		assertThreatEndState(sandbox.world());
+		assertThreatEndState(currentWorld());
 	}, 300000);
 });
 
 /** The other provider of every family: a template must work by changing provider and credential only. */
 describe('shipped templates with the other providers (HaloPSA, ConnectWise Automate, Microsoft Defender)', () => {
-	let sandbox: Sandbox;
-	let credentials: Record<string, never>;
-	beforeAll(async () => {
-		sandbox = await startSandbox({ port: 0 });
-		credentials = Object.fromEntries(sandbox.n8nCredentials().map((c) => [c.type, c.data])) as Record<string, never>;
-	});
-	afterAll(async () => await sandbox.stop());
-	beforeEach(() => {
-		sandbox.reset();
-		sandbox.setTiming({ readsToFinish: 1, msToFinish: 50 });
-	});
+	const { world: currentWorld, run } = templateSandbox();
 
 	const SWAP: Record<string, { provider: string; credential: string; name: string }> = {
 		mspPsa: { provider: 'halo', credential: 'mspHaloPsaApi', name: 'Sandbox HaloPSA' },
@@ -176,7 +165,7 @@ describe('shipped templates with the other providers (HaloPSA, ConnectWise Autom
 		mspEdrTrigger: { provider: 'microsoftDefender', credential: 'mspMicrosoftDefenderApi', name: 'Sandbox Microsoft Defender for Endpoint' },
 	};
 	/** What a builder does in the editor: pick the provider, pick its credential. */
-	function swapped(name: 'patch-remediation' | 'threat-response') {
+	function swapped(name: TemplateName) {
 		const workflow = loadTemplate(name);
 		for (const node of workflow.nodes) {
 			const swap = SWAP[node.type.split('.')[1]];
@@ -188,7 +177,7 @@ describe('shipped templates with the other providers (HaloPSA, ConnectWise Autom
 	}
 
 	it('patch remediation on HaloPSA and ConnectWise Automate', async () => {
-		const result = await runWorkflow(swapped('patch-remediation'), { credentials, startNode: 'Run Now' });
+		const result = await run(swapped('patch-remediation'));
 		expect(result.error).toBeUndefined();
 		const escalated = result.outputOf('Verified?', 1).map((v) => String(v.reason));
 		const hosts = result.outputOf('Escalated Record').map((r) => r.device);
@@ -200,13 +189,13 @@ describe('shipped templates with the other providers (HaloPSA, ConnectWise Autom
 	}, 180000);
 
 	it('threat response on Microsoft Defender, ConnectWise Automate and HaloPSA: contained, cleaned, released, closed', async () => {
-		const result = await runWorkflow(swapped('threat-response'), { credentials, startNode: 'Run Now' });
+		const result = await run(swapped('threat-response'));
 		expect(result.error).toBeUndefined();
 		// Defender alerts carry no malicious confidence label, so rules alone send the server alert to Investigate
 		// (SentinelOne's malicious label makes it Needs Approval): nothing waits.
 		expect(result.status).toBe('success');
 		expect(result.outputOf('MSP AI Triage', 2).map((a) => a.hostname).sort()).toEqual(['HLL-WS01', 'NWL-SRV01', 'NWL-WS05']);
-		const world = sandbox.world();
+		const world = currentWorld();
 		const ransomware = world.threats.find((t) => t.scenario === 'ransomware')!;
 		expect(deviceByHost(world, 'BSD-WS02').containment).toBe('released');
 		expect(world.operations.filter((o) => o.kind === 'mitigation' && o.deviceKey === ransomware.deviceKey && o.status === 'succeeded')).toHaveLength(1);
