@@ -85,7 +85,7 @@ async function defender(ctx: ScenarioContext, sandbox: Sandbox): Promise<Row[]> 
 			note:
 				`Judged on the reads+writes floor: Defender has no batch isolate and keeps no isolation flag on the machine, so an isolation that skips machines already isolated (idempotent) and refuses protected hosts must read the machines and their isolation actions first. ` +
 				`Against the writes-only floor (${seconds(writesFloorMs)} s) ours is ${ours.ok ? ratio(ours.wallMs, writesFloorMs) : '-'}x: ${machines} calls fill ${Math.ceil(machines / DEFENDER_LIMIT.limit)} windows, and the ${neededReads} reads make it ${Math.ceil((machines + neededReads) / DEFENDER_LIMIT.limit)}. ` +
-				`The provider paces Defender as a bucket of ${DEFENDER_LIMIT.limit} calls refilled over the minute; the sandbox counts a sliding window, so a call the bucket allows early is answered 429 with Retry-After and sent again when the window has room.`,
+				`The provider keeps Defender's ${DEFENDER_LIMIT.limit} calls a minute (and 1,500 an hour) as sliding windows, the way the sandbox and Defender count them: ${DEFENDER_LIMIT.limit} back to back, then each call when the one ${DEFENDER_LIMIT.limit} earlier is a minute old (plus a 1 s guard per window).`,
 		}),
 	];
 }
@@ -135,7 +135,7 @@ async function connectwise(ctx: ScenarioContext, sandbox: Sandbox): Promise<Row[
 			met: ours.ok ? ours.wallMs <= floorMs * 1.2 : false,
 			note:
 				`1,000 calls fit inside one ConnectWise window, so the vendor limit sets no wait and the floor is latency at concurrency ${DEFAULT_CONCURRENCY}. ` +
-				'The provider paces ConnectWise at 900 requests a minute spaced evenly (no burst), which puts 1,000 calls at about 67 s whatever the window allows. ' +
+				'The provider keeps ConnectWise\'s 1,000 a minute as a sliding window, so all 1,000 go as fast as the items in flight allow. ' +
 				`Sandbox processing beyond latency: ${seconds(req.sandboxMs)} s in all.`,
 		}),
 	];

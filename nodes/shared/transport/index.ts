@@ -1,6 +1,7 @@
 export * from './types';
 export { Transport } from './Transport';
-export { profilePacer } from './pacing';
+export { Pacer, pacerFor, profilePacer } from './pacing';
+export type { PacerOptions } from './pacing';
 export { DryRunStop, findDryRunStop } from './dryRun';
 export { commonErrorMessage, fieldErrors } from './errorBody';
 export { httpError, networkError, vendorMessageOf } from './errors';

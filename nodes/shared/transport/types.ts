@@ -34,14 +34,11 @@ export interface VendorProfile {
 	 * thread-limit 500): it is then retried and reported like a 429.
 	 */
 	isRateLimited?(response: { statusCode: number; headers: Record<string, string>; body: unknown }): boolean;
-	/** Client-side pacing budget per credential, spaced evenly (no bursts). */
-	requestsPerMinute?: number;
 	/**
-	 * Client-side pacing for a vendor that counts requests in a window (300 per 5 minutes):
-	 * up to `requestsPerWindow` back to back, refilled evenly over `windowMs`, per credential.
-	 * Takes precedence over `requestsPerMinute`.
+	 * Client-side pacing per credential: every window the vendor counts (300 per 5 minutes; 100 a
+	 * minute and 1,500 an hour), kept as sliding windows, so a window's budget may go back to back.
 	 */
-	rateLimit?: RateLimit;
+	rateLimits?: RateLimit[];
 }
 
 export interface RateLimit {

@@ -44,63 +44,74 @@ describe('mapWithConcurrency', () => {
 });
 
 describe('Pacer', () => {
-	it('spaces requests to the per-minute budget', async () => {
+	const minute = (requestsPerWindow: number) => ({ requestsPerWindow, windowMs: 60000 });
+	// The pacer leaves 2% of a window (50 ms to 1 s) after it, for requests that arrive later than they were sent.
+	const guard = 1000;
+
+	it('sends a whole window back to back, then waits until the oldest start leaves the window', async () => {
 		const clock = fakeClock();
-		const pacer = new Pacer(120, { now: clock.now, sleep: clock.sleep });
+		const pacer = new Pacer([minute(3)], { now: clock.now, sleep: clock.sleep });
 		const starts: number[] = [];
-		for (let i = 0; i < 4; i++) {
+		for (let i = 0; i < 5; i++) {
 			await pacer.acquire();
-			starts.push(clock.t);
+			starts.push(clock.t - fakeClock().t);
 		}
-		expect(starts.map((t) => t - starts[0])).toEqual([0, 500, 1000, 1500]);
+		expect(starts).toEqual([0, 0, 0, 60000 + guard, 60000 + guard]);
+	});
+
+	it('counts a sliding window: requests spread over the window free their slots one by one', () => {
+		const clock = fakeClock();
+		const pacer = new Pacer([minute(2)], { now: clock.now });
+		expect(pacer.reserve()).toBe(0);
+		clock.t += 30000;
+		expect(pacer.reserve()).toBe(0);
+		// The first start leaves the window at 60 s, the second at 90 s.
+		expect(pacer.reserve()).toBe(30000 + guard);
+		clock.t += 40000;
+		expect(pacer.reserve()).toBe(20000 + guard);
 	});
 
 	it('gives concurrent callers distinct slots', () => {
 		const clock = fakeClock();
-		const pacer = new Pacer(60, { now: clock.now });
-		expect([pacer.reserve(), pacer.reserve(), pacer.reserve()]).toEqual([0, 1000, 2000]);
+		const pacer = new Pacer([{ requestsPerWindow: 1, windowMs: 1000 }], { now: clock.now });
+		// A one-second window keeps the 50 ms floor of the guard.
+		expect([pacer.reserve(), pacer.reserve(), pacer.reserve()]).toEqual([0, 1050, 2100]);
 	});
 
-	it('allows a burst, then spaces, and refills over time', () => {
+	it('honours every window: a minute budget and an hour budget', () => {
 		const clock = fakeClock();
-		const pacer = new Pacer(60, { now: clock.now, burst: 2 });
-		expect([pacer.reserve(), pacer.reserve(), pacer.reserve()]).toEqual([0, 0, 1000]);
-		clock.t += 10000;
-		expect(pacer.reserve()).toBe(0);
+		const pacer = new Pacer([minute(100), { requestsPerWindow: 150, windowMs: 3600000 }], { now: clock.now });
+		const waits = Array.from({ length: 151 }, () => pacer.reserve());
+		expect(waits.slice(0, 100).every((w) => w === 0)).toBe(true);
+		// The next 50 wait for the minute; the 151st waits for the hour.
+		expect(waits.slice(100, 150).every((w) => w === 60000 + guard)).toBe(true);
+		expect(waits[150]).toBe(3600000 + guard);
 	});
 
-	it('pacerFor shares one pacer per key and none without a budget', () => {
-		expect(pacerFor('k1', 100)).toBe(pacerFor('k1', 100));
-		expect(pacerFor('k1', 100)).not.toBe(pacerFor('k2', 100));
+	it('is fresh again once a window has passed without requests', () => {
+		const clock = fakeClock();
+		const pacer = new Pacer([minute(2)], { now: clock.now });
+		pacer.reserve();
+		pacer.reserve();
+		clock.t += 5 * 60000;
+		expect([pacer.reserve(), pacer.reserve()]).toEqual([0, 0]);
+	});
+
+	it('pacerFor shares one pacer per key and budget, and none without a budget', () => {
+		expect(pacerFor('k1', [minute(100)])).toBe(pacerFor('k1', [minute(100)]));
+		expect(pacerFor('k1', [minute(100)])).not.toBe(pacerFor('k2', [minute(100)]));
+		expect(pacerFor('k1', [minute(50)])).not.toBe(pacerFor('k1', [minute(100)]));
 		expect(pacerFor('k1', undefined)).toBeUndefined();
-	});
-
-	it('pacerFor keeps a bucket with another burst apart from the evenly spaced one', () => {
-		expect(pacerFor('k3', 60, { burst: 5 })).toBe(pacerFor('k3', 60, { burst: 5 }));
-		expect(pacerFor('k3', 60, { burst: 5 })).not.toBe(pacerFor('k3', 60));
+		expect(pacerFor('k1', [])).toBeUndefined();
+		expect(pacerFor('k1', [{ requestsPerWindow: 0, windowMs: 60000 }])).toBeUndefined();
 	});
 });
 
 describe('profilePacer', () => {
-	it('turns a window budget into a burst of the whole window refilled at its average rate', () => {
-		const clock = fakeClock();
-		// Created on the fake clock under the key profilePacer looks up.
-		pacerFor('window', 60, { burst: 300, now: clock.now });
-		const pacer = profilePacer('window', { rateLimit: { requestsPerWindow: 300, windowMs: 5 * 60000 } });
-		const waits = Array.from({ length: 302 }, () => pacer!.reserve());
-		expect(waits.slice(0, 300).every((w) => w === 0)).toBe(true);
-		expect(waits.slice(300)).toEqual([1000, 2000]);
-		clock.t += 5 * 60000;
-		expect(pacer!.reserve()).toBe(0);
-	});
-
-	it('takes the window over requestsPerMinute, and spaces evenly with requestsPerMinute alone', () => {
-		const both = profilePacer('both', { requestsPerMinute: 1, rateLimit: { requestsPerWindow: 10, windowMs: 60000 } });
-		expect(both).toBe(pacerFor('both', 10, { burst: 10 }));
-		const even = profilePacer('even', { requestsPerMinute: 30 });
-		expect(even).toBe(pacerFor('even', 30));
-		expect(even!.intervalMs).toBe(2000);
+	it('is the shared pacer of the profile\'s windows, or none without windows', () => {
+		const windows = [{ requestsPerWindow: 300, windowMs: 5 * 60000 }];
+		expect(profilePacer('window', { rateLimits: windows })).toBe(pacerFor('window', windows));
+		expect(profilePacer('window', { rateLimits: windows })!.windows).toEqual(windows);
 		expect(profilePacer('none', {})).toBeUndefined();
-		expect(profilePacer('none', { rateLimit: { requestsPerWindow: 0, windowMs: 60000 } })).toBeUndefined();
 	});
 });

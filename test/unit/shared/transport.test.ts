@@ -359,7 +359,7 @@ describe('Transport: dry run', () => {
 describe('Transport: pacing', () => {
 	it('acquires a pacer slot before every attempt', async () => {
 		const clock = fakeClock();
-		const pacer = new Pacer(60, { now: clock.now, sleep: clock.sleep });
+		const pacer = new Pacer([{ requestsPerWindow: 1, windowMs: 60000 }], { now: clock.now, sleep: clock.sleep });
 		const { transport } = setup(
 			[{ statusCode: 200, body: 1 }, { statusCode: 200, body: 2 }, { statusCode: 200, body: 3 }],
 			{ pacer, sleep: clock.sleep, now: clock.now },
@@ -367,11 +367,12 @@ describe('Transport: pacing', () => {
 		await transport.request(get);
 		await transport.request(get);
 		await transport.request(get);
-		expect(clock.sleeps).toEqual([1000, 1000]);
+		expect(clock.sleeps).toEqual([61000, 61000]);
 	});
 
 	it('shares the process-wide pacer between transports of the same credential', async () => {
-		const vendor: VendorProfile = { ...profile, credentialType: 'mspPacedApi', requestsPerMinute: 6 };
+		const windows = [{ requestsPerWindow: 1, windowMs: 10000 }];
+		const vendor: VendorProfile = { ...profile, credentialType: 'mspPacedApi', rateLimits: windows };
 		const clock = fakeClock();
 		const key = `mspPacedApi|${String(credentials.url)}`;
 		const first = fakeContext([{ statusCode: 200 }]);
@@ -385,22 +386,23 @@ describe('Transport: pacing', () => {
 			const creds = await fake.ctx.getCredentials('mspPacedApi');
 			const info = describeCredentials('mspPacedApi', String(creds.url), creds);
 			expect(info.pacerKey.startsWith(key)).toBe(true);
-			pacerFor(info.pacerKey, 6, { now: clock.now });
+			pacerFor(info.pacerKey, windows, { now: clock.now });
 		}
 		for (const transport of transports) await transport.request(get);
-		// Same account: the second request waits a full 10 s slot; another account is not slowed.
-		expect(clock.sleeps).toEqual([10000]);
+		// Same account: the second request waits out the 10 s window (plus its 200 ms guard); another account is not slowed.
+		expect(clock.sleeps).toEqual([10200]);
 	});
 
-	it('lets a window budget burst, then spaces at the window rate', async () => {
-		const vendor: VendorProfile = { ...profile, credentialType: 'mspWindowApi', rateLimit: { requestsPerWindow: 3, windowMs: 30000 } };
+	it('lets a window budget go back to back, then waits for the window', async () => {
+		const windows = [{ requestsPerWindow: 3, windowMs: 30000 }];
+		const vendor: VendorProfile = { ...profile, credentialType: 'mspWindowApi', rateLimits: windows };
 		const clock = fakeClock();
 		const fake = fakeContext(Array.from({ length: 4 }, () => ({ statusCode: 200 })));
 		const creds = await fake.ctx.getCredentials('mspWindowApi');
-		pacerFor(describeCredentials('mspWindowApi', String(creds.url), creds).pacerKey, 6, { now: clock.now, burst: 3 });
+		pacerFor(describeCredentials('mspWindowApi', String(creds.url), creds).pacerKey, windows, { now: clock.now });
 		const transport = new Transport(fake.ctx, vendor, { sleep: clock.sleep, now: clock.now });
 		for (let i = 0; i < 4; i++) await transport.request(get);
-		expect(clock.sleeps).toEqual([10000]);
+		expect(clock.sleeps).toEqual([30600]);
 	});
 });
 

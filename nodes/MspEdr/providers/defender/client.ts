@@ -24,10 +24,12 @@ const VENDOR = 'Microsoft Defender for Endpoint';
 const MAX_PAGE = 10000;
 /**
  * Published limit of most endpoints, machine actions included: 100 calls per minute and 1,500 per hour
- * per application. The minute budget is the pacing window (100 back to back, refilled over the minute);
- * the hour budget is left to the vendor's 429 and Retry-After, which the transport honours.
+ * per application, both kept as windows.
  */
-export const DEFENDER_RATE_LIMIT = { requestsPerWindow: 100, windowMs: 60_000 };
+export const DEFENDER_RATE_LIMITS = [
+	{ requestsPerWindow: 100, windowMs: 60_000 },
+	{ requestsPerWindow: 1500, windowMs: 3_600_000 },
+];
 
 /**
  * Machine ids per OData `$filter` read (`id eq '…' or id eq '…'`): 20 ids of 40 hex characters keep
@@ -53,7 +55,7 @@ export const defenderProfile: VendorProfile = {
 		const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
 		return error?.message ? `${error.message}${error.code ? ` (${error.code})` : ''}` : undefined;
 	},
-	rateLimit: DEFENDER_RATE_LIMIT,
+	rateLimits: DEFENDER_RATE_LIMITS,
 };
 
 /** OData string literal: single quotes doubled. */

@@ -46,9 +46,9 @@ export const sentinelOneProfile: VendorProfile = {
 	},
 	// Per-endpoint buckets of the build-partner SDK: /agents 25 per second, /threats 10 per second with a
 	// burst of 50. [unverified: SDK defaults, not an official table] One budget covers every endpoint of
-	// the token, so the lowest rate applies, and the burst is kept to one second of it (10 back to back)
-	// rather than the SDK's 50.
-	rateLimit: { requestsPerWindow: 10, windowMs: 1000 },
+	// the token, so the lowest rate applies, kept as a one-second window (10 back to back) rather than
+	// the SDK's burst of 50.
+	rateLimits: [{ requestsPerWindow: 10, windowMs: 1000 }],
 };
 
 export class SentinelOneProvider implements EdrProvider {

@@ -36,8 +36,8 @@ export const CONNECTWISE_PROFILE: VendorProfile = {
 		const top = (body as { message?: unknown } | undefined)?.message;
 		return typeof top === 'string' ? `${top}${validationDetails(body)}` : message;
 	},
-	// Guidance is "more than 1,000 requests a minute will likely be throttled": stay below it.
-	requestsPerMinute: 900,
+	// Guidance is "more than 1,000 requests a minute will likely be throttled": up to 1,000 in any minute.
+	rateLimits: [{ requestsPerWindow: 1000, windowMs: 60_000 }],
 };
 
 /** Quoted string literal of the conditions language. Escaping quotes with a backslash is [unverified]. */

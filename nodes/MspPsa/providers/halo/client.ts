@@ -52,7 +52,7 @@ export const HALO_PROFILE: VendorProfile = {
 	errorMessage: haloErrorMessage,
 	// Halo-hosted: 300 requests per rolling 5 minutes. Bursts within the window are allowed,
 	// which even spacing (one request a second) would forbid.
-	rateLimit: { requestsPerWindow: 300, windowMs: 5 * 60 * 1000 },
+	rateLimits: [{ requestsPerWindow: 300, windowMs: 5 * 60 * 1000 }],
 };
 
 export class HaloProvider implements PsaProvider {

@@ -37,7 +37,7 @@ export const HUDU_PROFILE: VendorProfile = {
 	baseUrl: (credentials) => `${String(credentials.baseUrl ?? '').replace(/\/+$/, '')}/api/v1`,
 	errorMessage: (body) => huduErrorMessage(body),
 	// "The API supports up to 300 requests per minute."
-	requestsPerMinute: 300,
+	rateLimits: [{ requestsPerWindow: 300, windowMs: 60_000 }],
 };
 
 export class HuduProvider implements DocumentationProvider {
