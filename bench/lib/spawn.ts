@@ -16,7 +16,7 @@ export async function runChild(job: ChildJob, options: { maxOldSpaceMb?: number 
 	const jobFile = join(dir, 'job.json');
 	const resultFile = join(dir, 'result.json');
 	writeFileSync(jobFile, JSON.stringify(job));
-	const args = ['--expose-gc', ...(options.maxOldSpaceMb ? [`--max-old-space-size=${options.maxOldSpaceMb}`] : []), '-r', 'ts-node/register/transpile-only', join(ROOT, 'bench', 'lib', 'child.ts'), jobFile, resultFile];
+	const args = [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_CPU_PROF] : []), '--expose-gc', ...(options.maxOldSpaceMb ? [`--max-old-space-size=${options.maxOldSpaceMb}`] : []), '-r', 'ts-node/register/transpile-only', join(ROOT, 'bench', 'lib', 'child.ts'), jobFile, resultFile];
 	try {
 		const stderr = await new Promise<string>((resolve, reject) => {
 			const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' } });

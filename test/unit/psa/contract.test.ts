@@ -226,6 +226,16 @@ describe.each(CASES)('MSP PSA contract: $provider', (vendor) => {
 		expect((await run(attach)).json[0]).toMatchObject({ attached: false, alreadyAttached: true });
 	});
 
+	it('sends each distinct company search once per execution and answers every item', async () => {
+		const names = ['Logistics', 'Logistics', 'Northwind', 'Logistics', 'Northwind', 'Nobody Ltd'];
+		const { output, requests } = await run((i) => ({ resource: 'company', operation: 'search', name: names[i], identifier: '', returnAll: true }), { items: names.length });
+		const searches = requests.filter((r) => r.method === 'GET' && /\/(company\/companies|api\/Client)(\?|$)/.test(r.url));
+		expect(searches).toHaveLength(3);
+		// Every item keeps its own answer and pairing; the unknown name finds nothing.
+		const byItem = names.map((_, i) => output.filter((o) => (o.pairedItem as { item: number }).item === i).map((o) => o.json.name));
+		expect(byItem).toEqual([['Northwind Logistics'], ['Northwind Logistics'], ['Northwind Logistics'], ['Northwind Logistics'], ['Northwind Logistics'], []]);
+	});
+
 	if (vendor.provider === 'halo') {
 		it('fetches a new token after Halo answers 401 for an expired one', async () => {
 			await createTicket();
