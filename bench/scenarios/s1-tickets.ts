@@ -1,3 +1,4 @@
+import { PAGES_IN_FLIGHT } from '../../nodes/MspPsa/providers/halo/client';
 import { credentialsOf, failure, oneNodeWorkflow, ourNode, ratio, requestsTo, row, sandboxFor, seconds } from '../lib/bench';
 import { builtInsMissing } from '../lib/builtin';
 import { requestFloor } from '../lib/floors';
@@ -9,12 +10,16 @@ const CLIENTS = 20;
 /** Halo documents 100 as the /Tickets page maximum; ConnectWise allows 1,000. */
 const HALO_PAGE = 100;
 const CW_PAGE = 1000;
-/**
- * Few devices: this scenario lists tickets only, and the sandbox's ticket presenters scan the device
- * list for every ticket of every page (Halo asset links), which at 100 devices a client would make
- * the sandbox's own CPU, not the API's round trips, the figure being measured.
- */
+/** Few devices: this scenario lists tickets only; the estate's devices play no part in it. */
 const DEVICES_PER_CLIENT = 5;
+
+/**
+ * Round trips ours cannot avoid: the token, page 1 (it reports record_count), the remaining pages
+ * at PAGES_IN_FLIGHT at a time, then statuses and priorities read together for the ticket names.
+ */
+function haloRoundTrips(pages: number): number {
+	return 1 + 1 + Math.ceil((pages - 1) / PAGES_IN_FLIGHT) + 1;
+}
 
 const TITLE = `1. List ${TICKETS.toLocaleString('en')} tickets`;
 
@@ -76,6 +81,8 @@ async function halo(ctx: ScenarioContext): Promise<Row[]> {
 			}),
 		];
 		const speedup = ours.ok && alt?.ok ? ratio(alt.wallMs, ours.wallMs) : null;
+		const pages = requestFloor(TICKETS, HALO_PAGE);
+		const trips = haloRoundTrips(pages);
 		rows.push(
 			row({
 				scenario: `${TITLE}: HaloPSA`,
@@ -86,18 +93,23 @@ async function halo(ctx: ScenarioContext): Promise<Row[]> {
 				alternativeLabel: 'n8n-nodes-base HaloPSA node',
 				ratio: speedup,
 				ratioMeaning: 'alternative / ours',
-				lowerBound: seconds(floor * ctx.latencyMs),
-				lowerBoundBasis: `${floor} requests x ${ctx.latencyMs} ms, one after another`,
+				lowerBound: seconds(trips * ctx.latencyMs),
+				lowerBoundBasis:
+					`ours: ${trips} round trips x ${ctx.latencyMs} ms (token, page 1, ceil(${pages - 1} / ${PAGES_IN_FLIGHT}) rounds of pages in flight, statuses and priorities together); ` +
+					`one page after another, as the built-in reads them: ${floor} x ${ctx.latencyMs} ms = ${seconds(floor * ctx.latencyMs)} s`,
 				target: '>= 3x faster than the alternative',
 				met: speedup === null ? (ours.ok ? null : false) : speedup >= 3,
 				note:
-					`Sandbox processing beyond latency: ours ${seconds(oursReq.sandboxMs)} s, built-in ${altReq ? seconds(altReq.sandboxMs) : '-'} s. ` +
+					`Ours reads page 1, which reports record_count, then the other ${pages - 1} pages of ${HALO_PAGE} with ${PAGES_IN_FLIGHT} in flight, handed on in page order; ` +
+					`the built-in reads its ${pages} pages one after another. ` +
+					`Sandbox processing beyond latency, summed over the requests (with pages in flight a request's time includes waiting for the sandbox to serve the others): ` +
+					`ours ${seconds(oursReq.sandboxMs)} s, built-in ${altReq ? seconds(altReq.sandboxMs) : '-'} s. ` +
 					(speedup === null
 						? altNote
 						: speedup >= 3
 							? ''
-							: 'Both walk the pages one after another at Halo\'s maximum page size of 100, so both are bound by the same 200 round trips. ' +
-								'Fetching the remaining pages concurrently once the first page reports record_count (the core pageNumberPages is sequential) is the only way to a 3x gain here.'),
+							: `Below 3x: with ${PAGES_IN_FLIGHT} pages in flight the round trips take about ${seconds(trips * ctx.latencyMs)} s, so the rest of ours is CPU on this machine ` +
+								`(the sandbox serving ${pages} pages, ours parsing and mapping ${TICKETS.toLocaleString('en')} tickets and n8n building the items), which more pages in flight shorten little.`),
 			}),
 		);
 		return rows;

@@ -89,17 +89,25 @@ export interface PageNumberOptions<T> extends PagedRequest<T> {
 	total?: (body: unknown) => number | undefined;
 	/** Follow the `Link: <…>; rel="next"` URL when the response has one (navigable and forward-only styles). */
 	useLinkHeader?: boolean;
+	/**
+	 * Pages in flight once the first page has reported the total (needs `total`; never with
+	 * `useLinkHeader`, whose next URL is only known from the previous page). Absent or 1: one page
+	 * after another. Pacing stays with the Transport, which spaces every request against the
+	 * vendor's budget whatever the number in flight.
+	 */
+	concurrency?: number;
 }
 
 type PageNumberState = { page: number; url?: string; fetched: number };
 
-/**
- * Page number + page size. Stops on an empty or short page, when the total is
- * reached, or when a response with a Link header has no `rel="next"`.
- */
-export function pageNumberPages<T>(transport: Transport, opts: PageNumberOptions<T>): AsyncGenerator<T[]> {
-	const size = pageSizeFor(opts.pageSize, opts.limit);
-	const fetchPage: PageFetcher<T, PageNumberState> = async (state) => {
+type NumberedPage<T> = { items: T[]; next: PageNumberState | undefined; total: number | undefined };
+
+function pageNumberFetcher<T>(
+	transport: Transport,
+	opts: PageNumberOptions<T>,
+	size: number,
+): (state: PageNumberState) => Promise<NumberedPage<T>> {
+	return async (state) => {
 		const spec = state.url
 			? { ...opts.request, path: state.url, qs: undefined }
 			: withQuery(opts.request, { [opts.pageParam]: state.page, [opts.sizeParam]: size });
@@ -114,9 +122,99 @@ export function pageNumberPages<T>(transport: Transport, opts: PageNumberOptions
 			items.length < size ||
 			(total !== undefined && fetched >= total) ||
 			linkSaysLast;
-		return { items, next: done ? undefined : { page: state.page + 1, url: link, fetched } };
+		return { items, next: done ? undefined : { page: state.page + 1, url: link, fetched }, total };
 	};
-	return paginate(fetchPage, { page: opts.firstPage ?? 1, fetched: 0 });
+}
+
+/**
+ * Page number + page size. Stops on an empty or short page, when the total is
+ * reached, or when a response with a Link header has no `rel="next"`. With
+ * `concurrency` above 1 and a total on the first page, the remaining pages are
+ * fetched that many at a time and still come out in page order.
+ */
+export function pageNumberPages<T>(transport: Transport, opts: PageNumberOptions<T>): AsyncGenerator<T[]> {
+	const size = pageSizeFor(opts.pageSize, opts.limit);
+	const fetchPage = pageNumberFetcher(transport, opts, size);
+	const first: PageNumberState = { page: opts.firstPage ?? 1, fetched: 0 };
+	const concurrency = Math.floor(opts.concurrency ?? 1);
+	if (concurrency > 1 && opts.total && !opts.useLinkHeader) {
+		return concurrentPageNumberPages(fetchPage, first, size, concurrency, opts.limit);
+	}
+	return paginate(fetchPage, first);
+}
+
+/**
+ * Page 1 alone (it carries the total), then pages 2..last through `pagesInOrder`, where last is
+ * ceil(min(total, limit) / size): no request for a page past the total or the caller's limit.
+ * Without a total on page 1 the rest is read one page after another.
+ */
+async function* concurrentPageNumberPages<T>(
+	fetchPage: (state: PageNumberState) => Promise<NumberedPage<T>>,
+	first: PageNumberState,
+	size: number,
+	concurrency: number,
+	limit: number | undefined,
+): AsyncGenerator<T[]> {
+	const head = await fetchPage(first);
+	if (head.items.length) yield head.items;
+	if (!head.next) return;
+	if (head.total === undefined) {
+		yield* paginate(fetchPage, head.next);
+		return;
+	}
+	const wanted = limit !== undefined && Number.isFinite(limit) && limit > 0 ? Math.min(head.total, limit) : head.total;
+	const last = first.page + Math.ceil(wanted / size) - 1;
+	const fetchNumber = async (page: number) => (await fetchPage({ page, fetched: 0 })).items;
+	yield* pagesInOrder(fetchNumber, head.next.page, last, concurrency, size);
+}
+
+/**
+ * Fetches pages `from..to` with at most `concurrency` requests in flight and yields each page as
+ * soon as it and every page before it are in. Requests start only within `concurrency` pages of
+ * the one the consumer waits for, so pages that arrive early wait in a bounded buffer. An empty or
+ * short page ends the listing (pages after it are dropped); a failed page rejects it once the pages
+ * before it are yielded. Once the listing ends, the consumer stops, or a request fails, nothing new
+ * starts; requests already in flight settle on their own, their failures handled here.
+ */
+async function* pagesInOrder<T>(
+	fetchPage: (page: number) => Promise<T[]>,
+	from: number,
+	to: number,
+	concurrency: number,
+	size: number,
+): AsyncGenerator<T[]> {
+	const started = new Map<number, Promise<T[]>>();
+	let next = from;
+	let awaited = from;
+	let stopped = false;
+	const fill = () => {
+		while (!stopped && next <= to && next < awaited + concurrency) {
+			const request = fetchPage(next);
+			// Marks the rejection handled: it is rethrown when its turn comes, or dropped after a stop.
+			request.catch(() => {
+				stopped = true;
+			});
+			started.set(next, request);
+			next++;
+		}
+	};
+	try {
+		fill();
+		for (let page = from; page <= to; page++) {
+			const request = started.get(page);
+			if (!request) return;
+			const items = await request;
+			started.delete(page);
+			awaited = page + 1;
+			const last = items.length === 0 || items.length < size;
+			if (last) stopped = true;
+			else fill();
+			if (items.length) yield items;
+			if (last) return;
+		}
+	} finally {
+		stopped = true;
+	}
 }
 
 export interface OffsetOptions<T> extends PagedRequest<T> {

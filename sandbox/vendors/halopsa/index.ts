@@ -85,9 +85,8 @@ function lookupRoutes(ctx: VendorContext): Router {
 			.filter((d) => q.client_id === undefined || world.clients.find((c) => c.key === d.clientKey)?.ids.haloClientId === Number(q.client_id))
 			// `search` matches the asset tag and key fields [unverified which fields Halo searches].
 			.filter((d) => !search || d.hostname.toLowerCase().includes(search) || d.serialNumber.toLowerCase().includes(search))
-			.filter((d) => q.ticket_id === undefined || (data().tickets.find((t) => t.id === Number(q.ticket_id))?.assets.includes(d.ids.haloAssetId) ?? false))
-			.map((d) => assetOut(world, d));
-		res.json(listEnvelope(q, rows, 'assets', 100));
+			.filter((d) => q.ticket_id === undefined || (data().tickets.find((t) => t.id === Number(q.ticket_id))?.assets.includes(d.ids.haloAssetId) ?? false));
+		res.json(listEnvelope(q, rows, 'assets', 100, {}, (d) => assetOut(world, d)));
 	});
 	router.get('/Asset/:id', (req, res) => {
 		const device = ctx.world().devices.find((d) => d.ids.haloAssetId === Number(req.params.id));

@@ -14,7 +14,6 @@ export function ticketOut(world: World, ticket: HaloTicket, detail: boolean) {
 	const status = data.statuses.find((s) => s.id === ticket.status_id);
 	const priority = data.priorities.find((p) => p.priorityid === ticket.priority_id);
 	const type = data.ticketTypes.find((t) => t.id === ticket.tickettype_id);
-	const assets = world.devices.filter((d) => ticket.assets.includes(d.ids.haloAssetId));
 	const base = {
 		id: ticket.id,
 		summary: ticket.summary,
@@ -46,7 +45,7 @@ export function ticketOut(world: World, ticket: HaloTicket, detail: boolean) {
 		priority_name: priority?.name ?? '',
 		tickettype_name: type?.name ?? '',
 		agent_name: ticket.agent_id ? API_AGENT.name : '',
-		assets: assets.map((d) => assetListOut(world, d)),
+		assets: world.devices.filter((d) => ticket.assets.includes(d.ids.haloAssetId)).map((d) => assetListOut(world, d)),
 		customfields: [],
 	};
 }

@@ -53,26 +53,42 @@ function ticketFilter(world: World, q: Record<string, unknown>): (t: HaloTicket)
 	};
 }
 
-function order(rows: HaloTicket[], q: Record<string, unknown>): HaloTicket[] {
+/**
+ * Sorts stored tickets by a field of the list JSON. Every stored field the list shows holds the
+ * same value there; the others (client_name...) are read from the presented ticket.
+ */
+function order(world: World, rows: HaloTicket[], q: Record<string, unknown>): HaloTicket[] {
 	const field = typeof q.order === 'string' ? q.order : 'id';
 	const desc = truthy(q.orderdesc);
+	const stored = field !== 'assets' && rows.length > 0 && field in rows[0];
+	const key = (t: HaloTicket) => (stored ? (t as unknown as Json)[field] : (ticketOut(world, t, false) as Json)[field]) as string | number;
 	return [...rows].sort((a, b) => {
-		const x = (a as unknown as Json)[field] as string | number;
-		const y = (b as unknown as Json)[field] as string | number;
+		const x = key(a);
+		const y = key(b);
 		const cmp = x === y ? 0 : x < y ? -1 : 1;
 		return desc ? -cmp : cmp;
 	});
 }
 
-/** `pageinate=true&page_size&page_no` -> `{page_no, page_size, record_count, <plural>}`; otherwise `count` caps the rows. */
-export function listEnvelope<T>(q: Record<string, unknown>, rows: T[], plural: string, maxPageSize: number, extra: Json = {}): Json {
+/**
+ * `pageinate=true&page_size&page_no` -> `{page_no, page_size, record_count, <plural>}`; otherwise `count` caps the rows.
+ * `present` turns a stored record into its JSON; only the rows of the answered page are presented.
+ */
+export function listEnvelope<T>(
+	q: Record<string, unknown>,
+	rows: T[],
+	plural: string,
+	maxPageSize: number,
+	extra: Json = {},
+	present: (row: T) => unknown = (row) => row,
+): Json {
 	if (truthy(q.pageinate)) {
 		const size = intParam(q.page_size, 50, maxPageSize);
 		const page = intParam(q.page_no, 1);
-		return { page_no: page, page_size: size, record_count: rows.length, [plural]: rows.slice((page - 1) * size, page * size), ...extra };
+		return { page_no: page, page_size: size, record_count: rows.length, [plural]: rows.slice((page - 1) * size, page * size).map(present), ...extra };
 	}
 	const count = intParam(q.count, rows.length || 1);
-	return { record_count: rows.length, [plural]: rows.slice(0, count), ...extra };
+	return { record_count: rows.length, [plural]: rows.slice(0, count).map(present), ...extra };
 }
 
 function applyTicket(world: World, draft: HaloTicket, input: Json, index: number, creating: boolean): Record<string, string> {
@@ -221,8 +237,8 @@ export function ticketRoutes(ctx: VendorContext): Router {
 	router.get('/Tickets', (req, res) => {
 		const world = ctx.world();
 		const q = req.query as Record<string, unknown>;
-		const rows = order(slice(world).tickets.filter(ticketFilter(world, q)), q).map((t) => ticketOut(world, t, false));
-		res.json(listEnvelope(q, rows, 'tickets', TICKET_MAX_PAGE_SIZE, { include_children: false }));
+		const rows = order(world, slice(world).tickets.filter(ticketFilter(world, q)), q);
+		res.json(listEnvelope(q, rows, 'tickets', TICKET_MAX_PAGE_SIZE, { include_children: false }, (t) => ticketOut(world, t, false)));
 	});
 	router.get('/Tickets/:id', (req, res) => {
 		const world = ctx.world();

@@ -320,3 +320,148 @@ describe('nextUrlPages', () => {
 		expect(calls[0].qs).toMatchObject({ $top: 5 });
 	});
 });
+
+describe('pageNumberPages with pages in flight', () => {
+	type Served = { page: number; status?: number; count?: number };
+	/**
+	 * A vendor whose pages answer after a delay that depends on the page number, so later pages
+	 * often arrive before earlier ones. `answer` can shorten or fail a page.
+	 */
+	function vendor(total: number, size: number, answer: (page: number) => Served = (page) => ({ page })) {
+		const requested: number[] = [];
+		const completed: number[] = [];
+		let inFlight = 0;
+		let maxInFlight = 0;
+		const httpRequestWithAuthentication = async (_type: string, options: IHttpRequestOptions) => {
+			const page = Number(options.qs?.page);
+			requested.push(page);
+			inFlight++;
+			maxInFlight = Math.max(maxInFlight, inFlight);
+			await new Promise((resolve) => setTimeout(resolve, ((page * 7) % 5) * 3));
+			inFlight--;
+			completed.push(page);
+			const served = answer(page);
+			if (served.status) return { statusCode: served.status, headers: {}, body: { message: `page ${page} failed` } };
+			const from = (page - 1) * size;
+			const count = served.count ?? Math.max(0, Math.min(size, total - from));
+			return { statusCode: 200, headers: {}, body: { record_count: total, rows: rows(from + 1, count) } };
+		};
+		const fake = fakeContext([]);
+		(fake.ctx.helpers as unknown as Record<string, unknown>).httpRequestWithAuthentication = httpRequestWithAuthentication;
+		const clock = fakeClock();
+		const transport = new Transport(fake.ctx, profile, { now: clock.now, sleep: clock.sleep, pacer: null });
+		return { transport, requested, completed, maxInFlight: () => maxInFlight, inFlight: () => inFlight };
+	}
+
+	const options = (extra: { pageSize: number; concurrency: number; limit?: number }) => ({
+		request: list,
+		items: (body: unknown) => (body as { rows: Row[] }).rows,
+		total: (body: unknown) => (body as { record_count: number }).record_count,
+		pageParam: 'page',
+		sizeParam: 'pageSize',
+		...extra,
+	});
+	const settle = async () => await new Promise((resolve) => setTimeout(resolve, 40));
+	const ids = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+	it('yields pages in order when they complete out of order, with exactly ceil(total / size) requests', async () => {
+		const server = vendor(950, 100);
+		const pages = pageNumberPages(server.transport, options({ pageSize: 100, concurrency: 4 }));
+		const items = await collect(pages, { returnAll: true });
+		expect(items.map((r) => r.id)).toEqual(ids(950));
+		expect([...server.requested].sort((a, b) => a - b)).toEqual(ids(10));
+		expect(server.completed).not.toEqual([...server.completed].sort((a, b) => a - b));
+	});
+
+	it('streams: a page is handed over before the later pages are in', async () => {
+		const server = vendor(2000, 100);
+		const pages = pageNumberPages(server.transport, options({ pageSize: 100, concurrency: 3 }));
+		const seen: Array<{ first: number; requested: number }> = [];
+		for await (const page of pages) seen.push({ first: page[0].id, requested: server.requested.length });
+		expect(seen.map((p) => p.first)).toEqual(ids(20).map((n) => (n - 1) * 100 + 1));
+		expect(seen[1].requested).toBeLessThan(20);
+	});
+
+	it('keeps at most `concurrency` requests in flight', async () => {
+		const server = vendor(3000, 100);
+		await collect(pageNumberPages(server.transport, options({ pageSize: 100, concurrency: 5 })), { returnAll: true });
+		expect(server.maxInFlight()).toBe(5);
+		expect(server.requested).toHaveLength(30);
+	});
+
+	it('requests no page beyond ceil(limit / size)', async () => {
+		const server = vendor(5000, 100);
+		const pages = pageNumberPages(server.transport, options({ pageSize: 100, concurrency: 8, limit: 250 }));
+		const items = await collect(pages, { returnAll: false, limit: 250 });
+		expect(items.map((r) => r.id)).toEqual(ids(250));
+		expect([...server.requested].sort((a, b) => a - b)).toEqual([1, 2, 3]);
+	});
+
+	it('starts nothing new once the consumer stops, and lets the requests in flight settle', async () => {
+		const server = vendor(5000, 100);
+		// No limit on the pager: only the consumer knows when it has enough.
+		const pages = pageNumberPages(server.transport, options({ pageSize: 100, concurrency: 4 }));
+		const items = await collect(pages, { returnAll: false, limit: 250 });
+		expect(items).toHaveLength(250);
+		const atStop = server.requested.length;
+		expect(atStop).toBeLessThanOrEqual(3 + 4);
+		await settle();
+		expect(server.requested).toHaveLength(atStop);
+		expect(server.inFlight()).toBe(0);
+	});
+
+	it('ends at a short page mid-way and drops the pages after it', async () => {
+		const server = vendor(1000, 100, (page) => (page === 4 ? { page, count: 30 } : { page }));
+		const pages = pageNumberPages(server.transport, options({ pageSize: 100, concurrency: 3 }));
+		const items = await collect(pages, { returnAll: true });
+		expect(items.map((r) => r.id)).toEqual(ids(330));
+		await settle();
+		expect(Math.max(...server.requested)).toBeLessThanOrEqual(4 + 2);
+	});
+
+	it('ends at an empty page mid-way', async () => {
+		const server = vendor(1000, 100, (page) => (page === 3 ? { page, count: 0 } : { page }));
+		const items = await collect(pageNumberPages(server.transport, options({ pageSize: 100, concurrency: 3 })), { returnAll: true });
+		expect(items).toHaveLength(200);
+	});
+
+	it('rejects the listing when a page fails, after the pages before it, with no unhandled rejection', async () => {
+		const unhandled: unknown[] = [];
+		const onUnhandled = (reason: unknown) => unhandled.push(reason);
+		process.on('unhandledRejection', onUnhandled);
+		try {
+			const server = vendor(3000, 100, (page) => (page === 3 || page === 4 ? { page, status: 400 } : { page }));
+			const received: number[] = [];
+			const listing = (async () => {
+				for await (const page of pageNumberPages(server.transport, options({ pageSize: 100, concurrency: 4 }))) received.push(page[0].id);
+			})();
+			await expect(listing).rejects.toThrow(/page 3 failed/);
+			expect(received).toEqual([1, 101]);
+			const atFailure = server.requested.length;
+			await settle();
+			expect(server.requested).toHaveLength(atFailure);
+			expect(Math.max(...server.requested)).toBeLessThanOrEqual(2 + 4);
+			expect(unhandled).toEqual([]);
+		} finally {
+			process.off('unhandledRejection', onUnhandled);
+		}
+	});
+
+	it('reads one page after another without a total on page 1', async () => {
+		const { transport, calls } = setup([
+			{ statusCode: 200, body: { rows: rows(1, 2) } },
+			{ statusCode: 200, body: { rows: rows(3, 2) } },
+			{ statusCode: 200, body: { rows: rows(5, 1) } },
+		]);
+		const pages = pageNumberPages(transport, { ...options({ pageSize: 2, concurrency: 4 }), total: () => undefined });
+		expect((await collect(pages, { returnAll: true })).map((r) => r.id)).toEqual([1, 2, 3, 4, 5]);
+		expect(calls.map((c) => c.qs?.page)).toEqual([1, 2, 3]);
+	});
+
+	it('stops after page 1 when it already holds the total', async () => {
+		const server = vendor(80, 100);
+		const items = await collect(pageNumberPages(server.transport, options({ pageSize: 100, concurrency: 4 })), { returnAll: true });
+		expect(items).toHaveLength(80);
+		expect(server.requested).toEqual([1]);
+	});
+});
