@@ -48,6 +48,17 @@ export async function collect<T>(
 	return items.slice(0, limit);
 }
 
+/**
+ * Keeps only the items a vendor cannot filter on. Filter after paging, never inside a page
+ * fetcher: a thinned-out page would look short and end the listing early.
+ */
+export async function* filterPages<T>(pages: AsyncIterable<T[]>, keep: (item: T) => boolean): AsyncGenerator<T[]> {
+	for await (const page of pages) {
+		const kept = page.filter(keep);
+		if (kept.length) yield kept;
+	}
+}
+
 /** Page size to ask for: the vendor maximum, or the limit when that is smaller. */
 export function pageSizeFor(maxPageSize: number, limit?: number): number {
 	if (limit === undefined || !Number.isFinite(limit) || limit <= 0) return maxPageSize;

@@ -56,4 +56,23 @@ describe('MSP PSA: HaloPSA listing across pages', () => {
 		expect(ids).toEqual(storedIdsNewestFirst().slice(0, 250));
 		expect(ticketPages).toHaveLength(3);
 	});
+
+	it('finds a company by identifier on any page: records Halo cannot filter are dropped after paging', async () => {
+		sandbox.reset({ clients: 230, devicesPerClient: 1, ticketsPerClient: 1 });
+		// The sandbox lists clients in the order they were seeded: the last one is on page 3.
+		const wanted = sandbox.world().clients[229];
+		const { ctx } = fakeExecuteContext({
+			parameters: { provider: 'halo', resource: 'company', operation: 'search', options: {}, name: '', identifier: wanted.code.toLowerCase(), returnAll: false, limit: 1 },
+			items: [{}],
+			credentials: { mspHaloPsaApi: credentials() },
+			credentialTypes: [new MspConnectWisePsaApi(), new MspHaloPsaApi()],
+		});
+		sandbox.requests.clear();
+		const [output] = await node.execute.call(ctx);
+		expect(output.map((o) => o.json.name)).toEqual([wanted.name]);
+		// Whole pages of 100 (the Limit of 1 counts matches, it does not shrink the pages), through the last one.
+		const pages = sandbox.requests.query({ vendor: 'halopsa' }).filter((r) => r.path.endsWith('/api/Client'));
+		expect(pages.every((r) => r.query.page_size === '100')).toBe(true);
+		expect(pages.map((r) => Number(r.query.page_no)).sort((a, b) => a - b)).toEqual([1, 2, 3]);
+	});
 });

@@ -1,6 +1,7 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import {
+	filterPages,
 	Transport,
 	afterIdPages,
 	collect,
@@ -463,5 +464,18 @@ describe('pageNumberPages with pages in flight', () => {
 		const items = await collect(pageNumberPages(server.transport, options({ pageSize: 100, concurrency: 4 })), { returnAll: true });
 		expect(items).toHaveLength(80);
 		expect(server.requested).toEqual([1]);
+	});
+});
+
+describe('filterPages', () => {
+	it('keeps matching items page by page and skips pages left empty', async () => {
+		async function* pages() {
+			yield [1, 2, 3];
+			yield [4, 6];
+			yield [5, 7];
+		}
+		const seen: number[][] = [];
+		for await (const page of filterPages(pages(), (n) => n % 2 === 1)) seen.push(page);
+		expect(seen).toEqual([[1, 3], [5, 7]]);
 	});
 });

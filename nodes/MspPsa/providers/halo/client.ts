@@ -4,7 +4,7 @@ import type { z } from 'zod';
 
 import { haloApiBase } from '../../../../credentials/MspHaloPsaApi.credentials';
 import type { Company, Configuration, Ticket, TicketNote, TimeEntry, Transport, VendorProfile } from '../../../shared';
-import { collect, commonErrorMessage, pageNumberPages, parseVendorResponse, requestParsed } from '../../../shared';
+import { collect, commonErrorMessage, filterPages, pageNumberPages, parseVendorResponse, requestParsed } from '../../../shared';
 import { hasRef, Memo, resolveRef, toChoices, type Named } from '../common';
 import type { Choice, ConfigurationQuery, NewTicket, NoteInput, Paging, PsaProvider, Ref, TicketChanges, TicketFilter, TimeEntryInput } from '../types';
 import { serialOf, toCompany, toConfiguration, toNote, toTicket, toTimeEntry, type HaloNames } from './mappers';
@@ -97,17 +97,22 @@ export class HaloProvider implements PsaProvider {
 		return await requestParsed(this.transport, this.node, savedOne(schema), { method: 'POST', path, body: [element], operation, idempotent: element.id !== undefined });
 	}
 
-	private pages<T>(path: string, operation: string, qs: IDataObject, items: (body: unknown) => T[], paging: Paging, inFlight = PAGES_IN_FLIGHT): AsyncGenerator<T[]> {
-		return pageNumberPages(this.transport, {
+	/**
+	 * `keep` drops what Halo cannot filter on. The pages are then read whole, without the Limit
+	 * shrinking them, so the Limit counts kept records and a thinned page never ends the listing.
+	 */
+	private pages<T>(path: string, operation: string, qs: IDataObject, items: (body: unknown) => T[], paging: Paging, opts: { inFlight?: number; keep?: (item: T) => boolean } = {}): AsyncGenerator<T[]> {
+		const pages = pageNumberPages(this.transport, {
 			request: { method: 'GET', path, qs: { ...qs, pageinate: true }, operation },
 			items,
 			pageSize: MAX_PAGE_SIZE,
-			limit: paging.returnAll ? undefined : paging.limit,
+			limit: paging.returnAll || opts.keep ? undefined : paging.limit,
 			pageParam: 'page_no',
 			sizeParam: 'page_size',
 			total: (body) => (body as { record_count?: number }).record_count,
-			concurrency: inFlight,
+			concurrency: opts.inFlight ?? PAGES_IN_FLIGHT,
 		});
+		return opts.keep ? filterPages(pages, opts.keep) : pages;
 	}
 
 	private async statuses(): Promise<Array<z.infer<typeof HaloStatusSchema>>> {
@@ -194,7 +199,7 @@ export class HaloProvider implements PsaProvider {
 		const qs: IDataObject = { client_id: this.id('Company', companyId), order: 'id' };
 		if (!includeClosed) qs.open_only = true;
 		const items = (body: unknown) => parseVendorResponse(this.node, HaloTicketListSchema, body, { vendor: VENDOR, operation: 'find ticket by reference' }).tickets;
-		for await (const page of this.pages('/Tickets', 'find ticket by reference', qs, items, { returnAll: true, limit: 0 }, 1)) {
+		for await (const page of this.pages('/Tickets', 'find ticket by reference', qs, items, { returnAll: true, limit: 0 }, { inFlight: 1 })) {
 			const match = page.find((t) => t.third_party_id_string === reference);
 			if (match) return (await this.map([match]))[0];
 		}
@@ -215,11 +220,12 @@ export class HaloProvider implements PsaProvider {
 		const since = filter.updatedSince ? Date.parse(filter.updatedSince) : undefined;
 		if (since !== undefined) qs.lastupdatefromdate = new Date(since).toISOString();
 		// lastupdatefromdate is typed oddly in the spec [unverified]: the date is checked here as well.
-		const items = (body: unknown) =>
-			parseVendorResponse(this.node, HaloTicketListSchema, body, { vendor: VENDOR, operation: 'search tickets' }).tickets.filter(
-				(t) => since === undefined || !t.last_update || Date.parse(/Z|[+-]\d\d:?\d\d$/.test(t.last_update) ? t.last_update : `${t.last_update}Z`) >= since,
-			);
-		return await this.map(await collect(this.pages('/Tickets', 'search tickets', qs, items, paging), paging));
+		const items = (body: unknown) => parseVendorResponse(this.node, HaloTicketListSchema, body, { vendor: VENDOR, operation: 'search tickets' }).tickets;
+		const keep =
+			since === undefined
+				? undefined
+				: (t: { last_update?: string | null }) => !t.last_update || Date.parse(/Z|[+-]\d\d:?\d\d$/.test(t.last_update) ? t.last_update : `${t.last_update}Z`) >= since;
+		return await this.map(await collect(this.pages('/Tickets', 'search tickets', qs, items, paging, { keep }), paging));
 	}
 
 	async updateTicket(id: string, changes: TicketChanges): Promise<Ticket> {
@@ -277,11 +283,10 @@ export class HaloProvider implements PsaProvider {
 		const qs: IDataObject = { order: 'name' };
 		if (query.name) qs.search = query.name;
 		// No documented filter on the accounts id: clients are compared here (client lists are short).
-		const items = (body: unknown) =>
-			parseVendorResponse(this.node, HaloClientListSchema, body, { vendor: VENDOR, operation: 'search companies' }).clients.filter(
-				(c) => !query.identifier || (c.accountsid ?? '').toLowerCase() === query.identifier.toLowerCase(),
-			);
-		return (await collect(this.pages('/Client', 'search companies', qs, items, paging), paging)).map(toCompany);
+		const items = (body: unknown) => parseVendorResponse(this.node, HaloClientListSchema, body, { vendor: VENDOR, operation: 'search companies' }).clients;
+		const identifier = query.identifier?.toLowerCase();
+		const keep = identifier === undefined ? undefined : (c: { accountsid?: string | null }) => (c.accountsid ?? '').toLowerCase() === identifier;
+		return (await collect(this.pages('/Client', 'search companies', qs, items, paging, { keep }), paging)).map(toCompany);
 	}
 
 	async findConfigurations(query: ConfigurationQuery, paging: Paging): Promise<Configuration[]> {
@@ -291,11 +296,9 @@ export class HaloProvider implements PsaProvider {
 		if (term) qs.search = term;
 		const same = (a: unknown, b: string) => typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
 		// `search` matches loosely; only exact name or serial matches are returned.
-		const items = (body: unknown) =>
-			parseVendorResponse(this.node, HaloAssetListSchema, body, { vendor: VENDOR, operation: 'find configurations' }).assets.filter(
-				(a) => (!query.name || same(a.inventory_number, query.name) || same(a.key_field, query.name)) && (!query.serialNumber || same(serialOf(a), query.serialNumber)),
-			);
-		return (await collect(this.pages('/Asset', 'find configurations', qs, items, paging), paging)).map(toConfiguration);
+		const items = (body: unknown) => parseVendorResponse(this.node, HaloAssetListSchema, body, { vendor: VENDOR, operation: 'find configurations' }).assets;
+		const keep = !query.name && !query.serialNumber ? undefined : (a: z.infer<typeof HaloAssetSchema>) => (!query.name || same(a.inventory_number, query.name) || same(a.key_field, query.name)) && (!query.serialNumber || same(serialOf(a), query.serialNumber));
+		return (await collect(this.pages('/Asset', 'find configurations', qs, items, paging, { keep }), paging)).map(toConfiguration);
 	}
 
 	async attachConfiguration(ticketId: string, configurationId: string): Promise<{ configuration: Configuration; attached: boolean }> {
