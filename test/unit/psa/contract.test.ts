@@ -229,7 +229,8 @@ describe.each(CASES)('MSP PSA contract: $provider', (vendor) => {
 	it('sends each distinct company search once per execution and answers every item', async () => {
 		const names = ['Logistics', 'Logistics', 'Northwind', 'Logistics', 'Northwind', 'Nobody Ltd'];
 		const { output, requests } = await run((i) => ({ resource: 'company', operation: 'search', name: names[i], identifier: '', returnAll: true }), { items: names.length });
-		const searches = requests.filter((r) => r.method === 'GET' && /\/(company\/companies|api\/Client)(\?|$)/.test(r.url));
+		// A 401 answered to a request sent before the token was fetched is resent with it: count answered searches.
+		const searches = requests.filter((r) => r.status !== 401 && r.method === 'GET' && /\/(company\/companies|api\/Client)(\?|$)/.test(r.url));
 		expect(searches).toHaveLength(3);
 		// Every item keeps its own answer and pairing; the unknown name finds nothing.
 		const byItem = names.map((_, i) => output.filter((o) => (o.pairedItem as { item: number }).item === i).map((o) => o.json.name));
