@@ -14,8 +14,8 @@ const DEVICES = 2000;
 const TITLE = `3. Patch remediation template over ${DEVICES.toLocaleString('en')} devices`;
 /**
  * The estate each measured run patches: 3 clients x 20 devices. The template opens, then closes or
- * escalates, one ConnectWise ticket per device (about 5.5 ConnectWise calls a device), and the provider
- * keeps ConnectWise's 1,000 calls a minute: 2,000 devices are about 11,000 calls, 11 minutes at any
+ * escalates, one ConnectWise ticket per device (about 4.6 ConnectWise calls a device), and the provider
+ * keeps ConnectWise's 1,000 calls a minute: 2,000 devices are about 9,100 calls, over 9 minutes at any
  * concurrency. Neither run fits the ten-minute budget at full size, so both run on this subset and are
  * projected to 2,000 devices.
  */
