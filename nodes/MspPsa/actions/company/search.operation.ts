@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { Company } from '../../../shared';
+import { Memo } from '../../providers/common';
 import { out, pagingFields, perItem, readPaging } from '../common';
 
 const show = { resource: ['company'], operation: ['search'] };
@@ -21,19 +21,12 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	// Items usually repeat a handful of company names (one per device or alert of the same client):
 	// each distinct search is sent once per execution and its answer shared by the items asking it.
-	const searches = new Map<string, Promise<Company[]>>();
+	const searches = new Memo();
 	return await perItem(this, async (provider, itemIndex, includeRaw) => {
 		const name = String(this.getNodeParameter('name', itemIndex, '') ?? '').trim() || undefined;
 		const identifier = String(this.getNodeParameter('identifier', itemIndex, '') ?? '').trim() || undefined;
 		const paging = readPaging(this, itemIndex);
-		const key = JSON.stringify([name, identifier, paging]);
-		let companies = searches.get(key);
-		if (!companies) {
-			companies = provider.searchCompanies({ name, identifier }, paging);
-			searches.set(key, companies);
-			// A failed search is not shared: the next item with it asks again.
-			companies.catch(() => searches.delete(key));
-		}
-		return (await companies).map((company) => out(company, includeRaw));
+		const companies = await searches.get(JSON.stringify([name, identifier, paging]), async () => await provider.searchCompanies({ name, identifier }, paging));
+		return companies.map((company) => out(company, includeRaw));
 	});
 }
