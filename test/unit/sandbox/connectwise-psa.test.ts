@@ -13,7 +13,7 @@ function authHeaders(c: Record<string, string>) {
 
 /** Field names of the ConnectWise models derived from its OpenAPI spec (no full spec is redistributable). */
 function modelFields(model: string): Set<string> {
-	const file = path.resolve(__dirname, '../../../..', 'shared/vendor-specs/connectwise-core-models.derived.json');
+	const file = path.resolve(__dirname, '../../fixtures/vendor-specs/connectwise-core-models.derived.json');
 	if (!fs.existsSync(file)) throw new Error(`ConnectWise derived models missing at ${file}`);
 	const models = (JSON.parse(fs.readFileSync(file, 'utf8')) as { models: Record<string, { fields: Array<{ name: string }> }> }).models;
 	const key = Object.keys(models).find((k) => k === model || k.startsWith(`${model} `));
