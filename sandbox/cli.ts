@@ -5,6 +5,7 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --port N                 port to listen on (default 8787; 0 picks a free one)
   --host H                 address to bind (default 127.0.0.1)
   --seed N                 world seed (default 1)
+  --now ISO                generate the estate for this instant (default: now); it then ages in real time
   --clients N              client companies (default 3)
   --devices-per-client N   devices per client (default 10)
   --threats N              extra generated threats beyond the four scenario threats (default 0)
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
 		port: numberArg(args, 'port', 8787),
 		host: args.host ?? '127.0.0.1',
 		seed: numberArg(args, 'seed', 1),
+		now: args.now,
 		scale: {
 			clients: numberArg(args, 'clients', 3),
 			devicesPerClient: numberArg(args, 'devices-per-client', 10),
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
 	} else {
 		const world = sandbox.world();
 		console.log(`MSP sandbox listening on ${sandbox.baseUrl}`);
+		console.log(`Clock: the estate was generated for ${world.createdAt}`);
 		console.log(`Estate: ${world.clients.length} clients, ${world.devices.length} devices, ${world.patches.length} patch rows, ${world.threats.length} threats (seed ${world.seed}); faults: ${profile}\n`);
 		for (const vendor of sandbox.vendorCredentials()) {
 			console.log(`${vendor.title}\n  base URL: ${vendor.baseUrl}`);

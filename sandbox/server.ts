@@ -6,6 +6,7 @@ import { chooseFault, DEFAULT_FAULTS, SlidingWindow, throttlingOn, type Fault, t
 import { RequestLog } from './requestLog';
 import type { N8nCredentialEntry, SandboxVendor, VendorContext } from './vendor';
 import { ALL_VENDORS } from './vendors';
+import { parseNow, worldNow } from './world/clock';
 import { advanceByTime, DEFAULT_TIMING, type EngineTiming } from './world/engine';
 import { createRng } from './world/rng';
 import { seedWorld } from './world/seed';
@@ -17,6 +18,11 @@ export interface SandboxOptions {
 	seed?: number;
 	scale?: Partial<ScaleOptions>;
 	scenario?: string;
+	/**
+	 * The instant the world is generated for (ISO 8601 or epoch ms); it then ages in real time. Default: the moment
+	 * the sandbox starts or is reset. Pin it for reproducible timestamps.
+	 */
+	now?: string | number;
 	latencyMs?: number;
 	faults?: Partial<FaultSettings>;
 	timing?: Partial<EngineTiming>;
@@ -26,6 +32,8 @@ export interface SandboxOptions {
 export interface ResetOptions extends Partial<ScaleOptions> {
 	seed?: number;
 	scenario?: string;
+	/** As `SandboxOptions.now`; a reset without it uses the sandbox's own `now` option, else the moment of the reset. */
+	now?: string | number;
 }
 
 export interface Sandbox {
@@ -53,7 +61,7 @@ interface State {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 	const vendors = options.vendors ?? ALL_VENDORS;
 	const state: State = {
-		world: freshWorld(vendors, options.seed ?? 1, options.scale ?? {}, options.scenario),
+		world: freshWorld(vendors, options.seed ?? 1, options.scale ?? {}, options.scenario, parseNow(options.now)),
 		faults: { ...DEFAULT_FAULTS, ...options.faults },
 		latencyMs: options.latencyMs ?? 0,
 		timing: { ...DEFAULT_TIMING, ...options.timing },
@@ -66,8 +74,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const reset = (opts: ResetOptions = {}) => {
 		// A reset returns to the estate the sandbox was started with unless it names another size:
 		// one test's scaled world must not leak into the next reset.
-		const { seed, scenario, ...scale } = opts;
-		state.world = freshWorld(vendors, seed ?? options.seed ?? 1, { ...options.scale, ...scale }, scenario);
+		const { seed, scenario, now, ...scale } = opts;
+		state.world = freshWorld(vendors, seed ?? options.seed ?? 1, { ...options.scale, ...scale }, scenario, parseNow(now ?? options.now));
 		windows.clear();
 		log.clear();
 		return state.world;
@@ -94,7 +102,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			tagVendor(vendor.id),
 			latency(state),
 			(_req: Request, _res: Response, next: NextFunction) => {
-				advanceByTime(state.world, state.timing);
+				advanceByTime(state.world, state.timing, worldNow(state.world));
 				next();
 			},
 			throttle(vendor, state, windows),
@@ -131,8 +139,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	};
 }
 
-function freshWorld(vendors: SandboxVendor[], seed: number, scale: Partial<ScaleOptions>, scenario?: string): World {
-	const world = seedWorld(seed, scale, scenario);
+function freshWorld(vendors: SandboxVendor[], seed: number, scale: Partial<ScaleOptions>, scenario?: string, now?: number): World {
+	const world = seedWorld(seed, scale, scenario, now);
 	for (const vendor of vendors) vendor.seed?.(world);
 	return world;
 }
@@ -232,8 +240,14 @@ function controlRouter(state: State, log: RequestLog, reset: (o?: ResetOptions) 
 	});
 	router.post('/reset', (req, res) => {
 		const body = (req.body ?? {}) as ResetOptions;
-		const world = reset(body);
-		res.json({ status: 'reset', seed: world.seed, scenario: world.scenario, clients: world.clients.length, devices: world.devices.length, threats: world.threats.length });
+		let world: World;
+		try {
+			world = reset(body);
+		} catch (error) {
+			res.status(400).json({ message: (error as Error).message });
+			return;
+		}
+		res.json({ status: 'reset', seed: world.seed, scenario: world.scenario, now: world.createdAt, clients: world.clients.length, devices: world.devices.length, threats: world.threats.length });
 	});
 	router.get('/requests', (req, res) => {
 		res.json(log.query({ vendor: req.query.vendor as string | undefined, since: req.query.since ? Number(req.query.since) : undefined }));

@@ -1,3 +1,4 @@
+import { worldNow } from './clock';
 import { nextId } from './seed';
 import type { Device, Operation, Threat, World } from './types';
 
@@ -15,7 +16,7 @@ export const DEFAULT_TIMING: EngineTiming = { readsToFinish: 2, msToFinish: 4000
 
 export type OperationInit = Omit<Operation, 'id' | 'status' | 'createdAt' | 'reads'>;
 
-export function startOperation(world: World, init: OperationInit, now = Date.now()): Operation {
+export function startOperation(world: World, init: OperationInit, now = worldNow(world)): Operation {
 	const operation: Operation = {
 		...init,
 		id: `op-${nextId(world, 'operation', 1)}`,
@@ -24,12 +25,12 @@ export function startOperation(world: World, init: OperationInit, now = Date.now
 		reads: 0,
 	};
 	world.operations.push(operation);
-	onStart(world, operation);
+	onStart(world, operation, now);
 	return operation;
 }
 
 /** Count one status read of every unfinished operation the predicate selects, then advance them. */
-export function observe(world: World, predicate: (operation: Operation) => boolean, timing: EngineTiming, now = Date.now()): void {
+export function observe(world: World, predicate: (operation: Operation) => boolean, timing: EngineTiming, now = worldNow(world)): void {
 	for (const operation of world.operations) {
 		if (isFinished(operation) || !predicate(operation)) continue;
 		operation.reads += 1;
@@ -38,7 +39,7 @@ export function observe(world: World, predicate: (operation: Operation) => boole
 }
 
 /** Time-based progress, applied before every vendor request. */
-export function advanceByTime(world: World, timing: EngineTiming, now = Date.now()): void {
+export function advanceByTime(world: World, timing: EngineTiming, now = worldNow(world)): void {
 	for (const operation of world.operations) {
 		if (!isFinished(operation)) advance(world, operation, timing, now);
 	}
@@ -64,15 +65,16 @@ function advance(world: World, operation: Operation, timing: EngineTiming, now: 
 	if (done) finish(world, operation, now);
 }
 
-function onStart(world: World, operation: Operation): void {
+function onStart(world: World, operation: Operation, now: number): void {
+	const at = new Date(now).toISOString();
 	const device = deviceOf(world, operation.deviceKey);
 	if (operation.kind === 'patchInstall') {
 		for (const patch of world.patches) {
 			if (operation.patchKeys?.includes(patch.key)) patch.status = 'installing';
 		}
 	}
-	if (operation.kind === 'isolate') setContainment(device, 'pendingIsolation');
-	if (operation.kind === 'release') setContainment(device, 'pendingRelease');
+	if (operation.kind === 'isolate') setContainment(device, 'pendingIsolation', at);
+	if (operation.kind === 'release') setContainment(device, 'pendingRelease', at);
 }
 
 function finish(world: World, operation: Operation, now: number): void {
@@ -156,7 +158,7 @@ function markResolved(threat: Threat, at: string): void {
 	threat.updatedAt = at;
 }
 
-function setContainment(device: Device, state: Device['containment'], at = new Date().toISOString()): void {
+function setContainment(device: Device, state: Device['containment'], at: string): void {
 	device.containment = state;
 	device.containmentChangedAt = at;
 }

@@ -1,3 +1,4 @@
+import { DAY, HOUR, MINUTE } from './clock';
 import { createRng, type Rng } from './rng';
 import type { Client, Device, DeviceType, Patch, ScaleOptions, Script, Severity, Threat, World } from './types';
 
@@ -10,15 +11,29 @@ const NAMED_CLIENTS = [
 
 const FIRST_NAMES = ['amelia', 'ben', 'chloe', 'daniel', 'ella', 'finn', 'grace', 'harry', 'isla', 'jack', 'lily', 'max'];
 
-/** Monthly Windows updates: every device gets a selection of these. */
-const UPDATE_CATALOG: Array<Omit<Patch, 'key' | 'deviceKey' | 'id' | 'uuid' | 'status' | 'installedAt'> & { serverOnly?: boolean }> = [
-	{ kb: 'KB5044284', title: '2026-10 Cumulative Update for Windows 11 Version 24H2 for x64-based Systems', cves: ['CVE-2026-38102', 'CVE-2026-38113'], severity: 'critical', category: 'security', releasedAt: '2026-10-14T17:00:00Z' },
-	{ kb: 'KB5044033', title: '2026-10 Cumulative Update for .NET Framework 3.5 and 4.8.1', cves: ['CVE-2026-38091'], severity: 'high', category: 'security', releasedAt: '2026-10-14T17:00:00Z' },
-	{ kb: 'KB5043936', title: 'Windows Malicious Software Removal Tool x64 - v5.130', cves: [], severity: 'medium', category: 'updateRollup', releasedAt: '2026-10-14T17:00:00Z' },
-	{ kb: 'KB5045935', title: '2026-11 Cumulative Update for Windows 11 Version 24H2 for x64-based Systems', cves: ['CVE-2026-41001', 'CVE-2026-41022', 'CVE-2026-41037'], severity: 'critical', category: 'security', releasedAt: '2026-11-10T17:00:00Z' },
-	{ kb: 'KB5045991', title: '2026-11 Security Update for Microsoft Office LTSC 2024', cves: ['CVE-2026-41110'], severity: 'high', category: 'security', releasedAt: '2026-11-10T17:00:00Z' },
-	{ kb: 'KB2267602', title: 'Security Intelligence Update for Microsoft Defender Antivirus - KB2267602 (Version 1.421.512.0)', cves: [], severity: 'low', category: 'definition', releasedAt: '2026-11-20T09:00:00Z' },
-	{ kb: 'KB5045934', title: '2026-11 Cumulative Update for Microsoft server operating system version 24H2 for x64-based Systems', cves: ['CVE-2026-41001', 'CVE-2026-41048'], severity: 'critical', category: 'security', releasedAt: '2026-11-10T17:00:00Z', serverOnly: true },
+/**
+ * Monthly Windows updates: every device gets a selection of these. Release dates are ages before the world's
+ * clock (last month's Patch Tuesday and this month's, plus a recent definition update); titles carry the
+ * release month as Microsoft writes it ("2026-11 Cumulative Update ...").
+ */
+type CatalogEntry = Omit<Patch, 'key' | 'deviceKey' | 'id' | 'uuid' | 'status' | 'installedAt' | 'releasedAt' | 'title'> & {
+	title: string;
+	/** How long before the world's clock the update was released. */
+	ageMs: number;
+	/** Last month's cycle is mostly installed already; this month's is what the cycle has to deploy. */
+	cycle: 'previous' | 'current';
+	serverOnly?: boolean;
+};
+const PREVIOUS_CYCLE = 40 * DAY + 15 * HOUR;
+const CURRENT_CYCLE = 13 * DAY + 15 * HOUR;
+const UPDATE_CATALOG: CatalogEntry[] = [
+	{ kb: 'KB5044284', title: '{month} Cumulative Update for Windows 11 Version 24H2 for x64-based Systems', cves: ['CVE-2026-38102', 'CVE-2026-38113'], severity: 'critical', category: 'security', ageMs: PREVIOUS_CYCLE, cycle: 'previous' },
+	{ kb: 'KB5044033', title: '{month} Cumulative Update for .NET Framework 3.5 and 4.8.1', cves: ['CVE-2026-38091'], severity: 'high', category: 'security', ageMs: PREVIOUS_CYCLE, cycle: 'previous' },
+	{ kb: 'KB5043936', title: 'Windows Malicious Software Removal Tool x64 - v5.130', cves: [], severity: 'medium', category: 'updateRollup', ageMs: PREVIOUS_CYCLE, cycle: 'previous' },
+	{ kb: 'KB5045935', title: '{month} Cumulative Update for Windows 11 Version 24H2 for x64-based Systems', cves: ['CVE-2026-41001', 'CVE-2026-41022', 'CVE-2026-41037'], severity: 'critical', category: 'security', ageMs: CURRENT_CYCLE, cycle: 'current' },
+	{ kb: 'KB5045991', title: '{month} Security Update for Microsoft Office LTSC 2024', cves: ['CVE-2026-41110'], severity: 'high', category: 'security', ageMs: CURRENT_CYCLE, cycle: 'current' },
+	{ kb: 'KB2267602', title: 'Security Intelligence Update for Microsoft Defender Antivirus - KB2267602 (Version 1.421.512.0)', cves: [], severity: 'low', category: 'definition', ageMs: 3 * DAY + 23 * HOUR, cycle: 'current' },
+	{ kb: 'KB5045934', title: '{month} Cumulative Update for Microsoft server operating system version 24H2 for x64-based Systems', cves: ['CVE-2026-41001', 'CVE-2026-41048'], severity: 'critical', category: 'security', ageMs: CURRENT_CYCLE, cycle: 'current', serverOnly: true },
 ];
 
 const SCRIPTS: Array<Omit<Script, 'key' | 'ninjaScriptId' | 'automateScriptId'>> = [
@@ -31,20 +46,22 @@ const SCRIPTS: Array<Omit<Script, 'key' | 'ninjaScriptId' | 'automateScriptId'>>
 ];
 
 /** The part of a threat a scenario describes; ids, hashes and state are filled in by makeThreat. */
-type ThreatSeed = Omit<Threat, 'key' | 'deviceKey' | 'sentinelOneThreatId' | 'defenderAlertId' | 'sha1' | 'sha256' | 'updatedAt' | 'status' | 'verdict' | 'mitigationStatus' | 'mitigations' | 'notes'>;
+export type ThreatSeed = Omit<Threat, 'key' | 'deviceKey' | 'sentinelOneThreatId' | 'defenderAlertId' | 'sha1' | 'sha256' | 'updatedAt' | 'status' | 'verdict' | 'mitigationStatus' | 'mitigations' | 'notes'>;
 
 export const DEFAULT_SCALE: ScaleOptions = { clients: 3, devicesPerClient: 10, threats: 0 };
 
-/** Clock of the seeded estate: fixed, so that seeded timestamps are reproducible. */
-const SEED_NOW = Date.parse('2026-11-24T08:00:00Z');
-
-export function seedWorld(seed = 1, scale: Partial<ScaleOptions> = {}, scenario = 'default'): World {
+/**
+ * A fresh estate generated from `seed`, with every timestamp relative to `now` (default: this moment): the same seed
+ * and `now` give the same world. The world then ages in real time from `now` (see clock.ts).
+ */
+export function seedWorld(seed = 1, scale: Partial<ScaleOptions> = {}, scenario = 'default', now = Date.now()): World {
 	const rng = createRng(seed);
 	const size = { ...DEFAULT_SCALE, ...scale };
 	const world: World = {
 		seed,
 		scenario,
-		createdAt: new Date().toISOString(),
+		createdAt: new Date(now).toISOString(),
+		clockOffsetMs: now - Date.now(),
 		clients: [],
 		devices: [],
 		patches: [],
@@ -57,14 +74,14 @@ export function seedWorld(seed = 1, scale: Partial<ScaleOptions> = {}, scenario 
 	};
 	for (let c = 0; c < size.clients; c++) world.clients.push(makeClient(c, rng));
 	for (const client of world.clients) {
-		for (let d = 0; d < size.devicesPerClient; d++) world.devices.push(makeDevice(world, client, d, size.devicesPerClient, rng));
+		for (let d = 0; d < size.devicesPerClient; d++) world.devices.push(makeDevice(world, client, d, size.devicesPerClient, rng, now));
 	}
-	for (const device of world.devices) addPatches(world, device, rng);
+	for (const device of world.devices) addPatches(world, device, rng, now);
 	SCRIPTS.forEach((script, index) => {
 		world.scripts.push({ ...script, key: `script-${index + 1}`, ninjaScriptId: 101 + index, automateScriptId: 6001 + index });
 	});
-	addScenarioThreats(world, rng);
-	for (let t = 0; t < size.threats; t++) addGeneratedThreat(world, rng, t);
+	addScenarioThreats(world, rng, now);
+	for (let t = 0; t < size.threats; t++) addGeneratedThreat(world, rng, t, now);
 	markScenarioDevices(world);
 	return world;
 }
@@ -99,7 +116,7 @@ function deviceTypeAt(index: number, perClient: number): DeviceType {
 	return 'workstation';
 }
 
-function makeDevice(world: World, client: Client, index: number, perClient: number, rng: Rng): Device {
+function makeDevice(world: World, client: Client, index: number, perClient: number, rng: Rng, now: number): Device {
 	const type = deviceTypeAt(index, perClient);
 	const sequence = world.devices.length;
 	const serverNumber = type === 'server' ? index - (perClient - 3) + 1 : 1;
@@ -110,7 +127,7 @@ function makeDevice(world: World, client: Client, index: number, perClient: numb
 				? `${client.code}-SRV${String(serverNumber).padStart(2, '0')}`
 				: `${client.code}-WS${String(index + 1).padStart(2, '0')}`;
 	const isServer = type !== 'workstation';
-	const lastSeen = new Date(SEED_NOW - rng.int(1, 20) * 60_000).toISOString();
+	const lastSeen = new Date(now - rng.int(1, 20) * MINUTE).toISOString();
 	return {
 		key: `device-${sequence + 1}`,
 		clientKey: client.key,
@@ -138,16 +155,15 @@ function makeDevice(world: World, client: Client, index: number, perClient: numb
 	};
 }
 
-function addPatches(world: World, device: Device, rng: Rng): void {
+function addPatches(world: World, device: Device, rng: Rng, now: number): void {
 	const isServer = device.type !== 'workstation';
 	for (const entry of UPDATE_CATALOG) {
 		if (entry.serverOnly && !isServer) continue;
 		if (!entry.serverOnly && isServer && entry.kb === 'KB5045935') continue;
-		const { serverOnly: _serverOnly, ...update } = entry;
-		const released = Date.parse(update.releasedAt);
-		// October updates are mostly installed already; November's are what the cycle has to deploy.
+		const { serverOnly: _serverOnly, ageMs, cycle, title, ...update } = entry;
+		const released = now - ageMs;
 		const status =
-			released < Date.parse('2026-11-01T00:00:00Z')
+			cycle === 'previous'
 				? rng.chance(0.85)
 					? 'installed'
 					: 'approved'
@@ -157,14 +173,18 @@ function addPatches(world: World, device: Device, rng: Rng): void {
 						? 'approved'
 						: 'pending';
 		const id = nextId(world, 'patch', 88001);
+		// Installed a few days after release, and never later than an hour ago.
+		const installedAt = Math.min(released + rng.int(2, 6) * DAY, now - HOUR);
 		world.patches.push({
 			...update,
+			title: title.replace('{month}', new Date(released).toISOString().slice(0, 7)),
+			releasedAt: new Date(released).toISOString(),
 			key: `patch-${id}`,
 			id,
 			uuid: uuidFrom(rng),
 			deviceKey: device.key,
 			status,
-			installedAt: status === 'installed' ? new Date(released + rng.int(2, 6) * 86_400_000).toISOString() : undefined,
+			installedAt: status === 'installed' ? new Date(installedAt).toISOString() : undefined,
 		});
 	}
 }
@@ -185,8 +205,9 @@ function markScenarioDevices(world: World): void {
 	}
 }
 
-function addScenarioThreats(world: World, rng: Rng): void {
+function addScenarioThreats(world: World, rng: Rng, now: number): void {
 	const host = (name: string) => world.devices.find((d) => d.hostname === name);
+	const ago = (ms: number) => new Date(now - ms).toISOString();
 	const scenarios: Array<{ host: string; threat: ThreatSeed }> = [
 		{
 			host: 'BSD-WS02',
@@ -200,7 +221,7 @@ function addScenarioThreats(world: World, rng: Rng): void {
 				signed: false,
 				commandLine: '"C:\\Users\\chloe\\AppData\\Local\\Temp\\invoice_viewer.exe" --silent --encrypt C:\\Users',
 				mitreTechniques: ['T1486', 'T1490', 'T1059.001'],
-				detectedAt: '2026-11-24T07:42:10Z',
+				detectedAt: ago(17 * MINUTE + 50_000),
 				scenario: 'ransomware',
 			},
 		},
@@ -217,7 +238,7 @@ function addScenarioThreats(world: World, rng: Rng): void {
 				signer: 'Lavasoft Software Canada Inc.',
 				commandLine: '"C:\\Program Files (x86)\\BrowserAssistant\\browserassistant.exe" /update',
 				mitreTechniques: [],
-				detectedAt: '2026-11-24T06:15:00Z',
+				detectedAt: ago(HOUR + 45 * MINUTE),
 				scenario: 'pup',
 			},
 		},
@@ -234,7 +255,7 @@ function addScenarioThreats(world: World, rng: Rng): void {
 				signer: 'Microsoft Corporation',
 				commandLine: 'PsExec64.exe \\\\HLL-SRV02 -s cmd /c "gpupdate /force"',
 				mitreTechniques: ['T1569.002'],
-				detectedAt: '2026-11-24T05:03:44Z',
+				detectedAt: ago(2 * HOUR + 56 * MINUTE + 16_000),
 				scenario: 'falsePositiveAdminTool',
 			},
 		},
@@ -251,7 +272,7 @@ function addScenarioThreats(world: World, rng: Rng): void {
 				signer: 'Microsoft Windows',
 				commandLine: 'rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 624 C:\\ProgramData\\lsass.dmp full',
 				mitreTechniques: ['T1003.001', 'T1218.011'],
-				detectedAt: '2026-11-24T07:55:31Z',
+				detectedAt: ago(4 * MINUTE + 29_000),
 				scenario: 'serverCredentialTheft',
 			},
 		},
@@ -262,7 +283,7 @@ function addScenarioThreats(world: World, rng: Rng): void {
 	}
 }
 
-function addGeneratedThreat(world: World, rng: Rng, index: number): void {
+function addGeneratedThreat(world: World, rng: Rng, index: number, now: number): void {
 	const device = world.devices[rng.int(0, world.devices.length - 1)];
 	const severity = rng.pick<Severity>(['critical', 'high', 'medium', 'low', 'low', 'informational']);
 	const name = rng.pick(['svchost32.exe', 'updater_tool.exe', 'chromesetup.exe', 'powershell.exe', 'wscript.exe']);
@@ -280,7 +301,7 @@ function addGeneratedThreat(world: World, rng: Rng, index: number): void {
 				signed: false,
 				commandLine: `C:\\Users\\Public\\${name} -k netsvcs`,
 				mitreTechniques: ['T1059'],
-				detectedAt: new Date(SEED_NOW - (index + 1) * 97_000).toISOString(),
+				detectedAt: new Date(now - (index + 1) * 97_000).toISOString(),
 				scenario: 'generated',
 			},
 			rng,
@@ -288,7 +309,7 @@ function addGeneratedThreat(world: World, rng: Rng, index: number): void {
 	);
 }
 
-function makeThreat(world: World, device: Device, threat: ThreatSeed, rng: Rng): Threat {
+export function makeThreat(world: World, device: Device, threat: ThreatSeed, rng: Rng): Threat {
 	const sequence = nextId(world, 'threat', 1);
 	return {
 		...threat,

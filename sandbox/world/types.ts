@@ -157,7 +157,10 @@ export interface Operation {
 export interface World {
 	seed: number;
 	scenario: string;
+	/** The instant the world was generated for: every seeded timestamp is relative to it. */
 	createdAt: string;
+	/** Sandbox time minus host time (0 unless `now` was pinned): see clock.ts. */
+	clockOffsetMs: number;
 	clients: Client[];
 	devices: Device[];
 	patches: Patch[];

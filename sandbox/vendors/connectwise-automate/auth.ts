@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 
 import { TokenStore } from '../../lib/tokens';
+import { worldNow } from '../../world/clock';
 import type { VendorContext } from '../../vendor';
 import { automateError } from './errors';
 
@@ -30,8 +31,8 @@ function field(body: Record<string, unknown>, name: string): string | undefined 
 	return typeof value === 'string' ? value : undefined;
 }
 
-function tokenResult(token: string, username: string, userId: string) {
-	const now = Date.now();
+/** Expiry dates in the server's own time (the sandbox clock), as a server whose clock differs from the client's would send them. */
+function tokenResult(now: number, token: string, username: string, userId: string) {
 	return {
 		AccessToken: token,
 		TokenType: 'Bearer',
@@ -66,12 +67,12 @@ export function mountTokenEndpoints(router: Router, ctx: VendorContext): void {
 		if (!username || !password) return automateError(res, 400, 'BadRequest', 'Username and Password are required.');
 		if (!user || user.password !== password) return automateError(res, 401, 'Unauthorized', 'Invalid username or password.');
 		if (user.twoFactor && !passcode) {
-			res.json({ ...tokenResult('', user.username, user.userId), AccessToken: null, IsTwoFactorRequired: true });
+			res.json({ ...tokenResult(worldNow(ctx.world()), '', user.username, user.userId), AccessToken: null, IsTwoFactorRequired: true });
 			return;
 		}
 		if (user.twoFactor && passcode !== user.twoFactor) return automateError(res, 401, 'Unauthorized', 'Invalid two-factor passcode.');
 		const issued = tokenStore(ctx).issue(user.username, user.userId, TOKEN_TTL_SECONDS);
-		res.json(tokenResult(issued.token, user.username, user.userId));
+		res.json(tokenResult(worldNow(ctx.world()), issued.token, user.username, user.userId));
 	});
 }
 

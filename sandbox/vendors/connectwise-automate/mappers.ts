@@ -1,3 +1,4 @@
+import { DAY, seededAgo, worldIso } from '../../world/clock';
 import type { Client, Device, Patch, Script, World } from '../../world/types';
 
 export function clientOf(world: World, device: Device): Client {
@@ -23,7 +24,7 @@ export function clientBody(client: Client) {
 export function computerBody(world: World, device: Device) {
 	const client = clientOf(world, device);
 	const server = device.type !== 'workstation';
-	const lastContact = device.online ? new Date().toISOString() : device.lastSeen;
+	const lastContact = device.online ? worldIso(world) : device.lastSeen;
 	return {
 		Id: String(device.ids.automateComputerId),
 		ComputerName: device.hostname,
@@ -49,8 +50,8 @@ export function computerBody(world: World, device: Device) {
 		TotalMemory: server ? 32768 : 16384,
 		FreeMemory: server ? 14210 : 7310,
 		CpuUsage: 6,
-		DateAdded: '2025-02-01T09:00:00Z',
-		WindowsUpdateDate: lastPatched(world, device) ?? '2026-10-20T03:00:00Z',
+		DateAdded: seededAgo(world, 661 * DAY),
+		WindowsUpdateDate: lastPatched(world, device) ?? seededAgo(world, 35 * DAY),
 	};
 }
 
@@ -60,7 +61,7 @@ export function lastPatched(world: World, device: Device): string | undefined {
 }
 
 /** `LabTech.Models.Script`. */
-export function scriptBody(script: Script) {
+export function scriptBody(world: World, script: Script) {
 	return {
 		Id: String(script.automateScriptId),
 		Folder: { Id: String(folderId(script)), ParentId: '1', Name: script.category },
@@ -75,7 +76,7 @@ export function scriptBody(script: Script) {
 		GUID: `0e5c${String(script.automateScriptId).padStart(4, '0')}-6a1b-4c2d-8e3f-${String(script.automateScriptId).padStart(12, '0')}`,
 		Parameters: [],
 		FullFolderPath: `MSP Scripts\\${script.category}`,
-		UpdateDate: '2026-09-01T10:00:00Z',
+		UpdateDate: seededAgo(world, 84 * DAY),
 		UpdatedBy: 'msp-admin',
 	};
 }

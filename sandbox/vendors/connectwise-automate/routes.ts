@@ -1,3 +1,4 @@
+import { DAY, HOUR, seededAgo, worldIso } from '../../world/clock';
 import { Router, type Request, type Response } from 'express';
 
 import { isFinished, startOperation } from '../../world/engine';
@@ -34,7 +35,7 @@ export function apiRoutes(ctx: VendorContext): Router {
 
 	api.get('/Clients', list(() => world().clients.map(clientBody)));
 	api.get('/Computers', list(() => sortedDevices(world()).map((d) => computerBody(world(), d))));
-	api.get('/Scripts', list(() => world().scripts.map(scriptBody)));
+	api.get('/Scripts', list(() => world().scripts.map((script) => scriptBody(world(), script))));
 
 	api.get('/Computers/:id/PatchingStats', (req, res) => {
 		const device = computerOr404(world(), req, res);
@@ -63,10 +64,10 @@ export function apiRoutes(ctx: VendorContext): Router {
 			WUAOutOfDate: false,
 			MissingBaselinePatches: false,
 			WUAVersion: '10.0.26100.1882',
-			LastInstallWindow: '2026-11-23T02:00:00Z',
-			NextInstallWindow: '2026-11-30T02:00:00Z',
+			LastInstallWindow: seededAgo(world(), 30 * HOUR),
+			NextInstallWindow: seededAgo(world(), -(5 * DAY + 18 * HOUR)),
 			...(last ? { LastPatchedDate: last, LastMicrosoftPatchedDate: last } : {}),
-			LastPatchInventory: '2026-11-24T01:00:00Z',
+			LastPatchInventory: seededAgo(world(), 7 * HOUR),
 			IsMicrosoftManaged: true,
 			IsThirdPartyManaged: false,
 		});
@@ -106,7 +107,7 @@ export function apiRoutes(ctx: VendorContext): Router {
 		if (!script) return automateError(res, 400, 'BadRequest', 'The request is invalid.', [`ScriptId: script ${String(body.ScriptId)} does not exist`]);
 		if (body.Parameters !== undefined && typeof body.Parameters !== 'string') return automateError(res, 400, 'BadRequest', 'The request is invalid.', ['Parameters must be a string of name=value| pairs']);
 		const operation = startOperation(world(), { kind: 'script', vendor: 'connectwise-automate', deviceKey: device.key, scriptKey: script.key, parameters: (body.Parameters as string | undefined) ?? '' });
-		const now = new Date().toISOString();
+		const now = worldIso(world());
 		const schedule = { Id: nextId(world(), 'automateSchedule', 90201), ScriptId: script.automateScriptId, ComputerId: device.ids.automateComputerId, operationId: operation.id, body, user: String(res.locals.user), lastUpdate: now };
 		slice(world()).schedules.push(schedule);
 		res.json(scheduleBody(schedule));

@@ -116,7 +116,7 @@ export const SLICE = 'connectwise-psa';
 export const API_MEMBER: CwMember = { id: 176, identifier: 'apimember', name: 'API Member' };
 
 /** ConnectWise writes UTC datetimes as yyyy-MM-ddTHH:mm:ssZ, without milliseconds. */
-export function cwDate(ms: number = Date.now()): string {
+export function cwDate(ms: number): string {
 	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
@@ -179,8 +179,6 @@ const SUMMARIES = [
 	'Slow file share access from {host}',
 ];
 
-/** Seeded timestamps sit before the world's fixed clock, spread over the previous weeks. */
-const SEED_NOW = Date.parse('2026-11-24T08:00:00Z');
 
 export function defaultTicketsPerClient(world: World): number {
 	return world.scale?.ticketsPerClient ?? 14;
@@ -222,7 +220,8 @@ function seedTicket(world: World, data: CwSlice, client: Client, devices: Device
 	const closed = n % 5 === 4;
 	const status = closed ? statuses.find((s) => s.closedStatus)! : statuses.filter((s) => !s.closedStatus)[n % (statuses.length - 1)];
 	const host = devices.length ? devices[n % devices.length].hostname : client.code;
-	const entered = cwDate(SEED_NOW - (n + 1) * 3_600_000 * 7);
+	// Seeded tickets sit before the world's clock, spread over the previous weeks.
+	const entered = cwDate(Date.parse(world.createdAt) - (n + 1) * 3_600_000 * 7);
 	const updated = cwDate(Date.parse(entered) + 1_800_000 * ((n % 4) + 1));
 	data.tickets.push({
 		id: nextId(world, 'cw-ticket', 5001),

@@ -1,3 +1,4 @@
+import { worldNow } from '../../world/clock';
 import { Router, type Request, type Response } from 'express';
 
 import type { VendorContext } from '../../vendor';
@@ -58,7 +59,7 @@ function createTimeEntry(ctx: VendorContext, api: () => Api, req: Request, res: 
 		addToInternalAnalysisFlag: body.addToInternalAnalysisFlag === true,
 		addToResolutionFlag: body.addToResolutionFlag === true,
 		status: 'Open',
-		dateEntered: cwDate(),
+		dateEntered: cwDate(worldNow(world)),
 	};
 	data.timeEntries.push(entry);
 	res.status(201).json(timeEntryOut(api(), entry));

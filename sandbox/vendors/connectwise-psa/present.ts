@@ -1,6 +1,7 @@
+import { DAY, seededAgo } from '../../world/clock';
 import type { Client, Device, World } from '../../world/types';
 
-import { API_MEMBER, slice, type CwBoard, type CwBoardStatus, type CwNote, type CwPriority, type CwTicket, type CwTimeEntry } from './data';
+import { API_MEMBER, cwDate, slice, type CwBoard, type CwBoardStatus, type CwNote, type CwPriority, type CwTicket, type CwTimeEntry } from './data';
 
 /** The JSON ConnectWise returns for each record: references carry `_info` hrefs, as the API does. */
 export interface Api {
@@ -26,7 +27,7 @@ export function boardOut(api: Api, board: CwBoard) {
 		inactiveFlag: board.inactiveFlag,
 		projectFlag: board.projectFlag,
 		billTime: board.billTime,
-		_info: { lastUpdated: '2026-01-05T10:00:00Z', updatedBy: 'admin1' },
+		_info: { lastUpdated: cwDate(Date.parse(seededAgo(api.world, 323 * DAY))), updatedBy: 'admin1' },
 	};
 }
 
@@ -36,7 +37,7 @@ export function statusOut(api: Api, status: CwBoardStatus) {
 	return {
 		...fields,
 		board: { id: board.id, name: board.name, _info: { board_href: `${api.url}/service/boards/${board.id}` } },
-		_info: { lastUpdated: '2026-01-05T10:00:00Z', updatedBy: 'admin1' },
+		_info: { lastUpdated: cwDate(Date.parse(seededAgo(api.world, 323 * DAY))), updatedBy: 'admin1' },
 	};
 }
 
@@ -140,7 +141,7 @@ export function companyOut(api: Api, client: Client) {
 		site: { id: 1000 + client.ids.connectwiseCompanyId, name: 'Main' },
 		deletedFlag: false,
 		integratorTags: [],
-		_info: { lastUpdated: '2026-01-05T10:00:00Z', updatedBy: 'admin1', dateEntered: '2025-03-01T09:00:00Z' },
+		_info: { lastUpdated: cwDate(Date.parse(seededAgo(api.world, 323 * DAY))), updatedBy: 'admin1', dateEntered: cwDate(Date.parse(seededAgo(api.world, 633 * DAY))) },
 	};
 }
 

@@ -1,3 +1,4 @@
+import { worldNow } from '../../world/clock';
 import { Router, type Request, type Response } from 'express';
 
 import type { VendorContext } from '../../vendor';
@@ -127,7 +128,7 @@ function createTicket(ctx: VendorContext, api: () => Api, req: Request, res: Res
 	const world = ctx.world();
 	const data = slice(world);
 	const body = isObject(req.body) ? req.body : {};
-	const now = cwDate();
+	const now = cwDate(worldNow(world));
 	const board = data.boards[0];
 	const draft: CwTicket = {
 		id: 0,
@@ -185,7 +186,7 @@ function patchTicket(ctx: VendorContext, api: () => Api, req: Request, res: Resp
 	const draft = { ...ticket };
 	const errors = applyFields(world, draft, fields, false);
 	if (errors.length) return invalidObject(res, 'ticket', errors);
-	const now = cwDate();
+	const now = cwDate(worldNow(world));
 	draft.lastUpdated = now;
 	draft.updatedBy = API_MEMBER.identifier;
 	syncClosed(world, draft, now);
@@ -206,7 +207,7 @@ function createNote(ctx: VendorContext, api: () => Api, req: Request, res: Respo
 		errors.push({ code: 'InvalidField', message: 'At least one of detailDescriptionFlag, internalAnalysisFlag or resolutionFlag must be true.', resource: 'serviceNote', field: 'detailDescriptionFlag' });
 	}
 	if (errors.length) return invalidObject(res, 'serviceNote', errors);
-	const now = cwDate();
+	const now = cwDate(worldNow(world));
 	const note = addNote(world, ticket, body.text as string, { ...flags, processNotifications: body.processNotifications !== false }, now);
 	ticket.lastUpdated = now;
 	ticket.updatedBy = API_MEMBER.identifier;

@@ -1,3 +1,4 @@
+import { worldIso } from '../../world/clock';
 import { Router, type Request, type Response } from 'express';
 
 import type { Threat } from '../../world/types';
@@ -90,7 +91,7 @@ function updateAlert(ctx: VendorContext, req: Request, res: Response): void {
 			return mdeError(res, 400, 'InvalidRequestBody', `Invalid value for determination: '${String(body.determination)}'${classification ? ` with classification ${classification}` : ''}. Allowed: ${allowed.join(', ')}.`);
 		}
 	}
-	const at = new Date().toISOString();
+	const at = worldIso(ctx.world());
 	if (status) {
 		threat.status = status === 'New' ? 'new' : status === 'InProgress' ? 'inProgress' : 'resolved';
 		extra.resolvedTime = threat.status === 'resolved' ? at : null;

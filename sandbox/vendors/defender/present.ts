@@ -1,3 +1,4 @@
+import { DAY, seededAgo } from '../../world/clock';
 import type { Client, Device, Operation, Threat, World } from '../../world/types';
 import { SANDBOX_TENANT } from '../microsoft-login/directory';
 import { guidFrom, sliceOf } from './common';
@@ -36,7 +37,7 @@ export function machineOf(world: World, device: Device): Record<string, unknown>
 	return {
 		id: device.ids.defenderMachineId,
 		computerDnsName: dnsName(world, device),
-		firstSeen: '2026-01-12T09:30:00Z',
+		firstSeen: seededAgo(world, 316 * DAY),
 		lastSeen: device.lastSeen,
 		osPlatform: isServer ? 'WindowsServer2025' : 'Windows11',
 		osVersion: null,

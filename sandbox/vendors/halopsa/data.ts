@@ -99,7 +99,7 @@ export function slice(world: World): HaloSlice {
 }
 
 /** Halo returns UTC datetimes; the sandbox writes them with a Z so they are valid RFC 3339 as the spec's `date-time` requires. */
-export function haloDate(ms: number = Date.now()): string {
+export function haloDate(ms: number): string {
 	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
@@ -146,8 +146,6 @@ const SUMMARIES = [
 	'Replace failed keyboard',
 ];
 
-const SEED_NOW = Date.parse('2026-11-24T08:00:00Z');
-
 export function seedHalo(world: World): void {
 	const data: HaloSlice = {
 		statuses: STATUSES.map((s) => ({ ...s })),
@@ -170,7 +168,8 @@ function seedTicket(world: World, data: HaloSlice, client: Client, devices: Devi
 	const open = data.statuses.filter((s) => !s.closed);
 	const status = closed ? data.statuses.find((s) => s.closed)! : open[n % open.length];
 	const host = devices.length ? devices[n % devices.length].hostname : client.code;
-	const occurred = SEED_NOW - (n + 1) * 3_600_000 * 5;
+	// Seeded tickets sit before the world's clock, spread over the previous weeks.
+	const occurred = Date.parse(world.createdAt) - (n + 1) * 3_600_000 * 5;
 	const updated = occurred + 2_700_000 * ((n % 3) + 1);
 	data.tickets.push({
 		id: nextId(world, 'halo-ticket', 1401),

@@ -1,3 +1,4 @@
+import { worldNow } from '../../world/clock';
 import { Router, type Request, type Response } from 'express';
 
 import { intParam } from '../../lib/paging';
@@ -156,7 +157,7 @@ function saveTickets(ctx: VendorContext, req: Request, res: Response): void {
 	const world = ctx.world();
 	const data = slice(world);
 	if (!Array.isArray(req.body)) return void res.status(400).json({ '': ['The request body must be an array of tickets.'] });
-	const now = haloDate();
+	const now = haloDate(worldNow(world));
 	const drafts: Array<{ draft: HaloTicket; existing?: HaloTicket }> = [];
 	let errors: Record<string, string> = {};
 	(req.body as unknown[]).forEach((input, index) => {
@@ -200,7 +201,7 @@ function saveActions(ctx: VendorContext, req: Request, res: Response): void {
 		if (!input.note && !input.timetaken && input.new_status === undefined) errors[`[${index}].note`] = 'Please enter a Note.';
 	});
 	if (Object.keys(errors).length) return fieldErrors(res, errors);
-	const now = haloDate();
+	const now = haloDate(worldNow(world));
 	const saved = inputs.map((input) => {
 		const ticket = data.tickets.find((t) => t.id === Number(input.ticket_id))!;
 		const action: HaloAction = {

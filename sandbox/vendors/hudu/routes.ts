@@ -1,3 +1,4 @@
+import { worldIso } from '../../world/clock';
 import { Router, type Request, type Response, type NextFunction } from 'express';
 
 import { intParam } from '../../lib/paging';
@@ -77,7 +78,7 @@ function inUpdatedRange(filter: string | undefined, updatedAt: string): boolean 
 export function huduRouter(ctx: VendorContext): Router {
 	const router = Router();
 	const slice = () => huduSlice(ctx.world());
-	const now = () => new Date().toISOString();
+	const now = () => worldIso(ctx.world());
 
 	const companyView = (company: HuduCompany) => {
 		const url = `/c/${company.slug}`;

@@ -1,3 +1,4 @@
+import { DAY, seededAgo } from '../../world/clock';
 import { createHash } from 'crypto';
 
 import { nextId } from '../../world/seed';
@@ -82,8 +83,6 @@ export interface HuduSlice {
 /** The key that works against the sandbox (the CLI prints it; n8nCredentials carries it). */
 export const SANDBOX_API_KEY = 'sandbox-hudu-key-7c1f42e9a0b3';
 
-const SEEDED_AT = '2026-03-02T09:15:00Z';
-
 export function huduSlice(world: World): HuduSlice {
 	return world.vendors.hudu as HuduSlice;
 }
@@ -123,7 +122,7 @@ function integrations(client: Client, companyId: number): HuduCompanyIntegration
 	}));
 }
 
-function companyOf(client: Client, index: number): HuduCompany {
+function companyOf(world: World, client: Client, index: number): HuduCompany {
 	const id = client.ids.huduCompanyId;
 	const domain = `${slugify(client.name).replace(/-/g, '')}.example`;
 	return {
@@ -144,11 +143,11 @@ function companyOf(client: Client, index: number): HuduCompany {
 		id_number: client.ids.connectwiseIdentifier,
 		parent_company_id: null,
 		parent_company_name: null,
-		notes: `${client.industry}. Managed since 2021.`,
+		notes: `${client.industry}. Managed for five years.`,
 		archived: false,
 		object_type: 'Company',
-		created_at: SEEDED_AT,
-		updated_at: SEEDED_AT,
+		created_at: seededAgo(world, 267 * DAY),
+		updated_at: seededAgo(world, 267 * DAY),
 		integrations: integrations(client, id),
 	};
 }
@@ -165,15 +164,15 @@ function seedArticle(world: World, name: string, content: string, companyId: num
 		draft: false,
 		enable_sharing: false,
 		archived: false,
-		created_at: SEEDED_AT,
-		updated_at: SEEDED_AT,
+		created_at: seededAgo(world, 267 * DAY),
+		updated_at: seededAgo(world, 267 * DAY),
 	};
 }
 
 export function seedHudu(world: World): void {
 	const slice: HuduSlice = { companies: [], articles: [], magicDash: [] };
 	world.vendors.hudu = slice;
-	world.clients.forEach((client, index) => slice.companies.push(companyOf(client, index)));
+	world.clients.forEach((client, index) => slice.companies.push(companyOf(world, client, index)));
 	slice.articles.push(
 		seedArticle(world, 'Patch management policy', '<h2>Scope</h2><p>Critical and high security updates are installed within 14 days of release.</p>', null),
 	);

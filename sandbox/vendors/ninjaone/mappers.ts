@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 
+import { DAY, seededAgo, worldNow } from '../../world/clock';
 import type { Client, Device, Patch, Script, World } from '../../world/types';
 
 /** Epoch seconds (NinjaOne's timestamps are seconds as doubles). */
@@ -40,7 +41,7 @@ export function nodeClass(device: Device): string {
 /** `NodeWithDetailedReferences`, as `GET /v2/devices` returns it. */
 export function deviceSummary(world: World, device: Device) {
 	const client = clientOf(world, device);
-	const lastContact = device.online ? Date.now() / 1000 : (epochSeconds(device.lastSeen) ?? 0);
+	const lastContact = device.online ? worldNow(world) / 1000 : (epochSeconds(device.lastSeen) ?? 0);
 	return {
 		id: device.ids.ninjaDeviceId,
 		uid: stableUuid('ninja-device', device.ids.ninjaDeviceId),
@@ -56,7 +57,7 @@ export function deviceSummary(world: World, device: Device) {
 		systemName: device.hostname,
 		dnsName: `${device.hostname.toLowerCase()}.${client.code.toLowerCase()}.local`,
 		netbiosName: device.hostname,
-		created: Date.parse('2025-02-01T09:00:00Z') / 1000 + device.ids.ninjaDeviceId,
+		created: Date.parse(seededAgo(world, 661 * DAY)) / 1000 + device.ids.ninjaDeviceId,
 		lastContact,
 		lastUpdate: lastContact,
 		userData: {},

@@ -1,3 +1,4 @@
+import { DAY, seededAgo, worldIso } from '../../world/clock';
 import { Router, type Request, type Response } from 'express';
 
 import { isFinished, observe, startOperation } from '../../world/engine';
@@ -5,7 +6,7 @@ import type { Device, World } from '../../world/types';
 import type { VendorContext } from '../../vendor';
 import { ACCOUNT_NAME, boolOf, clientOf, groupIdOf, listOf, requireWriter, validationError } from './common';
 import { paginate, readLimit } from './paging';
-import { agentOf, machineType, NETWORK_STATUS } from './present';
+import { agentOf, machineType, NETWORK_STATUS, toS1Time } from './present';
 
 export function agentsRouter(ctx: VendorContext): Router {
 	const router = Router();
@@ -101,7 +102,7 @@ function supersede(world: World, device: Device, kind: 'isolate' | 'release'): v
 		if (operation.deviceKey === device.key && operation.kind === kind && !isFinished(operation)) {
 			operation.status = 'failed';
 			operation.error = 'Superseded by a newer network command';
-			operation.finishedAt = new Date().toISOString();
+			operation.finishedAt = worldIso(world);
 		}
 	}
 }
@@ -121,7 +122,7 @@ function listSites(ctx: VendorContext, req: Request, res: Response): void {
 			allSites: { activeLicenses: licenses, totalLicenses: licenses + 20 },
 			sites: page.items.map((c) => {
 				const agents = world.devices.filter((d) => d.clientKey === c.key).length;
-				return { id: c.ids.sentinelOneSiteId, name: c.name, accountId: c.ids.sentinelOneAccountId, accountName: ACCOUNT_NAME, state: 'active', siteType: 'Paid', sku: 'Complete', suite: 'Complete', externalId: c.code, activeLicenses: agents, totalLicenses: agents + 5, isDefault: false, description: c.industry, createdAt: '2026-01-05T10:00:00.000000Z', updatedAt: '2026-01-05T10:00:00.000000Z' };
+				return { id: c.ids.sentinelOneSiteId, name: c.name, accountId: c.ids.sentinelOneAccountId, accountName: ACCOUNT_NAME, state: 'active', siteType: 'Paid', sku: 'Complete', suite: 'Complete', externalId: c.code, activeLicenses: agents, totalLicenses: agents + 5, isDefault: false, description: c.industry, createdAt: toS1Time(seededAgo(world, 323 * DAY)), updatedAt: toS1Time(seededAgo(world, 323 * DAY)) };
 			}),
 		},
 		pagination: { nextCursor: page.nextCursor, totalItems: page.totalItems },
@@ -137,7 +138,7 @@ function listGroups(ctx: VendorContext, req: Request, res: Response): void {
 	const page = paginate(req, clients, (c) => ({ v: c.name, id: groupIdOf(c) }), limit, false);
 	if (typeof page === 'string') return validationError(res, page);
 	res.json({
-		data: page.items.map((c) => ({ id: groupIdOf(c), name: 'Default Group', siteId: c.ids.sentinelOneSiteId, type: 'static', isDefault: true, inherits: true, rank: null, totalAgents: world.devices.filter((d) => d.clientKey === c.key).length, createdAt: '2026-01-05T10:00:00.000000Z', updatedAt: '2026-01-05T10:00:00.000000Z' })),
+		data: page.items.map((c) => ({ id: groupIdOf(c), name: 'Default Group', siteId: c.ids.sentinelOneSiteId, type: 'static', isDefault: true, inherits: true, rank: null, totalAgents: world.devices.filter((d) => d.clientKey === c.key).length, createdAt: toS1Time(seededAgo(world, 323 * DAY)), updatedAt: toS1Time(seededAgo(world, 323 * DAY)) })),
 		pagination: { nextCursor: page.nextCursor, totalItems: page.totalItems },
 	});
 }

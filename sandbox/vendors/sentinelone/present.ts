@@ -1,3 +1,4 @@
+import { DAY, seededAgo } from '../../world/clock';
 import { isFinished } from '../../world/engine';
 import type { ContainmentState, Device, MitigationKind, Threat, ThreatStatus, ThreatVerdict, World } from '../../world/types';
 import { ACCOUNT_NAME, clientOf, groupIdOf } from './common';
@@ -67,7 +68,7 @@ export function agentOf(world: World, device: Device): Record<string, unknown> {
 		mitigationMode: 'protect',
 		mitigationModeSuspicious: 'detect',
 		serialNumber: device.serialNumber,
-		createdAt: '2026-01-12T09:30:00.000000Z',
+		createdAt: toS1Time(seededAgo(world, 316 * DAY)),
 		updatedAt: device.containmentChangedAt ?? device.lastSeen,
 	};
 }

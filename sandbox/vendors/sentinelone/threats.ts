@@ -1,3 +1,4 @@
+import { worldIso } from '../../world/clock';
 import { Router, type Request, type Response } from 'express';
 
 import { observe, startOperation, isFinished } from '../../world/engine';
@@ -137,7 +138,7 @@ function updateIncident(ctx: VendorContext, req: Request, res: Response): void {
 	if (!status) return validationError(res, `data.incidentStatus must be one of ${Object.keys(fromIncident).join(', ')}`);
 	const matched = targets(ctx.world(), req, res);
 	if (!matched) return;
-	const at = new Date().toISOString();
+	const at = worldIso(ctx.world());
 	for (const threat of matched) {
 		threat.status = status;
 		threat.updatedAt = at;
@@ -150,7 +151,7 @@ function updateVerdict(ctx: VendorContext, req: Request, res: Response): void {
 	if (!verdict) return validationError(res, `data.analystVerdict must be one of ${Object.keys(fromVerdict).join(', ')}`);
 	const matched = targets(ctx.world(), req, res);
 	if (!matched) return;
-	const at = new Date().toISOString();
+	const at = worldIso(ctx.world());
 	for (const threat of matched) {
 		threat.verdict = verdict;
 		threat.updatedAt = at;
@@ -164,7 +165,7 @@ function addNote(ctx: VendorContext, req: Request, res: Response): void {
 	const world = ctx.world();
 	const matched = targets(world, req, res);
 	if (!matched) return;
-	const at = new Date().toISOString();
+	const at = worldIso(ctx.world());
 	for (const threat of matched) {
 		threat.notes.push({ id: String(1760000000000000000n + BigInt(nextId(world, 'sentinelone-note', 1))), text, at, author: userOf(res).fullName });
 	}

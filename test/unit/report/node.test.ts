@@ -7,21 +7,37 @@ import { startSandbox, type Sandbox } from '../../../sandbox';
 import type { HuduSlice } from '../../../sandbox/vendors/hudu/store';
 import { fakeExecuteContext } from '../helpers/fakeContext';
 
+/**
+ * The report covers the previous calendar month, taken from the clock, so every SLA deadline is judged at the
+ * period's end whatever day the tests run. `day(10, '17:00')` is an instant in that month.
+ */
+const now = new Date();
+const PERIOD_START = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+const PERIOD_END = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) - 1);
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const LABEL = `${MONTHS[PERIOD_START.getUTCMonth()]} ${PERIOD_START.getUTCFullYear()}`;
+const ymd = (date: Date) => date.toISOString().slice(0, 10);
+const day = (d: number, time = '00:00') => `${ymd(PERIOD_START).slice(0, 8)}${String(d).padStart(2, '0')}T${time}:00Z`;
+/** Hours before the period's last millisecond. */
+const beforeEnd = (hours: number) => new Date(PERIOD_END.getTime() + 1 - hours * 3_600_000).toISOString().replace('.000Z', 'Z');
+
 const EVIDENCE = (client: string) => [
-	{ client, device: 'WS01', kind: 'patch', reference: 'KB5045935', severity: 'critical', detectedAt: '2026-11-10T17:00:00Z', remediatedAt: '2026-11-12T09:00:00Z', verifiedAt: '2026-11-12T10:00:00Z', verifiedHow: 'Patch re-scan', outcome: 'remediated', actions: [] },
-	{ client, device: 'WS03', kind: 'patch', reference: 'KB5045935', severity: 'critical', detectedAt: '2026-11-10T17:00:00Z', outcome: 'failed', actions: [{ at: '2026-11-12T09:00:00Z', action: 'install patch', result: 'error 0x80070643' }] },
+	// Critical, installed 40 h after release against a 14-day SLA.
+	{ client, device: 'WS01', kind: 'patch', reference: 'KB5045935', severity: 'critical', detectedAt: day(10, '17:00'), remediatedAt: day(12, '09:00'), verifiedAt: day(12, '10:00'), verifiedHow: 'Patch re-scan', outcome: 'remediated', actions: [] },
+	// Critical, install failed; its SLA ends after the period, so the failure is the only exception.
+	{ client, device: 'WS03', kind: 'patch', reference: 'KB5045935', severity: 'critical', detectedAt: beforeEnd(5 * 24), outcome: 'failed', actions: [{ at: beforeEnd(4 * 24), action: 'install patch', result: 'error 0x80070643' }] },
 ];
 
 const INCIDENTS = (client: string) => [
 	// Critical, isolated and resolved in 2 h against a 4 h SLA.
-	{ client, device: 'WS01', kind: 'incident', reference: 'T-1', severity: 'critical', detectedAt: '2026-11-10T00:00:00Z', remediatedAt: '2026-11-10T02:00:00Z', verifiedAt: '2026-11-10T03:00:00Z', verifiedHow: 'EDR scan', outcome: 'remediated', actions: [{ at: '2026-11-10T00:05:00Z', action: 'isolate device' }] },
+	{ client, device: 'WS01', kind: 'incident', reference: 'T-1', severity: 'critical', detectedAt: day(10), remediatedAt: day(10, '02:00'), verifiedAt: day(10, '03:00'), verifiedHow: 'EDR scan', outcome: 'remediated', actions: [{ at: day(10, '00:05'), action: 'isolate device' }] },
 	// High, process killed, resolved in 30 h against a 24 h SLA: late.
-	{ client, device: 'WS02', kind: 'incident', reference: 'T-2', severity: 'high', detectedAt: '2026-11-12T00:00:00Z', remediatedAt: '2026-11-13T06:00:00Z', verifiedAt: '2026-11-13T07:00:00Z', verifiedHow: 'EDR scan', outcome: 'remediated', actions: [{ at: '2026-11-12T01:00:00Z', action: 'kill process' }] },
+	{ client, device: 'WS02', kind: 'incident', reference: 'T-2', severity: 'high', detectedAt: day(12), remediatedAt: day(13, '06:00'), verifiedAt: day(13, '07:00'), verifiedHow: 'EDR scan', outcome: 'remediated', actions: [{ at: day(12, '01:00'), action: 'kill process' }] },
 	// Medium, still open and not due before the period ends: not measured.
-	{ client, device: 'WS03', kind: 'incident', reference: 'T-3', severity: 'medium', detectedAt: '2026-11-29T12:00:00Z', outcome: 'pending', actions: [] },
+	{ client, device: 'WS03', kind: 'incident', reference: 'T-3', severity: 'medium', detectedAt: beforeEnd(36), outcome: 'pending', actions: [] },
 ];
 
-const buildParams = { resource: 'report', operation: 'build', provider: 'hudu', period: 'custom', periodStart: '2026-11-01', periodEnd: '2026-11-30', reportOptions: {} };
+const buildParams = { resource: 'report', operation: 'build', provider: 'hudu', period: 'custom', periodStart: ymd(PERIOD_START), periodEnd: ymd(PERIOD_END), reportOptions: {} };
 
 async function build(items: IDataObject[], reportOptions: IDataObject = {}) {
 	const { ctx } = fakeExecuteContext({ items, parameters: { ...buildParams, reportOptions } });
@@ -66,7 +82,7 @@ describe('MSP Report node', () => {
 
 	describe('build evidence record', () => {
 		it('outputs validated records and rejects incomplete ones naming the fields', async () => {
-			const params = { resource: 'evidence', operation: 'build', client: 'Acme', device: 'WS01', kind: 'patch', severity: 'high', detectedAt: '2026-11-01T00:00:00Z', outcome: 'installed', reference: 'KB1', remediatedAt: '', verifiedAt: '', verifiedHow: '', ticketReference: '#42', actions: [], evidenceOptions: {} };
+			const params = { resource: 'evidence', operation: 'build', client: 'Acme', device: 'WS01', kind: 'patch', severity: 'high', detectedAt: day(1), outcome: 'installed', reference: 'KB1', remediatedAt: '', verifiedAt: '', verifiedHow: '', ticketReference: '#42', actions: [], evidenceOptions: {} };
 			const { ctx } = fakeExecuteContext({ items: [{}], parameters: params });
 			const [[item]] = await new MspReport().execute.call(ctx);
 			expect(item.json).toMatchObject({ client: 'Acme', outcome: 'remediated', ticketReference: '#42' });
@@ -89,13 +105,13 @@ describe('MSP Report node', () => {
 			expect(first.pairedItem).toEqual([{ item: 0 }, { item: 1 }]);
 			expect(out[1].pairedItem).toEqual([{ item: 2 }, { item: 3 }]);
 			expect(Object.keys(first.binary!)).toEqual(['html', 'markdown', 'csv']);
-			expect(first.binary!.html).toMatchObject({ mimeType: 'text/html', fileName: 'compliance-report-bright-smile-dental-2026-11-01-2026-11-30.html' });
+			expect(first.binary!.html).toMatchObject({ mimeType: 'text/html', fileName: `compliance-report-bright-smile-dental-${ymd(PERIOD_START)}-${ymd(PERIOD_END)}.html` });
 			const html = Buffer.from(first.binary!.html.data, 'base64').toString('utf8');
 			expect(html).toContain('<svg class="chart" data-chart="compliance"');
 			expect(html).not.toMatch(/<link|<script|src="http/);
 			const csv = Buffer.from(first.binary!.csv.data, 'base64').toString('utf8').split('\r\n');
 			expect(csv[0]).toBe('client,device,kind,reference,severity,outcome,detectedAt,slaDueAt,remediatedAt,verifiedAt,verifiedHow,ticketReference,hoursToRemediate,withinSla,counted');
-			expect(csv[1]).toBe('Bright Smile Dental,WS01,patch,KB5045935,critical,remediated,2026-11-10T17:00:00Z,2026-11-24T17:00:00.000Z,2026-11-12T09:00:00Z,2026-11-12T10:00:00Z,Patch re-scan,,40,true,true');
+			expect(csv[1]).toBe(`Bright Smile Dental,WS01,patch,KB5045935,critical,remediated,${day(10, '17:00')},${day(24, '17:00').replace('Z', '.000Z')},${day(12, '09:00')},${day(12, '10:00')},Patch re-scan,,40,true,true`);
 			const md = Buffer.from(first.binary!.markdown.data, 'base64').toString('utf8');
 			expect(md).toContain('| Compliant devices | 1 (50%) |');
 		});
@@ -112,7 +128,7 @@ describe('MSP Report node', () => {
 		});
 
 		it('rejects a custom period that ends before it starts', async () => {
-			const { ctx } = fakeExecuteContext({ items: [{}], parameters: { ...buildParams, periodStart: '2026-12-01', periodEnd: '2026-11-01' } });
+			const { ctx } = fakeExecuteContext({ items: [{}], parameters: { ...buildParams, periodStart: ymd(new Date(PERIOD_END.getTime() + 1)), periodEnd: ymd(PERIOD_START) } });
 			await expect(new MspReport().execute.call(ctx)).rejects.toThrow('Period Start and Period End must be valid dates with the start before the end');
 		});
 	});
@@ -129,7 +145,7 @@ describe('MSP Report node', () => {
 				[clients[0], 'created', 'created'],
 				[clients[1], 'created', 'created'],
 			]);
-			expect(first.out[0].json.tile).toMatchObject({ message: '50% compliant (November 2026) · 1 exception', status: 'bad' });
+			expect(first.out[0].json.tile).toMatchObject({ message: `50% compliant (${LABEL}) · 1 exception`, status: 'bad' });
 
 			// The second run reports better compliance: the same article and tile are updated.
 			const improved = reports.map((r) => ({ ...r, kpis: { ...(r.kpis as IDataObject), compliancePercent: 96, exceptions: 0 }, exceptions: [] }));
@@ -141,12 +157,12 @@ describe('MSP Report node', () => {
 			expect(hudu().articles.length).toBe(articlesBefore + 2);
 			for (const [index, name] of clients.entries()) {
 				const companyId = sandbox.world().clients[index].ids.huduCompanyId;
-				const articles = hudu().articles.filter((a) => a.company_id === companyId && a.name === `Compliance report ${name} November 2026`);
+				const articles = hudu().articles.filter((a) => a.company_id === companyId && a.name === `Compliance report ${name} ${LABEL}`);
 				expect(articles).toHaveLength(1);
 				expect(articles[0].content).toContain('96%');
 				const tiles = hudu().magicDash.filter((m) => m.company_id === companyId && m.title === 'Patch compliance');
 				expect(tiles).toHaveLength(1);
-				expect(tiles[0]).toMatchObject({ shade: 'success', message: '96% compliant (November 2026)', content_link: (second.out[index].json.article as IDataObject).url });
+				expect(tiles[0]).toMatchObject({ shade: 'success', message: `96% compliant (${LABEL})`, content_link: (second.out[index].json.article as IDataObject).url });
 			}
 			expect(second.out[0].json.company).toEqual({ id: String(sandbox.world().clients[0].ids.huduCompanyId), name: clients[0], url: expect.stringContaining('/c/') });
 			// Every request carried the key in x-api-key and went to Hudu's /api/v1 paths.
@@ -160,17 +176,17 @@ describe('MSP Report node', () => {
 			const [report] = (await build(INCIDENTS(client.name))).map((i) => i.json);
 			const tiles = () => (sandbox.world().vendors.hudu as HuduSlice).magicDash.filter((m) => m.company_id === client.ids.huduCompanyId && m.title === 'Security incidents');
 			const first = await publish([report], { tileTitle: 'Security incidents' });
-			expect(first.out[0].json.tile).toMatchObject({ message: '3 incidents, 2 contained, 50% resolved within SLA (November 2026) · 1 exception', status: 'bad', action: 'created' });
+			expect(first.out[0].json.tile).toMatchObject({ message: `3 incidents, 2 contained, 50% resolved within SLA (${LABEL}) · 1 exception`, status: 'bad', action: 'created' });
 			const second = await publish([report], { tileTitle: 'Security incidents' });
 			expect(second.out[0].json.tile).toMatchObject({ message: (first.out[0].json.tile as IDataObject).message, action: 'updated' });
 			expect(tiles()).toHaveLength(1);
-			expect(tiles()[0]).toMatchObject({ shade: 'danger', message: '3 incidents, 2 contained, 50% resolved within SLA (November 2026) · 1 exception' });
+			expect(tiles()[0]).toMatchObject({ shade: 'danger', message: `3 incidents, 2 contained, 50% resolved within SLA (${LABEL}) · 1 exception` });
 			// Chosen explicitly, a patch report can still get an incident tile and an incident report a compliance tile.
 			const forced = await publish([report], { tileTitle: 'Security incidents', tileKpi: 'patchCompliance' });
-			expect((forced.out[0].json.tile as IDataObject).message).toBe('100% compliant (November 2026) · 1 exception');
+			expect((forced.out[0].json.tile as IDataObject).message).toBe(`100% compliant (${LABEL}) · 1 exception`);
 			const [patchReport] = (await build(EVIDENCE(client.name))).map((i) => i.json);
 			const none = await publish([patchReport], { tileTitle: 'Security incidents', tileKpi: 'incidents' });
-			expect(none.out[0].json.tile).toMatchObject({ message: 'No incidents in November 2026 · 1 exception', status: 'good' });
+			expect(none.out[0].json.tile).toMatchObject({ message: `No incidents in ${LABEL} · 1 exception`, status: 'good' });
 			expect(tiles()).toHaveLength(1);
 		});
 

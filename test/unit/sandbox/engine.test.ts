@@ -60,7 +60,7 @@ describe('sandbox operation engine', () => {
 	it('finishes on time even when nobody polls', () => {
 		const world = seedWorld(1);
 		const ws = device(world, 'BSD-WS01');
-		const started = Date.parse('2026-11-24T10:00:00Z');
+		const started = Date.parse(world.createdAt) + 2 * 3_600_000;
 		const op = startOperation(world, { kind: 'script', vendor: 'test', deviceKey: ws.key, scriptKey: 'script-1', parameters: '-Force' }, started);
 		observe(world, () => false, timing, started + 1000);
 		expect(op.status).toBe('queued');

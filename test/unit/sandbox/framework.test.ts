@@ -63,10 +63,11 @@ describe('sandbox framework', () => {
 		expect(state.data.threats.map((t: { scenario: string }) => t.scenario)).toEqual(['ransomware', 'pup', 'falsePositiveAdminTool', 'serverCredentialTheft']);
 	});
 
-	it('seeds the same estate for the same seed and scales on request', () => {
-		const strip = (w: ReturnType<typeof seedWorld>) => ({ ...w, createdAt: '' });
-		expect(strip(seedWorld(7))).toEqual(strip(seedWorld(7)));
-		expect(strip(seedWorld(7)).devices[0].serialNumber).not.toEqual(strip(seedWorld(8)).devices[0].serialNumber);
+	it('seeds the same estate for the same seed and clock, and scales on request', () => {
+		const now = Date.now();
+		const strip = (w: ReturnType<typeof seedWorld>) => ({ ...w, clockOffsetMs: 0 });
+		expect(strip(seedWorld(7, {}, 'default', now))).toEqual(strip(seedWorld(7, {}, 'default', now)));
+		expect(seedWorld(7, {}, 'default', now).devices[0].serialNumber).not.toEqual(seedWorld(8, {}, 'default', now).devices[0].serialNumber);
 
 		const big = seedWorld(1, { clients: 20, devicesPerClient: 100, threats: 300 });
 		expect(big.devices).toHaveLength(2000);

@@ -123,7 +123,8 @@ describe('sandbox: HaloPSA', () => {
 		const throttled = results.filter((r) => r.status === 429);
 		expect(throttled).toHaveLength(3);
 		expect(throttled[0].data).toBe('Rate Limit Reached - 300 Requests per rolling 5 minute window');
-	});
+		// 303 requests at once: the time a loaded machine needs.
+	}, 60_000);
 
 	it('provides an importable n8n credential', () => {
 		const entry = sandbox.n8nCredentials().find((c) => c.type === 'mspHaloPsaApi');
