@@ -1,6 +1,8 @@
 import { startSandbox, type Sandbox } from '../../sandbox';
 import type { HuduSlice } from '../../sandbox/vendors/hudu/store';
 
+import { previousMonth } from '../fixtures/period';
+
 import { runWorkflow, type WorkflowJson } from './harness';
 
 const REPORT = 'n8n-nodes-msp-orchestration.mspReport';
@@ -18,7 +20,7 @@ function workflow(): WorkflowJson {
 				type: REPORT,
 				typeVersion: 1,
 				position: [440, 0],
-				parameters: { resource: 'report', operation: 'build', period: 'custom', periodStart: '2026-11-01', periodEnd: '2026-11-30' },
+				parameters: { resource: 'report', operation: 'build', period: 'previousMonth' },
 			},
 			{ id: '4', name: 'Publish', type: REPORT, typeVersion: 1, position: [660, 0], parameters: { resource: 'report', operation: 'publish' } },
 		],
@@ -37,10 +39,12 @@ describe('workflow: evidence -> report -> Hudu', () => {
 	});
 	afterAll(async () => sandbox.stop());
 
+	// Last month's patch cycle, as a report scheduled at the start of a month sees it.
+	const { day, label } = previousMonth();
 	const patches = () =>
 		sandbox.world().clients.slice(0, 2).flatMap((client, c) => [
-			{ companyName: client.name, hostname: `${client.code}-WS01`, kb: 'KB5045935', severity: 'critical', status: 'installed', releasedAt: '2026-11-10T17:00:00Z', installedAt: '2026-11-12T02:00:00Z', verifiedAt: '2026-11-12T03:00:00Z' },
-			{ companyName: client.name, hostname: `${client.code}-WS03`, kb: 'KB5045935', severity: 'critical', status: c === 1 ? 'failed' : 'installed', releasedAt: '2026-11-10T17:00:00Z', ...(c === 1 ? {} : { installedAt: '2026-11-13T02:00:00Z', verifiedAt: '2026-11-13T03:00:00Z' }) },
+			{ companyName: client.name, hostname: `${client.code}-WS01`, kb: 'KB5045935', severity: 'critical', status: 'installed', releasedAt: day(10, '17:00'), installedAt: day(12, '02:00'), verifiedAt: day(12, '03:00') },
+			{ companyName: client.name, hostname: `${client.code}-WS03`, kb: 'KB5045935', severity: 'critical', status: c === 1 ? 'failed' : 'installed', releasedAt: day(10, '17:00'), ...(c === 1 ? {} : { installedAt: day(13, '02:00'), verifiedAt: day(13, '03:00') }) },
 		]);
 
 	it('publishes one article and one tile per client, and a second run updates them', async () => {
@@ -53,10 +57,10 @@ describe('workflow: evidence -> report -> Hudu', () => {
 			[sandbox.world().clients[1].name, 50],
 		]);
 		expect(Object.keys(first.itemsOf('Build Report')[0].binary ?? {})).toEqual(['html', 'markdown', 'csv']);
-		// The failed install is an exception; whether it is also overdue depends on today's date.
+		// The failed install is an exception, and overdue too: its 14-day SLA ended inside the period.
 		const messages = first.outputOf('Publish').map((p) => (p.tile as { message: string }).message);
-		expect(messages[0]).toBe('100% compliant (November 2026)');
-		expect(messages[1]).toMatch(/^50% compliant \(November 2026\) · [12] exceptions?$/);
+		expect(messages[0]).toBe(`100% compliant (${label})`);
+		expect(messages[1]).toBe(`50% compliant (${label}) · 2 exceptions`);
 
 		const second = await runWorkflow(workflow(), { input: patches(), credentials });
 		expect(second.outputOf('Publish').map((p) => (p.article as { action: string }).action)).toEqual(['updated', 'updated']);

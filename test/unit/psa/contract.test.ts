@@ -117,10 +117,12 @@ describe.each(CASES)('MSP PSA contract: $provider', (vendor) => {
 
 	it('searches with company, state, text and updated-since filters', async () => {
 		const world = sandbox.world();
-		const { json } = await run({ resource: 'ticket', operation: 'search', returnAll: true, filters: { company: company(), state: 'open', text: 'disk', updatedSince: '2020-01-01T00:00:00Z' } });
+		const worldClock = Date.parse(world.createdAt);
+		const yearAgo = new Date(worldClock - 365 * 86_400_000).toISOString();
+		const { json } = await run({ resource: 'ticket', operation: 'search', returnAll: true, filters: { company: company(), state: 'open', text: 'disk', updatedSince: yearAgo } });
 		expect(json.length).toBeGreaterThan(0);
 		for (const t of json) expect(t).toMatchObject({ companyId: vendor.companyId(world), isClosed: false, summary: expect.stringMatching(/disk/i) });
-		const future = await run({ resource: 'ticket', operation: 'search', returnAll: true, filters: { updatedSince: '2099-01-01T00:00:00Z', state: 'any' } });
+		const future = await run({ resource: 'ticket', operation: 'search', returnAll: true, filters: { updatedSince: new Date(worldClock + 86_400_000).toISOString(), state: 'any' } });
 		expect(future.json).toEqual([]);
 	});
 
@@ -154,8 +156,10 @@ describe.each(CASES)('MSP PSA contract: $provider', (vendor) => {
 		expect(internal).toMatchObject({ ticketId: ticket.id, text: 'Checked the logs', internal: true });
 		const visible = (await run({ resource: 'ticket', operation: 'addNote', ticketId: ticket.id, text: 'We are on it', visibility: 'customer', resolution: false })).json[0];
 		expect(visible).toMatchObject({ internal: false });
-		const time = (await run({ resource: 'ticket', operation: 'addTimeEntry', ticketId: ticket.id, hours: 0.5, timeFields: { notes: 'Remote cleanup', startedAt: '2026-11-24T09:00:00Z' } })).json[0];
-		expect(time).toMatchObject({ ticketId: ticket.id, hours: 0.5, billable: true, startedAt: '2026-11-24T09:00:00.000Z' });
+		// An hour before the world's clock, in whole seconds as PSAs store it.
+		const startedAt = new Date(Math.floor((Date.parse(sandbox.world().createdAt) - 3_600_000) / 1000) * 1000);
+		const time = (await run({ resource: 'ticket', operation: 'addTimeEntry', ticketId: ticket.id, hours: 0.5, timeFields: { notes: 'Remote cleanup', startedAt: startedAt.toISOString() } })).json[0];
+		expect(time).toMatchObject({ ticketId: ticket.id, hours: 0.5, billable: true, startedAt: startedAt.toISOString() });
 	});
 
 	it('closes tickets with a resolution, reading the statuses once for all items, and reopens', async () => {

@@ -5,21 +5,12 @@ import { MspReport } from '../../../nodes/MspReport/MspReport.node';
 import { documentationProvider } from '../../../nodes/MspReport/providers';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import type { HuduSlice } from '../../../sandbox/vendors/hudu/store';
+import { previousMonth } from '../../fixtures/period';
 import { fakeExecuteContext } from '../helpers/fakeContext';
 
-/**
- * The report covers the previous calendar month, taken from the clock, so every SLA deadline is judged at the
- * period's end whatever day the tests run. `day(10, '17:00')` is an instant in that month.
- */
-const now = new Date();
-const PERIOD_START = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-const PERIOD_END = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) - 1);
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const LABEL = `${MONTHS[PERIOD_START.getUTCMonth()]} ${PERIOD_START.getUTCFullYear()}`;
-const ymd = (date: Date) => date.toISOString().slice(0, 10);
-const day = (d: number, time = '00:00') => `${ymd(PERIOD_START).slice(0, 8)}${String(d).padStart(2, '0')}T${time}:00Z`;
-/** Hours before the period's last millisecond. */
-const beforeEnd = (hours: number) => new Date(PERIOD_END.getTime() + 1 - hours * 3_600_000).toISOString().replace('.000Z', 'Z');
+/** Fixtures live in the previous calendar month, so SLA deadlines are judged at the period's end on any day. */
+const PERIOD = previousMonth();
+const { day, beforeEnd, label: LABEL } = PERIOD;
 
 const EVIDENCE = (client: string) => [
 	// Critical, installed 40 h after release against a 14-day SLA.
@@ -37,7 +28,7 @@ const INCIDENTS = (client: string) => [
 	{ client, device: 'WS03', kind: 'incident', reference: 'T-3', severity: 'medium', detectedAt: beforeEnd(36), outcome: 'pending', actions: [] },
 ];
 
-const buildParams = { resource: 'report', operation: 'build', provider: 'hudu', period: 'custom', periodStart: ymd(PERIOD_START), periodEnd: ymd(PERIOD_END), reportOptions: {} };
+const buildParams = { resource: 'report', operation: 'build', provider: 'hudu', period: 'custom', periodStart: PERIOD.startDay, periodEnd: PERIOD.endDay, reportOptions: {} };
 
 async function build(items: IDataObject[], reportOptions: IDataObject = {}) {
 	const { ctx } = fakeExecuteContext({ items, parameters: { ...buildParams, reportOptions } });
@@ -105,7 +96,7 @@ describe('MSP Report node', () => {
 			expect(first.pairedItem).toEqual([{ item: 0 }, { item: 1 }]);
 			expect(out[1].pairedItem).toEqual([{ item: 2 }, { item: 3 }]);
 			expect(Object.keys(first.binary!)).toEqual(['html', 'markdown', 'csv']);
-			expect(first.binary!.html).toMatchObject({ mimeType: 'text/html', fileName: `compliance-report-bright-smile-dental-${ymd(PERIOD_START)}-${ymd(PERIOD_END)}.html` });
+			expect(first.binary!.html).toMatchObject({ mimeType: 'text/html', fileName: `compliance-report-bright-smile-dental-${PERIOD.startDay}-${PERIOD.endDay}.html` });
 			const html = Buffer.from(first.binary!.html.data, 'base64').toString('utf8');
 			expect(html).toContain('<svg class="chart" data-chart="compliance"');
 			expect(html).not.toMatch(/<link|<script|src="http/);
@@ -128,7 +119,7 @@ describe('MSP Report node', () => {
 		});
 
 		it('rejects a custom period that ends before it starts', async () => {
-			const { ctx } = fakeExecuteContext({ items: [{}], parameters: { ...buildParams, periodStart: ymd(new Date(PERIOD_END.getTime() + 1)), periodEnd: ymd(PERIOD_START) } });
+			const { ctx } = fakeExecuteContext({ items: [{}], parameters: { ...buildParams, periodStart: new Date(PERIOD.end.getTime() + 1).toISOString().slice(0, 10), periodEnd: PERIOD.startDay } });
 			await expect(new MspReport().execute.call(ctx)).rejects.toThrow('Period Start and Period End must be valid dates with the start before the end');
 		});
 	});

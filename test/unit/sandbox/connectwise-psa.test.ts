@@ -11,6 +11,11 @@ function authHeaders(c: Record<string, string>) {
 	return { Authorization: `Basic ${Buffer.from(`${c.companyId}+${c.publicKey}:${c.privateKey}`).toString('base64')}`, clientId: c.clientId };
 }
 
+/** ConnectWise dates (whole seconds, UTC) relative to the world's clock. */
+const cwDateBefore = (sandbox: Sandbox, ms: number) => new Date(Date.parse(sandbox.world().createdAt) - ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const yearBefore = (sandbox: Sandbox) => cwDateBefore(sandbox, 365 * 86_400_000);
+const halfHourBefore = (sandbox: Sandbox) => ({ timeStart: cwDateBefore(sandbox, 3_600_000), timeEnd: cwDateBefore(sandbox, 1_800_000) });
+
 /** Field names of the ConnectWise models derived from its OpenAPI spec (no full spec is redistributable). */
 function modelFields(model: string): Set<string> {
 	const file = path.resolve(__dirname, '../../fixtures/vendor-specs/connectwise-core-models.derived.json');
@@ -75,7 +80,7 @@ describe('sandbox: ConnectWise PSA', () => {
 
 	it('filters with conditions: strings, booleans, dates, reference paths, like, in and not', async () => {
 		const company = sandbox.world().clients[0].ids.connectwiseCompanyId;
-		const res = await http.get('/service/tickets', { params: { conditions: `company/id=${company} and closedFlag=false and lastUpdated>[2020-01-01T00:00:00Z] and board/name="Help Desk"`, pageSize: 1000 } });
+		const res = await http.get('/service/tickets', { params: { conditions: `company/id=${company} and closedFlag=false and lastUpdated>[${yearBefore(sandbox)}] and board/name="Help Desk"`, pageSize: 1000 } });
 		expect(res.status).toBe(200);
 		expect(res.data.length).toBeGreaterThan(0);
 		for (const t of res.data) expect(t).toMatchObject({ company: { id: company }, closedFlag: false, board: { name: 'Help Desk' } });
@@ -105,12 +110,12 @@ describe('sandbox: ConnectWise PSA', () => {
 		const closed = await http.patch(`/service/tickets/${id}`, [{ op: 'replace', path: 'status', value: { id: closedStatuses.data[0].id } }]);
 		expect(closed.status).toBe(200);
 		expect(closed.data).toMatchObject({ closedFlag: true, closedBy: 'apimember' });
-		const timeOnClosed = await http.post('/time/entries', { chargeToId: id, chargeToType: 'ServiceTicket', timeStart: '2026-11-24T09:00:00Z', timeEnd: '2026-11-24T09:30:00Z' });
+		const timeOnClosed = await http.post('/time/entries', { chargeToId: id, chargeToType: 'ServiceTicket', ...halfHourBefore(sandbox) });
 		expect(timeOnClosed.status).toBe(400);
 		const reopened = await http.patch(`/service/tickets/${id}`, [{ op: 'replace', path: 'status', value: { name: 'In Progress' } }]);
 		expect(reopened.data).toMatchObject({ closedFlag: false, closedDate: null, status: { name: 'In Progress' } });
 
-		const time = await http.post('/time/entries', { chargeToId: id, chargeToType: 'ServiceTicket', timeStart: '2026-11-24T09:00:00Z', timeEnd: '2026-11-24T09:30:00Z', notes: 'Cleanup' });
+		const time = await http.post('/time/entries', { chargeToId: id, chargeToType: 'ServiceTicket', ...halfHourBefore(sandbox), notes: 'Cleanup' });
 		expect(time.status).toBe(201);
 		expect(time.data).toMatchObject({ actualHours: 0.5, chargeToId: id, member: { identifier: 'apimember' } });
 		expectKnownFields(time.data, 'TimeEntry');
