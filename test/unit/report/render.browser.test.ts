@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from 'fs';
+import { tmpdir } from 'os';
 import path from 'path';
 import { chromium, type Browser } from 'playwright-core';
 
@@ -8,7 +9,10 @@ import { DEFAULT_SLA_HOURS, DEFAULT_THRESHOLDS } from '../../../nodes/MspReport/
 import { demoEvidence } from './demoEvidence';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT = path.resolve(__dirname, '../../../docs/images/report-example.png');
+// The README's example image is refreshed only on request, so a test run never changes the clone.
+const SCREENSHOT = process.env.UPDATE_DOC_IMAGES
+	? path.resolve(__dirname, '../../../docs/images/report-example.png')
+	: path.join(tmpdir(), `msp-report-example-${process.pid}.png`);
 
 /** Renders the report in Debian's headless chromium: what a client opens or prints. */
 describe('HTML report in a real browser', () => {
