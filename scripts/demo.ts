@@ -8,61 +8,65 @@
  *   npm run demo -- --screenshots   the same, then save canvas screenshots to docs/images/
  *
  * `npm run demo` builds the package and installs n8n (scripts/setup-n8n.sh) first.
+ *
+ * Threat response runs with n8n's own OpenAI Chat Model connected to MSP AI Triage and pointed at
+ * the sandbox's OpenAI-compatible model, so that every route shows: rules alone never dismiss.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
 
-import { startSandbox, type Sandbox, type World } from '../sandbox';
-import type { CwSlice } from '../sandbox/vendors/connectwise-psa/data';
-import type { HuduSlice } from '../sandbox/vendors/hudu/store';
+import { startSandbox } from '../sandbox';
 import { n8nWithPackage, type ExecuteResult, type N8nInstance, type StartedN8n } from '../test/e2e/helpers/n8n';
+import { summaryLines, type DemoRuns } from './lib/demo-summary';
+import { createProgress } from './lib/progress';
 
 const ROOT = resolve(__dirname, '..');
 const REPORTS = join(ROOT, '.cache', 'demo', 'reports');
 const OWNER = { email: 'demo@msp-orchestration.dev', firstName: 'Demo', lastName: 'Owner', password: 'Demo-Password-1' };
+/** The shipped templates, imported as they are (the editor and the screenshots show these). */
 const TEMPLATES = [
-	{ id: 'msp-patch-remediation', file: 'patch-remediation' },
-	{ id: 'msp-threat-response', file: 'threat-response' },
+	{ id: 'msp-patch-remediation', file: 'patch-remediation', title: 'Patch remediation' },
+	{ id: 'msp-threat-response', file: 'threat-response', title: 'Threat response' },
 ] as const;
+/** The threat template with a chat model connected: the one the demo runs. */
+const THREAT_WITH_MODEL = { id: 'msp-threat-response-model', title: 'Threat response with a model' };
 
 const args = new Set(process.argv.slice(2));
-const log = (text: string) => process.stdout.write(`${text}\n`);
+const print = (text: string) => process.stdout.write(`${text}\n`);
+const progress = createProgress(print);
 
 async function main() {
-	log('Starting the sandbox (simulated ConnectWise, Halo, NinjaOne, Automate, SentinelOne, Defender, Hudu, OpenAI)...');
-	const sandbox = await startSandbox({ port: 0 });
+	const sandbox = await progress.phase('Starting the sandbox (simulated ConnectWise, Halo, NinjaOne, Automate, SentinelOne, Defender, Hudu, OpenAI)', () => startSandbox({ port: 0 }));
 	// Operations finish on their first status read, so the templates' waits do not sleep.
 	sandbox.setTiming({ readsToFinish: 1, msToFinish: 500 });
-	log('Installing the package into a fresh n8n (npm pack, community package folder)...');
-	const n8n = await n8nWithPackage();
-	await n8n.importCredentials(sandbox.n8nCredentials() as never);
-	for (const t of TEMPLATES) {
-		const workflow = JSON.parse(readFileSync(join(ROOT, 'workflows', `${t.file}.json`), 'utf8')) as Record<string, unknown>;
-		await n8n.importWorkflow({ ...workflow, id: t.id });
-	}
-	log('Starting n8n...');
-	const server = await n8n.start({ env: { N8N_DEFAULT_BINARY_DATA_MODE: 'default' } });
-	await setupOwner(server);
+	const n8n = await progress.phase('Packing this package and installing it into a fresh n8n user folder (npm pack, community package folder)', () => n8nWithPackage());
+	await progress.phase('Importing the sandbox credentials and the templates into n8n', async () => {
+		await n8n.importCredentials(sandbox.n8nCredentials() as never);
+		for (const t of TEMPLATES) await n8n.importWorkflow({ ...loadTemplate(t.file), id: t.id });
+		await n8n.importWorkflow({ ...withChatModel(loadTemplate('threat-response')), id: THREAT_WITH_MODEL.id });
+	});
+	const server = await progress.phase('Starting n8n (serves the approval links)', async () => {
+		const started = await n8n.start({ env: { N8N_DEFAULT_BINARY_DATA_MODE: 'default' } });
+		await setupOwner(started);
+		return started;
+	});
+	progress.log(`  n8n is listening at ${server.baseUrl}`);
 
-	const runs: Record<string, ExecuteResult> = {};
-	for (const t of TEMPLATES) {
-		log(`Running ${t.file}...`);
-		runs[t.file] = await n8n.execute(t.id, { env: { WEBHOOK_URL: `${server.baseUrl}/`, N8N_DEFAULT_BINARY_DATA_MODE: 'default' } });
-		if (!['success', 'waiting'].includes(String(runs[t.file].status))) {
-			throw new Error(`${t.file} ended with ${runs[t.file].status}: ${JSON.stringify(runs[t.file].error)}\n${runs[t.file].stderr.slice(-2000)}`);
-		}
-	}
+	const runs: DemoRuns = {
+		patch: await progress.phase('Running patch remediation (find missing updates, ticket, install, verify, close or escalate, report)', () => runTemplate(n8n, server, TEMPLATES[0].id)),
+		threat: await progress.phase('Running threat response (triage every open threat, contain, ask for approval, ticket, dismiss, report)', () => runTemplate(n8n, server, THREAT_WITH_MODEL.id)),
+	};
+	progress.log(`  patch remediation ended ${runs.patch.status}; threat response ended ${runs.threat.status}${runs.threat.status === 'waiting' ? ' (it waits for the approval link)' : ''}`);
 	const reports = writeReports(runs);
-	printSummary(sandbox.world(), runs, reports);
+	for (const line of summaryLines(sandbox.world(), runs, reports, REPORTS)) print(line);
 
-	if (args.has('--screenshots')) await screenshots(server);
+	if (args.has('--screenshots')) await progress.phase('Saving canvas screenshots', () => screenshots(server));
 	if (args.has('--ui')) {
-		log('');
-		log(`n8n is running at ${server.baseUrl}  (sign in: ${OWNER.email} / ${OWNER.password})`);
-		log(`  Patch remediation: ${server.baseUrl}/workflow/${TEMPLATES[0].id}`);
-		log(`  Threat response:   ${server.baseUrl}/workflow/${TEMPLATES[1].id}`);
-		log(`Sandbox: ${sandbox.baseUrl}/_sandbox/state   n8n user folder: ${n8n.userFolder}`);
-		log('Press Ctrl+C to stop.');
+		print('');
+		print(`n8n is running at ${server.baseUrl}  (sign in: ${OWNER.email} / ${OWNER.password})`);
+		for (const t of [...TEMPLATES, THREAT_WITH_MODEL]) print(`  ${`${t.title}:`.padEnd(30)} ${server.baseUrl}/workflow/${t.id}`);
+		print(`Sandbox: ${sandbox.baseUrl}/_sandbox/state   n8n user folder: ${n8n.userFolder}`);
+		print('Press Ctrl+C to stop.');
 		const stop = async () => {
 			await n8n.dispose();
 			await sandbox.stop();
@@ -72,8 +76,47 @@ async function main() {
 		process.on('SIGTERM', () => void stop());
 		return;
 	}
-	await n8n.dispose();
-	await sandbox.stop();
+	await progress.phase('Stopping n8n and the sandbox', async () => {
+		await n8n.dispose();
+		await sandbox.stop();
+	});
+}
+
+function loadTemplate(file: string): { name: string; nodes: unknown[]; connections: Record<string, unknown> } {
+	return JSON.parse(readFileSync(join(ROOT, 'workflows', `${file}.json`), 'utf8'));
+}
+
+/**
+ * The threat template with n8n's OpenAI Chat Model on MSP AI Triage's Model input, bound by name
+ * to the `Sandbox OpenAI` credential (the sandbox's /openai/v1): what a user does in the editor.
+ */
+function withChatModel(template: ReturnType<typeof loadTemplate>) {
+	return {
+		...template,
+		name: `${template.name} (OpenAI model)`,
+		nodes: [
+			...template.nodes,
+			{
+				id: 'demo-openai-model',
+				name: 'OpenAI Chat Model',
+				type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+				typeVersion: 1.3,
+				position: [1100, 640],
+				parameters: { model: { __rl: true, mode: 'list', value: 'gpt-5-mini' }, options: {} },
+				credentials: { openAiApi: { name: 'Sandbox OpenAI' } },
+			},
+		],
+		connections: { ...template.connections, 'OpenAI Chat Model': { ai_languageModel: [[{ node: 'MSP AI Triage', type: 'ai_languageModel', index: 0 }]] } },
+	};
+}
+
+/** `n8n execute` with resume URLs pointing at the running server, which serves /webhook-waiting. */
+async function runTemplate(n8n: N8nInstance, server: StartedN8n, id: string): Promise<ExecuteResult> {
+	const run = await n8n.execute(id, { env: { WEBHOOK_URL: `${server.baseUrl}/`, N8N_DEFAULT_BINARY_DATA_MODE: 'default' } });
+	if (!['success', 'waiting'].includes(String(run.status))) {
+		throw new Error(`${id} ended with ${run.status}: ${JSON.stringify(run.error)}\n${run.stderr.slice(-2000)}`);
+	}
+	return run;
 }
 
 /** A fresh n8n asks for an owner account; the REST endpoint the setup screen uses creates it. */
@@ -87,11 +130,11 @@ async function setupOwner(server: StartedN8n) {
 }
 
 /** The HTML reports the Compliance/Incident Report nodes attached, written to .cache/demo/reports. */
-function writeReports(runs: Record<string, ExecuteResult>): string[] {
+function writeReports(runs: DemoRuns): string[] {
 	mkdirSync(REPORTS, { recursive: true });
 	const written: string[] = [];
-	for (const [template, node] of [['patch-remediation', 'Compliance Report'], ['threat-response', 'Incident Report']] as const) {
-		const items = runs[template].run?.data?.resultData?.runData?.[node]?.[0]?.data?.main?.[0] ?? [];
+	for (const [template, run, node] of [['patch-remediation', runs.patch, 'Compliance Report'], ['threat-response', runs.threat, 'Incident Report']] as const) {
+		const items = run.run?.data?.resultData?.runData?.[node]?.[0]?.data?.main?.[0] ?? [];
 		for (const item of items as Array<{ json: { client: string }; binary?: { html?: { data?: string; fileName?: string } } }>) {
 			const data = item.binary?.html?.data;
 			if (!data || data === 'filesystem-v2') continue;
@@ -101,28 +144,6 @@ function writeReports(runs: Record<string, ExecuteResult>): string[] {
 		}
 	}
 	return written;
-}
-
-function printSummary(world: World, runs: Record<string, ExecuteResult>, reports: string[]) {
-	const cw = world.vendors['connectwise-psa'] as CwSlice;
-	const hudu = world.vendors.hudu as HuduSlice;
-	const patchTickets = cw.tickets.filter((t) => t.externalXRef?.startsWith('patch:'));
-	const threatTickets = cw.tickets.filter((t) => t.externalXRef?.startsWith('edr-threat:'));
-	const contained = world.threats.filter((t) => t.mitigationStatus === 'mitigated');
-	const waiting = runs['threat-response'].status === 'waiting' ? runs['threat-response'].outputOf('Awaiting Approval') : [];
-	log('');
-	log('Summary');
-	log('=======');
-	log(`Tickets: ${patchTickets.length + threatTickets.length} created, ${[...patchTickets, ...threatTickets].filter((t) => t.closedFlag).length} closed`);
-	log(`Patching: ${patchTickets.filter((t) => t.closedFlag).length} devices patched and verified, ${patchTickets.filter((t) => !t.closedFlag).length} escalated (failed install, offline after reboot, or updates not approved)`);
-	log(`Threats: ${contained.length} contained and cleaned (${contained.map((t) => world.devices.find((d) => d.key === t.deviceKey)?.hostname).join(', ')}), ${world.threats.filter((t) => t.verdict === 'falsePositive').length} dismissed, ${threatTickets.filter((t) => !t.closedFlag).length} tickets open for a technician`);
-	log(`Approvals pending: ${waiting.length}${waiting.map((w) => ` ${String(w.device)} (ticket ${String(w.ticketReference)})`).join(',')}; the approve/reject link is in the ticket note`);
-	log('Compliance per client (Hudu tiles):');
-	for (const client of world.clients) {
-		const tiles = hudu.magicDash.filter((m) => m.company_id === client.ids.huduCompanyId);
-		log(`  ${client.name}: ${tiles.map((t) => `${t.title}: ${t.message}`).join(' | ') || 'no tile'}`);
-	}
-	log(reports.length ? `HTML reports: ${REPORTS}${'\n'}${reports.map((r) => `  ${r}`).join('\n')}` : 'HTML reports: none were attached to the run output');
 }
 
 /** Canvas screenshots of both templates in n8n's editor, headless chromium, into docs/images/. */
@@ -153,7 +174,7 @@ async function screenshots(server: StartedN8n) {
 			await page.waitForTimeout(1500);
 			const file = join(dir, `template-${t.file}.png`);
 			await page.screenshot({ path: file });
-			log(`Screenshot: ${file}`);
+			progress.log(`  screenshot: ${file}`);
 		}
 	} finally {
 		await browser.close();
@@ -161,7 +182,7 @@ async function screenshots(server: StartedN8n) {
 }
 
 if (!existsSync(join(ROOT, 'dist')) || readdirSync(join(ROOT, 'dist')).length === 0) {
-	log('dist/ is missing: run `npm run build` first (npm run demo does).');
+	print('dist/ is missing: run `npm run build` first (npm run demo does).');
 	process.exit(1);
 }
 main().catch((error: unknown) => {

