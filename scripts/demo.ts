@@ -12,11 +12,12 @@
  * Threat response runs with n8n's own OpenAI Chat Model connected to MSP AI Triage and pointed at
  * the sandbox's OpenAI-compatible model, so that every route shows: rules alone never dismiss.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
 
 import { startSandbox } from '../sandbox';
 import { n8nWithPackage, type ExecuteResult, type N8nInstance, type StartedN8n } from '../test/e2e/helpers/n8n';
+import { loadTemplate, withChatModel } from '../test/workflows/templates.expectations';
 import { summaryLines, type DemoRuns } from './lib/demo-summary';
 import { createProgress } from './lib/progress';
 
@@ -80,34 +81,6 @@ async function main() {
 		await n8n.dispose();
 		await sandbox.stop();
 	});
-}
-
-function loadTemplate(file: string): { name: string; nodes: unknown[]; connections: Record<string, unknown> } {
-	return JSON.parse(readFileSync(join(ROOT, 'workflows', `${file}.json`), 'utf8'));
-}
-
-/**
- * The threat template with n8n's OpenAI Chat Model on MSP AI Triage's Model input, bound by name
- * to the `Sandbox OpenAI` credential (the sandbox's /openai/v1): what a user does in the editor.
- */
-function withChatModel(template: ReturnType<typeof loadTemplate>) {
-	return {
-		...template,
-		name: `${template.name} (OpenAI model)`,
-		nodes: [
-			...template.nodes,
-			{
-				id: 'demo-openai-model',
-				name: 'OpenAI Chat Model',
-				type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
-				typeVersion: 1.3,
-				position: [1100, 640],
-				parameters: { model: { __rl: true, mode: 'list', value: 'gpt-5-mini' }, options: {} },
-				credentials: { openAiApi: { name: 'Sandbox OpenAI' } },
-			},
-		],
-		connections: { ...template.connections, 'OpenAI Chat Model': { ai_languageModel: [[{ node: 'MSP AI Triage', type: 'ai_languageModel', index: 0 }]] } },
-	};
 }
 
 /** `n8n execute` with resume URLs pointing at the running server, which serves /webhook-waiting. */

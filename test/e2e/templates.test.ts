@@ -1,6 +1,6 @@
 import { startSandbox, type Sandbox, type World } from '../../sandbox';
 import type { OpenAiSlice } from '../../sandbox/vendors/openai';
-import { assertPatchEndState, assertThreatEndState, deviceByHost, devicesNeedingPatches, loadTemplate, notesOf, publishedOnce, ticketsByRef } from '../workflows/templates.expectations';
+import { assertPatchEndState, assertThreatEndState, deviceByHost, devicesNeedingPatches, loadTemplate, notesOf, publishedOnce, ticketsByRef, withChatModel } from '../workflows/templates.expectations';
 
 import { n8nWithPackage, type N8nInstance, type StartedN8n } from './helpers/n8n';
 
@@ -22,19 +22,7 @@ describe('shipped templates in real n8n', () => {
 		server = await n8n.start();
 		ids.patch = await n8n.importWorkflow(loadTemplate('patch-remediation'));
 		ids.threat = await n8n.importWorkflow(loadTemplate('threat-response'));
-		const withModel = loadTemplate('threat-response');
-		withModel.name += ' (OpenAI model)';
-		withModel.nodes.push({
-			id: 'e2e-openai-model',
-			name: 'OpenAI Chat Model',
-			type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
-			typeVersion: 1.3,
-			position: [1100, 640],
-			parameters: { model: { __rl: true, mode: 'list', value: 'gpt-5-mini' }, options: {} },
-			credentials: { openAiApi: { name: 'Sandbox OpenAI' } },
-		} as never);
-		withModel.connections['OpenAI Chat Model'] = { ai_languageModel: [[{ node: 'MSP AI Triage', type: 'ai_languageModel', index: 0 }]] };
-		ids.threatModel = await n8n.importWorkflow(withModel);
+		ids.threatModel = await n8n.importWorkflow(withChatModel(loadTemplate('threat-response')));
 	});
 	afterAll(async () => {
 		await n8n?.dispose();

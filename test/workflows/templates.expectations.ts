@@ -13,6 +13,30 @@ export const ROOT = resolve(__dirname, '..', '..');
 export const loadTemplate = (name: 'patch-remediation' | 'threat-response') =>
 	JSON.parse(readFileSync(join(ROOT, 'workflows', `${name}.json`), 'utf8')) as { name: string; nodes: Array<{ name: string; type: string; parameters: Record<string, any>; credentials?: Record<string, { id?: string; name: string }> }>; connections: Record<string, unknown>; [k: string]: unknown };
 
+export type Template = ReturnType<typeof loadTemplate>;
+
+/**
+ * The threat template with n8n's OpenAI Chat Model on MSP AI Triage's Model input, bound by name to the
+ * `Sandbox OpenAI` credential (the sandbox's /openai/v1): what a user does in the editor.
+ */
+export function withChatModel(template: Template): Template {
+	const model = {
+		id: 'sandbox-openai-model',
+		name: 'OpenAI Chat Model',
+		type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+		typeVersion: 1.3,
+		position: [1100, 640],
+		parameters: { model: { __rl: true, mode: 'list', value: 'gpt-5-mini' }, options: {} },
+		credentials: { openAiApi: { name: 'Sandbox OpenAI' } },
+	};
+	return {
+		...template,
+		name: `${template.name} (OpenAI model)`,
+		nodes: [...template.nodes, model],
+		connections: { ...template.connections, 'OpenAI Chat Model': { ai_languageModel: [[{ node: 'MSP AI Triage', type: 'ai_languageModel', index: 0 }]] } },
+	};
+}
+
 const cw = (world: World) => world.vendors['connectwise-psa'] as CwSlice;
 export const hudu = (world: World) => world.vendors.hudu as HuduSlice;
 
