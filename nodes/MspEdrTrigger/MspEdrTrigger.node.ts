@@ -6,7 +6,8 @@ import { createProvider } from '../MspEdr/providers';
 import type { EdrProviderName, ThreatQuery } from '../MspEdr/providers/types';
 import type { Severity, Threat, ThreatStatus } from '../shared';
 import { withRaw } from '../shared';
-import { planPoll, selectNew, type TriggerState } from './checkpoint';
+import { planSince, selectNew, upgradeState, windowOf, type TriggerState } from './checkpoint';
+import { hostClock } from './hostClock';
 
 const ORDER: Severity[] = ['informational', 'low', 'medium', 'high', 'critical'];
 /** "Fetch Test Event" shows this many of the most recent threats. */
@@ -96,12 +97,29 @@ export class MspEdrTrigger implements INodeType {
 		}
 
 		const staticData = this.getWorkflowStaticData('node') as TriggerState;
-		const now = Date.now();
+		const state = upgradeState(staticData);
 		const lookbackMs = Number(options.firstLookbackMinutes ?? 60) * 60_000;
-		const threats = await provider.listThreats({ ...query, since: planPoll(staticData, now, lookbackMs).since });
-		const { fresh, next } = selectNew(staticData, threats, now);
-		staticData.checkpoint = next.checkpoint;
-		staticData.emitted = next.emitted;
+		const hostNow = hostClock.now();
+		const since = planSince(state, hostNow, lookbackMs);
+		let reading = await provider.readThreats({ ...query, changedSince: new Date(since).toISOString() });
+		// The vendor's clock decides; the host's is the fallback for a vendor that sends no Date.
+		const vendorNow = Date.parse(reading.vendorNow ?? '');
+		const window = windowOf(state, since, Number.isFinite(vendorNow) ? vendorNow : hostNow, lookbackMs);
+		if (window.rereadFrom !== undefined) {
+			reading = await provider.readThreats({ ...query, changedSince: new Date(window.rereadFrom).toISOString() });
+		}
+		const { fresh, next } = selectNew(state, reading.threats, window);
+		saveState(staticData, next);
 		return fresh.length ? emit(fresh) : null;
 	}
+}
+
+/** Writes the new state over the old in place: n8n saves static data it sees changed. */
+function saveState(staticData: TriggerState, next: TriggerState): void {
+	staticData.checkpoint = next.checkpoint;
+	staticData.seen = next.seen;
+	if (next.floor === undefined) delete staticData.floor;
+	else staticData.floor = next.floor;
+	// Version 1's list now lives in `seen`.
+	delete staticData.emitted;
 }

@@ -80,3 +80,13 @@ export async function resolveDevices<D>(refs: Array<{ id?: string; hostname?: st
 function asError(error: unknown): Error {
 	return error instanceof Error ? error : new Error(String(error));
 }
+
+/**
+ * The vendor's clock from a response: the HTTP `Date` header, which every origin server with a clock
+ * sends (RFC 9110, section 6.6.1). Neither EDR vendor documents a server-time field on its threat
+ * or alert lists, so this is the one clock both share. Undefined when absent or unreadable.
+ */
+export function vendorNowOf(headers: Record<string, string>): string | undefined {
+	const at = Date.parse(headers.date ?? '');
+	return Number.isFinite(at) ? new Date(at).toISOString() : undefined;
+}

@@ -5,6 +5,11 @@ export type EdrProviderName = 'sentinelOne' | 'microsoftDefender';
 export interface ThreatQuery {
 	/** Only threats detected at or after this ISO time. */
 	since?: string;
+	/**
+	 * Only threats the vendor created or changed at or after this ISO time, on the vendor's clock
+	 * (its own updated time, which it stamps when a record is indexed and on every change).
+	 */
+	changedSince?: string;
 	/** Only these normalized severities (the provider maps them to what the vendor can filter). */
 	severities?: Severity[];
 	statuses?: ThreatStatus[];
@@ -14,6 +19,13 @@ export interface ThreatQuery {
 	groups?: string[];
 	returnAll: boolean;
 	limit?: number;
+}
+
+/** Threats as one read returned them, with the vendor's clock at the time of the read. */
+export interface ThreatReading {
+	threats: Threat[];
+	/** The vendor's "now" when it answered (ISO), or undefined when it did not say. */
+	vendorNow?: string;
 }
 
 export interface ThreatUpdate {
@@ -66,6 +78,8 @@ export interface EdrProvider {
 	readonly mitigations: readonly MitigationKind[];
 
 	listThreats(query: ThreatQuery): Promise<Threat[]>;
+	/** As listThreats, together with the vendor's own "now": what a poller keeps its checkpoint by. */
+	readThreats(query: ThreatQuery): Promise<ThreatReading>;
 	getThreat(id: string): Promise<Threat>;
 	updateThreat(id: string, update: ThreatUpdate): Promise<Threat>;
 	addNote(id: string, text: string): Promise<NoteResult>;

@@ -22,6 +22,7 @@ export const ThreatSchema = z.object({
 	verdict: Verdict.optional(),
 	status: ThreatStatus,
 	detectedAt: Timestamp.optional(),
+	updatedAt: Timestamp.optional().describe("When the vendor last created or changed the record, on the vendor's clock"),
 	mitigationStatus: z.string().optional().describe('Vendor mitigation state, e.g. mitigated or not mitigated'),
 	raw: Raw,
 });

@@ -1,4 +1,4 @@
-import { worldIso } from '../../world/clock';
+import { worldIso, worldNow } from '../../world/clock';
 import { Router, type Request, type Response } from 'express';
 
 import type { Threat } from '../../world/types';
@@ -24,6 +24,11 @@ const UPDATABLE = ['status', 'assignedTo', 'classification', 'determination', 'c
 
 export function alertsRouter(ctx: VendorContext): Router {
 	const router = Router();
+	// Responses carry the HTTP Date of the service's clock, which here is the world's (RFC 9110 6.6.1).
+	router.use('/api/alerts', (_req, res, next) => {
+		res.set('Date', new Date(worldNow(ctx.world())).toUTCString());
+		next();
+	});
 	const read = requireRole('Alert.Read.All', 'Alert.ReadWrite.All');
 	router.get('/api/alerts', read, (req, res) => listAlerts(ctx, req, res));
 	router.get('/api/alerts/:id', read, (req, res) => {

@@ -1,4 +1,4 @@
-import { worldIso } from '../../world/clock';
+import { worldIso, worldNow } from '../../world/clock';
 import { Router, type Request, type Response } from 'express';
 
 import { observe, startOperation, isFinished } from '../../world/engine';
@@ -26,6 +26,11 @@ const fromVerdict = invert(ANALYST_VERDICT) as Record<string, ThreatVerdict>;
 
 export function threatsRouter(ctx: VendorContext): Router {
 	const router = Router();
+	// Responses carry the HTTP Date of the console's clock, which here is the world's (RFC 9110 6.6.1).
+	router.use('/threats', (_req, res, next) => {
+		res.set('Date', new Date(worldNow(ctx.world())).toUTCString());
+		next();
+	});
 	router.get('/threats', (req, res) => listThreats(ctx, req, res));
 	router.get('/threats/:id/notes', (req, res) => listNotes(ctx, req, res));
 	router.post('/threats/incident', requireWriter, (req, res) => updateIncident(ctx, req, res));

@@ -5,6 +5,7 @@ import { MspSentinelOneApi } from '../../../credentials/MspSentinelOneApi.creden
 import { createProvider, CREDENTIAL_OF } from '../../../nodes/MspEdr/providers';
 import type { EdrProvider, EdrProviderName } from '../../../nodes/MspEdr/providers/types';
 import type { Sandbox } from '../../../sandbox';
+import { worldIso } from '../../../sandbox/world/clock';
 import type { Threat, World } from '../../../sandbox/world/types';
 import { fakeExecuteContext, type FakeContextOptions } from '../helpers/fakeContext';
 
@@ -41,8 +42,12 @@ export function deviceIdIn(name: EdrProviderName, world: World, hostname: string
 	return name === 'sentinelOne' ? device.ids.sentinelOneAgentId : device.ids.defenderMachineId;
 }
 
-/** A new detection in the estate, as if the EDR had just reported it. */
-export function addThreat(world: World, detectedAt: string, base = world.threats[0]): Threat {
+/**
+ * A new detection in the estate, as if the EDR had just reported it: the vendor stores it now (its
+ * updated time is the vendor's "now") unless `indexedAt` says when it was stored.
+ */
+export function addThreat(world: World, detectedAt: string, options: { indexedAt?: string; base?: Threat } = {}): Threat {
+	const base = options.base ?? world.threats[0];
 	const n = world.threats.length + 1;
 	const threat: Threat = {
 		...base,
@@ -50,7 +55,7 @@ export function addThreat(world: World, detectedAt: string, base = world.threats
 		sentinelOneThreatId: String(2200000000000000000n + BigInt(n)),
 		defenderAlertId: `da${String(700000000000000000 + n)}_${String(1000000000 + n)}`,
 		detectedAt,
-		updatedAt: detectedAt,
+		updatedAt: options.indexedAt ?? worldIso(world),
 		status: 'new',
 		verdict: 'undefined',
 		mitigationStatus: 'notMitigated',
@@ -59,4 +64,9 @@ export function addThreat(world: World, detectedAt: string, base = world.threats
 	};
 	world.threats.push(threat);
 	return threat;
+}
+
+/** Moves the vendors' clock (the sandbox world's) forward, as if that much time had passed. */
+export function advanceVendorClock(world: World, ms: number): void {
+	world.clockOffsetMs = (world.clockOffsetMs ?? 0) + ms;
 }

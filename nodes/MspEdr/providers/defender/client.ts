@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { offsetPages, parseVendorResponse, Transport, type Containment, type Device, type MitigationAction, type Threat, type TransportOptions, type VendorProfile } from '../../../shared';
-import { chunk, messageOf, notFound, resolveDevices, rethrow, sameHost, statusOf } from '../common';
+import { chunk, messageOf, notFound, resolveDevices, rethrow, sameHost, statusOf, vendorNowOf } from '../common';
 import type {
 	ContainmentKind,
 	ContainmentRead,
@@ -14,6 +14,7 @@ import type {
 	MitigationRequest,
 	NoteResult,
 	ThreatQuery,
+	ThreatReading,
 	ThreatUpdate,
 } from '../types';
 import { containmentFrom, FINISHED, hostOf, SEVERITY, stateOf, STATUS, toDevice, toThreat } from './mappers';
@@ -68,6 +69,29 @@ function anyOf(property: string, values: string[]): string {
 	return `(${values.map((v) => `${property} eq ${literal(v)}`).join(' or ')})`;
 }
 
+/** The `$filter` and `$expand` of `GET /api/alerts` for a query. */
+function alertFilter(query: ThreatQuery): IDataObject {
+	const clauses: string[] = [];
+	if (query.since) clauses.push(`alertCreationTime ge ${new Date(query.since).toISOString()}`);
+	// `lastUpdateTime` is Defender's own time, set when an alert is created and whenever it changes:
+	// an alert that reaches the API late is still found by it, whatever its first event time.
+	if (query.changedSince) clauses.push(`lastUpdateTime ge ${new Date(query.changedSince).toISOString()}`);
+	if (query.severities?.length) clauses.push(`(${[...new Set(query.severities.map((s) => SEVERITY[s]))].map((s) => `severity eq ${literal(s)}`).join(' or ')})`);
+	if (query.statuses?.length) clauses.push(`(${query.statuses.map((s) => `status eq ${literal(STATUS[s])}`).join(' or ')})`);
+	const qs: IDataObject = { $expand: 'evidence' };
+	if (clauses.length) qs.$filter = clauses.join(' and ');
+	return qs;
+}
+
+/** Machine and machine group are not filterable on /alerts: they are matched on each alert read. */
+function keepAlert(query: ThreatQuery): (t: Threat) => boolean {
+	return (t) =>
+		(!query.deviceId || t.deviceId === query.deviceId) &&
+		(!query.hostname || sameHost((t.raw as MdeAlert).computerDnsName ?? '', query.hostname)) &&
+		(!query.groups?.length || query.groups.includes(t.companyId ?? '')) &&
+		(!query.severities?.length || query.severities.includes(t.severity) || (query.severities.includes('critical') && t.severity === 'high'));
+}
+
 export class DefenderProvider implements EdrProvider {
 	readonly label = VENDOR;
 
@@ -94,29 +118,25 @@ export class DefenderProvider implements EdrProvider {
 	}
 
 	async listThreats(query: ThreatQuery): Promise<Threat[]> {
-		const clauses: string[] = [];
-		if (query.since) clauses.push(`alertCreationTime ge ${new Date(query.since).toISOString()}`);
-		if (query.severities?.length) clauses.push(`(${[...new Set(query.severities.map((s) => SEVERITY[s]))].map((s) => `severity eq ${literal(s)}`).join(' or ')})`);
-		if (query.statuses?.length) clauses.push(`(${query.statuses.map((s) => `status eq ${literal(STATUS[s])}`).join(' or ')})`);
-		const qs: IDataObject = { $expand: 'evidence' };
-		if (clauses.length) qs.$filter = clauses.join(' and ');
-		// Machine and machine group are not filterable on /alerts: they are matched here.
-		const keep = (t: Threat) =>
-			(!query.deviceId || t.deviceId === query.deviceId) &&
-			(!query.hostname || sameHost((t.raw as MdeAlert).computerDnsName ?? '', query.hostname)) &&
-			(!query.groups?.length || query.groups.includes(t.companyId ?? '')) &&
-			(!query.severities?.length || query.severities.includes(t.severity) || (query.severities.includes('critical') && t.severity === 'high'));
-		const pages = offsetPages(this.transport, {
-			request: { method: 'GET', path: '/alerts', qs, operation: 'list alerts' },
-			items: (body) => this.parse(MdeCollection(MdeAlert), body, 'list alerts').value,
-			pageSize: this.pageSize,
-			offsetParam: '$skip',
-			sizeParam: '$top',
-		});
+		return (await this.readThreats(query)).threats;
+	}
+
+	/**
+	 * `GET /api/alerts` paged with `$top`/`$skip`. The vendor's clock is the `Date` of the first page:
+	 * an alert created or changed after it carries a later `lastUpdateTime`, so a poller that keeps its
+	 * checkpoint at or below it misses nothing that arrives while the pages are read.
+	 */
+	async readThreats(query: ThreatQuery): Promise<ThreatReading> {
+		const qs = alertFilter(query);
+		const keep = keepAlert(query);
+		const limit = query.returnAll ? Infinity : (query.limit ?? 50);
 		const seen = new Set<string>();
 		const out: Threat[] = [];
-		const limit = query.returnAll ? Infinity : (query.limit ?? 50);
-		for await (const page of pages) {
+		let vendorNow: string | undefined;
+		for (let skip = 0; out.length < limit; ) {
+			const response = await this.transport.requestRaw({ method: 'GET', path: '/alerts', qs: { ...qs, $skip: skip, $top: this.pageSize }, operation: 'list alerts' });
+			vendorNow ??= vendorNowOf(response.headers);
+			const page = this.parse(MdeCollection(MdeAlert), response.body, 'list alerts').value;
 			for (const alert of page) {
 				// Alerts arriving while paging shift $skip windows: never emit one twice.
 				if (seen.has(alert.id)) continue;
@@ -124,9 +144,10 @@ export class DefenderProvider implements EdrProvider {
 				const threat = toThreat(alert);
 				if (keep(threat)) out.push(threat);
 			}
-			if (out.length >= limit) break;
+			if (page.length < this.pageSize) break;
+			skip += page.length;
 		}
-		return out.slice(0, limit);
+		return { threats: out.slice(0, limit), vendorNow };
 	}
 
 	private async alert(id: string): Promise<MdeAlert> {

@@ -33,6 +33,7 @@ export function toThreat(raw: MdeAlert): Threat {
 		verdict: FROM_CLASSIFICATION[raw.classification ?? ''] ?? 'undefined',
 		status: FROM_STATUS[raw.status ?? ''] ?? 'new',
 		detectedAt: raw.alertCreationTime,
+		updatedAt: raw.lastUpdateTime ?? raw.alertCreationTime,
 		mitigationStatus: mitigated ? 'mitigated' : 'notMitigated',
 		raw,
 	};

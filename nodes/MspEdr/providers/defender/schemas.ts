@@ -16,6 +16,7 @@ export const MdeAlert = z
 		title: str,
 		threatFamilyName: str,
 		alertCreationTime: z.string(),
+		lastUpdateTime: str,
 		machineId: str,
 		computerDnsName: str,
 		rbacGroupName: str,

@@ -2,8 +2,8 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
-import { collect, cursorPages, parseVendorResponse, Transport, writeVerified, type Containment, type Device, type MitigationAction, type Threat, type TransportOptions, type VendorProfile } from '../../../shared';
-import { chunk, notFound, resolveDevices, sameHost } from '../common';
+import { DEFAULT_LIMIT, pageSizeFor, parseVendorResponse, Transport, writeVerified, type Containment, type Device, type MitigationAction, type Threat, type TransportOptions, type VendorProfile } from '../../../shared';
+import { chunk, notFound, resolveDevices, sameHost, vendorNowOf } from '../common';
 import type {
 	ContainmentKind,
 	ContainmentRead,
@@ -14,6 +14,7 @@ import type {
 	MitigationRequest,
 	NoteResult,
 	ThreatQuery,
+	ThreatReading,
 	ThreatUpdate,
 } from '../types';
 import { confidenceFor, INCIDENT, toContainment, toDevice, toThreat, VERDICT } from './mappers';
@@ -51,6 +52,32 @@ export const sentinelOneProfile: VendorProfile = {
 	rateLimits: [{ requestsPerWindow: 10, windowMs: 1000 }],
 };
 
+type S1ListBody = { data: S1Threat[]; pagination?: { nextCursor?: string | null } };
+
+/** The vendor-side filter of `GET /threats` for a query. */
+function threatFilter(query: ThreatQuery): IDataObject {
+	const qs: IDataObject = { sortBy: 'createdAt', sortOrder: 'desc' };
+	if (query.since) qs.createdAt__gte = query.since;
+	// `updatedAt` is the console's own time, stamped when a threat is stored and whenever it changes:
+	// a threat that reaches the console late is still found by it, whatever its detection time.
+	if (query.changedSince) qs.updatedAt__gte = query.changedSince;
+	if (query.statuses?.length) qs.incidentStatuses = query.statuses.map((s) => INCIDENT[s]).join(',');
+	if (query.severities?.length) qs.confidenceLevels = confidenceFor(query.severities).join(',');
+	// [unverified] `agentIds` on /threats (the reference names `agentId`): results are filtered here as well.
+	if (query.deviceId) qs.agentIds = query.deviceId;
+	if (query.hostname) qs.computerName__contains = query.hostname;
+	if (query.groups?.length) qs.siteIds = query.groups.join(',');
+	return qs;
+}
+
+/** What the vendor cannot filter exactly, checked on each threat read. */
+function keepThreat(query: ThreatQuery): (t: Threat) => boolean {
+	return (t) =>
+		(!query.deviceId || t.deviceId === query.deviceId) &&
+		(!query.hostname || sameHost(t.hostname ?? '', query.hostname)) &&
+		(!query.severities?.length || query.severities.includes(t.severity));
+}
+
 export class SentinelOneProvider implements EdrProvider {
 	readonly label = VENDOR;
 
@@ -76,28 +103,34 @@ export class SentinelOneProvider implements EdrProvider {
 	}
 
 	async listThreats(query: ThreatQuery): Promise<Threat[]> {
-		const qs: IDataObject = { sortBy: 'createdAt', sortOrder: 'desc' };
-		if (query.since) qs.createdAt__gte = query.since;
-		if (query.statuses?.length) qs.incidentStatuses = query.statuses.map((s) => INCIDENT[s]).join(',');
-		if (query.severities?.length) qs.confidenceLevels = confidenceFor(query.severities).join(',');
-		// [unverified] `agentIds` on /threats (the reference names `agentId`): results are filtered here as well.
-		if (query.deviceId) qs.agentIds = query.deviceId;
-		if (query.hostname) qs.computerName__contains = query.hostname;
-		if (query.groups?.length) qs.siteIds = query.groups.join(',');
-		const keep = (t: Threat) =>
-			(!query.deviceId || t.deviceId === query.deviceId) &&
-			(!query.hostname || sameHost(t.hostname ?? '', query.hostname)) &&
-			(!query.severities?.length || query.severities.includes(t.severity));
-		const pages = cursorPages(this.transport, {
-			request: { method: 'GET', path: '/threats', qs, operation: 'list threats' },
-			items: (body) => this.parse<{ data: S1Threat[] }>(S1List(S1Threat), body, 'list threats').data.map(toThreat).filter(keep),
-			pageSize: this.pageSize,
-			limit: query.returnAll ? undefined : query.limit,
-			sizeParam: 'limit',
-			cursorParam: 'cursor',
-			cursor: (body) => (body as { pagination?: { nextCursor?: string | null } }).pagination?.nextCursor,
-		});
-		return await collect(pages, { returnAll: query.returnAll, limit: query.limit });
+		return (await this.readThreats(query)).threats;
+	}
+
+	/**
+	 * `GET /threats` with every page (cursor), newest first. The vendor's clock is the `Date` of the
+	 * first page: anything created or changed after it carries a later `updatedAt`, so a poller that
+	 * keeps its checkpoint at or below it misses nothing that arrives while the pages are read.
+	 */
+	async readThreats(query: ThreatQuery): Promise<ThreatReading> {
+		const qs = threatFilter(query);
+		const keep = keepThreat(query);
+		const limit = query.returnAll ? Infinity : Math.max(0, query.limit ?? DEFAULT_LIMIT);
+		const size = pageSizeFor(this.pageSize, query.returnAll ? undefined : query.limit);
+		const threats: Threat[] = [];
+		const cursors = new Set<string>();
+		let vendorNow: string | undefined;
+		let cursor: string | null | undefined;
+		while (threats.length < limit) {
+			const response = await this.transport.requestRaw({ method: 'GET', path: '/threats', qs: cursor ? { ...qs, limit: size, cursor } : { ...qs, limit: size }, operation: 'list threats' });
+			vendorNow ??= vendorNowOf(response.headers);
+			const page = this.parse<S1ListBody>(S1List(S1Threat), response.body, 'list threats');
+			threats.push(...page.data.map(toThreat).filter(keep));
+			cursor = page.pagination?.nextCursor;
+			// A cursor handed back twice would loop forever: the listing ends there.
+			if (!page.data.length || !cursor || cursors.has(cursor)) break;
+			cursors.add(cursor);
+		}
+		return { threats: threats.slice(0, limit), vendorNow };
 	}
 
 	private async rawThreat(id: string): Promise<S1Threat> {

@@ -44,6 +44,7 @@ export function toThreat(raw: S1Threat): Threat {
 		verdict,
 		status: status ?? 'new',
 		detectedAt: info.createdAt,
+		updatedAt: info.updatedAt ?? info.createdAt,
 		mitigationStatus: info.mitigationStatus ?? undefined,
 		raw,
 	};

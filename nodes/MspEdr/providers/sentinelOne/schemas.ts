@@ -44,6 +44,7 @@ export const S1Threat = z
 				originatorProcess: z.string().nullable().optional(),
 				pendingActions: z.boolean().nullable().optional(),
 				createdAt: z.string(),
+				updatedAt: z.string().nullable().optional(),
 			})
 			.passthrough(),
 		mitigationStatus: z.array(S1MitigationEntry).nullable().optional(),
