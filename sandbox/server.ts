@@ -5,12 +5,17 @@ import type { AddressInfo } from 'net';
 import { chooseFault, DEFAULT_FAULTS, SlidingWindow, throttlingOn, type Fault, type FaultSettings } from './faults';
 import { RequestLog } from './requestLog';
 import type { N8nCredentialEntry, SandboxVendor, VendorContext } from './vendor';
+import { addDevice, updateDevice, type DeviceAnswer, type DeviceChange, type DeviceEnrolment } from './scenario/devices';
+import { ScenarioError } from './scenario/errors';
+import { scenarioRoutes, sendScenarioError } from './scenario/routes';
+import { injectThreat, type InjectedThreat, type ThreatInjection } from './scenario/threats';
+import { applyClientNames, applyVendorVariations, parseVariations } from './scenario/variations';
 import { ALL_VENDORS } from './vendors';
 import { parseNow, worldNow } from './world/clock';
 import { advanceByTime, DEFAULT_TIMING, type EngineTiming } from './world/engine';
 import { createRng } from './world/rng';
 import { seedWorld } from './world/seed';
-import type { ScaleOptions, World } from './world/types';
+import type { ScaleOptions, TenantVariations, World } from './world/types';
 
 export interface SandboxOptions {
 	port?: number;
@@ -23,6 +28,8 @@ export interface SandboxOptions {
 	 * the sandbox starts or is reset. Pin it for reproducible timestamps.
 	 */
 	now?: string | number;
+	/** Tenant differences applied on top of the first world (see docs/sandbox.md, "Tenant variations"). */
+	variations?: TenantVariations;
 	latencyMs?: number;
 	faults?: Partial<FaultSettings>;
 	timing?: Partial<EngineTiming>;
@@ -34,6 +41,8 @@ export interface ResetOptions extends Partial<ScaleOptions> {
 	scenario?: string;
 	/** As `SandboxOptions.now`; a reset without it uses the sandbox's own `now` option, else the moment of the reset. */
 	now?: string | number;
+	/** Tenant differences for the new world; a reset without them gives the default tenant. */
+	variations?: TenantVariations;
 }
 
 export interface Sandbox {
@@ -46,6 +55,12 @@ export interface Sandbox {
 	setLatency(ms: number): void;
 	setTiming(timing: Partial<EngineTiming>): EngineTiming;
 	requests: RequestLog;
+	/** As POST /_sandbox/threats; throws a ScenarioError (status 400, 404 or 409) on bad input. */
+	injectThreat(threat: ThreatInjection): InjectedThreat;
+	/** As POST /_sandbox/devices. */
+	addDevice(device: DeviceEnrolment): DeviceAnswer;
+	/** As PATCH /_sandbox/devices/:device; `device` is a key or a hostname, `client` chooses between same-named devices. */
+	updateDevice(device: string, changes: DeviceChange, options?: { client?: string }): DeviceAnswer;
 	n8nCredentials(): N8nCredentialEntry[];
 	vendorCredentials(): Array<{ id: string; title: string; baseUrl: string; credentials: Record<string, string> }>;
 	stop(): Promise<void>;
@@ -61,7 +76,7 @@ interface State {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 	const vendors = options.vendors ?? ALL_VENDORS;
 	const state: State = {
-		world: freshWorld(vendors, options.seed ?? 1, options.scale ?? {}, options.scenario, parseNow(options.now)),
+		world: freshWorld(vendors, options.seed ?? 1, options.scale ?? {}, options.scenario, parseNow(options.now), options.variations),
 		faults: { ...DEFAULT_FAULTS, ...options.faults },
 		latencyMs: options.latencyMs ?? 0,
 		timing: { ...DEFAULT_TIMING, ...options.timing },
@@ -74,8 +89,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const reset = (opts: ResetOptions = {}) => {
 		// A reset returns to the estate the sandbox was started with unless it names another size:
 		// one test's scaled world must not leak into the next reset.
-		const { seed, scenario, now, ...scale } = opts;
-		state.world = freshWorld(vendors, seed ?? options.seed ?? 1, { ...options.scale, ...scale }, scenario, parseNow(now ?? options.now));
+		// Variations do not carry over: a reset without them is the default tenant.
+		const { seed, scenario, now, variations, ...scale } = opts;
+		state.world = freshWorld(vendors, seed ?? options.seed ?? 1, { ...options.scale, ...scale }, scenario, parseNow(now ?? options.now), variations);
 		windows.clear();
 		log.clear();
 		return state.world;
@@ -133,15 +149,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		setLatency: (ms) => (state.latencyMs = ms),
 		setTiming: (timing) => (state.timing = { ...state.timing, ...timing }),
 		requests: log,
+		injectThreat: (threat) => injectThreat(state.world, threat),
+		addDevice: (device) => addDevice(state.world, device),
+		updateDevice: (device, changes, opts) => updateDevice(state.world, device, changes, opts?.client),
 		n8nCredentials: () => vendors.flatMap((v) => v.n8nCredentials(`${baseUrl}/${v.id}`, baseUrl)),
 		vendorCredentials: () => vendors.map((v) => ({ id: v.id, title: v.title, baseUrl: `${baseUrl}/${v.id}`, credentials: v.credentials(`${baseUrl}/${v.id}`) })),
 		stop: () => close(server),
 	};
 }
 
-function freshWorld(vendors: SandboxVendor[], seed: number, scale: Partial<ScaleOptions>, scenario?: string, now?: number): World {
+function freshWorld(vendors: SandboxVendor[], seed: number, scale: Partial<ScaleOptions>, scenario?: string, now?: number, variations?: unknown): World {
+	const tenant = parseVariations(variations);
 	const world = seedWorld(seed, scale, scenario, now);
+	applyClientNames(world, tenant);
 	for (const vendor of vendors) vendor.seed?.(world);
+	applyVendorVariations(world, tenant);
 	return world;
 }
 
@@ -244,10 +266,11 @@ function controlRouter(state: State, log: RequestLog, reset: (o?: ResetOptions) 
 		try {
 			world = reset(body);
 		} catch (error) {
-			res.status(400).json({ message: (error as Error).message });
+			// Bad variations name their field; any other refusal (a malformed now) is a plain 400.
+			sendScenarioError(res, error instanceof ScenarioError ? error : new ScenarioError(400, (error as Error).message));
 			return;
 		}
-		res.json({ status: 'reset', seed: world.seed, scenario: world.scenario, now: world.createdAt, clients: world.clients.length, devices: world.devices.length, threats: world.threats.length });
+		res.json({ status: 'reset', seed: world.seed, scenario: world.scenario, now: world.createdAt, clients: world.clients.length, devices: world.devices.length, threats: world.threats.length, variations: world.variations });
 	});
 	router.get('/requests', (req, res) => {
 		res.json(log.query({ vendor: req.query.vendor as string | undefined, since: req.query.since ? Number(req.query.since) : undefined }));
@@ -270,6 +293,7 @@ function controlRouter(state: State, log: RequestLog, reset: (o?: ResetOptions) 
 		if (typeof latencyMs === 'number') state.latencyMs = latencyMs;
 		res.json({ ...state.faults, latencyMs: state.latencyMs });
 	});
+	router.use(scenarioRoutes(() => state.world));
 	router.get('/n8n-credentials', (_req, res) => {
 		res.json(vendors.flatMap((v) => v.n8nCredentials(`${baseUrl()}/${v.id}`, baseUrl())));
 	});

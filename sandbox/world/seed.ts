@@ -118,7 +118,6 @@ function deviceTypeAt(index: number, perClient: number): DeviceType {
 
 function makeDevice(world: World, client: Client, index: number, perClient: number, rng: Rng, now: number): Device {
 	const type = deviceTypeAt(index, perClient);
-	const sequence = world.devices.length;
 	const serverNumber = type === 'server' ? index - (perClient - 3) + 1 : 1;
 	const hostname =
 		type === 'domainController'
@@ -127,16 +126,36 @@ function makeDevice(world: World, client: Client, index: number, perClient: numb
 				? `${client.code}-SRV${String(serverNumber).padStart(2, '0')}`
 				: `${client.code}-WS${String(index + 1).padStart(2, '0')}`;
 	const isServer = type !== 'workstation';
+	return buildDevice(world, client, { hostname, type, ipAddress: `10.${10 + world.clients.indexOf(client)}.${isServer ? 0 : 1}.${10 + index}` }, rng, now);
+}
+
+/** What makes one device: the seed derives it from the estate's pattern, a scenario takes it from the caller. */
+export interface DeviceSpec {
+	hostname: string;
+	type: DeviceType;
+	ipAddress: string;
+	/** Default: Windows 11 Pro for workstations, Windows Server 2025 Standard otherwise. */
+	os?: string;
+	osBuild?: string;
+}
+
+/**
+ * A device of `client` with fresh ids in every vendor. The device sequence continues across seeding and
+ * later additions (`world.sequences.device`), so every vendor id stays unique for the life of the world.
+ */
+export function buildDevice(world: World, client: Client, spec: DeviceSpec, rng: Rng, now: number): Device {
+	const sequence = nextId(world, 'device', 0);
+	const isServer = spec.type !== 'workstation';
 	const lastSeen = new Date(now - rng.int(1, 20) * MINUTE).toISOString();
 	return {
 		key: `device-${sequence + 1}`,
 		clientKey: client.key,
-		hostname,
-		type,
-		os: isServer ? 'Windows Server 2025 Standard' : 'Windows 11 Pro',
-		osBuild: isServer ? '10.0.26100.2314' : '10.0.26100.2161',
+		hostname: spec.hostname,
+		type: spec.type,
+		os: spec.os ?? (isServer ? 'Windows Server 2025 Standard' : 'Windows 11 Pro'),
+		osBuild: spec.osBuild ?? (isServer ? '10.0.26100.2314' : '10.0.26100.2161'),
 		serialNumber: `${isServer ? 'CZ' : '5CG'}${rng.digits(7)}`,
-		ipAddress: `10.${10 + world.clients.indexOf(client)}.${isServer ? 0 : 1}.${10 + index}`,
+		ipAddress: spec.ipAddress,
 		macAddress: Array.from({ length: 6 }, () => rng.hex(2)).join(':').toUpperCase(),
 		lastLoggedOnUser: isServer ? 'Administrator' : `${client.code.toLowerCase()}\\${rng.pick(FIRST_NAMES)}`,
 		online: true,
@@ -155,7 +174,8 @@ function makeDevice(world: World, client: Client, index: number, perClient: numb
 	};
 }
 
-function addPatches(world: World, device: Device, rng: Rng, now: number): void {
+/** The Windows updates a device of its type gets, released relative to `now` (the world's generation instant). */
+export function addPatches(world: World, device: Device, rng: Rng, now: number): void {
 	const isServer = device.type !== 'workstation';
 	for (const entry of UPDATE_CATALOG) {
 		if (entry.serverOnly && !isServer) continue;

@@ -26,12 +26,20 @@ export interface ClientVendorIds {
 	huduCompanyId: number;
 }
 
+/** The kinds of product an MSP keeps a client in; each may spell the client's name its own way. */
+export type ClientProduct = 'psa' | 'rmm' | 'edr' | 'documentation';
+
 export interface Client {
 	key: string;
 	name: string;
 	/** Short code used in hostnames and the PSA identifier. */
 	code: string;
 	industry: string;
+	/**
+	 * The client's name where a product spells it differently from `name` (a tenant variation): read it with
+	 * `clientName(client, product)` from world/names.ts, never `client.name`, in a vendor presenter.
+	 */
+	names?: Partial<Record<ClientProduct, string>>;
 	ids: ClientVendorIds;
 }
 
@@ -110,8 +118,8 @@ export interface Threat {
 	mitigationStatus: 'notMitigated' | 'mitigated' | 'partiallyMitigated' | 'benign';
 	mitigations: Array<{ kind: MitigationKind; at: string; result: 'succeeded' | 'failed' }>;
 	notes: Array<{ id: string; text: string; at: string; author: string }>;
-	/** What the scenario is for, so a human reading the state knows the expected handling. */
-	scenario: 'ransomware' | 'pup' | 'falsePositiveAdminTool' | 'serverCredentialTheft' | 'generated';
+	/** What the scenario is for, so a human reading the state knows the expected handling; `injected` came from POST /_sandbox/threats. */
+	scenario: 'ransomware' | 'pup' | 'falsePositiveAdminTool' | 'serverCredentialTheft' | 'generated' | 'injected';
 }
 
 export interface Script {
@@ -173,6 +181,21 @@ export interface World {
 	sequences: Record<string, number>;
 	/** The scale the world was seeded with, so vendor seeds can size their own records. */
 	scale?: ScaleOptions;
+	/** Tenant differences applied on top of the fresh world (empty for the default tenant). */
+	variations?: TenantVariations;
+}
+
+/**
+ * Differences real tenants show, applied on top of a fresh world by a reset (see scenario/variations.ts):
+ * a renamed closed status, several closed statuses per board, a client named differently per product.
+ */
+export interface TenantVariations {
+	/** HaloPSA's closed status carries this name (e.g. "Resolved") instead of "Closed". */
+	haloClosedStatus?: string;
+	/** Every ConnectWise PSA service board closes with these statuses, in this sort order. */
+	connectwiseClosedStatuses?: string[];
+	/** Client key or code -> the name each kind of product shows for it. */
+	clientNames?: Record<string, Partial<Record<ClientProduct, string>>>;
 }
 
 export interface ScaleOptions {

@@ -1,4 +1,5 @@
 import { MINUTE, seededAgo, worldNow } from '../../world/clock';
+import { clientName } from '../../world/names';
 import type { Device, World } from '../../world/types';
 import { clientOf } from './mappers';
 import { slice, type AutomateAlert } from './slice';
@@ -43,7 +44,7 @@ export function alertBody(world: World, alert: AutomateAlert, device: Device) {
 	const client = clientOf(world, device);
 	return {
 		AlertId: alert.AlertId,
-		Client: { Id: client.ids.automateClientId, Name: client.name },
+		Client: { Id: client.ids.automateClientId, Name: clientName(client, 'rmm') },
 		Computer: { Id: device.ids.automateComputerId, Name: device.hostname, ComputerStatus: device.online ? 'Online' : 'Offline' },
 		Location: { Id: client.ids.automateLocationId, Name: 'Main Office' },
 		Monitor: { Id: alert.monitorId, Name: alert.monitorName },

@@ -1,4 +1,5 @@
 import { isFinished, observe, type EngineTiming } from '../../world/engine';
+import { clientName } from '../../world/names';
 import { nextId } from '../../world/seed';
 import type { Device, Operation, World } from '../../world/types';
 import { clientOf } from './mappers';
@@ -70,7 +71,7 @@ export function patchHistory(world: World) {
 				ActionDate: patch.installedAt ?? attempt?.finishedAt ?? patch.releasedAt,
 				ComputerId: device.ids.automateComputerId,
 				OperationCode: { Id: 1, Name: 'Installation' },
-				PatchHistoryClient: { Id: client.ids.automateClientId, Name: client.name },
+				PatchHistoryClient: { Id: client.ids.automateClientId, Name: clientName(client, 'rmm') },
 				PatchHistoryTitle: { Id: patch.id, Title: `${patch.title} (${patch.kb})`, KnowledgeBaseId: Number(patch.kb.replace(/^KB/i, '')) },
 				ResultCode: patch.status === 'installed' ? { Id: 2, Name: 'Succeeded' } : { Id: 4, Name: 'Failed' },
 				UpdateId: patch.uuid,

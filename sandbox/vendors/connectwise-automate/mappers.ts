@@ -1,4 +1,5 @@
 import { DAY, seededAgo, worldIso } from '../../world/clock';
+import { clientName } from '../../world/names';
 import type { Client, Device, Patch, Script, World } from '../../world/types';
 
 export function clientOf(world: World, device: Device): Client {
@@ -11,8 +12,8 @@ export function clientOf(world: World, device: Device): Client {
 export function clientBody(client: Client) {
 	return {
 		Id: String(client.ids.automateClientId),
-		Name: client.name,
-		Company: client.name,
+		Name: clientName(client, 'rmm'),
+		Company: clientName(client, 'rmm'),
 		City: ['Leeds', 'Bristol', 'London'][client.ids.automateClientId % 3],
 		Country: 'United Kingdom',
 		ExternalId: client.ids.connectwiseIdentifier,
@@ -29,9 +30,9 @@ export function computerBody(world: World, device: Device) {
 		Id: String(device.ids.automateComputerId),
 		ComputerName: device.hostname,
 		FriendlyName: device.hostname,
-		Client: { Id: String(client.ids.automateClientId), Name: client.name },
+		Client: { Id: String(client.ids.automateClientId), Name: clientName(client, 'rmm') },
 		Location: { Id: client.ids.automateLocationId, Name: 'Main Office' },
-		OperatingSystemName: server ? 'Microsoft Windows Server 2025 Standard x64' : 'Microsoft Windows 11 Pro x64',
+		OperatingSystemName: `Microsoft ${device.os} x64`,
 		OperatingSystemVersion: device.osBuild,
 		DomainName: client.code,
 		RemoteAgentVersion: '2025.5.102.0',

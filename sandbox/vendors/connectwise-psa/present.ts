@@ -1,4 +1,5 @@
 import { DAY, seededAgo } from '../../world/clock';
+import { clientName } from '../../world/names';
 import type { Client, Device, World } from '../../world/types';
 
 import { API_MEMBER, cwDate, slice, type CwBoard, type CwBoardStatus, type CwNote, type CwPriority, type CwTicket, type CwTimeEntry } from './data';
@@ -11,7 +12,7 @@ export interface Api {
 
 export function companyRef(api: Api, client: Client) {
 	const id = client.ids.connectwiseCompanyId;
-	return { id, identifier: client.ids.connectwiseIdentifier, name: client.name, _info: { company_href: `${api.url}/company/companies/${id}` } };
+	return { id, identifier: client.ids.connectwiseIdentifier, name: clientName(client, 'psa'), _info: { company_href: `${api.url}/company/companies/${id}` } };
 }
 
 export function clientByCompanyId(world: World, id: number): Client | undefined {

@@ -4,12 +4,14 @@ import type { SandboxVendor } from '../../vendor';
 import { SANDBOX_TENANT } from '../microsoft-login/directory';
 import { alertsRouter } from './alerts';
 import { authenticator, mdeError, sliceOf } from './common';
+import { filesRouter } from './files';
 import { machinesRouter } from './machines';
 
 /**
  * Microsoft Defender for Endpoint API (`https://api.securitycenter.microsoft.com/api/...`):
  * alerts (OData list, get, update), machines (lookup, isolate, unisolate, stop and quarantine
- * file, antivirus scan) and machine actions. Tokens come from the sandbox's Microsoft login.
+ * file, antivirus scan), machine actions and files (a detected file's prevalence and signer). Tokens
+ * come from the sandbox's Microsoft login.
  */
 export const defender: SandboxVendor = {
 	id: 'defender',
@@ -22,6 +24,7 @@ export const defender: SandboxVendor = {
 		router.use(authenticator(ctx.world));
 		router.use(alertsRouter(ctx));
 		router.use(machinesRouter(ctx));
+		router.use(filesRouter(ctx));
 		router.use((req, res) => mdeError(res, 404, 'NotFound', `Resource ${req.method} ${req.path} was not found`));
 		return router;
 	},

@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+
 import { DAY, seededAgo } from '../../world/clock';
 import type { Client, Device, Operation, Threat, World } from '../../world/types';
 import { SANDBOX_TENANT } from '../microsoft-login/directory';
@@ -6,13 +8,52 @@ import { guidFrom, sliceOf } from './common';
 export const SEVERITY: Record<Threat['severity'], string> = { critical: 'High', high: 'High', medium: 'Medium', low: 'Low', informational: 'Informational' };
 export const STATUS: Record<Threat['status'], string> = { new: 'New', inProgress: 'InProgress', resolved: 'Resolved' };
 
-const CATEGORY: Record<Threat['scenario'], string> = {
+const CATEGORY: Record<Exclude<Threat['scenario'], 'injected'>, string> = {
 	ransomware: 'Ransomware',
 	pup: 'UnwantedSoftware',
 	falsePositiveAdminTool: 'LateralMovement',
 	serverCredentialTheft: 'CredentialAccess',
 	generated: 'Malware',
 };
+
+/** MITRE technique (or its parent) -> the alert category Defender files it under. */
+const TECHNIQUE_CATEGORY: Record<string, string> = {
+	T1486: 'Ransomware',
+	T1490: 'Ransomware',
+	T1003: 'CredentialAccess',
+	T1555: 'CredentialAccess',
+	T1558: 'CredentialAccess',
+	T1021: 'LateralMovement',
+	T1569: 'LateralMovement',
+	T1547: 'Persistence',
+	T1053: 'Persistence',
+	T1543: 'Persistence',
+	T1059: 'Execution',
+	T1218: 'DefenseEvasion',
+	T1562: 'DefenseEvasion',
+};
+
+/** Seeded threats carry their category; an injected one is filed by its techniques, then its classification. */
+function categoryOf(threat: Threat): string {
+	if (threat.scenario !== 'injected') return CATEGORY[threat.scenario];
+	for (const technique of threat.mitreTechniques) {
+		const category = TECHNIQUE_CATEGORY[technique.split('.')[0]];
+		if (category) return category;
+	}
+	if (/ransom/i.test(threat.classification)) return 'Ransomware';
+	if (/pua|pup|adware|unwanted/i.test(threat.classification)) return 'UnwantedSoftware';
+	return 'Malware';
+}
+
+/** `osPlatform` and `version` as Defender reports them, read from the device's OS and build. */
+function osPlatform(device: Device): string {
+	const server = /Windows Server (\d{4})/i.exec(device.os);
+	if (server) return `WindowsServer${server[1]}`;
+	const client = /Windows (\d+)/i.exec(device.os);
+	return client ? `Windows${client[1]}` : 'Windows';
+}
+
+const VERSION_OF_BUILD: Record<string, string> = { '26100': '24H2', '22631': '23H2', '22621': '22H2', '19045': '22H2', '20348': '21H2', '17763': '1809', '14393': '1607' };
 
 /** Machine action `type` per engine operation. */
 const ACTION_TYPE: Record<string, string> = { isolate: 'Isolate', release: 'Unisolate', stopAndQuarantineFile: 'StopAndQuarantineFile', antivirusScan: 'RunAntiVirusScan' };
@@ -39,10 +80,10 @@ export function machineOf(world: World, device: Device): Record<string, unknown>
 		computerDnsName: dnsName(world, device),
 		firstSeen: seededAgo(world, 316 * DAY),
 		lastSeen: device.lastSeen,
-		osPlatform: isServer ? 'WindowsServer2025' : 'Windows11',
+		osPlatform: osPlatform(device),
 		osVersion: null,
 		osProcessor: 'x64',
-		version: '24H2',
+		version: VERSION_OF_BUILD[device.osBuild.split('.')[2]] ?? null,
 		lastIpAddress: device.ipAddress,
 		lastExternalIpAddress: '203.0.113.' + (10 + world.clients.indexOf(client)),
 		agentVersion: '10.8760.' + device.osBuild.split('.').slice(2).join('.'),
@@ -84,7 +125,7 @@ export function alertOf(world: World, threat: Threat, expandEvidence: boolean): 
 		investigationState: threat.status === 'resolved' ? 'Benign' : 'Queued',
 		detectionSource: threat.confidence === 'malicious' ? 'WindowsDefenderAv' : 'WindowsDefenderAtp',
 		detectorId: guidFrom(`detector:${threat.classification}`),
-		category: CATEGORY[threat.scenario],
+		category: categoryOf(threat),
 		threatFamilyName: threat.confidence === 'malicious' ? threat.classification : null,
 		title: threat.title,
 		description: `${threat.processName} on ${device.hostname}: ${threat.title}.`,
@@ -106,6 +147,10 @@ export function alertOf(world: World, threat: Threat, expandEvidence: boolean): 
 	};
 }
 
+/**
+ * The alert's process evidence: the image name, its folder, hashes and the command line as the sensor saw it.
+ * The signer is not an evidence property; Defender carries it on the File entity (`GET /api/files/{sha1}`).
+ */
 function evidenceOf(threat: Threat): Array<Record<string, unknown>> {
 	const slash = threat.filePath.lastIndexOf('\\');
 	return [
@@ -114,8 +159,8 @@ function evidenceOf(threat: Threat): Array<Record<string, unknown>> {
 			evidenceCreationTime: threat.detectedAt,
 			sha1: threat.sha1,
 			sha256: threat.sha256,
-			fileName: threat.filePath.slice(slash + 1),
-			filePath: threat.filePath.slice(0, slash),
+			fileName: threat.processName,
+			filePath: slash >= 0 ? threat.filePath.slice(0, slash) : threat.filePath,
 			processId: 4000 + Number(threat.key.replace(/\D/g, '')),
 			processCommandLine: threat.commandLine,
 			processCreationTime: threat.detectedAt,
@@ -169,5 +214,37 @@ export function actionOf(world: World, operation: Operation): Record<string, unk
 		relatedFileInfo: detail?.sha1 ? { fileIdentifier: detail.sha1, fileIdentifierType: 'Sha1' } : null,
 		commands: [],
 		troubleshootInfo: null,
+	};
+}
+
+/**
+ * The File entity (`GET /api/files/{id}`) of a detected file, by Sha1 or Sha256: prevalence across the estate's
+ * devices, and the signing certificate as the sensor verified it (`signer`, `issuer`, `isValidCertificate`).
+ */
+export function fileOf(world: World, hash: string): Record<string, unknown> | undefined {
+	const key = hash.toLowerCase();
+	const threats = world.threats.filter((t) => t.sha1 === key || t.sha256 === key);
+	const threat = threats[0];
+	if (!threat) return undefined;
+	const seen = threats.map((t) => t.detectedAt).sort();
+	const microsoft = /microsoft/i.test(threat.signer ?? '');
+	return {
+		sha1: threat.sha1,
+		sha256: threat.sha256,
+		globalPrevalence: new Set(threats.map((t) => t.deviceKey)).size,
+		globalFirstObserved: seen[0],
+		globalLastObserved: seen[seen.length - 1],
+		// A stable size from the hash: between 20 KB and about 5 MB.
+		size: 20_480 + (parseInt(threat.sha1.slice(0, 8), 16) % 5_000_000),
+		fileType: /\.(exe|dll|sys|scr|com)$/i.test(threat.filePath) ? 'APP' : null,
+		isPeFile: /\.(exe|dll|sys|scr|com)$/i.test(threat.filePath),
+		filePublisher: threat.signed ? (threat.signer ?? null) : null,
+		fileProductName: microsoft ? 'Microsoft® Windows® Operating System' : null,
+		signer: threat.signed ? (threat.signer ?? null) : null,
+		issuer: threat.signed ? (microsoft ? 'Microsoft Windows Production PCA 2011' : 'DigiCert Trusted G4 Code Signing RSA4096 SHA384 2021 CA1') : null,
+		signerHash: threat.signed && threat.signer ? createHash('sha1').update(threat.signer).digest('hex') : null,
+		isValidCertificate: threat.signed,
+		determinationType: threat.confidence === 'malicious' ? 'Malware' : 'Unknown',
+		determinationValue: threat.confidence === 'malicious' ? `${threat.classification}:Win32/${threat.processName.replace(/\.exe$/i, '')}` : '',
 	};
 }

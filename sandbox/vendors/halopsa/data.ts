@@ -1,3 +1,4 @@
+import { clientName } from '../../world/names';
 import { nextId } from '../../world/seed';
 import type { Client, Device, World } from '../../world/types';
 
@@ -174,7 +175,7 @@ function seedTicket(world: World, data: HaloSlice, client: Client, devices: Devi
 	data.tickets.push({
 		id: nextId(world, 'halo-ticket', 1401),
 		summary: SUMMARIES[n % SUMMARIES.length].replace('{host}', host),
-		details: `Reported by the ${client.name} office.`,
+		details: `Reported by the ${clientName(client, 'psa')} office.`,
 		tickettype_id: data.ticketTypes[n % 2].id,
 		client_id: client.ids.haloClientId,
 		site_id: siteIdOf(client),

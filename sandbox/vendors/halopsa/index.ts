@@ -2,6 +2,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 
 import { TokenStore } from '../../lib/tokens';
 import type { SandboxVendor, VendorContext } from '../../vendor';
+import { clientName } from '../../world/names';
 
 import { slice } from './data';
 import { seedHalo } from './data';
@@ -69,7 +70,7 @@ function lookupRoutes(ctx: VendorContext): Router {
 	router.get('/Client', (req, res) => {
 		const q = req.query as Record<string, unknown>;
 		const search = typeof q.search === 'string' ? q.search.toLowerCase() : '';
-		const rows = ctx.world().clients.filter((c) => !search || c.name.toLowerCase().includes(search)).map(clientOut);
+		const rows = ctx.world().clients.filter((c) => !search || clientName(c, 'psa').toLowerCase().includes(search)).map(clientOut);
 		res.json(listEnvelope(q, rows, 'clients', 100));
 	});
 	router.get('/Client/:id', (req, res) => {

@@ -1,3 +1,4 @@
+import { clientName } from '../../world/names';
 import type { Client, Device, World } from '../../world/types';
 
 import { API_AGENT, siteIdOf, slice, type HaloAction, type HaloStatus, type HaloTicket } from './data';
@@ -20,7 +21,7 @@ export function ticketOut(world: World, ticket: HaloTicket, detail: boolean) {
 		details: ticket.details,
 		tickettype_id: ticket.tickettype_id,
 		client_id: ticket.client_id,
-		client_name: client?.name ?? '',
+		client_name: client ? clientName(client, 'psa') : '',
 		site_id: ticket.site_id,
 		user_id: ticket.user_id,
 		status_id: ticket.status_id,
@@ -62,7 +63,7 @@ export function actionOut(action: HaloAction) {
 export function clientOut(client: Client) {
 	return {
 		id: client.ids.haloClientId,
-		name: client.name,
+		name: clientName(client, 'psa'),
 		toplevel_id: 1,
 		toplevel_name: 'Clients',
 		inactive: false,
@@ -89,7 +90,7 @@ function assetListOut(world: World, device: Device) {
 		key_field: device.hostname,
 		key_field2: device.serialNumber,
 		client_id: client.ids.haloClientId,
-		client_name: client.name,
+		client_name: clientName(client, 'psa'),
 		site_id: siteIdOf(client),
 		site_name: 'Main',
 		...assetType(device),

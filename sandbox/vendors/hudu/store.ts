@@ -1,6 +1,7 @@
 import { DAY, seededAgo } from '../../world/clock';
 import { createHash } from 'crypto';
 
+import { clientName } from '../../world/names';
 import { nextId } from '../../world/seed';
 import type { Client, World } from '../../world/types';
 
@@ -102,33 +103,35 @@ export function articleSlug(name: string, id: number): string {
 }
 
 function integrations(client: Client, companyId: number): HuduCompanyIntegration[] {
-	// The PSA and RMM integrations Hudu syncs a company from: `id_in_integration` matches `identifier`.
-	const entries: Array<[number, string, string]> = [
-		[1, 'cw_manage', String(client.ids.connectwiseCompanyId)],
-		[2, 'halo', String(client.ids.haloClientId)],
-		[3, 'ninja', String(client.ids.ninjaOrganizationId)],
-		[4, 'cw_automate', String(client.ids.automateClientId)],
+	// The PSA and RMM integrations Hudu syncs a company from: `id_in_integration` matches `identifier`, and
+	// `name` is the company's name in that integration, which may differ from Hudu's own.
+	const entries: Array<[number, string, string, string]> = [
+		[1, 'cw_manage', String(client.ids.connectwiseCompanyId), clientName(client, 'psa')],
+		[2, 'halo', String(client.ids.haloClientId), clientName(client, 'psa')],
+		[3, 'ninja', String(client.ids.ninjaOrganizationId), clientName(client, 'rmm')],
+		[4, 'cw_automate', String(client.ids.automateClientId), clientName(client, 'rmm')],
 	];
-	return entries.map(([integratorId, integrator, identifier], index) => ({
+	return entries.map(([integratorId, integrator, identifier, name], index) => ({
 		id: companyId * 10 + index + 1,
 		integrator_id: integratorId,
 		integrator_name: integrator,
 		sync_id: Number(identifier),
 		identifier,
-		name: client.name,
+		name,
 		potential_company_id: null,
 		company_id: companyId,
-		company_name: client.name,
+		company_name: clientName(client, 'documentation'),
 	}));
 }
 
 function companyOf(world: World, client: Client, index: number): HuduCompany {
 	const id = client.ids.huduCompanyId;
-	const domain = `${slugify(client.name).replace(/-/g, '')}.example`;
+	const name = clientName(client, 'documentation');
+	const domain = `${slugify(name).replace(/-/g, '')}.example`;
 	return {
 		id,
-		slug: `${slugify(client.name)}-${createHash('sha1').update(client.key).digest('hex').slice(0, 8)}`,
-		name: client.name,
+		slug: `${slugify(name)}-${createHash('sha1').update(client.key).digest('hex').slice(0, 8)}`,
+		name,
 		nickname: client.code,
 		company_type: 'Customer',
 		address_line_1: `${10 + index * 7} Harbour Street`,

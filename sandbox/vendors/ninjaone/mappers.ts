@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 
 import { DAY, seededAgo, worldNow } from '../../world/clock';
+import { clientName } from '../../world/names';
 import type { Client, Device, Patch, Script, World } from '../../world/types';
 
 /** Epoch seconds (NinjaOne's timestamps are seconds as doubles). */
@@ -23,7 +24,7 @@ export function clientOf(world: World, device: Device): Client {
 export function organization(client: Client) {
 	return {
 		id: client.ids.ninjaOrganizationId,
-		name: client.name,
+		name: clientName(client, 'rmm'),
 		description: client.industry,
 		nodeApprovalMode: 'AUTOMATIC',
 		userData: {},

@@ -2,6 +2,7 @@ import { DAY, seededAgo, worldIso } from '../../world/clock';
 import { Router, type Request, type Response } from 'express';
 
 import { isFinished, observe, startOperation } from '../../world/engine';
+import { clientName } from '../../world/names';
 import type { Device, World } from '../../world/types';
 import type { VendorContext } from '../../vendor';
 import { ACCOUNT_NAME, boolOf, clientOf, groupIdOf, listOf, requireWriter, validationError } from './common';
@@ -113,8 +114,8 @@ function listSites(ctx: VendorContext, req: Request, res: Response): void {
 	if (typeof limit === 'string') return validationError(res, limit);
 	const name = typeof req.query.name === 'string' ? req.query.name.toLowerCase() : undefined;
 	const ids = listOf(req.query.siteIds);
-	const clients = world.clients.filter((c) => (!ids || ids.includes(c.ids.sentinelOneSiteId)) && (!name || c.name.toLowerCase().includes(name)));
-	const page = paginate(req, clients, (c) => ({ v: c.name, id: c.ids.sentinelOneSiteId }), limit, false);
+	const clients = world.clients.filter((c) => (!ids || ids.includes(c.ids.sentinelOneSiteId)) && (!name || clientName(c, 'edr').toLowerCase().includes(name)));
+	const page = paginate(req, clients, (c) => ({ v: clientName(c, 'edr'), id: c.ids.sentinelOneSiteId }), limit, false);
 	if (typeof page === 'string') return validationError(res, page);
 	const licenses = world.devices.length;
 	res.json({
@@ -122,7 +123,7 @@ function listSites(ctx: VendorContext, req: Request, res: Response): void {
 			allSites: { activeLicenses: licenses, totalLicenses: licenses + 20 },
 			sites: page.items.map((c) => {
 				const agents = world.devices.filter((d) => d.clientKey === c.key).length;
-				return { id: c.ids.sentinelOneSiteId, name: c.name, accountId: c.ids.sentinelOneAccountId, accountName: ACCOUNT_NAME, state: 'active', siteType: 'Paid', sku: 'Complete', suite: 'Complete', externalId: c.code, activeLicenses: agents, totalLicenses: agents + 5, isDefault: false, description: c.industry, createdAt: toS1Time(seededAgo(world, 323 * DAY)), updatedAt: toS1Time(seededAgo(world, 323 * DAY)) };
+				return { id: c.ids.sentinelOneSiteId, name: clientName(c, 'edr'), accountId: c.ids.sentinelOneAccountId, accountName: ACCOUNT_NAME, state: 'active', siteType: 'Paid', sku: 'Complete', suite: 'Complete', externalId: c.code, activeLicenses: agents, totalLicenses: agents + 5, isDefault: false, description: c.industry, createdAt: toS1Time(seededAgo(world, 323 * DAY)), updatedAt: toS1Time(seededAgo(world, 323 * DAY)) };
 			}),
 		},
 		pagination: { nextCursor: page.nextCursor, totalItems: page.totalItems },
@@ -135,7 +136,7 @@ function listGroups(ctx: VendorContext, req: Request, res: Response): void {
 	if (typeof limit === 'string') return validationError(res, limit);
 	const sites = listOf(req.query.siteIds);
 	const clients = world.clients.filter((c) => !sites || sites.includes(c.ids.sentinelOneSiteId));
-	const page = paginate(req, clients, (c) => ({ v: c.name, id: groupIdOf(c) }), limit, false);
+	const page = paginate(req, clients, (c) => ({ v: clientName(c, 'edr'), id: groupIdOf(c) }), limit, false);
 	if (typeof page === 'string') return validationError(res, page);
 	res.json({
 		data: page.items.map((c) => ({ id: groupIdOf(c), name: 'Default Group', siteId: c.ids.sentinelOneSiteId, type: 'static', isDefault: true, inherits: true, rank: null, totalAgents: world.devices.filter((d) => d.clientKey === c.key).length, createdAt: toS1Time(seededAgo(world, 323 * DAY)), updatedAt: toS1Time(seededAgo(world, 323 * DAY)) })),

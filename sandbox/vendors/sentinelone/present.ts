@@ -1,5 +1,6 @@
 import { DAY, seededAgo } from '../../world/clock';
 import { isFinished } from '../../world/engine';
+import { clientName } from '../../world/names';
 import type { ContainmentState, Device, MitigationKind, Threat, ThreatStatus, ThreatVerdict, World } from '../../world/types';
 import { ACCOUNT_NAME, clientOf, groupIdOf } from './common';
 
@@ -29,7 +30,7 @@ const MITIGATION_STATUS: Record<Threat['mitigationStatus'], string> = {
 /** The console's action names in `mitigationStatus[].action`. */
 const ACTION_NAME: Partial<Record<MitigationKind, string>> = { kill: 'kill', quarantine: 'quarantine', remediate: 'remediate', rollback: 'rollback' };
 
-const OS_NAME = (device: Device) => (device.type === 'workstation' ? 'Windows 11 Pro' : 'Windows Server 2025 Standard');
+const OS_NAME = (device: Device) => device.os;
 
 export function machineType(device: Device): string {
 	return device.type === 'workstation' ? 'laptop' : 'server';
@@ -60,7 +61,7 @@ export function agentOf(world: World, device: Device): Record<string, unknown> {
 		lastActiveDate: device.lastSeen,
 		networkInterfaces: [{ id: String(BigInt(device.ids.sentinelOneAgentId) + 7n), inet: [device.ipAddress], inet6: [], name: 'Ethernet', physical: device.macAddress.toLowerCase() }],
 		siteId: client.ids.sentinelOneSiteId,
-		siteName: client.name,
+		siteName: clientName(client, 'edr'),
 		groupId: groupIdOf(client),
 		groupName: 'Default Group',
 		accountId: client.ids.sentinelOneAccountId,
@@ -94,7 +95,7 @@ export function threatOf(world: World, threat: Threat): Record<string, unknown> 
 			agentVersion: '24.2.3.471',
 			agentIsActive: device.online,
 			siteId: client.ids.sentinelOneSiteId,
-			siteName: client.name,
+			siteName: clientName(client, 'edr'),
 			groupId: groupIdOf(client),
 			groupName: 'Default Group',
 			activeThreats: world.threats.filter((t) => t.deviceKey === device.key && t.status !== 'resolved').length,

@@ -165,6 +165,20 @@ describe('sandbox: ConnectWise Automate', () => {
 		}, 120_000);
 	});
 
+	describe('fire-drill changes', () => {
+		it('presents an added domain controller, an offline computer and an RMM-only client name as the spec describes', async () => {
+			sandbox.reset({ variations: { clientNames: { HLL: { rmm: 'Harper Lowe (RMM)' } } } });
+			const dc = sandbox.addDevice({ hostname: 'HLL-AD01', client: 'HLL', type: 'domainController', os: 'Windows Server 2022 Standard' });
+			sandbox.updateDevice('HLL-SRV02', { online: false });
+			const res = await sampled('added and offline servers', 'Computers_GetComputerList', '/Computers', { condition: "(Client.Id = 33) and (Type = 'Server')", orderBy: 'ComputerName asc' });
+			const byName = Object.fromEntries((res.data as Array<Record<string, unknown>>).map((c) => [c.ComputerName, c]));
+			expect(byName['HLL-AD01']).toMatchObject({ Id: String(dc.ids.automate.computerId), Type: 'Server', OperatingSystemName: 'Microsoft Windows Server 2022 Standard x64', Client: { Name: 'Harper Lowe (RMM)' } });
+			expect(byName['HLL-SRV02']).toMatchObject({ Status: 'Offline' });
+			const clients = await sampled('clients with an RMM-only name', 'Clients_GetClientList', '/Clients');
+			expect(clients.data.map((c: { Name: string }) => c.Name)).toContain('Harper Lowe (RMM)');
+		});
+	});
+
 	it('every response the node relies on matches the Automate spec', () => {
 		expect(samples.length).toBeGreaterThanOrEqual(12);
 		const failures = validate(samples).filter((r) => r.errors.length);

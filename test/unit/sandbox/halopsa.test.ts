@@ -131,6 +131,23 @@ describe('sandbox: HaloPSA', () => {
 		expect(entry).toMatchObject({ id: 'sandbox-halopsa', name: 'Sandbox HaloPSA', data: { resourceServerUrl: base, tenant: 'msp-sandbox', clientId: creds.clientId } });
 	});
 
+	it('presents fire-drill changes as the spec describes: renamed closed status, client name, added domain controller', async () => {
+		sandbox.reset({ variations: { haloClosedStatus: 'Resolved', clientNames: { BSD: { psa: 'Bright Smile Dental Group' } } } });
+		const dc = sandbox.addDevice({ hostname: 'BSD-AD01', client: 'BSD', type: 'domainController' });
+		const issued = await token();
+		const api = axios.create({ baseURL: `${base}/api`, headers: { Authorization: `Bearer ${issued.data.access_token}` }, validateStatus: () => true });
+		const statuses = await api.get('/Status');
+		expect((statuses.data as Json[]).find((s) => s.id === 9)).toMatchObject({ name: 'Resolved' });
+		valid('listStatuses', statuses.data);
+		const clients = await api.get('/Client');
+		expect((clients.data.clients as Json[]).map((c) => c.name)).toContain('Bright Smile Dental Group');
+		valid('listClients', clients.data);
+		const asset = await api.get(`/Asset/${dc.ids.haloPsa.assetId}`);
+		expect(asset.data).toMatchObject({ inventory_number: 'BSD-AD01', assettype_name: 'Domain Controller', client_name: 'Bright Smile Dental Group' });
+		valid('getAsset', asset.data);
+		valid('listAssets', (await api.get('/Asset', { params: { search: 'BSD-AD01' } })).data);
+	});
+
 	// One validator run (compiling Halo's large schemas takes seconds), last, since it blocks the event loop.
 	it('every response the node relies on matches the HaloPSA spec, and the check has teeth', () => {
 		expect(samples.length).toBeGreaterThan(10);

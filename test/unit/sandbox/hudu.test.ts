@@ -181,6 +181,20 @@ describe('sandbox: Hudu', () => {
 		expect(entry).toEqual({ id: 'sandbox-hudu', name: 'Sandbox Hudu', type: 'mspHuduApi', data: { baseUrl: sandbox.vendorUrl('hudu'), apiKey: SANDBOX_API_KEY } });
 	});
 
+	describe('fire-drill changes', () => {
+		it('presents a company under its documentation name, with each integration\'s own name, as the spec describes', async () => {
+			sandbox.reset({ variations: { clientNames: { HLL: { documentation: 'Harper & Lowe', psa: 'Harper and Lowe Solicitors' } } } });
+			const res = await http.get('/companies', { params: { name: 'Harper & Lowe' } });
+			expect(res.status).toBe(200);
+			expect(res.data.companies).toHaveLength(1);
+			expect(res.data.companies[0].integrations.find((i: { integrator_name: string }) => i.integrator_name === 'cw_manage')).toMatchObject({ name: 'Harper and Lowe Solicitors', company_name: 'Harper & Lowe' });
+			expectValid(res.data, 'get_companies', 200);
+			const one = await http.get(`/companies/${res.data.companies[0].id}`);
+			expect(one.data.company.name).toBe('Harper & Lowe');
+			expectValid(one.data, 'get_companies_id', 200);
+		});
+	});
+
 	describe('spec validation (Hudu API v2.44.0)', () => {
 		it('finds the spec', () => {
 			// Never skip: a missing spec folder must fail the run.

@@ -225,6 +225,20 @@ describe('sandbox: NinjaOne', () => {
 		});
 	});
 
+	describe('fire-drill changes', () => {
+		it('presents an added domain controller, a moved offline device and an RMM-only client name as the spec describes', async () => {
+			sandbox.reset({ variations: { clientNames: { NWL: { rmm: 'Northwind (RMM)' } } } });
+			const dc = sandbox.addDevice({ hostname: 'BSD-AD01', client: 'BSD', type: 'domainController' });
+			const moved = sandbox.updateDevice('NWL-WS04', { client: 'HLL', hostname: 'HLL-FRONTDESK', online: false });
+			const added = await sampled('added domain controller', 'getDevice', `/v2/device/${dc.ids.ninjaOne.deviceId}`);
+			expect(added.data).toMatchObject({ systemName: 'BSD-AD01', nodeClass: 'WINDOWS_SERVER', nodeRoleId: 3 });
+			const changed = await sampled('moved offline device', 'getDevice', `/v2/device/${moved.ids.ninjaOne.deviceId}`);
+			expect(changed.data).toMatchObject({ systemName: 'HLL-FRONTDESK', offline: true, organizationId: 3 });
+			const orgs = await sampled('organizations with an RMM-only name', 'getOrganizations', '/v2/organizations');
+			expect(orgs.data.map((o: { name: string }) => o.name)).toContain('Northwind (RMM)');
+		});
+	});
+
 	it('every response the node relies on matches the NinjaOne spec', () => {
 		expect(samples.length).toBeGreaterThanOrEqual(14);
 		const failures = validate(samples).filter((r) => r.errors.length);
