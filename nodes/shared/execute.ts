@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } f
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { mapWithConcurrency } from './concurrency';
-import { redact, redactString } from './redact';
+import type { Secrets } from './redact';
+import { executionSecrets, redact, redactError, redactSecretValues, redactString } from './redact';
 import { findDryRunStop } from './transport/dryRun';
 
 type ErrorLike = {
@@ -23,57 +24,69 @@ function isNodeOperationError(error: unknown): error is NodeOperationError {
 	);
 }
 
-function toItems(result: IDataObject | IDataObject[], itemIndex: number): INodeExecutionData[] {
+/**
+ * Output items without the execution's secrets. Responses already come back clean from the
+ * transport; this also covers a token learnt after an earlier item's response was mapped.
+ */
+function toItems(result: IDataObject | IDataObject[], itemIndex: number, secrets: Secrets): INodeExecutionData[] {
 	const list = Array.isArray(result) ? result : [result];
-	return list.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+	return list.map((json) => ({ json: redactSecretValues(json, secrets), pairedItem: { item: itemIndex } }));
 }
 
-function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
+function errorItem(error: unknown, itemIndex: number, secrets: Secrets): INodeExecutionData {
 	const { message, description, httpCode } = (error ?? {}) as ErrorLike;
-	const json: IDataObject = { error: redactString(typeof message === 'string' ? message : String(error)) };
-	if (typeof description === 'string' && description) json.description = redactString(description);
+	const json: IDataObject = { error: redactString(typeof message === 'string' ? message : String(error), secrets) };
+	if (typeof description === 'string' && description) json.description = redactString(description, secrets);
 	if (httpCode !== undefined && httpCode !== null) json.httpCode = String(httpCode);
 	return { json, pairedItem: { item: itemIndex } };
 }
 
 /** Marks the failing item and rethrows as an n8n error so the UI can point at it. */
-function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, secrets: Secrets): Error {
 	const node = ctx.getNode();
 	if (isNodeApiError(error) || isNodeOperationError(error)) {
-		error.message = redactString(error.message);
-		if (typeof error.description === 'string') error.description = redactString(error.description);
+		redactError(error, secrets);
 		error.context.itemIndex = itemIndex;
 		return error;
 	}
-	const message = redactString((error as ErrorLike | undefined)?.message?.toString() ?? String(error));
+	const message = redactString((error as ErrorLike | undefined)?.message?.toString() ?? String(error), secrets);
 	return new NodeOperationError(node, message, { itemIndex });
+}
+
+/** The error n8n receives: wrapping may add a stack or messages, so it is redacted once more. */
+function thrown(ctx: IExecuteFunctions, nodeError: Error, itemIndex: number, secrets: Secrets): Error {
+	const error = isNodeApiError(nodeError)
+		? new NodeApiError(ctx.getNode(), nodeError as unknown as JsonObject)
+		: new NodeOperationError(ctx.getNode(), nodeError, { itemIndex });
+	redactError(error, secrets);
+	return error;
 }
 
 /**
  * Runs `handler` for every input item with bounded concurrency and keeps the
  * output in input order, each item paired with its input. A dry run's first
  * write becomes a `{ dryRun: true, operation, request }` item; with Continue On
- * Fail a failure becomes an error item and the other items go on.
+ * Fail a failure becomes an error item and the other items go on. Items, dry runs
+ * and errors leave without any secret the execution's transports have seen.
  */
 export async function runPerItem(
 	ctx: IExecuteFunctions,
 	opts: { concurrency: number },
 	handler: (itemIndex: number) => Promise<IDataObject | IDataObject[]>,
 ): Promise<INodeExecutionData[]> {
+	const secrets = executionSecrets(ctx);
 	const indexes = ctx.getInputData().map((_, index) => index);
 	const perItem = await mapWithConcurrency(indexes, opts.concurrency, async (itemIndex) => {
 		try {
-			return toItems(await handler(itemIndex), itemIndex);
+			return toItems(await handler(itemIndex), itemIndex, secrets);
 		} catch (error) {
 			const stop = findDryRunStop(error);
 			if (stop) {
-				const request = redact(stop.request) as unknown as IDataObject;
-				return toItems({ dryRun: true, operation: stop.request.operation, request }, itemIndex);
+				const request = redact(stop.request, secrets) as unknown as IDataObject;
+				return toItems({ dryRun: true, operation: stop.request.operation, request }, itemIndex, secrets);
 			}
-			if (ctx.continueOnFail()) return [errorItem(error, itemIndex)];
-			const nodeError = asNodeError(ctx, error, itemIndex);
-			if (isNodeApiError(nodeError)) throw new NodeApiError(ctx.getNode(), nodeError as unknown as JsonObject);
-			throw new NodeOperationError(ctx.getNode(), nodeError, { itemIndex });
+			if (ctx.continueOnFail()) return [errorItem(error, itemIndex, secrets)];
+			throw thrown(ctx, asNodeError(ctx, error, itemIndex, secrets), itemIndex, secrets);
 		}
 	});
 	return perItem.flat();

@@ -1,7 +1,13 @@
-import type { IDataObject, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
 import { sleep as n8nSleep } from 'n8n-workflow';
 
-import { redact } from '../redact';
+import type { SecretSet } from '../redact';
+import { executionSecrets, redact, redactSecretValues } from '../redact';
 import { profilePacer } from './pacing';
 import type { CredentialInfo } from './credentialInfo';
 import { describeCredentials, resolveUrl } from './credentialInfo';
@@ -43,9 +49,17 @@ function formEncode(body: IDataObject): string {
  * The one way providers talk to a vendor: authenticated request through n8n,
  * pacing per credential, retry with backoff that honours the vendor's wait
  * hints, errors as NodeApiError with secrets removed, and dry runs.
+ *
+ * Secrets follow the credential: n8n may log in or refresh a token inside any
+ * request (preAuthentication, also after a 401 halfway through a batch) and
+ * stores the new token in the credential, so the credential is read again after
+ * every request. The execution's secret set then holds the token before the
+ * response that may echo it reaches a provider, an item or an error.
  */
 export class Transport {
 	private info?: Promise<CredentialInfo>;
+
+	private readonly secrets: SecretSet;
 
 	private readonly sleep: (ms: number) => Promise<void>;
 
@@ -61,6 +75,7 @@ export class Transport {
 		this.sleep = options.sleep ?? n8nSleep;
 		this.now = options.now ?? (() => Date.now());
 		this.random = options.random ?? Math.random;
+		this.secrets = executionSecrets(ctx);
 	}
 
 	get dryRun(): boolean {
@@ -82,12 +97,27 @@ export class Transport {
 		return this.describeWith(spec, await this.credentialInfo());
 	}
 
-	/** Read once per Transport: the base URL, the secrets to redact and the pacing key. */
+	/** Read once per Transport: the base URL and the pacing key; the secrets seed the execution's set. */
 	private async credentialInfo(): Promise<CredentialInfo> {
-		this.info ??= this.ctx.getCredentials(this.profile.credentialType).then((credentials) =>
-			describeCredentials(this.profile.credentialType, this.profile.baseUrl(credentials), credentials),
-		);
+		this.info ??= this.ctx.getCredentials(this.profile.credentialType).then((credentials) => {
+			this.secrets.addCredentials(credentials);
+			return describeCredentials(this.profile.credentialType, this.profile.baseUrl(credentials), credentials);
+		});
 		return await this.info;
+	}
+
+	/**
+	 * n8n stores a token it fetched during a request in the credential, so reading the credential
+	 * again is what tells us the token. One read per request: n8n itself reads it for every request.
+	 */
+	private async learnSecrets(): Promise<void> {
+		try {
+			const credentials = await this.ctx.getCredentials(this.profile.credentialType);
+			this.secrets.addCredentials(credentials as ICredentialDataDecryptedObject);
+		} catch {
+			// It was readable before the request; the secrets known so far stay in force, and
+			// failing here would lose a response whose write already happened.
+		}
 	}
 
 	private describeWith(spec: RequestSpec, info: CredentialInfo): DryRunRequest {
@@ -99,7 +129,7 @@ export class Transport {
 		if (spec.qs && Object.keys(spec.qs).length) described.qs = spec.qs;
 		if (spec.body !== undefined) described.body = spec.body;
 		if (spec.headers && Object.keys(spec.headers).length) described.headers = spec.headers;
-		return redact(described, info.secrets);
+		return redact(described, this.secrets);
 	}
 
 	private buildOptions(spec: RequestSpec, info: CredentialInfo): IHttpRequestOptions {
@@ -131,7 +161,7 @@ export class Transport {
 			node: this.ctx.getNode(),
 			profile: this.profile,
 			operation: spec.operation,
-			secrets: info.secrets,
+			secrets: this.secrets,
 		};
 		let waitedMs = 0;
 		for (let attempt = 1; ; attempt++) {
@@ -150,8 +180,13 @@ export class Transport {
 		await pacer?.acquire(this.sleep);
 	}
 
-	/** One try. Returns the success response, or the failure to decide on; never throws. */
+	/**
+	 * One try. Returns the success response, or the failure to decide on; never throws. A success
+	 * comes back without the secrets known after the request, so an echoed token or key never
+	 * reaches a provider, an output item, a report or the trigger's events.
+	 */
 	private async attempt<T>(spec: RequestSpec, info: CredentialInfo): Promise<RawResponse<T> | Outcome> {
+		let outcome: RawResponse<T> | Outcome;
 		try {
 			const full = (await this.ctx.helpers.httpRequestWithAuthentication.call(
 				this.ctx,
@@ -163,11 +198,18 @@ export class Transport {
 				headers: normalizeHeaders(full.headers),
 				body: full.body as T,
 			};
-			return response.statusCode < 400 ? response : { response };
+			outcome = response.statusCode < 400 ? response : { response };
 		} catch (error) {
 			const response = responseFromError(error);
-			return response ? { response } : { error, networkCode: networkErrorCode(error) };
+			outcome = response ? { response } : { error, networkCode: networkErrorCode(error) };
 		}
+		await this.learnSecrets();
+		if (!('statusCode' in outcome)) return outcome;
+		return {
+			statusCode: outcome.statusCode,
+			headers: redactSecretValues(outcome.headers, this.secrets),
+			body: redactSecretValues(outcome.body, this.secrets),
+		};
 	}
 
 	/** When the vendor said when to come back: Retry-After, or its own reset header on 429. */

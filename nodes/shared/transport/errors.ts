@@ -1,7 +1,8 @@
 import type { Failure, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { redact, redactString } from '../redact';
+import type { Secrets } from '../redact';
+import { redact, redactSecretValues, redactString } from '../redact';
 import { commonErrorMessage, fieldErrors } from './errorBody';
 import type { FailedResponse } from './response';
 import type { VendorProfile } from './types';
@@ -10,7 +11,8 @@ export interface ErrorContext {
 	node: INode;
 	profile: VendorProfile;
 	operation: string;
-	secrets: readonly string[];
+	/** The execution's live set: errors are made after the request, with any token it fetched. */
+	secrets: Secrets;
 }
 
 const MAX_CONTEXT_BODY = 4000;
@@ -58,7 +60,7 @@ function failureFor(status: number, retryAtMs: number | undefined, nowMs: number
 	return undefined;
 }
 
-function contextBody(body: unknown, secrets: readonly string[]): unknown {
+function contextBody(body: unknown, secrets: Secrets): unknown {
 	const clean = redact(body, secrets);
 	if (typeof clean === 'string' && clean.length > MAX_CONTEXT_BODY) {
 		return `${clean.slice(0, MAX_CONTEXT_BODY)}…`;
@@ -89,8 +91,11 @@ export function httpError(
 	const status = response.statusCode;
 	// Throttling signalled with another status gets the rate-limit hint and cause.
 	const kind = timing.rateLimited ? 429 : status;
-	const vendorMessage = vendorMessageOf(ctx.profile, response.body, status);
-	const fields = status === 400 || status === 422 ? fieldErrors(response.body) : [];
+	// Secrets go before the vendor's message is picked and shortened: a secret cut in half by the
+	// shortening would no longer be recognised.
+	const body = redactSecretValues(response.body, ctx.secrets);
+	const vendorMessage = vendorMessageOf(ctx.profile, body, status);
+	const fields = status === 400 || status === 422 ? fieldErrors(body) : [];
 	const message = redactString(
 		vendorMessage ?? `${vendor} returned HTTP ${status} for "${ctx.operation}"`,
 		ctx.secrets,

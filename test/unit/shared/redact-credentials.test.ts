@@ -1,20 +1,8 @@
 import type { ICredentialDataDecryptedObject, ICredentialType } from 'n8n-workflow';
-import { basename } from 'path';
 
 import { secretsOf, Transport } from '../../../nodes/shared';
 import { fakeContext, profile } from './helpers';
-
-const packageJson = require('../../../package.json') as { n8n: { credentials: string[] } };
-
-/** Every credential the package registers, loaded from source. */
-function registeredCredentialTypes(): ICredentialType[] {
-	return packageJson.n8n.credentials.map((distPath) => {
-		const file = basename(distPath, '.js');
-		const module = require(`../../../credentials/${file}`) as Record<string, new () => ICredentialType>;
-		const [Type] = Object.values(module);
-		return new Type();
-	});
-}
+import { REGISTERED_CREDENTIAL_NAMES, registeredCredentialTypes } from './registeredCredentials';
 
 /** A filled-in credential: every password field gets its own recognisable secret. */
 function filledCredential(type: ICredentialType) {
@@ -36,17 +24,7 @@ const types = registeredCredentialTypes();
 
 describe('secrets of every credential type stay out of errors and dry runs', () => {
 	it('covers every registered credential', () => {
-		expect(types.map((t) => t.name).sort()).toEqual(
-			[
-				'mspConnectWiseAutomateApi',
-				'mspConnectWisePsaApi',
-				'mspHaloPsaApi',
-				'mspHuduApi',
-				'mspMicrosoftDefenderApi',
-				'mspNinjaOneApi',
-				'mspSentinelOneApi',
-			].sort(),
-		);
+		expect(types.map((t) => t.name).sort()).toEqual(REGISTERED_CREDENTIAL_NAMES);
 	});
 
 	describe.each(types.map((type) => [type.name, type] as const))('%s', (_name, type) => {

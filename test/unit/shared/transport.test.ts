@@ -58,14 +58,19 @@ describe('Transport: requests', () => {
 		expect(calls[0].url).toBe('https://other.vendor.test/next?page=2');
 	});
 
-	it('reads the credential once per transport', async () => {
-		const { transport, getCredentials } = setup([
+	it('reads the base URL once per transport and the secrets again after every request', async () => {
+		const { transport, getCredentials, calls } = setup([
 			{ statusCode: 200, body: 1 },
 			{ statusCode: 200, body: 2 },
 		]);
 		await transport.request(get);
 		await transport.request(get);
-		expect(getCredentials).toHaveBeenCalledTimes(1);
+		expect(calls.map((call) => call.url)).toEqual([
+			'https://api.vendor.test/v1/tickets',
+			'https://api.vendor.test/v1/tickets',
+		]);
+		// Once for the base URL, then once after each request (n8n may have stored a new token).
+		expect(getCredentials).toHaveBeenCalledTimes(3);
 	});
 
 	it('form-encodes the body when asked', async () => {
