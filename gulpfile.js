@@ -17,17 +17,22 @@ const existing = (dirs) => dirs.filter((d) => fs.existsSync(path.join(ROOT, d)))
 function copyIcons() {
 	// One pattern per folder: a brace pattern over the root would make the glob walk node_modules.
 	const patterns = existing(['nodes', 'credentials', 'icons']).map((d) => `${d}/**/*.{svg,png}`);
-	return src(patterns.length ? patterns : ['nodes/**/*.svg'], { cwd: ROOT, base: ROOT, encoding: false, allowEmpty: true }).pipe(
-		dest(DIST),
-	);
+	return src(patterns.length ? patterns : ['nodes/**/*.svg'], {
+		cwd: ROOT,
+		base: ROOT,
+		encoding: false,
+		allowEmpty: true,
+	}).pipe(dest(DIST));
 }
 
 /** JSON schemas some nodes load at runtime, as `n8n-node build` copies them. */
 function copySchemas() {
 	const patterns = existing(['nodes', 'credentials']).map((d) => `${d}/**/__schema__/**/*.json`);
-	return src(patterns.length ? patterns : ['nodes/**/__schema__/**/*.json'], { cwd: ROOT, base: ROOT, allowEmpty: true }).pipe(
-		dest(DIST),
-	);
+	return src(patterns.length ? patterns : ['nodes/**/__schema__/**/*.json'], {
+		cwd: ROOT,
+		base: ROOT,
+		allowEmpty: true,
+	}).pipe(dest(DIST));
 }
 
 function listFiles(dir, test, out = []) {
@@ -52,7 +57,11 @@ function ensureCodex(done) {
 		}
 		const compiled = target.replace(/\.node\.json$/, '.node.js');
 		if (!fs.existsSync(compiled)) {
-			return done(new Error(`codex ${path.relative(ROOT, file)} has no compiled node next to it (${path.relative(ROOT, compiled)})`));
+			return done(
+				new Error(
+					`codex ${path.relative(ROOT, file)} has no compiled node next to it (${path.relative(ROOT, compiled)})`,
+				),
+			);
 		}
 	}
 	if (copied) console.log(`[build] copied ${copied} codex file(s) tsc did not emit`);
@@ -67,7 +76,9 @@ function validateTemplatesTask(done) {
 		err.showStack = false;
 		return done(err);
 	}
-	console.log(`[build] ${files.length} template(s) valid against nodes: ${nodes.join(', ') || 'none'}`);
+	console.log(
+		`[build] ${files.length} template(s) valid against nodes: ${nodes.join(', ') || 'none'}`,
+	);
 	done();
 }
 

@@ -1,5 +1,8 @@
 /** Three tiers, selected with `jest --selectProjects <name>`. */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.dev.json', isolatedModules: true, diagnostics: false }];
+const tsJest = [
+	'ts-jest',
+	{ tsconfig: 'tsconfig.dev.json', isolatedModules: true, diagnostics: false },
+];
 
 const tier = (name, extra = {}) => ({
 	displayName: name,

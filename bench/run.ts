@@ -20,7 +20,14 @@ import { throttledScenario } from './scenarios/s4-throttled';
 import { triageScenario } from './scenarios/s5-triage';
 import { devicesMemoryScenario } from './scenarios/s6-devices-memory';
 
-const SCENARIOS: Scenario[] = [ticketsScenario, isolateScenario, patchTemplateScenario, throttledScenario, triageScenario, devicesMemoryScenario];
+const SCENARIOS: Scenario[] = [
+	ticketsScenario,
+	isolateScenario,
+	patchTemplateScenario,
+	throttledScenario,
+	triageScenario,
+	devicesMemoryScenario,
+];
 
 function parseArgs(argv: string[]) {
 	const args = { only: undefined as string[] | undefined, latencyMs: 40, full: false, build: true };
@@ -28,20 +35,35 @@ function parseArgs(argv: string[]) {
 		const arg = argv[i];
 		if (arg === '--full') args.full = true;
 		else if (arg === '--no-build') args.build = false;
-		else if (arg === '--only') args.only = (argv[++i] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+		else if (arg === '--only')
+			args.only = (argv[++i] ?? '')
+				.split(',')
+				.map((s) => s.trim())
+				.filter(Boolean);
 		else if (arg === '--latency-ms') args.latencyMs = Number(argv[++i]);
-		else throw new Error(`Unknown argument ${arg} (use --only s1,s2 --latency-ms N --full --no-build)`);
+		else
+			throw new Error(
+				`Unknown argument ${arg} (use --only s1,s2 --latency-ms N --full --no-build)`,
+			);
 	}
-	if (!Number.isFinite(args.latencyMs) || args.latencyMs < 0) throw new Error('--latency-ms needs a non-negative number');
+	if (!Number.isFinite(args.latencyMs) || args.latencyMs < 0)
+		throw new Error('--latency-ms needs a non-negative number');
 	const unknown = (args.only ?? []).filter((id) => !SCENARIOS.some((s) => s.id === id));
-	if (unknown.length) throw new Error(`Unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
+	if (unknown.length)
+		throw new Error(
+			`Unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`,
+		);
 	return args;
 }
 
 function commit(): string {
 	try {
 		const sha = execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim();
-		const dirty = execSync('git status --porcelain -- nodes credentials', { cwd: ROOT }).toString().trim() ? ' (with uncommitted node changes)' : '';
+		const dirty = execSync('git status --porcelain -- nodes credentials', { cwd: ROOT })
+			.toString()
+			.trim()
+			? ' (with uncommitted node changes)'
+			: '';
 		return `${sha}${dirty}`;
 	} catch {
 		return 'unknown';
@@ -51,7 +73,8 @@ function commit(): string {
 async function main(): Promise<void> {
 	const args = parseArgs(process.argv.slice(2));
 	const started = Date.now();
-	const log = (message: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
+	const log = (message: string) =>
+		console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
 	if (args.build) {
 		log('npm run build');
 		execSync('npm run build', { cwd: ROOT, stdio: 'inherit' });
@@ -66,7 +89,18 @@ async function main(): Promise<void> {
 		} catch (error) {
 			// A scenario that breaks is listed as not measured, with why; the others still run.
 			rows.push({
-				scenario: scenario.title, measure: 'all', unit: '', ours: null, alternative: null, alternativeLabel: '', ratio: null, ratioMeaning: '', lowerBound: null, lowerBoundBasis: '', target: '', met: false,
+				scenario: scenario.title,
+				measure: 'all',
+				unit: '',
+				ours: null,
+				alternative: null,
+				alternativeLabel: '',
+				ratio: null,
+				ratioMeaning: '',
+				lowerBound: null,
+				lowerBoundBasis: '',
+				target: '',
+				met: false,
 				note: `The scenario failed: ${(error as Error).message.split('\n')[0]}`,
 			});
 		}
@@ -84,7 +118,9 @@ async function main(): Promise<void> {
 	mkdirSync(dir, { recursive: true });
 	writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
 	writeFileSync(join(dir, 'latest.md'), markdown(report));
-	log(`wrote bench/results/latest.md and latest.json (${rows.length} rows, ${Math.round(report.durationS)} s)`);
+	log(
+		`wrote bench/results/latest.md and latest.json (${rows.length} rows, ${Math.round(report.durationS)} s)`,
+	);
 }
 
 main().then(

@@ -15,7 +15,9 @@ const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
 
 /** `https://<server>/cwa/api/v1`: the REST base under the Automate server URL. */
 export function automateApiBase(credentials: ICredentialDataDecryptedObject): string {
-	return `${String(credentials.serverUrl ?? '').replace(/\/+$/, '').replace(/\/cwa(\/api\/v1)?$/i, '')}/cwa/api/v1`;
+	return `${String(credentials.serverUrl ?? '')
+		.replace(/\/+$/, '')
+		.replace(/\/cwa(\/api\/v1)?$/i, '')}/cwa/api/v1`;
 }
 
 /**
@@ -34,9 +36,13 @@ export class MspConnectWiseAutomateApi implements ICredentialType {
 
 	displayName = 'MSP ConnectWise Automate API';
 
-	icon: Icon = { light: 'file:mspConnectWiseAutomateApi.svg', dark: 'file:mspConnectWiseAutomateApi.dark.svg' };
+	icon: Icon = {
+		light: 'file:mspConnectWiseAutomateApi.svg',
+		dark: 'file:mspConnectWiseAutomateApi.dark.svg',
+	};
 
-	documentationUrl = 'https://github.com/msp-orchestration/n8n-nodes-msp-orchestration/blob/main/docs/nodes/rmm.md#credentials';
+	documentationUrl =
+		'https://github.com/msp-orchestration/n8n-nodes-msp-orchestration/blob/main/docs/nodes/rmm.md#credentials';
 
 	properties: INodeProperties[] = [
 		{
@@ -69,7 +75,8 @@ export class MspConnectWiseAutomateApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: '00000000-0000-0000-0000-000000000000',
-			description: 'The integration ClientId registered with ConnectWise, sent as the ClientId header on every call',
+			description:
+				'The integration ClientId registered with ConnectWise, sent as the ClientId header on every call',
 			required: true,
 		},
 		{
@@ -83,8 +90,12 @@ export class MspConnectWiseAutomateApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const body: Record<string, string> = { Username: String(credentials.username ?? ''), Password: String(credentials.password ?? '') };
-		if (credentials.twoFactorPasscode) body.TwoFactorPasscode = String(credentials.twoFactorPasscode);
+		const body: Record<string, string> = {
+			Username: String(credentials.username ?? ''),
+			Password: String(credentials.password ?? ''),
+		};
+		if (credentials.twoFactorPasscode)
+			body.TwoFactorPasscode = String(credentials.twoFactorPasscode);
 		const response = (await this.helpers.httpRequest({
 			method: 'POST',
 			url: `${automateApiBase(credentials)}/apitoken`,
@@ -96,18 +107,37 @@ export class MspConnectWiseAutomateApi implements ICredentialType {
 		})) as { statusCode: number; body: unknown };
 		const result = (response.body ?? {}) as Record<string, unknown>;
 		if (result.IsTwoFactorRequired === true && !result.AccessToken) {
-			throw new Error('ConnectWise Automate login needs a two-factor passcode: set Two-Factor Passcode in the credential, or use an API user without two-factor');
+			throw new Error(
+				'ConnectWise Automate login needs a two-factor passcode: set Two-Factor Passcode in the credential, or use an API user without two-factor',
+			);
 		}
-		if (response.statusCode >= 400 || typeof result.AccessToken !== 'string' || !result.AccessToken) {
-			const message = typeof result.message === 'string' ? result.message : typeof result.Message === 'string' ? result.Message : `HTTP ${response.statusCode}`;
+		if (
+			response.statusCode >= 400 ||
+			typeof result.AccessToken !== 'string' ||
+			!result.AccessToken
+		) {
+			const message =
+				typeof result.message === 'string'
+					? result.message
+					: typeof result.Message === 'string'
+						? result.Message
+						: `HTTP ${response.statusCode}`;
 			throw new Error(`ConnectWise Automate login failed: ${message}`);
 		}
 		const expiresAt = Date.parse(String(result.ExpirationDate ?? ''));
-		return { accessToken: result.AccessToken, expiresAt: Number.isNaN(expiresAt) ? Date.now() + 3600 * 1000 : expiresAt };
+		return {
+			accessToken: result.AccessToken,
+			expiresAt: Number.isNaN(expiresAt) ? Date.now() + 3600 * 1000 : expiresAt,
+		};
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		return bearerWhileFresh(credentials, requestOptions, EXPIRY_MARGIN_MS, { ClientId: String(credentials.clientId ?? '') });
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return bearerWhileFresh(credentials, requestOptions, EXPIRY_MARGIN_MS, {
+			ClientId: String(credentials.clientId ?? ''),
+		});
 	}
 
 	test: ICredentialTestRequest = {

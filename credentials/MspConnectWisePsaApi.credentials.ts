@@ -15,7 +15,10 @@ const DEFAULT_CODEBASE = 'v4_6_release';
  * the sandbox use a custom URL.
  */
 export function connectWiseApiBase(credentials: ICredentialDataDecryptedObject): string {
-	const root = credentials.site === 'custom' ? String(credentials.customUrl ?? '') : `https://${String(credentials.site ?? '')}`;
+	const root =
+		credentials.site === 'custom'
+			? String(credentials.customUrl ?? '')
+			: `https://${String(credentials.site ?? '')}`;
 	const codebase = String(credentials.codebase || DEFAULT_CODEBASE).replace(/^\/+|\/+$/g, '');
 	return `${root.replace(/\/+$/, '')}/${codebase}/apis/3.0`;
 }
@@ -30,9 +33,13 @@ export class MspConnectWisePsaApi implements ICredentialType {
 
 	displayName = 'MSP ConnectWise PSA API';
 
-	icon: Icon = { light: 'file:mspConnectWisePsaApi.svg', dark: 'file:mspConnectWisePsaApi.dark.svg' };
+	icon: Icon = {
+		light: 'file:mspConnectWisePsaApi.svg',
+		dark: 'file:mspConnectWisePsaApi.dark.svg',
+	};
 
-	documentationUrl = 'https://github.com/msp-orchestration/n8n-nodes-msp-orchestration/blob/main/docs/nodes/psa.md#credentials';
+	documentationUrl =
+		'https://github.com/msp-orchestration/n8n-nodes-msp-orchestration/blob/main/docs/nodes/psa.md#credentials';
 
 	properties: INodeProperties[] = [
 		{
@@ -44,9 +51,15 @@ export class MspConnectWisePsaApi implements ICredentialType {
 				{ name: 'North America (api-na.myconnectwise.net)', value: 'api-na.myconnectwise.net' },
 				{ name: 'Europe (api-eu.myconnectwise.net)', value: 'api-eu.myconnectwise.net' },
 				{ name: 'Australia (api-au.myconnectwise.net)', value: 'api-au.myconnectwise.net' },
-				{ name: 'Australia Alternate (api-aus.myconnectwise.net)', value: 'api-aus.myconnectwise.net' },
+				{
+					name: 'Australia Alternate (api-aus.myconnectwise.net)',
+					value: 'api-aus.myconnectwise.net',
+				},
 				{ name: 'South Africa (api-za.myconnectwise.net)', value: 'api-za.myconnectwise.net' },
-				{ name: 'Staging (api-staging.connectwisedev.com)', value: 'api-staging.connectwisedev.com' },
+				{
+					name: 'Staging (api-staging.connectwisedev.com)',
+					value: 'api-staging.connectwisedev.com',
+				},
 				{ name: 'On-Premise or Custom URL', value: 'custom' },
 			],
 			description: 'Cloud region of your ConnectWise PSA, or a custom URL for on-premise servers',
@@ -66,7 +79,8 @@ export class MspConnectWisePsaApi implements ICredentialType {
 			name: 'codebase',
 			type: 'string',
 			default: DEFAULT_CODEBASE,
-			description: 'Path segment before /apis/3.0. v4_6_release works for on-premise and cloud sites.',
+			description:
+				'Path segment before /apis/3.0. v4_6_release works for on-premise and cloud sites.',
 		},
 		{
 			displayName: 'Company ID',
@@ -97,18 +111,26 @@ export class MspConnectWisePsaApi implements ICredentialType {
 			name: 'clientId',
 			type: 'string',
 			default: '',
-			description: 'Your integration GUID from developer.connectwise.com/ClientID, sent as the clientId header',
+			description:
+				'Your integration GUID from developer.connectwise.com/ClientID, sent as the clientId header',
 			required: true,
 		},
 	];
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		// The literal '+' joins company and public key in the Basic user name.
 		const user = `${String(credentials.companyId ?? '')}+${String(credentials.publicKey ?? '')}`;
 		const basic = Buffer.from(`${user}:${String(credentials.privateKey ?? '')}`).toString('base64');
 		return {
 			...requestOptions,
-			headers: { ...requestOptions.headers, Authorization: `Basic ${basic}`, clientId: String(credentials.clientId ?? '') },
+			headers: {
+				...requestOptions.headers,
+				Authorization: `Basic ${basic}`,
+				clientId: String(credentials.clientId ?? ''),
+			},
 		};
 	}
 

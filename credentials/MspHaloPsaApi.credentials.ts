@@ -8,13 +8,19 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { bearerWhileFresh, cachedTokenProperties, requestClientCredentialsToken } from './common/cachedToken';
+import {
+	bearerWhileFresh,
+	cachedTokenProperties,
+	requestClientCredentialsToken,
+} from './common/cachedToken';
 
 /** Tokens this close to expiry are not sent, so a request never races the expiry. */
 const EXPIRY_MARGIN_MS = 2 * 60 * 1000;
 
 function trimUrl(value: unknown): string {
-	return String(value ?? '').trim().replace(/\/+$/, '');
+	return String(value ?? '')
+		.trim()
+		.replace(/\/+$/, '');
 }
 
 /** The Halo web application URL; a trailing /api is accepted and removed. */
@@ -50,7 +56,8 @@ export class MspHaloPsaApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:mspHaloPsaApi.svg', dark: 'file:mspHaloPsaApi.dark.svg' };
 
-	documentationUrl = 'https://github.com/msp-orchestration/n8n-nodes-msp-orchestration/blob/main/docs/nodes/psa.md#credentials';
+	documentationUrl =
+		'https://github.com/msp-orchestration/n8n-nodes-msp-orchestration/blob/main/docs/nodes/psa.md#credentials';
 
 	properties: INodeProperties[] = [
 		{
@@ -76,7 +83,8 @@ export class MspHaloPsaApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'acme',
-			description: 'Tenant name, required for Halo-hosted instances; leave empty for self-hosted Halo',
+			description:
+				'Tenant name, required for Halo-hosted instances; leave empty for self-hosted Halo',
 		},
 		{
 			displayName: 'Client ID',
@@ -98,7 +106,8 @@ export class MspHaloPsaApi implements ICredentialType {
 			name: 'scope',
 			type: 'string',
 			default: 'all',
-			description: 'Space-separated scopes; "all" or at least "read:tickets edit:tickets read:customers read:assets edit:timesheets"',
+			description:
+				'Space-separated scopes; "all" or at least "read:tickets edit:tickets read:customers read:assets edit:timesheets"',
 		},
 		...cachedTokenProperties(),
 	];
@@ -119,13 +128,17 @@ export class MspHaloPsaApi implements ICredentialType {
 		});
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		return bearerWhileFresh(credentials, requestOptions, EXPIRY_MARGIN_MS);
 	}
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.resourceServerUrl.replace(/\\/+$/, "").replace(/\\/api$/i, "")}}/api',
+			baseURL:
+				'={{$credentials.resourceServerUrl.replace(/\\/+$/, "").replace(/\\/api$/i, "")}}/api',
 			url: '/Status',
 		},
 	};

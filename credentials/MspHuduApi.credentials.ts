@@ -18,7 +18,8 @@ export class MspHuduApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:mspHuduApi.svg', dark: 'file:mspHuduApi.dark.svg' };
 
-	documentationUrl = 'https://github.com/msp-orchestration/n8n-nodes-msp-orchestration/blob/main/docs/nodes/report.md#credentials';
+	documentationUrl =
+		'https://github.com/msp-orchestration/n8n-nodes-msp-orchestration/blob/main/docs/nodes/report.md#credentials';
 
 	properties: INodeProperties[] = [
 		{

@@ -8,7 +8,11 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { bearerWhileFresh, cachedTokenProperties, requestClientCredentialsToken } from './common/cachedToken';
+import {
+	bearerWhileFresh,
+	cachedTokenProperties,
+	requestClientCredentialsToken,
+} from './common/cachedToken';
 
 const COMMERCIAL_SCOPE = 'https://api.securitycenter.microsoft.com/.default';
 /** Tokens this close to expiry are not sent, so a request never races the expiry. */
@@ -16,7 +20,10 @@ const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
 
 /** API base of the credential: one of the documented hosts, or a custom URL (sovereign clouds, the sandbox). */
 export function defenderApiBase(credentials: ICredentialDataDecryptedObject): string {
-	const host = credentials.apiHost === 'custom' ? String(credentials.customApiUrl ?? '') : String(credentials.apiHost ?? '');
+	const host =
+		credentials.apiHost === 'custom'
+			? String(credentials.customApiUrl ?? '')
+			: String(credentials.apiHost ?? '');
 	return host.replace(/\/+$/, '');
 }
 
@@ -43,9 +50,13 @@ export class MspMicrosoftDefenderApi implements ICredentialType {
 
 	displayName = 'MSP Microsoft Defender for Endpoint API';
 
-	icon: Icon = { light: 'file:mspMicrosoftDefenderApi.svg', dark: 'file:mspMicrosoftDefenderApi.dark.svg' };
+	icon: Icon = {
+		light: 'file:mspMicrosoftDefenderApi.svg',
+		dark: 'file:mspMicrosoftDefenderApi.dark.svg',
+	};
 
-	documentationUrl = 'https://github.com/msp-orchestration/n8n-nodes-msp-orchestration/blob/main/docs/nodes/edr.md#credentials';
+	documentationUrl =
+		'https://github.com/msp-orchestration/n8n-nodes-msp-orchestration/blob/main/docs/nodes/edr.md#credentials';
 
 	properties: INodeProperties[] = [
 		{
@@ -80,8 +91,14 @@ export class MspMicrosoftDefenderApi implements ICredentialType {
 			type: 'options',
 			default: 'https://api.securitycenter.microsoft.com',
 			options: [
-				{ name: 'Global (api.securitycenter.microsoft.com)', value: 'https://api.securitycenter.microsoft.com' },
-				{ name: 'Global (api.security.microsoft.com)', value: 'https://api.security.microsoft.com' },
+				{
+					name: 'Global (api.securitycenter.microsoft.com)',
+					value: 'https://api.securitycenter.microsoft.com',
+				},
+				{
+					name: 'Global (api.security.microsoft.com)',
+					value: 'https://api.security.microsoft.com',
+				},
 				{ name: 'United States', value: 'https://us.api.security.microsoft.com' },
 				{ name: 'Europe', value: 'https://eu.api.security.microsoft.com' },
 				{ name: 'United Kingdom', value: 'https://uk.api.security.microsoft.com' },
@@ -108,13 +125,17 @@ export class MspMicrosoftDefenderApi implements ICredentialType {
 			name: 'loginHost',
 			type: 'string',
 			default: 'https://login.microsoftonline.com',
-			description: 'Microsoft identity platform host; change it for sovereign clouds (for example https://login.microsoftonline.us)',
+			description:
+				'Microsoft identity platform host; change it for sovereign clouds (for example https://login.microsoftonline.us)',
 		},
 		...cachedTokenProperties(),
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const loginHost = String(credentials.loginHost || 'https://login.microsoftonline.com').replace(/\/+$/, '');
+		const loginHost = String(credentials.loginHost || 'https://login.microsoftonline.com').replace(
+			/\/+$/,
+			'',
+		);
 		return await requestClientCredentialsToken(this.helpers, {
 			url: `${loginHost}/${encodeURIComponent(String(credentials.tenantId ?? ''))}/oauth2/v2.0/token`,
 			clientId: credentials.clientId,
@@ -123,19 +144,26 @@ export class MspMicrosoftDefenderApi implements ICredentialType {
 			defaultExpiresInSeconds: 3599,
 			failure: (body, statusCode) => {
 				// The AADSTS description names the problem (wrong secret, unknown tenant...) and never echoes the secret.
-				const description = typeof body?.error_description === 'string' ? body.error_description.split(' Trace ID:')[0] : `HTTP ${statusCode}`;
+				const description =
+					typeof body?.error_description === 'string'
+						? body.error_description.split(' Trace ID:')[0]
+						: `HTTP ${statusCode}`;
 				return `Microsoft login failed: ${description}`;
 			},
 		});
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		return bearerWhileFresh(credentials, requestOptions, EXPIRY_MARGIN_MS);
 	}
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{($credentials.apiHost === "custom" ? $credentials.customApiUrl : $credentials.apiHost).replace(/\\/+$/, "")}}/api',
+			baseURL:
+				'={{($credentials.apiHost === "custom" ? $credentials.customApiUrl : $credentials.apiHost).replace(/\\/+$/, "")}}/api',
 			url: '/alerts',
 			qs: { $top: 1 },
 		},

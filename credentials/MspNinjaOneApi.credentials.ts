@@ -8,7 +8,11 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { bearerWhileFresh, cachedTokenProperties, requestClientCredentialsToken } from './common/cachedToken';
+import {
+	bearerWhileFresh,
+	cachedTokenProperties,
+	requestClientCredentialsToken,
+} from './common/cachedToken';
 
 /** Tokens this close to expiry are not sent, so a request never races the expiry. */
 const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
@@ -26,12 +30,17 @@ const REGION_HOSTS: Record<string, string> = {
 /** Base URL of the credential's instance, without a trailing slash. */
 export function ninjaOneBaseUrl(credentials: ICredentialDataDecryptedObject): string {
 	const region = String(credentials.region ?? 'app');
-	const url = region === 'custom' ? String(credentials.baseUrl ?? '') : (REGION_HOSTS[region] ?? REGION_HOSTS.app);
+	const url =
+		region === 'custom'
+			? String(credentials.baseUrl ?? '')
+			: (REGION_HOSTS[region] ?? REGION_HOSTS.app);
 	return url.replace(/\/+$/, '');
 }
 
 function scopesOf(credentials: ICredentialDataDecryptedObject): string {
-	const scopes = Array.isArray(credentials.scopes) ? credentials.scopes.map(String) : ['monitoring', 'management'];
+	const scopes = Array.isArray(credentials.scopes)
+		? credentials.scopes.map(String)
+		: ['monitoring', 'management'];
 	return (scopes.length ? scopes : ['monitoring']).join(' ');
 }
 
@@ -53,7 +62,8 @@ export class MspNinjaOneApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:mspNinjaOneApi.svg', dark: 'file:mspNinjaOneApi.dark.svg' };
 
-	documentationUrl = 'https://github.com/msp-orchestration/n8n-nodes-msp-orchestration/blob/main/docs/nodes/rmm.md#credentials';
+	documentationUrl =
+		'https://github.com/msp-orchestration/n8n-nodes-msp-orchestration/blob/main/docs/nodes/rmm.md#credentials';
 
 	properties: INodeProperties[] = [
 		{
@@ -107,7 +117,8 @@ export class MspNinjaOneApi implements ICredentialType {
 				{ name: 'Management (Patching, Scripts, Alert Resets)', value: 'management' },
 				{ name: 'Control (Remote Access)', value: 'control' },
 			],
-			description: 'Scopes to request; the API application must allow them. Patching, scripts and alert resets need Management.',
+			description:
+				'Scopes to request; the API application must allow them. Patching, scripts and alert resets need Management.',
 		},
 		...cachedTokenProperties(),
 	];
@@ -122,7 +133,10 @@ export class MspNinjaOneApi implements ICredentialType {
 		});
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		return bearerWhileFresh(credentials, requestOptions, EXPIRY_MARGIN_MS);
 	}
 
@@ -138,6 +152,10 @@ export class MspNinjaOneApi implements ICredentialType {
 
 /** NinjaOne answers `{resultCode}` (unknown app) or OAuth's `{error, error_description}`; neither echoes the secret. */
 function loginError(body: Record<string, unknown> | undefined, status: number): string {
-	const parts = [body?.resultCode, body?.errorMessage, body?.error_description ?? body?.error].filter((p) => typeof p === 'string');
+	const parts = [
+		body?.resultCode,
+		body?.errorMessage,
+		body?.error_description ?? body?.error,
+	].filter((p) => typeof p === 'string');
 	return parts.length ? parts.join(': ') : `HTTP ${status}`;
 }

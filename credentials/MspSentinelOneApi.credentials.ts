@@ -19,7 +19,8 @@ export class MspSentinelOneApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:mspSentinelOneApi.svg', dark: 'file:mspSentinelOneApi.dark.svg' };
 
-	documentationUrl = 'https://github.com/msp-orchestration/n8n-nodes-msp-orchestration/blob/main/docs/nodes/edr.md#credentials';
+	documentationUrl =
+		'https://github.com/msp-orchestration/n8n-nodes-msp-orchestration/blob/main/docs/nodes/edr.md#credentials';
 
 	properties: INodeProperties[] = [
 		{

@@ -35,7 +35,8 @@ function parseArgs(argv: string[]): Record<string, string> {
 function numberArg(args: Record<string, string>, name: string, fallback: number): number {
 	if (args[name] === undefined) return fallback;
 	const value = Number(args[name]);
-	if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number, got ${args[name]}`);
+	if (!Number.isFinite(value) || value < 0)
+		throw new Error(`--${name} must be a non-negative number, got ${args[name]}`);
 	return value;
 }
 
@@ -46,7 +47,8 @@ async function main(): Promise<void> {
 		return;
 	}
 	const profile = (args.faults ?? 'none') as FaultProfile;
-	if (!['none', 'flaky', 'throttled', 'chaos'].includes(profile)) throw new Error(`--faults must be none, flaky, throttled or chaos, got ${profile}`);
+	if (!['none', 'flaky', 'throttled', 'chaos'].includes(profile))
+		throw new Error(`--faults must be none, flaky, throttled or chaos, got ${profile}`);
 	const sandbox = await startSandbox({
 		port: numberArg(args, 'port', 8787),
 		host: args.host ?? '127.0.0.1',
@@ -70,14 +72,21 @@ async function main(): Promise<void> {
 		const world = sandbox.world();
 		console.log(`MSP sandbox listening on ${sandbox.baseUrl}`);
 		console.log(`Clock: the estate was generated for ${world.createdAt}`);
-		console.log(`Estate: ${world.clients.length} clients, ${world.devices.length} devices, ${world.patches.length} patch rows, ${world.threats.length} threats (seed ${world.seed}); faults: ${profile}\n`);
+		console.log(
+			`Estate: ${world.clients.length} clients, ${world.devices.length} devices, ${world.patches.length} patch rows, ${world.threats.length} threats (seed ${world.seed}); faults: ${profile}\n`,
+		);
 		for (const vendor of sandbox.vendorCredentials()) {
 			console.log(`${vendor.title}\n  base URL: ${vendor.baseUrl}`);
-			for (const [key, value] of Object.entries(vendor.credentials)) console.log(`  ${key}: ${value}`);
+			for (const [key, value] of Object.entries(vendor.credentials))
+				console.log(`  ${key}: ${value}`);
 			console.log('');
 		}
-		console.log(`Control: ${sandbox.baseUrl}/_sandbox/health | /_sandbox/state | /_sandbox/requests | POST /_sandbox/reset | PUT /_sandbox/faults`);
-		console.log(`n8n credentials (for n8n import:credentials): ${sandbox.baseUrl}/_sandbox/n8n-credentials`);
+		console.log(
+			`Control: ${sandbox.baseUrl}/_sandbox/health | /_sandbox/state | /_sandbox/requests | POST /_sandbox/reset | PUT /_sandbox/faults`,
+		);
+		console.log(
+			`n8n credentials (for n8n import:credentials): ${sandbox.baseUrl}/_sandbox/n8n-credentials`,
+		);
 	}
 	const shutdown = () => void sandbox.stop().then(() => process.exit(0));
 	process.on('SIGINT', shutdown);

@@ -40,11 +40,17 @@ export function chooseFault(settings: FaultSettings, vendor: string, rng: Rng): 
 	if (settings.vendors.length && !settings.vendors.includes(vendor)) return undefined;
 	if (!rng.chance(settings.rate)) return undefined;
 	const kinds: Array<Fault['kind']> =
-		settings.profile === 'chaos' ? ['serverError', 'serverError', 'reset', 'timeout', 'malformed', 'slow'] : ['serverError', 'serverError', 'reset', 'timeout'];
+		settings.profile === 'chaos'
+			? ['serverError', 'serverError', 'reset', 'timeout', 'malformed', 'slow']
+			: ['serverError', 'serverError', 'reset', 'timeout'];
 	const kind = rng.pick(kinds);
 	if (kind === 'malformed' || kind === 'slow') return { kind, phase: 'after' };
 	const phase = rng.chance(0.5) ? 'before' : 'after';
-	return { kind, phase, status: kind === 'serverError' ? rng.pick([500, 502, 503, 504]) : undefined };
+	return {
+		kind,
+		phase,
+		status: kind === 'serverError' ? rng.pick([500, 502, 503, 504]) : undefined,
+	};
 }
 
 export function throttlingOn(settings: FaultSettings, vendor: string): boolean {

@@ -57,7 +57,11 @@ export class RequestLog {
 	}
 
 	query(filter: { vendor?: string; since?: number } = {}): RequestLogEntry[] {
-		return this.entries.filter((e) => (!filter.vendor || e.vendor === filter.vendor) && (filter.since === undefined || e.seq > filter.since));
+		return this.entries.filter(
+			(e) =>
+				(!filter.vendor || e.vendor === filter.vendor) &&
+				(filter.since === undefined || e.seq > filter.since),
+		);
 	}
 
 	all(): RequestLogEntry[] {
@@ -70,6 +74,7 @@ export class RequestLog {
 
 	private push(entry: RequestLogEntry): void {
 		this.entries.push(entry);
-		if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
+		if (this.entries.length > MAX_ENTRIES)
+			this.entries.splice(0, this.entries.length - MAX_ENTRIES);
 	}
 }

@@ -2,10 +2,23 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Server } from 'http';
 import type { AddressInfo } from 'net';
 
-import { chooseFault, DEFAULT_FAULTS, SlidingWindow, throttlingOn, type Fault, type FaultSettings } from './faults';
+import {
+	chooseFault,
+	DEFAULT_FAULTS,
+	SlidingWindow,
+	throttlingOn,
+	type Fault,
+	type FaultSettings,
+} from './faults';
 import { RequestLog } from './requestLog';
 import type { N8nCredentialEntry, SandboxVendor, VendorContext } from './vendor';
-import { addDevice, updateDevice, type DeviceAnswer, type DeviceChange, type DeviceEnrolment } from './scenario/devices';
+import {
+	addDevice,
+	updateDevice,
+	type DeviceAnswer,
+	type DeviceChange,
+	type DeviceEnrolment,
+} from './scenario/devices';
 import { ScenarioError } from './scenario/errors';
 import { scenarioRoutes, sendScenarioError } from './scenario/routes';
 import { injectThreat, type InjectedThreat, type ThreatInjection } from './scenario/threats';
@@ -62,7 +75,12 @@ export interface Sandbox {
 	/** As PATCH /_sandbox/devices/:device; `device` is a key or a hostname, `client` chooses between same-named devices. */
 	updateDevice(device: string, changes: DeviceChange, options?: { client?: string }): DeviceAnswer;
 	n8nCredentials(): N8nCredentialEntry[];
-	vendorCredentials(): Array<{ id: string; title: string; baseUrl: string; credentials: Record<string, string> }>;
+	vendorCredentials(): Array<{
+		id: string;
+		title: string;
+		baseUrl: string;
+		credentials: Record<string, string>;
+	}>;
 	stop(): Promise<void>;
 }
 
@@ -76,7 +94,14 @@ interface State {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 	const vendors = options.vendors ?? ALL_VENDORS;
 	const state: State = {
-		world: freshWorld(vendors, options.seed ?? 1, options.scale ?? {}, options.scenario, parseNow(options.now), options.variations),
+		world: freshWorld(
+			vendors,
+			options.seed ?? 1,
+			options.scale ?? {},
+			options.scenario,
+			parseNow(options.now),
+			options.variations,
+		),
 		faults: { ...DEFAULT_FAULTS, ...options.faults },
 		latencyMs: options.latencyMs ?? 0,
 		timing: { ...DEFAULT_TIMING, ...options.timing },
@@ -91,7 +116,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		// one test's scaled world must not leak into the next reset.
 		// Variations do not carry over: a reset without them is the default tenant.
 		const { seed, scenario, now, variations, ...scale } = opts;
-		state.world = freshWorld(vendors, seed ?? options.seed ?? 1, { ...options.scale, ...scale }, scenario, parseNow(now ?? options.now), variations);
+		state.world = freshWorld(
+			vendors,
+			seed ?? options.seed ?? 1,
+			{ ...options.scale, ...scale },
+			scenario,
+			parseNow(now ?? options.now),
+			variations,
+		);
 		windows.clear();
 		log.clear();
 		return state.world;
@@ -101,10 +133,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	app.disable('x-powered-by');
 	app.set('etag', false);
 	// Not strict: some vendor endpoints take a bare JSON string as the body (Automate's token refresh).
-	app.use(express.json({ limit: '50mb', strict: false, type: ['application/json', 'application/*+json'] }));
+	app.use(
+		express.json({
+			limit: '50mb',
+			strict: false,
+			type: ['application/json', 'application/*+json'],
+		}),
+	);
 	app.use(express.urlencoded({ extended: false }));
 	app.use(log.middleware());
-	app.use('/_sandbox', controlRouter(state, log, reset, vendors, () => baseUrl));
+	app.use(
+		'/_sandbox',
+		controlRouter(state, log, reset, vendors, () => baseUrl),
+	);
 
 	for (const vendor of vendors) {
 		const ctx: VendorContext = {
@@ -129,11 +170,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	app.use((req: Request, res: Response) => {
 		res.status(404).json({ message: `No sandbox route for ${req.method} ${req.path}` });
 	});
-	app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-		// Malformed JSON from a client: vendors answer 400, not a stack trace.
-		const status = error.status ?? 500;
-		if (!res.headersSent) res.status(status).json({ message: error.message });
-	});
+	app.use(
+		(
+			error: Error & { status?: number; type?: string },
+			_req: Request,
+			res: Response,
+			_next: NextFunction,
+		) => {
+			// Malformed JSON from a client: vendors answer 400, not a stack trace.
+			const status = error.status ?? 500;
+			if (!res.headersSent) res.status(status).json({ message: error.message });
+		},
+	);
 
 	const server = await listen(app, options.port ?? 0, options.host ?? '127.0.0.1');
 	const address = server.address() as AddressInfo;
@@ -151,14 +199,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		requests: log,
 		injectThreat: (threat) => injectThreat(state.world, threat),
 		addDevice: (device) => addDevice(state.world, device),
-		updateDevice: (device, changes, opts) => updateDevice(state.world, device, changes, opts?.client),
+		updateDevice: (device, changes, opts) =>
+			updateDevice(state.world, device, changes, opts?.client),
 		n8nCredentials: () => vendors.flatMap((v) => v.n8nCredentials(`${baseUrl}/${v.id}`, baseUrl)),
-		vendorCredentials: () => vendors.map((v) => ({ id: v.id, title: v.title, baseUrl: `${baseUrl}/${v.id}`, credentials: v.credentials(`${baseUrl}/${v.id}`) })),
+		vendorCredentials: () =>
+			vendors.map((v) => ({
+				id: v.id,
+				title: v.title,
+				baseUrl: `${baseUrl}/${v.id}`,
+				credentials: v.credentials(`${baseUrl}/${v.id}`),
+			})),
 		stop: () => close(server),
 	};
 }
 
-function freshWorld(vendors: SandboxVendor[], seed: number, scale: Partial<ScaleOptions>, scenario?: string, now?: number, variations?: unknown): World {
+function freshWorld(
+	vendors: SandboxVendor[],
+	seed: number,
+	scale: Partial<ScaleOptions>,
+	scenario?: string,
+	now?: number,
+	variations?: unknown,
+): World {
 	const tenant = parseVariations(variations);
 	const world = seedWorld(seed, scale, scenario, now);
 	applyClientNames(world, tenant);
@@ -211,7 +273,13 @@ function sendServerError(vendor: SandboxVendor, res: Response, status: number): 
 	else res.status(status).json({ message: 'The service is temporarily unavailable' });
 }
 
-function strikeBefore(vendor: SandboxVendor, fault: Fault, state: State, req: Request, res: Response): void {
+function strikeBefore(
+	vendor: SandboxVendor,
+	fault: Fault,
+	state: State,
+	req: Request,
+	res: Response,
+): void {
 	if (fault.kind === 'serverError') return sendServerError(vendor, res, fault.status ?? 503);
 	if (fault.kind === 'reset') {
 		req.socket.destroy();
@@ -222,7 +290,13 @@ function strikeBefore(vendor: SandboxVendor, fault: Fault, state: State, req: Re
 }
 
 /** Faults after the vendor logic ran: the change is applied, only the answer is lost or mangled. */
-function interceptEnd(vendor: SandboxVendor, fault: Fault, state: State, req: Request, res: Response): void {
+function interceptEnd(
+	vendor: SandboxVendor,
+	fault: Fault,
+	state: State,
+	req: Request,
+	res: Response,
+): void {
 	const originalEnd = res.end.bind(res) as (...args: unknown[]) => Response;
 	let replaced = false;
 	(res as unknown as { end: (...args: unknown[]) => Response }).end = (...args: unknown[]) => {
@@ -241,7 +315,11 @@ function interceptEnd(vendor: SandboxVendor, fault: Fault, state: State, req: Re
 				return res;
 			case 'malformed': {
 				const body = args[0];
-				const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : '';
+				const text = Buffer.isBuffer(body)
+					? body.toString('utf8')
+					: typeof body === 'string'
+						? body
+						: '';
 				res.removeHeader('Content-Length');
 				return originalEnd(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
 			}
@@ -252,10 +330,23 @@ function interceptEnd(vendor: SandboxVendor, fault: Fault, state: State, req: Re
 	};
 }
 
-function controlRouter(state: State, log: RequestLog, reset: (o?: ResetOptions) => World, vendors: SandboxVendor[], baseUrl: () => string) {
+function controlRouter(
+	state: State,
+	log: RequestLog,
+	reset: (o?: ResetOptions) => World,
+	vendors: SandboxVendor[],
+	baseUrl: () => string,
+) {
 	const router = express.Router();
 	router.get('/health', (_req, res) => {
-		res.json({ status: 'ok', seed: state.world.seed, scenario: state.world.scenario, vendors: vendors.map((v) => v.id), faults: state.faults.profile, latencyMs: state.latencyMs });
+		res.json({
+			status: 'ok',
+			seed: state.world.seed,
+			scenario: state.world.scenario,
+			vendors: vendors.map((v) => v.id),
+			faults: state.faults.profile,
+			latencyMs: state.latencyMs,
+		});
 	});
 	router.get('/state', (_req, res) => {
 		res.json(state.world);
@@ -267,13 +358,30 @@ function controlRouter(state: State, log: RequestLog, reset: (o?: ResetOptions) 
 			world = reset(body);
 		} catch (error) {
 			// Bad variations name their field; any other refusal (a malformed now) is a plain 400.
-			sendScenarioError(res, error instanceof ScenarioError ? error : new ScenarioError(400, (error as Error).message));
+			sendScenarioError(
+				res,
+				error instanceof ScenarioError ? error : new ScenarioError(400, (error as Error).message),
+			);
 			return;
 		}
-		res.json({ status: 'reset', seed: world.seed, scenario: world.scenario, now: world.createdAt, clients: world.clients.length, devices: world.devices.length, threats: world.threats.length, variations: world.variations });
+		res.json({
+			status: 'reset',
+			seed: world.seed,
+			scenario: world.scenario,
+			now: world.createdAt,
+			clients: world.clients.length,
+			devices: world.devices.length,
+			threats: world.threats.length,
+			variations: world.variations,
+		});
 	});
 	router.get('/requests', (req, res) => {
-		res.json(log.query({ vendor: req.query.vendor as string | undefined, since: req.query.since ? Number(req.query.since) : undefined }));
+		res.json(
+			log.query({
+				vendor: req.query.vendor as string | undefined,
+				since: req.query.since ? Number(req.query.since) : undefined,
+			}),
+		);
 	});
 	router.delete('/requests', (_req, res) => {
 		log.clear();
@@ -285,7 +393,9 @@ function controlRouter(state: State, log: RequestLog, reset: (o?: ResetOptions) 
 	router.put('/faults', (req, res) => {
 		const body = (req.body ?? {}) as Partial<FaultSettings> & { latencyMs?: number };
 		if (body.profile && !['none', 'flaky', 'throttled', 'chaos'].includes(body.profile)) {
-			res.status(400).json({ message: `profile must be one of none, flaky, throttled, chaos; got ${body.profile}` });
+			res.status(400).json({
+				message: `profile must be one of none, flaky, throttled, chaos; got ${body.profile}`,
+			});
 			return;
 		}
 		const { latencyMs, ...faults } = body;
@@ -298,14 +408,23 @@ function controlRouter(state: State, log: RequestLog, reset: (o?: ResetOptions) 
 		res.json(vendors.flatMap((v) => v.n8nCredentials(`${baseUrl()}/${v.id}`, baseUrl())));
 	});
 	router.get('/vendors', (_req, res) => {
-		res.json(vendors.map((v) => ({ id: v.id, title: v.title, baseUrl: `${baseUrl()}/${v.id}`, credentials: v.credentials(`${baseUrl()}/${v.id}`) })));
+		res.json(
+			vendors.map((v) => ({
+				id: v.id,
+				title: v.title,
+				baseUrl: `${baseUrl()}/${v.id}`,
+				credentials: v.credentials(`${baseUrl()}/${v.id}`),
+			})),
+		);
 	});
 	return router;
 }
 
 function listen(app: express.Express, port: number, host: string): Promise<Server> {
 	return new Promise((resolve, reject) => {
-		const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+		const server = app.listen(port, host, (error?: Error) =>
+			error ? reject(error) : resolve(server),
+		);
 		server.keepAliveTimeout = 5000;
 	});
 }

@@ -16,35 +16,57 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
 
 import { startSandbox } from '../sandbox';
-import { n8nWithPackage, type ExecuteResult, type N8nInstance, type StartedN8n } from '../test/e2e/helpers/n8n';
+import {
+	n8nWithPackage,
+	type ExecuteResult,
+	type N8nInstance,
+	type StartedN8n,
+} from '../test/e2e/helpers/n8n';
 import { loadTemplate, withChatModel } from '../test/workflows/templates.expectations';
 import { summaryLines, type DemoRuns } from './lib/demo-summary';
 import { createProgress } from './lib/progress';
 
 const ROOT = resolve(__dirname, '..');
 const REPORTS = join(ROOT, '.cache', 'demo', 'reports');
-const OWNER = { email: 'demo@msp-orchestration.dev', firstName: 'Demo', lastName: 'Owner', password: 'Demo-Password-1' };
+const OWNER = {
+	email: 'demo@msp-orchestration.dev',
+	firstName: 'Demo',
+	lastName: 'Owner',
+	password: 'Demo-Password-1',
+};
 /** The shipped templates, imported as they are (the editor and the screenshots show these). */
 const TEMPLATES = [
 	{ id: 'msp-patch-remediation', file: 'patch-remediation', title: 'Patch remediation' },
 	{ id: 'msp-threat-response', file: 'threat-response', title: 'Threat response' },
 ] as const;
 /** The threat template with a chat model connected: the one the demo runs. */
-const THREAT_WITH_MODEL = { id: 'msp-threat-response-model', title: 'Threat response with a model' };
+const THREAT_WITH_MODEL = {
+	id: 'msp-threat-response-model',
+	title: 'Threat response with a model',
+};
 
 const args = new Set(process.argv.slice(2));
 const print = (text: string) => process.stdout.write(`${text}\n`);
 const progress = createProgress(print);
 
 async function main() {
-	const sandbox = await progress.phase('Starting the sandbox (simulated ConnectWise, Halo, NinjaOne, Automate, SentinelOne, Defender, Hudu, OpenAI)', () => startSandbox({ port: 0 }));
+	const sandbox = await progress.phase(
+		'Starting the sandbox (simulated ConnectWise, Halo, NinjaOne, Automate, SentinelOne, Defender, Hudu, OpenAI)',
+		() => startSandbox({ port: 0 }),
+	);
 	// Operations finish on their first status read, so the templates' waits do not sleep.
 	sandbox.setTiming({ readsToFinish: 1, msToFinish: 500 });
-	const n8n = await progress.phase('Packing this package and installing it into a fresh n8n user folder (npm pack, community package folder)', () => n8nWithPackage());
+	const n8n = await progress.phase(
+		'Packing this package and installing it into a fresh n8n user folder (npm pack, community package folder)',
+		() => n8nWithPackage(),
+	);
 	await progress.phase('Importing the sandbox credentials and the templates into n8n', async () => {
 		await n8n.importCredentials(sandbox.n8nCredentials() as never);
 		for (const t of TEMPLATES) await n8n.importWorkflow({ ...loadTemplate(t.file), id: t.id });
-		await n8n.importWorkflow({ ...withChatModel(loadTemplate('threat-response')), id: THREAT_WITH_MODEL.id });
+		await n8n.importWorkflow({
+			...withChatModel(loadTemplate('threat-response')),
+			id: THREAT_WITH_MODEL.id,
+		});
 	});
 	const server = await progress.phase('Starting n8n (serves the approval links)', async () => {
 		const started = await n8n.start({ env: { N8N_DEFAULT_BINARY_DATA_MODE: 'default' } });
@@ -54,18 +76,28 @@ async function main() {
 	progress.log(`  n8n is listening at ${server.baseUrl}`);
 
 	const runs: DemoRuns = {
-		patch: await progress.phase('Running patch remediation (find missing updates, ticket, install, verify, close or escalate, report)', () => runTemplate(n8n, server, TEMPLATES[0].id)),
-		threat: await progress.phase('Running threat response (triage every open threat, contain, ask for approval, ticket, dismiss, report)', () => runTemplate(n8n, server, THREAT_WITH_MODEL.id)),
+		patch: await progress.phase(
+			'Running patch remediation (find missing updates, ticket, install, verify, close or escalate, report)',
+			() => runTemplate(n8n, server, TEMPLATES[0].id),
+		),
+		threat: await progress.phase(
+			'Running threat response (triage every open threat, contain, ask for approval, ticket, dismiss, report)',
+			() => runTemplate(n8n, server, THREAT_WITH_MODEL.id),
+		),
 	};
-	progress.log(`  patch remediation ended ${runs.patch.status}; threat response ended ${runs.threat.status}${runs.threat.status === 'waiting' ? ' (it waits for the approval link)' : ''}`);
+	progress.log(
+		`  patch remediation ended ${runs.patch.status}; threat response ended ${runs.threat.status}${runs.threat.status === 'waiting' ? ' (it waits for the approval link)' : ''}`,
+	);
 	const reports = writeReports(runs);
 	for (const line of summaryLines(sandbox.world(), runs, reports, REPORTS)) print(line);
 
-	if (args.has('--screenshots')) await progress.phase('Saving canvas screenshots', () => screenshots(server));
+	if (args.has('--screenshots'))
+		await progress.phase('Saving canvas screenshots', () => screenshots(server));
 	if (args.has('--ui')) {
 		print('');
 		print(`n8n is running at ${server.baseUrl}  (sign in: ${OWNER.email} / ${OWNER.password})`);
-		for (const t of [...TEMPLATES, THREAT_WITH_MODEL]) print(`  ${`${t.title}:`.padEnd(30)} ${server.baseUrl}/workflow/${t.id}`);
+		for (const t of [...TEMPLATES, THREAT_WITH_MODEL])
+			print(`  ${`${t.title}:`.padEnd(30)} ${server.baseUrl}/workflow/${t.id}`);
 		print(`Sandbox: ${sandbox.baseUrl}/_sandbox/state   n8n user folder: ${n8n.userFolder}`);
 		print('Press Ctrl+C to stop.');
 		const stop = async () => {
@@ -84,10 +116,18 @@ async function main() {
 }
 
 /** `n8n execute` with resume URLs pointing at the running server, which serves /webhook-waiting. */
-async function runTemplate(n8n: N8nInstance, server: StartedN8n, id: string): Promise<ExecuteResult> {
-	const run = await n8n.execute(id, { env: { WEBHOOK_URL: `${server.baseUrl}/`, N8N_DEFAULT_BINARY_DATA_MODE: 'default' } });
+async function runTemplate(
+	n8n: N8nInstance,
+	server: StartedN8n,
+	id: string,
+): Promise<ExecuteResult> {
+	const run = await n8n.execute(id, {
+		env: { WEBHOOK_URL: `${server.baseUrl}/`, N8N_DEFAULT_BINARY_DATA_MODE: 'default' },
+	});
 	if (!['success', 'waiting'].includes(String(run.status))) {
-		throw new Error(`${id} ended with ${run.status}: ${JSON.stringify(run.error)}\n${run.stderr.slice(-2000)}`);
+		throw new Error(
+			`${id} ended with ${run.status}: ${JSON.stringify(run.error)}\n${run.stderr.slice(-2000)}`,
+		);
 	}
 	return run;
 }
@@ -99,19 +139,29 @@ async function setupOwner(server: StartedN8n) {
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify(OWNER),
 	});
-	if (!response.ok) throw new Error(`owner setup failed: ${response.status} ${await response.text()}`);
+	if (!response.ok)
+		throw new Error(`owner setup failed: ${response.status} ${await response.text()}`);
 }
 
 /** The HTML reports the Compliance/Incident Report nodes attached, written to .cache/demo/reports. */
 function writeReports(runs: DemoRuns): string[] {
 	mkdirSync(REPORTS, { recursive: true });
 	const written: string[] = [];
-	for (const [template, run, node] of [['patch-remediation', runs.patch, 'Compliance Report'], ['threat-response', runs.threat, 'Incident Report']] as const) {
+	for (const [template, run, node] of [
+		['patch-remediation', runs.patch, 'Compliance Report'],
+		['threat-response', runs.threat, 'Incident Report'],
+	] as const) {
 		const items = run.run?.data?.resultData?.runData?.[node]?.[0]?.data?.main?.[0] ?? [];
-		for (const item of items as Array<{ json: { client: string }; binary?: { html?: { data?: string; fileName?: string } } }>) {
+		for (const item of items as Array<{
+			json: { client: string };
+			binary?: { html?: { data?: string; fileName?: string } };
+		}>) {
 			const data = item.binary?.html?.data;
 			if (!data || data === 'filesystem-v2') continue;
-			const file = join(REPORTS, `${template}-${item.json.client.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}.html`);
+			const file = join(
+				REPORTS,
+				`${template}-${item.json.client.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}.html`,
+			);
 			writeFileSync(file, Buffer.from(data, 'base64'));
 			written.push(file);
 		}
@@ -125,12 +175,26 @@ async function screenshots(server: StartedN8n) {
 	const { chromium } = require('playwright-core') as typeof import('playwright-core');
 	const browser = await chromium.launch({
 		executablePath: '/usr/bin/chromium',
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
 	});
 	try {
-		const page = await browser.newPage({ viewport: { width: 2400, height: 1000 }, deviceScaleFactor: 1.5 });
+		const page = await browser.newPage({
+			viewport: { width: 2400, height: 1000 },
+			deviceScaleFactor: 1.5,
+		});
 		await page.goto(`${server.baseUrl}/signin`);
-		await page.locator('input[type="email"], input[name="emailOrLdapLoginId"], input[name="email"]').first().fill(OWNER.email);
+		await page
+			.locator('input[type="email"], input[name="emailOrLdapLoginId"], input[name="email"]')
+			.first()
+			.fill(OWNER.email);
 		await page.locator('input[type="password"]').first().fill(OWNER.password);
 		await page.keyboard.press('Enter');
 		await page.waitForURL((url) => !url.pathname.includes('signin'), { timeout: 60000 });
@@ -142,7 +206,11 @@ async function screenshots(server: StartedN8n) {
 			await page.waitForTimeout(2500);
 			// Fit the whole workflow into view ("1" is n8n's zoom-to-fit shortcut), close any dialog first.
 			await page.keyboard.press('Escape');
-			await page.locator('.vue-flow__pane, #canvas').first().click({ position: { x: 10, y: 10 }, force: true }).catch(() => undefined);
+			await page
+				.locator('.vue-flow__pane, #canvas')
+				.first()
+				.click({ position: { x: 10, y: 10 }, force: true })
+				.catch(() => undefined);
 			await page.keyboard.press('1');
 			await page.waitForTimeout(1500);
 			const file = join(dir, `template-${t.file}.png`);
@@ -159,6 +227,8 @@ if (!existsSync(join(ROOT, 'dist')) || readdirSync(join(ROOT, 'dist')).length ==
 	process.exit(1);
 }
 main().catch((error: unknown) => {
-	process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.stderr.write(
+		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
 	process.exit(1);
 });

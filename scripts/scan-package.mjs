@@ -47,11 +47,15 @@ function packAndUnpack(work) {
 	let tarball = givenTarball;
 	if (!tarball) {
 		if (!existsSync(join(ROOT, 'dist'))) fail('dist/ is missing: run `npm run build` first');
-		const out = execFileSync('npm', ['pack', '--pack-destination', work, '--json', '--ignore-scripts'], {
-			cwd: ROOT,
-			encoding: 'utf8',
-			stdio: ['ignore', 'pipe', 'inherit'],
-		});
+		const out = execFileSync(
+			'npm',
+			['pack', '--pack-destination', work, '--json', '--ignore-scripts'],
+			{
+				cwd: ROOT,
+				encoding: 'utf8',
+				stdio: ['ignore', 'pipe', 'inherit'],
+			},
+		);
 		const [info] = JSON.parse(out);
 		tarball = join(work, info.filename);
 		console.log(`[scan] packed ${info.filename}: ${info.entryCount} files, ${info.size} bytes`);

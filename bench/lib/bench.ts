@@ -13,7 +13,9 @@ export async function sandboxFor(options: SandboxOptions): Promise<Sandbox> {
 
 /** Credential data by type for every sandbox vendor, as the harness takes it. */
 export function credentialsOf(sandbox: Sandbox): Record<string, ICredentialDataDecryptedObject> {
-	return Object.fromEntries(sandbox.n8nCredentials().map((c) => [c.type, c.data as ICredentialDataDecryptedObject]));
+	return Object.fromEntries(
+		sandbox.n8nCredentials().map((c) => [c.type, c.data as ICredentialDataDecryptedObject]),
+	);
 }
 
 export interface VendorRequests {
@@ -33,23 +35,45 @@ export function requestsTo(sandbox: Sandbox, vendor: string, latencyMs = 0): Ven
 		const key = `${e.method} ${e.path.replace(/\/\d+(?=\/|$)/g, '/{id}').replace(/\/[0-9a-f]{40}(?=\/|$)/g, '/{id}')}`;
 		byPath[key] = (byPath[key] ?? 0) + 1;
 	}
-	return { total: entries.length, throttled: entries.filter((e) => e.status === 429).length, byPath, sandboxMs };
+	return {
+		total: entries.length,
+		throttled: entries.filter((e) => e.status === 429).length,
+		byPath,
+		sandboxMs,
+	};
 }
 
 /** Manual trigger -> one node, the shape of every single-step benchmark. */
-export function oneNodeWorkflow(name: string, node: Omit<INode, 'id' | 'name' | 'position'>): WorkflowJson {
+export function oneNodeWorkflow(
+	name: string,
+	node: Omit<INode, 'id' | 'name' | 'position'>,
+): WorkflowJson {
 	return {
 		name,
 		nodes: [
-			{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'start',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{ id: 'step', name: 'Step', position: [240, 0], ...node } as INode,
 		],
 		connections: { Start: { main: [[{ node: 'Step', type: 'main', index: 0 }]] } },
 	};
 }
 
-export function ourNode(family: string, parameters: IDataObject): Omit<INode, 'id' | 'name' | 'position'> {
-	return { type: `${PACKAGE}.${family}`, typeVersion: 1, parameters: parameters as INode['parameters'] };
+export function ourNode(
+	family: string,
+	parameters: IDataObject,
+): Omit<INode, 'id' | 'name' | 'position'> {
+	return {
+		type: `${PACKAGE}.${family}`,
+		typeVersion: 1,
+		parameters: parameters as INode['parameters'],
+	};
 }
 
 export const seconds = (ms: number) => Math.round(ms) / 1000;
@@ -80,7 +104,17 @@ export function row(fields: Partial<Row> & Pick<Row, 'scenario' | 'measure' | 'u
 }
 
 /** Ratio that tolerates missing figures. */
-export function ratio(numerator: number | null | undefined, denominator: number | null | undefined): number | null {
-	if (numerator === null || numerator === undefined || denominator === null || denominator === undefined || denominator === 0) return null;
+export function ratio(
+	numerator: number | null | undefined,
+	denominator: number | null | undefined,
+): number | null {
+	if (
+		numerator === null ||
+		numerator === undefined ||
+		denominator === null ||
+		denominator === undefined ||
+		denominator === 0
+	)
+		return null;
 	return round(numerator / denominator, 2);
 }

@@ -24,29 +24,43 @@ export type ChildJob =
 	  }
 	| { kind: 'triage'; alertsFile: string; count: number };
 
-function countItems(runData: Record<string, Array<{ data?: { main?: Array<INodeExecutionData[] | null> } }>>) {
+function countItems(
+	runData: Record<string, Array<{ data?: { main?: Array<INodeExecutionData[] | null> } }>>,
+) {
 	const items: Record<string, number> = {};
 	const errorItems: Record<string, number> = {};
 	for (const [name, runs] of Object.entries(runData)) {
 		const outputs = (runs[0]?.data?.main ?? []).map((o) => o ?? []);
 		items[name] = outputs.reduce((n, o) => n + o.length, 0);
-		errorItems[name] = outputs.reduce((n, o) => n + o.filter((i) => i.json?.error !== undefined).length, 0);
+		errorItems[name] = outputs.reduce(
+			(n, o) => n + o.filter((i) => i.json?.error !== undefined).length,
+			0,
+		);
 	}
 	return { items, errorItems };
 }
 
 async function runWorkflowJob(job: Extract<ChildJob, { kind: 'workflow' }>): Promise<ChildResult> {
-	const builtIns = job.builtIns?.length ? loadBuiltIns(job.builtIns) : { nodeTypes: {}, credentialTypes: [] };
+	const builtIns = job.builtIns?.length
+		? loadBuiltIns(job.builtIns)
+		: { nodeTypes: {}, credentialTypes: [] };
 	await loadPackageTypes();
 	const memory = new PeakMemory();
 	const started = performance.now();
-	const run = await runWorkflow(job.workflow, { credentials: job.credentials, input: job.input, startNode: job.startNode, ...builtIns });
+	const run = await runWorkflow(job.workflow, {
+		credentials: job.credentials,
+		input: job.input,
+		startNode: job.startNode,
+		...builtIns,
+	});
 	const wallMs = performance.now() - started;
 	const peak = memory.stop();
 	const { items, errorItems } = countItems(run.run.data.resultData.runData as never);
 	return {
 		ok: !run.error,
-		error: run.error ? `${run.error.message}${(run.error as { description?: string }).description ? ` (${(run.error as { description?: string }).description})` : ''}` : undefined,
+		error: run.error
+			? `${run.error.message}${(run.error as { description?: string }).description ? ` (${(run.error as { description?: string }).description})` : ''}`
+			: undefined,
 		wallMs,
 		baselineRssMb: memory.baselineMb,
 		peakRssMb: peak.peakMb,
@@ -64,7 +78,10 @@ function runTriageJob(job: Extract<ChildJob, { kind: 'triage' }>): ChildResult {
 		triageWithRules(alert: unknown, config: unknown): { route: string };
 	};
 	const corpus = JSON.parse(readFileSync(job.alertsFile, 'utf8')) as Array<Record<string, unknown>>;
-	const alerts = Array.from({ length: job.count }, (_, i) => ({ ...corpus[i % corpus.length], id: `${String(corpus[i % corpus.length].id ?? 'alert')}-${i}` }));
+	const alerts = Array.from({ length: job.count }, (_, i) => ({
+		...corpus[i % corpus.length],
+		id: `${String(corpus[i % corpus.length].id ?? 'alert')}-${i}`,
+	}));
 	const config = rules.buildRulesConfig();
 	// Warm the JIT on a small slice so the figure is the steady state an n8n worker reaches.
 	for (let i = 0; i < Math.min(2000, alerts.length); i++) rules.triageWithRules(alerts[i], config);
@@ -99,7 +116,16 @@ async function main(): Promise<void> {
 	try {
 		result = job.kind === 'workflow' ? await runWorkflowJob(job) : runTriageJob(job);
 	} catch (error) {
-		result = { ok: false, error: (error as Error).stack ?? String(error), wallMs: 0, baselineRssMb: 0, peakRssMb: 0, peakSource: 'sampled', items: {}, errorItems: {} };
+		result = {
+			ok: false,
+			error: (error as Error).stack ?? String(error),
+			wallMs: 0,
+			baselineRssMb: 0,
+			peakRssMb: 0,
+			peakSource: 'sampled',
+			items: {},
+			errorItems: {},
+		};
 	}
 	writeFileSync(resultFile, JSON.stringify(result));
 }

@@ -13,7 +13,13 @@ export function requestFloor(items: number, perRequest: number): number {
  * `windowMs`, each taking `latencyMs`, at most `concurrency` in flight: call k cannot start before
  * call k - limit is a window old, nor before a lane is free.
  */
-export function rateLimitFloorMs(requests: number, limit: number, windowMs: number, latencyMs: number, concurrency: number): number {
+export function rateLimitFloorMs(
+	requests: number,
+	limit: number,
+	windowMs: number,
+	latencyMs: number,
+	concurrency: number,
+): number {
 	const starts: number[] = [];
 	const laneFree = new Array<number>(Math.max(1, concurrency)).fill(0);
 	let last = 0;

@@ -4,7 +4,9 @@ const MB = 1024 * 1024;
 
 function statusKb(field: string): number | undefined {
 	try {
-		const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
+		const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
+			readFileSync('/proc/self/status', 'utf8'),
+		);
 		return match ? Number(match[1]) : undefined;
 	} catch {
 		return undefined;
@@ -48,7 +50,8 @@ export class PeakMemory {
 		this.sample();
 		if (this.timer) clearInterval(this.timer);
 		const hwmKb = this.hwmReset ? statusKb('VmHWM') : undefined;
-		if (hwmKb !== undefined) return { peakMb: Math.max(hwmKb / 1024, this.sampled), source: 'VmHWM' };
+		if (hwmKb !== undefined)
+			return { peakMb: Math.max(hwmKb / 1024, this.sampled), source: 'VmHWM' };
 		return { peakMb: this.sampled, source: 'sampled' };
 	}
 }

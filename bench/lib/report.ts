@@ -31,7 +31,10 @@ export function machine(): Machine {
 	};
 }
 
-const cell = (value: unknown) => String(value ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (value: unknown) =>
+	String(value ?? '')
+		.replace(/\|/g, '\\|')
+		.replace(/\n/g, ' ');
 
 function figure(value: number | null, unit: string): string {
 	if (value === null) return 'not measured';
@@ -58,12 +61,26 @@ export function markdown(report: BenchReport): string {
 		'|---|---|---|---|---|---|---|---|---|',
 	];
 	for (const row of report.rows) {
-		const alternative = row.alternative === null ? (row.alternativeLabel.startsWith('none') ? '-' : `not measured (${row.alternativeLabel})`) : `${figure(row.alternative, row.unit)} (${row.alternativeLabel})`;
+		const alternative =
+			row.alternative === null
+				? row.alternativeLabel.startsWith('none')
+					? '-'
+					: `not measured (${row.alternativeLabel})`
+				: `${figure(row.alternative, row.unit)} (${row.alternativeLabel})`;
 		const ratio = row.ratio === null ? '-' : `${row.ratio} (${row.ratioMeaning})`;
-		const bound = row.lowerBound === null ? '-' : `${figure(row.lowerBound, row.unit)} (${row.lowerBoundBasis})`;
-		lines.push(`| ${[row.scenario, row.measure, figure(row.ours, row.unit), alternative, ratio, bound, row.target, verdict(row), row.note].map(cell).join(' | ')} |`);
+		const bound =
+			row.lowerBound === null
+				? '-'
+				: `${figure(row.lowerBound, row.unit)} (${row.lowerBoundBasis})`;
+		lines.push(
+			`| ${[row.scenario, row.measure, figure(row.ours, row.unit), alternative, ratio, bound, row.target, verdict(row), row.note].map(cell).join(' | ')} |`,
+		);
 	}
 	const missed = report.rows.filter((r) => r.met === false);
-	lines.push('', `${report.rows.filter((r) => r.met === true).length} targets met, ${missed.length} not met, ${report.rows.filter((r) => r.met === null).length} informational or not measured.`, '');
+	lines.push(
+		'',
+		`${report.rows.filter((r) => r.met === true).length} targets met, ${missed.length} not met, ${report.rows.filter((r) => r.met === null).length} informational or not measured.`,
+		'',
+	);
 	return lines.join('\n');
 }

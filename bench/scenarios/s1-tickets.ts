@@ -1,5 +1,15 @@
 import { PAGES_IN_FLIGHT } from '../../nodes/MspPsa/providers/halo/client';
-import { credentialsOf, failure, oneNodeWorkflow, ourNode, ratio, requestsTo, row, sandboxFor, seconds } from '../lib/bench';
+import {
+	credentialsOf,
+	failure,
+	oneNodeWorkflow,
+	ourNode,
+	ratio,
+	requestsTo,
+	row,
+	sandboxFor,
+	seconds,
+} from '../lib/bench';
 import { builtInsMissing } from '../lib/builtin';
 import { requestFloor } from '../lib/floors';
 import { runChild } from '../lib/spawn';
@@ -24,7 +34,15 @@ function haloRoundTrips(pages: number): number {
 const TITLE = `1. List ${TICKETS.toLocaleString('en')} tickets`;
 
 async function halo(ctx: ScenarioContext): Promise<Row[]> {
-	const sandbox = await sandboxFor({ latencyMs: ctx.latencyMs, scale: { clients: CLIENTS, devicesPerClient: DEVICES_PER_CLIENT, threats: 0, ticketsPerClient: TICKETS / CLIENTS } });
+	const sandbox = await sandboxFor({
+		latencyMs: ctx.latencyMs,
+		scale: {
+			clients: CLIENTS,
+			devicesPerClient: DEVICES_PER_CLIENT,
+			threats: 0,
+			ticketsPerClient: TICKETS / CLIENTS,
+		},
+	});
 	try {
 		const credentials = credentialsOf(sandbox);
 		const haloUrl = sandbox.vendorUrl('halopsa');
@@ -34,7 +52,16 @@ async function halo(ctx: ScenarioContext): Promise<Row[]> {
 		sandbox.requests.clear();
 		const ours = await runChild({
 			kind: 'workflow',
-			workflow: oneNodeWorkflow('List Halo tickets', ourNode('mspPsa', { provider: 'halo', resource: 'ticket', operation: 'search', returnAll: true, filters: { state: 'any' } })),
+			workflow: oneNodeWorkflow(
+				'List Halo tickets',
+				ourNode('mspPsa', {
+					provider: 'halo',
+					resource: 'ticket',
+					operation: 'search',
+					returnAll: true,
+					filters: { state: 'any' },
+				}),
+			),
 			credentials,
 		});
 		const oursReq = requestsTo(sandbox, 'halopsa', ctx.latencyMs);
@@ -50,9 +77,27 @@ async function halo(ctx: ScenarioContext): Promise<Row[]> {
 			alt = await runChild({
 				kind: 'workflow',
 				builtIns: ['haloPSA'],
-				workflow: oneNodeWorkflow('List Halo tickets (built-in)', { type: 'n8n-nodes-base.haloPSA', typeVersion: 1, parameters: { resource: 'ticket', operation: 'getAll', returnAll: true, simplify: false, filters: {} } }),
+				workflow: oneNodeWorkflow('List Halo tickets (built-in)', {
+					type: 'n8n-nodes-base.haloPSA',
+					typeVersion: 1,
+					parameters: {
+						resource: 'ticket',
+						operation: 'getAll',
+						returnAll: true,
+						simplify: false,
+						filters: {},
+					},
+				}),
 				credentials: {
-					haloPSAApi: { hostingType: 'hostedHalo', authUrl: `${haloUrl}/auth`, resourceApiUrl: `${haloUrl}/api`, client_id: app.clientId, client_secret: app.clientSecret, tenant: app.tenant, scope: 'all' },
+					haloPSAApi: {
+						hostingType: 'hostedHalo',
+						authUrl: `${haloUrl}/auth`,
+						resourceApiUrl: `${haloUrl}/api`,
+						client_id: app.clientId,
+						client_secret: app.clientSecret,
+						tenant: app.tenant,
+						scope: 'all',
+					},
 				},
 			});
 			altReq = requestsTo(sandbox, 'halopsa', ctx.latencyMs);
@@ -61,8 +106,14 @@ async function halo(ctx: ScenarioContext): Promise<Row[]> {
 		const floor = requestFloor(TICKETS, HALO_PAGE) + 1;
 		const oursItems = ours.items.Step ?? 0;
 		const altItems = alt?.items.Step ?? 0;
-		const altNote = missing ?? (alt && !alt.ok ? failure('n8n-nodes-base.haloPSA', alt) : `built-in returned ${altItems} items in ${altReq?.total} requests (page_size=100, sequential)`);
-		const oursNote = ours.ok ? `ours returned ${oursItems} items; requests: ${JSON.stringify(oursReq.byPath)}` : failure('MSP PSA (Halo)', ours);
+		const altNote =
+			missing ??
+			(alt && !alt.ok
+				? failure('n8n-nodes-base.haloPSA', alt)
+				: `built-in returned ${altItems} items in ${altReq?.total} requests (page_size=100, sequential)`);
+		const oursNote = ours.ok
+			? `ours returned ${oursItems} items; requests: ${JSON.stringify(oursReq.byPath)}`
+			: failure('MSP PSA (Halo)', ours);
 		const rows: Row[] = [
 			row({
 				scenario: `${TITLE}: HaloPSA`,
@@ -119,13 +170,30 @@ async function halo(ctx: ScenarioContext): Promise<Row[]> {
 }
 
 async function connectwise(ctx: ScenarioContext): Promise<Row[]> {
-	const sandbox = await sandboxFor({ latencyMs: ctx.latencyMs, scale: { clients: CLIENTS, devicesPerClient: DEVICES_PER_CLIENT, threats: 0, ticketsPerClient: TICKETS / CLIENTS } });
+	const sandbox = await sandboxFor({
+		latencyMs: ctx.latencyMs,
+		scale: {
+			clients: CLIENTS,
+			devicesPerClient: DEVICES_PER_CLIENT,
+			threats: 0,
+			ticketsPerClient: TICKETS / CLIENTS,
+		},
+	});
 	try {
 		ctx.log('ConnectWise PSA: this package');
 		sandbox.requests.clear();
 		const ours = await runChild({
 			kind: 'workflow',
-			workflow: oneNodeWorkflow('List ConnectWise tickets', ourNode('mspPsa', { provider: 'connectwise', resource: 'ticket', operation: 'search', returnAll: true, filters: { state: 'any' } })),
+			workflow: oneNodeWorkflow(
+				'List ConnectWise tickets',
+				ourNode('mspPsa', {
+					provider: 'connectwise',
+					resource: 'ticket',
+					operation: 'search',
+					returnAll: true,
+					filters: { state: 'any' },
+				}),
+			),
 			credentials: credentialsOf(sandbox),
 		});
 		const req = requestsTo(sandbox, 'connectwise-psa', ctx.latencyMs);
@@ -144,7 +212,9 @@ async function connectwise(ctx: ScenarioContext): Promise<Row[]> {
 				lowerBoundBasis: `ceil(${TICKETS} / ${CW_PAGE})`,
 				target: 'ratio <= 1.1',
 				met: ours.ok && items === TICKETS ? req.total <= floor * 1.1 : false,
-				note: ours.ok ? `returned ${items} items; requests: ${JSON.stringify(req.byPath)}` : failure('MSP PSA (ConnectWise)', ours),
+				note: ours.ok
+					? `returned ${items} items; requests: ${JSON.stringify(req.byPath)}`
+					: failure('MSP PSA (ConnectWise)', ours),
 			}),
 			row({
 				scenario: `${TITLE}: ConnectWise PSA`,

@@ -1,5 +1,15 @@
 import type { Sandbox } from '../../sandbox';
-import { credentialsOf, failure, oneNodeWorkflow, ourNode, ratio, requestsTo, row, sandboxFor, seconds } from '../lib/bench';
+import {
+	credentialsOf,
+	failure,
+	oneNodeWorkflow,
+	ourNode,
+	ratio,
+	requestsTo,
+	row,
+	sandboxFor,
+	seconds,
+} from '../lib/bench';
 import { builtInsMissing } from '../lib/builtin';
 import { requestFloor } from '../lib/floors';
 import { runChild } from '../lib/spawn';
@@ -25,7 +35,13 @@ function targets(sandbox: Sandbox): string[] {
 
 function isolatedCount(sandbox: Sandbox, ids: string[]): number {
 	const wanted = new Set(ids);
-	return sandbox.world().devices.filter((d) => wanted.has(d.ids.sentinelOneAgentId) && (d.containment === 'isolated' || d.containment === 'pendingIsolation')).length;
+	return sandbox
+		.world()
+		.devices.filter(
+			(d) =>
+				wanted.has(d.ids.sentinelOneAgentId) &&
+				(d.containment === 'isolated' || d.containment === 'pendingIsolation'),
+		).length;
 }
 
 /** The HTTP Request node as a builder wires it: one POST per item, header credential with the API token. */
@@ -52,7 +68,10 @@ export const isolateScenario: Scenario = {
 	id: 's2',
 	title: TITLE,
 	async run(ctx: ScenarioContext): Promise<Row[]> {
-		const sandbox = await sandboxFor({ latencyMs: ctx.latencyMs, scale: { clients: 20, devicesPerClient: 100, threats: 300 } });
+		const sandbox = await sandboxFor({
+			latencyMs: ctx.latencyMs,
+			scale: { clients: 20, devicesPerClient: 100, threats: 300 },
+		});
 		try {
 			const ids = targets(sandbox);
 			const input = ids.map((agentId) => ({ agentId }));
@@ -65,7 +84,15 @@ export const isolateScenario: Scenario = {
 					credentials: credentialsOf(sandbox),
 					workflow: oneNodeWorkflow(
 						'Isolate (MSP EDR)',
-						ourNode('mspEdr', { provider: 'sentinelOne', resource: 'containment', operation: 'isolate', device: { __rl: true, mode: 'id', value: '={{ $json.agentId }}' }, comment: 'Benchmark isolation', waitForCompletion: false, options: {} }),
+						ourNode('mspEdr', {
+							provider: 'sentinelOne',
+							resource: 'containment',
+							operation: 'isolate',
+							device: { __rl: true, mode: 'id', value: '={{ $json.agentId }}' },
+							comment: 'Benchmark isolation',
+							waitForCompletion: false,
+							options: {},
+						}),
 					),
 				});
 			ctx.log('SentinelOne: this package (batch containment)');
@@ -96,7 +123,9 @@ export const isolateScenario: Scenario = {
 						kind: 'workflow',
 						input,
 						builtIns: ['httpRequest'],
-						credentials: { httpHeaderAuth: { name: 'Authorization', value: `ApiToken ${s1.apiToken}` } },
+						credentials: {
+							httpHeaderAuth: { name: 'Authorization', value: `ApiToken ${s1.apiToken}` },
+						},
 						workflow: httpRequestWorkflow(s1.consoleUrl),
 					});
 				ctx.log('SentinelOne: n8n HTTP Request node, one call per item');
@@ -108,7 +137,11 @@ export const isolateScenario: Scenario = {
 				// The same wiring against SentinelOne's published limit: the HTTP Request node fires every item at once.
 				ctx.log('SentinelOne: HTTP Request node under the throttled profile');
 				sandbox.reset();
-				sandbox.setFaults({ profile: 'throttled', vendors: ['sentinelone'], throttleWindowScale: 1 });
+				sandbox.setFaults({
+					profile: 'throttled',
+					vendors: ['sentinelone'],
+					throttleWindowScale: 1,
+				});
 				const throttled = await runAlt();
 				const throttledReq = requestsTo(sandbox, 'sentinelone', ctx.latencyMs);
 				sandbox.setFaults({ profile: 'none', vendors: [] });
@@ -121,7 +154,11 @@ export const isolateScenario: Scenario = {
 			// second, the fewest requests that do what the node promises.
 			const writesFloor = requestFloor(ENDPOINTS, BATCH);
 			const floor = requestFloor(ENDPOINTS, READ_BATCH) + writesFloor;
-			const altNote = missing ?? (alt && !alt.ok ? failure('HTTP Request node', alt) : `HTTP Request isolated ${altIsolated} of ${ENDPOINTS} in ${altReq?.total} calls, all items in flight at once (its default: no batching), reading nothing first: it re-sends to agents already isolated and has no never-isolate list.`);
+			const altNote =
+				missing ??
+				(alt && !alt.ok
+					? failure('HTTP Request node', alt)
+					: `HTTP Request isolated ${altIsolated} of ${ENDPOINTS} in ${altReq?.total} calls, all items in flight at once (its default: no batching), reading nothing first: it re-sends to agents already isolated and has no never-isolate list.`);
 			const oursNote = ours.ok
 				? `ours isolated ${oursIsolated} of ${ENDPOINTS} with ${oursReq.byPath[READS] ?? 0} batched reads (GET /agents?ids=<100 ids>: hostname for the never-isolate check and networkStatus to skip agents already isolated) and ${oursReq.byPath[DISCONNECTS] ?? 0} disconnect calls of ${BATCH} ids; requests: ${JSON.stringify(oursReq.byPath)}`
 				: failure('MSP EDR (SentinelOne)', ours);

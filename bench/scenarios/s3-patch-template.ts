@@ -4,7 +4,17 @@ import type { INode } from 'n8n-workflow';
 
 import type { Sandbox } from '../../sandbox';
 import type { WorkflowJson } from '../../test/workflows/harness';
-import { credentialsOf, failure, PACKAGE, ratio, requestsTo, row, sandboxFor, seconds, type VendorRequests } from '../lib/bench';
+import {
+	credentialsOf,
+	failure,
+	PACKAGE,
+	ratio,
+	requestsTo,
+	row,
+	sandboxFor,
+	seconds,
+	type VendorRequests,
+} from '../lib/bench';
 import { builtInsMissing, ROOT } from '../lib/builtin';
 import { chainFloorMs, rateLimitFloorMs } from '../lib/floors';
 import { runChild } from '../lib/spawn';
@@ -31,7 +41,9 @@ const VENDORS = ['ninjaone', PSA, 'hudu'] as const;
 type Template = WorkflowJson & { nodes: INode[] };
 
 function template(): Template {
-	return JSON.parse(readFileSync(join(ROOT, 'workflows', 'patch-remediation.json'), 'utf8')) as Template;
+	return JSON.parse(
+		readFileSync(join(ROOT, 'workflows', 'patch-remediation.json'), 'utf8'),
+	) as Template;
 }
 
 /** The shipped template with every request-making node of this package set to `concurrency` items at a time. */
@@ -41,7 +53,12 @@ function atConcurrency(workflow: Template, concurrency: number): Template {
 		if (!node.type.startsWith(`${PACKAGE}.`)) continue;
 		// MSP PSA and MSP RMM keep the shared fields in "options"; MSP Report's publish in "publishOptions"
 		// (its build operations make no requests and have no concurrency).
-		const key = node.parameters.operation === 'publish' ? 'publishOptions' : node.parameters.resource === 'report' || node.parameters.resource === 'evidence' ? undefined : 'options';
+		const key =
+			node.parameters.operation === 'publish'
+				? 'publishOptions'
+				: node.parameters.resource === 'report' || node.parameters.resource === 'evidence'
+					? undefined
+					: 'options';
 		if (!key) continue;
 		node.parameters[key] = { ...((node.parameters[key] as object | undefined) ?? {}), concurrency };
 	}
@@ -63,22 +80,46 @@ interface Estate {
 
 const sizeOf = (estate: Estate) => estate.clients * estate.devicesPerClient;
 
-async function measure(ctx: ScenarioContext, sandbox: Sandbox, workflow: Template, devices: number, label: string): Promise<Measured> {
+async function measure(
+	ctx: ScenarioContext,
+	sandbox: Sandbox,
+	workflow: Template,
+	devices: number,
+	label: string,
+): Promise<Measured> {
 	sandbox.reset();
 	// As the workflows tier runs the templates: a patch job finishes on its first status read, so the
 	// wait costs one read and never the template's 30 s poll interval. The figures are requests and n8n.
 	sandbox.setTiming({ readsToFinish: 1, msToFinish: 50 });
 	sandbox.requests.clear();
 	ctx.log(`Patch remediation template on ${devices} devices, ${label}`);
-	const result = await runChild({ kind: 'workflow', workflow, credentials: credentialsOf(sandbox), startNode: 'Run Now' });
-	const requests = Object.fromEntries(VENDORS.map((v) => [v, requestsTo(sandbox, v, ctx.latencyMs)]));
-	const tickets = (sandbox.world().vendors[PSA] as { tickets: Array<{ externalXRef?: string; closedFlag?: boolean }> }).tickets.filter((t) => t.externalXRef?.startsWith('patch:'));
-	return { result, requests, devices: result.items.Device ?? 0, tickets: tickets.length, closed: tickets.filter((t) => t.closedFlag).length };
+	const result = await runChild({
+		kind: 'workflow',
+		workflow,
+		credentials: credentialsOf(sandbox),
+		startNode: 'Run Now',
+	});
+	const requests = Object.fromEntries(
+		VENDORS.map((v) => [v, requestsTo(sandbox, v, ctx.latencyMs)]),
+	);
+	const tickets = (
+		sandbox.world().vendors[PSA] as {
+			tickets: Array<{ externalXRef?: string; closedFlag?: boolean }>;
+		}
+	).tickets.filter((t) => t.externalXRef?.startsWith('patch:'));
+	return {
+		result,
+		requests,
+		devices: result.items.Device ?? 0,
+		tickets: tickets.length,
+		closed: tickets.filter((t) => t.closedFlag).length,
+	};
 }
 
 const total = (m: Measured) => Object.values(m.requests).reduce((n, r) => n + r.total, 0);
 const throttled = (m: Measured) => Object.values(m.requests).reduce((n, r) => n + r.throttled, 0);
-const byVendor = (m: Measured) => Object.fromEntries(Object.entries(m.requests).map(([v, r]) => [v, r.total]));
+const byVendor = (m: Measured) =>
+	Object.fromEntries(Object.entries(m.requests).map(([v, r]) => [v, r.total]));
 
 /**
  * A run's time at 2,000 devices: the per-device part scales with the devices, the rest (fleet
@@ -92,17 +133,44 @@ export const patchTemplateScenario: Scenario = {
 	title: TITLE,
 	async run(ctx): Promise<Row[]> {
 		const file = join(ROOT, 'workflows', 'patch-remediation.json');
-		const missing = !existsSync(file) ? 'workflows/patch-remediation.json does not exist' : builtInsMissing();
+		const missing = !existsSync(file)
+			? 'workflows/patch-remediation.json does not exist'
+			: builtInsMissing();
 		if (missing) {
-			return [row({ scenario: TITLE, measure: 'wall time', unit: 's', alternativeLabel: 'same template at concurrency 1', target: '>= 3x faster than concurrency 1', met: null, note: `Not measured: ${missing}.` })];
+			return [
+				row({
+					scenario: TITLE,
+					measure: 'wall time',
+					unit: 's',
+					alternativeLabel: 'same template at concurrency 1',
+					target: '>= 3x faster than concurrency 1',
+					met: null,
+					note: `Not measured: ${missing}.`,
+				}),
+			];
 		}
 		const estate = ctx.full ? FULL : SUBSET;
 		const devices = sizeOf(estate);
-		const sandbox = await sandboxFor({ latencyMs: ctx.latencyMs, scale: { ...estate, threats: 0 } });
+		const sandbox = await sandboxFor({
+			latencyMs: ctx.latencyMs,
+			scale: { ...estate, threats: 0 },
+		});
 		try {
 			const shipped = template();
-			const ours = await measure(ctx, sandbox, shipped, devices, `default concurrency (${DEFAULT_CONCURRENCY})`);
-			const serial = await measure(ctx, sandbox, atConcurrency(shipped, 1), devices, 'concurrency 1');
+			const ours = await measure(
+				ctx,
+				sandbox,
+				shipped,
+				devices,
+				`default concurrency (${DEFAULT_CONCURRENCY})`,
+			);
+			const serial = await measure(
+				ctx,
+				sandbox,
+				atConcurrency(shipped, 1),
+				devices,
+				'concurrency 1',
+			);
 			return rows(ctx, estate, ours, serial);
 		} finally {
 			await sandbox.stop();
@@ -124,12 +192,19 @@ function rows(ctx: ScenarioContext, estate: Estate, ours: Measured, serial: Meas
 	const chainRequests = Math.round(perDevice);
 	const criticalMs = chainFloorMs(chainRequests, ctx.latencyMs);
 	const cwCalls = (devices: number) => Math.round(cwPerDevice * devices);
-	const cwFloorMs = (devices: number) => rateLimitFloorMs(cwCalls(devices), CW_LIMIT.limit, CW_LIMIT.windowMs, ctx.latencyMs, DEFAULT_CONCURRENCY);
+	const cwFloorMs = (devices: number) =>
+		rateLimitFloorMs(
+			cwCalls(devices),
+			CW_LIMIT.limit,
+			CW_LIMIT.windowMs,
+			ctx.latencyMs,
+			DEFAULT_CONCURRENCY,
+		);
 	const speedup = ok(ours) && ok(serial) ? ratio(serial.result.wallMs, ours.result.wallMs) : null;
 	const estateLabel = `${devices} devices (${estate.clients} clients x ${estate.devicesPerClient})`;
 	const why =
-		'n8n runs the template\'s nodes one after another, each over all devices; concurrency only overlaps the requests inside a node, ' +
-		'while the fleet patch report, the per-client reports, the Hudu publication and n8n\'s own work per item and per node stay the same at any concurrency.';
+		"n8n runs the template's nodes one after another, each over all devices; concurrency only overlaps the requests inside a node, " +
+		"while the fleet patch report, the per-client reports, the Hudu publication and n8n's own work per item and per node stay the same at any concurrency.";
 	const measured = row({
 		scenario: devices === DEVICES ? TITLE : `${TITLE}: measured on ${estateLabel}`,
 		measure: 'wall time',
@@ -152,7 +227,8 @@ function rows(ctx: ScenarioContext, estate: Estate, ours: Measured, serial: Meas
 	});
 	if (devices === DEVICES) return [measured];
 	// Linear scaling alone would ignore ConnectWise's window, which the 2,000-device run fills many times over.
-	const projectedMs = (m: Measured) => Math.max(project(m.result.wallMs, devices), cwFloorMs(DEVICES));
+	const projectedMs = (m: Measured) =>
+		Math.max(project(m.result.wallMs, devices), cwFloorMs(DEVICES));
 	const projected = row({
 		scenario: `${TITLE}: projected to ${DEVICES.toLocaleString('en')} devices`,
 		measure: 'wall time (projected)',
@@ -160,7 +236,8 @@ function rows(ctx: ScenarioContext, estate: Estate, ours: Measured, serial: Meas
 		ours: ours.result.ok ? seconds(projectedMs(ours)) : null,
 		alternative: serial.result.ok ? seconds(projectedMs(serial)) : null,
 		alternativeLabel: 'same template at concurrency 1, projected',
-		ratio: ours.result.ok && serial.result.ok ? ratio(projectedMs(serial), projectedMs(ours)) : null,
+		ratio:
+			ours.result.ok && serial.result.ok ? ratio(projectedMs(serial), projectedMs(ours)) : null,
 		ratioMeaning: 'concurrency 1 / default',
 		lowerBound: ours.result.ok ? seconds(Math.max(criticalMs, cwFloorMs(DEVICES))) : null,
 		lowerBoundBasis: `ConnectWise's published limit: ${cwCalls(DEVICES)} calls under ${CW_LIMIT.limit} / ${CW_LIMIT.windowMs / 1000} s (the critical path, ${seconds(criticalMs)} s, is far below it)`,
@@ -170,7 +247,9 @@ function rows(ctx: ScenarioContext, estate: Estate, ours: Measured, serial: Meas
 			`Projected, not measured: the larger of the measured time x ${DEVICES} / ${devices} and ConnectWise's limit over the run's ConnectWise calls. ` +
 			`A 2,000-device run needs about ${cwCalls(DEVICES).toLocaleString('en')} ConnectWise calls (${round1(cwPerDevice)} a device), which the provider spreads over ${seconds(cwFloorMs(DEVICES))} s to stay within ${CW_LIMIT.limit} a minute: ` +
 			`that alone is past the ten-minute budget of \`npm run bench\`, and at 2,000 devices it, not the items in flight, sets the default run's time.` +
-			(ours.result.ok ? ` Default / floor ${ratio(projectedMs(ours), Math.max(criticalMs, cwFloorMs(DEVICES)))}. Measure it with \`npm run bench -- --full\` (about an hour).` : ''),
+			(ours.result.ok
+				? ` Default / floor ${ratio(projectedMs(ours), Math.max(criticalMs, cwFloorMs(DEVICES)))}. Measure it with \`npm run bench -- --full\` (about an hour).`
+				: ''),
 	});
 	return [measured, projected];
 }

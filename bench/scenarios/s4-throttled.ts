@@ -1,7 +1,17 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Sandbox } from '../../sandbox';
-import { credentialsOf, failure, oneNodeWorkflow, ourNode, ratio, requestsTo, row, sandboxFor, seconds } from '../lib/bench';
+import {
+	credentialsOf,
+	failure,
+	oneNodeWorkflow,
+	ourNode,
+	ratio,
+	requestsTo,
+	row,
+	sandboxFor,
+	seconds,
+} from '../lib/bench';
 import { rateLimitFloorMs, requestFloor } from '../lib/floors';
 import { runChild } from '../lib/spawn';
 import type { Row, Scenario, ScenarioContext } from '../lib/types';
@@ -25,14 +35,26 @@ function continueOnFail<T extends object>(node: T): T & { onError: 'continueRegu
 /** Answered (not 429) Defender API requests by kind, and the token requests to the Microsoft login (outside Defender's budget). */
 function apiCalls(sandbox: Sandbox): { reads: number; isolates: number; token: number } {
 	const answered = sandbox.requests.query({ vendor: 'defender' }).filter((e) => e.status !== 429);
-	const isolates = answered.filter((e) => e.method === 'POST' && /\/machines\/[^/]+\/isolate$/.test(e.path)).length;
-	return { reads: answered.length - isolates, isolates, token: sandbox.requests.query({ vendor: 'microsoft-login' }).length };
+	const isolates = answered.filter(
+		(e) => e.method === 'POST' && /\/machines\/[^/]+\/isolate$/.test(e.path),
+	).length;
+	return {
+		reads: answered.length - isolates,
+		isolates,
+		token: sandbox.requests.query({ vendor: 'microsoft-login' }).length,
+	};
 }
 
 async function defender(ctx: ScenarioContext, sandbox: Sandbox): Promise<Row[]> {
 	const machines = DEFENDER_MACHINES;
-	const ids = sandbox.world().devices.filter((d) => d.type !== 'domainController').slice(0, machines).map((d) => d.ids.defenderMachineId);
-	ctx.log(`Defender: isolate ${machines} machines under the throttled profile (about three minutes: the published limit is 100 calls a minute)`);
+	const ids = sandbox
+		.world()
+		.devices.filter((d) => d.type !== 'domainController')
+		.slice(0, machines)
+		.map((d) => d.ids.defenderMachineId);
+	ctx.log(
+		`Defender: isolate ${machines} machines under the throttled profile (about three minutes: the published limit is 100 calls a minute)`,
+	);
 	sandbox.requests.clear();
 	const ours = await runChild({
 		kind: 'workflow',
@@ -40,18 +62,46 @@ async function defender(ctx: ScenarioContext, sandbox: Sandbox): Promise<Row[]> 
 		credentials: credentialsOf(sandbox),
 		workflow: oneNodeWorkflow(
 			'Isolate (Defender)',
-			continueOnFail(ourNode('mspEdr', { provider: 'microsoftDefender', resource: 'containment', operation: 'isolate', device: { __rl: true, mode: 'id', value: '={{ $json.machineId }}' }, comment: 'Benchmark isolation', waitForCompletion: false, options: {} })),
+			continueOnFail(
+				ourNode('mspEdr', {
+					provider: 'microsoftDefender',
+					resource: 'containment',
+					operation: 'isolate',
+					device: { __rl: true, mode: 'id', value: '={{ $json.machineId }}' },
+					comment: 'Benchmark isolation',
+					waitForCompletion: false,
+					options: {},
+				}),
+			),
 		),
 	});
 	const req = requestsTo(sandbox, 'defender', ctx.latencyMs);
 	const failed = ours.errorItems.Step ?? 0;
-	const isolated = sandbox.world().devices.filter((d) => ids.includes(d.ids.defenderMachineId) && (d.containment === 'isolated' || d.containment === 'pendingIsolation')).length;
+	const isolated = sandbox
+		.world()
+		.devices.filter(
+			(d) =>
+				ids.includes(d.ids.defenderMachineId) &&
+				(d.containment === 'isolated' || d.containment === 'pendingIsolation'),
+		).length;
 	const calls = apiCalls(sandbox);
 	// The reads an idempotent, protected isolation needs: the machines (hostname for the never-isolate
 	// list) and their Isolate/Unisolate actions (Defender keeps no isolation flag), 20 machines a read each.
 	const neededReads = 2 * requestFloor(machines, DEFENDER_READ_BATCH);
-	const writesFloorMs = rateLimitFloorMs(machines, DEFENDER_LIMIT.limit, DEFENDER_LIMIT.windowMs, ctx.latencyMs, DEFENDER_LIMIT.limit);
-	const fullFloorMs = rateLimitFloorMs(machines + neededReads, DEFENDER_LIMIT.limit, DEFENDER_LIMIT.windowMs, ctx.latencyMs, DEFENDER_LIMIT.limit);
+	const writesFloorMs = rateLimitFloorMs(
+		machines,
+		DEFENDER_LIMIT.limit,
+		DEFENDER_LIMIT.windowMs,
+		ctx.latencyMs,
+		DEFENDER_LIMIT.limit,
+	);
+	const fullFloorMs = rateLimitFloorMs(
+		machines + neededReads,
+		DEFENDER_LIMIT.limit,
+		DEFENDER_LIMIT.windowMs,
+		ctx.latencyMs,
+		DEFENDER_LIMIT.limit,
+	);
 	const scenario = `${TITLE}: Defender isolation of ${machines} machines`;
 	return [
 		row({
@@ -92,7 +142,11 @@ async function defender(ctx: ScenarioContext, sandbox: Sandbox): Promise<Row[]> 
 
 async function connectwise(ctx: ScenarioContext, sandbox: Sandbox): Promise<Row[]> {
 	const companies = sandbox.world().clients.map((c) => c.ids.connectwiseCompanyId);
-	const input: IDataObject[] = Array.from({ length: CW_ALERTS }, (_, i) => ({ alertId: `bench-alert-${i + 1}`, companyId: String(companies[i % companies.length]), title: `EDR alert ${i + 1}: suspicious process` }));
+	const input: IDataObject[] = Array.from({ length: CW_ALERTS }, (_, i) => ({
+		alertId: `bench-alert-${i + 1}`,
+		companyId: String(companies[i % companies.length]),
+		title: `EDR alert ${i + 1}: suspicious process`,
+	}));
 	ctx.log(`ConnectWise PSA: create ${CW_ALERTS} tickets under the throttled profile`);
 	sandbox.requests.clear();
 	const ours = await runChild({
@@ -101,13 +155,28 @@ async function connectwise(ctx: ScenarioContext, sandbox: Sandbox): Promise<Row[
 		credentials: credentialsOf(sandbox),
 		workflow: oneNodeWorkflow(
 			'Ticket per alert (ConnectWise)',
-			continueOnFail(ourNode('mspPsa', { provider: 'connectwise', resource: 'ticket', operation: 'create', company: { __rl: true, mode: 'id', value: '={{ $json.companyId }}' }, summary: '={{ $json.title }}', additionalFields: { externalReference: '={{ $json.alertId }}' } })),
+			continueOnFail(
+				ourNode('mspPsa', {
+					provider: 'connectwise',
+					resource: 'ticket',
+					operation: 'create',
+					company: { __rl: true, mode: 'id', value: '={{ $json.companyId }}' },
+					summary: '={{ $json.title }}',
+					additionalFields: { externalReference: '={{ $json.alertId }}' },
+				}),
+			),
 		),
 	});
 	const req = requestsTo(sandbox, 'connectwise-psa', ctx.latencyMs);
 	const failed = ours.errorItems.Step ?? 0;
 	const created = ours.ok ? (ours.items.Step ?? 0) - failed : 0;
-	const floorMs = rateLimitFloorMs(CW_ALERTS, CW_LIMIT.limit, CW_LIMIT.windowMs, ctx.latencyMs, DEFAULT_CONCURRENCY);
+	const floorMs = rateLimitFloorMs(
+		CW_ALERTS,
+		CW_LIMIT.limit,
+		CW_LIMIT.windowMs,
+		ctx.latencyMs,
+		DEFAULT_CONCURRENCY,
+	);
 	return [
 		row({
 			scenario: `${TITLE}: ConnectWise ticket creation for ${CW_ALERTS} alerts`,
@@ -119,7 +188,9 @@ async function connectwise(ctx: ScenarioContext, sandbox: Sandbox): Promise<Row[
 			lowerBoundBasis: 'no failed items',
 			target: 'zero failed items',
 			met: ours.ok ? failed === 0 && created === CW_ALERTS : false,
-			note: ours.ok ? `${created} tickets created; ${req.total} requests, ${req.throttled} answered 429; requests: ${JSON.stringify(req.byPath)}` : failure('MSP PSA (ConnectWise)', ours),
+			note: ours.ok
+				? `${created} tickets created; ${req.total} requests, ${req.throttled} answered 429; requests: ${JSON.stringify(req.byPath)}`
+				: failure('MSP PSA (ConnectWise)', ours),
 		}),
 		row({
 			scenario: `${TITLE}: ConnectWise ticket creation for ${CW_ALERTS} alerts`,
@@ -135,11 +206,11 @@ async function connectwise(ctx: ScenarioContext, sandbox: Sandbox): Promise<Row[
 			met: ours.ok ? ours.wallMs <= floorMs * 1.2 : false,
 			note:
 				`1,000 calls fit inside one ConnectWise window, so the vendor limit sets no wait and the floor is latency at concurrency ${DEFAULT_CONCURRENCY}. ` +
-				'The provider keeps ConnectWise\'s 1,000 a minute as a sliding window, so all 1,000 go as fast as the items in flight allow, with no wait for pacing. ' +
+				"The provider keeps ConnectWise's 1,000 a minute as a sliding window, so all 1,000 go as fast as the items in flight allow, with no wait for pacing. " +
 				(ours.ok
 					? `Each of the ${DEFAULT_CONCURRENCY} items in flight took ${round2((ours.wallMs * DEFAULT_CONCURRENCY) / CW_ALERTS)} ms a call against ${ctx.latencyMs} ms of injected latency: ` +
 						`the sandbox's own handling (${round2(req.sandboxMs / Math.max(1, req.total))} ms a call beyond the latency, in the benchmark's process) and n8n's work per item in the node's process ` +
-						'(parameter expressions, its HTTP client, building the item) share the machine\'s cores; the floor counts latency only.'
+						"(parameter expressions, its HTTP client, building the item) share the machine's cores; the floor counts latency only."
 					: ''),
 		}),
 	];
@@ -155,7 +226,15 @@ export const throttledScenario: Scenario = {
 	async run(ctx) {
 		// Real windows (scale 1): the providers pace at the vendors' published budgets, which a scaled
 		// sandbox window cannot change; scaling would shrink the floor and not our time.
-		const sandbox = await sandboxFor({ latencyMs: ctx.latencyMs, scale: { clients: 20, devicesPerClient: 100, threats: 300 }, faults: { profile: 'throttled', vendors: ['defender', 'connectwise-psa'], throttleWindowScale: 1 } });
+		const sandbox = await sandboxFor({
+			latencyMs: ctx.latencyMs,
+			scale: { clients: 20, devicesPerClient: 100, threats: 300 },
+			faults: {
+				profile: 'throttled',
+				vendors: ['defender', 'connectwise-psa'],
+				throttleWindowScale: 1,
+			},
+		});
 		try {
 			return [...(await defender(ctx, sandbox)), ...(await connectwise(ctx, sandbox))];
 		} finally {

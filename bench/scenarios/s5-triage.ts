@@ -16,7 +16,10 @@ async function corpus(): Promise<unknown[]> {
 	const sandbox = await sandboxFor({ scale: { clients: 20, devicesPerClient: 100, threats: 300 } });
 	try {
 		const s1 = sandbox.vendorCredentials().find((v) => v.id === 'sentinelone')!.credentials;
-		const response = await axios.get(`${s1.consoleUrl}/web/api/v2.1/threats`, { params: { limit: 1000 }, headers: { Authorization: `ApiToken ${s1.apiToken}` } });
+		const response = await axios.get(`${s1.consoleUrl}/web/api/v2.1/threats`, {
+			params: { limit: 1000 },
+			headers: { Authorization: `ApiToken ${s1.apiToken}` },
+		});
 		return (response.data as { data: unknown[] }).data;
 	} finally {
 		await sandbox.stop();
@@ -32,7 +35,9 @@ export const triageScenario: Scenario = {
 		try {
 			const alertsFile = join(dir, 'alerts.json');
 			writeFileSync(alertsFile, JSON.stringify(alerts));
-			ctx.log(`Triage: ${ALERTS} alerts through the rules engine (corpus of ${alerts.length} SentinelOne threats)`);
+			ctx.log(
+				`Triage: ${ALERTS} alerts through the rules engine (corpus of ${alerts.length} SentinelOne threats)`,
+			);
 			const result = await runChild({ kind: 'triage', alertsFile, count: ALERTS });
 			const perSecond = result.ok ? Math.round(Number(result.extra?.alertsPerSecond ?? 0)) : null;
 			const routes = JSON.stringify(result.extra?.routes ?? {});

@@ -1,4 +1,14 @@
-import { credentialsOf, failure, oneNodeWorkflow, ourNode, ratio, requestsTo, row, sandboxFor, seconds } from '../lib/bench';
+import {
+	credentialsOf,
+	failure,
+	oneNodeWorkflow,
+	ourNode,
+	ratio,
+	requestsTo,
+	row,
+	sandboxFor,
+	seconds,
+} from '../lib/bench';
 import { requestFloor } from '../lib/floors';
 import { runChild } from '../lib/spawn';
 import type { Row, Scenario } from '../lib/types';
@@ -12,14 +22,26 @@ export const devicesMemoryScenario: Scenario = {
 	title: TITLE,
 	async run(ctx): Promise<Row[]> {
 		ctx.log(`NinjaOne: seeding ${DEVICES} devices`);
-		const sandbox = await sandboxFor({ latencyMs: ctx.latencyMs, scale: { clients: 100, devicesPerClient: DEVICES / 100, threats: 0 } });
+		const sandbox = await sandboxFor({
+			latencyMs: ctx.latencyMs,
+			scale: { clients: 100, devicesPerClient: DEVICES / 100, threats: 0 },
+		});
 		try {
 			ctx.log('NinjaOne: list every device in a child process');
 			sandbox.requests.clear();
 			const result = await runChild({
 				kind: 'workflow',
 				credentials: credentialsOf(sandbox),
-				workflow: oneNodeWorkflow('List devices', ourNode('mspRmm', { provider: 'ninjaOne', resource: 'device', operation: 'search', returnAll: true, options: {} })),
+				workflow: oneNodeWorkflow(
+					'List devices',
+					ourNode('mspRmm', {
+						provider: 'ninjaOne',
+						resource: 'device',
+						operation: 'search',
+						returnAll: true,
+						options: {},
+					}),
+				),
 			});
 			const req = requestsTo(sandbox, 'ninjaone', ctx.latencyMs);
 			const items = result.items.Step ?? 0;
@@ -49,7 +71,9 @@ export const devicesMemoryScenario: Scenario = {
 					lowerBoundBasis: `ceil(${DEVICES} / ${NINJA_PAGE}) pages + 1 token`,
 					target: 'ratio <= 1.1',
 					met: ok ? req.total <= floor * 1.1 : false,
-					note: result.ok ? `returned ${items} devices; requests: ${JSON.stringify(req.byPath)}` : '',
+					note: result.ok
+						? `returned ${items} devices; requests: ${JSON.stringify(req.byPath)}`
+						: '',
 				}),
 				row({
 					scenario: TITLE,

@@ -97,7 +97,10 @@ export async function requestClientCredentialsToken(
 }
 
 /** The stored token, unless it is missing or within `marginMs` of its expiry. */
-export function freshToken(credentials: ICredentialDataDecryptedObject, marginMs: number): string | undefined {
+export function freshToken(
+	credentials: ICredentialDataDecryptedObject,
+	marginMs: number,
+): string | undefined {
 	const expiresAt = Number(credentials.expiresAt ?? 0);
 	const fresh = !expiresAt || expiresAt - Date.now() > marginMs;
 	return fresh && credentials.accessToken ? String(credentials.accessToken) : undefined;

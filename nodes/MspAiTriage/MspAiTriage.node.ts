@@ -23,9 +23,19 @@ export class MspAiTriage implements INodeType {
 		// The model is optional: without one the rules decide alone.
 		inputs: [
 			NodeConnectionTypes.Main,
-			{ type: NodeConnectionTypes.AiLanguageModel, displayName: 'Model', required: false, maxConnections: 1 },
+			{
+				type: NodeConnectionTypes.AiLanguageModel,
+				displayName: 'Model',
+				required: false,
+				maxConnections: 1,
+			},
 		],
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputs: [
+			NodeConnectionTypes.Main,
+			NodeConnectionTypes.Main,
+			NodeConnectionTypes.Main,
+			NodeConnectionTypes.Main,
+		],
 		outputNames: OUTPUT_NAMES,
 		// As an agent tool n8n gives the node no model input and returns only its first output, so in
 		// tool mode the rules decide and every verdict comes back on that first output.

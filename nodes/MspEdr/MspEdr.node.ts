@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { edrProperties } from './actions/properties';
@@ -13,14 +18,23 @@ export class MspEdr implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Threats, containment and mitigation in SentinelOne or Microsoft Defender for Endpoint',
+		description:
+			'Threats, containment and mitigation in SentinelOne or Microsoft Defender for Endpoint',
 		defaults: { name: 'MSP EDR' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'mspSentinelOneApi', required: true, displayOptions: { show: { provider: ['sentinelOne'] } } },
-			{ name: 'mspMicrosoftDefenderApi', required: true, displayOptions: { show: { provider: ['microsoftDefender'] } } },
+			{
+				name: 'mspSentinelOneApi',
+				required: true,
+				displayOptions: { show: { provider: ['sentinelOne'] } },
+			},
+			{
+				name: 'mspMicrosoftDefenderApi',
+				required: true,
+				displayOptions: { show: { provider: ['microsoftDefender'] } },
+			},
 		],
 		properties: edrProperties,
 	};

@@ -1,7 +1,17 @@
-import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { providerProperty, SEVERITY_OPTIONS, STATUS_OPTIONS } from '../MspEdr/actions/common.descriptions';
+import {
+	providerProperty,
+	SEVERITY_OPTIONS,
+	STATUS_OPTIONS,
+} from '../MspEdr/actions/common.descriptions';
 import { createProvider } from '../MspEdr/providers';
 import type { EdrProviderName, ThreatQuery } from '../MspEdr/providers/types';
 import type { Severity, Threat, ThreatStatus } from '../shared';
@@ -21,14 +31,23 @@ export class MspEdrTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"New threats in " + $parameter["provider"]}}',
-		description: 'Starts the workflow when SentinelOne or Microsoft Defender for Endpoint reports a new threat',
+		description:
+			'Starts the workflow when SentinelOne or Microsoft Defender for Endpoint reports a new threat',
 		defaults: { name: 'MSP EDR Trigger' },
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'mspSentinelOneApi', required: true, displayOptions: { show: { provider: ['sentinelOne'] } } },
-			{ name: 'mspMicrosoftDefenderApi', required: true, displayOptions: { show: { provider: ['microsoftDefender'] } } },
+			{
+				name: 'mspSentinelOneApi',
+				required: true,
+				displayOptions: { show: { provider: ['sentinelOne'] } },
+			},
+			{
+				name: 'mspMicrosoftDefenderApi',
+				required: true,
+				displayOptions: { show: { provider: ['microsoftDefender'] } },
+			},
 		],
 		properties: [
 			providerProperty,
@@ -38,7 +57,8 @@ export class MspEdrTrigger implements INodeType {
 				type: 'options',
 				options: [...SEVERITY_OPTIONS].reverse(),
 				default: 'informational',
-				description: 'SentinelOne has confidence levels only: malicious counts as high, suspicious as medium',
+				description:
+					'SentinelOne has confidence levels only: malicious counts as high, suspicious as medium',
 			},
 			{
 				displayName: 'Statuses',
@@ -53,7 +73,8 @@ export class MspEdrTrigger implements INodeType {
 				name: 'groups',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated SentinelOne site IDs or Defender machine group names; empty means all',
+				description:
+					'Comma-separated SentinelOne site IDs or Defender machine group names; empty means all',
 			},
 			{
 				displayName: 'Options',
@@ -62,14 +83,21 @@ export class MspEdrTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{ displayName: 'Include Raw', name: 'includeRaw', type: 'boolean', default: false, description: "Whether to include the vendor's original object under raw" },
+					{
+						displayName: 'Include Raw',
+						name: 'includeRaw',
+						type: 'boolean',
+						default: false,
+						description: "Whether to include the vendor's original object under raw",
+					},
 					{
 						displayName: 'Look Back on First Poll (Minutes)',
 						name: 'firstLookbackMinutes',
 						type: 'number',
 						typeOptions: { minValue: 0 },
 						default: 60,
-						description: 'How far back the first poll after activation reads; later polls continue from the last threat seen',
+						description:
+							'How far back the first poll after activation reads; later polls continue from the last threat seen',
 					},
 				],
 			},
@@ -80,19 +108,31 @@ export class MspEdrTrigger implements INodeType {
 		const name = this.getNodeParameter('provider') as EdrProviderName;
 		const minSeverity = this.getNodeParameter('minSeverity', 'informational') as Severity;
 		const statuses = this.getNodeParameter('statuses', []) as ThreatStatus[];
-		const groups = String(this.getNodeParameter('groups', '') ?? '').split(',').map((g) => g.trim()).filter(Boolean);
+		const groups = String(this.getNodeParameter('groups', '') ?? '')
+			.split(',')
+			.map((g) => g.trim())
+			.filter(Boolean);
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const provider = createProvider(name, this, this.getNode());
 		const query: ThreatQuery = {
-			severities: minSeverity === 'informational' ? undefined : ORDER.slice(ORDER.indexOf(minSeverity)),
+			severities:
+				minSeverity === 'informational' ? undefined : ORDER.slice(ORDER.indexOf(minSeverity)),
 			statuses: statuses.length ? statuses : undefined,
 			groups: groups.length ? groups : undefined,
 			returnAll: true,
 		};
-		const emit = (threats: Threat[]) => [this.helpers.returnJsonArray(withRaw(threats, options.includeRaw === true) as unknown as IDataObject[])];
+		const emit = (threats: Threat[]) => [
+			this.helpers.returnJsonArray(
+				withRaw(threats, options.includeRaw === true) as unknown as IDataObject[],
+			),
+		];
 
 		if (this.getMode() === 'manual') {
-			const recent = await provider.listThreats({ ...query, returnAll: false, limit: MANUAL_SAMPLE });
+			const recent = await provider.listThreats({
+				...query,
+				returnAll: false,
+				limit: MANUAL_SAMPLE,
+			});
 			return recent.length ? emit(recent) : null;
 		}
 
@@ -101,12 +141,23 @@ export class MspEdrTrigger implements INodeType {
 		const lookbackMs = Number(options.firstLookbackMinutes ?? 60) * 60_000;
 		const hostNow = hostClock.now();
 		const since = planSince(state, hostNow, lookbackMs);
-		let reading = await provider.readThreats({ ...query, changedSince: new Date(since).toISOString() });
+		let reading = await provider.readThreats({
+			...query,
+			changedSince: new Date(since).toISOString(),
+		});
 		// The vendor's clock decides; the host's is the fallback for a vendor that sends no Date.
 		const vendorNow = Date.parse(reading.vendorNow ?? '');
-		const window = windowOf(state, since, Number.isFinite(vendorNow) ? vendorNow : hostNow, lookbackMs);
+		const window = windowOf(
+			state,
+			since,
+			Number.isFinite(vendorNow) ? vendorNow : hostNow,
+			lookbackMs,
+		);
 		if (window.rereadFrom !== undefined) {
-			reading = await provider.readThreats({ ...query, changedSince: new Date(window.rereadFrom).toISOString() });
+			reading = await provider.readThreats({
+				...query,
+				changedSince: new Date(window.rereadFrom).toISOString(),
+			});
 		}
 		const { fresh, next } = selectNew(state, reading.threats, window);
 		saveState(staticData, next);

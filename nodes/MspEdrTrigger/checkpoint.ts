@@ -55,7 +55,8 @@ export function upgradeState(state: TriggerState): TriggerState {
 	if (!state.emitted) return state;
 	const checkpoint = parse(state.checkpoint);
 	// Version 1 emitted ids detected up to its checkpoint; remember them as long as any id is remembered.
-	const keepUntil = checkpoint === undefined ? Number.MAX_SAFE_INTEGER : seconds(checkpoint + LATE_ARRIVAL_MS);
+	const keepUntil =
+		checkpoint === undefined ? Number.MAX_SAFE_INTEGER : seconds(checkpoint + LATE_ARRIVAL_MS);
 	const seen = { ...state.seen };
 	for (const id of state.emitted) seen[id] ??= keepUntil;
 	// Everything detected before version 1's last window was handled by it (emitted, or missed for good).
@@ -79,7 +80,12 @@ export function planSince(state: TriggerState, hostNowMs: number, firstLookbackM
  * the future, or from a fast host clock): the poll starts afresh from the look back, as the first poll does.
  * `rereadFrom` is set when the window starts earlier than what was read.
  */
-export function windowOf(state: TriggerState, sinceMs: number, vendorNowMs: number, firstLookbackMs: number): PollWindow & { rereadFrom?: number } {
+export function windowOf(
+	state: TriggerState,
+	sinceMs: number,
+	vendorNowMs: number,
+	firstLookbackMs: number,
+): PollWindow & { rereadFrom?: number } {
 	const checkpoint = parse(state.checkpoint);
 	if (checkpoint !== undefined && checkpoint - vendorNowMs <= OVERLAP_MS) {
 		const from = checkpoint - OVERLAP_MS;
@@ -88,7 +94,8 @@ export function windowOf(state: TriggerState, sinceMs: number, vendorNowMs: numb
 	}
 	const wanted = vendorNowMs - firstLookbackMs;
 	// The host clock ran ahead of the vendor's: what was read starts too late, so it is read again.
-	if (sinceMs - wanted > SKEW_TOLERANCE_MS) return { from: wanted, now: vendorNowMs, floor: wanted, fresh: true, rereadFrom: wanted };
+	if (sinceMs - wanted > SKEW_TOLERANCE_MS)
+		return { from: wanted, now: vendorNowMs, floor: wanted, fresh: true, rereadFrom: wanted };
 	// Behind (or close enough): more was read than asked for; the window cuts it to the look back.
 	const from = Math.max(wanted, sinceMs);
 	return { from, now: vendorNowMs, floor: from, fresh: true };
@@ -112,19 +119,33 @@ function keepUntil(threat: Threat): number {
  * - `seen` keeps an id only while its threat could still pass the floor, so it holds at most the
  *   threats created in the last LATE_ARRIVAL_MS plus the overlap, whatever arrived in one poll.
  */
-export function selectNew(state: TriggerState, threats: Threat[], window: PollWindow): { fresh: Threat[]; next: TriggerState } {
+export function selectNew(
+	state: TriggerState,
+	threats: Threat[],
+	window: PollWindow,
+): { fresh: Threat[]; next: TriggerState } {
 	const seen = { ...state.seen };
 	const fresh: Threat[] = [];
 	let newest: number | undefined;
 	for (const threat of threats) {
 		const changed = changedAt(threat);
 		const created = createdAt(threat);
-		if (changed !== undefined) newest = Math.max(newest ?? -Infinity, Math.min(changed, window.now));
-		if (Object.prototype.hasOwnProperty.call(seen, threat.id) || (changed !== undefined && changed < window.from) || (created !== undefined && created < window.floor)) continue;
+		if (changed !== undefined)
+			newest = Math.max(newest ?? -Infinity, Math.min(changed, window.now));
+		if (
+			Object.prototype.hasOwnProperty.call(seen, threat.id) ||
+			(changed !== undefined && changed < window.from) ||
+			(created !== undefined && created < window.floor)
+		)
+			continue;
 		seen[threat.id] = keepUntil(threat);
 		fresh.push(threat);
 	}
-	fresh.sort((a, b) => String(a.detectedAt ?? '').localeCompare(String(b.detectedAt ?? '')) || a.id.localeCompare(b.id));
+	fresh.sort(
+		(a, b) =>
+			String(a.detectedAt ?? '').localeCompare(String(b.detectedAt ?? '')) ||
+			a.id.localeCompare(b.id),
+	);
 
 	// Everything the vendor had stamped up to its "now" has been read, bar what it commits late, which
 	// the overlap re-reads: so the checkpoint also follows the vendor's present in quiet times, and the

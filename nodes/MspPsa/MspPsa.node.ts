@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
@@ -13,7 +18,8 @@ export class MspPsa implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Tickets, companies and configurations in ConnectWise PSA or HaloPSA, with one set of operations and one output shape',
+		description:
+			'Tickets, companies and configurations in ConnectWise PSA or HaloPSA, with one set of operations and one output shape',
 		defaults: { name: 'MSP PSA' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -7,25 +7,33 @@ import type { RequestSpec } from './transport/types';
  * never got there. Sending it again blindly could duplicate a ticket, a note or a script run;
  * not sending it could lose it. Only a read-back tells which.
  */
-export function isAmbiguousWrite(spec: Pick<RequestSpec, 'method' | 'readOnly'>, statusCode: number | undefined): boolean {
+export function isAmbiguousWrite(
+	spec: Pick<RequestSpec, 'method' | 'readOnly'>,
+	statusCode: number | undefined,
+): boolean {
 	if (isRead(spec)) return false;
 	return statusCode === undefined || statusCode >= 500;
 }
 
 /** Marks the error the Transport throws for an ambiguous write (`ambiguous: true`). */
 export function markAmbiguous<E>(error: E, ambiguous: boolean): E {
-	if (ambiguous && error && typeof error === 'object') (error as { ambiguous?: boolean }).ambiguous = true;
+	if (ambiguous && error && typeof error === 'object')
+		(error as { ambiguous?: boolean }).ambiguous = true;
 	return error;
 }
 
 export function isAmbiguousFailure(error: unknown): boolean {
-	return !!error && typeof error === 'object' && (error as { ambiguous?: unknown }).ambiguous === true;
+	return (
+		!!error && typeof error === 'object' && (error as { ambiguous?: unknown }).ambiguous === true
+	);
 }
 
 const READ_BACK_TRIES = 3;
 
 /** Settles a promise into its value or its failure, so the failure can be judged and passed on unchanged. */
-async function settle<T>(run: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+async function settle<T>(
+	run: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
 	try {
 		return { ok: true, value: await run() };
 	} catch (error) {
@@ -49,7 +57,11 @@ async function readAgain<T>(readBack: () => Promise<T | undefined>): Promise<T |
  * the note with this text, the action on this threat) says whether it happened; only when it
  * did not is the write sent again. Any other failure, or the last ambiguous one, is thrown.
  */
-export async function writeVerified<T>(write: () => Promise<T>, readBack: () => Promise<T | undefined>, attempts = 3): Promise<T> {
+export async function writeVerified<T>(
+	write: () => Promise<T>,
+	readBack: () => Promise<T | undefined>,
+	attempts = 3,
+): Promise<T> {
 	for (let attempt = 1; ; attempt++) {
 		const written = await settle(write);
 		if (written.ok) return written.value;

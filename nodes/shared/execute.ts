@@ -20,7 +20,8 @@ function isNodeApiError(error: unknown): error is NodeApiError {
 
 function isNodeOperationError(error: unknown): error is NodeOperationError {
 	return (
-		error instanceof NodeOperationError || (error as ErrorLike | undefined)?.name === 'NodeOperationError'
+		error instanceof NodeOperationError ||
+		(error as ErrorLike | undefined)?.name === 'NodeOperationError'
 	);
 }
 
@@ -28,33 +29,56 @@ function isNodeOperationError(error: unknown): error is NodeOperationError {
  * Output items without the execution's secrets. Responses already come back clean from the
  * transport; this also covers a token learnt after an earlier item's response was mapped.
  */
-function toItems(result: IDataObject | IDataObject[], itemIndex: number, secrets: Secrets): INodeExecutionData[] {
+function toItems(
+	result: IDataObject | IDataObject[],
+	itemIndex: number,
+	secrets: Secrets,
+): INodeExecutionData[] {
 	const list = Array.isArray(result) ? result : [result];
-	return list.map((json) => ({ json: redactSecretValues(json, secrets), pairedItem: { item: itemIndex } }));
+	return list.map((json) => ({
+		json: redactSecretValues(json, secrets),
+		pairedItem: { item: itemIndex },
+	}));
 }
 
 function errorItem(error: unknown, itemIndex: number, secrets: Secrets): INodeExecutionData {
 	const { message, description, httpCode } = (error ?? {}) as ErrorLike;
-	const json: IDataObject = { error: redactString(typeof message === 'string' ? message : String(error), secrets) };
-	if (typeof description === 'string' && description) json.description = redactString(description, secrets);
+	const json: IDataObject = {
+		error: redactString(typeof message === 'string' ? message : String(error), secrets),
+	};
+	if (typeof description === 'string' && description)
+		json.description = redactString(description, secrets);
 	if (httpCode !== undefined && httpCode !== null) json.httpCode = String(httpCode);
 	return { json, pairedItem: { item: itemIndex } };
 }
 
 /** Marks the failing item and rethrows as an n8n error so the UI can point at it. */
-function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, secrets: Secrets): Error {
+function asNodeError(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+	secrets: Secrets,
+): Error {
 	const node = ctx.getNode();
 	if (isNodeApiError(error) || isNodeOperationError(error)) {
 		redactError(error, secrets);
 		error.context.itemIndex = itemIndex;
 		return error;
 	}
-	const message = redactString((error as ErrorLike | undefined)?.message?.toString() ?? String(error), secrets);
+	const message = redactString(
+		(error as ErrorLike | undefined)?.message?.toString() ?? String(error),
+		secrets,
+	);
 	return new NodeOperationError(node, message, { itemIndex });
 }
 
 /** The error n8n receives: wrapping may add a stack or messages, so it is redacted once more. */
-function thrown(ctx: IExecuteFunctions, nodeError: Error, itemIndex: number, secrets: Secrets): Error {
+function thrown(
+	ctx: IExecuteFunctions,
+	nodeError: Error,
+	itemIndex: number,
+	secrets: Secrets,
+): Error {
 	const error = isNodeApiError(nodeError)
 		? new NodeApiError(ctx.getNode(), nodeError as unknown as JsonObject)
 		: new NodeOperationError(ctx.getNode(), nodeError, { itemIndex });
@@ -83,7 +107,11 @@ export async function runPerItem(
 			const stop = findDryRunStop(error);
 			if (stop) {
 				const request = redact(stop.request, secrets) as unknown as IDataObject;
-				return toItems({ dryRun: true, operation: stop.request.operation, request }, itemIndex, secrets);
+				return toItems(
+					{ dryRun: true, operation: stop.request.operation, request },
+					itemIndex,
+					secrets,
+				);
 			}
 			if (ctx.continueOnFail()) return [errorItem(error, itemIndex, secrets)];
 			throw thrown(ctx, asNodeError(ctx, error, itemIndex, secrets), itemIndex, secrets);

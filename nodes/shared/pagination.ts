@@ -52,7 +52,10 @@ export async function collect<T>(
  * Keeps only the items a vendor cannot filter on. Filter after paging, never inside a page
  * fetcher: a thinned-out page would look short and end the listing early.
  */
-export async function* filterPages<T>(pages: AsyncIterable<T[]>, keep: (item: T) => boolean): AsyncGenerator<T[]> {
+export async function* filterPages<T>(
+	pages: AsyncIterable<T[]>,
+	keep: (item: T) => boolean,
+): AsyncGenerator<T[]> {
 	for await (const page of pages) {
 		const kept = page.filter(keep);
 		if (kept.length) yield kept;
@@ -127,7 +130,8 @@ function pageNumberFetcher<T>(
 		const fetched = state.fetched + items.length;
 		const total = opts.total?.(response.body);
 		const link = opts.useLinkHeader ? nextLink(response) : undefined;
-		const linkSaysLast = opts.useLinkHeader === true && response.headers.link !== undefined && !link;
+		const linkSaysLast =
+			opts.useLinkHeader === true && response.headers.link !== undefined && !link;
 		const done =
 			items.length === 0 ||
 			items.length < size ||
@@ -143,7 +147,10 @@ function pageNumberFetcher<T>(
  * `concurrency` above 1 and a total on the first page, the remaining pages are
  * fetched that many at a time and still come out in page order.
  */
-export function pageNumberPages<T>(transport: Transport, opts: PageNumberOptions<T>): AsyncGenerator<T[]> {
+export function pageNumberPages<T>(
+	transport: Transport,
+	opts: PageNumberOptions<T>,
+): AsyncGenerator<T[]> {
 	const size = pageSizeFor(opts.pageSize, opts.limit);
 	const fetchPage = pageNumberFetcher(transport, opts, size);
 	const first: PageNumberState = { page: opts.firstPage ?? 1, fetched: 0 };
@@ -173,7 +180,10 @@ async function* concurrentPageNumberPages<T>(
 		yield* paginate(fetchPage, head.next);
 		return;
 	}
-	const wanted = limit !== undefined && Number.isFinite(limit) && limit > 0 ? Math.min(head.total, limit) : head.total;
+	const wanted =
+		limit !== undefined && Number.isFinite(limit) && limit > 0
+			? Math.min(head.total, limit)
+			: head.total;
 	const last = first.page + Math.ceil(wanted / size) - 1;
 	const fetchNumber = async (page: number) => (await fetchPage({ page, fetched: 0 })).items;
 	yield* pagesInOrder(fetchNumber, head.next.page, last, concurrency, size);
@@ -244,7 +254,8 @@ export function offsetPages<T>(transport: Transport, opts: OffsetOptions<T>): As
 		const items = opts.items(body);
 		const total = opts.total?.(body);
 		const next = offset + items.length;
-		const done = items.length === 0 || items.length < size || (total !== undefined && next >= total);
+		const done =
+			items.length === 0 || items.length < size || (total !== undefined && next >= total);
 		return { items, next: done ? undefined : next };
 	};
 	return paginate(fetchPage, 0);
@@ -260,7 +271,10 @@ export interface AfterIdOptions<T> extends PagedRequest<T> {
 }
 
 /** Keyset pagination: the last item's id becomes the next `after`. Stops on a short page. */
-export function afterIdPages<T>(transport: Transport, opts: AfterIdOptions<T>): AsyncGenerator<T[]> {
+export function afterIdPages<T>(
+	transport: Transport,
+	opts: AfterIdOptions<T>,
+): AsyncGenerator<T[]> {
 	const size = pageSizeFor(opts.pageSize, opts.limit);
 	type State = { after?: string | number };
 	const fetchPage: PageFetcher<T, State> = async (state) => {
@@ -284,11 +298,16 @@ export interface CursorOptions<T> extends PagedRequest<T> {
 }
 
 function withBody(spec: RequestSpec, extra: IDataObject): RequestSpec {
-	const base = spec.body && typeof spec.body === 'object' && !Array.isArray(spec.body) ? spec.body : {};
+	const base =
+		spec.body && typeof spec.body === 'object' && !Array.isArray(spec.body) ? spec.body : {};
 	return { ...spec, body: { ...base, ...extra } };
 }
 
-function place(spec: RequestSpec, where: 'qs' | 'body' | undefined, extra: IDataObject): RequestSpec {
+function place(
+	spec: RequestSpec,
+	where: 'qs' | 'body' | undefined,
+	extra: IDataObject,
+): RequestSpec {
 	return where === 'body' ? withBody(spec, extra) : withQuery(spec, extra);
 }
 
@@ -297,8 +316,11 @@ export function cursorPages<T>(transport: Transport, opts: CursorOptions<T>): As
 	const size = pageSizeFor(opts.pageSize, opts.limit);
 	type State = { cursor?: string };
 	const fetchPage: PageFetcher<T, State> = async (state) => {
-		let spec = opts.sizeParam ? place(opts.request, opts.sizeIn, sizeQuery(opts, size)) : opts.request;
-		if (state.cursor !== undefined) spec = place(spec, opts.cursorIn, { [opts.cursorParam]: state.cursor });
+		let spec = opts.sizeParam
+			? place(opts.request, opts.sizeIn, sizeQuery(opts, size))
+			: opts.request;
+		if (state.cursor !== undefined)
+			spec = place(spec, opts.cursorIn, { [opts.cursorParam]: state.cursor });
 		const body = await transport.request(spec);
 		const items = opts.items(body);
 		const cursor = opts.cursor(body);
@@ -323,17 +345,26 @@ export interface NextUrlOptions<T> extends PagedRequest<T> {
  * Follows an absolute next URL. The first request carries the caller's query and
  * page size; later ones use the URL as given (it already holds the position).
  */
-export function nextUrlPages<T>(transport: Transport, opts: NextUrlOptions<T>): AsyncGenerator<T[]> {
+export function nextUrlPages<T>(
+	transport: Transport,
+	opts: NextUrlOptions<T>,
+): AsyncGenerator<T[]> {
 	const size = pageSizeFor(opts.pageSize, opts.limit);
 	const repeatBody = opts.repeatBody ?? opts.request.method !== 'GET';
 	type State = { url?: string };
 	const fetchPage: PageFetcher<T, State> = async (state) => {
 		const spec = state.url
-			? { ...opts.request, path: state.url, qs: undefined, body: repeatBody ? opts.request.body : undefined }
+			? {
+					...opts.request,
+					path: state.url,
+					qs: undefined,
+					body: repeatBody ? opts.request.body : undefined,
+				}
 			: withQuery(opts.request, sizeQuery(opts, size));
 		const response = await transport.requestRaw(spec);
 		const items = opts.items(response.body);
-		const url = opts.nextUrl?.(response.body) || (opts.useLinkHeader ? nextLink(response) : undefined);
+		const url =
+			opts.nextUrl?.(response.body) || (opts.useLinkHeader ? nextLink(response) : undefined);
 		return { items, next: items.length && url ? { url } : undefined };
 	};
 	return paginate(fetchPage, {});

@@ -15,5 +15,8 @@ export async function requestParsed<S extends z.ZodTypeAny>(
 	spec: Omit<RequestSpec, 'method'> & Partial<Pick<RequestSpec, 'method'>>,
 ): Promise<z.output<S>> {
 	const body = await transport.request({ method: 'GET', ...spec });
-	return parseVendorResponse(node, schema, body, { vendor: transport.profile.vendor, operation: spec.operation });
+	return parseVendorResponse(node, schema, body, {
+		vendor: transport.profile.vendor,
+		operation: spec.operation,
+	});
 }

@@ -1,6 +1,11 @@
 /** Parse a positive integer query parameter with a default and a vendor maximum. */
 export function intParam(value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
-	const parsed = typeof value === 'string' ? Number.parseInt(value, 10) : typeof value === 'number' ? value : NaN;
+	const parsed =
+		typeof value === 'string'
+			? Number.parseInt(value, 10)
+			: typeof value === 'number'
+				? value
+				: NaN;
 	if (!Number.isFinite(parsed) || parsed < 1) return fallback;
 	return Math.min(parsed, max);
 }

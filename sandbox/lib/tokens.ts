@@ -53,7 +53,11 @@ export class TokenStore {
 		if (!map) {
 			map = new Map();
 			// Not enumerable: tokens are secrets and stay out of /_sandbox/state.
-			Object.defineProperty(world.vendors, key, { value: map, enumerable: false, configurable: true });
+			Object.defineProperty(world.vendors, key, {
+				value: map,
+				enumerable: false,
+				configurable: true,
+			});
 		}
 		return map;
 	}

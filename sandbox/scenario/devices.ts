@@ -10,7 +10,8 @@ const ADD_FIELDS = ['hostname', 'client', 'type', 'os', 'online'] as const;
 const UPDATE_FIELDS = ['hostname', 'type', 'client', 'online', 'os'] as const;
 /** A DNS label: what Windows, the RMM agents and the EDR sensors accept as a computer name. */
 const HOSTNAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-const HOSTNAME_HINT = 'a computer name of letters, digits and hyphens (1 to 63, not starting or ending with a hyphen)';
+const HOSTNAME_HINT =
+	'a computer name of letters, digits and hyphens (1 to 63, not starting or ending with a hyphen)';
 
 /** Windows editions and the build the estate's agents report for them (the OS decides the build, the role does not). */
 const OS_BUILDS: Array<[RegExp, string]> = [
@@ -80,10 +81,15 @@ export function deviceAnswer(world: World, device: Device): DeviceAnswer {
  */
 export function addDevice(world: World, input: unknown): DeviceAnswer {
 	const body = readBody(input, ADD_FIELDS);
-	const hostname = text(body, 'hostname', { maxLength: 63, pattern: HOSTNAME, hint: HOSTNAME_HINT });
+	const hostname = text(body, 'hostname', {
+		maxLength: 63,
+		pattern: HOSTNAME,
+		hint: HOSTNAME_HINT,
+	});
 	if (hostname === undefined) throw invalid('hostname', `is required: ${HOSTNAME_HINT}`);
 	const clientRefText = text(body, 'client', { maxLength: 200 });
-	if (clientRefText === undefined) throw invalid('client', 'is required: a client key, code or name');
+	if (clientRefText === undefined)
+		throw invalid('client', 'is required: a client key, code or name');
 	const type = oneOf(body, 'type', TYPES) ?? 'workstation';
 	const os = operatingSystem(body);
 	const online = flag(body, 'online') ?? true;
@@ -94,7 +100,19 @@ export function addDevice(world: World, input: unknown): DeviceAnswer {
 	const rng = createRng(world.seed * 104_729 + sequence * 7919);
 	// Release dates and install times follow the world's generation instant, like every seeded patch row.
 	const generatedAt = Date.parse(world.createdAt);
-	const device = buildDevice(world, client, { hostname, type, os, osBuild: os ? buildOf(os) : undefined, ipAddress: freeAddress(world, client, type) }, rng, generatedAt);
+	const device = buildDevice(
+		world,
+		client,
+		{
+			hostname,
+			type,
+			os,
+			osBuild: os ? buildOf(os) : undefined,
+			ipAddress: freeAddress(world, client, type),
+		},
+		rng,
+		generatedAt,
+	);
 	// Enrolled just now: it checked in at sandbox now (or was last seen then, when it enrols offline).
 	device.online = online;
 	device.lastSeen = worldIso(world);
@@ -107,10 +125,22 @@ export function addDevice(world: World, input: unknown): DeviceAnswer {
  * Changes a device the way the estate drifts: renamed, promoted to a domain controller, moved to another
  * client, taken offline or brought back. Every vendor reads the world, so each presents the change at once.
  */
-export function updateDevice(world: World, deviceRef: string, input: unknown, clientQuery?: string): DeviceAnswer {
+export function updateDevice(
+	world: World,
+	deviceRef: string,
+	input: unknown,
+	clientQuery?: string,
+): DeviceAnswer {
 	const body = readBody(input, UPDATE_FIELDS);
-	if (!Object.keys(body).length) throw new ScenarioError(400, `nothing to change: give any of ${UPDATE_FIELDS.join(', ')}`, { allowed: UPDATE_FIELDS });
-	const hostname = text(body, 'hostname', { maxLength: 63, pattern: HOSTNAME, hint: HOSTNAME_HINT });
+	if (!Object.keys(body).length)
+		throw new ScenarioError(400, `nothing to change: give any of ${UPDATE_FIELDS.join(', ')}`, {
+			allowed: UPDATE_FIELDS,
+		});
+	const hostname = text(body, 'hostname', {
+		maxLength: 63,
+		pattern: HOSTNAME,
+		hint: HOSTNAME_HINT,
+	});
 	const type = oneOf(body, 'type', TYPES);
 	const clientText = text(body, 'client', { maxLength: 200 });
 	const online = flag(body, 'online');
@@ -137,12 +167,18 @@ function findByKeyOrHostname(world: World, ref: string, client?: string): Device
 }
 
 function refuseDuplicate(world: World, client: Client, hostname: string, except?: Device): void {
-	const clash = world.devices.find((d) => d !== except && d.clientKey === client.key && sameHostname(d.hostname, hostname));
+	const clash = world.devices.find(
+		(d) => d !== except && d.clientKey === client.key && sameHostname(d.hostname, hostname),
+	);
 	if (!clash) return;
-	throw new ScenarioError(409, `hostname: client ${client.key} (${client.name}) already has a device named ${clash.hostname}; hostnames repeat across clients, not within one`, {
-		field: 'hostname',
-		matches: [{ key: clash.key, hostname: clash.hostname, client: clientRef(client) }],
-	});
+	throw new ScenarioError(
+		409,
+		`hostname: client ${client.key} (${client.name}) already has a device named ${clash.hostname}; hostnames repeat across clients, not within one`,
+		{
+			field: 'hostname',
+			matches: [{ key: clash.key, hostname: clash.hostname, client: clientRef(client) }],
+		},
+	);
 }
 
 /** Offline: the agent stopped checking in now. Back online: it checks in now. */
@@ -153,7 +189,11 @@ function setOnline(world: World, device: Device, online: boolean): void {
 }
 
 function operatingSystem(body: Body): string | undefined {
-	return text(body, 'os', { maxLength: 100, pattern: /^Windows /, hint: "a Windows edition such as 'Windows 10 Pro' or 'Windows Server 2022 Standard' (the estate is Windows)" });
+	return text(body, 'os', {
+		maxLength: 100,
+		pattern: /^Windows /,
+		hint: "a Windows edition such as 'Windows 10 Pro' or 'Windows Server 2022 Standard' (the estate is Windows)",
+	});
 }
 
 function buildOf(os: string): string | undefined {
@@ -170,5 +210,9 @@ function freeAddress(world: World, client: Client, type: DeviceType): string {
 		const address = `10.${10 + world.clients.indexOf(client)}.${type === 'workstation' ? 3 : 2}.${host}`;
 		if (!used.has(address)) return address;
 	}
-	throw new ScenarioError(409, `client ${client.key} has no free address left in the sandbox's ranges`, { field: 'client' });
+	throw new ScenarioError(
+		409,
+		`client ${client.key} has no free address left in the sandbox's ranges`,
+		{ field: 'client' },
+	);
 }

@@ -17,10 +17,22 @@ export function clientOf(world: World, device: Device): Client {
 export function findClient(world: World, ref: string, field = 'client'): Client {
 	const wanted = ref.trim().toLowerCase();
 	const client = world.clients.find((c) =>
-		[c.key, c.code, c.name, clientName(c, 'psa'), clientName(c, 'rmm'), clientName(c, 'edr'), clientName(c, 'documentation')].some((v) => v.toLowerCase() === wanted),
+		[
+			c.key,
+			c.code,
+			c.name,
+			clientName(c, 'psa'),
+			clientName(c, 'rmm'),
+			clientName(c, 'edr'),
+			clientName(c, 'documentation'),
+		].some((v) => v.toLowerCase() === wanted),
 	);
 	if (!client) {
-		throw new ScenarioError(404, `${field}: no client ${JSON.stringify(ref)}; give a client key, code or name`, { field, clients: world.clients.map(clientRef) });
+		throw new ScenarioError(
+			404,
+			`${field}: no client ${JSON.stringify(ref)}; give a client key, code or name`,
+			{ field, clients: world.clients.map(clientRef) },
+		);
 	}
 	return client;
 }
@@ -38,12 +50,24 @@ function match(world: World, device: Device) {
  * The device a drill means: by key, or by hostname narrowed by client. A hostname several clients share is
  * ambiguous without a client (409 listing them), as it is for a technician reading an alert.
  */
-export function findDevice(world: World, ref: { device?: string; hostname?: string; client?: string }): Device {
+export function findDevice(
+	world: World,
+	ref: { device?: string; hostname?: string; client?: string },
+): Device {
 	if (ref.device !== undefined) {
 		const device = world.devices.find((d) => d.key === ref.device);
-		if (!device) throw new ScenarioError(404, `device: no device ${JSON.stringify(ref.device)}; device keys look like device-12`, { field: 'device' });
+		if (!device)
+			throw new ScenarioError(
+				404,
+				`device: no device ${JSON.stringify(ref.device)}; device keys look like device-12`,
+				{ field: 'device' },
+			);
 		if (ref.client !== undefined && device.clientKey !== findClient(world, ref.client).key) {
-			throw new ScenarioError(404, `device: ${ref.device} does not belong to client ${JSON.stringify(ref.client)}`, { field: 'client', matches: [match(world, device)] });
+			throw new ScenarioError(
+				404,
+				`device: ${ref.device} does not belong to client ${JSON.stringify(ref.client)}`,
+				{ field: 'client', matches: [match(world, device)] },
+			);
 		}
 		return device;
 	}
@@ -54,10 +78,17 @@ export function findDevice(world: World, ref: { device?: string; hostname?: stri
 	if (matches.length === 1) return matches[0];
 	if (!matches.length) {
 		const where = client ? ` at client ${client.key} (${client.name})` : '';
-		throw new ScenarioError(404, `hostname: no device named ${JSON.stringify(hostname)}${where}`, { field: 'hostname', matches: named.map((d) => match(world, d)) });
+		throw new ScenarioError(404, `hostname: no device named ${JSON.stringify(hostname)}${where}`, {
+			field: 'hostname',
+			matches: named.map((d) => match(world, d)),
+		});
 	}
-	throw new ScenarioError(409, `hostname: ${matches.length} devices are named ${JSON.stringify(hostname)}; give client (key, code or name) to choose one`, {
-		field: 'hostname',
-		matches: matches.map((d) => match(world, d)),
-	});
+	throw new ScenarioError(
+		409,
+		`hostname: ${matches.length} devices are named ${JSON.stringify(hostname)}; give client (key, code or name) to choose one`,
+		{
+			field: 'hostname',
+			matches: matches.map((d) => match(world, d)),
+		},
+	);
 }

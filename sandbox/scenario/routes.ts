@@ -16,7 +16,12 @@ export function scenarioRoutes(world: () => World): Router {
 	router.patch('/devices/:device', (req, res) => {
 		const client = req.query.client;
 		if (client !== undefined && typeof client !== 'string') {
-			sendScenarioError(res, new ScenarioError(400, 'client must be given once, as a client key, code or name', { field: 'client' }));
+			sendScenarioError(
+				res,
+				new ScenarioError(400, 'client must be given once, as a client key, code or name', {
+					field: 'client',
+				}),
+			);
 			return;
 		}
 		answer(res, 200, () => updateDevice(world(), String(req.params.device), req.body, client));

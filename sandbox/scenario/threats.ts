@@ -28,7 +28,12 @@ const FIELDS = [
 
 const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'informational'];
 const CONFIDENCE = ['malicious', 'suspicious'] as const;
-const VERDICTS: readonly ThreatVerdict[] = ['undefined', 'truePositive', 'falsePositive', 'suspicious'];
+const VERDICTS: readonly ThreatVerdict[] = [
+	'undefined',
+	'truePositive',
+	'falsePositive',
+	'suspicious',
+];
 const STATUSES: readonly ThreatStatus[] = ['new', 'inProgress', 'resolved'];
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const TECHNIQUE = /^T\d{4}(\.\d{3})?$/;
@@ -78,8 +83,16 @@ export function injectThreat(world: World, input: unknown): InjectedThreat {
 	const ref = deviceRef(body);
 	const seed = threatSeed(world, body);
 	const overrides = {
-		sha1: text(body, 'sha1', { maxLength: 40, pattern: /^[0-9a-fA-F]{40}$/, hint: '40 hexadecimal characters' })?.toLowerCase(),
-		sha256: text(body, 'sha256', { maxLength: 64, pattern: /^[0-9a-fA-F]{64}$/, hint: '64 hexadecimal characters' })?.toLowerCase(),
+		sha1: text(body, 'sha1', {
+			maxLength: 40,
+			pattern: /^[0-9a-fA-F]{40}$/,
+			hint: '40 hexadecimal characters',
+		})?.toLowerCase(),
+		sha256: text(body, 'sha256', {
+			maxLength: 64,
+			pattern: /^[0-9a-fA-F]{64}$/,
+			hint: '64 hexadecimal characters',
+		})?.toLowerCase(),
 		verdict: oneOf(body, 'verdict', VERDICTS),
 		status: oneOf(body, 'status', STATUSES),
 	};
@@ -92,15 +105,26 @@ export function injectThreat(world: World, input: unknown): InjectedThreat {
 	if (overrides.verdict) threat.verdict = overrides.verdict;
 	if (overrides.status) threat.status = overrides.status;
 	world.threats.push(threat);
-	return { key: threat.key, deviceKey: device.key, hostname: device.hostname, client: clientRef(clientOf(world, device)), ids: { sentinelOne: threat.sentinelOneThreatId, defender: threat.defenderAlertId } };
+	return {
+		key: threat.key,
+		deviceKey: device.key,
+		hostname: device.hostname,
+		client: clientRef(clientOf(world, device)),
+		ids: { sentinelOne: threat.sentinelOneThreatId, defender: threat.defenderAlertId },
+	};
 }
 
 function deviceRef(body: Body): { device?: string; hostname?: string; client?: string } {
 	const device = text(body, 'device', { maxLength: 100 });
 	const hostname = text(body, 'hostname', { maxLength: 255 });
 	const client = text(body, 'client', { maxLength: 200 });
-	if (device === undefined && hostname === undefined) throw invalid('device', 'or hostname is required: the device key (e.g. device-12) or its hostname (plus client when several clients use it)');
-	if (device !== undefined && hostname !== undefined) throw invalid('device', 'and hostname were both given: choose the device by one of them');
+	if (device === undefined && hostname === undefined)
+		throw invalid(
+			'device',
+			'or hostname is required: the device key (e.g. device-12) or its hostname (plus client when several clients use it)',
+		);
+	if (device !== undefined && hostname !== undefined)
+		throw invalid('device', 'and hostname were both given: choose the device by one of them');
 	return { device, hostname, client };
 }
 
@@ -108,11 +132,18 @@ function deviceRef(body: Body): { device?: string; hostname?: string; client?: s
 function threatSeed(world: World, body: Body): ThreatSeed {
 	const filePathGiven = text(body, 'filePath', { maxLength: 1024 });
 	const processName =
-		text(body, 'processName', { maxLength: 260, pattern: /^[^\\/]+$/, hint: 'a file name without a folder (e.g. rundll32.exe)' }) ?? baseName(filePathGiven) ?? 'payload.exe';
+		text(body, 'processName', {
+			maxLength: 260,
+			pattern: /^[^\\/]+$/,
+			hint: 'a file name without a folder (e.g. rundll32.exe)',
+		}) ??
+		baseName(filePathGiven) ??
+		'payload.exe';
 	const filePath = filePathGiven ?? `C:\\Users\\Public\\${processName}`;
 	const signer = text(body, 'signer', { maxLength: 200 });
 	const signed = flag(body, 'signed') ?? signer !== undefined;
-	if (signer !== undefined && !signed) throw invalid('signer', 'needs signed: true (an unsigned file has no signer)');
+	if (signer !== undefined && !signed)
+		throw invalid('signer', 'needs signed: true (an unsigned file has no signer)');
 	const detectedAt = instant(world, body);
 	return {
 		title: text(body, 'title', { maxLength: 500 }) ?? `Suspicious activity by ${processName}`,
@@ -123,7 +154,9 @@ function threatSeed(world: World, body: Body): ThreatSeed {
 		filePath,
 		signed,
 		signer,
-		commandLine: text(body, 'commandLine', { maxLength: MAX_COMMAND_LINE, allowEmpty: true }) ?? `"${filePath}"`,
+		commandLine:
+			text(body, 'commandLine', { maxLength: MAX_COMMAND_LINE, allowEmpty: true }) ??
+			`"${filePath}"`,
 		mitreTechniques: techniques(body),
 		detectedAt,
 		scenario: 'injected',
@@ -139,19 +172,36 @@ function baseName(path: string | undefined): string | undefined {
 function techniques(body: Body): string[] {
 	const value = body.mitreTechniques;
 	if (value === undefined) return [];
-	if (!Array.isArray(value)) throw invalid('mitreTechniques', `must be an array of MITRE ATT&CK technique ids (e.g. ["T1003.001"]), got ${JSON.stringify(value)}`);
+	if (!Array.isArray(value))
+		throw invalid(
+			'mitreTechniques',
+			`must be an array of MITRE ATT&CK technique ids (e.g. ["T1003.001"]), got ${JSON.stringify(value)}`,
+		);
 	const bad = value.find((t) => typeof t !== 'string' || !TECHNIQUE.test(t));
-	if (bad !== undefined) throw invalid('mitreTechniques', `must hold MITRE ATT&CK technique ids like T1003 or T1003.001, got ${JSON.stringify(bad)}`);
+	if (bad !== undefined)
+		throw invalid(
+			'mitreTechniques',
+			`must hold MITRE ATT&CK technique ids like T1003 or T1003.001, got ${JSON.stringify(bad)}`,
+		);
 	return [...new Set(value as string[])];
 }
 
 /** Detection time: ISO 8601 with a time zone, not after sandbox now (default: sandbox now). */
 function instant(world: World, body: Body): string {
 	const now = worldNow(world);
-	const value = text(body, 'detectedAt', { maxLength: 40, pattern: ISO_INSTANT, hint: 'an ISO 8601 date-time with a time zone (e.g. 2026-11-12T09:30:00Z)' });
+	const value = text(body, 'detectedAt', {
+		maxLength: 40,
+		pattern: ISO_INSTANT,
+		hint: 'an ISO 8601 date-time with a time zone (e.g. 2026-11-12T09:30:00Z)',
+	});
 	if (value === undefined) return new Date(now).toISOString();
 	const at = Date.parse(value);
-	if (Number.isNaN(at)) throw invalid('detectedAt', `is not a valid date-time: ${JSON.stringify(value)}`);
-	if (at > now) throw invalid('detectedAt', `must not be after sandbox now (${new Date(now).toISOString()}), got ${value}`);
+	if (Number.isNaN(at))
+		throw invalid('detectedAt', `is not a valid date-time: ${JSON.stringify(value)}`);
+	if (at > now)
+		throw invalid(
+			'detectedAt',
+			`must not be after sandbox now (${new Date(now).toISOString()}), got ${value}`,
+		);
 	return new Date(at).toISOString();
 }

@@ -30,42 +30,73 @@ interface CwStatusRow {
 export function parseVariations(input: unknown): TenantVariations {
 	const body = readBody(input, KEYS, 'variations');
 	const variations: TenantVariations = {};
-	if (body.haloClosedStatus !== undefined) variations.haloClosedStatus = statusName('variations.haloClosedStatus', body.haloClosedStatus);
-	if (body.connectwiseClosedStatuses !== undefined) variations.connectwiseClosedStatuses = closedStatuses(body.connectwiseClosedStatuses);
+	if (body.haloClosedStatus !== undefined)
+		variations.haloClosedStatus = statusName('variations.haloClosedStatus', body.haloClosedStatus);
+	if (body.connectwiseClosedStatuses !== undefined)
+		variations.connectwiseClosedStatuses = closedStatuses(body.connectwiseClosedStatuses);
 	if (body.clientNames !== undefined) variations.clientNames = clientNames(body.clientNames);
 	return variations;
 }
 
 function statusName(field: string, value: unknown): string {
-	if (typeof value !== 'string' || !value.trim()) throw invalid(field, `must be a non-empty status name, got ${JSON.stringify(value)}`);
+	if (typeof value !== 'string' || !value.trim())
+		throw invalid(field, `must be a non-empty status name, got ${JSON.stringify(value)}`);
 	if (value.length > MAX_NAME) throw invalid(field, `must be at most ${MAX_NAME} characters`);
 	return value;
 }
 
 function closedStatuses(value: unknown): string[] {
 	const field = 'variations.connectwiseClosedStatuses';
-	if (!Array.isArray(value) || !value.length) throw invalid(field, `must be a non-empty array of status names (e.g. [">Closed", "Closed - No Response", "Cancelled"]), got ${JSON.stringify(value)}`);
+	if (!Array.isArray(value) || !value.length)
+		throw invalid(
+			field,
+			`must be a non-empty array of status names (e.g. [">Closed", "Closed - No Response", "Cancelled"]), got ${JSON.stringify(value)}`,
+		);
 	if (value.length > 10) throw invalid(field, `must hold at most 10 statuses, got ${value.length}`);
 	const names = value.map((name, index) => statusName(`${field}[${index}]`, name));
-	const duplicate = names.find((name, index) => names.findIndex((other) => other.toLowerCase() === name.toLowerCase()) !== index);
-	if (duplicate !== undefined) throw invalid(field, `names ${JSON.stringify(duplicate)} twice: a board's statuses have distinct names`);
+	const duplicate = names.find(
+		(name, index) =>
+			names.findIndex((other) => other.toLowerCase() === name.toLowerCase()) !== index,
+	);
+	if (duplicate !== undefined)
+		throw invalid(
+			field,
+			`names ${JSON.stringify(duplicate)} twice: a board's statuses have distinct names`,
+		);
 	return names;
 }
 
 function clientNames(value: unknown): Record<string, Partial<Record<ClientProduct, string>>> {
 	const field = 'variations.clientNames';
 	if (!value || typeof value !== 'object' || Array.isArray(value)) {
-		throw invalid(field, `must be an object of client key or code -> { ${PRODUCTS.join(', ')} } names, got ${JSON.stringify(value)}`);
+		throw invalid(
+			field,
+			`must be an object of client key or code -> { ${PRODUCTS.join(', ')} } names, got ${JSON.stringify(value)}`,
+		);
 	}
 	const result: Record<string, Partial<Record<ClientProduct, string>>> = {};
 	for (const [client, names] of Object.entries(value)) {
 		const at = `${field}.${client}`;
-		if (!names || typeof names !== 'object' || Array.isArray(names)) throw invalid(at, `must be an object with any of ${PRODUCTS.join(', ')}, got ${JSON.stringify(names)}`, PRODUCTS);
+		if (!names || typeof names !== 'object' || Array.isArray(names))
+			throw invalid(
+				at,
+				`must be an object with any of ${PRODUCTS.join(', ')}, got ${JSON.stringify(names)}`,
+				PRODUCTS,
+			);
 		const unknown = Object.keys(names).filter((k) => !PRODUCTS.includes(k as ClientProduct));
-		if (unknown.length) throw invalid(`${at}.${unknown[0]}`, `is not a kind of product; allowed: ${PRODUCTS.join(', ')}`, PRODUCTS);
+		if (unknown.length)
+			throw invalid(
+				`${at}.${unknown[0]}`,
+				`is not a kind of product; allowed: ${PRODUCTS.join(', ')}`,
+				PRODUCTS,
+			);
 		const entry: Partial<Record<ClientProduct, string>> = {};
 		for (const [product, name] of Object.entries(names)) {
-			if (typeof name !== 'string' || !name.trim() || name.length > MAX_NAME) throw invalid(`${at}.${product}`, `must be a non-empty name of at most ${MAX_NAME} characters, got ${JSON.stringify(name)}`);
+			if (typeof name !== 'string' || !name.trim() || name.length > MAX_NAME)
+				throw invalid(
+					`${at}.${product}`,
+					`must be a non-empty name of at most ${MAX_NAME} characters, got ${JSON.stringify(name)}`,
+				);
 			entry[product as ClientProduct] = name;
 		}
 		result[client] = entry;
@@ -77,10 +108,16 @@ function clientNames(value: unknown): Record<string, Partial<Record<ClientProduc
 export function applyClientNames(world: World, variations: TenantVariations): void {
 	for (const [ref, names] of Object.entries(variations.clientNames ?? {})) {
 		const wanted = ref.toLowerCase();
-		const client = world.clients.find((c) => c.key.toLowerCase() === wanted || c.code.toLowerCase() === wanted);
+		const client = world.clients.find(
+			(c) => c.key.toLowerCase() === wanted || c.code.toLowerCase() === wanted,
+		);
 		if (!client) {
 			const known = world.clients.map((c) => `${c.key} (${c.code})`);
-			throw invalid(`variations.clientNames.${ref}`, `is not a client key or code; clients: ${known.join(', ')}`, world.clients.map((c) => c.key));
+			throw invalid(
+				`variations.clientNames.${ref}`,
+				`is not a client key or code; clients: ${known.join(', ')}`,
+				world.clients.map((c) => c.key),
+			);
 		}
 		client.names = { ...client.names, ...names };
 	}
@@ -88,8 +125,10 @@ export function applyClientNames(world: World, variations: TenantVariations): vo
 
 /** Status variations: applied after the vendors seed, to the records they keep. */
 export function applyVendorVariations(world: World, variations: TenantVariations): void {
-	if (variations.haloClosedStatus !== undefined) renameHaloClosed(world, variations.haloClosedStatus);
-	if (variations.connectwiseClosedStatuses) closeConnectWiseBoards(world, variations.connectwiseClosedStatuses);
+	if (variations.haloClosedStatus !== undefined)
+		renameHaloClosed(world, variations.haloClosedStatus);
+	if (variations.connectwiseClosedStatuses)
+		closeConnectWiseBoards(world, variations.connectwiseClosedStatuses);
 	world.variations = variations;
 }
 
@@ -99,8 +138,14 @@ function renameHaloClosed(world: World, name: string): void {
 	if (!slice) return;
 	const closed = slice.statuses.find((s) => s.closed);
 	if (!closed) return;
-	const clash = slice.statuses.find((s) => s !== closed && s.name.toLowerCase() === name.toLowerCase());
-	if (clash) throw invalid('variations.haloClosedStatus', `${JSON.stringify(name)} is already the open status ${clash.id}: the closed status needs its own name`);
+	const clash = slice.statuses.find(
+		(s) => s !== closed && s.name.toLowerCase() === name.toLowerCase(),
+	);
+	if (clash)
+		throw invalid(
+			'variations.haloClosedStatus',
+			`${JSON.stringify(name)} is already the open status ${clash.id}: the closed status needs its own name`,
+		);
 	closed.name = name;
 	closed.shortname = name;
 }
@@ -111,20 +156,38 @@ function renameHaloClosed(world: World, name: string): void {
  * Inactive leftovers (Help Desk's "Closed (old)") stay as they are, as they do in real tenants.
  */
 function closeConnectWiseBoards(world: World, names: string[]): void {
-	const slice = world.vendors['connectwise-psa'] as { boards: Array<{ id: number }>; statuses: CwStatusRow[] } | undefined;
+	const slice = world.vendors['connectwise-psa'] as
+		| { boards: Array<{ id: number }>; statuses: CwStatusRow[] }
+		| undefined;
 	if (!slice) return;
 	for (const board of slice.boards) {
 		const statuses = slice.statuses.filter((s) => s.boardId === board.id);
-		const closed = statuses.filter((s) => s.closedStatus && !s.inactive).sort((a, b) => a.sortOrder - b.sortOrder);
+		const closed = statuses
+			.filter((s) => s.closedStatus && !s.inactive)
+			.sort((a, b) => a.sortOrder - b.sortOrder);
 		const template = closed[0];
 		if (!template) continue;
-		const clash = statuses.find((s) => !closed.includes(s) && names.some((n) => n.toLowerCase() === s.name.toLowerCase()));
-		if (clash) throw invalid('variations.connectwiseClosedStatuses', `${JSON.stringify(clash.name)} is already a status of board ${board.id}: closed statuses need their own names`);
+		const clash = statuses.find(
+			(s) => !closed.includes(s) && names.some((n) => n.toLowerCase() === s.name.toLowerCase()),
+		);
+		if (clash)
+			throw invalid(
+				'variations.connectwiseClosedStatuses',
+				`${JSON.stringify(clash.name)} is already a status of board ${board.id}: closed statuses need their own names`,
+			);
 		// The closed statuses follow every other status of the board, in the order given.
-		let sortOrder = Math.max(-1, ...statuses.filter((s) => !closed.includes(s)).map((s) => s.sortOrder)) + 1;
+		let sortOrder =
+			Math.max(-1, ...statuses.filter((s) => !closed.includes(s)).map((s) => s.sortOrder)) + 1;
 		const rows = names.map((name, index) => {
 			const row = closed[index] ?? { ...template, id: nextId(world, 'cw-status', 16) };
-			Object.assign(row, { name, customerPortalDescription: name.replace(/^>/, ''), closedStatus: true, inactive: false, defaultFlag: false, sortOrder: sortOrder++ });
+			Object.assign(row, {
+				name,
+				customerPortalDescription: name.replace(/^>/, ''),
+				closedStatus: true,
+				inactive: false,
+				defaultFlag: false,
+				sortOrder: sortOrder++,
+			});
 			return row;
 		});
 		for (const row of rows) if (!slice.statuses.includes(row)) slice.statuses.push(row);
@@ -132,4 +195,3 @@ function closeConnectWiseBoards(world: World, names: string[]): void {
 		for (const extra of closed.slice(names.length)) extra.inactive = true;
 	}
 }
-

@@ -11,4 +11,14 @@ import { hudu } from './hudu';
 import { openAi } from './openai';
 
 /** Every vendor the sandbox serves, each under /<id>. */
-export const ALL_VENDORS: SandboxVendor[] = [connectwisePsa, haloPsa, ninjaOne, connectwiseAutomate, sentinelOne, defender, microsoftLogin, hudu, openAi];
+export const ALL_VENDORS: SandboxVendor[] = [
+	connectwisePsa,
+	haloPsa,
+	ninjaOne,
+	connectwiseAutomate,
+	sentinelOne,
+	defender,
+	microsoftLogin,
+	hudu,
+	openAi,
+];

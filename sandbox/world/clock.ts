@@ -27,7 +27,11 @@ export function seededAgo(world: Pick<World, 'createdAt'>, agoMs: number): strin
 /** Reads a pinned clock: an ISO 8601 string or epoch milliseconds; undefined for "the moment of generation". */
 export function parseNow(value: unknown): number | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
-	const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
-	if (!Number.isFinite(ms)) throw new Error(`now must be an ISO 8601 date-time or epoch milliseconds, got ${JSON.stringify(value)}`);
+	const ms =
+		typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
+	if (!Number.isFinite(ms))
+		throw new Error(
+			`now must be an ISO 8601 date-time or epoch milliseconds, got ${JSON.stringify(value)}`,
+		);
 	return ms;
 }

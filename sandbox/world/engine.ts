@@ -16,7 +16,11 @@ export const DEFAULT_TIMING: EngineTiming = { readsToFinish: 2, msToFinish: 4000
 
 export type OperationInit = Omit<Operation, 'id' | 'status' | 'createdAt' | 'reads'>;
 
-export function startOperation(world: World, init: OperationInit, now = worldNow(world)): Operation {
+export function startOperation(
+	world: World,
+	init: OperationInit,
+	now = worldNow(world),
+): Operation {
 	const operation: Operation = {
 		...init,
 		id: `op-${nextId(world, 'operation', 1)}`,
@@ -30,7 +34,12 @@ export function startOperation(world: World, init: OperationInit, now = worldNow
 }
 
 /** Count one status read of every unfinished operation the predicate selects, then advance them. */
-export function observe(world: World, predicate: (operation: Operation) => boolean, timing: EngineTiming, now = worldNow(world)): void {
+export function observe(
+	world: World,
+	predicate: (operation: Operation) => boolean,
+	timing: EngineTiming,
+	now = worldNow(world),
+): void {
 	for (const operation of world.operations) {
 		if (isFinished(operation) || !predicate(operation)) continue;
 		operation.reads += 1;
@@ -58,7 +67,10 @@ export function deviceOf(world: World, key: string): Device {
 function advance(world: World, operation: Operation, timing: EngineTiming, now: number): void {
 	const elapsed = now - Date.parse(operation.createdAt);
 	const done = operation.reads >= timing.readsToFinish || elapsed >= timing.msToFinish;
-	if (operation.status === 'queued' && (operation.reads >= 1 || elapsed >= timing.msToFinish / 4 || done)) {
+	if (
+		operation.status === 'queued' &&
+		(operation.reads >= 1 || elapsed >= timing.msToFinish / 4 || done)
+	) {
 		operation.status = 'running';
 		operation.startedAt = new Date(now).toISOString();
 	}
@@ -149,7 +161,8 @@ function finishMitigation(world: World, operation: Operation, at: string): void 
 	if (!threat || !operation.mitigation) return;
 	threat.mitigations.push({ kind: operation.mitigation, at, result: 'succeeded' });
 	if (operation.mitigation !== 'antivirusScan') threat.mitigationStatus = 'mitigated';
-	if (operation.mitigation === 'remediate' || operation.mitigation === 'rollback') markResolved(threat, at);
+	if (operation.mitigation === 'remediate' || operation.mitigation === 'rollback')
+		markResolved(threat, at);
 	threat.updatedAt = at;
 }
 

@@ -24,6 +24,7 @@ export function createRng(seed: number): Rng {
 		pick: (items) => items[int(0, items.length - 1)],
 		chance: (p) => next() < p,
 		hex: (length) => Array.from({ length }, () => int(0, 15).toString(16)).join(''),
-		digits: (length) => String(int(1, 9)) + Array.from({ length: length - 1 }, () => String(int(0, 9))).join(''),
+		digits: (length) =>
+			String(int(1, 9)) + Array.from({ length: length - 1 }, () => String(int(0, 9))).join(''),
 	};
 }

@@ -1,6 +1,16 @@
 import { DAY, HOUR, MINUTE } from './clock';
 import { createRng, type Rng } from './rng';
-import type { Client, Device, DeviceType, Patch, ScaleOptions, Script, Severity, Threat, World } from './types';
+import type {
+	Client,
+	Device,
+	DeviceType,
+	Patch,
+	ScaleOptions,
+	Script,
+	Severity,
+	Threat,
+	World,
+} from './types';
 
 /** The three clients of the default estate; more are generated for scale runs. */
 const NAMED_CLIENTS = [
@@ -9,14 +19,30 @@ const NAMED_CLIENTS = [
 	{ name: 'Harper & Lowe LLP', code: 'HLL', industry: 'Law office' },
 ];
 
-const FIRST_NAMES = ['amelia', 'ben', 'chloe', 'daniel', 'ella', 'finn', 'grace', 'harry', 'isla', 'jack', 'lily', 'max'];
+const FIRST_NAMES = [
+	'amelia',
+	'ben',
+	'chloe',
+	'daniel',
+	'ella',
+	'finn',
+	'grace',
+	'harry',
+	'isla',
+	'jack',
+	'lily',
+	'max',
+];
 
 /**
  * Monthly Windows updates: every device gets a selection of these. Release dates are ages before the world's
  * clock (last month's Patch Tuesday and this month's, plus a recent definition update); titles carry the
  * release month as Microsoft writes it ("2026-11 Cumulative Update ...").
  */
-type CatalogEntry = Omit<Patch, 'key' | 'deviceKey' | 'id' | 'uuid' | 'status' | 'installedAt' | 'releasedAt' | 'title'> & {
+type CatalogEntry = Omit<
+	Patch,
+	'key' | 'deviceKey' | 'id' | 'uuid' | 'status' | 'installedAt' | 'releasedAt' | 'title'
+> & {
 	title: string;
 	/** How long before the world's clock the update was released. */
 	ageMs: number;
@@ -27,26 +53,147 @@ type CatalogEntry = Omit<Patch, 'key' | 'deviceKey' | 'id' | 'uuid' | 'status' |
 const PREVIOUS_CYCLE = 40 * DAY + 15 * HOUR;
 const CURRENT_CYCLE = 13 * DAY + 15 * HOUR;
 const UPDATE_CATALOG: CatalogEntry[] = [
-	{ kb: 'KB5044284', title: '{month} Cumulative Update for Windows 11 Version 24H2 for x64-based Systems', cves: ['CVE-2026-38102', 'CVE-2026-38113'], severity: 'critical', category: 'security', ageMs: PREVIOUS_CYCLE, cycle: 'previous' },
-	{ kb: 'KB5044033', title: '{month} Cumulative Update for .NET Framework 3.5 and 4.8.1', cves: ['CVE-2026-38091'], severity: 'high', category: 'security', ageMs: PREVIOUS_CYCLE, cycle: 'previous' },
-	{ kb: 'KB5043936', title: 'Windows Malicious Software Removal Tool x64 - v5.130', cves: [], severity: 'medium', category: 'updateRollup', ageMs: PREVIOUS_CYCLE, cycle: 'previous' },
-	{ kb: 'KB5045935', title: '{month} Cumulative Update for Windows 11 Version 24H2 for x64-based Systems', cves: ['CVE-2026-41001', 'CVE-2026-41022', 'CVE-2026-41037'], severity: 'critical', category: 'security', ageMs: CURRENT_CYCLE, cycle: 'current' },
-	{ kb: 'KB5045991', title: '{month} Security Update for Microsoft Office LTSC 2024', cves: ['CVE-2026-41110'], severity: 'high', category: 'security', ageMs: CURRENT_CYCLE, cycle: 'current' },
-	{ kb: 'KB2267602', title: 'Security Intelligence Update for Microsoft Defender Antivirus - KB2267602 (Version 1.421.512.0)', cves: [], severity: 'low', category: 'definition', ageMs: 3 * DAY + 23 * HOUR, cycle: 'current' },
-	{ kb: 'KB5045934', title: '{month} Cumulative Update for Microsoft server operating system version 24H2 for x64-based Systems', cves: ['CVE-2026-41001', 'CVE-2026-41048'], severity: 'critical', category: 'security', ageMs: CURRENT_CYCLE, cycle: 'current', serverOnly: true },
+	{
+		kb: 'KB5044284',
+		title: '{month} Cumulative Update for Windows 11 Version 24H2 for x64-based Systems',
+		cves: ['CVE-2026-38102', 'CVE-2026-38113'],
+		severity: 'critical',
+		category: 'security',
+		ageMs: PREVIOUS_CYCLE,
+		cycle: 'previous',
+	},
+	{
+		kb: 'KB5044033',
+		title: '{month} Cumulative Update for .NET Framework 3.5 and 4.8.1',
+		cves: ['CVE-2026-38091'],
+		severity: 'high',
+		category: 'security',
+		ageMs: PREVIOUS_CYCLE,
+		cycle: 'previous',
+	},
+	{
+		kb: 'KB5043936',
+		title: 'Windows Malicious Software Removal Tool x64 - v5.130',
+		cves: [],
+		severity: 'medium',
+		category: 'updateRollup',
+		ageMs: PREVIOUS_CYCLE,
+		cycle: 'previous',
+	},
+	{
+		kb: 'KB5045935',
+		title: '{month} Cumulative Update for Windows 11 Version 24H2 for x64-based Systems',
+		cves: ['CVE-2026-41001', 'CVE-2026-41022', 'CVE-2026-41037'],
+		severity: 'critical',
+		category: 'security',
+		ageMs: CURRENT_CYCLE,
+		cycle: 'current',
+	},
+	{
+		kb: 'KB5045991',
+		title: '{month} Security Update for Microsoft Office LTSC 2024',
+		cves: ['CVE-2026-41110'],
+		severity: 'high',
+		category: 'security',
+		ageMs: CURRENT_CYCLE,
+		cycle: 'current',
+	},
+	{
+		kb: 'KB2267602',
+		title:
+			'Security Intelligence Update for Microsoft Defender Antivirus - KB2267602 (Version 1.421.512.0)',
+		cves: [],
+		severity: 'low',
+		category: 'definition',
+		ageMs: 3 * DAY + 23 * HOUR,
+		cycle: 'current',
+	},
+	{
+		kb: 'KB5045934',
+		title:
+			'{month} Cumulative Update for Microsoft server operating system version 24H2 for x64-based Systems',
+		cves: ['CVE-2026-41001', 'CVE-2026-41048'],
+		severity: 'critical',
+		category: 'security',
+		ageMs: CURRENT_CYCLE,
+		cycle: 'current',
+		serverOnly: true,
+	},
 ];
 
 const SCRIPTS: Array<Omit<Script, 'key' | 'ninjaScriptId' | 'automateScriptId'>> = [
-	{ name: 'Remove Malicious Persistence', description: 'Removes scheduled tasks, Run keys and services created by a detected threat, then clears temp folders.', language: 'powershell', category: 'Security', output: 'Scanning persistence on {{hostname}}\nRemoved scheduled task \\Microsoft\\Windows\\UpdateOrchestrator\\InvoiceSync\nRemoved HKCU Run key "invoice_viewer"\nCleared 412 files from temp folders\nParameters: {{params}}\nCleanup completed', exitCode: 0 },
-	{ name: 'Collect Triage Package', description: 'Collects running processes, autoruns, recent event logs and network connections into a zip for the incident record.', language: 'powershell', category: 'Security', output: 'Collected 214 processes, 96 autoruns, 5000 events and 38 connections on {{hostname}}\nPackage: C:\\ProgramData\\MSP\\triage-{{hostname}}.zip', exitCode: 0 },
-	{ name: 'Restart Windows Update Services', description: 'Stops wuauserv and bits, clears SoftwareDistribution and starts the services again.', language: 'powershell', category: 'Patching', output: 'wuauserv stopped\nbits stopped\nSoftwareDistribution cleared\nServices started on {{hostname}}', exitCode: 0 },
-	{ name: 'Reboot If Pending', description: 'Reboots the device only when Windows reports a pending reboot.', language: 'powershell', category: 'Maintenance', output: 'No reboot pending on {{hostname}}', exitCode: 0 },
-	{ name: 'Check Disk Space', description: 'Reports free space per volume and fails when the system drive is below 10%.', language: 'powershell', category: 'Maintenance', output: 'C: 38.2 GB free of 237.9 GB (16%) on {{hostname}}', exitCode: 0 },
-	{ name: 'Fail On Purpose', description: 'Exits with code 1: used to prove failure handling in workflows.', language: 'cmd', category: 'Testing', output: 'Simulated failure on {{hostname}}', exitCode: 1 },
+	{
+		name: 'Remove Malicious Persistence',
+		description:
+			'Removes scheduled tasks, Run keys and services created by a detected threat, then clears temp folders.',
+		language: 'powershell',
+		category: 'Security',
+		output:
+			'Scanning persistence on {{hostname}}\nRemoved scheduled task \\Microsoft\\Windows\\UpdateOrchestrator\\InvoiceSync\nRemoved HKCU Run key "invoice_viewer"\nCleared 412 files from temp folders\nParameters: {{params}}\nCleanup completed',
+		exitCode: 0,
+	},
+	{
+		name: 'Collect Triage Package',
+		description:
+			'Collects running processes, autoruns, recent event logs and network connections into a zip for the incident record.',
+		language: 'powershell',
+		category: 'Security',
+		output:
+			'Collected 214 processes, 96 autoruns, 5000 events and 38 connections on {{hostname}}\nPackage: C:\\ProgramData\\MSP\\triage-{{hostname}}.zip',
+		exitCode: 0,
+	},
+	{
+		name: 'Restart Windows Update Services',
+		description:
+			'Stops wuauserv and bits, clears SoftwareDistribution and starts the services again.',
+		language: 'powershell',
+		category: 'Patching',
+		output:
+			'wuauserv stopped\nbits stopped\nSoftwareDistribution cleared\nServices started on {{hostname}}',
+		exitCode: 0,
+	},
+	{
+		name: 'Reboot If Pending',
+		description: 'Reboots the device only when Windows reports a pending reboot.',
+		language: 'powershell',
+		category: 'Maintenance',
+		output: 'No reboot pending on {{hostname}}',
+		exitCode: 0,
+	},
+	{
+		name: 'Check Disk Space',
+		description: 'Reports free space per volume and fails when the system drive is below 10%.',
+		language: 'powershell',
+		category: 'Maintenance',
+		output: 'C: 38.2 GB free of 237.9 GB (16%) on {{hostname}}',
+		exitCode: 0,
+	},
+	{
+		name: 'Fail On Purpose',
+		description: 'Exits with code 1: used to prove failure handling in workflows.',
+		language: 'cmd',
+		category: 'Testing',
+		output: 'Simulated failure on {{hostname}}',
+		exitCode: 1,
+	},
 ];
 
 /** The part of a threat a scenario describes; ids, hashes and state are filled in by makeThreat. */
-export type ThreatSeed = Omit<Threat, 'key' | 'deviceKey' | 'sentinelOneThreatId' | 'defenderAlertId' | 'sha1' | 'sha256' | 'updatedAt' | 'status' | 'verdict' | 'mitigationStatus' | 'mitigations' | 'notes'>;
+export type ThreatSeed = Omit<
+	Threat,
+	| 'key'
+	| 'deviceKey'
+	| 'sentinelOneThreatId'
+	| 'defenderAlertId'
+	| 'sha1'
+	| 'sha256'
+	| 'updatedAt'
+	| 'status'
+	| 'verdict'
+	| 'mitigationStatus'
+	| 'mitigations'
+	| 'notes'
+>;
 
 export const DEFAULT_SCALE: ScaleOptions = { clients: 3, devicesPerClient: 10, threats: 0 };
 
@@ -54,7 +201,12 @@ export const DEFAULT_SCALE: ScaleOptions = { clients: 3, devicesPerClient: 10, t
  * A fresh estate generated from `seed`, with every timestamp relative to `now` (default: this moment): the same seed
  * and `now` give the same world. The world then ages in real time from `now` (see clock.ts).
  */
-export function seedWorld(seed = 1, scale: Partial<ScaleOptions> = {}, scenario = 'default', now = Date.now()): World {
+export function seedWorld(
+	seed = 1,
+	scale: Partial<ScaleOptions> = {},
+	scenario = 'default',
+	now = Date.now(),
+): World {
 	const rng = createRng(seed);
 	const size = { ...DEFAULT_SCALE, ...scale };
 	const world: World = {
@@ -74,11 +226,17 @@ export function seedWorld(seed = 1, scale: Partial<ScaleOptions> = {}, scenario 
 	};
 	for (let c = 0; c < size.clients; c++) world.clients.push(makeClient(c, rng));
 	for (const client of world.clients) {
-		for (let d = 0; d < size.devicesPerClient; d++) world.devices.push(makeDevice(world, client, d, size.devicesPerClient, rng, now));
+		for (let d = 0; d < size.devicesPerClient; d++)
+			world.devices.push(makeDevice(world, client, d, size.devicesPerClient, rng, now));
 	}
 	for (const device of world.devices) addPatches(world, device, rng, now);
 	SCRIPTS.forEach((script, index) => {
-		world.scripts.push({ ...script, key: `script-${index + 1}`, ninjaScriptId: 101 + index, automateScriptId: 6001 + index });
+		world.scripts.push({
+			...script,
+			key: `script-${index + 1}`,
+			ninjaScriptId: 101 + index,
+			automateScriptId: 6001 + index,
+		});
 	});
 	addScenarioThreats(world, rng, now);
 	for (let t = 0; t < size.threats; t++) addGeneratedThreat(world, rng, t, now);
@@ -94,7 +252,9 @@ function makeClient(index: number, rng: Rng): Client {
 		key: `client-${index + 1}`,
 		name,
 		code,
-		industry: named?.industry ?? rng.pick(['Accounting', 'Manufacturing', 'Retail', 'Healthcare', 'Construction']),
+		industry:
+			named?.industry ??
+			rng.pick(['Accounting', 'Manufacturing', 'Retail', 'Healthcare', 'Construction']),
 		ids: {
 			connectwiseCompanyId: 250 + index,
 			connectwiseIdentifier: name.replace(/[^A-Za-z0-9]/g, '').slice(0, 20),
@@ -116,7 +276,14 @@ function deviceTypeAt(index: number, perClient: number): DeviceType {
 	return 'workstation';
 }
 
-function makeDevice(world: World, client: Client, index: number, perClient: number, rng: Rng, now: number): Device {
+function makeDevice(
+	world: World,
+	client: Client,
+	index: number,
+	perClient: number,
+	rng: Rng,
+	now: number,
+): Device {
 	const type = deviceTypeAt(index, perClient);
 	const serverNumber = type === 'server' ? index - (perClient - 3) + 1 : 1;
 	const hostname =
@@ -126,7 +293,17 @@ function makeDevice(world: World, client: Client, index: number, perClient: numb
 				? `${client.code}-SRV${String(serverNumber).padStart(2, '0')}`
 				: `${client.code}-WS${String(index + 1).padStart(2, '0')}`;
 	const isServer = type !== 'workstation';
-	return buildDevice(world, client, { hostname, type, ipAddress: `10.${10 + world.clients.indexOf(client)}.${isServer ? 0 : 1}.${10 + index}` }, rng, now);
+	return buildDevice(
+		world,
+		client,
+		{
+			hostname,
+			type,
+			ipAddress: `10.${10 + world.clients.indexOf(client)}.${isServer ? 0 : 1}.${10 + index}`,
+		},
+		rng,
+		now,
+	);
 }
 
 /** What makes one device: the seed derives it from the estate's pattern, a scenario takes it from the caller. */
@@ -143,7 +320,13 @@ export interface DeviceSpec {
  * A device of `client` with fresh ids in every vendor. The device sequence continues across seeding and
  * later additions (`world.sequences.device`), so every vendor id stays unique for the life of the world.
  */
-export function buildDevice(world: World, client: Client, spec: DeviceSpec, rng: Rng, now: number): Device {
+export function buildDevice(
+	world: World,
+	client: Client,
+	spec: DeviceSpec,
+	rng: Rng,
+	now: number,
+): Device {
 	const sequence = nextId(world, 'device', 0);
 	const isServer = spec.type !== 'workstation';
 	const lastSeen = new Date(now - rng.int(1, 20) * MINUTE).toISOString();
@@ -156,8 +339,12 @@ export function buildDevice(world: World, client: Client, spec: DeviceSpec, rng:
 		osBuild: spec.osBuild ?? (isServer ? '10.0.26100.2314' : '10.0.26100.2161'),
 		serialNumber: `${isServer ? 'CZ' : '5CG'}${rng.digits(7)}`,
 		ipAddress: spec.ipAddress,
-		macAddress: Array.from({ length: 6 }, () => rng.hex(2)).join(':').toUpperCase(),
-		lastLoggedOnUser: isServer ? 'Administrator' : `${client.code.toLowerCase()}\\${rng.pick(FIRST_NAMES)}`,
+		macAddress: Array.from({ length: 6 }, () => rng.hex(2))
+			.join(':')
+			.toUpperCase(),
+		lastLoggedOnUser: isServer
+			? 'Administrator'
+			: `${client.code.toLowerCase()}\\${rng.pick(FIRST_NAMES)}`,
 		online: true,
 		lastSeen,
 		containment: 'released',
@@ -239,7 +426,8 @@ function addScenarioThreats(world: World, rng: Rng, now: number): void {
 				processName: 'invoice_viewer.exe',
 				filePath: 'C:\\Users\\chloe\\AppData\\Local\\Temp\\invoice_viewer.exe',
 				signed: false,
-				commandLine: '"C:\\Users\\chloe\\AppData\\Local\\Temp\\invoice_viewer.exe" --silent --encrypt C:\\Users',
+				commandLine:
+					'"C:\\Users\\chloe\\AppData\\Local\\Temp\\invoice_viewer.exe" --silent --encrypt C:\\Users',
 				mitreTechniques: ['T1486', 'T1490', 'T1059.001'],
 				detectedAt: ago(17 * MINUTE + 50_000),
 				scenario: 'ransomware',
@@ -290,7 +478,8 @@ function addScenarioThreats(world: World, rng: Rng, now: number): void {
 				filePath: 'C:\\Windows\\System32\\rundll32.exe',
 				signed: true,
 				signer: 'Microsoft Windows',
-				commandLine: 'rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 624 C:\\ProgramData\\lsass.dmp full',
+				commandLine:
+					'rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 624 C:\\ProgramData\\lsass.dmp full',
 				mitreTechniques: ['T1003.001', 'T1218.011'],
 				detectedAt: ago(4 * MINUTE + 29_000),
 				scenario: 'serverCredentialTheft',
@@ -305,8 +494,21 @@ function addScenarioThreats(world: World, rng: Rng, now: number): void {
 
 function addGeneratedThreat(world: World, rng: Rng, index: number, now: number): void {
 	const device = world.devices[rng.int(0, world.devices.length - 1)];
-	const severity = rng.pick<Severity>(['critical', 'high', 'medium', 'low', 'low', 'informational']);
-	const name = rng.pick(['svchost32.exe', 'updater_tool.exe', 'chromesetup.exe', 'powershell.exe', 'wscript.exe']);
+	const severity = rng.pick<Severity>([
+		'critical',
+		'high',
+		'medium',
+		'low',
+		'low',
+		'informational',
+	]);
+	const name = rng.pick([
+		'svchost32.exe',
+		'updater_tool.exe',
+		'chromesetup.exe',
+		'powershell.exe',
+		'wscript.exe',
+	]);
 	world.threats.push(
 		makeThreat(
 			world,

@@ -6,11 +6,23 @@
 
 export type DeviceType = 'workstation' | 'server' | 'domainController';
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'informational';
-export type PatchStatus = 'pending' | 'approved' | 'installing' | 'installed' | 'failed' | 'rejected';
+export type PatchStatus =
+	| 'pending'
+	| 'approved'
+	| 'installing'
+	| 'installed'
+	| 'failed'
+	| 'rejected';
 export type ContainmentState = 'isolated' | 'pendingIsolation' | 'released' | 'pendingRelease';
 export type ThreatStatus = 'new' | 'inProgress' | 'resolved';
 export type ThreatVerdict = 'undefined' | 'truePositive' | 'falsePositive' | 'suspicious';
-export type MitigationKind = 'kill' | 'quarantine' | 'remediate' | 'rollback' | 'stopAndQuarantineFile' | 'antivirusScan';
+export type MitigationKind =
+	| 'kill'
+	| 'quarantine'
+	| 'remediate'
+	| 'rollback'
+	| 'stopAndQuarantineFile'
+	| 'antivirusScan';
 
 /** Ids of one client in every vendor: the same company under each product's own numbering. */
 export interface ClientVendorIds {
@@ -119,7 +131,13 @@ export interface Threat {
 	mitigations: Array<{ kind: MitigationKind; at: string; result: 'succeeded' | 'failed' }>;
 	notes: Array<{ id: string; text: string; at: string; author: string }>;
 	/** What the scenario is for, so a human reading the state knows the expected handling; `injected` came from POST /_sandbox/threats. */
-	scenario: 'ransomware' | 'pup' | 'falsePositiveAdminTool' | 'serverCredentialTheft' | 'generated' | 'injected';
+	scenario:
+		| 'ransomware'
+		| 'pup'
+		| 'falsePositiveAdminTool'
+		| 'serverCredentialTheft'
+		| 'generated'
+		| 'injected';
 }
 
 export interface Script {
@@ -135,7 +153,13 @@ export interface Script {
 	exitCode: number;
 }
 
-export type OperationKind = 'patchInstall' | 'patchScan' | 'script' | 'isolate' | 'release' | 'mitigation';
+export type OperationKind =
+	| 'patchInstall'
+	| 'patchScan'
+	| 'script'
+	| 'isolate'
+	| 'release'
+	| 'mitigation';
 export type OperationStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 
 /** Anything a vendor action starts that completes later: patch installs, scans, script runs, containment, mitigation. */

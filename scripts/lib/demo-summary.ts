@@ -17,7 +17,12 @@ export interface DemoRuns {
 type Json = Record<string, any>;
 
 /** Why a patch ticket stayed open. The four named ones are what the template escalates for; "other" keeps the ticket note. */
-export const ESCALATION_REASONS = ['not approved in the patch policy', 'install failed', 'device offline', 'verification failed'] as const;
+export const ESCALATION_REASONS = [
+	'not approved in the patch policy',
+	'install failed',
+	'device offline',
+	'verification failed',
+] as const;
 type EscalationReason = (typeof ESCALATION_REASONS)[number] | 'other';
 
 interface PatchEscalation {
@@ -28,22 +33,38 @@ interface PatchEscalation {
 	note: string;
 }
 
-const ROUTES: Record<string, string> = { contain: 'Contain', needsApproval: 'Needs approval', investigate: 'Investigate', dismiss: 'Dismiss' };
+const ROUTES: Record<string, string> = {
+	contain: 'Contain',
+	needsApproval: 'Needs approval',
+	investigate: 'Investigate',
+	dismiss: 'Dismiss',
+};
 /** MSP AI Triage has one output per route, in this order. */
 const ROUTE_OUTPUTS = ['contain', 'needsApproval', 'investigate', 'dismiss'];
 
-export function summaryLines(world: World, runs: DemoRuns, reports: string[], reportsFolder: string): string[] {
+export function summaryLines(
+	world: World,
+	runs: DemoRuns,
+	reports: string[],
+	reportsFolder: string,
+): string[] {
 	const cw = world.vendors['connectwise-psa'] as CwSlice;
 	const lines: string[] = ['', 'Summary', '======='];
 	const patchTickets = cw.tickets.filter((t) => t.externalXRef?.startsWith('patch:'));
 	const threatTickets = cw.tickets.filter((t) => t.externalXRef?.startsWith('edr-threat:'));
 	const all = [...patchTickets, ...threatTickets];
-	lines.push(`Tickets: ${all.length} created in ConnectWise PSA, ${all.filter((t) => t.closedFlag).length} closed, ${all.filter((t) => !t.closedFlag).length} open`);
+	lines.push(
+		`Tickets: ${all.length} created in ConnectWise PSA, ${all.filter((t) => t.closedFlag).length} closed, ${all.filter((t) => !t.closedFlag).length} open`,
+	);
 	lines.push('', ...patchLines(world, runs.patch, patchTickets, cw.notes));
 	lines.push('', ...threatLines(world, runs.threat, threatTickets));
 	lines.push('', ...approvalLines(world, runs.threat, cw));
 	lines.push('', ...complianceLines(world));
-	lines.push(reports.length ? `HTML reports: ${reportsFolder}` : 'HTML reports: none were attached to the run output');
+	lines.push(
+		reports.length
+			? `HTML reports: ${reportsFolder}`
+			: 'HTML reports: none were attached to the run output',
+	);
 	for (const report of reports) lines.push(`  ${report}`);
 	return lines;
 }
@@ -51,9 +72,16 @@ export function summaryLines(world: World, runs: DemoRuns, reports: string[], re
 // ---------------------------------------------------------------------------------------------
 // Patch remediation
 
-function patchLines(world: World, run: ExecuteResult, tickets: CwTicket[], notes: CwNote[]): string[] {
+function patchLines(
+	world: World,
+	run: ExecuteResult,
+	tickets: CwTicket[],
+	notes: CwNote[],
+): string[] {
 	const closed = tickets.filter((t) => t.closedFlag);
-	const escalations = tickets.filter((t) => !t.closedFlag).map((t) => explainPatchTicket(world, run, t, notes));
+	const escalations = tickets
+		.filter((t) => !t.closedFlag)
+		.map((t) => explainPatchTicket(world, run, t, notes));
 	const lines = [
 		`Patching: ${tickets.length} devices missed critical or high updates; ${closed.length} patched and verified (ticket closed), ${escalations.length} escalated (ticket left open for a technician):`,
 	];
@@ -62,7 +90,9 @@ function patchLines(world: World, run: ExecuteResult, tickets: CwTicket[], notes
 		lines.push(...listLine(`  ${reason}: ${hosts.length}`, hosts));
 	}
 	for (const other of escalations.filter((e) => e.reason === 'other')) {
-		lines.push(`  other: ${other.hostname} (ticket #${other.ticket.id}): ${other.note || 'no escalation note on the ticket'}`);
+		lines.push(
+			`  other: ${other.hostname} (ticket #${other.ticket.id}): ${other.note || 'no escalation note on the ticket'}`,
+		);
 	}
 	return lines;
 }
@@ -72,10 +102,19 @@ function patchLines(world: World, run: ExecuteResult, tickets: CwTicket[], notes
  * Patches" for the device, the state the install left its patches in, and whether the device came
  * back online. The ticket's own note is kept for anything that fits none of the reasons.
  */
-function explainPatchTicket(world: World, run: ExecuteResult, ticket: CwTicket, notes: CwNote[]): PatchEscalation {
+function explainPatchTicket(
+	world: World,
+	run: ExecuteResult,
+	ticket: CwTicket,
+	notes: CwNote[],
+): PatchEscalation {
 	// The ticket reference is patch:<RMM device id>:<cycle>.
 	const rmmDeviceId = ticket.externalXRef?.split(':')[1];
-	const device = world.devices.find((d) => String(d.ids.ninjaDeviceId) === rmmDeviceId || String(d.ids.automateComputerId) === rmmDeviceId);
+	const device = world.devices.find(
+		(d) =>
+			String(d.ids.ninjaDeviceId) === rmmDeviceId ||
+			String(d.ids.automateComputerId) === rmmDeviceId,
+	);
 	const note = escalationNote(ticket, notes);
 	const hostname = device?.hostname ?? `RMM device ${rmmDeviceId ?? '?'}`;
 	const install = device ? installResultFor(run, device) : undefined;
@@ -87,28 +126,39 @@ function explainPatchTicket(world: World, run: ExecuteResult, ticket: CwTicket, 
 function escalationReason(install: Json, device: Device, tracked: Patch[]): EscalationReason {
 	if (install.error) return 'install failed';
 	if (install.status === 'skipped' && install.reason === 'offline') return 'device offline';
-	if ((install.failed ?? []).length || tracked.some((p) => p.status === 'failed')) return 'install failed';
+	if ((install.failed ?? []).length || tracked.some((p) => p.status === 'failed'))
+		return 'install failed';
 	// The template reads the device back after the install: offline then means it did not return from the reboot.
 	if (!device.online) return 'device offline';
 	const notInstalled = tracked.filter((p) => p.status !== 'installed');
 	// What is left is what the patch policy never approved: the RMM only installs approved updates.
-	if (notInstalled.length && notInstalled.every((p) => p.status === 'pending' || p.status === 'rejected')) return 'not approved in the patch policy';
-	if (install.status === 'skipped' && install.reason === 'noApprovedPatches') return 'not approved in the patch policy';
+	if (
+		notInstalled.length &&
+		notInstalled.every((p) => p.status === 'pending' || p.status === 'rejected')
+	)
+		return 'not approved in the patch policy';
+	if (install.status === 'skipped' && install.reason === 'noApprovedPatches')
+		return 'not approved in the patch policy';
 	// The RMM reported the install, but the read-back does not show every tracked update, or the wait ran out.
-	if (install.timedOut || notInstalled.length || install.status !== 'succeeded') return 'verification failed';
+	if (install.timedOut || notInstalled.length || install.status !== 'succeeded')
+		return 'verification failed';
 	// Installed, online and still open: none of the template's reasons; the summary shows the ticket note.
 	return 'other';
 }
 
 /** The device's item of "Apply Approved Patches", with the KBs "Patch Job" tracked for it. */
-function installResultFor(run: ExecuteResult, device: Device): { result: Json; kbs: string[] } | undefined {
+function installResultFor(
+	run: ExecuteResult,
+	device: Device,
+): { result: Json; kbs: string[] } | undefined {
 	const runData = run.run?.data?.resultData?.runData ?? {};
 	const items: Json[] = runData['Apply Approved Patches']?.[0]?.data?.main?.[0] ?? [];
 	for (let index = 0; index < items.length; index++) {
 		// Error items (Continue On Fail) carry no hostname: the paired "Patch Job" item names the device.
 		const job = ancestorJson(runData, 'Apply Approved Patches', index, 'Patch Job');
 		const hostname = items[index].json?.hostname ?? job?.hostname;
-		if (hostname === device.hostname) return { result: items[index].json ?? {}, kbs: (job?.kbs as string[] | undefined) ?? [] };
+		if (hostname === device.hostname)
+			return { result: items[index].json ?? {}, kbs: (job?.kbs as string[] | undefined) ?? [] };
 	}
 	return undefined;
 }
@@ -116,12 +166,18 @@ function installResultFor(run: ExecuteResult, device: Device): { result: Json; k
 /** The patches the run tracked for the device (its configured severities), as the install left them. */
 function trackedPatches(world: World, device: Device, kbs: string[]): Patch[] {
 	const patches = world.patches.filter((p) => p.deviceKey === device.key);
-	return kbs.length ? patches.filter((p) => kbs.includes(p.kb)) : patches.filter((p) => p.status !== 'installed');
+	return kbs.length
+		? patches.filter((p) => kbs.includes(p.kb))
+		: patches.filter((p) => p.status !== 'installed');
 }
 
 /** The first line of the note the template wrote when it escalated (it starts with the reason). */
 function escalationNote(ticket: CwTicket, notes: CwNote[]): string {
-	const text = notes.filter((n) => n.ticketId === ticket.id).map((n) => n.text).find((t) => /not verified/i.test(t)) ?? '';
+	const text =
+		notes
+			.filter((n) => n.ticketId === ticket.id)
+			.map((n) => n.text)
+			.find((t) => /not verified/i.test(t)) ?? '';
 	return text.split('\n')[0];
 }
 
@@ -129,7 +185,12 @@ function escalationNote(ticket: CwTicket, notes: CwNote[]): string {
  * Follows n8n's pairedItem links back from an item of `node` to the item of `target` it came
  * from, through each node's recorded source: the same lineage n8n's `$('Node').item` uses.
  */
-function ancestorJson(runData: Json, node: string, index: number, target: string): Json | undefined {
+function ancestorJson(
+	runData: Json,
+	node: string,
+	index: number,
+	target: string,
+): Json | undefined {
 	let current = node;
 	let output = 0;
 	let runIndex = 0;
@@ -139,7 +200,11 @@ function ancestorJson(runData: Json, node: string, index: number, target: string
 		const entry = task?.data?.main?.[output]?.[item];
 		if (!entry) return undefined;
 		if (current === target) return entry.json;
-		const paired = Array.isArray(entry.pairedItem) ? entry.pairedItem[0] : typeof entry.pairedItem === 'number' ? { item: entry.pairedItem } : entry.pairedItem;
+		const paired = Array.isArray(entry.pairedItem)
+			? entry.pairedItem[0]
+			: typeof entry.pairedItem === 'number'
+				? { item: entry.pairedItem }
+				: entry.pairedItem;
 		const source = task.source?.[paired?.input ?? 0];
 		if (!paired || !source?.previousNode) return undefined;
 		current = source.previousNode;
@@ -162,26 +227,46 @@ interface TriagedThreat {
 
 function threatLines(world: World, run: ExecuteResult, tickets: CwTicket[]): string[] {
 	const triaged = triagedThreats(run);
-	const awaiting = new Set(awaitingApproval(run).map((a) => String(a.reference ?? a.alert?.threat?.id)));
+	const awaiting = new Set(
+		awaitingApproval(run).map((a) => String(a.reference ?? a.alert?.threat?.id)),
+	);
 	const escalated = new Set(run.outputOf('Unresolved Record').map((r) => String(r.reference)));
 	const rows = triaged.map((t) => {
 		const threat = worldThreat(world, t.threatId);
 		const ticket = tickets.find((k) => k.externalXRef === `edr-threat:${t.threatId}`);
 		const device = threat ? world.devices.find((d) => d.key === threat.deviceKey) : undefined;
-		return { cells: [t.hostname, `${ROUTES[t.route] ?? t.route} (${t.source})`, threatOutcome(t, threat, device, ticket, awaiting, escalated)], title: threat?.title ?? t.threatId };
+		return {
+			cells: [
+				t.hostname,
+				`${ROUTES[t.route] ?? t.route} (${t.source})`,
+				threatOutcome(t, threat, device, ticket, awaiting, escalated),
+			],
+			title: threat?.title ?? t.threatId,
+		};
 	});
-	const lines = [`Threats: ${triaged.length} triaged by MSP AI Triage (guardrail rules, with the sandbox's model connected through n8n's OpenAI Chat Model):`];
+	const lines = [
+		`Threats: ${triaged.length} triaged by MSP AI Triage (guardrail rules, with the sandbox's model connected through n8n's OpenAI Chat Model):`,
+	];
 	// The detection goes on its own line under the host: titles are long and the outcome matters most.
-	const [header, ...body] = table([['host', 'route (decided by)', 'outcome'], ...rows.map((r) => r.cells)]);
+	const [header, ...body] = table([
+		['host', 'route (decided by)', 'outcome'],
+		...rows.map((r) => r.cells),
+	]);
 	const indent = ' '.repeat(Math.max(...rows.map((r) => r.cells[0].length), 4) + 2);
 	if (rows.length) lines.push(`  ${header}`);
 	body.forEach((line, i) => lines.push(`  ${line}`, `  ${indent}${rows[i].title}`));
-	const counts = Object.entries(ROUTES).map(([route, label]) => `${label} ${triaged.filter((t) => t.route === route).length}`);
+	const counts = Object.entries(ROUTES).map(
+		([route, label]) => `${label} ${triaged.filter((t) => t.route === route).length}`,
+	);
 	lines.push(`  routes: ${counts.join(', ')}`);
 	// A threat the run never triaged is named too, so nothing in the EDR is left unexplained.
 	const seen = new Set(triaged.map((t) => t.threatId));
-	for (const threat of world.threats.filter((t) => !seen.has(t.sentinelOneThreatId) && !seen.has(t.defenderAlertId))) {
-		lines.push(`  not triaged in this run: ${hostOf(world, threat)} ${threat.title} (status ${threat.status})`);
+	for (const threat of world.threats.filter(
+		(t) => !seen.has(t.sentinelOneThreatId) && !seen.has(t.defenderAlertId),
+	)) {
+		lines.push(
+			`  not triaged in this run: ${hostOf(world, threat)} ${threat.title} (status ${threat.status})`,
+		);
 	}
 	return lines;
 }
@@ -199,14 +284,28 @@ function triagedThreats(run: ExecuteResult): TriagedThreat[] {
 }
 
 /** The end state of one threat, read from the EDR, the device and the ticket after the run. */
-function threatOutcome(triaged: TriagedThreat, threat: Threat | undefined, device: Device | undefined, ticket: CwTicket | undefined, awaiting: Set<string>, escalated: Set<string>): string {
-	const ticketText = ticket ? `ticket #${ticket.id} ${ticket.closedFlag ? 'closed' : 'open'}` : 'no ticket';
+function threatOutcome(
+	triaged: TriagedThreat,
+	threat: Threat | undefined,
+	device: Device | undefined,
+	ticket: CwTicket | undefined,
+	awaiting: Set<string>,
+	escalated: Set<string>,
+): string {
+	const ticketText = ticket
+		? `ticket #${ticket.id} ${ticket.closedFlag ? 'closed' : 'open'}`
+		: 'no ticket';
 	if (awaiting.has(triaged.threatId)) return `awaiting approval, ${ticketText}`;
-	if (threat?.verdict === 'falsePositive') return `dismissed: false positive in the EDR, ${ticketText}`;
-	if (escalated.has(triaged.threatId) || (triaged.route === 'contain' && device?.containment === 'isolated')) {
+	if (threat?.verdict === 'falsePositive')
+		return `dismissed: false positive in the EDR, ${ticketText}`;
+	if (
+		escalated.has(triaged.threatId) ||
+		(triaged.route === 'contain' && device?.containment === 'isolated')
+	) {
 		return `containment not verified: device kept isolated, ${ticketText} and escalated`;
 	}
-	if (threat?.mitigationStatus === 'mitigated' && ticket?.closedFlag) return `contained: isolated, quarantined, cleaned, released; ${ticketText}`;
+	if (threat?.mitigationStatus === 'mitigated' && ticket?.closedFlag)
+		return `contained: isolated, quarantined, cleaned, released; ${ticketText}`;
 	if (ticket && !ticket.closedFlag) return `${ticketText} for a technician`;
 	return `${ticketText}; EDR status ${threat?.status ?? 'unknown'}, mitigation ${threat?.mitigationStatus ?? 'unknown'}`;
 }
@@ -220,13 +319,23 @@ function awaitingApproval(run: ExecuteResult): Json[] {
 function approvalLines(world: World, run: ExecuteResult, cw: CwSlice): string[] {
 	const pending = awaitingApproval(run);
 	if (!pending.length) return ['Approvals pending: none'];
-	const lines = [`Approvals pending: ${pending.length} (the execution waits at "Wait for Approval"; one answer covers every threat in this run)`];
+	const lines = [
+		`Approvals pending: ${pending.length} (the execution waits at "Wait for Approval"; one answer covers every threat in this run)`,
+	];
 	for (const item of pending) {
 		const ticketId = Number(item.ticketId ?? item.ticketReference);
 		const threat = worldThreat(world, String(item.reference ?? item.alert?.threat?.id));
-		const note = cw.notes.filter((n) => n.ticketId === ticketId).map((n) => n.text).find((t) => t.includes('Approve: ')) ?? '';
-		const link = (label: string) => new RegExp(`${label}: (\\S+)`).exec(note)?.[1] ?? `(no ${label.toLowerCase()} link in the note of ticket #${ticketId})`;
-		lines.push(`  ${String(item.device)}: containment of "${threat?.title ?? item.alert?.threat?.classification ?? item.reference}" (ticket #${ticketId})`);
+		const note =
+			cw.notes
+				.filter((n) => n.ticketId === ticketId)
+				.map((n) => n.text)
+				.find((t) => t.includes('Approve: ')) ?? '';
+		const link = (label: string) =>
+			new RegExp(`${label}: (\\S+)`).exec(note)?.[1] ??
+			`(no ${label.toLowerCase()} link in the note of ticket #${ticketId})`;
+		lines.push(
+			`  ${String(item.device)}: containment of "${threat?.title ?? item.alert?.threat?.classification ?? item.reference}" (ticket #${ticketId})`,
+		);
 		lines.push(`    Approve: ${link('Approve')}`);
 		lines.push(`    Reject:  ${link('Reject')}`);
 	}
@@ -250,7 +359,9 @@ function complianceLines(world: World): string[] {
 	const lines = ['Compliance per client (Hudu tiles):'];
 	for (const client of world.clients) {
 		const tiles = hudu.magicDash.filter((m) => m.company_id === client.ids.huduCompanyId);
-		lines.push(`  ${client.name}: ${tiles.map((t) => `${t.title}: ${t.message}`).join(' | ') || 'no tile'}`);
+		lines.push(
+			`  ${client.name}: ${tiles.map((t) => `${t.title}: ${t.message}`).join(' | ') || 'no tile'}`,
+		);
 	}
 	return lines;
 }
@@ -278,5 +389,7 @@ function listLine(label: string, hosts: string[], width = 110): string[] {
 
 function table(rows: string[][]): string[] {
 	const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-	return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  '));
+	return rows.map((r) =>
+		r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  '),
+	);
 }

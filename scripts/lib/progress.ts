@@ -21,7 +21,10 @@ export function createProgress(write: (line: string) => void, startedAt = Date.n
 			log(`${label}...`);
 			// The reminder names the phase without its explanation in parentheses, which the start line gave.
 			const short = lowerFirst(label.replace(/ \(.*\)$/, ''));
-			const ticker = setInterval(() => log(`  still ${short} (${seconds(Date.now() - phaseStarted)} so far)`), tickSeconds * 1000);
+			const ticker = setInterval(
+				() => log(`  still ${short} (${seconds(Date.now() - phaseStarted)} so far)`),
+				tickSeconds * 1000,
+			);
 			try {
 				const result = await run();
 				log(`  done in ${seconds(Date.now() - phaseStarted)}`);

@@ -14,7 +14,8 @@ const fs = require('fs');
 const path = require('path');
 
 const BUILT_IN_PREFIXES = ['n8n-nodes-base.', '@n8n/n8n-nodes-langchain.'];
-const SECRET_KEY = /(api[-_]?key|password|passwd|secret|private[-_]?key|token|bearer|authorization)$/i;
+const SECRET_KEY =
+	/(api[-_]?key|password|passwd|secret|private[-_]?key|token|bearer|authorization)$/i;
 
 /** Reads the node names and versions the built package registers. */
 function loadPackageNodes(rootDir) {
@@ -50,7 +51,9 @@ function loadPackageNodes(rootDir) {
 		let usableAsTool = false;
 		if (instance.nodeVersions) {
 			versions = Object.keys(instance.nodeVersions).map(Number);
-			usableAsTool = Object.values(instance.nodeVersions).some((n) => n.description && n.description.usableAsTool);
+			usableAsTool = Object.values(instance.nodeVersions).some(
+				(n) => n.description && n.description.usableAsTool,
+			);
 		} else {
 			versions = [].concat(description.version === undefined ? 1 : description.version).map(Number);
 			usableAsTool = Boolean(description.usableAsTool);
@@ -84,11 +87,16 @@ function validateTemplate(file, workflow, pkgInfo) {
 		say('not a workflow (no "nodes" array)');
 		return errors;
 	}
-	if (workflow.connections !== undefined && (typeof workflow.connections !== 'object' || Array.isArray(workflow.connections))) {
+	if (
+		workflow.connections !== undefined &&
+		(typeof workflow.connections !== 'object' || Array.isArray(workflow.connections))
+	) {
 		say('"connections" must be an object');
 	}
 	if (workflow.pinData && Object.keys(workflow.pinData).length > 0) {
-		say(`carries pinData for ${Object.keys(workflow.pinData).join(', ')}; remove it before shipping`);
+		say(
+			`carries pinData for ${Object.keys(workflow.pinData).join(', ')}; remove it before shipping`,
+		);
 	}
 	const prefix = `${pkgInfo.packageName}.`;
 	const names = new Set();
@@ -102,7 +110,9 @@ function validateTemplate(file, workflow, pkgInfo) {
 		names.add(node.name);
 		const type = node.type;
 		if (type.startsWith('CUSTOM.')) {
-			say(`${label}: type "${type}" is a dev-mode (custom folder) type; use "${prefix}${type.slice(7)}"`);
+			say(
+				`${label}: type "${type}" is a dev-mode (custom folder) type; use "${prefix}${type.slice(7)}"`,
+			);
 		} else if (type.startsWith(prefix)) {
 			const short = type.slice(prefix.length);
 			const known = pkgInfo.nodes.get(short);
@@ -112,21 +122,35 @@ function validateTemplate(file, workflow, pkgInfo) {
 			} else if (node.typeVersion === undefined) {
 				say(`${label}: missing typeVersion (declared: ${known.versions.join(', ')})`);
 			} else if (!known.versions.includes(Number(node.typeVersion))) {
-				say(`${label}: typeVersion ${node.typeVersion} is not declared by ${short} (declared: ${known.versions.join(', ')})`);
+				say(
+					`${label}: typeVersion ${node.typeVersion} is not declared by ${short} (declared: ${known.versions.join(', ')})`,
+				);
 			}
 		} else if (!BUILT_IN_PREFIXES.some((p) => type.startsWith(p))) {
-			say(`${label}: type "${type}" is neither "${prefix}*" nor a built-in n8n node (${BUILT_IN_PREFIXES.join(', ')}*)`);
+			say(
+				`${label}: type "${type}" is neither "${prefix}*" nor a built-in n8n node (${BUILT_IN_PREFIXES.join(', ')}*)`,
+			);
 		}
 		if (node.typeVersion !== undefined && typeof node.typeVersion !== 'number') {
 			say(`${label}: typeVersion must be a number`);
 		}
 		for (const [credType, ref] of Object.entries(node.credentials || {})) {
-			if (ref && typeof ref === 'object' && ref.id !== undefined && ref.id !== null && ref.id !== '') {
-				say(`${label}: credential "${credType}" carries an instance-specific id; keep only its name`);
+			if (
+				ref &&
+				typeof ref === 'object' &&
+				ref.id !== undefined &&
+				ref.id !== null &&
+				ref.id !== ''
+			) {
+				say(
+					`${label}: credential "${credType}" carries an instance-specific id; keep only its name`,
+				);
 			}
 		}
 		for (const where of findSecrets(node.parameters || {}, 'parameters', [])) {
-			say(`${label}: ${where} holds a literal secret-looking value; use a credential or an expression`);
+			say(
+				`${label}: ${where} holds a literal secret-looking value; use a credential or an expression`,
+			);
 		}
 	}
 	for (const [source, byType] of Object.entries(workflow.connections || {})) {
@@ -134,7 +158,8 @@ function validateTemplate(file, workflow, pkgInfo) {
 		for (const outputs of Object.values(byType || {})) {
 			for (const targets of outputs || []) {
 				for (const t of targets || []) {
-					if (t && !names.has(t.node)) say(`connections: "${source}" -> "${t.node}", which is not a node`);
+					if (t && !names.has(t.node))
+						say(`connections: "${source}" -> "${t.node}", which is not a node`);
 				}
 			}
 		}
@@ -149,7 +174,11 @@ function validateTemplate(file, workflow, pkgInfo) {
 function validateTemplates(rootDir) {
 	const dir = path.join(rootDir, 'workflows');
 	const files = fs.existsSync(dir)
-		? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(dir, f))
+		? fs
+				.readdirSync(dir)
+				.filter((f) => f.endsWith('.json'))
+				.sort()
+				.map((f) => path.join(dir, f))
 		: [];
 	const pkgInfo = loadPackageNodes(rootDir);
 	const errors = [];

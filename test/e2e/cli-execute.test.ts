@@ -27,7 +27,12 @@ describe('n8n CLI import and execute', () => {
 
 	it('imports credentials and a workflow, executes it and returns the run data', async () => {
 		await n8n.importCredentials([
-			{ id: 'e2eHeaderCred', name: 'E2E header', type: 'httpHeaderAuth', data: { name: 'X-Api-Key', value: 'k' } },
+			{
+				id: 'e2eHeaderCred',
+				name: 'E2E header',
+				type: 'httpHeaderAuth',
+				data: { name: 'X-Api-Key', value: 'k' },
+			},
 		]);
 		const id = await n8n.importWorkflow({
 			name: 'e2e set',
@@ -41,7 +46,9 @@ describe('n8n CLI import and execute', () => {
 					position: [200, 0],
 					parameters: {
 						assignments: {
-							assignments: [{ id: 'a', name: 'greeting', value: '={{ "hello " + 21 * 2 }}', type: 'string' }],
+							assignments: [
+								{ id: 'a', name: 'greeting', value: '={{ "hello " + 21 * 2 }}', type: 'string' },
+							],
 						},
 						options: {},
 					},
@@ -52,7 +59,9 @@ describe('n8n CLI import and execute', () => {
 		});
 		const result = await n8n.execute(id);
 		if (result.status !== 'success' || result.code !== 0) {
-			throw new Error(`status ${result.status}, exit code ${result.code}\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+			throw new Error(
+				`status ${result.status}, exit code ${result.code}\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`,
+			);
 		}
 		expect(result.outputOf('Set')).toEqual([{ greeting: 'hello 42' }]);
 	});

@@ -1,7 +1,14 @@
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 
-import { N8nInstance, PACKAGE_JSON, PACKAGE_NAME, REPO_ROOT, n8nWithPackage, type StartedN8n } from './helpers/n8n';
+import {
+	N8nInstance,
+	PACKAGE_JSON,
+	PACKAGE_NAME,
+	REPO_ROOT,
+	n8nWithPackage,
+	type StartedN8n,
+} from './helpers/n8n';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { loadPackageNodes } = require('../../scripts/lib/validate-templates') as {
@@ -13,7 +20,10 @@ function packageCredentialNames(): string[] {
 	return PACKAGE_JSON.n8n.credentials.map((rel) => {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const mod = require(join(REPO_ROOT, rel)) as Record<string, new () => { name: string }>;
-		const className = rel.split('/').pop()!.replace(/\.credentials\.js$/, '');
+		const className = rel
+			.split('/')
+			.pop()!
+			.replace(/\.credentials\.js$/, '');
 		const Credential = mod[className] ?? Object.values(mod)[0];
 		return new Credential().name;
 	});
@@ -51,7 +61,9 @@ describe('package installed into a real n8n the way n8n installs community packa
 
 	it('n8n export:nodes lists its own base nodes and no dev-mode CUSTOM. types', () => {
 		const names = exported.map((n) => n.name);
-		expect(names).toEqual(expect.arrayContaining(['n8n-nodes-base.manualTrigger', 'n8n-nodes-base.httpRequest']));
+		expect(names).toEqual(
+			expect.arrayContaining(['n8n-nodes-base.manualTrigger', 'n8n-nodes-base.httpRequest']),
+		);
 		expect(names.filter((n) => n.startsWith('CUSTOM.'))).toEqual([]);
 	});
 
@@ -79,7 +91,9 @@ describe('package installed into a real n8n the way n8n installs community packa
 		expect(credentialTypes.has('httpBasicAuth')).toBe(true);
 		const missing = packageCredentialNames().filter((name) => !credentialTypes.has(name));
 		expect(missing).toEqual([]);
-		for (const { name } of [...loadPackageNodes(REPO_ROOT).nodes.keys()].map((name) => ({ name }))) {
+		for (const { name } of [...loadPackageNodes(REPO_ROOT).nodes.keys()].map((name) => ({
+			name,
+		}))) {
 			if (!name.endsWith('Tool')) expect(nodeTypes).toContain(`${PACKAGE_NAME}.${name}`);
 		}
 	});

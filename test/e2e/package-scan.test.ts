@@ -9,15 +9,19 @@ const execFileAsync = promisify(execFile);
 /** n8n's community-package scanner (the verification gate) on the sources and on the tarball. */
 async function scan(args: string[]) {
 	try {
-		const { stdout, stderr } = await execFileAsync(process.execPath, [join(REPO_ROOT, 'scripts', 'scan-package.mjs'), ...args], {
-			cwd: REPO_ROOT,
-			maxBuffer: 64 * 1024 * 1024,
-			// eslint-plugin-n8n-nodes-base switches to a test mode under NODE_ENV=test (which jest sets)
-			// and then treats every node file as a trigger: scan with a clean environment.
-			env: Object.fromEntries(
-				Object.entries(process.env).filter(([k]) => k !== 'NODE_ENV' && !k.startsWith('JEST_')),
-			),
-		});
+		const { stdout, stderr } = await execFileAsync(
+			process.execPath,
+			[join(REPO_ROOT, 'scripts', 'scan-package.mjs'), ...args],
+			{
+				cwd: REPO_ROOT,
+				maxBuffer: 64 * 1024 * 1024,
+				// eslint-plugin-n8n-nodes-base switches to a test mode under NODE_ENV=test (which jest sets)
+				// and then treats every node file as a trigger: scan with a clean environment.
+				env: Object.fromEntries(
+					Object.entries(process.env).filter(([k]) => k !== 'NODE_ENV' && !k.startsWith('JEST_')),
+				),
+			},
+		);
 		return { code: 0, output: stdout + stderr };
 	} catch (error) {
 		const e = error as { code?: number; stdout?: string; stderr?: string };

@@ -1,6 +1,16 @@
 import { startSandbox, type Sandbox, type World } from '../../sandbox';
 import type { OpenAiSlice } from '../../sandbox/vendors/openai';
-import { assertPatchEndState, assertThreatEndState, deviceByHost, devicesNeedingPatches, loadTemplate, notesOf, publishedOnce, ticketsByRef, withChatModel } from '../workflows/templates.expectations';
+import {
+	assertPatchEndState,
+	assertThreatEndState,
+	deviceByHost,
+	devicesNeedingPatches,
+	loadTemplate,
+	notesOf,
+	publishedOnce,
+	ticketsByRef,
+	withChatModel,
+} from '../workflows/templates.expectations';
 
 import { n8nWithPackage, type N8nInstance, type StartedN8n } from './helpers/n8n';
 
@@ -37,13 +47,17 @@ describe('shipped templates in real n8n', () => {
 	/** Resume URLs must point at the running server, which serves /webhook-waiting. */
 	const execute = async (id: string) => {
 		const result = await n8n.execute(id, { env: { WEBHOOK_URL: `${server.baseUrl}/` } });
-		if (!['success', 'waiting'].includes(String(result.status))) throw new Error(`run ${id}: ${result.status}\n${JSON.stringify(result.error)}\n${result.stderr.slice(-3000)}`);
+		if (!['success', 'waiting'].includes(String(result.status)))
+			throw new Error(
+				`run ${id}: ${result.status}\n${JSON.stringify(result.error)}\n${result.stderr.slice(-3000)}`,
+			);
 		return result;
 	};
 	const until = async (check: () => boolean, what: string, timeoutMs = 120000) => {
 		const end = Date.now() + timeoutMs;
 		while (!check()) {
-			if (Date.now() > end) throw new Error(`timed out waiting for ${what}\n${server.logs().slice(-3000)}`);
+			if (Date.now() > end)
+				throw new Error(`timed out waiting for ${what}\n${server.logs().slice(-3000)}`);
 			await new Promise((r) => setTimeout(r, 500));
 		}
 	};
@@ -53,30 +67,57 @@ describe('shipped templates in real n8n', () => {
 		const tickets = ticketsByRef(world, 'patch:');
 		expect(tickets).toHaveLength(devicesNeedingPatches(seeded).length);
 		for (const ticket of tickets) {
-			const device = world.devices.find((d) => ticket.externalXRef?.startsWith(`patch:${d.ids.ninjaDeviceId}:`))!;
-			const open = world.patches.filter((p) => p.deviceKey === device.key && ['critical', 'high'].includes(p.severity) && p.status !== 'installed');
+			const device = world.devices.find((d) =>
+				ticket.externalXRef?.startsWith(`patch:${d.ids.ninjaDeviceId}:`),
+			)!;
+			const open = world.patches.filter(
+				(p) =>
+					p.deviceKey === device.key &&
+					['critical', 'high'].includes(p.severity) &&
+					p.status !== 'installed',
+			);
 			if (ticket.closedFlag) expect(open).toEqual([]);
 			else expect(ticket.priorityId).toBe(1);
 		}
 		for (const host of ['NWL-WS03', 'HLL-SRV01']) {
-			const ticket = tickets.find((t) => t.externalXRef?.startsWith(`patch:${deviceByHost(world, host).ids.ninjaDeviceId}:`))!;
+			const ticket = tickets.find((t) =>
+				t.externalXRef?.startsWith(`patch:${deviceByHost(world, host).ids.ninjaDeviceId}:`),
+			)!;
 			expect(ticket).toMatchObject({ closedFlag: false, priorityId: 1 });
 		}
-		expect(publishedOnce(world, 'Patch compliance', 'Patch compliance').map((p) => [p.articles, p.tiles])).toEqual([[1, 1], [1, 1], [1, 1]]);
+		expect(
+			publishedOnce(world, 'Patch compliance', 'Patch compliance').map((p) => [
+				p.articles,
+				p.tiles,
+			]),
+		).toEqual([
+			[1, 1],
+			[1, 1],
+			[1, 1],
+		]);
 		return tickets;
 	}
 
 	const threatTickets = (world: World, scenario: string) =>
-		ticketsByRef(world, `edr-threat:${world.threats.find((t) => t.scenario === scenario)!.sentinelOneThreatId}`);
+		ticketsByRef(
+			world,
+			`edr-threat:${world.threats.find((t) => t.scenario === scenario)!.sentinelOneThreatId}`,
+		);
 
 	function assertContained() {
 		const world = sandbox.world();
 		const ransomware = world.threats.find((t) => t.scenario === 'ransomware')!;
 		expect(ransomware.mitigationStatus).toBe('mitigated');
 		expect(deviceByHost(world, 'BSD-WS02').containment).toBe('released');
-		expect(world.operations.filter((o) => o.kind === 'isolate' && o.deviceKey === ransomware.deviceKey)).toHaveLength(1);
-		expect(threatTickets(world, 'ransomware')).toEqual([expect.objectContaining({ closedFlag: true })]);
-		expect(threatTickets(world, 'serverCredentialTheft')).toEqual([expect.objectContaining({ closedFlag: false })]);
+		expect(
+			world.operations.filter((o) => o.kind === 'isolate' && o.deviceKey === ransomware.deviceKey),
+		).toHaveLength(1);
+		expect(threatTickets(world, 'ransomware')).toEqual([
+			expect.objectContaining({ closedFlag: true }),
+		]);
+		expect(threatTickets(world, 'serverCredentialTheft')).toEqual([
+			expect.objectContaining({ closedFlag: false }),
+		]);
 	}
 
 	it('patch remediation: patched or escalated, one report per client; a rerun duplicates nothing', async () => {
@@ -93,15 +134,32 @@ describe('shipped templates in real n8n', () => {
 		expect(first.status).toBe('waiting');
 		assertContained();
 		let world = sandbox.world();
-		for (const scenario of ['pup', 'falsePositiveAdminTool']) expect(threatTickets(world, scenario)).toHaveLength(1);
-		expect(publishedOnce(world, 'Security incidents', 'Security incidents').map((p) => [p.articles, p.tiles])).toEqual([[1, 1], [1, 1], [1, 1]]);
+		for (const scenario of ['pup', 'falsePositiveAdminTool'])
+			expect(threatTickets(world, scenario)).toHaveLength(1);
+		expect(
+			publishedOnce(world, 'Security incidents', 'Security incidents').map((p) => [
+				p.articles,
+				p.tiles,
+			]),
+		).toEqual([
+			[1, 1],
+			[1, 1],
+			[1, 1],
+		]);
 
 		const serverTicket = threatTickets(world, 'serverCredentialTheft')[0];
-		const approve = /Approve: (\S+)/.exec(notesOf(world, serverTicket.id).map((n) => n.text).join('\n'))![1];
+		const approve = /Approve: (\S+)/.exec(
+			notesOf(world, serverTicket.id)
+				.map((n) => n.text)
+				.join('\n'),
+		)![1];
 		expect(approve.startsWith(`${server.baseUrl}/webhook-waiting/`)).toBe(true);
 		const response = await fetch(approve);
 		expect(response.status).toBe(200);
-		await until(() => threatTickets(sandbox.world(), 'serverCredentialTheft')[0]?.closedFlag === true, 'the approved server incident to be closed');
+		await until(
+			() => threatTickets(sandbox.world(), 'serverCredentialTheft')[0]?.closedFlag === true,
+			'the approved server incident to be closed',
+		);
 		world = sandbox.world();
 		const server01 = world.threats.find((t) => t.scenario === 'serverCredentialTheft')!;
 		expect(server01.mitigationStatus).toBe('mitigated');
@@ -111,7 +169,16 @@ describe('shipped templates in real n8n', () => {
 		world = sandbox.world();
 		expect(ticketsByRef(world, 'edr-threat:')).toHaveLength(4);
 		expect(world.operations.filter((o) => o.kind === 'isolate')).toHaveLength(2);
-		expect(publishedOnce(world, 'Security incidents', 'Security incidents').map((p) => [p.articles, p.tiles])).toEqual([[1, 1], [1, 1], [1, 1]]);
+		expect(
+			publishedOnce(world, 'Security incidents', 'Security incidents').map((p) => [
+				p.articles,
+				p.tiles,
+			]),
+		).toEqual([
+			[1, 1],
+			[1, 1],
+			[1, 1],
+		]);
 	});
 
 	it("threat response with n8n's OpenAI Chat Model on the sandbox: the admin tool false positive is dismissed", async () => {

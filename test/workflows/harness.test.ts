@@ -20,13 +20,22 @@ class HarnessGenericApi implements ICredentialType {
 	name = 'harnessGenericApi';
 	displayName = 'Harness Generic API';
 	properties: ICredentialType['properties'] = [
-		{ displayName: 'API Key', name: 'apiKey', type: 'string', typeOptions: { password: true }, default: '' },
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
 		{ displayName: 'Tenant', name: 'tenant', type: 'string', default: 'acme' },
 	];
 	authenticate: ICredentialType['authenticate'] = {
 		type: 'generic',
 		properties: {
-			headers: { Authorization: '=Bearer {{$credentials.apiKey}}', 'X-Tenant': '={{$credentials.tenant}}' },
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+				'X-Tenant': '={{$credentials.tenant}}',
+			},
 			qs: { source: 'harness' },
 		},
 	};
@@ -36,10 +45,19 @@ class HarnessFunctionApi implements ICredentialType {
 	name = 'harnessFunctionApi';
 	displayName = 'Harness Function API';
 	properties: ICredentialType['properties'] = [
-		{ displayName: 'Secret', name: 'secret', type: 'string', typeOptions: { password: true }, default: '' },
+		{
+			displayName: 'Secret',
+			name: 'secret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
 	];
 	async authenticate(credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions) {
-		return { ...options, headers: { ...(options.headers ?? {}), 'X-Signed': `sig:${credentials.secret as string}` } };
+		return {
+			...options,
+			headers: { ...(options.headers ?? {}), 'X-Signed': `sig:${credentials.secret as string}` },
+		};
 	}
 }
 
@@ -47,8 +65,20 @@ class HarnessSessionApi implements ICredentialType {
 	name = 'harnessSessionApi';
 	displayName = 'Harness Session API';
 	properties: ICredentialType['properties'] = [
-		{ displayName: 'Client Secret', name: 'clientSecret', type: 'string', typeOptions: { password: true }, default: '' },
-		{ displayName: 'Session Token', name: 'sessionToken', type: 'hidden', typeOptions: { expirable: true }, default: '' },
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
+		{
+			displayName: 'Session Token',
+			name: 'sessionToken',
+			type: 'hidden',
+			typeOptions: { expirable: true },
+			default: '',
+		},
 	];
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const { token } = (await this.helpers.httpRequest({
@@ -65,7 +95,11 @@ class HarnessSessionApi implements ICredentialType {
 	};
 }
 
-const CREDENTIAL_TYPES = [new HarnessGenericApi(), new HarnessFunctionApi(), new HarnessSessionApi()];
+const CREDENTIAL_TYPES = [
+	new HarnessGenericApi(),
+	new HarnessFunctionApi(),
+	new HarnessSessionApi(),
+];
 
 /** Fetches /things/<id> for every input item with the credential named by the `auth` parameter. */
 class HarnessFetch implements INodeType {
@@ -113,7 +147,14 @@ function workflow(auth: string, extra: Partial<WorkflowJson> = {}): WorkflowJson
 	return {
 		name: 'harness self-test',
 		nodes: [
-			{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: '1',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: '2',
 				name: 'Fetch',
@@ -122,7 +163,14 @@ function workflow(auth: string, extra: Partial<WorkflowJson> = {}): WorkflowJson
 				position: [200, 0],
 				parameters: { auth, thingId: '={{ $json.n }}' },
 			},
-			{ id: '3', name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, 0], parameters: {} },
+			{
+				id: '3',
+				name: 'Done',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [400, 0],
+				parameters: {},
+			},
 		],
 		connections: {
 			Start: { main: [[{ node: 'Fetch', type: NodeConnectionTypes.Main, index: 0 }]] },
@@ -168,7 +216,10 @@ describe('workflows harness', () => {
 	});
 
 	it('calls function authenticators', async () => {
-		const scope = nock(API).matchHeader('x-signed', 'sig:s3').get('/things/1').reply(200, { id: '1' });
+		const scope = nock(API)
+			.matchHeader('x-signed', 'sig:s3')
+			.get('/things/1')
+			.reply(200, { id: '1' });
 		const result = await runWorkflow(workflow('harnessFunctionApi'), {
 			nodeTypes,
 			credentialTypes: CREDENTIAL_TYPES,
@@ -214,7 +265,10 @@ describe('workflows harness', () => {
 		expect(scope.isDone()).toBe(true);
 
 		// A later run with the same store reuses the cached token without logging in again.
-		const again = nock(API).get('/things/3').matchHeader('x-session', 'tok-2').reply(200, { id: '3' });
+		const again = nock(API)
+			.get('/things/3')
+			.matchHeader('x-session', 'tok-2')
+			.reply(200, { id: '3' });
 		const second = await runWorkflow(workflow('harnessSessionApi'), {
 			nodeTypes,
 			credentialTypes: CREDENTIAL_TYPES,

@@ -5,17 +5,41 @@ import { runWorkflow, type WorkflowJson } from './harness';
 const PSA = 'n8n-nodes-msp-orchestration.mspPsa';
 
 const PROVIDERS = [
-	{ provider: 'connectwise', vendor: 'connectwise-psa', credentialType: 'mspConnectWisePsaApi', company: (s: Sandbox) => s.world().clients[1].ids.connectwiseCompanyId },
-	{ provider: 'halo', vendor: 'halopsa', credentialType: 'mspHaloPsaApi', company: (s: Sandbox) => s.world().clients[1].ids.haloClientId },
+	{
+		provider: 'connectwise',
+		vendor: 'connectwise-psa',
+		credentialType: 'mspConnectWisePsaApi',
+		company: (s: Sandbox) => s.world().clients[1].ids.connectwiseCompanyId,
+	},
+	{
+		provider: 'halo',
+		vendor: 'halopsa',
+		credentialType: 'mspHaloPsaApi',
+		company: (s: Sandbox) => s.world().clients[1].ids.haloClientId,
+	},
 ];
 
 /** Alert in -> find or create the ticket -> internal note -> close with resolution. */
 function workflow(provider: string, companyId: number): WorkflowJson {
-	const psa = (id: string, name: string, x: number, parameters: Record<string, unknown>) => ({ id, name, type: PSA, typeVersion: 1, position: [x, 0] as [number, number], parameters: { provider, ...parameters } });
+	const psa = (id: string, name: string, x: number, parameters: Record<string, unknown>) => ({
+		id,
+		name,
+		type: PSA,
+		typeVersion: 1,
+		position: [x, 0] as [number, number],
+		parameters: { provider, ...parameters },
+	});
 	return {
 		name: 'Alert to ticket',
 		nodes: [
-			{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: '1',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			psa('2', 'Ticket', 220, {
 				resource: 'ticket',
 				operation: 'findOrCreate',
@@ -24,8 +48,20 @@ function workflow(provider: string, companyId: number): WorkflowJson {
 				externalReference: '={{ $json.alertId }}',
 				additionalFields: {},
 			}),
-			psa('3', 'Note', 440, { resource: 'ticket', operation: 'addNote', ticketId: '={{ $json.id }}', text: 'Contained by the EDR', visibility: 'internal', resolution: false }),
-			psa('4', 'Close', 660, { resource: 'ticket', operation: 'close', ticketId: "={{ $('Ticket').item.json.id }}", resolution: 'Threat removed and device verified' }),
+			psa('3', 'Note', 440, {
+				resource: 'ticket',
+				operation: 'addNote',
+				ticketId: '={{ $json.id }}',
+				text: 'Contained by the EDR',
+				visibility: 'internal',
+				resolution: false,
+			}),
+			psa('4', 'Close', 660, {
+				resource: 'ticket',
+				operation: 'close',
+				ticketId: "={{ $('Ticket').item.json.id }}",
+				resolution: 'Threat removed and device verified',
+			}),
 		],
 		connections: {
 			Start: { main: [[{ node: 'Ticket', type: 'main', index: 0 }]] },
@@ -35,33 +71,56 @@ function workflow(provider: string, companyId: number): WorkflowJson {
 	};
 }
 
-describe.each(PROVIDERS)('workflow: alert to PSA ticket ($provider)', ({ provider, vendor, credentialType, company }) => {
-	let sandbox: Sandbox;
-	beforeAll(async () => {
-		sandbox = await startSandbox({ port: 0 });
-	});
-	afterAll(async () => sandbox.stop());
+describe.each(PROVIDERS)(
+	'workflow: alert to PSA ticket ($provider)',
+	({ provider, vendor, credentialType, company }) => {
+		let sandbox: Sandbox;
+		beforeAll(async () => {
+			sandbox = await startSandbox({ port: 0 });
+		});
+		afterAll(async () => sandbox.stop());
 
-	it('opens one ticket per alert, notes and closes it, and a rerun reuses an open ticket', async () => {
-		const credentials = { [credentialType]: { ...sandbox.vendorCredentials().find((v) => v.id === vendor)!.credentials } };
-		const input = [
-			{ alertId: 'edr-alert-1', title: 'Ransomware behaviour on NWL-WS02' },
-			{ alertId: 'edr-alert-2', title: 'Credential theft on NWL-SRV01' },
-		];
-		const first = await runWorkflow(workflow(provider, company(sandbox)), { credentials, input });
-		expect(first.error).toBeUndefined();
-		const tickets = first.outputOf('Ticket');
-		expect(tickets.map((t) => [t.created, t.externalReference])).toEqual([[true, 'edr-alert-1'], [true, 'edr-alert-2']]);
-		expect(first.outputOf('Note').map((n) => n.internal)).toEqual([true, true]);
-		expect(first.outputOf('Close').map((t) => [t.id, t.isClosed])).toEqual(tickets.map((t) => [t.id, true]));
-		expect(first.itemsOf('Close').map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		it('opens one ticket per alert, notes and closes it, and a rerun reuses an open ticket', async () => {
+			const credentials = {
+				[credentialType]: {
+					...sandbox.vendorCredentials().find((v) => v.id === vendor)!.credentials,
+				},
+			};
+			const input = [
+				{ alertId: 'edr-alert-1', title: 'Ransomware behaviour on NWL-WS02' },
+				{ alertId: 'edr-alert-2', title: 'Credential theft on NWL-SRV01' },
+			];
+			const first = await runWorkflow(workflow(provider, company(sandbox)), { credentials, input });
+			expect(first.error).toBeUndefined();
+			const tickets = first.outputOf('Ticket');
+			expect(tickets.map((t) => [t.created, t.externalReference])).toEqual([
+				[true, 'edr-alert-1'],
+				[true, 'edr-alert-2'],
+			]);
+			expect(first.outputOf('Note').map((n) => n.internal)).toEqual([true, true]);
+			expect(first.outputOf('Close').map((t) => [t.id, t.isClosed])).toEqual(
+				tickets.map((t) => [t.id, true]),
+			);
+			expect(first.itemsOf('Close').map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 
-		// Only the find-or-create step: while the ticket is open, a rerun for the same alert reuses it.
-		const ticketOnly = { ...workflow(provider, company(sandbox)), connections: {} };
-		const next = [{ alertId: 'edr-alert-3', title: 'PUP on NWL-WS05' }];
-		const opened = await runWorkflow(ticketOnly, { credentials, input: next, startNode: 'Ticket' });
-		const reused = await runWorkflow(ticketOnly, { credentials, input: next, startNode: 'Ticket' });
-		expect(opened.outputOf('Ticket')[0]).toMatchObject({ created: true });
-		expect(reused.outputOf('Ticket')[0]).toMatchObject({ created: false, id: opened.outputOf('Ticket')[0].id });
-	});
-});
+			// Only the find-or-create step: while the ticket is open, a rerun for the same alert reuses it.
+			const ticketOnly = { ...workflow(provider, company(sandbox)), connections: {} };
+			const next = [{ alertId: 'edr-alert-3', title: 'PUP on NWL-WS05' }];
+			const opened = await runWorkflow(ticketOnly, {
+				credentials,
+				input: next,
+				startNode: 'Ticket',
+			});
+			const reused = await runWorkflow(ticketOnly, {
+				credentials,
+				input: next,
+				startNode: 'Ticket',
+			});
+			expect(opened.outputOf('Ticket')[0]).toMatchObject({ created: true });
+			expect(reused.outputOf('Ticket')[0]).toMatchObject({
+				created: false,
+				id: opened.outputOf('Ticket')[0].id,
+			});
+		});
+	},
+);

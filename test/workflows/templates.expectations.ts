@@ -11,7 +11,17 @@ import type { HuduSlice } from '../../sandbox/vendors/hudu/store';
  */
 export const ROOT = resolve(__dirname, '..', '..');
 export const loadTemplate = (name: 'patch-remediation' | 'threat-response') =>
-	JSON.parse(readFileSync(join(ROOT, 'workflows', `${name}.json`), 'utf8')) as { name: string; nodes: Array<{ name: string; type: string; parameters: Record<string, any>; credentials?: Record<string, { id?: string; name: string }> }>; connections: Record<string, unknown>; [k: string]: unknown };
+	JSON.parse(readFileSync(join(ROOT, 'workflows', `${name}.json`), 'utf8')) as {
+		name: string;
+		nodes: Array<{
+			name: string;
+			type: string;
+			parameters: Record<string, any>;
+			credentials?: Record<string, { id?: string; name: string }>;
+		}>;
+		connections: Record<string, unknown>;
+		[k: string]: unknown;
+	};
 
 export type Template = ReturnType<typeof loadTemplate>;
 
@@ -33,7 +43,12 @@ export function withChatModel(template: Template): Template {
 		...template,
 		name: `${template.name} (OpenAI model)`,
 		nodes: [...template.nodes, model],
-		connections: { ...template.connections, 'OpenAI Chat Model': { ai_languageModel: [[{ node: 'MSP AI Triage', type: 'ai_languageModel', index: 0 }]] } },
+		connections: {
+			...template.connections,
+			'OpenAI Chat Model': {
+				ai_languageModel: [[{ node: 'MSP AI Triage', type: 'ai_languageModel', index: 0 }]],
+			},
+		},
 	};
 }
 
@@ -43,12 +58,18 @@ export const hudu = (world: World) => world.vendors.hudu as HuduSlice;
 export function ticketsByRef(world: World, prefix: string) {
 	return cw(world).tickets.filter((t) => t.externalXRef?.startsWith(prefix));
 }
-export const notesOf = (world: World, ticketId: number) => cw(world).notes.filter((n) => n.ticketId === ticketId);
-export const deviceByHost = (world: World, host: string) => world.devices.find((d) => d.hostname === host)!;
+export const notesOf = (world: World, ticketId: number) =>
+	cw(world).notes.filter((n) => n.ticketId === ticketId);
+export const deviceByHost = (world: World, host: string) =>
+	world.devices.find((d) => d.hostname === host)!;
 
 /** Devices that had a critical or high November update not installed when the world was seeded. */
 export function devicesNeedingPatches(seeded: World): string[] {
-	const keys = new Set(seeded.patches.filter((p) => ['critical', 'high'].includes(p.severity) && p.status !== 'installed').map((p) => p.deviceKey));
+	const keys = new Set(
+		seeded.patches
+			.filter((p) => ['critical', 'high'].includes(p.severity) && p.status !== 'installed')
+			.map((p) => p.deviceKey),
+	);
 	return seeded.devices.filter((d) => keys.has(d.key)).map((d) => d.hostname);
 }
 
@@ -56,8 +77,12 @@ export function devicesNeedingPatches(seeded: World): string[] {
 export function publishedOnce(world: World, articlePrefix: string, tileTitle: string) {
 	return world.clients.map((client) => ({
 		client: client.name,
-		articles: hudu(world).articles.filter((a) => a.company_id === client.ids.huduCompanyId && a.name.startsWith(articlePrefix)).length,
-		tiles: hudu(world).magicDash.filter((m) => m.company_id === client.ids.huduCompanyId && m.title === tileTitle).length,
+		articles: hudu(world).articles.filter(
+			(a) => a.company_id === client.ids.huduCompanyId && a.name.startsWith(articlePrefix),
+		).length,
+		tiles: hudu(world).magicDash.filter(
+			(m) => m.company_id === client.ids.huduCompanyId && m.title === tileTitle,
+		).length,
 	}));
 }
 
@@ -84,27 +109,55 @@ export function assertPatchEndState(seeded: World, world: World, { rerun = false
 	// with a tracked update its patch policy has not approved (nothing installs it).
 	const unapproved = (host: string) => {
 		const key = deviceByHost(seeded, host).key;
-		return seeded.patches.some((p) => p.deviceKey === key && ['critical', 'high'].includes(p.severity) && p.status === 'pending');
+		return seeded.patches.some(
+			(p) =>
+				p.deviceKey === key && ['critical', 'high'].includes(p.severity) && p.status === 'pending',
+		);
 	};
-	const escalated = hosts.filter((host) => ['NWL-WS03', 'HLL-SRV01'].includes(host) || unapproved(host));
+	const escalated = hosts.filter(
+		(host) => ['NWL-WS03', 'HLL-SRV01'].includes(host) || unapproved(host),
+	);
 	expect(escalated.length).toBeLessThan(hosts.length);
 	for (const host of hosts) {
 		const device = deviceByHost(world, host);
-		const ticket = tickets.find((t) => t.externalXRef?.startsWith(`patch:${device.ids.ninjaDeviceId}:`));
-		expect({ host, closed: ticket?.closedFlag }).toEqual({ host, closed: !escalated.includes(host) });
+		const ticket = tickets.find((t) =>
+			t.externalXRef?.startsWith(`patch:${device.ids.ninjaDeviceId}:`),
+		);
+		expect({ host, closed: ticket?.closedFlag }).toEqual({
+			host,
+			closed: !escalated.includes(host),
+		});
 		const notes = notesOf(world, ticket!.id);
 		if (escalated.includes(host)) {
 			expect(ticket!.priorityId).toBe(1);
-			expect(notes.filter((n) => n.internalAnalysisFlag && /not verified/.test(n.text)).length).toBeGreaterThanOrEqual(1);
+			expect(
+				notes.filter((n) => n.internalAnalysisFlag && /not verified/.test(n.text)).length,
+			).toBeGreaterThanOrEqual(1);
 		} else {
-			const open = world.patches.filter((p) => p.deviceKey === device.key && ['critical', 'high'].includes(p.severity) && p.status !== 'installed');
+			const open = world.patches.filter(
+				(p) =>
+					p.deviceKey === device.key &&
+					['critical', 'high'].includes(p.severity) &&
+					p.status !== 'installed',
+			);
 			expect({ host, open }).toEqual({ host, open: [] });
-			expect(notes.filter((n) => n.resolutionFlag && /Installed and verified/.test(n.text))).toHaveLength(1);
+			expect(
+				notes.filter((n) => n.resolutionFlag && /Installed and verified/.test(n.text)),
+			).toHaveLength(1);
 		}
 	}
 	// A rerun escalates a still-unpatched device again with the same note; a closed ticket is never touched again.
-	noDuplicateNotes(world, tickets.filter((t) => !rerun || t.closedFlag).map((t) => t.id));
-	expect(publishedOnce(world, 'Patch compliance', 'Patch compliance').map((p) => [p.articles, p.tiles])).toEqual([[1, 1], [1, 1], [1, 1]]);
+	noDuplicateNotes(
+		world,
+		tickets.filter((t) => !rerun || t.closedFlag).map((t) => t.id),
+	);
+	expect(
+		publishedOnce(world, 'Patch compliance', 'Patch compliance').map((p) => [p.articles, p.tiles]),
+	).toEqual([
+		[1, 1],
+		[1, 1],
+		[1, 1],
+	]);
 	return tickets;
 }
 
@@ -115,20 +168,44 @@ export function assertPatchEndState(seeded: World, world: World, { rerun = false
  */
 export function assertThreatEndState(world: World) {
 	const threat = (scenario: string) => world.threats.find((t) => t.scenario === scenario)!;
-	const ticketFor = (scenario: string) => ticketsByRef(world, `edr-threat:${threat(scenario).sentinelOneThreatId}`);
+	const ticketFor = (scenario: string) =>
+		ticketsByRef(world, `edr-threat:${threat(scenario).sentinelOneThreatId}`);
 	const ransomware = threat('ransomware');
 	expect(ransomware.mitigationStatus).toBe('mitigated');
 	expect(deviceByHost(world, 'BSD-WS02').containment).toBe('released');
-	const ops = (kind: string) => world.operations.filter((o) => o.kind === kind && o.deviceKey === ransomware.deviceKey);
-	expect([ops('isolate').length, ops('release').length, ops('mitigation').length]).toEqual([1, 1, 1]);
+	const ops = (kind: string) =>
+		world.operations.filter((o) => o.kind === kind && o.deviceKey === ransomware.deviceKey);
+	expect([ops('isolate').length, ops('release').length, ops('mitigation').length]).toEqual([
+		1, 1, 1,
+	]);
 	expect(ops('script').map((o) => [o.status, o.exitCode])).toEqual([['succeeded', 0]]);
 	expect(ticketFor('ransomware')).toEqual([expect.objectContaining({ closedFlag: true })]);
-	expect(notesOf(world, ticketFor('ransomware')[0].id).map((n) => n.text).join('\n')).toMatch(/Incident timeline[\s\S]*isolation: isolated[\s\S]*exit code 0[\s\S]*released/);
-	expect(ticketFor('serverCredentialTheft')).toEqual([expect.objectContaining({ closedFlag: false })]);
-	expect(notesOf(world, ticketFor('serverCredentialTheft')[0].id).filter((n) => /Approve: http\S+approved=true/.test(n.text)).length).toBeGreaterThanOrEqual(1);
+	expect(
+		notesOf(world, ticketFor('ransomware')[0].id)
+			.map((n) => n.text)
+			.join('\n'),
+	).toMatch(/Incident timeline[\s\S]*isolation: isolated[\s\S]*exit code 0[\s\S]*released/);
+	expect(ticketFor('serverCredentialTheft')).toEqual([
+		expect.objectContaining({ closedFlag: false }),
+	]);
+	expect(
+		notesOf(world, ticketFor('serverCredentialTheft')[0].id).filter((n) =>
+			/Approve: http\S+approved=true/.test(n.text),
+		).length,
+	).toBeGreaterThanOrEqual(1);
 	expect(threat('serverCredentialTheft').mitigationStatus).toBe('notMitigated');
-	for (const scenario of ['pup', 'falsePositiveAdminTool']) expect(ticketFor(scenario)).toEqual([expect.objectContaining({ closedFlag: false })]);
+	for (const scenario of ['pup', 'falsePositiveAdminTool'])
+		expect(ticketFor(scenario)).toEqual([expect.objectContaining({ closedFlag: false })]);
 	expect(ticketsByRef(world, 'edr-threat:')).toHaveLength(4);
 	noDuplicateNotes(world, [ticketFor('ransomware')[0].id]);
-	expect(publishedOnce(world, 'Security incidents', 'Security incidents').map((p) => [p.articles, p.tiles])).toEqual([[1, 1], [1, 1], [1, 1]]);
+	expect(
+		publishedOnce(world, 'Security incidents', 'Security incidents').map((p) => [
+			p.articles,
+			p.tiles,
+		]),
+	).toEqual([
+		[1, 1],
+		[1, 1],
+		[1, 1],
+	]);
 }

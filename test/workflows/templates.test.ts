@@ -1,7 +1,16 @@
 import { startSandbox, type Sandbox, type World } from '../../sandbox';
 
 import { runWorkflow, type WorkflowJson } from './harness';
-import { assertPatchEndState, assertThreatEndState, deviceByHost, devicesNeedingPatches, loadTemplate, notesOf, publishedOnce, ticketsByRef } from './templates.expectations';
+import {
+	assertPatchEndState,
+	assertThreatEndState,
+	deviceByHost,
+	devicesNeedingPatches,
+	loadTemplate,
+	notesOf,
+	publishedOnce,
+	ticketsByRef,
+} from './templates.expectations';
 
 type TemplateName = 'patch-remediation' | 'threat-response';
 
@@ -14,7 +23,9 @@ function templateSandbox(faults?: Parameters<Sandbox['setFaults']>[0]) {
 	let credentials: Record<string, never>;
 	beforeAll(async () => {
 		sandbox = await startSandbox({ port: 0 });
-		credentials = Object.fromEntries(sandbox.n8nCredentials().map((c) => [c.type, c.data])) as Record<string, never>;
+		credentials = Object.fromEntries(
+			sandbox.n8nCredentials().map((c) => [c.type, c.data]),
+		) as Record<string, never>;
 	});
 	afterAll(async () => await sandbox.stop());
 	beforeEach(() => {
@@ -25,7 +36,12 @@ function templateSandbox(faults?: Parameters<Sandbox['setFaults']>[0]) {
 	return {
 		world: () => sandbox.world(),
 		run: async (workflow: TemplateName | WorkflowJson) =>
-			await runWorkflow(typeof workflow === 'string' ? (loadTemplate(workflow) as unknown as WorkflowJson) : workflow, { credentials, startNode: 'Run Now' }),
+			await runWorkflow(
+				typeof workflow === 'string'
+					? (loadTemplate(workflow) as unknown as WorkflowJson)
+					: workflow,
+				{ credentials, startNode: 'Run Now' },
+			),
 	};
 }
 
@@ -47,33 +63,74 @@ describe('shipped templates (in-process)', () => {
 		expect(new Set(tickets.map((t) => t.externalXRef)).size).toBe(tickets.length);
 
 		for (const ticket of tickets) {
-			const device = world.devices.find((d) => ticket.externalXRef === `patch:${d.ids.ninjaDeviceId}:${new Date().toISOString().slice(0, 7)}`)!;
+			const device = world.devices.find(
+				(d) =>
+					ticket.externalXRef ===
+					`patch:${d.ids.ninjaDeviceId}:${new Date().toISOString().slice(0, 7)}`,
+			)!;
 			expect(device).toBeDefined();
-			const open = world.patches.filter((p) => p.deviceKey === device.key && ['critical', 'high'].includes(p.severity) && p.status !== 'installed');
+			const open = world.patches.filter(
+				(p) =>
+					p.deviceKey === device.key &&
+					['critical', 'high'].includes(p.severity) &&
+					p.status !== 'installed',
+			);
 			if (ticket.closedFlag) {
 				// Closed only when every tracked update is installed and the device is online.
 				expect(open).toEqual([]);
 				expect(device.online).toBe(true);
-				expect(notesOf(world, ticket.id).some((n) => n.resolutionFlag && /Installed and verified/.test(n.text))).toBe(true);
+				expect(
+					notesOf(world, ticket.id).some(
+						(n) => n.resolutionFlag && /Installed and verified/.test(n.text),
+					),
+				).toBe(true);
 			} else {
 				expect(ticket.priorityId).toBe(1);
-				expect(notesOf(world, ticket.id).some((n) => n.internalAnalysisFlag && /not verified/.test(n.text))).toBe(true);
+				expect(
+					notesOf(world, ticket.id).some(
+						(n) => n.internalAnalysisFlag && /not verified/.test(n.text),
+					),
+				).toBe(true);
 			}
 		}
-		const byHost = (host: string) => tickets.find((t) => t.externalXRef?.startsWith(`patch:${deviceByHost(world, host).ids.ninjaDeviceId}:`))!;
+		const byHost = (host: string) =>
+			tickets.find((t) =>
+				t.externalXRef?.startsWith(`patch:${deviceByHost(world, host).ids.ninjaDeviceId}:`),
+			)!;
 		// The device whose install fails and the server that stays offline after its reboot.
 		for (const host of ['NWL-WS03', 'HLL-SRV01']) {
 			expect(byHost(host)).toMatchObject({ closedFlag: false, priorityId: 1 });
 		}
-		expect(notesOf(world, byHost('NWL-WS03').id).map((n) => n.text).join('\n')).toMatch(/Install failed: .*KB5045935/);
-		expect(notesOf(world, byHost('HLL-SRV01').id).map((n) => n.text).join('\n')).toMatch(/did not come back online/);
+		expect(
+			notesOf(world, byHost('NWL-WS03').id)
+				.map((n) => n.text)
+				.join('\n'),
+		).toMatch(/Install failed: .*KB5045935/);
+		expect(
+			notesOf(world, byHost('HLL-SRV01').id)
+				.map((n) => n.text)
+				.join('\n'),
+		).toMatch(/did not come back online/);
 		expect(tickets.filter((t) => t.closedFlag).length).toBeGreaterThan(0);
 
-		expect(publishedOnce(world, 'Patch compliance', 'Patch compliance').map((p) => [p.articles, p.tiles])).toEqual([[1, 1], [1, 1], [1, 1]]);
+		expect(
+			publishedOnce(world, 'Patch compliance', 'Patch compliance').map((p) => [
+				p.articles,
+				p.tiles,
+			]),
+		).toEqual([
+			[1, 1],
+			[1, 1],
+			[1, 1],
+		]);
 		const reports = result.outputOf('Compliance Report');
 		for (const report of reports) {
 			const kpis = report.kpis as { devicesInScope: number; compliantDevices: number };
-			const clientTickets = tickets.filter((t) => world.clients.find((c) => c.ids.connectwiseCompanyId === t.companyId)?.name === report.client);
+			const clientTickets = tickets.filter(
+				(t) =>
+					world.clients.find((c) => c.ids.connectwiseCompanyId === t.companyId)?.name ===
+					report.client,
+			);
 			expect(kpis.devicesInScope).toBe(clientTickets.length);
 			expect(kpis.compliantDevices).toBe(clientTickets.filter((t) => t.closedFlag).length);
 		}
@@ -81,7 +138,16 @@ describe('shipped templates (in-process)', () => {
 		const again = await run('patch-remediation');
 		expect(again.status).toBe('success');
 		expect(ticketsByRef(currentWorld(), 'patch:')).toHaveLength(tickets.length);
-		expect(publishedOnce(currentWorld(), 'Patch compliance', 'Patch compliance').map((p) => [p.articles, p.tiles])).toEqual([[1, 1], [1, 1], [1, 1]]);
+		expect(
+			publishedOnce(currentWorld(), 'Patch compliance', 'Patch compliance').map((p) => [
+				p.articles,
+				p.tiles,
+			]),
+		).toEqual([
+			[1, 1],
+			[1, 1],
+			[1, 1],
+		]);
 	}, 180000);
 
 	it('threat response: ransomware contained, cleaned, released and closed; server waits for approval; PUP and admin tool ticketed; a rerun duplicates nothing', async () => {
@@ -93,23 +159,33 @@ describe('shipped templates (in-process)', () => {
 		const world = currentWorld();
 		assertThreatEndState(world);
 		const threat = (scenario: string) => world.threats.find((t) => t.scenario === scenario)!;
-		const ticketFor = (scenario: string) => ticketsByRef(world, `edr-threat:${threat(scenario).sentinelOneThreatId}`);
+		const ticketFor = (scenario: string) =>
+			ticketsByRef(world, `edr-threat:${threat(scenario).sentinelOneThreatId}`);
 
 		const ransomware = threat('ransomware');
 		expect(ransomware.mitigationStatus).toBe('mitigated');
 		expect(deviceByHost(world, 'BSD-WS02').containment).toBe('released');
-		const ops = (kind: string) => world.operations.filter((o) => o.kind === kind && o.deviceKey === ransomware.deviceKey);
+		const ops = (kind: string) =>
+			world.operations.filter((o) => o.kind === kind && o.deviceKey === ransomware.deviceKey);
 		expect([ops('isolate').length, ops('release').length]).toEqual([1, 1]);
 		expect(ops('script').map((o) => [o.status, o.exitCode])).toEqual([['succeeded', 0]]);
 		expect(ticketFor('ransomware')).toHaveLength(1);
 		expect(ticketFor('ransomware')[0].closedFlag).toBe(true);
-		expect(notesOf(world, ticketFor('ransomware')[0].id).map((n) => n.text).join('\n')).toMatch(/Incident timeline[\s\S]*isolation: isolated[\s\S]*exit code 0[\s\S]*released/);
+		expect(
+			notesOf(world, ticketFor('ransomware')[0].id)
+				.map((n) => n.text)
+				.join('\n'),
+		).toMatch(/Incident timeline[\s\S]*isolation: isolated[\s\S]*exit code 0[\s\S]*released/);
 
 		const server = threat('serverCredentialTheft');
 		expect(deviceByHost(world, 'NWL-SRV01').containment).toBe('released');
 		expect(ticketFor('serverCredentialTheft')).toHaveLength(1);
 		expect(ticketFor('serverCredentialTheft')[0].closedFlag).toBe(false);
-		expect(notesOf(world, ticketFor('serverCredentialTheft')[0].id).map((n) => n.text).join('\n')).toMatch(/Approve: http\S+approved=true/);
+		expect(
+			notesOf(world, ticketFor('serverCredentialTheft')[0].id)
+				.map((n) => n.text)
+				.join('\n'),
+		).toMatch(/Approve: http\S+approved=true/);
 		expect(server.mitigationStatus).toBe('notMitigated');
 
 		// Rules only: the PUP and the admin tool go to a technician; nothing is dismissed without a model.
@@ -117,20 +193,42 @@ describe('shipped templates (in-process)', () => {
 			expect(ticketFor(scenario)).toHaveLength(1);
 			expect(ticketFor(scenario)[0].closedFlag).toBe(false);
 		}
-		expect(publishedOnce(world, 'Security incidents', 'Security incidents').map((p) => [p.articles, p.tiles])).toEqual([[1, 1], [1, 1], [1, 1]]);
+		expect(
+			publishedOnce(world, 'Security incidents', 'Security incidents').map((p) => [
+				p.articles,
+				p.tiles,
+			]),
+		).toEqual([
+			[1, 1],
+			[1, 1],
+			[1, 1],
+		]);
 
 		const again = await run('threat-response');
 		expect(again.error).toBeUndefined();
 		const after = currentWorld();
 		expect(ticketsByRef(after, 'edr-threat:')).toHaveLength(4);
 		expect(after.operations.filter((o) => o.kind === 'isolate')).toHaveLength(1);
-		expect(publishedOnce(after, 'Security incidents', 'Security incidents').map((p) => [p.articles, p.tiles])).toEqual([[1, 1], [1, 1], [1, 1]]);
+		expect(
+			publishedOnce(after, 'Security incidents', 'Security incidents').map((p) => [
+				p.articles,
+				p.tiles,
+			]),
+		).toEqual([
+			[1, 1],
+			[1, 1],
+			[1, 1],
+		]);
 	}, 180000);
 });
 
 /** The same runs with one request in ten failing (5xx, reset or timeout, before or after the vendor acted): the same end state. */
 describe('shipped templates (in-process) under the flaky fault profile', () => {
-	const { world: currentWorld, run } = templateSandbox({ profile: 'flaky', rate: 0.1, timeoutMs: 300 });
+	const { world: currentWorld, run } = templateSandbox({
+		profile: 'flaky',
+		rate: 0.1,
+		timeoutMs: 300,
+	});
 
 	it('patch remediation: same end state as a clean run, nothing lost, nothing duplicated', async () => {
 		const seeded = JSON.parse(JSON.stringify(currentWorld())) as World;
@@ -160,9 +258,21 @@ describe('shipped templates with the other providers (HaloPSA, ConnectWise Autom
 
 	const SWAP: Record<string, { provider: string; credential: string; name: string }> = {
 		mspPsa: { provider: 'halo', credential: 'mspHaloPsaApi', name: 'Sandbox HaloPSA' },
-		mspRmm: { provider: 'connectWiseAutomate', credential: 'mspConnectWiseAutomateApi', name: 'Sandbox ConnectWise Automate' },
-		mspEdr: { provider: 'microsoftDefender', credential: 'mspMicrosoftDefenderApi', name: 'Sandbox Microsoft Defender for Endpoint' },
-		mspEdrTrigger: { provider: 'microsoftDefender', credential: 'mspMicrosoftDefenderApi', name: 'Sandbox Microsoft Defender for Endpoint' },
+		mspRmm: {
+			provider: 'connectWiseAutomate',
+			credential: 'mspConnectWiseAutomateApi',
+			name: 'Sandbox ConnectWise Automate',
+		},
+		mspEdr: {
+			provider: 'microsoftDefender',
+			credential: 'mspMicrosoftDefenderApi',
+			name: 'Sandbox Microsoft Defender for Endpoint',
+		},
+		mspEdrTrigger: {
+			provider: 'microsoftDefender',
+			credential: 'mspMicrosoftDefenderApi',
+			name: 'Sandbox Microsoft Defender for Endpoint',
+		},
 	};
 	/** What a builder does in the editor: pick the provider, pick its credential. */
 	function swapped(name: TemplateName) {
@@ -194,14 +304,30 @@ describe('shipped templates with the other providers (HaloPSA, ConnectWise Autom
 		// Defender alerts carry no malicious confidence label, so rules alone send the server alert to Investigate
 		// (SentinelOne's malicious label makes it Needs Approval): nothing waits.
 		expect(result.status).toBe('success');
-		expect(result.outputOf('MSP AI Triage', 2).map((a) => a.hostname).sort()).toEqual(['HLL-WS01', 'NWL-SRV01', 'NWL-WS05']);
+		expect(
+			result
+				.outputOf('MSP AI Triage', 2)
+				.map((a) => a.hostname)
+				.sort(),
+		).toEqual(['HLL-WS01', 'NWL-SRV01', 'NWL-WS05']);
 		const world = currentWorld();
 		const ransomware = world.threats.find((t) => t.scenario === 'ransomware')!;
 		expect(deviceByHost(world, 'BSD-WS02').containment).toBe('released');
-		expect(world.operations.filter((o) => o.kind === 'mitigation' && o.deviceKey === ransomware.deviceKey && o.status === 'succeeded')).toHaveLength(1);
-		expect(result.outputOf('Close Incident Ticket')).toEqual([expect.objectContaining({ isClosed: true })]);
+		expect(
+			world.operations.filter(
+				(o) =>
+					o.kind === 'mitigation' &&
+					o.deviceKey === ransomware.deviceKey &&
+					o.status === 'succeeded',
+			),
+		).toHaveLength(1);
+		expect(result.outputOf('Close Incident Ticket')).toEqual([
+			expect.objectContaining({ isClosed: true }),
+		]);
 		// Automate reports a script's success without an exit code; the template accepts that as exit code 0.
-		expect(result.outputOf('Run Cleanup Script')).toEqual([expect.objectContaining({ status: 'succeeded' })]);
+		expect(result.outputOf('Run Cleanup Script')).toEqual([
+			expect.objectContaining({ status: 'succeeded' }),
+		]);
 		expect(result.outputOf('Publish Incidents to Hudu')).toHaveLength(3);
 	}, 180000);
 });

@@ -9,13 +9,42 @@ export const OUTPUT_NAMES = ['Contain', 'Needs Approval', 'Investigate', 'Dismis
 export const ROUTE_OUTPUT = { contain: 0, needsApproval: 1, investigate: 2, dismiss: 3 } as const;
 
 const ruleOptions = [
-	{ name: 'Allow-Listed Signed Tool', value: 'allow-listed-tool', description: 'Known-good signed tools may be dismissed when the model agrees' },
-	{ name: 'Critical Asset', value: 'critical-asset', description: 'Servers and other critical assets need approval instead of automatic containment' },
-	{ name: 'EDR False Positive', value: 'edr-false-positive', description: "The EDR's false-positive verdict allows a dismissal" },
-	{ name: 'EDR Malicious Verdict', value: 'edr-malicious-verdict', description: 'Severity floor high and route Contain when the EDR says malicious' },
-	{ name: 'Instructions in Alert Data', value: 'instructions-in-alert-data', description: 'Alert text that tries to instruct an AI keeps the alert at Investigate or above' },
-	{ name: 'Known-Bad Hash', value: 'known-bad-hash', description: 'Severity floor critical and route Contain for listed hashes' },
-	{ name: 'Ransomware Behaviour', value: 'ransomware-behaviour', description: 'Severity floor critical and route Contain for shadow-copy deletion, mass encryption and similar' },
+	{
+		name: 'Allow-Listed Signed Tool',
+		value: 'allow-listed-tool',
+		description: 'Known-good signed tools may be dismissed when the model agrees',
+	},
+	{
+		name: 'Critical Asset',
+		value: 'critical-asset',
+		description: 'Servers and other critical assets need approval instead of automatic containment',
+	},
+	{
+		name: 'EDR False Positive',
+		value: 'edr-false-positive',
+		description: "The EDR's false-positive verdict allows a dismissal",
+	},
+	{
+		name: 'EDR Malicious Verdict',
+		value: 'edr-malicious-verdict',
+		description: 'Severity floor high and route Contain when the EDR says malicious',
+	},
+	{
+		name: 'Instructions in Alert Data',
+		value: 'instructions-in-alert-data',
+		description: 'Alert text that tries to instruct an AI keeps the alert at Investigate or above',
+	},
+	{
+		name: 'Known-Bad Hash',
+		value: 'known-bad-hash',
+		description: 'Severity floor critical and route Contain for listed hashes',
+	},
+	{
+		name: 'Ransomware Behaviour',
+		value: 'ransomware-behaviour',
+		description:
+			'Severity floor critical and route Contain for shadow-copy deletion, mass encryption and similar',
+	},
 ];
 
 export const properties: INodeProperties[] = [
@@ -65,7 +94,8 @@ export const properties: INodeProperties[] = [
 		name: 'criticalHostPatterns',
 		type: 'string',
 		default: DEFAULT_CRITICAL_HOST_PATTERNS,
-		description: 'Hostname patterns (* and ? wildcards, comma-separated) of devices that never get contained without approval',
+		description:
+			'Hostname patterns (* and ? wildcards, comma-separated) of devices that never get contained without approval',
 	},
 	{
 		displayName: 'Critical Device Types',
@@ -95,7 +125,8 @@ export const properties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
 		default: 0.8,
-		description: 'Containment happens automatically only at or above this confidence; below it the alert needs approval',
+		description:
+			'Containment happens automatically only at or above this confidence; below it the alert needs approval',
 	},
 	{
 		displayName: 'Options',
@@ -118,7 +149,8 @@ export const properties: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { rows: 3 },
 				default: '',
-				description: 'Regular expressions, one per line, matched case-insensitively against the alert text in addition to the built-in ones',
+				description:
+					'Regular expressions, one per line, matched case-insensitively against the alert text in addition to the built-in ones',
 			},
 			{
 				displayName: 'Fields Not Sent to Model',
@@ -133,7 +165,8 @@ export const properties: INodeProperties[] = [
 				name: 'includeRawInPrompt',
 				type: 'boolean',
 				default: false,
-				description: "Whether to send the vendor's original object (raw) to the model as well; facts the rules read from it are sent either way",
+				description:
+					"Whether to send the vendor's original object (raw) to the model as well; facts the rules read from it are sent either way",
 			},
 			{
 				displayName: 'Model Timeout (Seconds)',

@@ -40,7 +40,9 @@ function readRules(ctx: IExecuteFunctions, options: TriageOptions): RulesConfig 
 		});
 	} catch (error) {
 		if (error instanceof RulesConfigError) {
-			throw new NodeOperationError(ctx.getNode(), `Invalid "${error.field}": ${error.message}`, { description: 'Fix the rule setting named in the message.' });
+			throw new NodeOperationError(ctx.getNode(), `Invalid "${error.field}": ${error.message}`, {
+				description: 'Fix the rule setting named in the message.',
+			});
 		}
 		throw new NodeOperationError(ctx.getNode(), error as Error);
 	}
@@ -55,11 +57,13 @@ async function connectedModel(ctx: IExecuteFunctions): Promise<ChatModelLike | u
 	// An agent tool has no model input (n8n strips the inputs): the agent is the model.
 	if (isToolExecution(ctx)) return undefined;
 	const supplied = await ctx.getInputConnectionData(NodeConnectionTypes.AiLanguageModel, 0);
-	if (supplied === undefined || (Array.isArray(supplied) && supplied.length === 0)) return undefined;
+	if (supplied === undefined || (Array.isArray(supplied) && supplied.length === 0))
+		return undefined;
 	const model = pickModel(supplied);
 	if (!model) {
 		throw new NodeOperationError(ctx.getNode(), 'The connected model cannot be called', {
-			description: 'Connect a chat model sub-node (OpenAI, Azure OpenAI, Anthropic, Ollama...). Embeddings and other AI sub-nodes do not answer prompts.',
+			description:
+				'Connect a chat model sub-node (OpenAI, Azure OpenAI, Anthropic, Ollama...). Embeddings and other AI sub-nodes do not answer prompts.',
 		});
 	}
 	return model;
@@ -72,11 +76,18 @@ function readAlert(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 		try {
 			alert = JSON.parse(value);
 		} catch {
-			throw new NodeOperationError(ctx.getNode(), 'Alert must be a JSON object', { itemIndex, description: 'The "Alert" field holds text that is not JSON. Use an expression such as {{ $json }}.' });
+			throw new NodeOperationError(ctx.getNode(), 'Alert must be a JSON object', {
+				itemIndex,
+				description:
+					'The "Alert" field holds text that is not JSON. Use an expression such as {{ $json }}.',
+			});
 		}
 	}
 	if (!alert || typeof alert !== 'object' || Array.isArray(alert)) {
-		throw new NodeOperationError(ctx.getNode(), 'Alert must be a JSON object', { itemIndex, description: `Got ${Array.isArray(alert) ? 'an array' : typeof alert}. Map one alert per item.` });
+		throw new NodeOperationError(ctx.getNode(), 'Alert must be a JSON object', {
+			itemIndex,
+			description: `Got ${Array.isArray(alert) ? 'an array' : typeof alert}. Map one alert per item.`,
+		});
 	}
 	return alert as IDataObject;
 }
@@ -92,17 +103,24 @@ export async function executeTriage(ctx: IExecuteFunctions): Promise<INodeExecut
 	const run: TriageRun = {
 		model: await connectedModel(ctx),
 		rules: readRules(ctx, options),
-		strip: stripRules(options.strippedFields ?? DEFAULT_STRIPPED_FIELDS, options.includeRawInPrompt === true),
+		strip: stripRules(
+			options.strippedFields ?? DEFAULT_STRIPPED_FIELDS,
+			options.includeRawInPrompt === true,
+		),
 		timeoutSeconds: Math.max(1, options.modelTimeout ?? 60),
 		nonce: randomBytes(6).toString('hex'),
 		cancel: ctx.getExecutionCancelSignal?.(),
 		cache: new Map(),
 	};
 	const items = ctx.getInputData();
-	const results = await runPerItem(ctx, { concurrency: clampConcurrency(options.concurrency) }, async (itemIndex) => {
-		const decision = await triageOne(readAlert(ctx, itemIndex), run);
-		return { ...items[itemIndex].json, [outputField]: decision as unknown as IDataObject };
-	});
+	const results = await runPerItem(
+		ctx,
+		{ concurrency: clampConcurrency(options.concurrency) },
+		async (itemIndex) => {
+			const decision = await triageOne(readAlert(ctx, itemIndex), run);
+			return { ...items[itemIndex].json, [outputField]: decision as unknown as IDataObject };
+		},
+	);
 	addFallbackHint(ctx, results, outputField);
 	if (isToolExecution(ctx)) return [results];
 	return routeItems(results, outputField);
@@ -112,14 +130,22 @@ export async function executeTriage(ctx: IExecuteFunctions): Promise<INodeExecut
 function routeItems(results: INodeExecutionData[], outputField: string): INodeExecutionData[][] {
 	const outputs: INodeExecutionData[][] = OUTPUT_NAMES.map(() => []);
 	for (const item of results) {
-		const route = (item.json[outputField] as { route?: keyof typeof ROUTE_OUTPUT } | undefined)?.route;
+		const route = (item.json[outputField] as { route?: keyof typeof ROUTE_OUTPUT } | undefined)
+			?.route;
 		outputs[route ? ROUTE_OUTPUT[route] : ROUTE_OUTPUT.investigate].push(item);
 	}
 	return outputs;
 }
 
-function addFallbackHint(ctx: IExecuteFunctions, results: INodeExecutionData[], outputField: string): void {
-	const fallbacks = results.filter((item) => (item.json[outputField] as { source?: string } | undefined)?.source === 'rules-fallback');
+function addFallbackHint(
+	ctx: IExecuteFunctions,
+	results: INodeExecutionData[],
+	outputField: string,
+): void {
+	const fallbacks = results.filter(
+		(item) =>
+			(item.json[outputField] as { source?: string } | undefined)?.source === 'rules-fallback',
+	);
 	if (!fallbacks.length) return;
 	const first = (fallbacks[0].json[outputField] as { hint?: string }).hint ?? '';
 	ctx.addExecutionHints({

@@ -27,7 +27,13 @@ export function answerText(answer: unknown): string {
 	if (typeof content === 'string') return content;
 	if (Array.isArray(content)) {
 		return content
-			.map((part: Part | string) => (typeof part === 'string' ? part : typeof part?.text === 'string' && part.type !== 'reasoning' ? part.text : ''))
+			.map((part: Part | string) =>
+				typeof part === 'string'
+					? part
+					: typeof part?.text === 'string' && part.type !== 'reasoning'
+						? part.text
+						: '',
+			)
 			.join('');
 	}
 	return '';
@@ -35,7 +41,8 @@ export function answerText(answer: unknown): string {
 
 /** The model name for the output: from the answer's metadata, else from the model's own settings. */
 export function modelName(model: ChatModelLike, answer?: unknown): string | undefined {
-	const meta = (answer as { response_metadata?: Record<string, unknown> } | undefined)?.response_metadata;
+	const meta = (answer as { response_metadata?: Record<string, unknown> } | undefined)
+		?.response_metadata;
 	const fromAnswer = meta?.model_name ?? meta?.model;
 	if (typeof fromAnswer === 'string' && fromAnswer) return fromAnswer;
 	const settings = model as unknown as Record<string, unknown>;
@@ -56,17 +63,31 @@ export class ModelTimeoutError extends Error {
  * call on it) and also raced here, for models that ignore it. AbortSignal.timeout does not keep the
  * process alive, unlike a timer.
  */
-export async function invokeWithTimeout(model: ChatModelLike, messages: ChatMessage[], timeoutSeconds: number, cancel?: AbortSignal): Promise<unknown> {
+export async function invokeWithTimeout(
+	model: ChatModelLike,
+	messages: ChatMessage[],
+	timeoutSeconds: number,
+	cancel?: AbortSignal,
+): Promise<unknown> {
 	const timeout = AbortSignal.timeout(Math.max(1, timeoutSeconds * 1000));
 	const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
 	const aborted = new Promise<never>((_, reject) => {
-		const fail = () => reject(timeout.aborted ? new ModelTimeoutError(timeoutSeconds) : new Error('The execution was cancelled'));
+		const fail = () =>
+			reject(
+				timeout.aborted
+					? new ModelTimeoutError(timeoutSeconds)
+					: new Error('The execution was cancelled'),
+			);
 		if (signal.aborted) fail();
 		else signal.addEventListener('abort', fail, { once: true });
 	});
 	// A model that honours the signal rejects with its own abort error: report the timeout instead.
-	const answer = model.invoke(messages, { signal }).then(undefined, async (error: unknown) =>
-		await Promise.reject(timeout.aborted ? new ModelTimeoutError(timeoutSeconds) : error),
-	);
+	const answer = model
+		.invoke(messages, { signal })
+		.then(
+			undefined,
+			async (error: unknown) =>
+				await Promise.reject(timeout.aborted ? new ModelTimeoutError(timeoutSeconds) : error),
+		);
 	return await Promise.race([answer, aborted]);
 }

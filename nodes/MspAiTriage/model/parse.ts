@@ -30,5 +30,7 @@ export function parseAnswer(text: string): ParseResult {
 		return { ok: false, problem: `the answer is not valid JSON (${(error as Error).message})` };
 	}
 	const result = ModelAnswerSchema.safeParse(value);
-	return result.success ? { ok: true, answer: result.data } : { ok: false, problem: describe(result.error.issues) };
+	return result.success
+		? { ok: true, answer: result.data }
+		: { ok: false, problem: describe(result.error.issues) };
 }

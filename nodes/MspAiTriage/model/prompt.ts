@@ -35,11 +35,19 @@ function rulesSummary(assessment: RulesAssessment): string {
 export function factsForPrompt(facts: AlertFacts): Record<string, unknown> {
 	// `text` is every string of the alert again: already in the data block.
 	return Object.fromEntries(
-		Object.entries(facts).filter(([key, v]) => key !== 'text' && v !== '' && v !== undefined && !(Array.isArray(v) && !v.length)),
+		Object.entries(facts).filter(
+			([key, v]) =>
+				key !== 'text' && v !== '' && v !== undefined && !(Array.isArray(v) && !v.length),
+		),
 	);
 }
 
-export function userPrompt(nonce: string, data: unknown, facts: AlertFacts, assessment: RulesAssessment): string {
+export function userPrompt(
+	nonce: string,
+	data: unknown,
+	facts: AlertFacts,
+	assessment: RulesAssessment,
+): string {
 	return [
 		rulesSummary(assessment),
 		'Triage this alert.',

@@ -35,10 +35,22 @@ export const MODEL_ANSWER_JSON_SCHEMA = {
 	required: ['severity', 'category', 'confidence', 'route', 'rationale', 'recommendedActions'],
 	properties: {
 		severity: { type: 'string', enum: [...SEVERITIES] },
-		category: { type: 'string', description: 'Short threat category, e.g. ransomware, credential-theft, pua, hacktool, malware, benign' },
+		category: {
+			type: 'string',
+			description:
+				'Short threat category, e.g. ransomware, credential-theft, pua, hacktool, malware, benign',
+		},
 		confidence: { type: 'number', minimum: 0, maximum: 1 },
-		route: { type: 'string', enum: [...ROUTES], description: 'contain: isolate now; needsApproval: a human approves containment; investigate: an analyst reviews; dismiss: benign' },
-		rationale: { type: 'string', description: 'One or two plain-language sentences for the ticket' },
+		route: {
+			type: 'string',
+			enum: [...ROUTES],
+			description:
+				'contain: isolate now; needsApproval: a human approves containment; investigate: an analyst reviews; dismiss: benign',
+		},
+		rationale: {
+			type: 'string',
+			description: 'One or two plain-language sentences for the ticket',
+		},
 		recommendedActions: { type: 'array', items: { type: 'string' }, maxItems: 5 },
 	},
 } as const;

@@ -5,7 +5,8 @@ import { isSecretKey, REDACTED, redactString } from '../../shared/redact';
  * or by dotted path from the alert root), anything named like a secret, credentials inside free text
  * (`password=…`, bearer tokens) and over-long strings.
  */
-export const DEFAULT_STRIPPED_FIELDS = 'user, userName, username, lastLoggedOnUser, loggedInUser, userPrincipalName, email, emailAddress, phone, ipAddress, externalIp, macAddress';
+export const DEFAULT_STRIPPED_FIELDS =
+	'user, userName, username, lastLoggedOnUser, loggedInUser, userPrincipalName, email, emailAddress, phone, ipAddress, externalIp, macAddress';
 
 const MAX_STRING = 2000;
 const MAX_DEPTH = 8;
@@ -33,17 +34,22 @@ export function stripForModel(value: unknown, rules: StripRules): unknown {
 }
 
 function strip(value: unknown, rules: StripRules, path: string, depth: number): unknown {
-	if (typeof value === 'string') return redactString(value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value);
+	if (typeof value === 'string')
+		return redactString(value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value);
 	if (value === null || typeof value !== 'object') return value;
 	if (depth > MAX_DEPTH) return '[nested too deep]';
-	if (Array.isArray(value)) return value.slice(0, 50).map((entry) => strip(entry, rules, path, depth + 1));
+	if (Array.isArray(value))
+		return value.slice(0, 50).map((entry) => strip(entry, rules, path, depth + 1));
 	const out: Record<string, unknown> = {};
 	for (const [key, entry] of Object.entries(value)) {
 		const lower = key.toLowerCase();
 		const here = path ? `${path}.${lower}` : lower;
 		if (rules.names.has(lower) || rules.paths.has(here)) continue;
 		if (depth === 0 && lower === 'raw' && !rules.includeRaw) continue;
-		out[key] = isSecretKey(key) && typeof entry === 'string' && entry ? REDACTED : strip(entry, rules, here, depth + 1);
+		out[key] =
+			isSecretKey(key) && typeof entry === 'string' && entry
+				? REDACTED
+				: strip(entry, rules, here, depth + 1);
 	}
 	return out;
 }

@@ -25,36 +25,59 @@ export interface TriageRun {
 	cache: Map<string, Promise<ModelOutcome>>;
 }
 
-export type ModelOutcome = { ok: true; answer: ModelAnswer; model?: string } | { ok: false; problem: string; model?: string };
+export type ModelOutcome =
+	| { ok: true; answer: ModelAnswer; model?: string }
+	| { ok: false; problem: string; model?: string };
 
 /** Same hash, host and detection reuse one model answer; otherwise only byte-identical alerts do. */
 export function dedupeKey(facts: AlertFacts, stripped: unknown): string {
 	const subject = facts.hashes[0] ?? facts.processName.toLowerCase();
 	const rule = (facts.classification || facts.title).toLowerCase();
-	if (subject && facts.hostname && rule) return `h:${subject}|${facts.hostname.toLowerCase()}|${rule}`;
+	if (subject && facts.hostname && rule)
+		return `h:${subject}|${facts.hostname.toLowerCase()}|${rule}`;
 	return `j:${JSON.stringify(stripped)}`;
 }
 
-async function callOnce(model: ChatModelLike, messages: ChatMessage[], run: TriageRun): Promise<{ text: string; model?: string }> {
+async function callOnce(
+	model: ChatModelLike,
+	messages: ChatMessage[],
+	run: TriageRun,
+): Promise<{ text: string; model?: string }> {
 	const answer = await invokeWithTimeout(model, messages, run.timeoutSeconds, run.cancel);
 	return { text: answerText(answer), model: modelName(model, answer) };
 }
 
 /** Ask, validate, repair once, or report why not. Never throws: every failure becomes a fallback. */
-export async function askModel(model: ChatModelLike, messages: ChatMessage[], run: TriageRun): Promise<ModelOutcome> {
+export async function askModel(
+	model: ChatModelLike,
+	messages: ChatMessage[],
+	run: TriageRun,
+): Promise<ModelOutcome> {
 	let name = modelName(model);
 	try {
 		const first = await callOnce(model, messages, run);
 		name = first.model ?? name;
 		const parsed = parseAnswer(first.text);
 		if (parsed.ok) return { ok: true, answer: parsed.answer, model: name };
-		const repair: ChatMessage[] = [...messages, ['ai', first.text.slice(0, 4000)], ['human', repairPrompt(parsed.problem)]];
+		const repair: ChatMessage[] = [
+			...messages,
+			['ai', first.text.slice(0, 4000)],
+			['human', repairPrompt(parsed.problem)],
+		];
 		const second = await callOnce(model, repair, run);
 		const reparsed = parseAnswer(second.text);
 		if (reparsed.ok) return { ok: true, answer: reparsed.answer, model: second.model ?? name };
-		return { ok: false, problem: `the model answer was unusable after one repair attempt (${reparsed.problem})`, model: name };
+		return {
+			ok: false,
+			problem: `the model answer was unusable after one repair attempt (${reparsed.problem})`,
+			model: name,
+		};
 	} catch (error) {
-		return { ok: false, problem: `the model call failed (${redactString((error as Error)?.message ?? String(error))})`, model: name };
+		return {
+			ok: false,
+			problem: `the model call failed (${redactString((error as Error)?.message ?? String(error))})`,
+			model: name,
+		};
 	}
 }
 
@@ -64,7 +87,10 @@ export async function triageOne(alert: unknown, run: TriageRun): Promise<TriageV
 	const assessment = assess(facts, run.rules);
 	const threshold = run.rules.autoContainConfidence;
 	if (!run.model) {
-		return finish({ ...applyGuardrails(assessment, assessment.proposal, threshold, false), source: 'rules' });
+		return finish({
+			...applyGuardrails(assessment, assessment.proposal, threshold, false),
+			source: 'rules',
+		});
 	}
 	const stripped = stripForModel(alert, run.strip);
 	// Facts for the prompt come from the stripped alert (raw included) so stripped fields never leak through them.
@@ -82,14 +108,24 @@ export async function triageOne(alert: unknown, run: TriageRun): Promise<TriageV
 	const result = await outcome;
 	if (!result.ok) {
 		const decision = applyGuardrails(assessment, assessment.proposal, threshold, false);
-		return finish({ ...decision, source: 'rules-fallback', model: result.model, hint: `Rules decided because ${result.problem}.` });
+		return finish({
+			...decision,
+			source: 'rules-fallback',
+			model: result.model,
+			hint: `Rules decided because ${result.problem}.`,
+		});
 	}
-	return finish({ ...applyGuardrails(assessment, result.answer, threshold, true), source: 'model', model: result.model });
+	return finish({
+		...applyGuardrails(assessment, result.answer, threshold, true),
+		source: 'model',
+		model: result.model,
+	});
 }
 
 /** The output contract, checked: a defect here must fail loudly rather than route an item wrongly. */
 function finish(decision: Omit<TriageVerdict, 'raw'>): TriageVerdict {
 	const parsed = TriageVerdictSchema.parse(decision);
-	for (const key of ['model', 'hint', 'raw'] as const) if (parsed[key] === undefined) delete parsed[key];
+	for (const key of ['model', 'hint', 'raw'] as const)
+		if (parsed[key] === undefined) delete parsed[key];
 	return parsed;
 }

@@ -1,4 +1,10 @@
-import { RULE_IDS, type AllowListEntry, type DeviceKind, type RuleId, type RulesConfig } from './types';
+import {
+	RULE_IDS,
+	type AllowListEntry,
+	type DeviceKind,
+	type RuleId,
+	type RulesConfig,
+} from './types';
 
 /** Default ransomware behaviour: shadow-copy and backup destruction, recovery disabled, encryption flags. */
 export const DEFAULT_RANSOMWARE_PATTERNS: readonly RegExp[] = [
@@ -28,7 +34,10 @@ export function splitList(value: string): string[] {
 
 /** `*SRV*` style hostname patterns, case-insensitive, matching the whole name. */
 export function globToRegExp(glob: string): RegExp {
-	const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+	const escaped = glob
+		.replace(/[.+^${}()|[\]\\]/g, '\\$&')
+		.replace(/\*/g, '.*')
+		.replace(/\?/g, '.');
 	return new RegExp(`^${escaped}$`, 'i');
 }
 
@@ -38,7 +47,11 @@ export function parseAllowList(value: string): AllowListEntry[] {
 		.split(/[\n,;]+/)
 		.map((line) => line.split('|').map((part) => part.trim()))
 		.filter(([process]) => Boolean(process))
-		.map(([process, signer]) => (signer ? { process: process.toLowerCase(), signer: signer.toLowerCase() } : { process: process.toLowerCase() }));
+		.map(([process, signer]) =>
+			signer
+				? { process: process.toLowerCase(), signer: signer.toLowerCase() }
+				: { process: process.toLowerCase() },
+		);
 }
 
 export interface RulesSettings {
@@ -84,19 +97,38 @@ function compilePatterns(value: string): RegExp[] {
 export function buildRulesConfig(settings: RulesSettings = {}): RulesConfig {
 	const enabled = settings.enabledRules ?? RULE_IDS;
 	const unknown = enabled.filter((id) => !(RULE_IDS as readonly string[]).includes(id));
-	if (unknown.length) throw new RulesConfigError('enabledRules', `Unknown rule ${unknown.join(', ')}; allowed: ${RULE_IDS.join(', ')}`);
+	if (unknown.length)
+		throw new RulesConfigError(
+			'enabledRules',
+			`Unknown rule ${unknown.join(', ')}; allowed: ${RULE_IDS.join(', ')}`,
+		);
 	const confidence = settings.autoContainConfidence ?? 0.8;
-	if (!(confidence >= 0 && confidence <= 1)) throw new RulesConfigError('autoContainConfidence', `Must be between 0 and 1, got ${confidence}`);
+	if (!(confidence >= 0 && confidence <= 1))
+		throw new RulesConfigError(
+			'autoContainConfidence',
+			`Must be between 0 and 1, got ${confidence}`,
+		);
 	const badHashes = splitList(settings.knownBadHashes ?? '').map((h) => h.toLowerCase());
 	const invalid = badHashes.filter((h) => !/^[a-f0-9]{32}$|^[a-f0-9]{40}$|^[a-f0-9]{64}$/.test(h));
-	if (invalid.length) throw new RulesConfigError('knownBadHashes', `Not an MD5, SHA-1 or SHA-256 hash: ${invalid.slice(0, 3).join(', ')}`);
+	if (invalid.length)
+		throw new RulesConfigError(
+			'knownBadHashes',
+			`Not an MD5, SHA-1 or SHA-256 hash: ${invalid.slice(0, 3).join(', ')}`,
+		);
 	return {
 		enabled: new Set(enabled as RuleId[]),
 		knownBadHashes: new Set(badHashes),
-		criticalHostPatterns: splitList(settings.criticalHostPatterns ?? DEFAULT_CRITICAL_HOST_PATTERNS).map(globToRegExp),
-		criticalDeviceKinds: new Set((settings.criticalDeviceTypes ?? ['server', 'domainController']) as DeviceKind[]),
+		criticalHostPatterns: splitList(
+			settings.criticalHostPatterns ?? DEFAULT_CRITICAL_HOST_PATTERNS,
+		).map(globToRegExp),
+		criticalDeviceKinds: new Set(
+			(settings.criticalDeviceTypes ?? ['server', 'domainController']) as DeviceKind[],
+		),
 		allowList: parseAllowList(settings.allowListedTools ?? ''),
 		autoContainConfidence: confidence,
-		ransomwarePatterns: [...DEFAULT_RANSOMWARE_PATTERNS, ...compilePatterns(settings.extraRansomwarePatterns ?? '')],
+		ransomwarePatterns: [
+			...DEFAULT_RANSOMWARE_PATTERNS,
+			...compilePatterns(settings.extraRansomwarePatterns ?? ''),
+		],
 	};
 }

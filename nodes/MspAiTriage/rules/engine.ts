@@ -1,5 +1,14 @@
 import { actionsFor } from './actions';
-import { maxSeverity, routeRank, type AlertFacts, type Proposal, type Route, type RulesAssessment, type RulesConfig, type Severity } from './types';
+import {
+	maxSeverity,
+	routeRank,
+	type AlertFacts,
+	type Proposal,
+	type Route,
+	type RulesAssessment,
+	type RulesConfig,
+	type Severity,
+} from './types';
 
 /**
  * Planted instructions in alert data: the data tries to talk to whoever reads it. Real detections
@@ -31,7 +40,10 @@ function categoryOf(facts: AlertFacts): string {
 	if (/hack ?tool|remote (admin|execution)|dual.?use/i.test(source)) return 'hacktool';
 	if (/credential/i.test(source)) return 'credential-theft';
 	if (/trojan|malware|virus|worm|backdoor|exploit/i.test(source)) return 'malware';
-	const slug = facts.classification.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+	const slug = facts.classification
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-|-$/g, '');
 	return slug || 'suspicious-activity';
 }
 
@@ -39,12 +51,19 @@ function isAllowListed(facts: AlertFacts, config: RulesConfig): boolean {
 	if (!facts.signed || !facts.processName) return false;
 	const process = facts.processName.toLowerCase();
 	const signer = facts.signer.toLowerCase();
-	return config.allowList.some((entry) => entry.process === process && (!entry.signer || signer === entry.signer || signer.startsWith(entry.signer)));
+	return config.allowList.some(
+		(entry) =>
+			entry.process === process &&
+			(!entry.signer || signer === entry.signer || signer.startsWith(entry.signer)),
+	);
 }
 
 function isCriticalAsset(facts: AlertFacts, config: RulesConfig): boolean {
 	if (facts.deviceKind && config.criticalDeviceKinds.has(facts.deviceKind)) return true;
-	return facts.hostname !== '' && config.criticalHostPatterns.some((pattern) => pattern.test(facts.hostname));
+	return (
+		facts.hostname !== '' &&
+		config.criticalHostPatterns.some((pattern) => pattern.test(facts.hostname))
+	);
 }
 
 /** A floor being built up: the highest severity and route any matched rule demands. */
@@ -55,7 +74,13 @@ class Floor {
 	confidence = 0;
 	readonly because: string[] = [];
 
-	raise(rule: string, severity: Severity, route: Route, confidence: number, category?: string): void {
+	raise(
+		rule: string,
+		severity: Severity,
+		route: Route,
+		confidence: number,
+		category?: string,
+	): void {
 		this.severity = maxSeverity(severity, this.severity);
 		if (!this.route || routeRank(route) > routeRank(this.route)) this.route = route;
 		// The most specific category wins: ransomware over malware over none.
@@ -80,7 +105,10 @@ export function assess(facts: AlertFacts, config: RulesConfig): RulesAssessment 
 		matched.push('ransomware-behaviour');
 		floor.raise('ransomware-behaviour', 'critical', 'contain', 0.95, 'ransomware');
 	}
-	if (on.has('edr-malicious-verdict') && (facts.verdict === 'truePositive' || facts.edrConfidence === 'malicious')) {
+	if (
+		on.has('edr-malicious-verdict') &&
+		(facts.verdict === 'truePositive' || facts.edrConfidence === 'malicious')
+	) {
 		matched.push('edr-malicious-verdict');
 		floor.raise('edr-malicious-verdict', 'high', 'contain', 0.9);
 	}
@@ -88,7 +116,8 @@ export function assess(facts: AlertFacts, config: RulesConfig): RulesAssessment 
 		matched.push('instructions-in-alert-data');
 		floor.raise('instructions-in-alert-data', 'medium', 'investigate', 0.6);
 	}
-	const falsePositive = on.has('edr-false-positive') && facts.verdict === 'falsePositive' && !floor.route;
+	const falsePositive =
+		on.has('edr-false-positive') && facts.verdict === 'falsePositive' && !floor.route;
 	if (falsePositive) matched.push('edr-false-positive');
 	const allowListed = on.has('allow-listed-tool') && !floor.route && isAllowListed(facts, config);
 	if (allowListed) matched.push('allow-listed-tool');
@@ -98,7 +127,9 @@ export function assess(facts: AlertFacts, config: RulesConfig): RulesAssessment 
 	const baseSeverity = facts.severity ?? 'medium';
 	const lowSeverity = baseSeverity === 'low' || baseSeverity === 'informational';
 	const mayDismiss = !floor.route && (falsePositive || allowListed || lowSeverity);
-	const route: Route = floor.route ?? (falsePositive || (baseSeverity === 'informational' && mayDismiss) ? 'dismiss' : 'investigate');
+	const route: Route =
+		floor.route ??
+		(falsePositive || (baseSeverity === 'informational' && mayDismiss) ? 'dismiss' : 'investigate');
 	const proposal: Proposal = {
 		severity: maxSeverity(baseSeverity, floor.severity),
 		category: floor.category ?? (falsePositive ? 'false-positive' : categoryOf(facts)),
@@ -111,7 +142,12 @@ export function assess(facts: AlertFacts, config: RulesConfig): RulesAssessment 
 		facts,
 		proposal,
 		matchedRules: matched,
-		floor: { severity: floor.severity, route: floor.route, category: floor.category, because: floor.because },
+		floor: {
+			severity: floor.severity,
+			route: floor.route,
+			category: floor.category,
+			because: floor.because,
+		},
 		mayDismiss,
 		criticalAsset,
 		dismissNeedsModel: allowListed && !falsePositive,
@@ -120,7 +156,8 @@ export function assess(facts: AlertFacts, config: RulesConfig): RulesAssessment 
 
 const RULE_REASONS: Record<string, string> = {
 	'known-bad-hash': 'the file hash is on the known-bad list',
-	'ransomware-behaviour': 'the activity matches ransomware behaviour (shadow-copy or backup deletion, encryption)',
+	'ransomware-behaviour':
+		'the activity matches ransomware behaviour (shadow-copy or backup deletion, encryption)',
 	'edr-malicious-verdict': 'the EDR classified it as malicious',
 	'instructions-in-alert-data': 'the alert data contains text that tries to instruct an AI',
 	'edr-false-positive': 'the EDR verdict is false positive',
@@ -129,7 +166,12 @@ const RULE_REASONS: Record<string, string> = {
 };
 
 function rationaleFor(facts: AlertFacts, matched: string[], route: Route): string {
-	const what = [facts.title || facts.classification || 'Alert', facts.hostname && `on ${facts.hostname}`].filter(Boolean).join(' ');
+	const what = [
+		facts.title || facts.classification || 'Alert',
+		facts.hostname && `on ${facts.hostname}`,
+	]
+		.filter(Boolean)
+		.join(' ');
 	if (!matched.length) return `${what}: no rule matched; route ${route} by severity.`;
 	return `${what}: ${matched.map((rule) => RULE_REASONS[rule] ?? rule).join('; ')}.`;
 }

@@ -21,7 +21,9 @@ function leaves(alert: unknown): { byKey: Leaves; text: string } {
 		const next: unknown[] = [];
 		for (const node of level) {
 			if (!node || typeof node !== 'object') continue;
-			const entries = Array.isArray(node) ? node.map((v) => ['', v] as const) : Object.entries(node);
+			const entries = Array.isArray(node)
+				? node.map((v) => ['', v] as const)
+				: Object.entries(node);
 			for (const [key, value] of entries) {
 				if (value !== null && typeof value === 'object') {
 					next.push(value);
@@ -48,7 +50,11 @@ function leaves(alert: unknown): { byKey: Leaves; text: string } {
 function first(byKey: Leaves, keys: readonly string[]): string {
 	for (const key of keys) {
 		for (const value of byKey.get(key) ?? []) {
-			if (value !== '' && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) return String(value);
+			if (
+				value !== '' &&
+				(typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+			)
+				return String(value);
 		}
 	}
 	return '';
@@ -98,7 +104,13 @@ function deviceKindOf(type: string, os: string): DeviceKind {
 }
 
 function signedOf(byKey: Leaves, signer: string): boolean {
-	for (const key of ['signed', 'issigned', 'isvalidcertificate', 'signaturevalid', 'signaturestatus']) {
+	for (const key of [
+		'signed',
+		'issigned',
+		'isvalidcertificate',
+		'signaturevalid',
+		'signaturestatus',
+	]) {
 		const values = byKey.get(key);
 		if (!values?.length) continue;
 		const value = values[0];
@@ -108,7 +120,17 @@ function signedOf(byKey: Leaves, signer: string): boolean {
 	return signer !== '';
 }
 
-const HASH_KEYS = ['sha256', 'sha1', 'md5', 'filehash', 'hash', 'filesha256', 'filesha1', 'contenthash', 'sha-256'];
+const HASH_KEYS = [
+	'sha256',
+	'sha1',
+	'md5',
+	'filehash',
+	'hash',
+	'filesha256',
+	'filesha1',
+	'contenthash',
+	'sha-256',
+];
 const HASH = /^[a-f0-9]{32}$|^[a-f0-9]{40}$|^[a-f0-9]{64}$/;
 
 function hashesOf(byKey: Leaves): string[] {
@@ -129,22 +151,68 @@ function basename(path: string): string {
 
 export function extractFacts(alert: unknown): AlertFacts {
 	const { byKey, text } = leaves(alert);
-	const classification = first(byKey, ['classification', 'category', 'threatclassification', 'threattype', 'alerttype', 'detectiontype']);
+	const classification = first(byKey, [
+		'classification',
+		'category',
+		'threatclassification',
+		'threattype',
+		'alerttype',
+		'detectiontype',
+	]);
 	// Some products put the analyst verdict in `classification` (TruePositive/FalsePositive).
 	const classificationVerdict = normalizeVerdict(classification);
-	const signer = first(byKey, ['signer', 'publisher', 'publishername', 'signername', 'signedby', 'certificatesubject']);
-	const processPath = first(byKey, ['processpath', 'filepath', 'imagepath', 'path', 'filepathname']);
+	const signer = first(byKey, [
+		'signer',
+		'publisher',
+		'publishername',
+		'signername',
+		'signedby',
+		'certificatesubject',
+	]);
+	const processPath = first(byKey, [
+		'processpath',
+		'filepath',
+		'imagepath',
+		'path',
+		'filepathname',
+	]);
 	const confidence = first(byKey, ['confidencelevel', 'edrconfidence', 'confidence']).toLowerCase();
 	return {
 		id: first(byKey, ['id', 'threatid', 'alertid', 'incidentid']),
-		hostname: first(byKey, ['hostname', 'host', 'devicename', 'computername', 'computerdnsname', 'endpointname', 'machinename', 'agentcomputername']),
-		deviceKind: deviceKindOf(first(byKey, ['devicetype', 'machinetype', 'agentmachinetype', 'nodeclass', 'assettype', 'role']), first(byKey, ['os', 'osname', 'operatingsystem', 'osplatform', 'ostype'])),
-		severity: normalizeSeverity(first(byKey, ['severity', 'priority', 'risklevel', 'threatseverity']) || undefined),
+		hostname: first(byKey, [
+			'hostname',
+			'host',
+			'devicename',
+			'computername',
+			'computerdnsname',
+			'endpointname',
+			'machinename',
+			'agentcomputername',
+		]),
+		deviceKind: deviceKindOf(
+			first(byKey, [
+				'devicetype',
+				'machinetype',
+				'agentmachinetype',
+				'nodeclass',
+				'assettype',
+				'role',
+			]),
+			first(byKey, ['os', 'osname', 'operatingsystem', 'osplatform', 'ostype']),
+		),
+		severity: normalizeSeverity(
+			first(byKey, ['severity', 'priority', 'risklevel', 'threatseverity']) || undefined,
+		),
 		classification: classificationVerdict ? '' : classification,
 		title: first(byKey, ['title', 'threatname', 'name', 'alertname', 'description', 'summary']),
-		verdict: normalizeVerdict(first(byKey, ['verdict', 'analystverdict', 'determination', 'incidentstatus'])) || classificationVerdict,
+		verdict:
+			normalizeVerdict(
+				first(byKey, ['verdict', 'analystverdict', 'determination', 'incidentstatus']),
+			) || classificationVerdict,
 		edrConfidence: confidence === 'malicious' || confidence === 'suspicious' ? confidence : '',
-		processName: first(byKey, ['processname', 'filename', 'imagename', 'originalfilename']) || basename(processPath),
+		processName:
+			first(byKey, ['processname', 'filename', 'imagename', 'originalfilename']) ||
+			basename(processPath),
 		commandLine: first(byKey, ['commandline', 'processcommandline', 'cmdline', 'command']),
 		hashes: hashesOf(byKey),
 		signed: signedOf(byKey, signer),

@@ -19,7 +19,12 @@ import {
  * 3. containment not demanded by the rules needs the confidence threshold, else it needs approval;
  * 4. critical assets never contain automatically: Contain becomes Needs approval, last, whatever came before.
  */
-export function applyGuardrails(assessment: RulesAssessment, proposal: Proposal, autoContainConfidence: number, fromModel: boolean): Decision {
+export function applyGuardrails(
+	assessment: RulesAssessment,
+	proposal: Proposal,
+	autoContainConfidence: number,
+	fromModel: boolean,
+): Decision {
 	const { floor } = assessment;
 	const matched = [...assessment.matchedRules];
 	const disagreements: Disagreement[] = [];
@@ -29,27 +34,48 @@ export function applyGuardrails(assessment: RulesAssessment, proposal: Proposal,
 
 	const severity = maxSeverity(proposal.severity, floor.severity);
 	if (severity !== proposal.severity) {
-		disagreements.push({ field: 'severity', proposed: proposal.severity, final: severity, rule: floor.because[0] });
+		disagreements.push({
+			field: 'severity',
+			proposed: proposal.severity,
+			final: severity,
+			rule: floor.because[0],
+		});
 		notes.push(`severity kept at ${severity} by ${floor.because[0]}`);
 	}
 	if (floor.route && routeRank(route) < routeRank(floor.route)) {
-		disagreements.push({ field: 'route', proposed: route, final: floor.route, rule: floor.because[0] });
+		disagreements.push({
+			field: 'route',
+			proposed: route,
+			final: floor.route,
+			rule: floor.because[0],
+		});
 		notes.push(`route kept at ${floor.route} by ${floor.because.join(', ')}`);
 		route = floor.route;
 		confidence = Math.max(confidence, assessment.proposal.confidence);
 	}
-	if (route === 'dismiss' && !(assessment.mayDismiss && (fromModel || !assessment.dismissNeedsModel))) {
-		disagreements.push({ field: 'route', proposed: 'dismiss', final: 'investigate', rule: DISMISS_RULE });
+	if (
+		route === 'dismiss' &&
+		!(assessment.mayDismiss && (fromModel || !assessment.dismissNeedsModel))
+	) {
+		disagreements.push({
+			field: 'route',
+			proposed: 'dismiss',
+			final: 'investigate',
+			rule: DISMISS_RULE,
+		});
 		notes.push('dismissal needs an EDR false positive, an allow-listed tool or a low severity');
 		matched.push(DISMISS_RULE);
 		route = 'investigate';
 	}
 	if (route === 'contain') {
 		// Rules that demand containment vouch with their own confidence; otherwise the proposer's counts.
-		const effective = floor.route === 'contain' ? Math.max(confidence, assessment.proposal.confidence) : confidence;
+		const effective =
+			floor.route === 'contain' ? Math.max(confidence, assessment.proposal.confidence) : confidence;
 		if (effective < autoContainConfidence) {
 			matched.push(CONFIDENCE_RULE);
-			notes.push(`confidence ${effective.toFixed(2)} is below the ${autoContainConfidence} needed to contain automatically`);
+			notes.push(
+				`confidence ${effective.toFixed(2)} is below the ${autoContainConfidence} needed to contain automatically`,
+			);
 			route = 'needsApproval';
 		}
 	}
@@ -58,12 +84,25 @@ export function applyGuardrails(assessment: RulesAssessment, proposal: Proposal,
 		route = 'needsApproval';
 	}
 	if (route !== proposal.route && !disagreements.some((d) => d.field === 'route')) {
-		disagreements.push({ field: 'route', proposed: proposal.route, final: route, rule: assessment.criticalAsset && proposal.route === 'contain' ? 'critical-asset' : CONFIDENCE_RULE });
+		disagreements.push({
+			field: 'route',
+			proposed: proposal.route,
+			final: route,
+			rule:
+				assessment.criticalAsset && proposal.route === 'contain'
+					? 'critical-asset'
+					: CONFIDENCE_RULE,
+		});
 	}
 
 	let category = proposal.category;
 	if (floor.category && floor.category !== category) {
-		disagreements.push({ field: 'category', proposed: category, final: floor.category, rule: floor.because[0] });
+		disagreements.push({
+			field: 'category',
+			proposed: category,
+			final: floor.category,
+			rule: floor.because[0],
+		});
 		category = floor.category;
 	}
 	const changed = route !== proposal.route;
@@ -72,8 +111,13 @@ export function applyGuardrails(assessment: RulesAssessment, proposal: Proposal,
 		category,
 		confidence: round(confidence),
 		route,
-		rationale: notes.length ? `${proposal.rationale} Guardrails: ${notes.join('; ')}.` : proposal.rationale,
-		recommendedActions: changed || !proposal.recommendedActions.length ? actionsFor(route, category) : proposal.recommendedActions,
+		rationale: notes.length
+			? `${proposal.rationale} Guardrails: ${notes.join('; ')}.`
+			: proposal.rationale,
+		recommendedActions:
+			changed || !proposal.recommendedActions.length
+				? actionsFor(route, category)
+				: proposal.recommendedActions,
 		matchedRules: matched,
 		// Only model disagreements are worth recording; the rules cannot disagree with themselves.
 		disagreements: fromModel ? disagreements : [],
@@ -85,9 +129,11 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 /** True when `final` respects the floor: used by tests and as a last assertion before output. */
 export function respectsFloor(assessment: RulesAssessment, decision: Decision): boolean {
 	const { floor } = assessment;
-	if (floor.severity && severityRank(decision.severity) < severityRank(floor.severity)) return false;
+	if (floor.severity && severityRank(decision.severity) < severityRank(floor.severity))
+		return false;
 	if (assessment.criticalAsset && decision.route === 'contain') return false;
-	if (floor.route === 'contain') return decision.route === 'contain' || decision.route === 'needsApproval';
+	if (floor.route === 'contain')
+		return decision.route === 'contain' || decision.route === 'needsApproval';
 	if (floor.route && routeRank(decision.route) < routeRank(floor.route)) return false;
 	return true;
 }

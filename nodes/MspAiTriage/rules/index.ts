@@ -5,7 +5,12 @@ import { applyGuardrails } from './guardrails';
 import type { Decision, RulesConfig } from './types';
 
 export * from './types';
-export { buildRulesConfig, DEFAULT_CRITICAL_HOST_PATTERNS, RulesConfigError, type RulesSettings } from './config';
+export {
+	buildRulesConfig,
+	DEFAULT_CRITICAL_HOST_PATTERNS,
+	RulesConfigError,
+	type RulesSettings,
+} from './config';
 export { assess, hasInstructions } from './engine';
 export { extractFacts } from './facts';
 export { applyGuardrails, respectsFloor } from './guardrails';

@@ -97,4 +97,5 @@ export interface Decision extends Proposal {
 
 export const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
 export const routeRank = (r: Route): number => ROUTES.indexOf(r);
-export const maxSeverity = (a: Severity, b?: Severity): Severity => (b && severityRank(b) > severityRank(a) ? b : a);
+export const maxSeverity = (a: Severity, b?: Severity): Severity =>
+	b && severityRank(b) > severityRank(a) ? b : a;

@@ -55,10 +55,24 @@ export function deviceProperty(show: Record<string, string[]>): INodeProperties 
 				displayName: 'From List',
 				name: 'list',
 				type: 'list',
-				typeOptions: { searchListMethod: 'searchDevices', searchable: true, searchFilterRequired: false },
+				typeOptions: {
+					searchListMethod: 'searchDevices',
+					searchable: true,
+					searchFilterRequired: false,
+				},
 			},
-			{ displayName: 'By Hostname', name: 'hostname', type: 'string', placeholder: 'e.g. BSD-WS02' },
-			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'SentinelOne agent ID or Defender machine ID' },
+			{
+				displayName: 'By Hostname',
+				name: 'hostname',
+				type: 'string',
+				placeholder: 'e.g. BSD-WS02',
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'SentinelOne agent ID or Defender machine ID',
+			},
 		],
 	};
 }

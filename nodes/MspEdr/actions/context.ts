@@ -15,13 +15,23 @@ export function providerFor(ctx: IExecuteFunctions, itemIndex: number): EdrProvi
 export function deviceRefOf(ctx: IExecuteFunctions, itemIndex: number): DeviceRef {
 	const locator = ctx.getNodeParameter('device', itemIndex) as INodeParameterResourceLocator;
 	const value = String(locator.value ?? '').trim();
-	if (!value) throw new NodeOperationError(ctx.getNode(), 'Device is empty: choose a device, or give its hostname or ID', { itemIndex });
+	if (!value)
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Device is empty: choose a device, or give its hostname or ID',
+			{ itemIndex },
+		);
 	return locator.mode === 'hostname' ? { hostname: value } : { id: value };
 }
 
 export function threatIdOf(ctx: IExecuteFunctions, itemIndex: number): string {
 	const id = String(ctx.getNodeParameter('threatId', itemIndex) ?? '').trim();
-	if (!id) throw new NodeOperationError(ctx.getNode(), 'Threat ID is empty: give a SentinelOne threat ID or a Defender alert ID', { itemIndex });
+	if (!id)
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Threat ID is empty: give a SentinelOne threat ID or a Defender alert ID',
+			{ itemIndex },
+		);
 	return id;
 }
 

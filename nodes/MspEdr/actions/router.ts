@@ -7,7 +7,12 @@ import * as mitigation from './mitigation';
 import * as threat from './threat';
 
 const OPERATIONS: OperationTable = {
-	threat: { getMany: threat.getMany.execute, get: threat.get.execute, update: threat.update.execute, addNote: threat.addNote.execute },
+	threat: {
+		getMany: threat.getMany.execute,
+		get: threat.get.execute,
+		update: threat.update.execute,
+		addNote: threat.addNote.execute,
+	},
 	device: { get: device.get.execute, getContainment: device.getContainment.execute },
 	containment: { isolate: containment.isolate.execute, release: containment.release.execute },
 	mitigation: { run: mitigation.run.execute },

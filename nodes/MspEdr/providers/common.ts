@@ -13,14 +13,23 @@ export function messageOf(error: unknown): string {
 	return `${typeof message === 'string' ? message : ''} ${typeof description === 'string' ? description : ''}`;
 }
 
-export function notFound(node: INode, what: string, value: string, hint: string): NodeOperationError {
+export function notFound(
+	node: INode,
+	what: string,
+	value: string,
+	hint: string,
+): NodeOperationError {
 	return new NodeOperationError(node, `No ${what} "${value}" was found`, { description: hint });
 }
 
 /** Hostnames compare without case and without a DNS suffix: "BSD-WS02" matches "bsd-ws02.bsd.local". */
 export function sameHost(a: string, b: string): boolean {
 	const short = (h: string) => h.trim().toLowerCase().split('.')[0];
-	return a.trim().toLowerCase() === b.trim().toLowerCase() || (!b.includes('.') && short(a) === short(b)) || (!a.includes('.') && short(a) === short(b));
+	return (
+		a.trim().toLowerCase() === b.trim().toLowerCase() ||
+		(!b.includes('.') && short(a) === short(b)) ||
+		(!a.includes('.') && short(a) === short(b))
+	);
 }
 
 export function chunk<T>(items: T[], size: number): T[][] {
@@ -50,7 +59,10 @@ export interface DeviceLookups<D> {
  * hostnames (and ids a batch did not return, so the single lookup names them) one by one.
  * One entry per ref, in order; a failed batch is the error of every ref in it.
  */
-export async function resolveDevices<D>(refs: Array<{ id?: string; hostname?: string }>, lookups: DeviceLookups<D>): Promise<Array<D | Error>> {
+export async function resolveDevices<D>(
+	refs: Array<{ id?: string; hostname?: string }>,
+	lookups: DeviceLookups<D>,
+): Promise<Array<D | Error>> {
 	const found = new Map<string, D | Error>();
 	const ids = [...new Set(refs.map((r) => r.id).filter((id): id is string => Boolean(id)))];
 	for (const batch of chunk(ids, lookups.batchSize)) {

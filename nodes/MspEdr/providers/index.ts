@@ -12,7 +12,12 @@ export const CREDENTIAL_OF: Record<EdrProviderName, string> = {
 	microsoftDefender: 'mspMicrosoftDefenderApi',
 };
 
-export function createProvider(name: EdrProviderName, ctx: RequestContext, node: INode, options: ProviderOptions = {}): EdrProvider {
+export function createProvider(
+	name: EdrProviderName,
+	ctx: RequestContext,
+	node: INode,
+	options: ProviderOptions = {},
+): EdrProvider {
 	switch (name) {
 		case 'sentinelOne':
 			return new SentinelOneProvider(ctx, node, options);

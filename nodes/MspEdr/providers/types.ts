@@ -1,4 +1,13 @@
-import type { Containment, ContainmentState, Device, MitigationAction, Severity, Threat, ThreatStatus, Verdict } from '../../shared';
+import type {
+	Containment,
+	ContainmentState,
+	Device,
+	MitigationAction,
+	Severity,
+	Threat,
+	ThreatStatus,
+	Verdict,
+} from '../../shared';
 
 export type EdrProviderName = 'sentinelOne' | 'microsoftDefender';
 
@@ -55,7 +64,13 @@ export interface ContainmentRead {
 }
 
 /** Mitigations in vendor-neutral words; each provider supports its own subset. */
-export type MitigationKind = 'kill' | 'quarantine' | 'remediate' | 'rollback' | 'stopAndQuarantineFile' | 'antivirusScan';
+export type MitigationKind =
+	| 'kill'
+	| 'quarantine'
+	| 'remediate'
+	| 'rollback'
+	| 'stopAndQuarantineFile'
+	| 'antivirusScan';
 
 export interface MitigationRequest {
 	kind: MitigationKind;
@@ -101,16 +116,29 @@ export interface EdrProvider {
 	 */
 	getContainments(devices: Device[]): Promise<Array<Containment | Error>>;
 	/** Sends one request for the batch (at most containmentBatchSize devices). */
-	requestContainment(kind: ContainmentKind, deviceIds: string[], comment: string): Promise<ContainmentRequest[]>;
+	requestContainment(
+		kind: ContainmentKind,
+		deviceIds: string[],
+		comment: string,
+	): Promise<ContainmentRequest[]>;
 	/**
 	 * Current state of sent requests while waiting, in batches where the vendor allows: one entry per
 	 * request, in order, or the error for that device. `actionId` lets vendors with action records read the action.
 	 */
-	readContainments(kind: ContainmentKind, requests: ContainmentRequest[]): Promise<Array<ContainmentRead | Error>>;
+	readContainments(
+		kind: ContainmentKind,
+		requests: ContainmentRequest[],
+	): Promise<Array<ContainmentRead | Error>>;
 
 	mitigate(request: MitigationRequest): Promise<MitigationAction>;
 	readMitigation(action: MitigationAction): Promise<MitigationAction>;
 }
 
-export const CONTAINED: Record<ContainmentKind, ContainmentState> = { isolate: 'isolated', release: 'released' };
-export const PENDING: Record<ContainmentKind, ContainmentState> = { isolate: 'pendingIsolation', release: 'pendingRelease' };
+export const CONTAINED: Record<ContainmentKind, ContainmentState> = {
+	isolate: 'isolated',
+	release: 'released',
+};
+export const PENDING: Record<ContainmentKind, ContainmentState> = {
+	isolate: 'pendingIsolation',
+	release: 'pendingRelease',
+};

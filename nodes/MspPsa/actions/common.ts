@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { readCommonOptions, runPerItem, withRaw } from '../../shared';
@@ -6,14 +11,24 @@ import { psaProvider } from '../providers';
 import type { PsaProvider, Ref } from '../providers/types';
 
 /** A resource locator for something the PSA names (company, board, status, priority). */
-export function locator(displayName: string, name: string, searchListMethod: string, extra: Partial<INodeProperties> = {}): INodeProperties {
+export function locator(
+	displayName: string,
+	name: string,
+	searchListMethod: string,
+	extra: Partial<INodeProperties> = {},
+): INodeProperties {
 	return {
 		displayName,
 		name,
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
 		modes: [
-			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod, searchable: true } },
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod, searchable: true },
+			},
 			{ displayName: 'By Name', name: 'name', type: 'string', placeholder: 'e.g. In Progress' },
 			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 16' },
 		],
@@ -43,15 +58,34 @@ export function ticketIdField(operations: string[], resource = 'ticket'): INodeP
 	};
 }
 
-export function requireText(ctx: IExecuteFunctions, value: unknown, field: string, itemIndex: number): string {
-	const text = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
-	if (!text) throw new NodeOperationError(ctx.getNode(), `${field} is required`, { itemIndex, description: `Set the ${field} parameter; it cannot be empty.` });
+export function requireText(
+	ctx: IExecuteFunctions,
+	value: unknown,
+	field: string,
+	itemIndex: number,
+): string {
+	const text =
+		typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+	if (!text)
+		throw new NodeOperationError(ctx.getNode(), `${field} is required`, {
+			itemIndex,
+			description: `Set the ${field} parameter; it cannot be empty.`,
+		});
 	return text;
 }
 
-export function requireRef(ctx: IExecuteFunctions, value: unknown, field: string, itemIndex: number): Ref {
+export function requireRef(
+	ctx: IExecuteFunctions,
+	value: unknown,
+	field: string,
+	itemIndex: number,
+): Ref {
 	const ref = refFrom(value);
-	if (!ref) throw new NodeOperationError(ctx.getNode(), `${field} is required`, { itemIndex, description: `Choose a ${field.toLowerCase()} from the list, or give its name or ID.` });
+	if (!ref)
+		throw new NodeOperationError(ctx.getNode(), `${field} is required`, {
+			itemIndex,
+			description: `Choose a ${field.toLowerCase()} from the list, or give its name or ID.`,
+		});
 	return ref;
 }
 
@@ -80,18 +114,30 @@ export function pagingFields(resource: string, operations: string[]): INodePrope
 
 export function readPaging(ctx: IExecuteFunctions, itemIndex: number) {
 	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	return { returnAll, limit: returnAll ? 0 : (ctx.getNodeParameter('limit', itemIndex, 50) as number) };
+	return {
+		returnAll,
+		limit: returnAll ? 0 : (ctx.getNodeParameter('limit', itemIndex, 50) as number),
+	};
 }
 
-type Handler = (provider: PsaProvider, itemIndex: number, includeRaw: boolean) => Promise<IDataObject | IDataObject[]>;
+type Handler = (
+	provider: PsaProvider,
+	itemIndex: number,
+	includeRaw: boolean,
+) => Promise<IDataObject | IDataObject[]>;
 
 /**
  * Runs an operation for every item on one provider instance (so board, status and priority
  * lookups are read once per execution), with the common options applied.
  */
-export async function perItem(ctx: IExecuteFunctions, handler: Handler): Promise<INodeExecutionData[]> {
+export async function perItem(
+	ctx: IExecuteFunctions,
+	handler: Handler,
+): Promise<INodeExecutionData[]> {
 	const first = readCommonOptions(ctx, 0);
-	const provider = psaProvider(ctx, ctx.getNodeParameter('provider', 0) as string, { dryRun: first.dryRun });
+	const provider = psaProvider(ctx, ctx.getNodeParameter('provider', 0) as string, {
+		dryRun: first.dryRun,
+	});
 	return await runPerItem(ctx, { concurrency: first.concurrency }, async (itemIndex) => {
 		const { includeRaw } = readCommonOptions(ctx, itemIndex);
 		return await handler(provider, itemIndex, includeRaw);

@@ -7,11 +7,13 @@ import * as configuration from './configuration';
 import * as ticket from './ticket';
 
 /** Each provider's credential, shown only for that provider. */
-export const credentials: INodeCredentialDescription[] = Object.entries(CREDENTIAL_OF).map(([provider, name]) => ({
-	name,
-	required: true,
-	displayOptions: { show: { provider: [provider] } },
-}));
+export const credentials: INodeCredentialDescription[] = Object.entries(CREDENTIAL_OF).map(
+	([provider, name]) => ({
+		name,
+		required: true,
+		displayOptions: { show: { provider: [provider] } },
+	}),
+);
 
 export const properties: INodeProperties[] = [
 	{
@@ -30,7 +32,11 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{ name: 'Company', value: 'company' },
-			{ name: 'Configuration', value: 'configuration', description: 'ConnectWise configuration or Halo asset' },
+			{
+				name: 'Configuration',
+				value: 'configuration',
+				description: 'ConnectWise configuration or Halo asset',
+			},
 			{ name: 'Ticket', value: 'ticket' },
 		],
 		default: 'ticket',

@@ -17,17 +17,34 @@ function filtered(choices: Choice[], filter?: string): INodeListSearchResult {
 	};
 }
 
-export async function searchCompanies(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const companies = await provider(this).searchCompanies({ name: filter?.trim() || undefined }, { returnAll: false, limit: 100 });
-	return { results: companies.map((c) => ({ name: c.identifier ? `${c.name} (${c.identifier})` : c.name, value: c.id })) };
+export async function searchCompanies(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	const companies = await provider(this).searchCompanies(
+		{ name: filter?.trim() || undefined },
+		{ returnAll: false, limit: 100 },
+	);
+	return {
+		results: companies.map((c) => ({
+			name: c.identifier ? `${c.name} (${c.identifier})` : c.name,
+			value: c.id,
+		})),
+	};
 }
 
-export async function searchBoards(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchBoards(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	return filtered(await provider(this).listBoards(), filter);
 }
 
 /** ConnectWise statuses belong to a board: the board chosen in the same collection is used. */
-export async function searchStatuses(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchStatuses(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const board =
 		refFrom(this.getCurrentNodeParameter('additionalFields.board')) ??
 		refFrom(this.getCurrentNodeParameter('updateFields.board')) ??
@@ -35,6 +52,9 @@ export async function searchStatuses(this: ILoadOptionsFunctions, filter?: strin
 	return filtered(await provider(this).listStatuses(board), filter);
 }
 
-export async function searchPriorities(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchPriorities(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	return filtered(await provider(this).listPriorities(), filter);
 }

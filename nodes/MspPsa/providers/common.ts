@@ -17,7 +17,13 @@ function sameName(a: string, b: string): boolean {
  * Finds a board, status, priority... by id or by name. An unknown one is rejected before any
  * write, listing the valid names so the user can fix the parameter.
  */
-export function resolveRef(node: INode, kind: string, ref: Ref, choices: Named[], scope?: string): Named {
+export function resolveRef(
+	node: INode,
+	kind: string,
+	ref: Ref,
+	choices: Named[],
+	scope?: string,
+): Named {
 	const match = ref.id
 		? choices.find((choice) => choice.id === String(ref.id).trim())
 		: choices.find((choice) => sameName(choice.name, ref.name ?? ''));

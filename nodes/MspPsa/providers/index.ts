@@ -11,13 +11,23 @@ export const PROVIDER_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'HaloPSA', value: 'halo' },
 ];
 
-export const CREDENTIAL_OF: Record<string, string> = { connectwise: 'mspConnectWisePsaApi', halo: 'mspHaloPsaApi' };
+export const CREDENTIAL_OF: Record<string, string> = {
+	connectwise: 'mspConnectWisePsaApi',
+	halo: 'mspHaloPsaApi',
+};
 
 /** The PSA chosen in the node, talking through the shared transport. One instance per execution keeps lookups cached. */
-export function psaProvider(ctx: RequestContext, name: string, options: TransportOptions = {}): PsaProvider {
+export function psaProvider(
+	ctx: RequestContext,
+	name: string,
+	options: TransportOptions = {},
+): PsaProvider {
 	switch (name) {
 		case 'connectwise':
-			return new ConnectWiseProvider(new Transport(ctx, CONNECTWISE_PROFILE, options), ctx.getNode());
+			return new ConnectWiseProvider(
+				new Transport(ctx, CONNECTWISE_PROFILE, options),
+				ctx.getNode(),
+			);
 		case 'halo':
 			return new HaloProvider(new Transport(ctx, HALO_PROFILE, options), ctx.getNode());
 		default:

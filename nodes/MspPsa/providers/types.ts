@@ -71,7 +71,11 @@ export interface PsaProvider {
 	/** Longest summary the vendor accepts, if it has a documented limit. */
 	readonly maxSummaryLength?: number;
 	createTicket(input: NewTicket): Promise<Ticket>;
-	findTicketByReference(reference: string, companyId: string, includeClosed: boolean): Promise<Ticket | undefined>;
+	findTicketByReference(
+		reference: string,
+		companyId: string,
+		includeClosed: boolean,
+	): Promise<Ticket | undefined>;
 	getTicket(id: string): Promise<Ticket>;
 	searchTickets(filter: TicketFilter, paging: Paging): Promise<Ticket[]>;
 	updateTicket(id: string, changes: TicketChanges): Promise<Ticket>;
@@ -80,10 +84,16 @@ export interface PsaProvider {
 	closeTicket(id: string, resolution: string): Promise<Ticket>;
 	reopenTicket(id: string, status?: Ref): Promise<Ticket>;
 	getCompany(id: string): Promise<Company>;
-	searchCompanies(query: { name?: string; identifier?: string }, paging: Paging): Promise<Company[]>;
+	searchCompanies(
+		query: { name?: string; identifier?: string },
+		paging: Paging,
+	): Promise<Company[]>;
 	findConfigurations(query: ConfigurationQuery, paging: Paging): Promise<Configuration[]>;
 	/** Attaches the configuration; `attached: false` when it already was. */
-	attachConfiguration(ticketId: string, configurationId: string): Promise<{ configuration: Configuration; attached: boolean }>;
+	attachConfiguration(
+		ticketId: string,
+		configurationId: string,
+	): Promise<{ configuration: Configuration; attached: boolean }>;
 	listBoards(): Promise<Choice[]>;
 	listStatuses(board?: Ref): Promise<Choice[]>;
 	listPriorities(): Promise<Choice[]>;

@@ -21,7 +21,8 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		options: PROVIDER_OPTIONS,
 		default: 'hudu',
-		description: 'Documentation platform the Publish operation writes to. Building evidence and reports needs no provider.',
+		description:
+			'Documentation platform the Publish operation writes to. Building evidence and reports needs no provider.',
 	},
 	{
 		displayName: 'Resource',

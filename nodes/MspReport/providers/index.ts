@@ -10,7 +10,11 @@ export type ProviderName = 'hudu';
 export const PROVIDER_OPTIONS: INodePropertyOptions[] = [{ name: 'Hudu', value: 'hudu' }];
 
 /** The documentation provider chosen in the node, talking through the shared transport. */
-export function documentationProvider(ctx: RequestContext, name: string, options: TransportOptions = {}): DocumentationProvider {
+export function documentationProvider(
+	ctx: RequestContext,
+	name: string,
+	options: TransportOptions = {},
+): DocumentationProvider {
 	switch (name) {
 		case 'hudu':
 			return new HuduProvider(new Transport(ctx, HUDU_PROFILE, options), ctx.getNode());

@@ -55,4 +55,3 @@ export interface DocumentationProvider {
 	upsertArticle(input: ArticleInput): Promise<PublishedArticle>;
 	upsertTile(input: TileInput): Promise<PublishedTile>;
 }
-

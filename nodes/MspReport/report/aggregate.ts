@@ -23,7 +23,9 @@ function str(value: unknown): string {
 }
 
 function isEmptyItem(json: unknown): boolean {
-	return !!json && typeof json === 'object' && !Array.isArray(json) && Object.keys(json).length === 0;
+	return (
+		!!json && typeof json === 'object' && !Array.isArray(json) && Object.keys(json).length === 0
+	);
 }
 
 function baseRow(itemIndex: number, source: Record<string, unknown>): EvidenceRow {
@@ -47,36 +49,68 @@ function baseRow(itemIndex: number, source: Record<string, unknown>): EvidenceRo
 	};
 }
 
-function exceptionFor(row: EvidenceRow, reason: ReportException['reason'], detail: string): ReportException {
-	return { reason, detail, device: row.device, reference: row.reference, kind: row.kind, severity: row.severity, itemIndex: row.itemIndex };
+function exceptionFor(
+	row: EvidenceRow,
+	reason: ReportException['reason'],
+	detail: string,
+): ReportException {
+	return {
+		reason,
+		detail,
+		device: row.device,
+		reference: row.reference,
+		kind: row.kind,
+		severity: row.severity,
+		itemIndex: row.itemIndex,
+	};
 }
 
 /** Validates one input record; problems become exceptions instead of errors. */
 function check(json: unknown, itemIndex: number, settings: ReportSettings): Checked {
 	const object = (json && typeof json === 'object' ? json : {}) as Record<string, unknown>;
-	const source = object.evidence && typeof object.evidence === 'object' ? (object.evidence as Record<string, unknown>) : object;
+	const source =
+		object.evidence && typeof object.evidence === 'object'
+			? (object.evidence as Record<string, unknown>)
+			: object;
 	const row = baseRow(itemIndex, source);
 	const problems: ReportException[] = [];
 	const known = settings.knownClients.map((c) => c.toLowerCase());
 	let client = row.client || UNASSIGNED;
-	if (!row.client) problems.push(exceptionFor(row, 'unknownClient', 'The evidence names no client'));
+	if (!row.client)
+		problems.push(exceptionFor(row, 'unknownClient', 'The evidence names no client'));
 	else if (known.length && !known.includes(row.client.toLowerCase())) {
-		problems.push(exceptionFor(row, 'unknownClient', `"${row.client}" is not one of the known clients`));
+		problems.push(
+			exceptionFor(row, 'unknownClient', `"${row.client}" is not one of the known clients`),
+		);
 		client = UNASSIGNED;
 	}
 	for (const field of ['detectedAt', 'slaDueAt', 'remediatedAt', 'verifiedAt'] as const) {
-		if (toIso(source[field]) === null) problems.push(exceptionFor(row, 'invalidDate', `${field} "${String(source[field])}" is not a valid date`));
+		if (toIso(source[field]) === null)
+			problems.push(
+				exceptionFor(row, 'invalidDate', `${field} "${String(source[field])}" is not a valid date`),
+			);
 	}
 	const parsed = EvidenceSchema.safeParse(source);
 	if (!parsed.success) {
-		const issues = describeZodIssues(parsed.error.issues).filter((line) => !/^(detectedAt|slaDueAt|remediatedAt|verifiedAt):/.test(line));
-		if (issues.length) problems.push(exceptionFor(row, 'invalidRecord', `Not a valid evidence record: ${issues.join('; ')}`));
+		const issues = describeZodIssues(parsed.error.issues).filter(
+			(line) => !/^(detectedAt|slaDueAt|remediatedAt|verifiedAt):/.test(line),
+		);
+		if (issues.length)
+			problems.push(
+				exceptionFor(row, 'invalidRecord', `Not a valid evidence record: ${issues.join('; ')}`),
+			);
 	}
 	const evidence = parsed.success && !problems.length ? parsed.data : undefined;
 	if (evidence?.remediatedAt) {
 		const hours = hoursBetween(evidence.detectedAt, evidence.remediatedAt);
 		if (hours < 0) {
-			problems.push(exceptionFor(row, 'negativeDuration', `remediatedAt ${evidence.remediatedAt} is before detectedAt ${evidence.detectedAt}`));
+			problems.push(
+				exceptionFor(
+					row,
+					'negativeDuration',
+					`remediatedAt ${evidence.remediatedAt} is before detectedAt ${evidence.detectedAt}`,
+				),
+			);
 			return { itemIndex, client, row, problems };
 		}
 	}
@@ -86,7 +120,9 @@ function check(json: unknown, itemIndex: number, settings: ReportSettings): Chec
 function inPeriod(evidence: Evidence, settings: ReportSettings): boolean {
 	const detected = Date.parse(evidence.detectedAt);
 	if (detected > settings.periodEnd.getTime()) return false;
-	return !evidence.remediatedAt || Date.parse(evidence.remediatedAt) >= settings.periodStart.getTime();
+	return (
+		!evidence.remediatedAt || Date.parse(evidence.remediatedAt) >= settings.periodStart.getTime()
+	);
 }
 
 /** SLA, duration and follow-up exceptions of a record that counts. */
@@ -101,12 +137,21 @@ function assess(checked: Checked, evidence: Evidence, settings: ReportSettings):
 		row.withinSla = Date.parse(evidence.remediatedAt) <= due;
 		if (!row.withinSla) {
 			const late = hoursBetween(row.slaDueAt, evidence.remediatedAt);
-			checked.problems.push(exceptionFor(row, 'overdue', `Remediated ${late} h after the SLA (${row.slaDueAt})`));
+			checked.problems.push(
+				exceptionFor(row, 'overdue', `Remediated ${late} h after the SLA (${row.slaDueAt})`),
+			);
 		}
-		if (!evidence.verifiedAt) checked.problems.push(exceptionFor(row, 'unverified', 'Remediated but never verified'));
+		if (!evidence.verifiedAt)
+			checked.problems.push(exceptionFor(row, 'unverified', 'Remediated but never verified'));
 	} else if (evidence.outcome === 'failed' || evidence.outcome === 'exception') {
 		const last = evidence.actions[evidence.actions.length - 1];
-		checked.problems.push(exceptionFor(row, 'failed', last?.result ? `${last.action}: ${last.result}` : `Outcome ${evidence.outcome}`));
+		checked.problems.push(
+			exceptionFor(
+				row,
+				'failed',
+				last?.result ? `${last.action}: ${last.result}` : `Outcome ${evidence.outcome}`,
+			),
+		);
 	}
 	if (evidence.outcome !== 'remediated' && evidence.outcome !== 'dismissed' && asOf > due) {
 		row.withinSla = false;
@@ -115,7 +160,10 @@ function assess(checked: Checked, evidence: Evidence, settings: ReportSettings):
 }
 
 export function isContained(evidence: Evidence): boolean {
-	return evidence.outcome === 'remediated' || evidence.actions.some((a) => CONTAINMENT_ACTION.test(a.action));
+	return (
+		evidence.outcome === 'remediated' ||
+		evidence.actions.some((a) => CONTAINMENT_ACTION.test(a.action))
+	);
 }
 
 function title(template: string, client: string, label: string, settings: ReportSettings): string {
@@ -144,10 +192,17 @@ export function buildReports(inputs: unknown[], settings: ReportSettings): Clien
 	});
 	if (!names.size) names.set(keyOf('All clients'), 'All clients');
 	const label = periodLabel(settings.periodStart, settings.periodEnd);
-	return [...names.entries()].map(([key, client]) => reportFor(client, byClient.get(key) ?? [], settings, label));
+	return [...names.entries()].map(([key, client]) =>
+		reportFor(client, byClient.get(key) ?? [], settings, label),
+	);
 }
 
-function reportFor(client: string, checkedList: Checked[], settings: ReportSettings, label: string): ClientReport {
+function reportFor(
+	client: string,
+	checkedList: Checked[],
+	settings: ReportSettings,
+	label: string,
+): ClientReport {
 	const counted: Evidence[] = [];
 	let outsidePeriod = 0;
 	for (const checked of checkedList) {
@@ -165,7 +220,11 @@ function reportFor(client: string, checkedList: Checked[], settings: ReportSetti
 	return {
 		client,
 		title: title(settings.titleTemplate, client, label, settings),
-		period: { start: settings.periodStart.toISOString(), end: settings.periodEnd.toISOString(), label },
+		period: {
+			start: settings.periodStart.toISOString(),
+			end: settings.periodEnd.toISOString(),
+			label,
+		},
 		generatedAt: settings.now.toISOString(),
 		noActivity: rows.length === 0,
 		kpis,

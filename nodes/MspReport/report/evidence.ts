@@ -50,10 +50,16 @@ export function normalizeSeverity(value: unknown): Evidence['severity'] | undefi
 export function toIso(value: unknown): string | undefined | null {
 	if (value === undefined || value === null || value === '') return undefined;
 	if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-	if (typeof value === 'number') return Number.isFinite(value) ? new Date(value).toISOString() : null;
+	if (typeof value === 'number')
+		return Number.isFinite(value) ? new Date(value).toISOString() : null;
 	if (typeof value !== 'string') return null;
 	// Date-only and date-time strings; anything Date.parse reads loosely ("3 May") is refused.
-	if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())) return null;
+	if (
+		!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(
+			value.trim(),
+		)
+	)
+		return null;
 	const ms = Date.parse(value.trim());
 	return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
@@ -136,11 +142,18 @@ export function buildEvidence(fields: EvidenceFields): { evidence?: Evidence; pr
 	if (!client) problems.push('client: is required');
 	if (!device) problems.push('device: is required');
 	const kind = text(fields.kind);
-	if (kind !== 'patch' && kind !== 'incident') problems.push(`kind: must be patch or incident, got "${String(fields.kind ?? '')}"`);
+	if (kind !== 'patch' && kind !== 'incident')
+		problems.push(`kind: must be patch or incident, got "${String(fields.kind ?? '')}"`);
 	const severity = normalizeSeverity(fields.severity);
-	if (!severity) problems.push(`severity: must be one of critical, high, medium, low, informational, got "${String(fields.severity ?? '')}"`);
+	if (!severity)
+		problems.push(
+			`severity: must be one of critical, high, medium, low, informational, got "${String(fields.severity ?? '')}"`,
+		);
 	const outcome = normalizeOutcome(fields.outcome);
-	if (!outcome) problems.push(`outcome: must be one of remediated, failed, exception, pending, dismissed (or a status such as ${OUTCOME_VALUES.slice(1, 6).join(', ')}), got "${String(fields.outcome ?? '')}"`);
+	if (!outcome)
+		problems.push(
+			`outcome: must be one of remediated, failed, exception, pending, dismissed (or a status such as ${OUTCOME_VALUES.slice(1, 6).join(', ')}), got "${String(fields.outcome ?? '')}"`,
+		);
 	const detectedAt = requiredDate('detectedAt', fields.detectedAt, problems);
 	const remediatedAt = optionalDate('remediatedAt', fields.remediatedAt, problems);
 	const candidate = {

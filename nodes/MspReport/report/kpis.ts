@@ -53,7 +53,9 @@ export function computeKpis(
 	);
 	const patches = counted.filter((e) => e.kind === 'patch');
 	const incidents = counted.filter((e) => e.kind === 'incident');
-	const durations = rows.filter((r) => r.counted && r.hoursToRemediate !== null).map((r) => r.hoursToRemediate as number);
+	const durations = rows
+		.filter((r) => r.counted && r.hoursToRemediate !== null)
+		.map((r) => r.hoursToRemediate as number);
 	const measured = rows.filter((r) => r.counted && r.withinSla !== null);
 	const within = measured.filter((r) => r.withinSla === true).length;
 	const incidentMeasured = measured.filter((r) => r.kind === 'incident');
@@ -64,11 +66,14 @@ export function computeKpis(
 		compliantDevices: compliant,
 		compliancePercent: percent(compliant, devices.size),
 		patchesInstalled: patches.filter((e) => e.outcome === 'remediated').length,
-		patchesFailed: patches.filter((e) => e.outcome === 'failed' || e.outcome === 'exception').length,
+		patchesFailed: patches.filter((e) => e.outcome === 'failed' || e.outcome === 'exception')
+			.length,
 		patchesPending: patches.filter((e) => e.outcome === 'pending').length,
 		incidentsDetected: incidents.length,
 		incidentsContained: incidents.filter(isContained).length,
-		incidentsResolved: incidents.filter((e) => e.outcome === 'remediated' || e.outcome === 'dismissed').length,
+		incidentsResolved: incidents.filter(
+			(e) => e.outcome === 'remediated' || e.outcome === 'dismissed',
+		).length,
 		remediated: durations.length,
 		meanHoursToRemediate: mean(durations),
 		p90HoursToRemediate: percentile(durations, 90),

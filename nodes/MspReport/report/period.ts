@@ -1,10 +1,27 @@
 export type PeriodPreset = 'previousMonth' | 'currentMonth' | 'last7Days' | 'last30Days' | 'custom';
 
 const DAY_MS = 86_400_000;
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+	'January',
+	'February',
+	'March',
+	'April',
+	'May',
+	'June',
+	'July',
+	'August',
+	'September',
+	'October',
+	'November',
+	'December',
+];
 
 /** Start (inclusive) and end (inclusive, last millisecond) of a preset period, in UTC. */
-export function resolvePeriod(preset: PeriodPreset, now: Date, custom?: { start: string; end: string }): { start: Date; end: Date } {
+export function resolvePeriod(
+	preset: PeriodPreset,
+	now: Date,
+	custom?: { start: string; end: string },
+): { start: Date; end: Date } {
 	const y = now.getUTCFullYear();
 	const m = now.getUTCMonth();
 	switch (preset) {

@@ -36,10 +36,16 @@ export function tileSummary(report: TileReport, kpi: TileKpi, thresholds: Thresh
 	if (report.noActivity) return { message: `No activity in ${period.label}`, status: 'none' };
 	const exceptions = kpis.exceptions ? ` · ${plural(kpis.exceptions, 'exception')}` : '';
 	if (kpi === 'patchCompliance') {
-		return { message: `${pct(kpis.compliancePercent)} compliant (${period.label})${exceptions}`, status: rate(kpis.compliancePercent, thresholds) };
+		return {
+			message: `${pct(kpis.compliancePercent)} compliant (${period.label})${exceptions}`,
+			status: rate(kpis.compliancePercent, thresholds),
+		};
 	}
-	if (kpis.incidentsDetected === 0) return { message: `No incidents in ${period.label}${exceptions}`, status: 'good' };
-	const sla = kpis.incidentSlaMeasured ? `${pct(kpis.incidentsWithinSlaPercent)} resolved within SLA` : 'SLA not due yet';
+	if (kpis.incidentsDetected === 0)
+		return { message: `No incidents in ${period.label}${exceptions}`, status: 'good' };
+	const sla = kpis.incidentSlaMeasured
+		? `${pct(kpis.incidentsWithinSlaPercent)} resolved within SLA`
+		: 'SLA not due yet';
 	return {
 		message: `${plural(kpis.incidentsDetected, 'incident')}, ${kpis.incidentsContained} contained, ${sla} (${period.label})${exceptions}`,
 		status: rate(kpis.incidentsWithinSlaPercent, thresholds),

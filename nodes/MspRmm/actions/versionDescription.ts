@@ -9,7 +9,11 @@ import * as script from './script';
 /** Each provider's credential, shown only for that provider. */
 export const credentials: INodeCredentialDescription[] = [
 	{ name: 'mspNinjaOneApi', required: true, displayOptions: { show: { provider: ['ninjaOne'] } } },
-	{ name: 'mspConnectWiseAutomateApi', required: true, displayOptions: { show: { provider: ['connectWiseAutomate'] } } },
+	{
+		name: 'mspConnectWiseAutomateApi',
+		required: true,
+		displayOptions: { show: { provider: ['connectWiseAutomate'] } },
+	},
 ];
 
 export const properties: INodeProperties[] = [

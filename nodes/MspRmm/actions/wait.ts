@@ -10,7 +10,10 @@ export interface WaitTiming {
 }
 
 /** Polls with backoff (x1.5 per poll, at most 4x the interval) until done or the budget is spent. */
-export async function pollWithBackoff<T>(timing: WaitTiming, check: () => Promise<{ done: boolean; value: T }>): Promise<{ value: T; timedOut: boolean; polls: number }> {
+export async function pollWithBackoff<T>(
+	timing: WaitTiming,
+	check: () => Promise<{ done: boolean; value: T }>,
+): Promise<{ value: T; timedOut: boolean; polls: number }> {
 	const sleep = timing.sleep ?? n8nSleep;
 	const base = Math.max(1, timing.intervalMs);
 	let waited = 0;
@@ -43,23 +46,50 @@ const FINAL = ['installed', 'failed'];
  * Waits until the device's patch job is over and every tracked patch (by KB, or by id) is
  * installed or failed, then says which. With nothing tracked it waits for the job only.
  */
-export async function waitForPatches(provider: RmmProvider, deviceId: string, tracked: Array<{ id?: string; kb?: string }>, timing: WaitTiming): Promise<PatchRunResult> {
-	const isTracked = (patch: Patch) => tracked.some((t) => (t.kb && patch.kb === t.kb.toUpperCase()) || (t.id && patch.id === t.id));
+export async function waitForPatches(
+	provider: RmmProvider,
+	deviceId: string,
+	tracked: Array<{ id?: string; kb?: string }>,
+	timing: WaitTiming,
+): Promise<PatchRunResult> {
+	const isTracked = (patch: Patch) =>
+		tracked.some((t) => (t.kb && patch.kb === t.kb.toUpperCase()) || (t.id && patch.id === t.id));
 	const { value, timedOut } = await pollWithBackoff(timing, async () => {
 		const state = await provider.patchState(deviceId);
-		const mine = tracked.length ? state.patches.filter(isTracked) : state.patches.filter((p) => p.status !== 'installed');
-		const done = !state.jobRunning && (tracked.length ? mine.length > 0 && mine.every((p) => FINAL.includes(p.status)) : true);
+		const mine = tracked.length
+			? state.patches.filter(isTracked)
+			: state.patches.filter((p) => p.status !== 'installed');
+		const done =
+			!state.jobRunning &&
+			(tracked.length ? mine.length > 0 && mine.every((p) => FINAL.includes(p.status)) : true);
 		return { done, value: { state, mine } };
 	});
 	const failed = value.mine.filter((p) => p.status === 'failed');
 	const installed = value.mine.filter((p) => p.status === 'installed');
 	const pending = value.mine.filter((p) => !FINAL.includes(p.status));
-	const status = failed.length ? 'failed' : pending.length || value.state.jobRunning ? 'running' : 'succeeded';
-	return { deviceId, status, timedOut, jobRunning: value.state.jobRunning, installed, failed, pending };
+	const status = failed.length
+		? 'failed'
+		: pending.length || value.state.jobRunning
+			? 'running'
+			: 'succeeded';
+	return {
+		deviceId,
+		status,
+		timedOut,
+		jobRunning: value.state.jobRunning,
+		installed,
+		failed,
+		pending,
+	};
 }
 
 /** Waits until the script run has succeeded or failed; on timeout the last state comes back with timedOut. */
-export async function waitForScript(provider: RmmProvider, deviceId: string, runId: string, timing: WaitTiming): Promise<Job & { timedOut: boolean }> {
+export async function waitForScript(
+	provider: RmmProvider,
+	deviceId: string,
+	runId: string,
+	timing: WaitTiming,
+): Promise<Job & { timedOut: boolean }> {
 	const { value, timedOut } = await pollWithBackoff(timing, async () => {
 		const job = await provider.getScriptRun(deviceId, runId);
 		return { done: job.status === 'succeeded' || job.status === 'failed', value: job };

@@ -14,7 +14,11 @@ export const PROVIDER_OPTIONS: INodePropertyOptions[] = [
 ];
 
 /** The RMM provider chosen in the node, talking through the shared transport. */
-export function rmmProvider(ctx: RequestContext, name: string, options: TransportOptions = {}): RmmProvider {
+export function rmmProvider(
+	ctx: RequestContext,
+	name: string,
+	options: TransportOptions = {},
+): RmmProvider {
 	switch (name) {
 		case 'ninjaOne':
 			return new NinjaOneProvider(new Transport(ctx, NINJAONE_PROFILE, options), ctx.getNode());

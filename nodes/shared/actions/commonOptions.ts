@@ -102,7 +102,9 @@ function numberOr(value: unknown, fallback: number): number {
 
 function pollIntervalOf(value: unknown): number {
 	const seconds = numberOr(value, 10);
-	return seconds > 0 ? Math.max(POLL_INTERVAL_FLOOR_SECONDS, seconds) : POLL_INTERVAL_UI_MIN_SECONDS;
+	return seconds > 0
+		? Math.max(POLL_INTERVAL_FLOOR_SECONDS, seconds)
+		: POLL_INTERVAL_UI_MIN_SECONDS;
 }
 
 /** Wait fields are read with their defaults whether or not the operation shows them. */
@@ -129,7 +131,10 @@ export function readCommonOptions(
 /** Drops `raw` unless the user asked for it (also inside arrays). */
 export function withRaw<T extends { raw?: unknown }>(normalized: T, includeRaw: boolean): T;
 export function withRaw<T extends { raw?: unknown }>(normalized: T[], includeRaw: boolean): T[];
-export function withRaw<T extends { raw?: unknown }>(normalized: T | T[], includeRaw: boolean): T | T[] {
+export function withRaw<T extends { raw?: unknown }>(
+	normalized: T | T[],
+	includeRaw: boolean,
+): T | T[] {
 	if (Array.isArray(normalized)) return normalized.map((entry) => withRaw(entry, includeRaw));
 	if (includeRaw || !normalized || typeof normalized !== 'object' || !('raw' in normalized)) {
 		return normalized;

@@ -11,13 +11,18 @@ export type OperationTable = Record<string, Record<string, OperationExecute>>;
  * The execute of an action node: picks the operation from the Resource and Operation parameters
  * (read once: n8n does not let them differ between items) and nothing else.
  */
-export function operationRouter(operations: OperationTable): (this: IExecuteFunctions) => Promise<INodeExecutionData[][]> {
+export function operationRouter(
+	operations: OperationTable,
+): (this: IExecuteFunctions) => Promise<INodeExecutionData[][]> {
 	return async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const resource = this.getNodeParameter('resource', 0) as string;
 		const operation = this.getNodeParameter('operation', 0) as string;
 		const execute = operations[resource]?.[operation];
 		if (!execute) {
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for resource "${resource}"`);
+			throw new NodeOperationError(
+				this.getNode(),
+				`The operation "${operation}" is not supported for resource "${resource}"`,
+			);
 		}
 		return [await execute.call(this)];
 	};

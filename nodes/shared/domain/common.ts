@@ -10,7 +10,10 @@ export const Severity = z.enum(['critical', 'high', 'medium', 'low', 'informatio
 export type Severity = z.infer<typeof Severity>;
 
 /** The vendor's own object, kept for users who need a field we do not normalize. */
-export const Raw = z.unknown().optional().describe("The vendor's original object (present when Include Raw is on)");
+export const Raw = z
+	.unknown()
+	.optional()
+	.describe("The vendor's original object (present when Include Raw is on)");
 
 /** Converts a vendor id (number or string) into the normalized string id. */
 export const VendorId = z.union([z.string(), z.number()]).transform((value) => String(value));

@@ -22,13 +22,24 @@ export const ThreatSchema = z.object({
 	verdict: Verdict.optional(),
 	status: ThreatStatus,
 	detectedAt: Timestamp.optional(),
-	updatedAt: Timestamp.optional().describe("When the vendor last created or changed the record, on the vendor's clock"),
-	mitigationStatus: z.string().optional().describe('Vendor mitigation state, e.g. mitigated or not mitigated'),
+	updatedAt: Timestamp.optional().describe(
+		"When the vendor last created or changed the record, on the vendor's clock",
+	),
+	mitigationStatus: z
+		.string()
+		.optional()
+		.describe('Vendor mitigation state, e.g. mitigated or not mitigated'),
 	raw: Raw,
 });
 export type Threat = z.infer<typeof ThreatSchema>;
 
-export const ContainmentState = z.enum(['isolated', 'pendingIsolation', 'released', 'pendingRelease', 'unknown']);
+export const ContainmentState = z.enum([
+	'isolated',
+	'pendingIsolation',
+	'released',
+	'pendingRelease',
+	'unknown',
+]);
 export type ContainmentState = z.infer<typeof ContainmentState>;
 
 export const ContainmentSchema = z.object({

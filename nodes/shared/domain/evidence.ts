@@ -10,7 +10,13 @@ export const EvidenceActionSchema = z.object({
 });
 export type EvidenceAction = z.infer<typeof EvidenceActionSchema>;
 
-export const EvidenceOutcome = z.enum(['remediated', 'failed', 'exception', 'pending', 'dismissed']);
+export const EvidenceOutcome = z.enum([
+	'remediated',
+	'failed',
+	'exception',
+	'pending',
+	'dismissed',
+]);
 export type EvidenceOutcome = z.infer<typeof EvidenceOutcome>;
 
 /** The record a template writes for every patch or incident so reports can prove SLA compliance. */
@@ -26,7 +32,10 @@ export const EvidenceSchema = z.object({
 	remediatedAt: Timestamp.optional(),
 	verifiedAt: Timestamp.optional(),
 	verifiedBy: z.string().optional(),
-	verifiedHow: z.string().optional().describe('How the fix was verified, e.g. patch re-scan or threat status read-back'),
+	verifiedHow: z
+		.string()
+		.optional()
+		.describe('How the fix was verified, e.g. patch re-scan or threat status read-back'),
 	ticketReference: z.string().optional(),
 	outcome: EvidenceOutcome,
 	raw: Raw,

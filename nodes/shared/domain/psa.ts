@@ -15,7 +15,7 @@ export const TicketSchema = z.object({
 	number: z.string().optional().describe('Human-facing ticket number when it differs from the id'),
 	summary: z.string(),
 	description: z.string().optional(),
-	status: z.string().optional().describe("Vendor status name (boards define their own statuses)"),
+	status: z.string().optional().describe('Vendor status name (boards define their own statuses)'),
 	isClosed: z.boolean().optional(),
 	priority: z.string().optional(),
 	companyId: Id.optional(),

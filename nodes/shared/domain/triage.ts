@@ -23,7 +23,10 @@ export const TriageVerdictSchema = z.object({
 	confidence: z.number().min(0).max(1),
 	route: TriageRoute,
 	rationale: z.string(),
-	recommendedActions: z.array(z.string()).default([]).describe('Next steps in plain language, for the ticket'),
+	recommendedActions: z
+		.array(z.string())
+		.default([])
+		.describe('Next steps in plain language, for the ticket'),
 	matchedRules: z.array(z.string()).default([]),
 	disagreements: z.array(TriageDisagreementSchema).default([]),
 	source: TriageSource.describe('rules-fallback: the model failed or was unsure and rules decided'),

@@ -101,7 +101,11 @@ export class Transport {
 	private async credentialInfo(): Promise<CredentialInfo> {
 		this.info ??= this.ctx.getCredentials(this.profile.credentialType).then((credentials) => {
 			this.secrets.addCredentials(credentials);
-			return describeCredentials(this.profile.credentialType, this.profile.baseUrl(credentials), credentials);
+			return describeCredentials(
+				this.profile.credentialType,
+				this.profile.baseUrl(credentials),
+				credentials,
+			);
 		});
 		return await this.info;
 	}
@@ -169,14 +173,18 @@ export class Transport {
 			const outcome = await this.attempt<T>(spec, info);
 			if ('statusCode' in outcome) return outcome;
 			const step = this.nextStep(spec, outcome, attempt, waitedMs, errorContext);
-			if (step.error) throw markAmbiguous(step.error, isAmbiguousWrite(spec, outcome.response?.statusCode));
+			if (step.error)
+				throw markAmbiguous(step.error, isAmbiguousWrite(spec, outcome.response?.statusCode));
 			await this.sleep(step.waitMs);
 			waitedMs += step.waitMs;
 		}
 	}
 
 	private async pace(info: CredentialInfo): Promise<void> {
-		const pacer = this.options.pacer === undefined ? profilePacer(info.pacerKey, this.profile) : this.options.pacer;
+		const pacer =
+			this.options.pacer === undefined
+				? profilePacer(info.pacerKey, this.profile)
+				: this.options.pacer;
 		await pacer?.acquire(this.sleep);
 	}
 
@@ -185,7 +193,10 @@ export class Transport {
 	 * comes back without the secrets known after the request, so an echoed token or key never
 	 * reaches a provider, an output item, a report or the trigger's events.
 	 */
-	private async attempt<T>(spec: RequestSpec, info: CredentialInfo): Promise<RawResponse<T> | Outcome> {
+	private async attempt<T>(
+		spec: RequestSpec,
+		info: CredentialInfo,
+	): Promise<RawResponse<T> | Outcome> {
 		let outcome: RawResponse<T> | Outcome;
 		try {
 			const full = (await this.ctx.helpers.httpRequestWithAuthentication.call(
@@ -213,7 +224,11 @@ export class Transport {
 	}
 
 	/** When the vendor said when to come back: Retry-After, or its own reset header on 429. */
-	private retryAt(response: FailedResponse, nowMs: number, rateLimited: boolean): number | undefined {
+	private retryAt(
+		response: FailedResponse,
+		nowMs: number,
+		rateLimited: boolean,
+	): number | undefined {
 		const hints: number[] = [];
 		const delta = parseRetryAfter(response.headers['retry-after'], nowMs);
 		if (delta !== undefined) hints.push(nowMs + delta);
@@ -239,7 +254,8 @@ export class Transport {
 
 		if (!outcome.response) {
 			const { error, networkCode } = outcome;
-			if (!isRetryable(spec, { networkCode })) return { error: networkError(errorContext, networkCode, error) };
+			if (!isRetryable(spec, { networkCode }))
+				return { error: networkError(errorContext, networkCode, error) };
 			const waitMs = Math.min(backoffDelay(attempt, this.random), remainingMs);
 			if (attempt >= maxAttempts || remainingMs <= 0) {
 				return { error: networkError(errorContext, networkCode, error, tries) };
@@ -248,7 +264,8 @@ export class Transport {
 		}
 
 		const { response } = outcome;
-		const rateLimited = response.statusCode === 429 || this.profile.isRateLimited?.(response) === true;
+		const rateLimited =
+			response.statusCode === 429 || this.profile.isRateLimited?.(response) === true;
 		const retryAtMs = this.retryAt(response, nowMs, rateLimited);
 		const fail = (note?: string): Step => ({
 			error: httpError(errorContext, response, { retryAtMs, nowMs, note, rateLimited }),

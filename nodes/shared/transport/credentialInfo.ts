@@ -26,7 +26,10 @@ export function describeCredentials(
 	baseUrl: string,
 	credentials: ICredentialDataDecryptedObject,
 ): CredentialInfo {
-	const digest = createHash('sha256').update(identifyingFields(credentials)).digest('hex').slice(0, 16);
+	const digest = createHash('sha256')
+		.update(identifyingFields(credentials))
+		.digest('hex')
+		.slice(0, 16);
 	return {
 		baseUrl,
 		secrets: secretsOf(credentials),

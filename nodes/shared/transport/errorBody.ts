@@ -68,9 +68,13 @@ function errorsMessage(errors: unknown): string | undefined {
 
 function objectMessage(body: Json): string | undefined {
 	const direct =
-		text(body.message) ?? text(body.Message) ?? text(body.errorMessage) ?? text(body.error_description);
+		text(body.message) ??
+		text(body.Message) ??
+		text(body.errorMessage) ??
+		text(body.error_description);
 	if (direct) return direct;
-	if (text(body.detail)) return text(body.title) ? `${text(body.title)}: ${text(body.detail)}` : text(body.detail);
+	if (text(body.detail))
+		return text(body.title) ? `${text(body.title)}: ${text(body.detail)}` : text(body.detail);
 	if (isObject(body.error)) return objectMessage(body.error);
 	return (
 		text(body.error) ??
@@ -141,7 +145,8 @@ export function fieldErrors(body: unknown): string[] {
 			return [];
 		}
 	}
-	if (!isObject(body)) return Array.isArray(body) ? fieldErrorList(body).slice(0, MAX_FIELD_ERRORS) : [];
+	if (!isObject(body))
+		return Array.isArray(body) ? fieldErrorList(body).slice(0, MAX_FIELD_ERRORS) : [];
 	const nested = isObject(body.error) ? body.error : undefined;
 	const candidates = [body.errors, body.details, nested?.details, nested?.errors];
 	for (const candidate of candidates) {

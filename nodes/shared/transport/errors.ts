@@ -22,7 +22,13 @@ function formatWait(retryAtMs: number, nowMs: number): string {
 	return `${new Date(retryAtMs).toISOString()} (in ${seconds} s)`;
 }
 
-function statusHint(ctx: ErrorContext, status: number, fields: string[], retryAtMs?: number, nowMs = 0): string {
+function statusHint(
+	ctx: ErrorContext,
+	status: number,
+	fields: string[],
+	retryAtMs?: number,
+	nowMs = 0,
+): string {
 	const { vendor } = ctx.profile;
 	switch (true) {
 		case status === 401:
@@ -48,13 +54,21 @@ function statusHint(ctx: ErrorContext, status: number, fields: string[], retryAt
 	}
 }
 
-function failureFor(status: number, retryAtMs: number | undefined, nowMs: number): Failure | undefined {
+function failureFor(
+	status: number,
+	retryAtMs: number | undefined,
+	nowMs: number,
+): Failure | undefined {
 	if (status === 401) return { cause: 'credential-invalid' };
 	if (status === 403 || status === 404) return { cause: 'configuration-invalid' };
 	if (status === 429) {
 		return retryAtMs === undefined
 			? { cause: 'rate-limited' }
-			: { cause: 'rate-limited', retryAfterMs: Math.max(0, retryAtMs - nowMs), resetsAtEpochMs: retryAtMs };
+			: {
+					cause: 'rate-limited',
+					retryAfterMs: Math.max(0, retryAtMs - nowMs),
+					resetsAtEpochMs: retryAtMs,
+				};
 	}
 	if (status >= 500) return { cause: 'temporarily-unavailable' };
 	return undefined;
@@ -77,7 +91,11 @@ function keepMessage(error: NodeApiError, message: string): NodeApiError {
 	return error;
 }
 
-export function vendorMessageOf(profile: VendorProfile, body: unknown, status: number): string | undefined {
+export function vendorMessageOf(
+	profile: VendorProfile,
+	body: unknown,
+	status: number,
+): string | undefined {
 	return profile.errorMessage?.(body, status) ?? commonErrorMessage(body);
 }
 
@@ -85,7 +103,9 @@ export function vendorMessageOf(profile: VendorProfile, body: unknown, status: n
 export function httpError(
 	ctx: ErrorContext,
 	response: FailedResponse,
-	timing: { retryAtMs?: number; nowMs: number; note?: string; rateLimited?: boolean } = { nowMs: 0 },
+	timing: { retryAtMs?: number; nowMs: number; note?: string; rateLimited?: boolean } = {
+		nowMs: 0,
+	},
 ): NodeApiError {
 	const { vendor } = ctx.profile;
 	const status = response.statusCode;

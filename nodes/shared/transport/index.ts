@@ -8,5 +8,12 @@ export { httpError, networkError, vendorMessageOf } from './errors';
 export type { ErrorContext } from './errors';
 export { normalizeHeaders, parseLinkHeader, responseFromError } from './response';
 export type { FailedResponse } from './response';
-export { backoffDelay, isIdempotent, isRead, isRetryable, networkErrorCode, parseRetryAfter } from './retry';
+export {
+	backoffDelay,
+	isIdempotent,
+	isRead,
+	isRetryable,
+	networkErrorCode,
+	parseRetryAfter,
+} from './retry';
 export { resolveUrl } from './credentialInfo';

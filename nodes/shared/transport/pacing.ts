@@ -46,7 +46,12 @@ export class Pacer {
 		this.windows.forEach((window, i) => {
 			const starts = this.starts[i];
 			if (starts.length >= window.requestsPerWindow) {
-				at = Math.max(at, starts[starts.length - window.requestsPerWindow] + window.windowMs + guardMs(window.windowMs));
+				at = Math.max(
+					at,
+					starts[starts.length - window.requestsPerWindow] +
+						window.windowMs +
+						guardMs(window.windowMs),
+				);
 			}
 		});
 		this.windows.forEach((window, i) => {
@@ -81,7 +86,11 @@ const pacers = new Map<string, Pacer>();
  * The shared pacer for one vendor account and budget, or undefined when there is no budget.
  * `options` only apply when this call creates the pacer.
  */
-export function pacerFor(key: string, windows: readonly RateLimit[] | undefined, options?: PacerOptions): Pacer | undefined {
+export function pacerFor(
+	key: string,
+	windows: readonly RateLimit[] | undefined,
+	options?: PacerOptions,
+): Pacer | undefined {
 	const budget = (windows ?? []).filter(isBudget);
 	if (!budget.length) return undefined;
 	// Two budgets for one account are two pacers, never one with the first caller's windows.
@@ -95,6 +104,9 @@ export function pacerFor(key: string, windows: readonly RateLimit[] | undefined,
 }
 
 /** The process-wide pacer for one vendor account, from the profile's windows. */
-export function profilePacer(key: string, profile: Pick<VendorProfile, 'rateLimits'>): Pacer | undefined {
+export function profilePacer(
+	key: string,
+	profile: Pick<VendorProfile, 'rateLimits'>,
+): Pacer | undefined {
 	return pacerFor(key, profile.rateLimits);
 }

@@ -5,7 +5,13 @@ import type { RequestSpec } from './types';
 export const BASE_DELAY_MS = 500;
 const MAX_BACKOFF_MS = 30000;
 
-const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
+	'GET',
+	'HEAD',
+	'PUT',
+	'DELETE',
+	'OPTIONS',
+]);
 const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 // 500 included: vendors answer passing overloads with it, and only idempotent requests get here.
 const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 504]);
@@ -30,7 +36,9 @@ export function isRead(spec: Pick<RequestSpec, 'method' | 'readOnly'>): boolean 
 	return READ_METHODS.has(spec.method) || spec.readOnly === true;
 }
 
-export function isIdempotent(spec: Pick<RequestSpec, 'method' | 'idempotent' | 'readOnly'>): boolean {
+export function isIdempotent(
+	spec: Pick<RequestSpec, 'method' | 'idempotent' | 'readOnly'>,
+): boolean {
 	if (spec.idempotent !== undefined) return spec.idempotent;
 	return spec.readOnly === true || IDEMPOTENT_METHODS.has(spec.method as IHttpRequestMethods);
 }
@@ -87,7 +95,8 @@ export function networkErrorCode(error: unknown): string | undefined {
 		const { code, message, name } = errorCodeOf(current);
 		if (CANCELLED_CODES.has(code ?? '') || CANCELLED_NAMES.has(name ?? '')) return undefined;
 		if (code && NETWORK_CODES.has(code)) return code;
-		if (message && NETWORK_MESSAGE.test(message)) timeoutSeen ??= /hang up/i.test(message) ? 'ECONNRESET' : 'ETIMEDOUT';
+		if (message && NETWORK_MESSAGE.test(message))
+			timeoutSeen ??= /hang up/i.test(message) ? 'ECONNRESET' : 'ETIMEDOUT';
 		current = (current as { cause?: unknown }).cause;
 	}
 	return timeoutSeen;

@@ -33,7 +33,11 @@ export interface VendorProfile {
 	 * Marks a non-429 response as throttling (a 403 IP block with Retry-After, a
 	 * thread-limit 500): it is then retried and reported like a 429.
 	 */
-	isRateLimited?(response: { statusCode: number; headers: Record<string, string>; body: unknown }): boolean;
+	isRateLimited?(response: {
+		statusCode: number;
+		headers: Record<string, string>;
+		body: unknown;
+	}): boolean;
 	/**
 	 * Client-side pacing per credential: every window the vendor counts (300 per 5 minutes; 100 a
 	 * minute and 1,500 an hour), kept as sliding windows, so a window's budget may go back to back.

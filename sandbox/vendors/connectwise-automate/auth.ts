@@ -8,8 +8,18 @@ import { automateError } from './errors';
 /** The partner integration's registered ClientId and the API users of the sandbox server. */
 export const AUTOMATE_CLIENT_ID = '7c1f0d52-5a3e-4b8e-9d2f-3a6b1c0e8f41';
 export const AUTOMATE_USERS = [
-	{ username: 'sandbox-api', password: 'Sandbox-Automate-Pass-1', userId: '42', twoFactor: undefined as string | undefined },
-	{ username: 'sandbox-2fa', password: 'Sandbox-Automate-Pass-2', userId: '43', twoFactor: '246810' },
+	{
+		username: 'sandbox-api',
+		password: 'Sandbox-Automate-Pass-1',
+		userId: '42',
+		twoFactor: undefined as string | undefined,
+	},
+	{
+		username: 'sandbox-2fa',
+		password: 'Sandbox-Automate-Pass-2',
+		userId: '43',
+		twoFactor: '246810',
+	},
 ];
 
 /** [unverified] "expires every hour" (sliding) per community clients; absolute window assumed 8 h. */
@@ -55,22 +65,37 @@ function tokenResult(now: number, token: string, username: string, userId: strin
  */
 export function mountTokenEndpoints(router: Router, ctx: VendorContext): void {
 	router.get('/cwa/api/v1/apitoken', (_req, res) => {
-		res.json({ AllowDirect: true, AllowServiceRegistration: false, AutomateRedirectUri: '', Services: [] });
+		res.json({
+			AllowDirect: true,
+			AllowServiceRegistration: false,
+			AutomateRedirectUri: '',
+			Services: [],
+		});
 	});
 	router.post('/cwa/api/v1/apitoken', (req: Request, res: Response) => {
-		if (!hasClientId(req)) return automateError(res, 401, 'Unauthorized', 'A registered ClientId header is required.');
+		if (!hasClientId(req))
+			return automateError(res, 401, 'Unauthorized', 'A registered ClientId header is required.');
 		const body = (req.body ?? {}) as Record<string, unknown>;
 		const username = field(body, 'username');
 		const password = field(body, 'password');
 		const passcode = field(body, 'twoFactorPasscode');
-		const user = AUTOMATE_USERS.find((u) => u.username.toLowerCase() === (username ?? '').toLowerCase());
-		if (!username || !password) return automateError(res, 400, 'BadRequest', 'Username and Password are required.');
-		if (!user || user.password !== password) return automateError(res, 401, 'Unauthorized', 'Invalid username or password.');
+		const user = AUTOMATE_USERS.find(
+			(u) => u.username.toLowerCase() === (username ?? '').toLowerCase(),
+		);
+		if (!username || !password)
+			return automateError(res, 400, 'BadRequest', 'Username and Password are required.');
+		if (!user || user.password !== password)
+			return automateError(res, 401, 'Unauthorized', 'Invalid username or password.');
 		if (user.twoFactor && !passcode) {
-			res.json({ ...tokenResult(worldNow(ctx.world()), '', user.username, user.userId), AccessToken: null, IsTwoFactorRequired: true });
+			res.json({
+				...tokenResult(worldNow(ctx.world()), '', user.username, user.userId),
+				AccessToken: null,
+				IsTwoFactorRequired: true,
+			});
 			return;
 		}
-		if (user.twoFactor && passcode !== user.twoFactor) return automateError(res, 401, 'Unauthorized', 'Invalid two-factor passcode.');
+		if (user.twoFactor && passcode !== user.twoFactor)
+			return automateError(res, 401, 'Unauthorized', 'Invalid two-factor passcode.');
 		const issued = tokenStore(ctx).issue(user.username, user.userId, TOKEN_TTL_SECONDS);
 		res.json(tokenResult(worldNow(ctx.world()), issued.token, user.username, user.userId));
 	});
@@ -79,9 +104,16 @@ export function mountTokenEndpoints(router: Router, ctx: VendorContext): void {
 /** Every other call: `Authorization: Bearer <AccessToken>` plus the `ClientId` header. */
 export function requireToken(ctx: VendorContext) {
 	return (req: Request, res: Response, next: NextFunction) => {
-		if (!hasClientId(req)) return automateError(res, 401, 'Unauthorized', 'A registered ClientId header is required.');
+		if (!hasClientId(req))
+			return automateError(res, 401, 'Unauthorized', 'A registered ClientId header is required.');
 		const token = tokenStore(ctx).fromRequest(req);
-		if (!token) return automateError(res, 401, 'Unauthorized', 'Authorization has been denied for this request.');
+		if (!token)
+			return automateError(
+				res,
+				401,
+				'Unauthorized',
+				'Authorization has been denied for this request.',
+			);
 		res.locals.user = token.clientId;
 		next();
 	};

@@ -12,7 +12,8 @@ type Node =
 	| { kind: 'and' | 'or'; left: Node; right: Node }
 	| { kind: 'cmp'; field: string; op: string; negate: boolean; value: Value };
 
-const TOKEN = /\s*(?:(\()|(\))|(,)|('(?:[^']|'')*'|"(?:[^"]|"")*")|(>=|<=|!=|<>|=|>|<)|([A-Za-z_][\w.]*)|(-?\d[\w.:+-]*))/y;
+const TOKEN =
+	/\s*(?:(\()|(\))|(,)|('(?:[^']|'')*'|"(?:[^"]|"")*")|(>=|<=|!=|<>|=|>|<)|([A-Za-z_][\w.]*)|(-?\d[\w.:+-]*))/y;
 
 function tokenize(text: string): string[] {
 	const tokens: string[] = [];
@@ -22,7 +23,8 @@ function tokenize(text: string): string[] {
 		if (/^\s*$/.test(text.slice(index))) break;
 		TOKEN.lastIndex = index;
 		const match = TOKEN.exec(text);
-		if (!match) throw new ConditionError(`Invalid condition near "${text.slice(index, index + 20)}"`);
+		if (!match)
+			throw new ConditionError(`Invalid condition near "${text.slice(index, index + 20)}"`);
 		tokens.push(match[0].trim());
 		index = TOKEN.lastIndex;
 	}
@@ -49,7 +51,8 @@ export function parseCondition(text: string): (record: unknown) => boolean {
 			take();
 			return list;
 		}
-		if (/^'.*'$|^".*"$/s.test(token)) return token.slice(1, -1).replace(/''/g, "'").replace(/""/g, '"');
+		if (/^'.*'$|^".*"$/s.test(token))
+			return token.slice(1, -1).replace(/''/g, "'").replace(/""/g, '"');
 		if (/^true$/i.test(token)) return true;
 		if (/^false$/i.test(token)) return false;
 		if (/^null$/i.test(token)) return null;
@@ -65,15 +68,21 @@ export function parseCondition(text: string): (record: unknown) => boolean {
 			return inner;
 		}
 		const field = take();
-		if (!field || !/^[A-Za-z_][\w.]*$/.test(field)) throw new ConditionError(`Expected a field name, got "${field ?? ''}"`);
+		if (!field || !/^[A-Za-z_][\w.]*$/.test(field))
+			throw new ConditionError(`Expected a field name, got "${field ?? ''}"`);
 		let negate = false;
 		if (lower() === 'not') {
 			take();
 			negate = true;
 		}
 		const op = take()?.toLowerCase();
-		if (!op || !['=', 'eq', '!=', '<>', '>', '>=', '<', '<=', 'like', 'contains', 'in'].includes(op)) throw new ConditionError(`Unknown operator "${op ?? ''}"`);
-		if (negate && !['in', 'like', 'contains'].includes(op)) throw new ConditionError('not is only allowed with in, like or contains');
+		if (
+			!op ||
+			!['=', 'eq', '!=', '<>', '>', '>=', '<', '<=', 'like', 'contains', 'in'].includes(op)
+		)
+			throw new ConditionError(`Unknown operator "${op ?? ''}"`);
+		if (negate && !['in', 'like', 'contains'].includes(op))
+			throw new ConditionError('not is only allowed with in, like or contains');
 		return { kind: 'cmp', field, op, negate, value: parseValue() };
 	};
 	const parseAnd = (): Node => {
@@ -99,7 +108,9 @@ export function parseCondition(text: string): (record: unknown) => boolean {
 
 function evaluate(node: Node, record: unknown): boolean {
 	if (node.kind !== 'cmp') {
-		return node.kind === 'and' ? evaluate(node.left, record) && evaluate(node.right, record) : evaluate(node.left, record) || evaluate(node.right, record);
+		return node.kind === 'and'
+			? evaluate(node.left, record) && evaluate(node.right, record)
+			: evaluate(node.left, record) || evaluate(node.right, record);
 	}
 	const actual = fieldValue(record, node.field);
 	const result = compare(actual, node.op, node.value);
@@ -109,7 +120,8 @@ function evaluate(node: Node, record: unknown): boolean {
 function fieldValue(record: unknown, path: string): unknown {
 	let current: unknown = record;
 	for (const part of path.split('.')) {
-		if (current === null || typeof current !== 'object') throw new ConditionError(`Unknown field ${path}`);
+		if (current === null || typeof current !== 'object')
+			throw new ConditionError(`Unknown field ${path}`);
 		const key = Object.keys(current).find((k) => k.toLowerCase() === part.toLowerCase());
 		if (key === undefined) throw new ConditionError(`Unknown field ${path}`);
 		current = (current as Record<string, unknown>)[key];
@@ -120,7 +132,10 @@ function fieldValue(record: unknown, path: string): unknown {
 function compare(actual: unknown, op: string, expected: Value): boolean {
 	if (op === 'in') return Array.isArray(expected) && expected.some((v) => equal(actual, v));
 	if (op === 'like') return like(String(actual ?? ''), String(expected));
-	if (op === 'contains') return String(actual ?? '').toLowerCase().includes(String(expected).toLowerCase());
+	if (op === 'contains')
+		return String(actual ?? '')
+			.toLowerCase()
+			.includes(String(expected).toLowerCase());
 	if (op === '=' || op === 'eq') return equal(actual, expected);
 	if (op === '!=' || op === '<>') return !equal(actual, expected);
 	const order = ordering(actual, expected);
@@ -130,7 +145,8 @@ function compare(actual: unknown, op: string, expected: Value): boolean {
 
 function equal(actual: unknown, expected: Value): boolean {
 	if (expected === null) return actual === null || actual === undefined;
-	if (typeof expected === 'boolean') return actual === expected || String(actual).toLowerCase() === String(expected);
+	if (typeof expected === 'boolean')
+		return actual === expected || String(actual).toLowerCase() === String(expected);
 	return String(actual ?? '').toLowerCase() === String(expected).toLowerCase();
 }
 
@@ -146,6 +162,9 @@ function ordering(actual: unknown, expected: Value): number | undefined {
 }
 
 function like(text: string, pattern: string): boolean {
-	const regex = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+	const regex = pattern
+		.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+		.replace(/%/g, '.*')
+		.replace(/_/g, '.');
 	return new RegExp(`^${regex}$`, 'is').test(text);
 }

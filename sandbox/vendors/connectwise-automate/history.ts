@@ -6,7 +6,12 @@ import { clientOf } from './mappers';
 import { slice } from './slice';
 
 export function automateOps(world: World, device: Device, kind?: Operation['kind']): Operation[] {
-	return world.operations.filter((o) => o.vendor === 'connectwise-automate' && o.deviceKey === device.key && (!kind || o.kind === kind));
+	return world.operations.filter(
+		(o) =>
+			o.vendor === 'connectwise-automate' &&
+			o.deviceKey === device.key &&
+			(!kind || o.kind === kind),
+	);
 }
 
 /** A status read about the computer: advances its running jobs. */
@@ -40,7 +45,9 @@ export function scriptHistory(world: World, device: Device) {
 				Status: done ? 'Completed' : 'Running',
 				State: !done ? 'Information' : operation.status === 'succeeded' ? 'Success' : 'Failure',
 				HistoryDate: operation.finishedAt ?? operation.startedAt ?? operation.createdAt,
-				DiagnosticMessage: done ? [operation.output, operation.error].filter(Boolean).join('\n') : 'Script is running',
+				DiagnosticMessage: done
+					? [operation.output, operation.error].filter(Boolean).join('\n')
+					: 'Script is running',
 			};
 		});
 }
@@ -66,14 +73,21 @@ export function patchHistory(world: World) {
 		.map((patch) => {
 			const device = world.devices.find((d) => d.key === patch.deviceKey) as Device;
 			const client = clientOf(world, device);
-			const attempt = world.operations.find((o) => o.kind === 'patchInstall' && o.patchKeys?.includes(patch.key) && o.finishedAt);
+			const attempt = world.operations.find(
+				(o) => o.kind === 'patchInstall' && o.patchKeys?.includes(patch.key) && o.finishedAt,
+			);
 			return {
 				ActionDate: patch.installedAt ?? attempt?.finishedAt ?? patch.releasedAt,
 				ComputerId: device.ids.automateComputerId,
 				OperationCode: { Id: 1, Name: 'Installation' },
 				PatchHistoryClient: { Id: client.ids.automateClientId, Name: clientName(client, 'rmm') },
-				PatchHistoryTitle: { Id: patch.id, Title: `${patch.title} (${patch.kb})`, KnowledgeBaseId: Number(patch.kb.replace(/^KB/i, '')) },
-				ResultCode: patch.status === 'installed' ? { Id: 2, Name: 'Succeeded' } : { Id: 4, Name: 'Failed' },
+				PatchHistoryTitle: {
+					Id: patch.id,
+					Title: `${patch.title} (${patch.kb})`,
+					KnowledgeBaseId: Number(patch.kb.replace(/^KB/i, '')),
+				},
+				ResultCode:
+					patch.status === 'installed' ? { Id: 2, Name: 'Succeeded' } : { Id: 4, Name: 'Failed' },
 				UpdateId: patch.uuid,
 			};
 		});

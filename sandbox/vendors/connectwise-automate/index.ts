@@ -24,13 +24,24 @@ export const connectwiseAutomate: SandboxVendor = {
 		router.use(apiRoutes(ctx));
 		return router;
 	},
-	credentials: (baseUrl) => ({ serverUrl: baseUrl, username: AUTOMATE_USERS[0].username, password: AUTOMATE_USERS[0].password, clientId: AUTOMATE_CLIENT_ID }),
+	credentials: (baseUrl) => ({
+		serverUrl: baseUrl,
+		username: AUTOMATE_USERS[0].username,
+		password: AUTOMATE_USERS[0].password,
+		clientId: AUTOMATE_CLIENT_ID,
+	}),
 	n8nCredentials: (baseUrl) => [
 		{
 			id: 'sandbox-connectwise-automate',
 			name: 'Sandbox ConnectWise Automate',
 			type: 'mspConnectWiseAutomateApi',
-			data: { serverUrl: baseUrl, username: AUTOMATE_USERS[0].username, password: AUTOMATE_USERS[0].password, clientId: AUTOMATE_CLIENT_ID, twoFactorPasscode: '' },
+			data: {
+				serverUrl: baseUrl,
+				username: AUTOMATE_USERS[0].username,
+				password: AUTOMATE_USERS[0].password,
+				clientId: AUTOMATE_CLIENT_ID,
+				twoFactorPasscode: '',
+			},
 		},
 	],
 	/**
@@ -47,5 +58,6 @@ export const connectwiseAutomate: SandboxVendor = {
 			automateError(res, 429, 'TooManyRequests', 'Too many requests. Please retry later.');
 		},
 	},
-	serverError: (res, status) => automateError(res, status, 'InternalServerError', 'An error has occurred.'),
+	serverError: (res, status) =>
+		automateError(res, status, 'InternalServerError', 'An error has occurred.'),
 };

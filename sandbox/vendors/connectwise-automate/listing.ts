@@ -42,20 +42,32 @@ export function listPage<T extends Record<string, unknown>>(req: Request, rows: 
 		const wanted = ids.split(',').map((v) => v.trim());
 		result = result.filter((row) => wanted.includes(String(row.Id ?? row.AlertId)));
 	}
-	result = ordered(result, option(req, 'orderBy') ?? option(req, 'orderBy.name'), option(req, 'orderBy.type'));
+	result = ordered(
+		result,
+		option(req, 'orderBy') ?? option(req, 'orderBy.name'),
+		option(req, 'orderBy.type'),
+	);
 	const page = positive(option(req, 'page'), 1, 'page');
-	const size = Math.min(positive(option(req, 'pageSize'), DEFAULT_PAGE_SIZE, 'pageSize'), MAX_PAGE_SIZE);
+	const size = Math.min(
+		positive(option(req, 'pageSize'), DEFAULT_PAGE_SIZE, 'pageSize'),
+		MAX_PAGE_SIZE,
+	);
 	return result.slice((page - 1) * size, page * size);
 }
 
 function positive(value: string | undefined, fallback: number, name: string): number {
 	if (value === undefined || value === '') return fallback;
 	const parsed = Number(value);
-	if (!Number.isInteger(parsed) || parsed < 1) throw new ListError(`The value '${value}' is not valid for ${name}.`);
+	if (!Number.isInteger(parsed) || parsed < 1)
+		throw new ListError(`The value '${value}' is not valid for ${name}.`);
 	return parsed;
 }
 
-function ordered<T extends Record<string, unknown>>(rows: T[], orderBy: string | undefined, orderType?: string): T[] {
+function ordered<T extends Record<string, unknown>>(
+	rows: T[],
+	orderBy: string | undefined,
+	orderType?: string,
+): T[] {
 	if (!orderBy) return rows;
 	const [field, direction = orderType ?? 'asc'] = orderBy.trim().split(/\s+/);
 	const sign = direction.toLowerCase() === 'desc' ? -1 : 1;

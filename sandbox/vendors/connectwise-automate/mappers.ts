@@ -57,7 +57,9 @@ export function computerBody(world: World, device: Device) {
 }
 
 export function lastPatched(world: World, device: Device): string | undefined {
-	const dates = world.patches.filter((p) => p.deviceKey === device.key && p.installedAt).map((p) => p.installedAt as string);
+	const dates = world.patches
+		.filter((p) => p.deviceKey === device.key && p.installedAt)
+		.map((p) => p.installedAt as string);
 	return dates.sort().pop();
 }
 
@@ -86,8 +88,20 @@ function folderId(script: Script): number {
 	return { Security: 11, Patching: 12, Maintenance: 13, Testing: 14 }[script.category] ?? 15;
 }
 
-const SEVERITY: Record<Patch['severity'], string> = { critical: 'Critical', high: 'Important', medium: 'Moderate', low: 'Low', informational: '' };
-const CVSS: Record<Patch['severity'], number> = { critical: 9.8, high: 8.1, medium: 5.5, low: 3.1, informational: 0 };
+const SEVERITY: Record<Patch['severity'], string> = {
+	critical: 'Critical',
+	high: 'Important',
+	medium: 'Moderate',
+	low: 'Low',
+	informational: '',
+};
+const CVSS: Record<Patch['severity'], number> = {
+	critical: 9.8,
+	high: 8.1,
+	medium: 5.5,
+	low: 3.1,
+	informational: 0,
+};
 const CATEGORY: Record<Patch['category'], string> = {
 	security: 'Security Updates',
 	critical: 'Critical Updates',

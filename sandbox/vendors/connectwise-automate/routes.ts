@@ -8,7 +8,13 @@ import type { VendorContext } from '../../vendor';
 import { alertBody, raiseOfflineAlerts } from './alerts';
 import { requireToken } from './auth';
 import { automateError } from './errors';
-import { automateOps, observeComputer, patchHistory, runningScripts, scriptHistory } from './history';
+import {
+	automateOps,
+	observeComputer,
+	patchHistory,
+	runningScripts,
+	scriptHistory,
+} from './history';
 import { ListError, listPage } from './listing';
 import { clientBody, computerBody, lastPatched, microsoftUpdate, scriptBody } from './mappers';
 import { slice } from './slice';
@@ -23,19 +29,31 @@ export function apiRoutes(ctx: VendorContext): Router {
 	router.use('/cwa/api/v1', requireToken(ctx), api);
 
 	/** Runs a list handler; a bad condition or paging option is Automate's 400. */
-	const list = (rows: (req: Request, res: Response) => Array<Record<string, unknown>> | undefined) => (req: Request, res: Response) => {
-		try {
-			const all = rows(req, res);
-			if (all) res.json(listPage(req, all));
-		} catch (error) {
-			if (error instanceof ListError) return automateError(res, 400, 'BadRequest', 'The request is invalid.', [error.message]);
-			throw error;
-		}
-	};
+	const list =
+		(rows: (req: Request, res: Response) => Array<Record<string, unknown>> | undefined) =>
+		(req: Request, res: Response) => {
+			try {
+				const all = rows(req, res);
+				if (all) res.json(listPage(req, all));
+			} catch (error) {
+				if (error instanceof ListError)
+					return automateError(res, 400, 'BadRequest', 'The request is invalid.', [error.message]);
+				throw error;
+			}
+		};
 
-	api.get('/Clients', list(() => world().clients.map(clientBody)));
-	api.get('/Computers', list(() => sortedDevices(world()).map((d) => computerBody(world(), d))));
-	api.get('/Scripts', list(() => world().scripts.map((script) => scriptBody(world(), script))));
+	api.get(
+		'/Clients',
+		list(() => world().clients.map(clientBody)),
+	);
+	api.get(
+		'/Computers',
+		list(() => sortedDevices(world()).map((d) => computerBody(world(), d))),
+	);
+	api.get(
+		'/Scripts',
+		list(() => world().scripts.map((script) => scriptBody(world(), script))),
+	);
 
 	api.get('/Computers/:id/PatchingStats', (req, res) => {
 		const device = computerOr404(world(), req, res);
@@ -44,11 +62,15 @@ export function apiRoutes(ctx: VendorContext): Router {
 		const patches = world().patches.filter((p) => p.deviceKey === device.key);
 		const installed = patches.filter((p) => p.status === 'installed').length;
 		const failed = patches.filter((p) => p.status === 'failed').length;
-		const missing = patches.filter((p) => p.status !== 'installed' && p.status !== 'rejected').length;
+		const missing = patches.filter(
+			(p) => p.status !== 'installed' && p.status !== 'rejected',
+		).length;
 		const last = lastPatched(world(), device);
 		res.json({
 			ComputerId: device.ids.automateComputerId,
-			OverallCompliance: patches.length ? Math.round((installed / patches.length) * 1000) / 10 : 100,
+			OverallCompliance: patches.length
+				? Math.round((installed / patches.length) * 1000) / 10
+				: 100,
 			InstalledPatchCount: installed,
 			MissingPatchCount: missing,
 			FailedPatchCount: failed,
@@ -72,22 +94,46 @@ export function apiRoutes(ctx: VendorContext): Router {
 			IsThirdPartyManaged: false,
 		});
 	});
-	api.get('/Computers/:id/MicrosoftUpdates', list((req, res) => {
-		const device = computerOr404(world(), req, res);
-		if (!device) return undefined;
-		observeComputer(world(), device, ctx.timing());
-		return world().patches.filter((p) => p.deviceKey === device.key).map((p) => microsoftUpdate(device, p));
-	}));
-	api.get('/PatchHistory', list(() => patchHistory(world())));
+	api.get(
+		'/Computers/:id/MicrosoftUpdates',
+		list((req, res) => {
+			const device = computerOr404(world(), req, res);
+			if (!device) return undefined;
+			observeComputer(world(), device, ctx.timing());
+			return world()
+				.patches.filter((p) => p.deviceKey === device.key)
+				.map((p) => microsoftUpdate(device, p));
+		}),
+	);
+	api.get(
+		'/PatchHistory',
+		list(() => patchHistory(world())),
+	);
 	api.post('/PatchActions/DeployAllApproved', (req, res) => {
 		const body = (req.body ?? {}) as { EntityType?: unknown; EntityId?: unknown };
-		if (Number(body.EntityType) !== ENTITY_COMPUTER) return automateError(res, 400, 'BadRequest', 'The request is invalid.', ['EntityType: only computers (1) are served by the sandbox']);
+		if (Number(body.EntityType) !== ENTITY_COMPUTER)
+			return automateError(res, 400, 'BadRequest', 'The request is invalid.', [
+				'EntityType: only computers (1) are served by the sandbox',
+			]);
 		const device = world().devices.find((d) => d.ids.automateComputerId === Number(body.EntityId));
-		if (!device) return automateError(res, 404, 'NotFound', `Computer ${String(body.EntityId)} was not found.`);
+		if (!device)
+			return automateError(
+				res,
+				404,
+				'NotFound',
+				`Computer ${String(body.EntityId)} was not found.`,
+			);
 		// Offline agents pick the deployment up when they check in again: nothing starts now.
 		if (device.online) {
-			const approved = world().patches.filter((p) => p.deviceKey === device.key && p.status === 'approved');
-			startOperation(world(), { kind: 'patchInstall', vendor: 'connectwise-automate', deviceKey: device.key, patchKeys: approved.map((p) => p.key) });
+			const approved = world().patches.filter(
+				(p) => p.deviceKey === device.key && p.status === 'approved',
+			);
+			startOperation(world(), {
+				kind: 'patchInstall',
+				vendor: 'connectwise-automate',
+				deviceKey: device.key,
+				patchKeys: approved.map((p) => p.key),
+			});
 		}
 		res.status(204).end();
 	});
@@ -95,8 +141,16 @@ export function apiRoutes(ctx: VendorContext): Router {
 	api.get('/Computers/:id/ScheduledScripts/:entityId', (req, res) => {
 		const device = computerOr404(world(), req, res);
 		if (!device) return;
-		const schedule = slice(world()).schedules.find((s) => String(s.Id) === req.params.entityId && s.ComputerId === device.ids.automateComputerId);
-		if (!schedule) return automateError(res, 404, 'NotFound', `Scheduled script ${req.params.entityId} was not found.`);
+		const schedule = slice(world()).schedules.find(
+			(s) => String(s.Id) === req.params.entityId && s.ComputerId === device.ids.automateComputerId,
+		);
+		if (!schedule)
+			return automateError(
+				res,
+				404,
+				'NotFound',
+				`Scheduled script ${req.params.entityId} was not found.`,
+			);
 		res.json(scheduleBody(schedule));
 	});
 	api.post('/Computers/:id/ScheduledScripts', (req, res) => {
@@ -104,26 +158,52 @@ export function apiRoutes(ctx: VendorContext): Router {
 		if (!device) return;
 		const body = (req.body ?? {}) as Record<string, unknown>;
 		const script = world().scripts.find((s) => s.automateScriptId === Number(body.ScriptId));
-		if (!script) return automateError(res, 400, 'BadRequest', 'The request is invalid.', [`ScriptId: script ${String(body.ScriptId)} does not exist`]);
-		if (body.Parameters !== undefined && typeof body.Parameters !== 'string') return automateError(res, 400, 'BadRequest', 'The request is invalid.', ['Parameters must be a string of name=value| pairs']);
-		const operation = startOperation(world(), { kind: 'script', vendor: 'connectwise-automate', deviceKey: device.key, scriptKey: script.key, parameters: (body.Parameters as string | undefined) ?? '' });
+		if (!script)
+			return automateError(res, 400, 'BadRequest', 'The request is invalid.', [
+				`ScriptId: script ${String(body.ScriptId)} does not exist`,
+			]);
+		if (body.Parameters !== undefined && typeof body.Parameters !== 'string')
+			return automateError(res, 400, 'BadRequest', 'The request is invalid.', [
+				'Parameters must be a string of name=value| pairs',
+			]);
+		const operation = startOperation(world(), {
+			kind: 'script',
+			vendor: 'connectwise-automate',
+			deviceKey: device.key,
+			scriptKey: script.key,
+			parameters: (body.Parameters as string | undefined) ?? '',
+		});
 		const now = worldIso(world());
-		const schedule = { Id: nextId(world(), 'automateSchedule', 90201), ScriptId: script.automateScriptId, ComputerId: device.ids.automateComputerId, operationId: operation.id, body, user: String(res.locals.user), lastUpdate: now };
+		const schedule = {
+			Id: nextId(world(), 'automateSchedule', 90201),
+			ScriptId: script.automateScriptId,
+			ComputerId: device.ids.automateComputerId,
+			operationId: operation.id,
+			body,
+			user: String(res.locals.user),
+			lastUpdate: now,
+		};
 		slice(world()).schedules.push(schedule);
 		res.json(scheduleBody(schedule));
 	});
-	api.get('/Computers/:id/ScriptHistory', list((req, res) => {
-		const device = computerOr404(world(), req, res);
-		if (!device) return undefined;
-		observeComputer(world(), device, ctx.timing());
-		return scriptHistory(world(), device);
-	}));
-	api.get('/Computers/:id/RunningScripts', list((req, res) => {
-		const device = computerOr404(world(), req, res);
-		if (!device) return undefined;
-		observeComputer(world(), device, ctx.timing());
-		return runningScripts(world(), device);
-	}));
+	api.get(
+		'/Computers/:id/ScriptHistory',
+		list((req, res) => {
+			const device = computerOr404(world(), req, res);
+			if (!device) return undefined;
+			observeComputer(world(), device, ctx.timing());
+			return scriptHistory(world(), device);
+		}),
+	);
+	api.get(
+		'/Computers/:id/RunningScripts',
+		list((req, res) => {
+			const device = computerOr404(world(), req, res);
+			if (!device) return undefined;
+			observeComputer(world(), device, ctx.timing());
+			return runningScripts(world(), device);
+		}),
+	);
 
 	const alerts = (device?: Device) => {
 		raiseOfflineAlerts(world());
@@ -133,22 +213,43 @@ export function apiRoutes(ctx: VendorContext): Router {
 			return [alertBody(world(), alert, owner)];
 		});
 	};
-	api.get('/Alerts', list(() => alerts()));
+	api.get(
+		'/Alerts',
+		list(() => alerts()),
+	);
 	api.get('/Alerts/:alertId', (req, res) => {
 		const alert = alerts().find((a) => String(a.AlertId) === req.params.alertId);
-		if (!alert) return automateError(res, 404, 'NotFound', `Alert ${req.params.alertId} was not found.`);
+		if (!alert)
+			return automateError(res, 404, 'NotFound', `Alert ${req.params.alertId} was not found.`);
 		res.json(alert);
 	});
-	api.get('/Computers/:id/Alerts', list((req, res) => {
-		const device = computerOr404(world(), req, res);
-		return device ? alerts(device) : undefined;
-	}));
+	api.get(
+		'/Computers/:id/Alerts',
+		list((req, res) => {
+			const device = computerOr404(world(), req, res);
+			return device ? alerts(device) : undefined;
+		}),
+	);
 
-	api.use((req: Request, res: Response) => automateError(res, 404, 'NotFound', `No HTTP resource was found that matches the request URI '${req.originalUrl}'.`));
+	api.use((req: Request, res: Response) =>
+		automateError(
+			res,
+			404,
+			'NotFound',
+			`No HTTP resource was found that matches the request URI '${req.originalUrl}'.`,
+		),
+	);
 	return router;
 }
 
-function scheduleBody(schedule: { Id: number; ScriptId: number; ComputerId: number; body: Record<string, unknown>; user: string; lastUpdate: string }) {
+function scheduleBody(schedule: {
+	Id: number;
+	ScriptId: number;
+	ComputerId: number;
+	body: Record<string, unknown>;
+	user: string;
+	lastUpdate: string;
+}) {
 	const b = schedule.body;
 	const at = typeof b.NextRun === 'string' ? b.NextRun : schedule.lastUpdate;
 	return {

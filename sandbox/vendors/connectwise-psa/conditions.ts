@@ -67,7 +67,8 @@ class Parser {
 
 	parse(): Node {
 		const node = this.or();
-		if (this.pos < this.tokens.length) throw new ConditionError(`Unexpected '${this.tokens[this.pos].text}'`);
+		if (this.pos < this.tokens.length)
+			throw new ConditionError(`Unexpected '${this.tokens[this.pos].text}'`);
 		return node;
 	}
 
@@ -113,7 +114,8 @@ class Parser {
 
 	private comparison(): Node {
 		const field = this.tokens[this.pos++];
-		if (field.type !== 'word') throw new ConditionError(`Expected a field name, got '${field.text}'`);
+		if (field.type !== 'word')
+			throw new ConditionError(`Expected a field name, got '${field.text}'`);
 		let negate = false;
 		if (this.peekWord('not')) {
 			negate = true;
@@ -122,9 +124,12 @@ class Parser {
 		const opToken = this.tokens[this.pos++];
 		if (!opToken) throw new ConditionError(`Missing operator after ${field.text}`);
 		const op = opToken.text.toLowerCase();
-		if (opToken.type === 'op' && !negate) return { kind: 'cmp', field: field.text, op, negate, value: this.value() };
-		if (opToken.type === 'word' && (op === 'contains' || op === 'like')) return { kind: 'cmp', field: field.text, op, negate, value: this.value() };
-		if (opToken.type === 'word' && op === 'in') return { kind: 'cmp', field: field.text, op, negate, value: this.list() };
+		if (opToken.type === 'op' && !negate)
+			return { kind: 'cmp', field: field.text, op, negate, value: this.value() };
+		if (opToken.type === 'word' && (op === 'contains' || op === 'like'))
+			return { kind: 'cmp', field: field.text, op, negate, value: this.value() };
+		if (opToken.type === 'word' && op === 'in')
+			return { kind: 'cmp', field: field.text, op, negate, value: this.list() };
 		throw new ConditionError(`Unknown operator '${opToken.text}'`);
 	}
 
@@ -156,10 +161,16 @@ class Parser {
 	}
 }
 
-export type Resolver = (record: Record<string, unknown>, path: string) => { found: boolean; value: unknown };
+export type Resolver = (
+	record: Record<string, unknown>,
+	path: string,
+) => { found: boolean; value: unknown };
 
 /** Reads `a/b` paths case-insensitively, the way ConnectWise treats field names. */
-export function resolvePath(record: Record<string, unknown>, path: string): { found: boolean; value: unknown } {
+export function resolvePath(
+	record: Record<string, unknown>,
+	path: string,
+): { found: boolean; value: unknown } {
 	let current: unknown = record;
 	for (const part of path.split('/')) {
 		if (current === null || current === undefined) return { found: true, value: null };
@@ -181,15 +192,25 @@ function comparable(actual: unknown, expected: Value): [unknown, unknown] {
 		const time = typeof actual === 'string' ? Date.parse(actual) : NaN;
 		return [time, expected.getTime()];
 	}
-	if (typeof expected === 'string' && typeof actual === 'string') return [actual.toLowerCase(), expected.toLowerCase()];
+	if (typeof expected === 'string' && typeof actual === 'string')
+		return [actual.toLowerCase(), expected.toLowerCase()];
 	return [actual, expected];
 }
 
 function compare(actual: unknown, op: string, expected: Value): boolean {
 	if (op === 'in') return (expected as Value[]).some((v) => compare(actual, '=', v));
-	if (op === 'contains') return typeof actual === 'string' && actual.toLowerCase().includes(String(expected).toLowerCase());
-	if (op === 'like') return typeof actual === 'string' && likeToRegExp(String(expected)).test(actual);
-	if (expected === null) return op === '=' ? actual === null || actual === undefined : op === '!=' ? actual !== null && actual !== undefined : false;
+	if (op === 'contains')
+		return (
+			typeof actual === 'string' && actual.toLowerCase().includes(String(expected).toLowerCase())
+		);
+	if (op === 'like')
+		return typeof actual === 'string' && likeToRegExp(String(expected)).test(actual);
+	if (expected === null)
+		return op === '='
+			? actual === null || actual === undefined
+			: op === '!='
+				? actual !== null && actual !== undefined
+				: false;
 	const [a, b] = comparable(actual, expected);
 	switch (op) {
 		case '=':
@@ -211,7 +232,9 @@ function compare(actual: unknown, op: string, expected: Value): boolean {
 function evaluate(node: Node, record: Record<string, unknown>, resolve: Resolver): boolean {
 	if (node.kind !== 'cmp') {
 		const left = evaluate(node.left, record, resolve);
-		return node.kind === 'and' ? left && evaluate(node.right, record, resolve) : left || evaluate(node.right, record, resolve);
+		return node.kind === 'and'
+			? left && evaluate(node.right, record, resolve)
+			: left || evaluate(node.right, record, resolve);
 	}
 	const { found, value } = resolve(record, node.field);
 	if (!found) throw new ConditionError(`Unknown field: ${node.field}`);
@@ -220,7 +243,10 @@ function evaluate(node: Node, record: Record<string, unknown>, resolve: Resolver
 }
 
 /** Compiles a conditions string into a predicate; throws ConditionError on bad syntax or unknown fields. */
-export function compileConditions(conditions: string | undefined, resolve: Resolver = resolvePath): (record: Record<string, unknown>) => boolean {
+export function compileConditions(
+	conditions: string | undefined,
+	resolve: Resolver = resolvePath,
+): (record: Record<string, unknown>) => boolean {
 	if (!conditions || !conditions.trim()) return () => true;
 	const tree = new Parser(tokenize(conditions)).parse();
 	return (record) => evaluate(tree, record, resolve);

@@ -124,9 +124,18 @@ export function slice(world: World): CwSlice {
 	return world.vendors[SLICE] as CwSlice;
 }
 
-const BOARDS: Array<{ board: CwBoard; statuses: Array<Partial<CwBoardStatus> & { name: string }> }> = [
+const BOARDS: Array<{
+	board: CwBoard;
+	statuses: Array<Partial<CwBoardStatus> & { name: string }>;
+}> = [
 	{
-		board: { id: 1, name: 'Help Desk', inactiveFlag: false, projectFlag: false, billTime: 'Billable' },
+		board: {
+			id: 1,
+			name: 'Help Desk',
+			inactiveFlag: false,
+			projectFlag: false,
+			billTime: 'Billable',
+		},
 		statuses: [
 			{ name: 'New', defaultFlag: true },
 			{ name: 'In Progress' },
@@ -138,7 +147,13 @@ const BOARDS: Array<{ board: CwBoard; statuses: Array<Partial<CwBoardStatus> & {
 		],
 	},
 	{
-		board: { id: 2, name: 'Security Operations', inactiveFlag: false, projectFlag: false, billTime: 'Billable' },
+		board: {
+			id: 2,
+			name: 'Security Operations',
+			inactiveFlag: false,
+			projectFlag: false,
+			billTime: 'Billable',
+		},
 		statuses: [
 			{ name: 'New (Alert)', defaultFlag: true },
 			{ name: 'Investigating' },
@@ -147,7 +162,13 @@ const BOARDS: Array<{ board: CwBoard; statuses: Array<Partial<CwBoardStatus> & {
 		],
 	},
 	{
-		board: { id: 3, name: 'Patching', inactiveFlag: false, projectFlag: false, billTime: 'NoCharge' },
+		board: {
+			id: 3,
+			name: 'Patching',
+			inactiveFlag: false,
+			projectFlag: false,
+			billTime: 'NoCharge',
+		},
 		statuses: [
 			{ name: 'New', defaultFlag: true },
 			{ name: 'Deploying' },
@@ -158,10 +179,38 @@ const BOARDS: Array<{ board: CwBoard; statuses: Array<Partial<CwBoardStatus> & {
 ];
 
 const PRIORITIES: CwPriority[] = [
-	{ id: 1, name: 'Priority 1 - Emergency Response', color: 'Red', sortOrder: 2, defaultFlag: false, level: 'Level1' },
-	{ id: 2, name: 'Priority 2 - Quick Response', color: 'Orange', sortOrder: 4, defaultFlag: false, level: 'Level2' },
-	{ id: 3, name: 'Priority 3 - Normal Response', color: 'Yellow', sortOrder: 6, defaultFlag: true, level: 'Level3' },
-	{ id: 4, name: 'Priority 4 - Schedule Maintenance', color: 'Green', sortOrder: 8, defaultFlag: false, level: 'Level4' },
+	{
+		id: 1,
+		name: 'Priority 1 - Emergency Response',
+		color: 'Red',
+		sortOrder: 2,
+		defaultFlag: false,
+		level: 'Level1',
+	},
+	{
+		id: 2,
+		name: 'Priority 2 - Quick Response',
+		color: 'Orange',
+		sortOrder: 4,
+		defaultFlag: false,
+		level: 'Level2',
+	},
+	{
+		id: 3,
+		name: 'Priority 3 - Normal Response',
+		color: 'Yellow',
+		sortOrder: 6,
+		defaultFlag: true,
+		level: 'Level3',
+	},
+	{
+		id: 4,
+		name: 'Priority 4 - Schedule Maintenance',
+		color: 'Green',
+		sortOrder: 8,
+		defaultFlag: false,
+		level: 'Level4',
+	},
 ];
 
 const SUMMARIES = [
@@ -179,13 +228,21 @@ const SUMMARIES = [
 	'Slow file share access from {host}',
 ];
 
-
 export function defaultTicketsPerClient(world: World): number {
 	return world.scale?.ticketsPerClient ?? 14;
 }
 
 export function seedConnectWise(world: World): void {
-	const data: CwSlice = { boards: [], statuses: [], priorities: PRIORITIES.map((p) => ({ ...p })), members: [API_MEMBER, { id: 181, identifier: 'jsmith', name: 'Jordan Smith' }], tickets: [], notes: [], timeEntries: [], ticketConfigurations: [] };
+	const data: CwSlice = {
+		boards: [],
+		statuses: [],
+		priorities: PRIORITIES.map((p) => ({ ...p })),
+		members: [API_MEMBER, { id: 181, identifier: 'jsmith', name: 'Jordan Smith' }],
+		tickets: [],
+		notes: [],
+		timeEntries: [],
+		ticketConfigurations: [],
+	};
 	for (const { board, statuses } of BOARDS) {
 		data.boards.push({ ...board });
 		statuses.forEach((status, index) => {
@@ -209,16 +266,25 @@ export function seedConnectWise(world: World): void {
 	const perClient = defaultTicketsPerClient(world);
 	world.clients.forEach((client, clientIndex) => {
 		const devices = world.devices.filter((d) => d.clientKey === client.key);
-		for (let n = 0; n < perClient; n++) seedTicket(world, data, client, devices, clientIndex * perClient + n);
+		for (let n = 0; n < perClient; n++)
+			seedTicket(world, data, client, devices, clientIndex * perClient + n);
 	});
 }
 
-function seedTicket(world: World, data: CwSlice, client: Client, devices: Device[], n: number): void {
+function seedTicket(
+	world: World,
+	data: CwSlice,
+	client: Client,
+	devices: Device[],
+	n: number,
+): void {
 	const board = data.boards[n % data.boards.length];
 	const statuses = data.statuses.filter((s) => s.boardId === board.id && !s.inactive);
 	// Roughly one ticket in five is closed, the rest spread over the open statuses.
 	const closed = n % 5 === 4;
-	const status = closed ? statuses.find((s) => s.closedStatus)! : statuses.filter((s) => !s.closedStatus)[n % (statuses.length - 1)];
+	const status = closed
+		? statuses.find((s) => s.closedStatus)!
+		: statuses.filter((s) => !s.closedStatus)[n % (statuses.length - 1)];
 	const host = devices.length ? devices[n % devices.length].hostname : client.code;
 	// Seeded tickets sit before the world's clock, spread over the previous weeks.
 	const entered = cwDate(Date.parse(world.createdAt) - (n + 1) * 3_600_000 * 7);

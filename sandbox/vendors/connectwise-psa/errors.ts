@@ -10,7 +10,13 @@ export interface CwValidationError {
 }
 
 /** ConnectWise's `ErrorResponseMessage`: `{code, message, errors}` (errors null when there are none). */
-export function cwError(res: Response, status: number, code: string, message: string, errors: CwValidationError[] | null = null): void {
+export function cwError(
+	res: Response,
+	status: number,
+	code: string,
+	message: string,
+	errors: CwValidationError[] | null = null,
+): void {
 	res.status(status).json({ code, message, errors });
 }
 

@@ -30,8 +30,15 @@ function authenticate(req: Request, res: Response, next: NextFunction): void {
 	const match = /^Basic\s+(.+)$/i.exec(header.trim());
 	const decoded = match ? Buffer.from(match[1], 'base64').toString('utf8') : '';
 	const expected = `${CW_SANDBOX_KEYS.companyId}+${CW_SANDBOX_KEYS.publicKey}:${CW_SANDBOX_KEYS.privateKey}`;
-	if (decoded !== expected) return cwError(res, 401, 'Unauthorized', 'Password authentication failed.');
-	if (!req.get('clientId')) return cwError(res, 401, 'Unauthorized', 'A clientId header is required. Register one at developer.connectwise.com/ClientID.');
+	if (decoded !== expected)
+		return cwError(res, 401, 'Unauthorized', 'Password authentication failed.');
+	if (!req.get('clientId'))
+		return cwError(
+			res,
+			401,
+			'Unauthorized',
+			'A clientId header is required. Register one at developer.connectwise.com/ClientID.',
+		);
 	next();
 }
 
@@ -43,19 +50,37 @@ export const connectwisePsa: SandboxVendor = {
 		const router = Router();
 		// Codebase discovery needs no auth; on-premise servers answer v4_6_release/.
 		router.get('/login/companyinfo/:companyId', (req, res) => {
-			if (req.params.companyId.toLowerCase() !== CW_SANDBOX_KEYS.companyId) return void res.status(404).json({});
-			res.json({ CompanyName: 'MSP Sandbox', Codebase: `${CODEBASE}/`, VersionCode: 'v2025.8', VersionNumber: 'v4.6.112233', CompanyID: CW_SANDBOX_KEYS.companyId, IsCloud: 'False' });
+			if (req.params.companyId.toLowerCase() !== CW_SANDBOX_KEYS.companyId)
+				return void res.status(404).json({});
+			res.json({
+				CompanyName: 'MSP Sandbox',
+				Codebase: `${CODEBASE}/`,
+				VersionCode: 'v2025.8',
+				VersionNumber: 'v4.6.112233',
+				CompanyID: CW_SANDBOX_KEYS.companyId,
+				IsCloud: 'False',
+			});
 		});
 		const api = Router();
 		api.use(authenticate);
-		const apiInfo = (): Api => ({ url: `${ctx.baseUrl()}/${CODEBASE}/apis/3.0`, world: ctx.world() });
+		const apiInfo = (): Api => ({
+			url: `${ctx.baseUrl()}/${CODEBASE}/apis/3.0`,
+			world: ctx.world(),
+		});
 		api.use(ticketRoutes(ctx, apiInfo));
 		api.use(lookupRoutes(ctx, apiInfo));
-		api.use((req, res) => cwError(res, 404, 'NotFound', `No resource matches ${req.method} ${req.path}.`));
+		api.use((req, res) =>
+			cwError(res, 404, 'NotFound', `No resource matches ${req.method} ${req.path}.`),
+		);
 		router.use('/:codebase/apis/3.0', api);
 		return router;
 	},
-	credentials: (baseUrl) => ({ site: 'custom', customUrl: baseUrl, codebase: CODEBASE, ...CW_SANDBOX_KEYS }),
+	credentials: (baseUrl) => ({
+		site: 'custom',
+		customUrl: baseUrl,
+		codebase: CODEBASE,
+		...CW_SANDBOX_KEYS,
+	}),
 	n8nCredentials: (baseUrl) => [
 		{
 			id: 'sandbox-connectwise-psa',
@@ -72,8 +97,17 @@ export const connectwisePsa: SandboxVendor = {
 		reject: (res, retryAfterMs) => {
 			const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
 			res.set('Retry-After', String(seconds));
-			res.status(429).json({ error: 'ConnectWiseAPI', message: `Too many requests. Please try again in ${seconds} seconds.` });
+			res.status(429).json({
+				error: 'ConnectWiseAPI',
+				message: `Too many requests. Please try again in ${seconds} seconds.`,
+			});
 		},
 	},
-	serverError: (res, status) => cwError(res, status, 'UnexpectedError', 'An unexpected error occurred. Please try again later.'),
+	serverError: (res, status) =>
+		cwError(
+			res,
+			status,
+			'UnexpectedError',
+			'An unexpected error occurred. Please try again later.',
+		),
 };

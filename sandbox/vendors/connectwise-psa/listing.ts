@@ -29,7 +29,8 @@ function applyOrder(rows: Row[], orderBy: unknown): Row[] {
 			const x = resolveWithInfo(a, field).value as string | number;
 			const y = resolveWithInfo(b, field).value as string | number;
 			if (x === y) continue;
-			const order = x === null || x === undefined ? -1 : y === null || y === undefined ? 1 : x < y ? -1 : 1;
+			const order =
+				x === null || x === undefined ? -1 : y === null || y === undefined ? 1 : x < y ? -1 : 1;
 			return desc ? -order : order;
 		}
 		return 0;
@@ -37,9 +38,17 @@ function applyOrder(rows: Row[], orderBy: unknown): Row[] {
 }
 
 /** The filtered, ordered rows of a list request, or undefined after sending a 400 for bad conditions. */
-export function query(req: Request, res: Response, rows: Row[], conditions: unknown): Row[] | undefined {
+export function query(
+	req: Request,
+	res: Response,
+	rows: Row[],
+	conditions: unknown,
+): Row[] | undefined {
 	try {
-		const matches = compileConditions(typeof conditions === 'string' ? conditions : undefined, resolveWithInfo);
+		const matches = compileConditions(
+			typeof conditions === 'string' ? conditions : undefined,
+			resolveWithInfo,
+		);
 		return applyOrder(rows.filter(matches), req.query.orderBy);
 	} catch (error) {
 		if (!(error instanceof ConditionError)) throw error;

@@ -2,7 +2,17 @@ import { DAY, seededAgo } from '../../world/clock';
 import { clientName } from '../../world/names';
 import type { Client, Device, World } from '../../world/types';
 
-import { API_MEMBER, cwDate, slice, type CwBoard, type CwBoardStatus, type CwNote, type CwPriority, type CwTicket, type CwTimeEntry } from './data';
+import {
+	API_MEMBER,
+	cwDate,
+	slice,
+	type CwBoard,
+	type CwBoardStatus,
+	type CwNote,
+	type CwPriority,
+	type CwTicket,
+	type CwTimeEntry,
+} from './data';
 
 /** The JSON ConnectWise returns for each record: references carry `_info` hrefs, as the API does. */
 export interface Api {
@@ -12,7 +22,12 @@ export interface Api {
 
 export function companyRef(api: Api, client: Client) {
 	const id = client.ids.connectwiseCompanyId;
-	return { id, identifier: client.ids.connectwiseIdentifier, name: clientName(client, 'psa'), _info: { company_href: `${api.url}/company/companies/${id}` } };
+	return {
+		id,
+		identifier: client.ids.connectwiseIdentifier,
+		name: clientName(client, 'psa'),
+		_info: { company_href: `${api.url}/company/companies/${id}` },
+	};
 }
 
 export function clientByCompanyId(world: World, id: number): Client | undefined {
@@ -28,7 +43,10 @@ export function boardOut(api: Api, board: CwBoard) {
 		inactiveFlag: board.inactiveFlag,
 		projectFlag: board.projectFlag,
 		billTime: board.billTime,
-		_info: { lastUpdated: cwDate(Date.parse(seededAgo(api.world, 323 * DAY))), updatedBy: 'admin1' },
+		_info: {
+			lastUpdated: cwDate(Date.parse(seededAgo(api.world, 323 * DAY))),
+			updatedBy: 'admin1',
+		},
 	};
 }
 
@@ -37,13 +55,23 @@ export function statusOut(api: Api, status: CwBoardStatus) {
 	const { boardId: _boardId, ...fields } = status;
 	return {
 		...fields,
-		board: { id: board.id, name: board.name, _info: { board_href: `${api.url}/service/boards/${board.id}` } },
-		_info: { lastUpdated: cwDate(Date.parse(seededAgo(api.world, 323 * DAY))), updatedBy: 'admin1' },
+		board: {
+			id: board.id,
+			name: board.name,
+			_info: { board_href: `${api.url}/service/boards/${board.id}` },
+		},
+		_info: {
+			lastUpdated: cwDate(Date.parse(seededAgo(api.world, 323 * DAY))),
+			updatedBy: 'admin1',
+		},
 	};
 }
 
 export function priorityOut(_api: Api, priority: CwPriority) {
-	return { ...priority, _info: { image_href: `https://sandbox.invalid/priority/${priority.id}.gif` } };
+	return {
+		...priority,
+		_info: { image_href: `https://sandbox.invalid/priority/${priority.id}.gif` },
+	};
 }
 
 export function ticketOut(api: Api, ticket: CwTicket) {
@@ -57,10 +85,24 @@ export function ticketOut(api: Api, ticket: CwTicket) {
 		id: ticket.id,
 		summary: ticket.summary,
 		recordType: ticket.recordType,
-		board: { id: board.id, name: board.name, _info: { board_href: `${api.url}/service/boards/${board.id}` } },
-		status: { id: status.id, name: status.name, Sort: status.sortOrder, _info: { status_href: `${api.url}/service/boards/${board.id}/statuses/${status.id}` } },
+		board: {
+			id: board.id,
+			name: board.name,
+			_info: { board_href: `${api.url}/service/boards/${board.id}` },
+		},
+		status: {
+			id: status.id,
+			name: status.name,
+			Sort: status.sortOrder,
+			_info: { status_href: `${api.url}/service/boards/${board.id}/statuses/${status.id}` },
+		},
 		company: companyRef(api, client),
-		priority: { id: priority.id, name: priority.name, sort: priority.sortOrder, _info: { priority_href: `${api.url}/service/priorities/${priority.id}` } },
+		priority: {
+			id: priority.id,
+			name: priority.name,
+			sort: priority.sortOrder,
+			_info: { priority_href: `${api.url}/service/priorities/${priority.id}` },
+		},
 		severity: ticket.severity,
 		impact: ticket.impact,
 		externalXRef: ticket.externalXRef,
@@ -99,7 +141,8 @@ export function noteOut(_api: Api, note: CwNote) {
 
 export function timeEntryOut(api: Api, entry: CwTimeEntry) {
 	const client = clientByCompanyId(api.world, entry.companyId)!;
-	const member = slice(api.world).members.find((m) => m.identifier === entry.memberIdentifier) ?? API_MEMBER;
+	const member =
+		slice(api.world).members.find((m) => m.identifier === entry.memberIdentifier) ?? API_MEMBER;
 	const ticket = slice(api.world).tickets.find((t) => t.id === entry.ticketId);
 	return {
 		id: entry.id,
@@ -142,7 +185,11 @@ export function companyOut(api: Api, client: Client) {
 		site: { id: 1000 + client.ids.connectwiseCompanyId, name: 'Main' },
 		deletedFlag: false,
 		integratorTags: [],
-		_info: { lastUpdated: cwDate(Date.parse(seededAgo(api.world, 323 * DAY))), updatedBy: 'admin1', dateEntered: cwDate(Date.parse(seededAgo(api.world, 633 * DAY))) },
+		_info: {
+			lastUpdated: cwDate(Date.parse(seededAgo(api.world, 323 * DAY))),
+			updatedBy: 'admin1',
+			dateEntered: cwDate(Date.parse(seededAgo(api.world, 633 * DAY))),
+		},
 	};
 }
 

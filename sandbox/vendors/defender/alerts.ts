@@ -8,15 +8,45 @@ import { ODataError, parseFilter, type Row } from './odata';
 import { alertOf, STATUS } from './present';
 
 /** Properties `GET /api/alerts` documents as filterable. */
-const FILTERABLE = ['alertCreationTime', 'lastUpdateTime', 'incidentId', 'investigationId', 'id', 'assignedTo', 'detectionSource', 'lastEventTime', 'status', 'severity', 'category'];
+const FILTERABLE = [
+	'alertCreationTime',
+	'lastUpdateTime',
+	'incidentId',
+	'investigationId',
+	'id',
+	'assignedTo',
+	'detectionSource',
+	'lastEventTime',
+	'status',
+	'severity',
+	'category',
+];
 /** Without `$top` Defender returns up to 10,000 rows and an `@odata.nextLink` for the rest. */
 const DEFAULT_PAGE = 10000;
 
-const CLASSIFICATIONS = ['TruePositive', 'InformationalExpectedActivity', 'FalsePositive', 'Unknown'];
+const CLASSIFICATIONS = [
+	'TruePositive',
+	'InformationalExpectedActivity',
+	'FalsePositive',
+	'Unknown',
+];
 /** Determinations allowed per classification. [unverified: pairing from the portal's classification dialog] */
 const DETERMINATIONS: Record<string, string[]> = {
-	TruePositive: ['MultiStagedAttack', 'MaliciousUserActivity', 'CompromisedUser', 'Malware', 'Phishing', 'UnwantedSoftware', 'Other'],
-	InformationalExpectedActivity: ['SecurityTesting', 'LineOfBusinessApplication', 'ConfirmedActivity', 'Other'],
+	TruePositive: [
+		'MultiStagedAttack',
+		'MaliciousUserActivity',
+		'CompromisedUser',
+		'Malware',
+		'Phishing',
+		'UnwantedSoftware',
+		'Other',
+	],
+	InformationalExpectedActivity: [
+		'SecurityTesting',
+		'LineOfBusinessApplication',
+		'ConfirmedActivity',
+		'Other',
+	],
 	FalsePositive: ['NotMalicious', 'InsufficientData', 'Other'],
 	Unknown: ['NotAvailable', 'Other'],
 };
@@ -33,10 +63,16 @@ export function alertsRouter(ctx: VendorContext): Router {
 	router.get('/api/alerts', read, (req, res) => listAlerts(ctx, req, res));
 	router.get('/api/alerts/:id', read, (req, res) => {
 		const threat = find(ctx, String(req.params.id));
-		if (!threat) return mdeError(res, 404, 'NotFound', `Alert ${String(req.params.id)} was not found`);
-		res.json({ '@odata.context': `${ctx.baseUrl()}/api/$metadata#Alerts/$entity`, ...alertOf(ctx.world(), threat, req.query.$expand === 'evidence') });
+		if (!threat)
+			return mdeError(res, 404, 'NotFound', `Alert ${String(req.params.id)} was not found`);
+		res.json({
+			'@odata.context': `${ctx.baseUrl()}/api/$metadata#Alerts/$entity`,
+			...alertOf(ctx.world(), threat, req.query.$expand === 'evidence'),
+		});
 	});
-	router.patch('/api/alerts/:id', requireRole('Alert.ReadWrite.All'), (req, res) => updateAlert(ctx, req, res));
+	router.patch('/api/alerts/:id', requireRole('Alert.ReadWrite.All'), (req, res) =>
+		updateAlert(ctx, req, res),
+	);
 	return router;
 }
 
@@ -60,14 +96,26 @@ function listAlerts(ctx: VendorContext, req: Request, res: Response): void {
 		}
 	}
 	// Newest first, as the portal lists them; clients must not rely on the order across pages.
-	rows.sort((a, b) => (a.alertCreationTime === b.alertCreationTime ? (String(a.id) < String(b.id) ? 1 : -1) : String(a.alertCreationTime) < String(b.alertCreationTime) ? 1 : -1));
+	rows.sort((a, b) =>
+		a.alertCreationTime === b.alertCreationTime
+			? String(a.id) < String(b.id)
+				? 1
+				: -1
+			: String(a.alertCreationTime) < String(b.alertCreationTime)
+				? 1
+				: -1,
+	);
 	const size = paging.top ?? DEFAULT_PAGE;
 	const value = rows.slice(paging.skip, paging.skip + size);
-	const body: Record<string, unknown> = { '@odata.context': `${ctx.baseUrl()}/api/$metadata#Alerts`, value };
+	const body: Record<string, unknown> = {
+		'@odata.context': `${ctx.baseUrl()}/api/$metadata#Alerts`,
+		value,
+	};
 	// Documented behaviour: with an explicit $top under 10,000 no nextLink is returned.
 	if (paging.top === undefined && paging.skip + size < rows.length) {
 		const next = new URLSearchParams();
-		for (const [k, v] of Object.entries(req.query)) if (k !== '$skip' && typeof v === 'string') next.set(k, v);
+		for (const [k, v] of Object.entries(req.query))
+			if (k !== '$skip' && typeof v === 'string') next.set(k, v);
 		next.set('$skip', String(paging.skip + size));
 		body['@odata.nextLink'] = `${ctx.baseUrl()}/api/alerts?${next.toString()}`;
 	}
@@ -77,23 +125,50 @@ function listAlerts(ctx: VendorContext, req: Request, res: Response): void {
 function updateAlert(ctx: VendorContext, req: Request, res: Response): void {
 	const world = ctx.world();
 	const threat = find(ctx, String(req.params.id));
-	if (!threat) return mdeError(res, 404, 'NotFound', `Alert ${String(req.params.id)} was not found`);
+	if (!threat)
+		return mdeError(res, 404, 'NotFound', `Alert ${String(req.params.id)} was not found`);
 	const body = req.body as Record<string, unknown> | undefined;
-	if (!body || typeof body !== 'object' || Array.isArray(body) || !Object.keys(body).length) return mdeError(res, 400, 'InvalidRequestBody', 'Request body is empty or invalid.');
+	if (!body || typeof body !== 'object' || Array.isArray(body) || !Object.keys(body).length)
+		return mdeError(res, 400, 'InvalidRequestBody', 'Request body is empty or invalid.');
 	// Body property names are case-sensitive: `Status` is not `status`.
 	const unknown = Object.keys(body).filter((k) => !UPDATABLE.includes(k));
-	if (unknown.length) return mdeError(res, 400, 'InvalidRequestBody', `Request body has unknown properties: ${unknown.join(', ')}. Allowed: ${UPDATABLE.join(', ')}.`);
+	if (unknown.length)
+		return mdeError(
+			res,
+			400,
+			'InvalidRequestBody',
+			`Request body has unknown properties: ${unknown.join(', ')}. Allowed: ${UPDATABLE.join(', ')}.`,
+		);
 	const status = body.status as string | undefined;
-	if (status !== undefined && !Object.values(STATUS).includes(status)) return mdeError(res, 400, 'InvalidRequestBody', `Invalid value for status: '${status}'. Allowed: New, InProgress, Resolved.`);
+	if (status !== undefined && !Object.values(STATUS).includes(status))
+		return mdeError(
+			res,
+			400,
+			'InvalidRequestBody',
+			`Invalid value for status: '${status}'. Allowed: New, InProgress, Resolved.`,
+		);
 	const extra = (sliceOf(world).alerts[threat.defenderAlertId] ??= {});
-	const classification = (body.classification as string | undefined) ?? extra.classification ?? undefined;
+	const classification =
+		(body.classification as string | undefined) ?? extra.classification ?? undefined;
 	if (body.classification !== undefined && !CLASSIFICATIONS.includes(String(body.classification))) {
-		return mdeError(res, 400, 'InvalidRequestBody', `Invalid value for classification: '${String(body.classification)}'. Allowed: ${CLASSIFICATIONS.join(', ')}.`);
+		return mdeError(
+			res,
+			400,
+			'InvalidRequestBody',
+			`Invalid value for classification: '${String(body.classification)}'. Allowed: ${CLASSIFICATIONS.join(', ')}.`,
+		);
 	}
 	if (body.determination !== undefined) {
-		const allowed = classification ? DETERMINATIONS[classification] : Object.values(DETERMINATIONS).flat();
+		const allowed = classification
+			? DETERMINATIONS[classification]
+			: Object.values(DETERMINATIONS).flat();
 		if (!allowed.includes(String(body.determination))) {
-			return mdeError(res, 400, 'InvalidRequestBody', `Invalid value for determination: '${String(body.determination)}'${classification ? ` with classification ${classification}` : ''}. Allowed: ${allowed.join(', ')}.`);
+			return mdeError(
+				res,
+				400,
+				'InvalidRequestBody',
+				`Invalid value for determination: '${String(body.determination)}'${classification ? ` with classification ${classification}` : ''}. Allowed: ${allowed.join(', ')}.`,
+			);
 		}
 	}
 	const at = worldIso(ctx.world());
@@ -103,13 +178,27 @@ function updateAlert(ctx: VendorContext, req: Request, res: Response): void {
 	}
 	if (body.classification !== undefined) {
 		extra.classification = String(body.classification);
-		threat.verdict = body.classification === 'TruePositive' ? 'truePositive' : body.classification === 'Unknown' ? 'undefined' : 'falsePositive';
+		threat.verdict =
+			body.classification === 'TruePositive'
+				? 'truePositive'
+				: body.classification === 'Unknown'
+					? 'undefined'
+					: 'falsePositive';
 	}
 	if (body.determination !== undefined) extra.determination = String(body.determination);
-	if (body.assignedTo !== undefined) extra.assignedTo = body.assignedTo === null ? null : String(body.assignedTo);
+	if (body.assignedTo !== undefined)
+		extra.assignedTo = body.assignedTo === null ? null : String(body.assignedTo);
 	if (typeof body.comment === 'string' && body.comment.trim()) {
-		threat.notes.push({ id: `${threat.defenderAlertId}-c${threat.notes.length + 1}`, text: body.comment, at, author: appOf(res).displayName });
+		threat.notes.push({
+			id: `${threat.defenderAlertId}-c${threat.notes.length + 1}`,
+			text: body.comment,
+			at,
+			author: appOf(res).displayName,
+		});
 	}
 	threat.updatedAt = at;
-	res.json({ '@odata.context': `${ctx.baseUrl()}/api/$metadata#Alerts/$entity`, ...alertOf(world, threat, false) });
+	res.json({
+		'@odata.context': `${ctx.baseUrl()}/api/$metadata#Alerts/$entity`,
+		...alertOf(world, threat, false),
+	});
 }

@@ -25,7 +25,8 @@ export function authenticator(world: () => World) {
 	const tokens = new TokenStore(world, TOKEN_SLICE);
 	return (req: Request, res: Response, next: () => void) => {
 		const token = tokens.fromRequest(req);
-		if (!token || !DEFENDER_RESOURCES.includes(token.scope)) return mdeError(res, 401, 'Unauthorized', 'Unauthorized');
+		if (!token || !DEFENDER_RESOURCES.includes(token.scope))
+			return mdeError(res, 401, 'Unauthorized', 'Unauthorized');
 		const found = findApp(token.clientId);
 		if (!found) return mdeError(res, 401, 'Unauthorized', 'Unauthorized');
 		res.locals.mdeApp = found.app;
@@ -37,7 +38,12 @@ export function authenticator(world: () => World) {
 export function requireRole(...roles: string[]) {
 	return (_req: Request, res: Response, next: () => void) => {
 		if (roles.some((r) => appOf(res).roles.includes(r))) return next();
-		mdeError(res, 403, 'Forbidden', `The application does not have any of the required application permissions (${roles.join(', ')}) to access the resource.`);
+		mdeError(
+			res,
+			403,
+			'Forbidden',
+			`The application does not have any of the required application permissions (${roles.join(', ')}) to access the resource.`,
+		);
 	};
 }
 
@@ -49,8 +55,27 @@ export function guidFrom(seed: string): string {
 
 /** Records only Defender has: machine action details and alert classification. */
 export interface DefenderSlice {
-	actions: Record<string, { id: string; type: string; scope: string | null; comment: string; requestor: string; sha1?: string; scanType?: string }>;
-	alerts: Record<string, { classification?: string | null; determination?: string | null; assignedTo?: string | null; resolvedTime?: string | null }>;
+	actions: Record<
+		string,
+		{
+			id: string;
+			type: string;
+			scope: string | null;
+			comment: string;
+			requestor: string;
+			sha1?: string;
+			scanType?: string;
+		}
+	>;
+	alerts: Record<
+		string,
+		{
+			classification?: string | null;
+			determination?: string | null;
+			assignedTo?: string | null;
+			resolvedTime?: string | null;
+		}
+	>;
 }
 
 export function sliceOf(world: World): DefenderSlice {
@@ -68,9 +93,13 @@ export function readPaging(req: Request): { top?: number; skip: number } | strin
 	const skip = req.query.$skip;
 	const parsedTop = top === undefined ? undefined : Number(top);
 	const parsedSkip = skip === undefined ? 0 : Number(skip);
-	if (parsedTop !== undefined && (!Number.isInteger(parsedTop) || parsedTop < 0 || parsedTop > 10000)) {
+	if (
+		parsedTop !== undefined &&
+		(!Number.isInteger(parsedTop) || parsedTop < 0 || parsedTop > 10000)
+	) {
 		return `The limit of '10000' for Top query has been exceeded or the value is invalid: '${String(top)}'.`;
 	}
-	if (!Number.isInteger(parsedSkip) || parsedSkip < 0) return `Invalid value for $skip: '${String(skip)}'.`;
+	if (!Number.isInteger(parsedSkip) || parsedSkip < 0)
+		return `Invalid value for $skip: '${String(skip)}'.`;
 	return { top: parsedTop, skip: parsedSkip };
 }

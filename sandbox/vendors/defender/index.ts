@@ -25,7 +25,9 @@ export const defender: SandboxVendor = {
 		router.use(alertsRouter(ctx));
 		router.use(machinesRouter(ctx));
 		router.use(filesRouter(ctx));
-		router.use((req, res) => mdeError(res, 404, 'NotFound', `Resource ${req.method} ${req.path} was not found`));
+		router.use((req, res) =>
+			mdeError(res, 404, 'NotFound', `Resource ${req.method} ${req.path} was not found`),
+		);
 		return router;
 	},
 	credentials: (baseUrl) => ({
@@ -59,8 +61,19 @@ export const defender: SandboxVendor = {
 			const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
 			res.set('Retry-After', String(seconds));
 			// [unverified] message wording; code and Retry-After are documented.
-			mdeError(res, 429, 'TooManyRequests', `Rate limit is exceeded. Try again in ${seconds} seconds.`);
+			mdeError(
+				res,
+				429,
+				'TooManyRequests',
+				`Rate limit is exceeded. Try again in ${seconds} seconds.`,
+			);
 		},
 	},
-	serverError: (res, status) => mdeError(res, status, status === 503 ? 'ServiceUnavailable' : 'InternalServerError', 'An error occurred while processing the request.'),
+	serverError: (res, status) =>
+		mdeError(
+			res,
+			status,
+			status === 503 ? 'ServiceUnavailable' : 'InternalServerError',
+			'An error occurred while processing the request.',
+		),
 };

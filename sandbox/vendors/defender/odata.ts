@@ -17,11 +17,15 @@ export function parseFilter(text: string, filterable: string[]): Predicate {
 	const take = () => tokens[pos++];
 	const expectPunct = (p: string) => {
 		const t = take();
-		if (!t || t.kind !== 'punct' || t.text !== p) throw new ODataError(`Syntax error: '${p}' expected at position ${pos} in '${text}'.`);
+		if (!t || t.kind !== 'punct' || t.text !== p)
+			throw new ODataError(`Syntax error: '${p}' expected at position ${pos} in '${text}'.`);
 	};
 	const property = (name: string): string => {
 		const found = filterable.find((f) => f.toLowerCase() === name.toLowerCase());
-		if (!found) throw new ODataError(`The query specified in the URI is not valid. The property '${name}' cannot be used in the $filter query option.`);
+		if (!found)
+			throw new ODataError(
+				`The query specified in the URI is not valid. The property '${name}' cannot be used in the $filter query option.`,
+			);
 		return found;
 	};
 	const literal = (): unknown => {
@@ -42,18 +46,27 @@ export function parseFilter(text: string, filterable: string[]): Predicate {
 			expectPunct(')');
 			return inner;
 		}
-		if (first.kind === 'word' && first.text.toLowerCase() === 'startswith' && peek()?.text === '(') {
+		if (
+			first.kind === 'word' &&
+			first.text.toLowerCase() === 'startswith' &&
+			peek()?.text === '('
+		) {
 			take();
 			const prop = property(take()?.text ?? '');
 			expectPunct(',');
 			const value = literal();
 			expectPunct(')');
-			return (row) => typeof row[prop] === 'string' && typeof value === 'string' && (row[prop] as string).startsWith(value);
+			return (row) =>
+				typeof row[prop] === 'string' &&
+				typeof value === 'string' &&
+				(row[prop] as string).startsWith(value);
 		}
-		if (first.kind !== 'word') throw new ODataError(`Syntax error at position ${pos} in '${text}'.`);
+		if (first.kind !== 'word')
+			throw new ODataError(`Syntax error at position ${pos} in '${text}'.`);
 		const prop = property(first.text);
 		const op = take()?.text.toLowerCase();
-		if (!op || !['eq', 'ne', 'gt', 'ge', 'lt', 'le'].includes(op)) throw new ODataError(`Syntax error: operator expected after '${first.text}'.`);
+		if (!op || !['eq', 'ne', 'gt', 'ge', 'lt', 'le'].includes(op))
+			throw new ODataError(`Syntax error: operator expected after '${first.text}'.`);
 		const value = literal();
 		return (row) => compare(row[prop], op, value);
 	};

@@ -5,8 +5,18 @@ import type { Client, Device, Operation, Threat, World } from '../../world/types
 import { SANDBOX_TENANT } from '../microsoft-login/directory';
 import { guidFrom, sliceOf } from './common';
 
-export const SEVERITY: Record<Threat['severity'], string> = { critical: 'High', high: 'High', medium: 'Medium', low: 'Low', informational: 'Informational' };
-export const STATUS: Record<Threat['status'], string> = { new: 'New', inProgress: 'InProgress', resolved: 'Resolved' };
+export const SEVERITY: Record<Threat['severity'], string> = {
+	critical: 'High',
+	high: 'High',
+	medium: 'Medium',
+	low: 'Low',
+	informational: 'Informational',
+};
+export const STATUS: Record<Threat['status'], string> = {
+	new: 'New',
+	inProgress: 'InProgress',
+	resolved: 'Resolved',
+};
 
 const CATEGORY: Record<Exclude<Threat['scenario'], 'injected'>, string> = {
 	ransomware: 'Ransomware',
@@ -53,10 +63,23 @@ function osPlatform(device: Device): string {
 	return client ? `Windows${client[1]}` : 'Windows';
 }
 
-const VERSION_OF_BUILD: Record<string, string> = { '26100': '24H2', '22631': '23H2', '22621': '22H2', '19045': '22H2', '20348': '21H2', '17763': '1809', '14393': '1607' };
+const VERSION_OF_BUILD: Record<string, string> = {
+	'26100': '24H2',
+	'22631': '23H2',
+	'22621': '22H2',
+	'19045': '22H2',
+	'20348': '21H2',
+	'17763': '1809',
+	'14393': '1607',
+};
 
 /** Machine action `type` per engine operation. */
-const ACTION_TYPE: Record<string, string> = { isolate: 'Isolate', release: 'Unisolate', stopAndQuarantineFile: 'StopAndQuarantineFile', antivirusScan: 'RunAntiVirusScan' };
+const ACTION_TYPE: Record<string, string> = {
+	isolate: 'Isolate',
+	release: 'Unisolate',
+	stopAndQuarantineFile: 'StopAndQuarantineFile',
+	antivirusScan: 'RunAntiVirusScan',
+};
 
 export function clientOf(world: World, device: Device): Client {
 	return world.clients.find((c) => c.key === device.clientKey) as Client;
@@ -74,7 +97,11 @@ export function machineOf(world: World, device: Device): Record<string, unknown>
 	const client = clientOf(world, device);
 	const isServer = device.type !== 'workstation';
 	const open = world.threats.filter((t) => t.deviceKey === device.key && t.status !== 'resolved');
-	const risk = open.some((t) => t.severity === 'critical' || t.severity === 'high') ? 'High' : open.length ? 'Medium' : 'None';
+	const risk = open.some((t) => t.severity === 'critical' || t.severity === 'high')
+		? 'High'
+		: open.length
+			? 'Medium'
+			: 'None';
 	return {
 		id: device.ids.defenderMachineId,
 		computerDnsName: dnsName(world, device),
@@ -102,17 +129,36 @@ export function machineOf(world: World, device: Device): Record<string, unknown>
 		osArchitecture: '64-bit',
 		managedBy: 'MicrosoftDefenderForEndpoint',
 		managedByStatus: 'Success',
-		ipAddresses: [{ ipAddress: device.ipAddress, macAddress: device.macAddress.replace(/:/g, ''), type: 'Ethernet', operationalStatus: 'Up' }],
+		ipAddresses: [
+			{
+				ipAddress: device.ipAddress,
+				macAddress: device.macAddress.replace(/:/g, ''),
+				type: 'Ethernet',
+				operationalStatus: 'Up',
+			},
+		],
 		vmMetadata: null,
 	};
 }
 
-export function alertOf(world: World, threat: Threat, expandEvidence: boolean): Record<string, unknown> {
+export function alertOf(
+	world: World,
+	threat: Threat,
+	expandEvidence: boolean,
+): Record<string, unknown> {
 	const device = world.devices.find((d) => d.key === threat.deviceKey) as Device;
 	const extra = sliceOf(world).alerts[threat.defenderAlertId] ?? {};
 	const classification =
-		extra.classification !== undefined ? extra.classification : threat.verdict === 'truePositive' ? 'TruePositive' : threat.verdict === 'falsePositive' ? 'FalsePositive' : null;
-	const [userDomain, userName] = device.lastLoggedOnUser.includes('\\') ? device.lastLoggedOnUser.split('\\') : [clientOf(world, device).code, device.lastLoggedOnUser];
+		extra.classification !== undefined
+			? extra.classification
+			: threat.verdict === 'truePositive'
+				? 'TruePositive'
+				: threat.verdict === 'falsePositive'
+					? 'FalsePositive'
+					: null;
+	const [userDomain, userName] = device.lastLoggedOnUser.includes('\\')
+		? device.lastLoggedOnUser.split('\\')
+		: [clientOf(world, device).code, device.lastLoggedOnUser];
 	return {
 		id: threat.defenderAlertId,
 		incidentId: 1100 + Number(threat.key.replace(/\D/g, '')),
@@ -138,11 +184,18 @@ export function alertOf(world: World, threat: Threat, expandEvidence: boolean): 
 		computerDnsName: dnsName(world, device),
 		rbacGroupName: clientOf(world, device).ids.defenderMachineGroup,
 		aadTenantId: SANDBOX_TENANT.id,
-		threatName: threat.confidence === 'malicious' ? `${threat.classification}:Win32/${threat.processName.replace(/\.exe$/i, '')}` : null,
+		threatName:
+			threat.confidence === 'malicious'
+				? `${threat.classification}:Win32/${threat.processName.replace(/\.exe$/i, '')}`
+				: null,
 		mitreTechniques: threat.mitreTechniques,
 		relatedUser: { userName, domainName: userDomain.toUpperCase() },
 		loggedOnUsers: [{ accountName: userName, domainName: userDomain.toUpperCase() }],
-		comments: threat.notes.map((n) => ({ comment: n.text, createdBy: n.author, createdTime: n.at })),
+		comments: threat.notes.map((n) => ({
+			comment: n.text,
+			createdBy: n.author,
+			createdTime: n.at,
+		})),
 		evidence: expandEvidence ? evidenceOf(threat) : [],
 	};
 }
@@ -172,7 +225,10 @@ function evidenceOf(threat: Threat): Array<Record<string, unknown>> {
 
 export function isDefenderAction(operation: Operation): boolean {
 	if (operation.kind === 'isolate' || operation.kind === 'release') return true;
-	return operation.kind === 'mitigation' && (operation.mitigation === 'stopAndQuarantineFile' || operation.mitigation === 'antivirusScan');
+	return (
+		operation.kind === 'mitigation' &&
+		(operation.mitigation === 'stopAndQuarantineFile' || operation.mitigation === 'antivirusScan')
+	);
 }
 
 export function actionIdOf(world: World, operation: Operation): string {
@@ -182,7 +238,8 @@ export function actionIdOf(world: World, operation: Operation): string {
 export function actionOf(world: World, operation: Operation): Record<string, unknown> {
 	const device = world.devices.find((d) => d.key === operation.deviceKey) as Device;
 	const detail = sliceOf(world).actions[operation.id];
-	const type = ACTION_TYPE[operation.kind === 'mitigation' ? (operation.mitigation ?? '') : operation.kind];
+	const type =
+		ACTION_TYPE[operation.kind === 'mitigation' ? (operation.mitigation ?? '') : operation.kind];
 	const status =
 		operation.status === 'queued'
 			? 'Pending'
@@ -211,7 +268,9 @@ export function actionOf(world: World, operation: Operation): Record<string, unk
 		scope: detail?.scope ?? (type === 'Isolate' ? 'Full' : null),
 		externalId: null,
 		requestSource: 'PublicApi',
-		relatedFileInfo: detail?.sha1 ? { fileIdentifier: detail.sha1, fileIdentifierType: 'Sha1' } : null,
+		relatedFileInfo: detail?.sha1
+			? { fileIdentifier: detail.sha1, fileIdentifierType: 'Sha1' }
+			: null,
 		commands: [],
 		troubleshootInfo: null,
 	};
@@ -241,10 +300,20 @@ export function fileOf(world: World, hash: string): Record<string, unknown> | un
 		filePublisher: threat.signed ? (threat.signer ?? null) : null,
 		fileProductName: microsoft ? 'Microsoft® Windows® Operating System' : null,
 		signer: threat.signed ? (threat.signer ?? null) : null,
-		issuer: threat.signed ? (microsoft ? 'Microsoft Windows Production PCA 2011' : 'DigiCert Trusted G4 Code Signing RSA4096 SHA384 2021 CA1') : null,
-		signerHash: threat.signed && threat.signer ? createHash('sha1').update(threat.signer).digest('hex') : null,
+		issuer: threat.signed
+			? microsoft
+				? 'Microsoft Windows Production PCA 2011'
+				: 'DigiCert Trusted G4 Code Signing RSA4096 SHA384 2021 CA1'
+			: null,
+		signerHash:
+			threat.signed && threat.signer
+				? createHash('sha1').update(threat.signer).digest('hex')
+				: null,
 		isValidCertificate: threat.signed,
 		determinationType: threat.confidence === 'malicious' ? 'Malware' : 'Unknown',
-		determinationValue: threat.confidence === 'malicious' ? `${threat.classification}:Win32/${threat.processName.replace(/\.exe$/i, '')}` : '',
+		determinationValue:
+			threat.confidence === 'malicious'
+				? `${threat.classification}:Win32/${threat.processName.replace(/\.exe$/i, '')}`
+				: '',
 	};
 }

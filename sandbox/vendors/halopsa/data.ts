@@ -106,11 +106,51 @@ export function haloDate(ms: number): string {
 
 const STATUSES: HaloStatus[] = [
 	{ id: 1, name: 'New', shortname: 'New', type: 0, sequence: 1, colour: '#2a84c6', closed: false },
-	{ id: 2, name: 'In Progress', shortname: 'InProg', type: 0, sequence: 2, colour: '#f5a623', closed: false },
-	{ id: 3, name: 'Action Required', shortname: 'ActReq', type: 0, sequence: 3, colour: '#d0021b', closed: false },
-	{ id: 4, name: 'With User', shortname: 'WithUsr', type: 0, sequence: 4, colour: '#7ed321', closed: false },
-	{ id: 5, name: 'With Supplier', shortname: 'WithSup', type: 0, sequence: 5, colour: '#9013fe', closed: false },
-	{ id: 9, name: 'Closed', shortname: 'Closed', type: 1, sequence: 99, colour: '#4a4a4a', closed: true },
+	{
+		id: 2,
+		name: 'In Progress',
+		shortname: 'InProg',
+		type: 0,
+		sequence: 2,
+		colour: '#f5a623',
+		closed: false,
+	},
+	{
+		id: 3,
+		name: 'Action Required',
+		shortname: 'ActReq',
+		type: 0,
+		sequence: 3,
+		colour: '#d0021b',
+		closed: false,
+	},
+	{
+		id: 4,
+		name: 'With User',
+		shortname: 'WithUsr',
+		type: 0,
+		sequence: 4,
+		colour: '#7ed321',
+		closed: false,
+	},
+	{
+		id: 5,
+		name: 'With Supplier',
+		shortname: 'WithSup',
+		type: 0,
+		sequence: 5,
+		colour: '#9013fe',
+		closed: false,
+	},
+	{
+		id: 9,
+		name: 'Closed',
+		shortname: 'Closed',
+		type: 1,
+		sequence: 99,
+		colour: '#4a4a4a',
+		closed: true,
+	},
 ];
 
 const TICKET_TYPES: HaloTicketType[] = [
@@ -120,16 +160,84 @@ const TICKET_TYPES: HaloTicketType[] = [
 ];
 
 const TEAMS: HaloTeam[] = [
-	{ id: 1, name: 'Service Desk', sequence: 1, department_id: 1, department_name: 'Support', inactive: false, forrequests: true },
-	{ id: 2, name: 'Security Operations', sequence: 2, department_id: 1, department_name: 'Support', inactive: false, forrequests: true },
-	{ id: 3, name: 'Patching', sequence: 3, department_id: 1, department_name: 'Support', inactive: false, forrequests: true },
+	{
+		id: 1,
+		name: 'Service Desk',
+		sequence: 1,
+		department_id: 1,
+		department_name: 'Support',
+		inactive: false,
+		forrequests: true,
+	},
+	{
+		id: 2,
+		name: 'Security Operations',
+		sequence: 2,
+		department_id: 1,
+		department_name: 'Support',
+		inactive: false,
+		forrequests: true,
+	},
+	{
+		id: 3,
+		name: 'Patching',
+		sequence: 3,
+		department_id: 1,
+		department_name: 'Support',
+		inactive: false,
+		forrequests: true,
+	},
 ];
 
 const PRIORITIES: HaloPriority[] = [
-	{ id: '6f1e9b2a-0c1d-4a11-9b01-000000000001', slaid: 1, priorityid: 1, name: 'Critical', colour: '#d0021b', fixtime: 4, fixunits: 'h', responsetime: 0.5, responseunits: 'h', ishidden: false },
-	{ id: '6f1e9b2a-0c1d-4a11-9b01-000000000002', slaid: 1, priorityid: 2, name: 'High', colour: '#f5a623', fixtime: 8, fixunits: 'h', responsetime: 1, responseunits: 'h', ishidden: false },
-	{ id: '6f1e9b2a-0c1d-4a11-9b01-000000000003', slaid: 1, priorityid: 3, name: 'Medium', colour: '#f8e71c', fixtime: 2, fixunits: 'd', responsetime: 4, responseunits: 'h', ishidden: false },
-	{ id: '6f1e9b2a-0c1d-4a11-9b01-000000000004', slaid: 1, priorityid: 4, name: 'Low', colour: '#7ed321', fixtime: 5, fixunits: 'd', responsetime: 1, responseunits: 'd', ishidden: false },
+	{
+		id: '6f1e9b2a-0c1d-4a11-9b01-000000000001',
+		slaid: 1,
+		priorityid: 1,
+		name: 'Critical',
+		colour: '#d0021b',
+		fixtime: 4,
+		fixunits: 'h',
+		responsetime: 0.5,
+		responseunits: 'h',
+		ishidden: false,
+	},
+	{
+		id: '6f1e9b2a-0c1d-4a11-9b01-000000000002',
+		slaid: 1,
+		priorityid: 2,
+		name: 'High',
+		colour: '#f5a623',
+		fixtime: 8,
+		fixunits: 'h',
+		responsetime: 1,
+		responseunits: 'h',
+		ishidden: false,
+	},
+	{
+		id: '6f1e9b2a-0c1d-4a11-9b01-000000000003',
+		slaid: 1,
+		priorityid: 3,
+		name: 'Medium',
+		colour: '#f8e71c',
+		fixtime: 2,
+		fixunits: 'd',
+		responsetime: 4,
+		responseunits: 'h',
+		ishidden: false,
+	},
+	{
+		id: '6f1e9b2a-0c1d-4a11-9b01-000000000004',
+		slaid: 1,
+		priorityid: 4,
+		name: 'Low',
+		colour: '#7ed321',
+		fixtime: 5,
+		fixunits: 'd',
+		responsetime: 1,
+		responseunits: 'd',
+		ishidden: false,
+	},
 ];
 
 const SUMMARIES = [
@@ -160,11 +268,18 @@ export function seedHalo(world: World): void {
 	const perClient = world.scale?.ticketsPerClient ?? 14;
 	world.clients.forEach((client, clientIndex) => {
 		const devices = world.devices.filter((d) => d.clientKey === client.key);
-		for (let n = 0; n < perClient; n++) seedTicket(world, data, client, devices, clientIndex * perClient + n);
+		for (let n = 0; n < perClient; n++)
+			seedTicket(world, data, client, devices, clientIndex * perClient + n);
 	});
 }
 
-function seedTicket(world: World, data: HaloSlice, client: Client, devices: Device[], n: number): void {
+function seedTicket(
+	world: World,
+	data: HaloSlice,
+	client: Client,
+	devices: Device[],
+	n: number,
+): void {
 	const closed = n % 5 === 3;
 	const open = data.statuses.filter((s) => !s.closed);
 	const status = closed ? data.statuses.find((s) => s.closed)! : open[n % open.length];

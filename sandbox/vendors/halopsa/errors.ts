@@ -10,5 +10,7 @@ export function fieldErrors(res: Response, errors: Record<string, string>): void
 }
 
 export function notFound(res: Response, what: string, id: string): void {
-	res.status(404).json({ ClassName: 'HaloNotFoundException', Message: `${what} ${id} was not found.` });
+	res
+		.status(404)
+		.json({ ClassName: 'HaloNotFoundException', Message: `${what} ${id} was not found.` });
 }

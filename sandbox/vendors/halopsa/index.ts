@@ -34,16 +34,26 @@ function tokens(ctx: VendorContext): TokenStore {
 function tokenEndpoint(ctx: VendorContext) {
 	return (req: Request, res: Response) => {
 		const body = (req.body ?? {}) as Record<string, string | undefined>;
-		if (body.grant_type !== 'client_credentials') return void res.status(400).json({ error: 'unsupported_grant_type' });
+		if (body.grant_type !== 'client_credentials')
+			return void res.status(400).json({ error: 'unsupported_grant_type' });
 		const tenant = req.query.tenant;
 		const tenantOk = tenant === undefined || tenant === '' || tenant === HALO_SANDBOX_APP.tenant;
-		if (!tenantOk || body.client_id !== HALO_SANDBOX_APP.clientId || body.client_secret !== HALO_SANDBOX_APP.clientSecret) {
+		if (
+			!tenantOk ||
+			body.client_id !== HALO_SANDBOX_APP.clientId ||
+			body.client_secret !== HALO_SANDBOX_APP.clientSecret
+		) {
 			return void res.status(400).json({ error: 'invalid_client' });
 		}
 		const scope = body.scope?.trim() || HALO_SANDBOX_APP.scope;
 		const issued = tokens(ctx).issue(body.client_id, scope, TOKEN_TTL_SECONDS);
 		res.set('Cache-Control', 'no-store');
-		res.json({ access_token: issued.token, token_type: 'Bearer', expires_in: TOKEN_TTL_SECONDS, scope });
+		res.json({
+			access_token: issued.token,
+			token_type: 'Bearer',
+			expires_in: TOKEN_TTL_SECONDS,
+			scope,
+		});
 	};
 }
 
@@ -59,7 +69,9 @@ function requireToken(ctx: VendorContext) {
 function lookupRoutes(ctx: VendorContext): Router {
 	const router = Router();
 	const data = () => slice(ctx.world());
-	router.get('/authinfo', (_req, res) => res.json({ auth_url: `${ctx.baseUrl()}/auth`, tenant_id: HALO_SANDBOX_APP.tenant }));
+	router.get('/authinfo', (_req, res) =>
+		res.json({ auth_url: `${ctx.baseUrl()}/auth`, tenant_id: HALO_SANDBOX_APP.tenant }),
+	);
 	router.get('/Status', (req, res) => {
 		const rows = data().statuses.filter((s) => !(req.query.excludeclosed === 'true' && s.closed));
 		res.json(rows.map(statusOut));
@@ -70,7 +82,10 @@ function lookupRoutes(ctx: VendorContext): Router {
 	router.get('/Client', (req, res) => {
 		const q = req.query as Record<string, unknown>;
 		const search = typeof q.search === 'string' ? q.search.toLowerCase() : '';
-		const rows = ctx.world().clients.filter((c) => !search || clientName(c, 'psa').toLowerCase().includes(search)).map(clientOut);
+		const rows = ctx
+			.world()
+			.clients.filter((c) => !search || clientName(c, 'psa').toLowerCase().includes(search))
+			.map(clientOut);
 		res.json(listEnvelope(q, rows, 'clients', 100));
 	});
 	router.get('/Client/:id', (req, res) => {
@@ -83,10 +98,27 @@ function lookupRoutes(ctx: VendorContext): Router {
 		const q = req.query as Record<string, unknown>;
 		const search = typeof q.search === 'string' ? q.search.toLowerCase() : '';
 		const rows = world.devices
-			.filter((d) => q.client_id === undefined || world.clients.find((c) => c.key === d.clientKey)?.ids.haloClientId === Number(q.client_id))
+			.filter(
+				(d) =>
+					q.client_id === undefined ||
+					world.clients.find((c) => c.key === d.clientKey)?.ids.haloClientId ===
+						Number(q.client_id),
+			)
 			// `search` matches the asset tag and key fields [unverified which fields Halo searches].
-			.filter((d) => !search || d.hostname.toLowerCase().includes(search) || d.serialNumber.toLowerCase().includes(search))
-			.filter((d) => q.ticket_id === undefined || (data().tickets.find((t) => t.id === Number(q.ticket_id))?.assets.includes(d.ids.haloAssetId) ?? false));
+			.filter(
+				(d) =>
+					!search ||
+					d.hostname.toLowerCase().includes(search) ||
+					d.serialNumber.toLowerCase().includes(search),
+			)
+			.filter(
+				(d) =>
+					q.ticket_id === undefined ||
+					(data()
+						.tickets.find((t) => t.id === Number(q.ticket_id))
+						?.assets.includes(d.ids.haloAssetId) ??
+						false),
+			);
 		res.json(listEnvelope(q, rows, 'assets', 100, {}, (d) => assetOut(world, d)));
 	});
 	router.get('/Asset/:id', (req, res) => {
@@ -112,7 +144,11 @@ export const haloPsa: SandboxVendor = {
 		router.use('/api', api);
 		return router;
 	},
-	credentials: (baseUrl) => ({ resourceServerUrl: baseUrl, authServerUrl: `${baseUrl}/auth`, ...HALO_SANDBOX_APP }),
+	credentials: (baseUrl) => ({
+		resourceServerUrl: baseUrl,
+		authServerUrl: `${baseUrl}/auth`,
+		...HALO_SANDBOX_APP,
+	}),
 	n8nCredentials: (baseUrl) => [
 		{
 			id: 'sandbox-halopsa',
@@ -128,7 +164,10 @@ export const haloPsa: SandboxVendor = {
 		key: (req) => req.get('authorization') ?? String(req.query.tenant ?? 'anonymous'),
 		reject: (res) => {
 			// Plain text as quoted from Halo responses; Halo sends no Retry-After that is documented [unverified], so none is sent.
-			res.status(429).type('text/plain').send('Rate Limit Reached - 300 Requests per rolling 5 minute window');
+			res
+				.status(429)
+				.type('text/plain')
+				.send('Rate Limit Reached - 300 Requests per rolling 5 minute window');
 		},
 	},
 	serverError: (res, status) => {

@@ -1,7 +1,14 @@
 import { clientName } from '../../world/names';
 import type { Client, Device, World } from '../../world/types';
 
-import { API_AGENT, siteIdOf, slice, type HaloAction, type HaloStatus, type HaloTicket } from './data';
+import {
+	API_AGENT,
+	siteIdOf,
+	slice,
+	type HaloAction,
+	type HaloStatus,
+	type HaloTicket,
+} from './data';
 
 /** The JSON Halo returns for each record; only properties of the spec's schemas appear. */
 
@@ -46,7 +53,9 @@ export function ticketOut(world: World, ticket: HaloTicket, detail: boolean) {
 		priority_name: priority?.name ?? '',
 		tickettype_name: type?.name ?? '',
 		agent_name: ticket.agent_id ? API_AGENT.name : '',
-		assets: world.devices.filter((d) => ticket.assets.includes(d.ids.haloAssetId)).map((d) => assetListOut(world, d)),
+		assets: world.devices
+			.filter((d) => ticket.assets.includes(d.ids.haloAssetId))
+			.map((d) => assetListOut(world, d)),
 		customfields: [],
 	};
 }
@@ -79,7 +88,10 @@ export function clientOut(client: Client) {
 
 function assetType(device: Device): { assettype_id: number; assettype_name: string } {
 	if (device.type === 'workstation') return { assettype_id: 1, assettype_name: 'Workstation' };
-	return { assettype_id: 2, assettype_name: device.type === 'domainController' ? 'Domain Controller' : 'Server' };
+	return {
+		assettype_id: 2,
+		assettype_name: device.type === 'domainController' ? 'Domain Controller' : 'Server',
+	};
 }
 
 function assetListOut(world: World, device: Device) {

@@ -33,20 +33,26 @@ function intList(value: unknown): number[] {
 function ticketFilter(world: World, q: Record<string, unknown>): (t: HaloTicket) => boolean {
 	const data = slice(world);
 	const closedIds = data.statuses.filter((s) => s.closed).map((s) => s.id);
-	const teams = q.team !== undefined ? intList(q.team).map((id) => data.teams.find((t) => t.id === id)?.name) : undefined;
+	const teams =
+		q.team !== undefined
+			? intList(q.team).map((id) => data.teams.find((t) => t.id === id)?.name)
+			: undefined;
 	const search = typeof q.search === 'string' ? q.search.toLowerCase() : undefined;
-	const searchSummary = typeof q.search_summary === 'string' ? q.search_summary.toLowerCase() : undefined;
+	const searchSummary =
+		typeof q.search_summary === 'string' ? q.search_summary.toLowerCase() : undefined;
 	const since = typeof q.lastupdatefromdate === 'string' ? Date.parse(q.lastupdatefromdate) : NaN;
 	const until = typeof q.lastupdatetodate === 'string' ? Date.parse(q.lastupdatetodate) : NaN;
 	return (t) => {
 		if (q.client_id !== undefined && t.client_id !== Number(q.client_id)) return false;
 		if (q.status_id !== undefined && t.status_id !== Number(q.status_id)) return false;
-		if (q.requesttype_id !== undefined && t.tickettype_id !== Number(q.requesttype_id)) return false;
+		if (q.requesttype_id !== undefined && t.tickettype_id !== Number(q.requesttype_id))
+			return false;
 		if (teams && !teams.includes(t.team)) return false;
 		if (truthy(q.open_only) && closedIds.includes(t.status_id)) return false;
 		if (truthy(q.closed_only) && !closedIds.includes(t.status_id)) return false;
 		// `search` matches the summary, the details and the ticket number; which other fields Halo searches is [unverified].
-		if (search && !`${t.summary}\n${t.details}\n${t.id}`.toLowerCase().includes(search)) return false;
+		if (search && !`${t.summary}\n${t.details}\n${t.id}`.toLowerCase().includes(search))
+			return false;
 		if (searchSummary && !t.summary.toLowerCase().includes(searchSummary)) return false;
 		if (!Number.isNaN(since) && Date.parse(t.last_update) < since) return false;
 		if (!Number.isNaN(until) && Date.parse(t.last_update) > until) return false;
@@ -62,7 +68,10 @@ function order(world: World, rows: HaloTicket[], q: Record<string, unknown>): Ha
 	const field = typeof q.order === 'string' ? q.order : 'id';
 	const desc = truthy(q.orderdesc);
 	const stored = field !== 'assets' && rows.length > 0 && field in rows[0];
-	const key = (t: HaloTicket) => (stored ? (t as unknown as Json)[field] : (ticketOut(world, t, false) as Json)[field]) as string | number;
+	const key = (t: HaloTicket) =>
+		(stored ? (t as unknown as Json)[field] : (ticketOut(world, t, false) as Json)[field]) as
+			| string
+			| number;
 	return [...rows].sort((a, b) => {
 		const x = key(a);
 		const y = key(b);
@@ -86,18 +95,31 @@ export function listEnvelope<T>(
 	if (truthy(q.pageinate)) {
 		const size = intParam(q.page_size, 50, maxPageSize);
 		const page = intParam(q.page_no, 1);
-		return { page_no: page, page_size: size, record_count: rows.length, [plural]: rows.slice((page - 1) * size, page * size).map(present), ...extra };
+		return {
+			page_no: page,
+			page_size: size,
+			record_count: rows.length,
+			[plural]: rows.slice((page - 1) * size, page * size).map(present),
+			...extra,
+		};
 	}
 	const count = intParam(q.count, rows.length || 1);
 	return { record_count: rows.length, [plural]: rows.slice(0, count).map(present), ...extra };
 }
 
-function applyTicket(world: World, draft: HaloTicket, input: Json, index: number, creating: boolean): Record<string, string> {
+function applyTicket(
+	world: World,
+	draft: HaloTicket,
+	input: Json,
+	index: number,
+	creating: boolean,
+): Record<string, string> {
 	const data = slice(world);
 	const errors: Record<string, string> = {};
 	const key = (field: string) => `[${index}].${field}`;
 	if ('summary' in input || creating) {
-		if (typeof input.summary !== 'string' || !input.summary.trim()) errors[key('summary')] = 'Please enter a Summary.';
+		if (typeof input.summary !== 'string' || !input.summary.trim())
+			errors[key('summary')] = 'Please enter a Summary.';
 		else draft.summary = input.summary;
 	}
 	if (typeof input.details === 'string') draft.details = input.details;
@@ -110,15 +132,18 @@ function applyTicket(world: World, draft: HaloTicket, input: Json, index: number
 		}
 	}
 	if ('tickettype_id' in input) {
-		if (!data.ticketTypes.some((t) => t.id === Number(input.tickettype_id))) errors[key('tickettype_id')] = `Ticket type ${String(input.tickettype_id)} does not exist.`;
+		if (!data.ticketTypes.some((t) => t.id === Number(input.tickettype_id)))
+			errors[key('tickettype_id')] = `Ticket type ${String(input.tickettype_id)} does not exist.`;
 		else draft.tickettype_id = Number(input.tickettype_id);
 	}
 	if ('status_id' in input) {
-		if (!data.statuses.some((s) => s.id === Number(input.status_id))) errors[key('status_id')] = `Status ${String(input.status_id)} does not exist.`;
+		if (!data.statuses.some((s) => s.id === Number(input.status_id)))
+			errors[key('status_id')] = `Status ${String(input.status_id)} does not exist.`;
 		else draft.status_id = Number(input.status_id);
 	}
 	if ('priority_id' in input) {
-		if (!data.priorities.some((p) => p.priorityid === Number(input.priority_id))) errors[key('priority_id')] = `Priority ${String(input.priority_id)} does not exist.`;
+		if (!data.priorities.some((p) => p.priorityid === Number(input.priority_id)))
+			errors[key('priority_id')] = `Priority ${String(input.priority_id)} does not exist.`;
 		else draft.priority_id = Number(input.priority_id);
 	}
 	if ('team' in input) {
@@ -126,7 +151,8 @@ function applyTicket(world: World, draft: HaloTicket, input: Json, index: number
 		if (!team) errors[key('team')] = `Team ${String(input.team)} does not exist.`;
 		else draft.team = team.name;
 	}
-	if ('third_party_id_string' in input) draft.third_party_id_string = String(input.third_party_id_string ?? '');
+	if ('third_party_id_string' in input)
+		draft.third_party_id_string = String(input.third_party_id_string ?? '');
 	if ('assets' in input) {
 		const list = Array.isArray(input.assets) ? input.assets : [];
 		const ids = list.map((a) => (isObject(a) ? Number(a.id) : NaN));
@@ -137,8 +163,15 @@ function applyTicket(world: World, draft: HaloTicket, input: Json, index: number
 	return errors;
 }
 
-function setStatusDates(world: World, ticket: HaloTicket, previousStatus: number, now: string): void {
-	const closed = slice(world).statuses.filter((s) => s.closed).map((s) => s.id);
+function setStatusDates(
+	world: World,
+	ticket: HaloTicket,
+	previousStatus: number,
+	now: string,
+): void {
+	const closed = slice(world)
+		.statuses.filter((s) => s.closed)
+		.map((s) => s.id);
 	if (closed.includes(ticket.status_id) && !closed.includes(previousStatus)) {
 		ticket.dateclosed = now;
 		ticket.hasbeenclosed = true;
@@ -147,8 +180,26 @@ function setStatusDates(world: World, ticket: HaloTicket, previousStatus: number
 
 function blankTicket(now: string): HaloTicket {
 	return {
-		id: 0, summary: '', details: '', tickettype_id: 1, client_id: 0, site_id: 0, user_id: 0, status_id: 1, priority_id: 3, team: 'Service Desk', agent_id: 0,
-		third_party_id_string: '', dateoccurred: now, datecreated: now, last_update: now, lastactiondate: now, dateclosed: null, hasbeenclosed: false, assets: [], timetaken: 0,
+		id: 0,
+		summary: '',
+		details: '',
+		tickettype_id: 1,
+		client_id: 0,
+		site_id: 0,
+		user_id: 0,
+		status_id: 1,
+		priority_id: 3,
+		team: 'Service Desk',
+		agent_id: 0,
+		third_party_id_string: '',
+		dateoccurred: now,
+		datecreated: now,
+		last_update: now,
+		lastactiondate: now,
+		dateclosed: null,
+		hasbeenclosed: false,
+		assets: [],
+		timetaken: 0,
 	};
 }
 
@@ -156,7 +207,8 @@ function blankTicket(now: string): HaloTicket {
 function saveTickets(ctx: VendorContext, req: Request, res: Response): void {
 	const world = ctx.world();
 	const data = slice(world);
-	if (!Array.isArray(req.body)) return void res.status(400).json({ '': ['The request body must be an array of tickets.'] });
+	if (!Array.isArray(req.body))
+		return void res.status(400).json({ '': ['The request body must be an array of tickets.'] });
 	const now = haloDate(worldNow(world));
 	const drafts: Array<{ draft: HaloTicket; existing?: HaloTicket }> = [];
 	let errors: Record<string, string> = {};
@@ -190,15 +242,26 @@ function saveTickets(ctx: VendorContext, req: Request, res: Response): void {
 function saveActions(ctx: VendorContext, req: Request, res: Response): void {
 	const world = ctx.world();
 	const data = slice(world);
-	if (!Array.isArray(req.body)) return void res.status(400).json({ '': ['The request body must be an array of actions.'] });
+	if (!Array.isArray(req.body))
+		return void res.status(400).json({ '': ['The request body must be an array of actions.'] });
 	const errors: Record<string, string> = {};
 	const inputs = (req.body as unknown[]).map((input) => (isObject(input) ? input : {}));
 	inputs.forEach((input, index) => {
 		const ticket = data.tickets.find((t) => t.id === Number(input.ticket_id));
-		if (!ticket) errors[`[${index}].ticket_id`] = `Ticket ${String(input.ticket_id)} does not exist.`;
-		if (input.new_status !== undefined && !data.statuses.some((s) => s.id === Number(input.new_status))) errors[`[${index}].new_status`] = `Status ${String(input.new_status)} does not exist.`;
-		if (input.timetaken !== undefined && (typeof input.timetaken !== 'number' || input.timetaken < 0)) errors[`[${index}].timetaken`] = 'Time taken must be a positive number of hours.';
-		if (!input.note && !input.timetaken && input.new_status === undefined) errors[`[${index}].note`] = 'Please enter a Note.';
+		if (!ticket)
+			errors[`[${index}].ticket_id`] = `Ticket ${String(input.ticket_id)} does not exist.`;
+		if (
+			input.new_status !== undefined &&
+			!data.statuses.some((s) => s.id === Number(input.new_status))
+		)
+			errors[`[${index}].new_status`] = `Status ${String(input.new_status)} does not exist.`;
+		if (
+			input.timetaken !== undefined &&
+			(typeof input.timetaken !== 'number' || input.timetaken < 0)
+		)
+			errors[`[${index}].timetaken`] = 'Time taken must be a positive number of hours.';
+		if (!input.note && !input.timetaken && input.new_status === undefined)
+			errors[`[${index}].note`] = 'Please enter a Note.';
 	});
 	if (Object.keys(errors).length) return fieldErrors(res, errors);
 	const now = haloDate(worldNow(world));
@@ -239,7 +302,11 @@ export function ticketRoutes(ctx: VendorContext): Router {
 		const world = ctx.world();
 		const q = req.query as Record<string, unknown>;
 		const rows = order(world, slice(world).tickets.filter(ticketFilter(world, q)), q);
-		res.json(listEnvelope(q, rows, 'tickets', TICKET_MAX_PAGE_SIZE, { include_children: false }, (t) => ticketOut(world, t, false)));
+		res.json(
+			listEnvelope(q, rows, 'tickets', TICKET_MAX_PAGE_SIZE, { include_children: false }, (t) =>
+				ticketOut(world, t, false),
+			),
+		);
 	});
 	router.get('/Tickets/:id', (req, res) => {
 		const world = ctx.world();
@@ -250,7 +317,9 @@ export function ticketRoutes(ctx: VendorContext): Router {
 	router.post('/Tickets', (req, res) => saveTickets(ctx, req, res));
 	router.get('/Actions', (req, res) => {
 		const q = req.query as Record<string, unknown>;
-		const rows = slice(ctx.world()).actions.filter((a) => q.ticket_id === undefined || a.ticket_id === Number(q.ticket_id)).map(actionOut);
+		const rows = slice(ctx.world())
+			.actions.filter((a) => q.ticket_id === undefined || a.ticket_id === Number(q.ticket_id))
+			.map(actionOut);
 		res.json(listEnvelope(q, rows, 'actions', 100));
 	});
 	router.post('/Actions', (req, res) => saveActions(ctx, req, res));

@@ -13,7 +13,12 @@ export const hudu: SandboxVendor = {
 	router: huduRouter,
 	credentials: (baseUrl) => ({ baseUrl, apiKey: SANDBOX_API_KEY }),
 	n8nCredentials: (baseUrl) => [
-		{ id: 'sandbox-hudu', name: 'Sandbox Hudu', type: 'mspHuduApi', data: { baseUrl, apiKey: SANDBOX_API_KEY } },
+		{
+			id: 'sandbox-hudu',
+			name: 'Sandbox Hudu',
+			type: 'mspHuduApi',
+			data: { baseUrl, apiKey: SANDBOX_API_KEY },
+		},
 	],
 	throttle: {
 		// "The API supports up to 300 requests per minute", per API key.
@@ -26,5 +31,6 @@ export const hudu: SandboxVendor = {
 			res.status(429).type('text/plain').send('Retry later\n');
 		},
 	},
-	serverError: (res, status) => huduError(res, status, status === 500 ? 'Internal Server Error' : 'Service Unavailable'),
+	serverError: (res, status) =>
+		huduError(res, status, status === 500 ? 'Internal Server Error' : 'Service Unavailable'),
 };

@@ -4,7 +4,14 @@ import { Router, type Request, type Response, type NextFunction } from 'express'
 import { intParam } from '../../lib/paging';
 import { nextId } from '../../world/seed';
 import type { VendorContext } from '../../vendor';
-import { articleSlug, huduSlice, SANDBOX_API_KEY, type HuduArticle, type HuduCompany, type HuduMagicDash } from './store';
+import {
+	articleSlug,
+	huduSlice,
+	SANDBOX_API_KEY,
+	type HuduArticle,
+	type HuduCompany,
+	type HuduMagicDash,
+} from './store';
 
 /** Hudu pages lists at 25 unless `page_size` asks otherwise (API description: "25 results per page"). */
 export const DEFAULT_PAGE_SIZE = 25;
@@ -115,8 +122,14 @@ export function huduRouter(ctx: VendorContext): Router {
 				(!name || c.name === name) &&
 				(!slug || c.slug === slug) &&
 				(!idNumber || c.id_number === idNumber) &&
-				(!search || [c.name, c.nickname ?? '', c.website, c.id_number].some((v) => v.toLowerCase().includes(search))) &&
-				(!integrationId || c.integrations.some((i) => i.identifier === integrationId || String(i.sync_id) === integrationId)) &&
+				(!search ||
+					[c.name, c.nickname ?? '', c.website, c.id_number].some((v) =>
+						v.toLowerCase().includes(search),
+					)) &&
+				(!integrationId ||
+					c.integrations.some(
+						(i) => i.identifier === integrationId || String(i.sync_id) === integrationId,
+					)) &&
 				inUpdatedRange(str(q.updated_at), c.updated_at),
 		);
 		res.json({ companies: page(req, companies).map(companyView) });
@@ -144,7 +157,9 @@ export function huduRouter(ctx: VendorContext): Router {
 				(draft === undefined || a.draft === draft) &&
 				(sharing === undefined || a.enable_sharing === sharing) &&
 				(!slug || a.slug === slug) &&
-				(!search || a.name.toLowerCase().includes(search) || a.content.toLowerCase().includes(search)) &&
+				(!search ||
+					a.name.toLowerCase().includes(search) ||
+					a.content.toLowerCase().includes(search)) &&
 				inUpdatedRange(str(q.updated_at), a.updated_at),
 		);
 		res.json({ articles: page(req, articles).map(articleView) });
@@ -160,15 +175,22 @@ export function huduRouter(ctx: VendorContext): Router {
 	const articleProblems = (fields: Body, creating: boolean): string[] => {
 		const problems: string[] = [];
 		if (creating || 'name' in fields) {
-			if (typeof fields.name !== 'string' || !fields.name.trim()) problems.push("Name can't be blank");
+			if (typeof fields.name !== 'string' || !fields.name.trim())
+				problems.push("Name can't be blank");
 		}
-		if ('content' in fields && fields.content !== null && typeof fields.content !== 'string') problems.push('Content must be a string');
+		if ('content' in fields && fields.content !== null && typeof fields.content !== 'string')
+			problems.push('Content must be a string');
 		const companyId = intOrNull(fields.company_id);
-		if (companyId !== undefined && companyId !== null && !slice().companies.some((c) => c.id === companyId)) {
+		if (
+			companyId !== undefined &&
+			companyId !== null &&
+			!slice().companies.some((c) => c.id === companyId)
+		) {
 			problems.push('Company must exist');
 		}
 		const folderId = intOrNull(fields.folder_id);
-		if (folderId !== undefined && folderId !== null && folderId !== 0) problems.push('Folder must exist');
+		if (folderId !== undefined && folderId !== null && folderId !== 0)
+			problems.push('Folder must exist');
 		return problems;
 	};
 
@@ -191,7 +213,10 @@ export function huduRouter(ctx: VendorContext): Router {
 		const id = nextId(ctx.world(), 'huduArticle', 301);
 		const article: HuduArticle = {
 			id,
-			slug: typeof fields.slug === 'string' && fields.slug ? fields.slug : articleSlug(String(fields.name), id),
+			slug:
+				typeof fields.slug === 'string' && fields.slug
+					? fields.slug
+					: articleSlug(String(fields.name), id),
 			name: '',
 			content: '',
 			company_id: null,
@@ -221,7 +246,9 @@ export function huduRouter(ctx: VendorContext): Router {
 	router.get('/api/v1/magic_dash', (req, res) => {
 		const title = str(req.query.title);
 		const companyId = str(req.query.company_id);
-		const items = slice().magicDash.filter((m) => (!title || m.title === title) && (!companyId || String(m.company_id) === companyId));
+		const items = slice().magicDash.filter(
+			(m) => (!title || m.title === title) && (!companyId || String(m.company_id) === companyId),
+		);
 		// A bare array, as the spec documents for this list.
 		res.json(page(req, items));
 	});
@@ -230,14 +257,21 @@ export function huduRouter(ctx: VendorContext): Router {
 		const fields = unwrap(req.body, 'magic_dash_item');
 		const problems: string[] = [];
 		for (const key of ['title', 'message', 'company_name']) {
-			if (typeof fields[key] !== 'string' || !(fields[key] as string).trim()) problems.push(`${key} can't be blank`);
+			if (typeof fields[key] !== 'string' || !(fields[key] as string).trim())
+				problems.push(`${key} can't be blank`);
 		}
 		if (problems.length) return huduError(res, 422, 'Unable to process request', problems);
 		// company_name must name an existing company exactly [unverified: Hudu's wording for a miss].
 		const company = slice().companies.find((c) => c.name === fields.company_name);
-		if (!company) return huduError(res, 422, 'Unable to process request', [`No company named '${String(fields.company_name)}'`]);
-		const text = (key: string) => (typeof fields[key] === 'string' && fields[key] !== '' ? (fields[key] as string) : null);
-		let item = slice().magicDash.find((m) => m.title === fields.title && m.company_id === company.id);
+		if (!company)
+			return huduError(res, 422, 'Unable to process request', [
+				`No company named '${String(fields.company_name)}'`,
+			]);
+		const text = (key: string) =>
+			typeof fields[key] === 'string' && fields[key] !== '' ? (fields[key] as string) : null;
+		let item = slice().magicDash.find(
+			(m) => m.title === fields.title && m.company_id === company.id,
+		);
 		if (!item) {
 			item = {
 				id: nextId(ctx.world(), 'huduMagicDash', 41),
@@ -270,8 +304,13 @@ export function huduRouter(ctx: VendorContext): Router {
 		const fields = unwrap(req.body, 'magic_dash_item');
 		const title = str(fields.title) ?? str(req.query.title);
 		const companyName = str(fields.company_name) ?? str(req.query.company_name);
-		if (!title || !companyName) return huduError(res, 422, 'Unable to process request', ['title and company_name are required']);
-		const index = slice().magicDash.findIndex((m) => m.title === title && m.company_name === companyName);
+		if (!title || !companyName)
+			return huduError(res, 422, 'Unable to process request', [
+				'title and company_name are required',
+			]);
+		const index = slice().magicDash.findIndex(
+			(m) => m.title === title && m.company_name === companyName,
+		);
 		if (index < 0) return huduError(res, 404, 'Not Found');
 		slice().magicDash.splice(index, 1);
 		res.status(204).end();

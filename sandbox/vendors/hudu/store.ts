@@ -155,7 +155,12 @@ function companyOf(world: World, client: Client, index: number): HuduCompany {
 	};
 }
 
-function seedArticle(world: World, name: string, content: string, companyId: number | null): HuduArticle {
+function seedArticle(
+	world: World,
+	name: string,
+	content: string,
+	companyId: number | null,
+): HuduArticle {
 	const id = nextId(world, 'huduArticle', 301);
 	return {
 		id,
@@ -177,12 +182,27 @@ export function seedHudu(world: World): void {
 	world.vendors.hudu = slice;
 	world.clients.forEach((client, index) => slice.companies.push(companyOf(world, client, index)));
 	slice.articles.push(
-		seedArticle(world, 'Patch management policy', '<h2>Scope</h2><p>Critical and high security updates are installed within 14 days of release.</p>', null),
+		seedArticle(
+			world,
+			'Patch management policy',
+			'<h2>Scope</h2><p>Critical and high security updates are installed within 14 days of release.</p>',
+			null,
+		),
 	);
 	for (const company of slice.companies) {
 		slice.articles.push(
-			seedArticle(world, 'Onboarding checklist', `<h2>${company.name}</h2><ul><li>RMM agent deployed</li><li>EDR agent deployed</li><li>Backups verified</li></ul>`, company.id),
-			seedArticle(world, 'Backup and restore runbook', '<p>Nightly image backups at 01:00; monthly restore test.</p>', company.id),
+			seedArticle(
+				world,
+				'Onboarding checklist',
+				`<h2>${company.name}</h2><ul><li>RMM agent deployed</li><li>EDR agent deployed</li><li>Backups verified</li></ul>`,
+				company.id,
+			),
+			seedArticle(
+				world,
+				'Backup and restore runbook',
+				'<p>Nightly image backups at 01:00; monthly restore test.</p>',
+				company.id,
+			),
 		);
 	}
 	// One tile already there, as a PSA integration would leave it: publishing must not touch it.

@@ -28,7 +28,16 @@ export const SANDBOX_TENANT: DirectoryTenant = {
 			appId: '3f9a7c2e-1d4b-4e8a-b6f0-7c2d9e5a1b38',
 			secret: 'sbx~Dfe8Q~r7Jk2mPq4Vt9Wx3Yz6Ab1Cd5Ef0Gh',
 			displayName: 'n8n MSP orchestration',
-			roles: ['Alert.Read.All', 'Alert.ReadWrite.All', 'Machine.Read.All', 'Machine.ReadWrite.All', 'Machine.Isolate', 'Machine.Scan', 'Machine.StopAndQuarantine', 'File.Read.All'],
+			roles: [
+				'Alert.Read.All',
+				'Alert.ReadWrite.All',
+				'Machine.Read.All',
+				'Machine.ReadWrite.All',
+				'Machine.Isolate',
+				'Machine.Scan',
+				'Machine.StopAndQuarantine',
+				'File.Read.All',
+			],
 		},
 		{
 			appId: '7b1e4d9c-2a6f-4c3b-8e5d-0f9a1c7e2b46',

@@ -3,7 +3,13 @@ import { Router, type Request, type Response } from 'express';
 
 import { TokenStore } from '../../lib/tokens';
 import type { SandboxVendor } from '../../vendor';
-import { DEFENDER_RESOURCES, findTenant, OTHER_RESOURCES, SANDBOX_TENANT, TOKEN_SLICE } from './directory';
+import {
+	DEFENDER_RESOURCES,
+	findTenant,
+	OTHER_RESOURCES,
+	SANDBOX_TENANT,
+	TOKEN_SLICE,
+} from './directory';
 
 export { SANDBOX_TENANT, TOKEN_SLICE, DEFENDER_RESOURCES, findApp } from './directory';
 
@@ -23,7 +29,13 @@ export const microsoftLogin: SandboxVendor = {
 		const tokens = new TokenStore(ctx.world, TOKEN_SLICE);
 		router.post('/:tenant/oauth2/v2.0/token', (req, res) => issueToken(req, res, tokens));
 		router.all('/:tenant/oauth2/v2.0/token', (req, res) => {
-			aadError(res, 400, 'invalid_request', 900561, `The endpoint only accepts POST, OPTIONS requests. Received a ${req.method} request.`);
+			aadError(
+				res,
+				400,
+				'invalid_request',
+				900561,
+				`The endpoint only accepts POST, OPTIONS requests. Received a ${req.method} request.`,
+			);
 		});
 		return router;
 	},
@@ -38,17 +50,36 @@ export const microsoftLogin: SandboxVendor = {
 	}),
 	// The login endpoint has no credential type of its own: the Defender credential points at it.
 	n8nCredentials: () => [],
-	serverError: (res, status) => aadError(res, status, 'temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.'),
+	serverError: (res, status) =>
+		aadError(
+			res,
+			status,
+			'temporarily_unavailable',
+			90033,
+			'A transient error has occurred. Please try again.',
+		),
 };
 
 function issueToken(req: Request, res: Response, tokens: TokenStore): void {
 	const tenantId = String(req.params.tenant);
 	if (!req.is('application/x-www-form-urlencoded')) {
-		return aadError(res, 400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
+		return aadError(
+			res,
+			400,
+			'invalid_request',
+			900144,
+			"The request body must contain the following parameter: 'grant_type'.",
+		);
 	}
 	const body = (req.body ?? {}) as Record<string, string | undefined>;
 	if (!/^[0-9a-f-]{36}$/i.test(tenantId) && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(tenantId)) {
-		return aadError(res, 400, 'invalid_request', 900023, `Specified tenant identifier '${tenantId}' is neither a valid DNS name, nor a valid external domain.`);
+		return aadError(
+			res,
+			400,
+			'invalid_request',
+			900023,
+			`Specified tenant identifier '${tenantId}' is neither a valid DNS name, nor a valid external domain.`,
+		);
 	}
 	const tenant = findTenant(tenantId);
 	if (!tenant) {
@@ -61,10 +92,23 @@ function issueToken(req: Request, res: Response, tokens: TokenStore): void {
 		);
 	}
 	for (const name of ['grant_type', 'client_id']) {
-		if (!body[name]) return aadError(res, 400, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`);
+		if (!body[name])
+			return aadError(
+				res,
+				400,
+				'invalid_request',
+				900144,
+				`The request body must contain the following parameter: '${name}'.`,
+			);
 	}
 	if (body.grant_type !== 'client_credentials') {
-		return aadError(res, 400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${body.grant_type}'.`);
+		return aadError(
+			res,
+			400,
+			'unsupported_grant_type',
+			70003,
+			`The app requested an unsupported grant type '${body.grant_type}'.`,
+		);
 	}
 	const app = tenant.apps.find((a) => a.appId === body.client_id);
 	if (!app) {
@@ -77,7 +121,13 @@ function issueToken(req: Request, res: Response, tokens: TokenStore): void {
 		);
 	}
 	if (!body.client_secret) {
-		return aadError(res, 401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+		return aadError(
+			res,
+			401,
+			'invalid_client',
+			7000218,
+			"The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+		);
 	}
 	if (body.client_secret !== app.secret) {
 		return aadError(
@@ -88,7 +138,14 @@ function issueToken(req: Request, res: Response, tokens: TokenStore): void {
 			`Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.appId}'.`,
 		);
 	}
-	if (!body.scope) return aadError(res, 400, 'invalid_request', 900144, "The request body must contain the following parameter: 'scope'.");
+	if (!body.scope)
+		return aadError(
+			res,
+			400,
+			'invalid_request',
+			900144,
+			"The request body must contain the following parameter: 'scope'.",
+		);
 	const resource = resourceOf(body.scope);
 	if (!resource) {
 		return aadError(
@@ -111,7 +168,12 @@ function issueToken(req: Request, res: Response, tokens: TokenStore): void {
 	const issued = tokens.issue(app.appId, resource, TOKEN_TTL_SECONDS);
 	res.set('Cache-Control', 'no-store, no-cache');
 	res.set('Pragma', 'no-cache');
-	res.json({ token_type: 'Bearer', expires_in: TOKEN_TTL_SECONDS, ext_expires_in: TOKEN_TTL_SECONDS, access_token: issued.token });
+	res.json({
+		token_type: 'Bearer',
+		expires_in: TOKEN_TTL_SECONDS,
+		ext_expires_in: TOKEN_TTL_SECONDS,
+		access_token: issued.token,
+	});
 }
 
 /** `https://api.securitycenter.microsoft.com/.default` -> the resource; undefined without the `/.default` suffix. */
@@ -122,10 +184,19 @@ function resourceOf(scope: string): string | undefined {
 }
 
 /** Entra ID's OAuth error body: `error`, an AADSTS `error_description` with trace ids, and `error_codes`. */
-function aadError(res: Response, status: number, error: string, code: number, message: string): void {
+function aadError(
+	res: Response,
+	status: number,
+	error: string,
+	code: number,
+	message: string,
+): void {
 	const traceId = randomUUID();
 	const correlationId = randomUUID();
-	const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+	const timestamp = new Date()
+		.toISOString()
+		.replace('T', ' ')
+		.replace(/\.\d+Z$/, 'Z');
 	res.status(status).json({
 		error,
 		error_description: `AADSTS${code}: ${message} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,

@@ -81,10 +81,26 @@ export function activeJobs(world: World) {
 function sourceOf(world: World, operation: Operation) {
 	if (operation.kind === 'script') {
 		const script = world.scripts.find((s) => s.key === operation.scriptKey);
-		return { name: script?.name ?? 'Script', uid: script ? scriptUid(script) : undefined, subject: 'Script', activityType: 'SCRIPTING' };
+		return {
+			name: script?.name ?? 'Script',
+			uid: script ? scriptUid(script) : undefined,
+			subject: 'Script',
+			activityType: 'SCRIPTING',
+		};
 	}
-	if (operation.kind === 'patchScan') return { name: 'OS Patch Scan', uid: undefined, subject: 'Patch Management', activityType: 'PATCH_MANAGEMENT' };
-	return { name: 'OS Patch Apply', uid: undefined, subject: 'Patch Management', activityType: 'PATCH_MANAGEMENT' };
+	if (operation.kind === 'patchScan')
+		return {
+			name: 'OS Patch Scan',
+			uid: undefined,
+			subject: 'Patch Management',
+			activityType: 'PATCH_MANAGEMENT',
+		};
+	return {
+		name: 'OS Patch Apply',
+		uid: undefined,
+		subject: 'Patch Management',
+		activityType: 'PATCH_MANAGEMENT',
+	};
 }
 
 /** Records the activities of operation transitions not recorded yet (started, per patch, completed). */
@@ -106,13 +122,21 @@ export function syncActivities(world: World): void {
 }
 
 type ActivityInit = Pick<NinjaActivity, 'statusCode' | 'status' | 'message'> & ActivityExtras;
-type ActivityExtras = { activityResult?: string; data?: Record<string, unknown>; severity?: string; at?: string };
+type ActivityExtras = {
+	activityResult?: string;
+	data?: Record<string, unknown>;
+	severity?: string;
+	at?: string;
+};
 
 function push(world: World, device: Device, operation: Operation, activity: ActivityInit): void {
 	const source = sourceOf(world, operation);
 	slice(world).activities.push({
 		id: nextId(world, 'ninjaActivity', 880001),
-		activityTime: epochSeconds(activity.at ?? operation.finishedAt ?? operation.startedAt ?? operation.createdAt) ?? 0,
+		activityTime:
+			epochSeconds(
+				activity.at ?? operation.finishedAt ?? operation.startedAt ?? operation.createdAt,
+			) ?? 0,
 		deviceId: device.ids.ninjaDeviceId,
 		severity: activity.severity ?? 'NONE',
 		priority: 'NONE',
@@ -134,9 +158,21 @@ function push(world: World, device: Device, operation: Operation, activity: Acti
 function started(world: World, operation: Operation): ActivityInit {
 	const source = sourceOf(world, operation);
 	const at = operation.startedAt;
-	if (operation.kind === 'script') return { statusCode: 'STARTED', status: 'Started', message: `${source.name} started`, at };
-	if (operation.kind === 'patchScan') return { statusCode: 'PATCH_MANAGEMENT_SCAN_STARTED', status: 'Scan started', message: 'OS patch scan started', at };
-	return { statusCode: 'PATCH_MANAGEMENT_APPLY_PATCH_STARTED', status: 'Apply patch started', message: 'OS patch apply started', at };
+	if (operation.kind === 'script')
+		return { statusCode: 'STARTED', status: 'Started', message: `${source.name} started`, at };
+	if (operation.kind === 'patchScan')
+		return {
+			statusCode: 'PATCH_MANAGEMENT_SCAN_STARTED',
+			status: 'Scan started',
+			message: 'OS patch scan started',
+			at,
+		};
+	return {
+		statusCode: 'PATCH_MANAGEMENT_APPLY_PATCH_STARTED',
+		status: 'Apply patch started',
+		message: 'OS patch apply started',
+		at,
+	};
 }
 
 function completed(world: World, operation: Operation): ActivityInit[] {
@@ -152,18 +188,35 @@ function completed(world: World, operation: Operation): ActivityInit[] {
 				status: 'Completed',
 				activityResult: result,
 				severity: ok ? 'NONE' : 'MINOR',
-				message: ok ? `${source.name} completed` : `${source.name} failed${operation.error ? `: ${operation.error}` : ''}`,
-				data: { message: { code: 'SCRIPT_RESULT', params: { exitCode: operation.exitCode ?? -1, output: operation.output ?? '' } } },
+				message: ok
+					? `${source.name} completed`
+					: `${source.name} failed${operation.error ? `: ${operation.error}` : ''}`,
+				data: {
+					message: {
+						code: 'SCRIPT_RESULT',
+						params: { exitCode: operation.exitCode ?? -1, output: operation.output ?? '' },
+					},
+				},
 			},
 		];
 	}
 	if (operation.kind === 'patchScan') {
-		return [{ statusCode: 'PATCH_MANAGEMENT_SCAN_COMPLETED', status: 'Scan completed', activityResult: 'SUCCESS', message: operation.output ?? 'OS patch scan completed' }];
+		return [
+			{
+				statusCode: 'PATCH_MANAGEMENT_SCAN_COMPLETED',
+				status: 'Scan completed',
+				activityResult: 'SUCCESS',
+				message: operation.output ?? 'OS patch scan completed',
+			},
+		];
 	}
 	const perPatch: ActivityInit[] = world.patches
 		.filter((p) => operation.patchKeys?.includes(p.key))
 		.map((patch) => ({
-			statusCode: patch.status === 'installed' ? 'PATCH_MANAGEMENT_INSTALLED' : 'PATCH_MANAGEMENT_INSTALL_FAILED',
+			statusCode:
+				patch.status === 'installed'
+					? 'PATCH_MANAGEMENT_INSTALLED'
+					: 'PATCH_MANAGEMENT_INSTALL_FAILED',
 			status: patch.status === 'installed' ? 'Installed' : 'Install failed',
 			activityResult: patch.status === 'installed' ? 'SUCCESS' : 'FAILURE',
 			severity: patch.status === 'installed' ? 'NONE' : 'MAJOR',
@@ -172,6 +225,11 @@ function completed(world: World, operation: Operation): ActivityInit[] {
 		}));
 	return [
 		...perPatch,
-		{ statusCode: 'PATCH_MANAGEMENT_APPLY_PATCH_COMPLETED', status: 'Apply patch completed', activityResult: result, message: operation.error ?? 'OS patch apply completed' },
+		{
+			statusCode: 'PATCH_MANAGEMENT_APPLY_PATCH_COMPLETED',
+			status: 'Apply patch completed',
+			activityResult: result,
+			message: operation.error ?? 'OS patch apply completed',
+		},
 	];
 }

@@ -4,11 +4,65 @@ import { deviceSummary, epochSeconds, stableUuid } from './mappers';
 import { slice, type NinjaAlert } from './slice';
 
 /** Monitoring conditions that are triggered in the seeded estate. */
-const SEEDED: Array<Omit<NinjaAlert, 'uid' | 'deviceKey' | 'sourceConfigUid' | 'createTime' | 'updateTime'> & { host: string; createdAgoMs: number; updatedAgoMs: number }> = [
-	{ host: 'BSD-SRV01', sourceType: 'CONDITION_AGENT_DISK_FREE_SPACE', sourceName: 'Disk space < 10%', subject: 'Disk', conditionName: 'Disk Free Space', message: 'C: free space below 10% (7.8 GB of 237.9 GB free)', severity: 'MAJOR', priority: 'HIGH', conditionHealthStatus: 'UNHEALTHY', createdAgoMs: 80 * MINUTE, updatedAgoMs: 20 * MINUTE },
-	{ host: 'NWL-SRV02', sourceType: 'CONDITION_AGENT_CPU', sourceName: 'CPU > 90% for 15 min', subject: 'CPU', conditionName: 'CPU', message: 'CPU utilization above 90% for 15 minutes', severity: 'MODERATE', priority: 'MEDIUM', conditionHealthStatus: 'NEEDS_ATTENTION', createdAgoMs: 55 * MINUTE, updatedAgoMs: 40 * MINUTE },
-	{ host: 'HLL-WS04', sourceType: 'CONDITION_WINDOWS_SERVICE_STATE_CHANGED', sourceName: 'Print Spooler stopped', subject: 'Windows Service', conditionName: 'Windows Service', message: 'Service Print Spooler (Spooler) changed state to Stopped', severity: 'MINOR', priority: 'LOW', conditionHealthStatus: 'NEEDS_ATTENTION', createdAgoMs: 168 * MINUTE, updatedAgoMs: 168 * MINUTE },
-	{ host: 'NWL-DC01', sourceType: 'CONDITION_WINDOWS_EVENT_LOG_TRIGGERED', sourceName: 'Failed logons (4625)', subject: 'Event Log', conditionName: 'Windows Event', message: 'Event 4625 logged 57 times in 10 minutes: an account failed to log on', severity: 'CRITICAL', priority: 'HIGH', conditionHealthStatus: 'UNHEALTHY', createdAgoMs: 10 * MINUTE, updatedAgoMs: 2 * MINUTE },
+const SEEDED: Array<
+	Omit<NinjaAlert, 'uid' | 'deviceKey' | 'sourceConfigUid' | 'createTime' | 'updateTime'> & {
+		host: string;
+		createdAgoMs: number;
+		updatedAgoMs: number;
+	}
+> = [
+	{
+		host: 'BSD-SRV01',
+		sourceType: 'CONDITION_AGENT_DISK_FREE_SPACE',
+		sourceName: 'Disk space < 10%',
+		subject: 'Disk',
+		conditionName: 'Disk Free Space',
+		message: 'C: free space below 10% (7.8 GB of 237.9 GB free)',
+		severity: 'MAJOR',
+		priority: 'HIGH',
+		conditionHealthStatus: 'UNHEALTHY',
+		createdAgoMs: 80 * MINUTE,
+		updatedAgoMs: 20 * MINUTE,
+	},
+	{
+		host: 'NWL-SRV02',
+		sourceType: 'CONDITION_AGENT_CPU',
+		sourceName: 'CPU > 90% for 15 min',
+		subject: 'CPU',
+		conditionName: 'CPU',
+		message: 'CPU utilization above 90% for 15 minutes',
+		severity: 'MODERATE',
+		priority: 'MEDIUM',
+		conditionHealthStatus: 'NEEDS_ATTENTION',
+		createdAgoMs: 55 * MINUTE,
+		updatedAgoMs: 40 * MINUTE,
+	},
+	{
+		host: 'HLL-WS04',
+		sourceType: 'CONDITION_WINDOWS_SERVICE_STATE_CHANGED',
+		sourceName: 'Print Spooler stopped',
+		subject: 'Windows Service',
+		conditionName: 'Windows Service',
+		message: 'Service Print Spooler (Spooler) changed state to Stopped',
+		severity: 'MINOR',
+		priority: 'LOW',
+		conditionHealthStatus: 'NEEDS_ATTENTION',
+		createdAgoMs: 168 * MINUTE,
+		updatedAgoMs: 168 * MINUTE,
+	},
+	{
+		host: 'NWL-DC01',
+		sourceType: 'CONDITION_WINDOWS_EVENT_LOG_TRIGGERED',
+		sourceName: 'Failed logons (4625)',
+		subject: 'Event Log',
+		conditionName: 'Windows Event',
+		message: 'Event 4625 logged 57 times in 10 minutes: an account failed to log on',
+		severity: 'CRITICAL',
+		priority: 'HIGH',
+		conditionHealthStatus: 'UNHEALTHY',
+		createdAgoMs: 10 * MINUTE,
+		updatedAgoMs: 2 * MINUTE,
+	},
 ];
 
 export function seedAlerts(world: World): void {
@@ -16,7 +70,14 @@ export function seedAlerts(world: World): void {
 	for (const { host, createdAgoMs, updatedAgoMs, ...alert } of SEEDED) {
 		const device = world.devices.find((d) => d.hostname === host);
 		if (!device) continue;
-		alerts.push({ ...alert, createTime: seededAgo(world, createdAgoMs), updateTime: seededAgo(world, updatedAgoMs), deviceKey: device.key, uid: stableUuid('ninja-alert', host, alert.sourceType), sourceConfigUid: stableUuid('ninja-condition', alert.sourceType) });
+		alerts.push({
+			...alert,
+			createTime: seededAgo(world, createdAgoMs),
+			updateTime: seededAgo(world, updatedAgoMs),
+			deviceKey: device.key,
+			uid: stableUuid('ninja-alert', host, alert.sourceType),
+			sourceConfigUid: stableUuid('ninja-condition', alert.sourceType),
+		});
 	}
 }
 
@@ -24,7 +85,11 @@ export function seedAlerts(world: World): void {
 export function raiseOfflineAlerts(world: World): void {
 	const alerts = slice(world).alerts;
 	for (const device of world.devices) {
-		if (device.online || alerts.some((a) => a.deviceKey === device.key && a.sourceType === 'AGENT_OFFLINE')) continue;
+		if (
+			device.online ||
+			alerts.some((a) => a.deviceKey === device.key && a.sourceType === 'AGENT_OFFLINE')
+		)
+			continue;
 		const at = device.lastSeen;
 		alerts.push({
 			uid: stableUuid('ninja-alert', device.hostname, 'AGENT_OFFLINE', at),

@@ -28,12 +28,18 @@ export function tokenStore(ctx: VendorContext): TokenStore {
 export function mountTokenEndpoint(router: Router, ctx: VendorContext): void {
 	router.post('/ws/oauth/token', (req: Request, res: Response) => {
 		if (!req.is('application/x-www-form-urlencoded')) {
-			res.status(415).json({ error: 'unsupported_media_type', error_description: 'Content-Type must be application/x-www-form-urlencoded' });
+			res.status(415).json({
+				error: 'unsupported_media_type',
+				error_description: 'Content-Type must be application/x-www-form-urlencoded',
+			});
 			return;
 		}
 		const body = (req.body ?? {}) as Record<string, string | undefined>;
 		if (body.grant_type !== 'client_credentials') {
-			res.status(400).json({ error: 'unsupported_grant_type', error_description: `Unsupported grant type: ${body.grant_type ?? ''}` });
+			res.status(400).json({
+				error: 'unsupported_grant_type',
+				error_description: `Unsupported grant type: ${body.grant_type ?? ''}`,
+			});
 			return;
 		}
 		if (body.client_id !== NINJA_CLIENT.clientId) {
@@ -41,18 +47,27 @@ export function mountTokenEndpoint(router: Router, ctx: VendorContext): void {
 			return;
 		}
 		if (body.client_secret !== NINJA_CLIENT.clientSecret) {
-			res.status(401).json({ error: 'invalid_client', error_description: 'Bad client credentials' });
+			res
+				.status(401)
+				.json({ error: 'invalid_client', error_description: 'Bad client credentials' });
 			return;
 		}
 		const requested = (body.scope ?? '').split(/[\s+]+/).filter(Boolean);
 		const unknown = requested.filter((scope) => !NINJA_CLIENT.scopes.includes(scope));
 		if (unknown.length) {
-			res.status(400).json({ error: 'invalid_scope', error_description: `Invalid scope: ${unknown.join(' ')}` });
+			res
+				.status(400)
+				.json({ error: 'invalid_scope', error_description: `Invalid scope: ${unknown.join(' ')}` });
 			return;
 		}
 		const scope = (requested.length ? requested : ['monitoring']).join(' ');
 		const issued = tokenStore(ctx).issue(NINJA_CLIENT.clientId, scope, TOKEN_TTL_SECONDS);
-		res.json({ access_token: issued.token, token_type: 'Bearer', expires_in: TOKEN_TTL_SECONDS, scope });
+		res.json({
+			access_token: issued.token,
+			token_type: 'Bearer',
+			expires_in: TOKEN_TTL_SECONDS,
+			scope,
+		});
 	});
 }
 

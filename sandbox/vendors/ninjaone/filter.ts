@@ -14,7 +14,10 @@ export class FilterError extends Error {}
 export function parseDeviceFilter(world: World, df: unknown): DevicePredicate {
 	if (df === undefined || df === '') return () => true;
 	if (typeof df !== 'string') throw new FilterError('Invalid device filter');
-	const clauses = df.split(/\s+AND\s+/i).map((c) => c.trim()).filter(Boolean);
+	const clauses = df
+		.split(/\s+AND\s+/i)
+		.map((c) => c.trim())
+		.filter(Boolean);
 	const predicates = clauses.map((clause) => parseClause(world, clause));
 	return (device) => predicates.every((p) => p(device));
 }
@@ -29,14 +32,18 @@ function parseClause(world: World, clause: string): DevicePredicate {
 	const op = rawOp.toLowerCase().replace(/\s+/g, ' ');
 	const values = op.endsWith('in') ? listOf(rawValue, clause) : [rawValue.trim()];
 	const field = fieldOf(world, key.toLowerCase(), clause);
-	const hit = (device: Device) => values.some((v) => field(device).toUpperCase() === v.toUpperCase());
+	const hit = (device: Device) =>
+		values.some((v) => field(device).toUpperCase() === v.toUpperCase());
 	return op === '!=' || op === 'neq' || op === 'not in' ? (d) => !hit(d) : hit;
 }
 
 function listOf(raw: string, clause: string): string[] {
 	const match = /^\((.*)\)$/.exec(raw.trim());
 	if (!match) throw new FilterError(`Invalid device filter expression: ${clause}`);
-	return match[1].split(',').map((v) => v.trim()).filter(Boolean);
+	return match[1]
+		.split(',')
+		.map((v) => v.trim())
+		.filter(Boolean);
 }
 
 function fieldOf(world: World, key: string, clause: string): (device: Device) => string {

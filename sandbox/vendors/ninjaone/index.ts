@@ -24,13 +24,24 @@ export const ninjaOne: SandboxVendor = {
 		router.use(apiRoutes(ctx));
 		return router;
 	},
-	credentials: (baseUrl) => ({ baseUrl, clientId: NINJA_CLIENT.clientId, clientSecret: NINJA_CLIENT.clientSecret, scope: 'monitoring management control' }),
+	credentials: (baseUrl) => ({
+		baseUrl,
+		clientId: NINJA_CLIENT.clientId,
+		clientSecret: NINJA_CLIENT.clientSecret,
+		scope: 'monitoring management control',
+	}),
 	n8nCredentials: (baseUrl) => [
 		{
 			id: 'sandbox-ninjaone',
 			name: 'Sandbox NinjaOne',
 			type: 'mspNinjaOneApi',
-			data: { region: 'custom', baseUrl, clientId: NINJA_CLIENT.clientId, clientSecret: NINJA_CLIENT.clientSecret, scopes: ['monitoring', 'management', 'control'] },
+			data: {
+				region: 'custom',
+				baseUrl,
+				clientId: NINJA_CLIENT.clientId,
+				clientSecret: NINJA_CLIENT.clientSecret,
+				scopes: ['monitoring', 'management', 'control'],
+			},
 		},
 	],
 	/**
@@ -41,7 +52,8 @@ export const ninjaOne: SandboxVendor = {
 	throttle: {
 		limit: 300,
 		windowMs: 60_000,
-		key: (req) => (req.path === '/ws/oauth/token' ? 'token' : (req.get('authorization') ?? 'anonymous')),
+		key: (req) =>
+			req.path === '/ws/oauth/token' ? 'token' : (req.get('authorization') ?? 'anonymous'),
 		reject: (res: Response, retryAfterMs: number) => {
 			res.set('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
 			ninjaError(res, 429, 'TOO_MANY_REQUESTS', 'Rate limit exceeded, retry later');

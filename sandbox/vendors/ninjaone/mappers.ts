@@ -81,10 +81,19 @@ export function deviceDetail(world: World, device: Device) {
 		deviceType: 'AGENT',
 		references: {
 			organization: organization(client),
-			location: { id: locationId(client), name: 'Main Office', address: '', description: '', userData: {} },
+			location: {
+				id: locationId(client),
+				name: 'Main Office',
+				address: '',
+				description: '',
+				userData: {},
+			},
 		},
 		os: { name: device.os, buildNumber: device.osBuild, needsReboot: false },
-		system: { manufacturer: device.type === 'workstation' ? 'HP' : 'Dell Inc.', serialNumber: device.serialNumber },
+		system: {
+			manufacturer: device.type === 'workstation' ? 'HP' : 'Dell Inc.',
+			serialNumber: device.serialNumber,
+		},
 		lastLoggedInUser: device.lastLoggedOnUser,
 	};
 }

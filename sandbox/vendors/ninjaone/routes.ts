@@ -9,7 +9,16 @@ import { alertBody, raiseOfflineAlerts } from './alerts';
 import { requireScope } from './auth';
 import { ninjaError } from './errors';
 import { FilterError, parseDeviceFilter } from './filter';
-import { clientOf, deviceDetail, deviceSummary, organization, osPatch, patchStatus, scriptCategoryId, scriptUid } from './mappers';
+import {
+	clientOf,
+	deviceDetail,
+	deviceSummary,
+	organization,
+	osPatch,
+	patchStatus,
+	scriptCategoryId,
+	scriptUid,
+} from './mappers';
 import { slice } from './slice';
 import { queryPage, QueryError } from './queries';
 
@@ -18,7 +27,12 @@ const DEFAULT_PAGE_SIZE = 1000;
 const MAX_PAGE_SIZE = 10_000;
 
 /** Roles a script can run as on Windows (`runAs`), per the scripting options of a device. */
-const RUN_AS_ROLES = ['system', 'loggedonuser', 'SR_LOCAL_ADMINISTRATOR', 'SR_DOMAIN_ADMINISTRATOR'];
+const RUN_AS_ROLES = [
+	'system',
+	'loggedonuser',
+	'SR_LOCAL_ADMINISTRATOR',
+	'SR_DOMAIN_ADMINISTRATOR',
+];
 const RUN_AS_CREDENTIALS = [{ id: 26, name: 'Domain admin (sandbox)', type: 'BASIC' }];
 
 export function apiRoutes(ctx: VendorContext): Router {
@@ -28,11 +42,15 @@ export function apiRoutes(ctx: VendorContext): Router {
 	const world = () => ctx.world();
 
 	router.get('/v2/organizations', read, (req, res) => {
-		const orgs = world().clients.map(organization).sort((a, b) => a.id - b.id);
+		const orgs = world()
+			.clients.map(organization)
+			.sort((a, b) => a.id - b.id);
 		res.json(afterPage(orgs, req));
 	});
 	router.get('/v2/organization/:id', read, (req, res) => {
-		const org = world().clients.map(organization).find((o) => String(o.id) === req.params.id);
+		const org = world()
+			.clients.map(organization)
+			.find((o) => String(o.id) === req.params.id);
 		if (!org) return ninjaError(res, 404, 'NOT_FOUND', `Organization ${req.params.id} not found`);
 		res.json(org);
 	});
@@ -47,14 +65,21 @@ export function apiRoutes(ctx: VendorContext): Router {
 	router.get('/v2/devices', read, listDevices(false));
 	router.get('/v2/devices-detailed', read, listDevices(true));
 	router.get('/v2/organization/:id/devices', read, (req, res) => {
-		const devices = sortedDevices(world()).filter((d) => String(clientOf(world(), d).ids.ninjaOrganizationId) === req.params.id);
-		res.json(afterPage(devices, req, (d) => d.ids.ninjaDeviceId).map((d) => deviceSummary(world(), d)));
+		const devices = sortedDevices(world()).filter(
+			(d) => String(clientOf(world(), d).ids.ninjaOrganizationId) === req.params.id,
+		);
+		res.json(
+			afterPage(devices, req, (d) => d.ids.ninjaDeviceId).map((d) => deviceSummary(world(), d)),
+		);
 	});
 	router.get('/v2/devices/search', read, (req, res) => {
 		const q = String(req.query.q ?? '').toLowerCase();
 		const limit = intParam(req.query.limit, 100, MAX_PAGE_SIZE);
 		const matches = sortedDevices(world()).filter((d) => q && searchText(world(), d).includes(q));
-		res.json({ query: String(req.query.q ?? ''), devices: matches.slice(0, limit).map((d) => deviceSummary(world(), d)) });
+		res.json({
+			query: String(req.query.q ?? ''),
+			devices: matches.slice(0, limit).map((d) => deviceSummary(world(), d)),
+		});
 	});
 	router.get('/v2/device/:id', read, (req, res) => {
 		const device = deviceOr404(world(), req, res);
@@ -65,14 +90,18 @@ export function apiRoutes(ctx: VendorContext): Router {
 		const device = deviceOr404(world(), req, res);
 		if (!device) return;
 		observeDevice(world(), device, ctx.timing());
-		const rows = patchesOf(world(), device).filter((p) => p.status !== 'installed').filter(patchFilter(req, ['status', 'type', 'severity']));
+		const rows = patchesOf(world(), device)
+			.filter((p) => p.status !== 'installed')
+			.filter(patchFilter(req, ['status', 'type', 'severity']));
 		res.json(rows.map((p) => osPatch(world(), p, false)));
 	});
 	router.get('/v2/device/:id/os-patch-installs', read, (req, res) => {
 		const device = deviceOr404(world(), req, res);
 		if (!device) return;
 		observeDevice(world(), device, ctx.timing());
-		const rows = patchesOf(world(), device).filter((p) => p.status === 'installed' || p.status === 'failed').filter(installedFilter(req));
+		const rows = patchesOf(world(), device)
+			.filter((p) => p.status === 'installed' || p.status === 'failed')
+			.filter(installedFilter(req));
 		res.json(rows.map((p) => osPatch(world(), p, false)));
 	});
 	router.get('/v2/queries/os-patches', read, (req, res) => fleetPatches(req, res, false));
@@ -83,18 +112,27 @@ export function apiRoutes(ctx: VendorContext): Router {
 			observeAll(world(), ctx.timing());
 			const page = queryPage(req, installs ? 'os-patch-installs' : 'os-patches', (params) => {
 				const predicate = parseDeviceFilter(world(), params.df);
-				const devices = new Map(sortedDevices(world()).filter(predicate).map((d) => [d.key, d]));
+				const devices = new Map(
+					sortedDevices(world())
+						.filter(predicate)
+						.map((d) => [d.key, d]),
+				);
 				const fake = { query: params } as unknown as Request;
 				const rows = world()
 					.patches.filter((p) => devices.has(p.deviceKey))
-					.filter((p) => (installs ? p.status === 'installed' || p.status === 'failed' : p.status !== 'installed'))
-					.filter(installs ? installedFilter(fake) : patchFilter(fake, ['status', 'type', 'severity']))
+					.filter((p) =>
+						installs ? p.status === 'installed' || p.status === 'failed' : p.status !== 'installed',
+					)
+					.filter(
+						installs ? installedFilter(fake) : patchFilter(fake, ['status', 'type', 'severity']),
+					)
 					.sort((a, b) => deviceIdOf(devices, a) - deviceIdOf(devices, b) || a.id - b.id);
 				return rows.map((p) => osPatch(world(), p, true));
 			});
 			res.json(page);
 		} catch (error) {
-			if (error instanceof FilterError || error instanceof QueryError) return ninjaError(res, 400, 'BAD_REQUEST', error.message);
+			if (error instanceof FilterError || error instanceof QueryError)
+				return ninjaError(res, 400, 'BAD_REQUEST', error.message);
 			throw error;
 		}
 	}
@@ -102,17 +140,24 @@ export function apiRoutes(ctx: VendorContext): Router {
 	router.post('/v2/device/:id/patch/os/scan', manage, (req, res) => {
 		const device = deviceOr404(world(), req, res);
 		if (!device) return;
-		if (!device.online) return ninjaError(res, 400, 'BAD_REQUEST', 'Device is not applicable for os scan.');
+		if (!device.online)
+			return ninjaError(res, 400, 'BAD_REQUEST', 'Device is not applicable for os scan.');
 		startOperation(world(), { kind: 'patchScan', vendor: 'ninjaone', deviceKey: device.key });
 		res.status(204).end();
 	});
 	router.post('/v2/device/:id/patch/os/apply', manage, (req, res) => {
 		const device = deviceOr404(world(), req, res);
 		if (!device) return;
-		if (!device.online) return ninjaError(res, 400, 'BAD_REQUEST', 'Device is not applicable for os apply.');
+		if (!device.online)
+			return ninjaError(res, 400, 'BAD_REQUEST', 'Device is not applicable for os apply.');
 		// The API cannot pick patches: the job installs what the device's policy approved.
 		const approved = patchesOf(world(), device).filter((p) => p.status === 'approved');
-		startOperation(world(), { kind: 'patchInstall', vendor: 'ninjaone', deviceKey: device.key, patchKeys: approved.map((p) => p.key) });
+		startOperation(world(), {
+			kind: 'patchInstall',
+			vendor: 'ninjaone',
+			deviceKey: device.key,
+			patchKeys: approved.map((p) => p.key),
+		});
 		res.status(204).end();
 	});
 
@@ -126,8 +171,16 @@ export function apiRoutes(ctx: VendorContext): Router {
 		const predicate = filterOr400(world(), req, res);
 		if (!predicate) return;
 		observeAll(world(), ctx.timing());
-		const ids = new Set(world().devices.filter(predicate).map((d) => d.ids.ninjaDeviceId));
-		res.json(activeJobs(world()).filter((j) => ids.has(j.deviceId) && (!req.query.jobType || j.jobType === req.query.jobType)));
+		const ids = new Set(
+			world()
+				.devices.filter(predicate)
+				.map((d) => d.ids.ninjaDeviceId),
+		);
+		res.json(
+			activeJobs(world()).filter(
+				(j) => ids.has(j.deviceId) && (!req.query.jobType || j.jobType === req.query.jobType),
+			),
+		);
 	});
 	router.get('/v2/device/:id/activities', read, (req, res) => {
 		const device = deviceOr404(world(), req, res);
@@ -144,11 +197,29 @@ export function apiRoutes(ctx: VendorContext): Router {
 		const pageSize = Math.max(10, intParam(q.pageSize, 200, 1000));
 		const newestFirst = [...rows].sort((a, b) => b.id - a.id).slice(0, pageSize);
 		const lastActivityId = all.length ? all[all.length - 1].id : 0;
-		res.json({ lastActivityId, lastNodeActivityId: rows.length ? Math.max(...rows.map((a) => a.id)) : 0, activities: newestFirst });
+		res.json({
+			lastActivityId,
+			lastNodeActivityId: rows.length ? Math.max(...rows.map((a) => a.id)) : 0,
+			activities: newestFirst,
+		});
 	});
 
 	router.get('/v2/automation/scripts', read, (_req, res) => {
-		res.json(world().scripts.map((s) => ({ id: s.ninjaScriptId, name: s.name, description: s.description, active: true, language: language(s.language), architecture: ['64'], operatingSystems: ['WINDOWS'], scriptParameters: [], scriptVariables: [], createdBy: 'MSP Admin', lastUpdatedBy: 'MSP Admin' })));
+		res.json(
+			world().scripts.map((s) => ({
+				id: s.ninjaScriptId,
+				name: s.name,
+				description: s.description,
+				active: true,
+				language: language(s.language),
+				architecture: ['64'],
+				operatingSystems: ['WINDOWS'],
+				scriptParameters: [],
+				scriptVariables: [],
+				createdBy: 'MSP Admin',
+				lastUpdatedBy: 'MSP Admin',
+			})),
+		);
 	});
 	router.get('/v2/device/:id/scripting/options', read, (req, res) => {
 		const device = deviceOr404(world(), req, res);
@@ -160,23 +231,56 @@ export function apiRoutes(ctx: VendorContext): Router {
 				{ id: 3, name: 'Maintenance', internal: false },
 				{ id: 4, name: 'Testing', internal: false },
 			],
-			scripts: world().scripts.map((s) => ({ type: 'SCRIPT', id: s.ninjaScriptId, uid: scriptUid(s), name: s.name, language: language(s.language), description: s.description, architecture: ['64'], categoryId: scriptCategoryId(s) })),
+			scripts: world().scripts.map((s) => ({
+				type: 'SCRIPT',
+				id: s.ninjaScriptId,
+				uid: scriptUid(s),
+				name: s.name,
+				language: language(s.language),
+				description: s.description,
+				architecture: ['64'],
+				categoryId: scriptCategoryId(s),
+			})),
 			credentials: { roles: RUN_AS_ROLES, credentials: RUN_AS_CREDENTIALS },
 		});
 	});
 	router.post('/v2/device/:id/script/run', manage, (req, res) => {
 		const device = deviceOr404(world(), req, res);
 		if (!device) return;
-		const body = (req.body ?? {}) as { type?: unknown; id?: unknown; uid?: unknown; parameters?: unknown; runAs?: unknown };
-		if (body.type !== 'SCRIPT' && body.type !== 'ACTION') return ninjaError(res, 400, 'BAD_REQUEST', 'type must be SCRIPT or ACTION');
-		const script = world().scripts.find((s) => (body.type === 'SCRIPT' ? s.ninjaScriptId === Number(body.id) : scriptUid(s) === body.uid));
-		if (!script) return ninjaError(res, 400, 'BAD_REQUEST', `Script ${String(body.id ?? body.uid)} not found or not applicable to device ${device.ids.ninjaDeviceId}`);
-		if (body.parameters !== undefined && typeof body.parameters !== 'string') return ninjaError(res, 400, 'BAD_REQUEST', 'parameters must be a string');
+		const body = (req.body ?? {}) as {
+			type?: unknown;
+			id?: unknown;
+			uid?: unknown;
+			parameters?: unknown;
+			runAs?: unknown;
+		};
+		if (body.type !== 'SCRIPT' && body.type !== 'ACTION')
+			return ninjaError(res, 400, 'BAD_REQUEST', 'type must be SCRIPT or ACTION');
+		const script = world().scripts.find((s) =>
+			body.type === 'SCRIPT' ? s.ninjaScriptId === Number(body.id) : scriptUid(s) === body.uid,
+		);
+		if (!script)
+			return ninjaError(
+				res,
+				400,
+				'BAD_REQUEST',
+				`Script ${String(body.id ?? body.uid)} not found or not applicable to device ${device.ids.ninjaDeviceId}`,
+			);
+		if (body.parameters !== undefined && typeof body.parameters !== 'string')
+			return ninjaError(res, 400, 'BAD_REQUEST', 'parameters must be a string');
 		const runAs = body.runAs === undefined ? 'system' : String(body.runAs);
-		if (!RUN_AS_ROLES.includes(runAs) && !RUN_AS_CREDENTIALS.some((c) => String(c.id) === runAs)) return ninjaError(res, 400, 'BAD_REQUEST', `Invalid runAs: ${runAs}`);
+		if (!RUN_AS_ROLES.includes(runAs) && !RUN_AS_CREDENTIALS.some((c) => String(c.id) === runAs))
+			return ninjaError(res, 400, 'BAD_REQUEST', `Invalid runAs: ${runAs}`);
 		// [unverified] whether NinjaOne refuses a run on an offline device or queues it: it is
 		// accepted here and the job fails, which is what the node must handle either way.
-		startOperation(world(), { kind: 'script', vendor: 'ninjaone', deviceKey: device.key, scriptKey: script.key, parameters: body.parameters as string | undefined, runAs });
+		startOperation(world(), {
+			kind: 'script',
+			vendor: 'ninjaone',
+			deviceKey: device.key,
+			scriptKey: script.key,
+			parameters: body.parameters as string | undefined,
+			runAs,
+		});
 		res.status(204).end();
 	});
 
@@ -196,7 +300,11 @@ export function apiRoutes(ctx: VendorContext): Router {
 		const device = deviceOr404(world(), req, res);
 		if (!device) return;
 		raiseOfflineAlerts(world());
-		res.json(slice(world()).alerts.filter((a) => a.deviceKey === device.key).map((a) => alertBody(world(), a, device)));
+		res.json(
+			slice(world())
+				.alerts.filter((a) => a.deviceKey === device.key)
+				.map((a) => alertBody(world(), a, device)),
+		);
 	});
 	const resetAlert = (req: Request, res: Response) => {
 		const alerts = slice(world()).alerts;
@@ -208,7 +316,9 @@ export function apiRoutes(ctx: VendorContext): Router {
 	router.delete('/v2/alert/:uid', manage, resetAlert);
 	router.post('/v2/alert/:uid/reset', manage, resetAlert);
 
-	router.use('/v2', (req: Request, res: Response) => ninjaError(res, 404, 'NOT_FOUND', `No endpoint ${req.method} ${req.baseUrl}${req.path}`));
+	router.use('/v2', (req: Request, res: Response) =>
+		ninjaError(res, 404, 'NOT_FOUND', `No endpoint ${req.method} ${req.baseUrl}${req.path}`),
+	);
 	return router;
 }
 
@@ -230,11 +340,17 @@ function patchesOf(world: World, device: Device): Patch[] {
 
 function searchText(world: World, device: Device): string {
 	const d = deviceSummary(world, device);
-	return [d.systemName, d.displayName, d.dnsName, device.ipAddress, device.lastLoggedOnUser].join(' ').toLowerCase();
+	return [d.systemName, d.displayName, d.dnsName, device.ipAddress, device.lastLoggedOnUser]
+		.join(' ')
+		.toLowerCase();
 }
 
 /** Keyset paging: ascending ids greater than `after`, `pageSize` of them. */
-function afterPage<T>(rows: T[], req: Request, idOf: (row: T) => number = (row) => (row as { id: number }).id): T[] {
+function afterPage<T>(
+	rows: T[],
+	req: Request,
+	idOf: (row: T) => number = (row) => (row as { id: number }).id,
+): T[] {
 	const after = Number(req.query.after ?? 0) || 0;
 	const size = intParam(req.query.pageSize, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
 	return rows.filter((row) => idOf(row) > after).slice(0, size);
@@ -277,7 +393,14 @@ function installedFilter(req: Request) {
 	const before = timeParam(q.installedBefore);
 	const after = timeParam(q.installedAfter);
 	return (patch: Patch) => {
-		if (q.status && !q.status.toUpperCase().split(',').includes(patch.status === 'installed' ? 'INSTALLED' : 'FAILED')) return false;
+		if (
+			q.status &&
+			!q.status
+				.toUpperCase()
+				.split(',')
+				.includes(patch.status === 'installed' ? 'INSTALLED' : 'FAILED')
+		)
+			return false;
 		const at = Date.parse(patch.installedAt ?? patch.releasedAt);
 		return (before === undefined || at < before) && (after === undefined || at > after);
 	};

@@ -1,7 +1,14 @@
 import type { Response } from 'express';
 
 /** OpenAI's error envelope: `{ error: { message, type, param, code } }`. */
-export function sendError(res: Response, status: number, message: string, type: string, param: string | null = null, code: string | null = null): void {
+export function sendError(
+	res: Response,
+	status: number,
+	message: string,
+	type: string,
+	param: string | null = null,
+	code: string | null = null,
+): void {
 	res.status(status).json({ error: { message, type, param, code } });
 }
 
@@ -16,25 +23,68 @@ export function missingKey(res: Response): void {
 
 /** OpenAI echoes a masked key: the first characters and the last four. */
 export function incorrectKey(res: Response, key: string): void {
-	const masked = key.length > 8 ? `${key.slice(0, 3)}${'*'.repeat(Math.min(20, key.length - 7))}${key.slice(-4)}` : '****';
-	sendError(res, 401, `Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_request_error', null, 'invalid_api_key');
+	const masked =
+		key.length > 8
+			? `${key.slice(0, 3)}${'*'.repeat(Math.min(20, key.length - 7))}${key.slice(-4)}`
+			: '****';
+	sendError(
+		res,
+		401,
+		`Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+		'invalid_request_error',
+		null,
+		'invalid_api_key',
+	);
 }
 
 export function mismatchedOrganization(res: Response): void {
-	sendError(res, 401, 'OpenAI-Organization header should match organization for API key.', 'invalid_request_error', null, 'mismatched_organization');
+	sendError(
+		res,
+		401,
+		'OpenAI-Organization header should match organization for API key.',
+		'invalid_request_error',
+		null,
+		'mismatched_organization',
+	);
 }
 
 export function missingParameter(res: Response, param: string): void {
-	sendError(res, 400, `Missing required parameter: '${param}'.`, 'invalid_request_error', param, 'missing_required_parameter');
+	sendError(
+		res,
+		400,
+		`Missing required parameter: '${param}'.`,
+		'invalid_request_error',
+		param,
+		'missing_required_parameter',
+	);
 }
 
 export function modelNotFound(res: Response, model: string): void {
-	sendError(res, 404, `The model \`${model}\` does not exist or you do not have access to it.`, 'invalid_request_error', null, 'model_not_found');
+	sendError(
+		res,
+		404,
+		`The model \`${model}\` does not exist or you do not have access to it.`,
+		'invalid_request_error',
+		null,
+		'model_not_found',
+	);
 }
 
 export function serverError(res: Response, status: number): void {
-	if (status === 503) sendError(res, 503, 'The engine is currently overloaded, please try again later.', 'server_error');
-	else sendError(res, status, 'The server had an error while processing your request. Sorry about that!', 'server_error');
+	if (status === 503)
+		sendError(
+			res,
+			503,
+			'The engine is currently overloaded, please try again later.',
+			'server_error',
+		);
+	else
+		sendError(
+			res,
+			status,
+			'The server had an error while processing your request. Sorry about that!',
+			'server_error',
+		);
 }
 
 /** OpenAI's reset headers are durations such as `120ms`, `1.5s` or `6m0s`. */

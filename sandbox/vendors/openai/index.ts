@@ -4,7 +4,16 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { SandboxVendor, VendorContext } from '../../vendor';
 
 import { chatCompletion, parseChatRequest } from './chat';
-import { incorrectKey, mismatchedOrganization, missingKey, missingParameter, modelNotFound, resetDuration, sendError, serverError } from './errors';
+import {
+	incorrectKey,
+	mismatchedOrganization,
+	missingKey,
+	missingParameter,
+	modelNotFound,
+	resetDuration,
+	sendError,
+	serverError,
+} from './errors';
 import { SANDBOX_API_KEY, seedSlice, sliceOf, type ModelRequest, type OpenAiSlice } from './model';
 import { createResponse, parseResponsesRequest } from './responses';
 
@@ -47,7 +56,13 @@ function authenticate(ctx: VendorContext) {
 	};
 }
 
-type Handler = (req: Request, res: Response, slice: OpenAiSlice, model: string, request: ModelRequest) => void;
+type Handler = (
+	req: Request,
+	res: Response,
+	slice: OpenAiSlice,
+	model: string,
+	request: ModelRequest,
+) => void;
 type Parser = (body: Record<string, unknown>, res: Response) => ModelRequest | undefined;
 
 /** Shared shape of both generation endpoints: model check, body parse, mode delays, call count. */
@@ -56,7 +71,8 @@ function generation(ctx: VendorContext, parse: Parser, handle: Handler) {
 		const slice = sliceOf(ctx.world());
 		const body = (req.body ?? {}) as Record<string, unknown>;
 		if (typeof body.model !== 'string' || !body.model) {
-			if (req.path.endsWith('/chat/completions')) sendError(res, 400, 'you must provide a model parameter', 'invalid_request_error');
+			if (req.path.endsWith('/chat/completions'))
+				sendError(res, 400, 'you must provide a model parameter', 'invalid_request_error');
 			else missingParameter(res, 'model');
 			return;
 		}
@@ -88,7 +104,15 @@ function router(ctx: VendorContext): Router {
 	r.use('/v1', authenticate(ctx));
 	r.get('/v1/models', (_req, res) => {
 		const slice = sliceOf(ctx.world());
-		res.json({ object: 'list', data: slice.models.map((id) => ({ id, object: 'model', created: MODEL_CREATED, owned_by: 'system' })) });
+		res.json({
+			object: 'list',
+			data: slice.models.map((id) => ({
+				id,
+				object: 'model',
+				created: MODEL_CREATED,
+				owned_by: 'system',
+			})),
+		});
 	});
 	r.get('/v1/models/:model', (req, res) => {
 		const slice = sliceOf(ctx.world());
@@ -98,7 +122,9 @@ function router(ctx: VendorContext): Router {
 	});
 	r.post('/v1/chat/completions', generation(ctx, parseChatRequest, chatCompletion));
 	r.post('/v1/responses', generation(ctx, parseResponsesRequest, createResponse));
-	r.use('/v1', (req, res) => sendError(res, 404, `Invalid URL (${req.method} /v1${req.path})`, 'invalid_request_error'));
+	r.use('/v1', (req, res) =>
+		sendError(res, 404, `Invalid URL (${req.method} /v1${req.path})`, 'invalid_request_error'),
+	);
 	return r;
 }
 
@@ -109,7 +135,11 @@ export const openAi: SandboxVendor = {
 		world.vendors.openai = seedSlice();
 	},
 	router,
-	credentials: (baseUrl) => ({ 'Base URL': `${baseUrl}/v1`, 'API key': SANDBOX_API_KEY, Models: seedSlice().models.join(', ') }),
+	credentials: (baseUrl) => ({
+		'Base URL': `${baseUrl}/v1`,
+		'API key': SANDBOX_API_KEY,
+		Models: seedSlice().models.join(', '),
+	}),
 	n8nCredentials: (baseUrl) => [
 		{
 			id: 'sandbox-openai',

@@ -60,7 +60,8 @@ export interface ModelRequest {
 	jsonMode: boolean;
 }
 
-const JUNK = "Sure! Looking at this alert, it seems fairly concerning and I'd probably keep an eye on it. Let me know if you'd like more detail.";
+const JUNK =
+	"Sure! Looking at this alert, it seems fairly concerning and I'd probably keep an eye on it. Let me know if you'd like more detail.";
 
 /** The assistant text for a request, as the mode dictates. */
 export function answer(slice: OpenAiSlice, request: ModelRequest): string {
@@ -76,7 +77,10 @@ export function answer(slice: OpenAiSlice, request: ModelRequest): string {
 	const flat = alert ? flatten(alert) : Object.assign({}, ...dataTexts.map(keyValueLines));
 	// An obedient model reads the planted instruction in the data it was given.
 	const dataText = alert ? JSON.stringify(alert) : dataTexts.join('\n');
-	const verdict: SandboxVerdict = slice.mode === 'obeyInjection' && INJECTION.test(dataText) ? injectedVerdict() : deriveVerdict(flat);
+	const verdict: SandboxVerdict =
+		slice.mode === 'obeyInjection' && INJECTION.test(dataText)
+			? injectedVerdict()
+			: deriveVerdict(flat);
 
 	const schema = request.schema ?? allObjects.find(isJsonSchema);
 	if (schema) return JSON.stringify(fitToSchema(schema, verdict));

@@ -29,7 +29,9 @@ export function jsonObjectsIn(text: string): Array<Record<string, unknown>> {
 function tryParse(candidate: string): Record<string, unknown> | undefined {
 	try {
 		const value = JSON.parse(candidate) as unknown;
-		return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+		return value && typeof value === 'object' && !Array.isArray(value)
+			? (value as Record<string, unknown>)
+			: undefined;
 	} catch {
 		return undefined;
 	}
@@ -57,14 +59,21 @@ function matchingBrace(text: string, start: number): number {
 }
 
 export function isJsonSchema(value: Record<string, unknown>): boolean {
-	return typeof value.properties === 'object' && value.properties !== null && (value.type === 'object' || value.type === undefined || '$schema' in value);
+	return (
+		typeof value.properties === 'object' &&
+		value.properties !== null &&
+		(value.type === 'object' || value.type === undefined || '$schema' in value)
+	);
 }
 
 /** Keys that mark an object as an alert or threat record rather than a schema or an example. */
-const ALERT_KEYS = /^(severity|classification|hostname|host|devicename|computername|processname|commandline|sha256|sha1|verdict|confidencelevel|threatname|title|alerttype|detectionsource)$/i;
+const ALERT_KEYS =
+	/^(severity|classification|hostname|host|devicename|computername|processname|commandline|sha256|sha1|verdict|confidencelevel|threatname|title|alerttype|detectionsource)$/i;
 
 /** The object with the most alert-like keys (nested records count), if any looks like an alert. */
-export function findAlert(objects: Array<Record<string, unknown>>): Record<string, unknown> | undefined {
+export function findAlert(
+	objects: Array<Record<string, unknown>>,
+): Record<string, unknown> | undefined {
 	let best: Record<string, unknown> | undefined;
 	let bestScore = 0;
 	for (const object of objects) {
@@ -79,11 +88,16 @@ export function findAlert(objects: Array<Record<string, unknown>>): Record<strin
 }
 
 /** Lower-cased leaf key -> first primitive value found, depth first; arrays of primitives are joined. */
-export function flatten(value: unknown, into: Record<string, unknown> = {}, depth = 0): Record<string, unknown> {
+export function flatten(
+	value: unknown,
+	into: Record<string, unknown> = {},
+	depth = 0,
+): Record<string, unknown> {
 	if (!value || typeof value !== 'object' || depth > 6) return into;
 	for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
 		const lower = key.toLowerCase();
-		if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) flatten(entry, into, depth + 1);
+		if (entry !== null && typeof entry === 'object' && !Array.isArray(entry))
+			flatten(entry, into, depth + 1);
 		else if (Array.isArray(entry)) {
 			if (entry.every((e) => typeof e !== 'object')) into[lower] ??= entry.join(' ');
 			else entry.forEach((e) => flatten(e, into, depth + 1));

@@ -31,8 +31,10 @@ function valueFor(name: string, verdict: SandboxVerdict): unknown {
 	if (/^(severity|priority|risk|risklevel)$/.test(key)) return verdict.severity;
 	if (/^(category|classification|type|threattype)$/.test(key)) return verdict.category;
 	if (/^(confidence|score|certainty|probability)$/.test(key)) return verdict.confidence;
-	if (/^(route|action|decision|disposition|nextstep|recommendation)$/.test(key)) return verdict.route;
-	if (/^(rationale|reason|reasoning|explanation|summary|justification)$/.test(key)) return verdict.rationale;
+	if (/^(route|action|decision|disposition|nextstep|recommendation)$/.test(key))
+		return verdict.route;
+	if (/^(rationale|reason|reasoning|explanation|summary|justification)$/.test(key))
+		return verdict.rationale;
 	if (/actions|recommendations|steps/.test(key)) return verdict.recommendedActions;
 	if (/^(ismalicious|malicious|truepositive)$/.test(key)) return verdict.malicious;
 	return undefined;
@@ -90,7 +92,8 @@ function fitObject(schema: JsonSchema, verdict: SandboxVerdict): Record<string, 
 
 function toNumber(schema: JsonSchema, value: unknown): number {
 	let n = typeof value === 'number' ? value : Number(value);
-	if (!Number.isFinite(n)) n = typeof schema.default === 'number' ? schema.default : schema.minimum ?? 0;
+	if (!Number.isFinite(n))
+		n = typeof schema.default === 'number' ? schema.default : (schema.minimum ?? 0);
 	// A 0..100 confidence scale gets a percentage.
 	if (schema.maximum !== undefined && schema.maximum > 1 && n > 0 && n <= 1) n = n * 100;
 	if (schema.maximum !== undefined) n = Math.min(n, schema.maximum);
@@ -98,7 +101,10 @@ function toNumber(schema: JsonSchema, value: unknown): number {
 	return typeOf(schema) === 'integer' ? Math.round(n) : n;
 }
 
-const norm = (v: unknown) => String(v).toLowerCase().replace(/[^a-z0-9]/g, '');
+const norm = (v: unknown) =>
+	String(v)
+		.toLowerCase()
+		.replace(/[^a-z0-9]/g, '');
 
 function closestEnum(options: unknown[], value: unknown): unknown {
 	if (value === undefined) return options[0];

@@ -5,7 +5,15 @@ import { isFinished, observe, startOperation } from '../../world/engine';
 import { clientName } from '../../world/names';
 import type { Device, World } from '../../world/types';
 import type { VendorContext } from '../../vendor';
-import { ACCOUNT_NAME, boolOf, clientOf, groupIdOf, listOf, requireWriter, validationError } from './common';
+import {
+	ACCOUNT_NAME,
+	boolOf,
+	clientOf,
+	groupIdOf,
+	listOf,
+	requireWriter,
+	validationError,
+} from './common';
 import { paginate, readLimit } from './paging';
 import { agentOf, machineType, NETWORK_STATUS, toS1Time } from './present';
 
@@ -16,8 +24,12 @@ export function agentsRouter(ctx: VendorContext): Router {
 		const matched = matchAgents(ctx.world(), req.query as Record<string, unknown>);
 		res.json({ data: { total: matched.length } });
 	});
-	router.post('/agents/actions/disconnect', requireWriter, (req, res) => containment(ctx, req, res, 'isolate'));
-	router.post('/agents/actions/connect', requireWriter, (req, res) => containment(ctx, req, res, 'release'));
+	router.post('/agents/actions/disconnect', requireWriter, (req, res) =>
+		containment(ctx, req, res, 'isolate'),
+	);
+	router.post('/agents/actions/connect', requireWriter, (req, res) =>
+		containment(ctx, req, res, 'release'),
+	);
 	router.get('/sites', (req, res) => listSites(ctx, req, res));
 	router.get('/groups', (req, res) => listGroups(ctx, req, res));
 	return router;
@@ -52,7 +64,13 @@ export function matchAgents(world: World, filter: Record<string, unknown>): Devi
 		if (osTypes && !osTypes.includes('windows')) return false;
 		if (isActive !== undefined && device.online !== isActive) return false;
 		if (infected !== undefined && agent.infected !== infected) return false;
-		if (query && ![device.hostname, device.ipAddress, device.lastLoggedOnUser].some((v) => v.toLowerCase().includes(query))) return false;
+		if (
+			query &&
+			![device.hostname, device.ipAddress, device.lastLoggedOnUser].some((v) =>
+				v.toLowerCase().includes(query),
+			)
+		)
+			return false;
 		return true;
 	});
 }
@@ -64,18 +82,39 @@ function listAgents(ctx: VendorContext, req: Request, res: Response): void {
 	const matched = matchAgents(world, req.query as Record<string, unknown>);
 	// Reading an agent is how a client follows its network quarantine: count it as a status read.
 	const keys = new Set(matched.map((d) => d.key));
-	observe(world, (o) => (o.kind === 'isolate' || o.kind === 'release') && keys.has(o.deviceKey), ctx.timing());
-	const sorted = [...matched].sort((a, b) => (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0));
-	const page = paginate(req, sorted, (d) => ({ v: d.hostname, id: d.ids.sentinelOneAgentId }), limit, false);
+	observe(
+		world,
+		(o) => (o.kind === 'isolate' || o.kind === 'release') && keys.has(o.deviceKey),
+		ctx.timing(),
+	);
+	const sorted = [...matched].sort((a, b) =>
+		a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0,
+	);
+	const page = paginate(
+		req,
+		sorted,
+		(d) => ({ v: d.hostname, id: d.ids.sentinelOneAgentId }),
+		limit,
+		false,
+	);
 	if (typeof page === 'string') return validationError(res, page);
-	res.json({ data: page.items.map((d) => agentOf(world, d)), pagination: { nextCursor: page.nextCursor, totalItems: page.totalItems } });
+	res.json({
+		data: page.items.map((d) => agentOf(world, d)),
+		pagination: { nextCursor: page.nextCursor, totalItems: page.totalItems },
+	});
 }
 
-function containment(ctx: VendorContext, req: Request, res: Response, kind: 'isolate' | 'release'): void {
+function containment(
+	ctx: VendorContext,
+	req: Request,
+	res: Response,
+	kind: 'isolate' | 'release',
+): void {
 	const filter = (req.body?.filter ?? {}) as Record<string, unknown>;
 	const criteria = Object.keys(filter).filter((k) => k !== 'tenant' && filter[k] !== undefined);
 	// [unverified] an empty filter would disconnect every agent in scope; refuse it like a validation error.
-	if (!criteria.length) return validationError(res, 'filter must contain at least one filter field');
+	if (!criteria.length)
+		return validationError(res, 'filter must contain at least one filter field');
 	const world = ctx.world();
 	const matched = matchAgents(world, filter);
 	for (const device of matched) {
@@ -114,8 +153,18 @@ function listSites(ctx: VendorContext, req: Request, res: Response): void {
 	if (typeof limit === 'string') return validationError(res, limit);
 	const name = typeof req.query.name === 'string' ? req.query.name.toLowerCase() : undefined;
 	const ids = listOf(req.query.siteIds);
-	const clients = world.clients.filter((c) => (!ids || ids.includes(c.ids.sentinelOneSiteId)) && (!name || clientName(c, 'edr').toLowerCase().includes(name)));
-	const page = paginate(req, clients, (c) => ({ v: clientName(c, 'edr'), id: c.ids.sentinelOneSiteId }), limit, false);
+	const clients = world.clients.filter(
+		(c) =>
+			(!ids || ids.includes(c.ids.sentinelOneSiteId)) &&
+			(!name || clientName(c, 'edr').toLowerCase().includes(name)),
+	);
+	const page = paginate(
+		req,
+		clients,
+		(c) => ({ v: clientName(c, 'edr'), id: c.ids.sentinelOneSiteId }),
+		limit,
+		false,
+	);
 	if (typeof page === 'string') return validationError(res, page);
 	const licenses = world.devices.length;
 	res.json({
@@ -123,7 +172,23 @@ function listSites(ctx: VendorContext, req: Request, res: Response): void {
 			allSites: { activeLicenses: licenses, totalLicenses: licenses + 20 },
 			sites: page.items.map((c) => {
 				const agents = world.devices.filter((d) => d.clientKey === c.key).length;
-				return { id: c.ids.sentinelOneSiteId, name: clientName(c, 'edr'), accountId: c.ids.sentinelOneAccountId, accountName: ACCOUNT_NAME, state: 'active', siteType: 'Paid', sku: 'Complete', suite: 'Complete', externalId: c.code, activeLicenses: agents, totalLicenses: agents + 5, isDefault: false, description: c.industry, createdAt: toS1Time(seededAgo(world, 323 * DAY)), updatedAt: toS1Time(seededAgo(world, 323 * DAY)) };
+				return {
+					id: c.ids.sentinelOneSiteId,
+					name: clientName(c, 'edr'),
+					accountId: c.ids.sentinelOneAccountId,
+					accountName: ACCOUNT_NAME,
+					state: 'active',
+					siteType: 'Paid',
+					sku: 'Complete',
+					suite: 'Complete',
+					externalId: c.code,
+					activeLicenses: agents,
+					totalLicenses: agents + 5,
+					isDefault: false,
+					description: c.industry,
+					createdAt: toS1Time(seededAgo(world, 323 * DAY)),
+					updatedAt: toS1Time(seededAgo(world, 323 * DAY)),
+				};
 			}),
 		},
 		pagination: { nextCursor: page.nextCursor, totalItems: page.totalItems },
@@ -136,10 +201,27 @@ function listGroups(ctx: VendorContext, req: Request, res: Response): void {
 	if (typeof limit === 'string') return validationError(res, limit);
 	const sites = listOf(req.query.siteIds);
 	const clients = world.clients.filter((c) => !sites || sites.includes(c.ids.sentinelOneSiteId));
-	const page = paginate(req, clients, (c) => ({ v: clientName(c, 'edr'), id: groupIdOf(c) }), limit, false);
+	const page = paginate(
+		req,
+		clients,
+		(c) => ({ v: clientName(c, 'edr'), id: groupIdOf(c) }),
+		limit,
+		false,
+	);
 	if (typeof page === 'string') return validationError(res, page);
 	res.json({
-		data: page.items.map((c) => ({ id: groupIdOf(c), name: 'Default Group', siteId: c.ids.sentinelOneSiteId, type: 'static', isDefault: true, inherits: true, rank: null, totalAgents: world.devices.filter((d) => d.clientKey === c.key).length, createdAt: toS1Time(seededAgo(world, 323 * DAY)), updatedAt: toS1Time(seededAgo(world, 323 * DAY)) })),
+		data: page.items.map((c) => ({
+			id: groupIdOf(c),
+			name: 'Default Group',
+			siteId: c.ids.sentinelOneSiteId,
+			type: 'static',
+			isDefault: true,
+			inherits: true,
+			rank: null,
+			totalAgents: world.devices.filter((d) => d.clientKey === c.key).length,
+			createdAt: toS1Time(seededAgo(world, 323 * DAY)),
+			updatedAt: toS1Time(seededAgo(world, 323 * DAY)),
+		})),
 		pagination: { nextCursor: page.nextCursor, totalItems: page.totalItems },
 	});
 }

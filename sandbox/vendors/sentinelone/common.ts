@@ -17,7 +17,11 @@ export interface S1User {
 
 const USERS: Record<string, S1User | 'expired'> = {
 	[S1_TOKENS.admin]: { id: '1750000000000000101', fullName: 'n8n Service User', role: 'Admin' },
-	[S1_TOKENS.viewer]: { id: '1750000000000000102', fullName: 'n8n Read-only Service User', role: 'Viewer' },
+	[S1_TOKENS.viewer]: {
+		id: '1750000000000000102',
+		fullName: 'n8n Read-only Service User',
+		role: 'Viewer',
+	},
 	[S1_TOKENS.expired]: 'expired',
 };
 
@@ -25,7 +29,13 @@ export const ACCOUNT_NAME = 'Contoso MSP';
 export const API_PREFIX = '/web/api/v2.1';
 
 /** SentinelOne's error body: `{errors:[{code, detail, title}]}` with codes of the form HTTP*10000+n. */
-export function s1Error(res: Response, status: number, title: string, detail: string | null = null, code = status * 10000 + 10): void {
+export function s1Error(
+	res: Response,
+	status: number,
+	title: string,
+	detail: string | null = null,
+	code = status * 10000 + 10,
+): void {
 	res.status(status).json({ errors: [{ code, detail, title }] });
 }
 
@@ -42,14 +52,16 @@ export function authenticate(req: Request, res: Response, next: () => void): voi
 	const match = /^ApiToken\s+(\S+)$/i.exec((req.get('authorization') ?? '').trim());
 	const user = match ? USERS[match[1]] : undefined;
 	if (!user) return s1Error(res, 401, 'Authentication Failed', null, 4010010);
-	if (user === 'expired') return s1Error(res, 401, 'Authentication Failed', 'Token has expired', 4010010);
+	if (user === 'expired')
+		return s1Error(res, 401, 'Authentication Failed', 'Token has expired', 4010010);
 	res.locals.s1User = user;
 	next();
 }
 
 /** Viewer tokens read; every action needs a role with write permissions. */
 export function requireWriter(_req: Request, res: Response, next: () => void): void {
-	if (userOf(res).role !== 'Admin') return s1Error(res, 403, 'Forbidden', 'Insufficient permissions', 4030010);
+	if (userOf(res).role !== 'Admin')
+		return s1Error(res, 403, 'Forbidden', 'Insufficient permissions', 4030010);
 	next();
 }
 

@@ -24,9 +24,18 @@ export const sentinelOne: SandboxVendor = {
 		router.use(API_PREFIX, api);
 		return router;
 	},
-	credentials: (baseUrl) => ({ consoleUrl: baseUrl, apiToken: S1_TOKENS.admin, viewerApiToken: S1_TOKENS.viewer }),
+	credentials: (baseUrl) => ({
+		consoleUrl: baseUrl,
+		apiToken: S1_TOKENS.admin,
+		viewerApiToken: S1_TOKENS.viewer,
+	}),
 	n8nCredentials: (baseUrl) => [
-		{ id: 'sandbox-sentinelone', name: 'Sandbox SentinelOne', type: 'mspSentinelOneApi', data: { consoleUrl: baseUrl, apiToken: S1_TOKENS.admin } },
+		{
+			id: 'sandbox-sentinelone',
+			name: 'Sandbox SentinelOne',
+			type: 'mspSentinelOneApi',
+			data: { consoleUrl: baseUrl, apiToken: S1_TOKENS.admin },
+		},
 	],
 	/**
 	 * Token buckets per endpoint family; the build-partner SDK uses 10 requests/second for
@@ -36,11 +45,19 @@ export const sentinelOne: SandboxVendor = {
 	throttle: {
 		limit: 10,
 		windowMs: 1000,
-		key: (req) => `${req.get('authorization') ?? ''}:${req.path.replace(API_PREFIX, '').split('/')[1] ?? ''}`,
+		key: (req) =>
+			`${req.get('authorization') ?? ''}:${req.path.replace(API_PREFIX, '').split('/')[1] ?? ''}`,
 		reject: (res, retryAfterMs) => {
 			res.set('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
 			s1Error(res, 429, 'Too Many Requests', 'Request rate limit exceeded', 4290010);
 		},
 	},
-	serverError: (res, status) => s1Error(res, status, 'Internal server error', 'Server could not process the request.', status * 10000 + 10),
+	serverError: (res, status) =>
+		s1Error(
+			res,
+			status,
+			'Internal server error',
+			'Server could not process the request.',
+			status * 10000 + 10,
+		),
 };

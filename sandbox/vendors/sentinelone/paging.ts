@@ -22,7 +22,8 @@ export function readLimit(req: Request): number | string {
 	const raw = req.query.limit;
 	if (raw === undefined) return 10;
 	const limit = Number(raw);
-	if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return `limit must be an integer between 1 and ${MAX_LIMIT}`;
+	if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+		return `limit must be an integer between 1 and ${MAX_LIMIT}`;
 	return limit;
 }
 
@@ -44,7 +45,11 @@ export function paginate<T>(
 	}
 	const items = rows.slice(start, start + limit);
 	const more = start + limit < rows.length;
-	return { items, totalItems: rows.length, nextCursor: more && items.length ? encode(keyOf(items[items.length - 1])) : null };
+	return {
+		items,
+		totalItems: rows.length,
+		nextCursor: more && items.length ? encode(keyOf(items[items.length - 1])) : null,
+	};
 }
 
 export function compare(a: CursorKey, b: CursorKey): number {

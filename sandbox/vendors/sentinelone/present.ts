@@ -1,7 +1,15 @@
 import { DAY, seededAgo } from '../../world/clock';
 import { isFinished } from '../../world/engine';
 import { clientName } from '../../world/names';
-import type { ContainmentState, Device, MitigationKind, Threat, ThreatStatus, ThreatVerdict, World } from '../../world/types';
+import type {
+	ContainmentState,
+	Device,
+	MitigationKind,
+	Threat,
+	ThreatStatus,
+	ThreatVerdict,
+	World,
+} from '../../world/types';
 import { ACCOUNT_NAME, clientOf, groupIdOf } from './common';
 
 /** Network quarantine as the agent reports it. */
@@ -12,7 +20,11 @@ export const NETWORK_STATUS: Record<ContainmentState, string> = {
 	pendingRelease: 'connecting',
 };
 
-export const INCIDENT_STATUS: Record<ThreatStatus, string> = { new: 'unresolved', inProgress: 'in_progress', resolved: 'resolved' };
+export const INCIDENT_STATUS: Record<ThreatStatus, string> = {
+	new: 'unresolved',
+	inProgress: 'in_progress',
+	resolved: 'resolved',
+};
 export const ANALYST_VERDICT: Record<ThreatVerdict, string> = {
 	undefined: 'undefined',
 	truePositive: 'true_positive',
@@ -28,7 +40,12 @@ const MITIGATION_STATUS: Record<Threat['mitigationStatus'], string> = {
 };
 
 /** The console's action names in `mitigationStatus[].action`. */
-const ACTION_NAME: Partial<Record<MitigationKind, string>> = { kill: 'kill', quarantine: 'quarantine', remediate: 'remediate', rollback: 'rollback' };
+const ACTION_NAME: Partial<Record<MitigationKind, string>> = {
+	kill: 'kill',
+	quarantine: 'quarantine',
+	remediate: 'remediate',
+	rollback: 'rollback',
+};
 
 const OS_NAME = (device: Device) => device.os;
 
@@ -38,7 +55,9 @@ export function machineType(device: Device): string {
 
 export function agentOf(world: World, device: Device): Record<string, unknown> {
 	const client = clientOf(world, device);
-	const activeThreats = world.threats.filter((t) => t.deviceKey === device.key && t.status !== 'resolved').length;
+	const activeThreats = world.threats.filter(
+		(t) => t.deviceKey === device.key && t.status !== 'resolved',
+	).length;
 	return {
 		id: device.ids.sentinelOneAgentId,
 		uuid: device.ids.sentinelOneAgentUuid,
@@ -53,13 +72,22 @@ export function agentOf(world: World, device: Device): Record<string, unknown> {
 		isDecommissioned: false,
 		isUninstalled: false,
 		networkStatus: NETWORK_STATUS[device.containment],
-		networkQuarantineEnabled: device.containment === 'isolated' || device.containment === 'pendingIsolation',
+		networkQuarantineEnabled:
+			device.containment === 'isolated' || device.containment === 'pendingIsolation',
 		infected: activeThreats > 0,
 		activeThreats,
 		lastLoggedInUserName: device.lastLoggedOnUser,
 		externalIp: '203.0.113.' + (10 + world.clients.indexOf(client)),
 		lastActiveDate: device.lastSeen,
-		networkInterfaces: [{ id: String(BigInt(device.ids.sentinelOneAgentId) + 7n), inet: [device.ipAddress], inet6: [], name: 'Ethernet', physical: device.macAddress.toLowerCase() }],
+		networkInterfaces: [
+			{
+				id: String(BigInt(device.ids.sentinelOneAgentId) + 7n),
+				inet: [device.ipAddress],
+				inet6: [],
+				name: 'Ethernet',
+				physical: device.macAddress.toLowerCase(),
+			},
+		],
 		siteId: client.ids.sentinelOneSiteId,
 		siteName: clientName(client, 'edr'),
 		groupId: groupIdOf(client),
@@ -77,7 +105,9 @@ export function agentOf(world: World, device: Device): Record<string, unknown> {
 export function threatOf(world: World, threat: Threat): Record<string, unknown> {
 	const device = world.devices.find((d) => d.key === threat.deviceKey) as Device;
 	const client = clientOf(world, device);
-	const pending = world.operations.filter((o) => o.threatKey === threat.key && o.vendor === 'sentinelone' && !isFinished(o));
+	const pending = world.operations.filter(
+		(o) => o.threatKey === threat.key && o.vendor === 'sentinelone' && !isFinished(o),
+	);
 	const failed = threat.mitigations.some((m) => m.result === 'failed');
 	return {
 		id: threat.sentinelOneThreatId,
@@ -98,9 +128,16 @@ export function threatOf(world: World, threat: Threat): Record<string, unknown> 
 			siteName: clientName(client, 'edr'),
 			groupId: groupIdOf(client),
 			groupName: 'Default Group',
-			activeThreats: world.threats.filter((t) => t.deviceKey === device.key && t.status !== 'resolved').length,
+			activeThreats: world.threats.filter(
+				(t) => t.deviceKey === device.key && t.status !== 'resolved',
+			).length,
 		},
-		agentDetectionInfo: { agentMitigationMode: 'protect', agentVersion: '24.2.3.471', agentIpV4: device.ipAddress, agentLastLoggedInUserName: device.lastLoggedOnUser },
+		agentDetectionInfo: {
+			agentMitigationMode: 'protect',
+			agentVersion: '24.2.3.471',
+			agentIpV4: device.ipAddress,
+			agentLastLoggedInUserName: device.lastLoggedOnUser,
+		},
 		threatInfo: {
 			threatId: threat.sentinelOneThreatId,
 			threatName: threat.processName,
@@ -136,18 +173,56 @@ export function threatOf(world: World, threat: Threat): Record<string, unknown> 
 		mitigationStatus: [
 			...threat.mitigations
 				.filter((m) => ACTION_NAME[m.kind])
-				.map((m) => ({ action: ACTION_NAME[m.kind], status: m.result === 'succeeded' ? 'success' : 'failed', lastUpdate: toS1Time(m.at), mitigationEndedAt: toS1Time(m.at), groupNotFound: false, latestReport: null })),
+				.map((m) => ({
+					action: ACTION_NAME[m.kind],
+					status: m.result === 'succeeded' ? 'success' : 'failed',
+					lastUpdate: toS1Time(m.at),
+					mitigationEndedAt: toS1Time(m.at),
+					groupNotFound: false,
+					latestReport: null,
+				})),
 			...pending
 				.filter((o) => o.mitigation && ACTION_NAME[o.mitigation])
-				.map((o) => ({ action: ACTION_NAME[o.mitigation as MitigationKind], status: 'pending', lastUpdate: toS1Time(o.createdAt), mitigationStartedAt: toS1Time(o.createdAt), groupNotFound: false, latestReport: null })),
+				.map((o) => ({
+					action: ACTION_NAME[o.mitigation as MitigationKind],
+					status: 'pending',
+					lastUpdate: toS1Time(o.createdAt),
+					mitigationStartedAt: toS1Time(o.createdAt),
+					groupNotFound: false,
+					latestReport: null,
+				})),
 		],
-		indicators: threat.mitreTechniques.map((technique) => ({ category: threat.classification, description: `Matches MITRE ATT&CK ${technique}`, ids: [], tactics: [{ name: technique, source: 'MITRE', techniques: [{ name: technique, link: `https://attack.mitre.org/techniques/${technique.replace('.', '/')}/` }] }] })),
+		indicators: threat.mitreTechniques.map((technique) => ({
+			category: threat.classification,
+			description: `Matches MITRE ATT&CK ${technique}`,
+			ids: [],
+			tactics: [
+				{
+					name: technique,
+					source: 'MITRE',
+					techniques: [
+						{
+							name: technique,
+							link: `https://attack.mitre.org/techniques/${technique.replace('.', '/')}/`,
+						},
+					],
+				},
+			],
+		})),
 		whiteningOptions: threat.signed ? ['hash', 'certificate', 'path'] : ['hash', 'path'],
 	};
 }
 
 export function noteOf(note: Threat['notes'][number]): Record<string, unknown> {
-	return { id: note.id, text: note.text, createdAt: toS1Time(note.at), updatedAt: toS1Time(note.at), creator: note.author, creatorId: null, edited: false };
+	return {
+		id: note.id,
+		text: note.text,
+		createdAt: toS1Time(note.at),
+		updatedAt: toS1Time(note.at),
+		creator: note.author,
+		creatorId: null,
+		edited: false,
+	};
 }
 
 /** The console writes microsecond timestamps: 2019-09-15T12:05:49.095889Z. */

@@ -5,7 +5,16 @@ import { observe, startOperation, isFinished } from '../../world/engine';
 import { nextId } from '../../world/seed';
 import type { MitigationKind, Threat, ThreatStatus, ThreatVerdict, World } from '../../world/types';
 import type { VendorContext } from '../../vendor';
-import { boolOf, clientOf, groupIdOf, listOf, requireWriter, s1Error, userOf, validationError } from './common';
+import {
+	boolOf,
+	clientOf,
+	groupIdOf,
+	listOf,
+	requireWriter,
+	s1Error,
+	userOf,
+	validationError,
+} from './common';
 import { paginate, readLimit } from './paging';
 import { ANALYST_VERDICT, INCIDENT_STATUS, noteOf, threatOf } from './present';
 import { isolate } from './agents';
@@ -34,7 +43,9 @@ export function threatsRouter(ctx: VendorContext): Router {
 	router.get('/threats', (req, res) => listThreats(ctx, req, res));
 	router.get('/threats/:id/notes', (req, res) => listNotes(ctx, req, res));
 	router.post('/threats/incident', requireWriter, (req, res) => updateIncident(ctx, req, res));
-	router.post('/threats/analyst-verdict', requireWriter, (req, res) => updateVerdict(ctx, req, res));
+	router.post('/threats/analyst-verdict', requireWriter, (req, res) =>
+		updateVerdict(ctx, req, res),
+	);
 	router.post('/threats/notes', requireWriter, (req, res) => addNote(ctx, req, res));
 	router.post('/threats/mitigate/:action', requireWriter, (req, res) => mitigate(ctx, req, res));
 	return router;
@@ -53,7 +64,10 @@ export function matchThreats(world: World, filter: Record<string, unknown>): Thr
 	const classifications = listOf(filter.classifications)?.map((c) => c.toLowerCase());
 	const mitigation = listOf(filter.mitigationStatuses);
 	const resolved = boolOf(filter.resolved);
-	const computer = typeof filter.computerName__contains === 'string' ? filter.computerName__contains.toLowerCase() : undefined;
+	const computer =
+		typeof filter.computerName__contains === 'string'
+			? filter.computerName__contains.toLowerCase()
+			: undefined;
 	const query = typeof filter.query === 'string' ? filter.query.toLowerCase() : undefined;
 	const times: Array<[string, (a: number, b: number) => boolean]> = [
 		['__gt', (a, b) => a > b],
@@ -61,8 +75,15 @@ export function matchThreats(world: World, filter: Record<string, unknown>): Thr
 		['__lt', (a, b) => a < b],
 		['__lte', (a, b) => a <= b],
 	];
-	const bounds: Array<{ field: 'detectedAt' | 'updatedAt'; test: (a: number, b: number) => boolean; at: number }> = [];
-	for (const [field, neutral] of [['createdAt', 'detectedAt'], ['updatedAt', 'updatedAt']] as const) {
+	const bounds: Array<{
+		field: 'detectedAt' | 'updatedAt';
+		test: (a: number, b: number) => boolean;
+		at: number;
+	}> = [];
+	for (const [field, neutral] of [
+		['createdAt', 'detectedAt'],
+		['updatedAt', 'updatedAt'],
+	] as const) {
 		for (const [suffix, test] of times) {
 			const value = filter[field + suffix];
 			if (value === undefined) continue;
@@ -84,11 +105,18 @@ export function matchThreats(world: World, filter: Record<string, unknown>): Thr
 		if (incident && !incident.includes(s1.incidentStatus)) return false;
 		if (verdicts && !verdicts.includes(s1.analystVerdict)) return false;
 		if (confidence && !confidence.includes(threat.confidence)) return false;
-		if (classifications && !classifications.includes(threat.classification.toLowerCase())) return false;
+		if (classifications && !classifications.includes(threat.classification.toLowerCase()))
+			return false;
 		if (mitigation && !mitigation.includes(s1.mitigationStatus)) return false;
 		if (resolved !== undefined && (threat.status === 'resolved') !== resolved) return false;
 		if (computer && !device.hostname.toLowerCase().includes(computer)) return false;
-		if (query && ![threat.processName, device.hostname, threat.classification, threat.sha1].some((v) => v.toLowerCase().includes(query))) return false;
+		if (
+			query &&
+			![threat.processName, device.hostname, threat.classification, threat.sha1].some((v) =>
+				v.toLowerCase().includes(query),
+			)
+		)
+			return false;
 		return bounds.every((b) => b.test(Date.parse(threat[b.field]), b.at));
 	});
 }
@@ -98,14 +126,25 @@ function listThreats(ctx: VendorContext, req: Request, res: Response): void {
 	const limit = readLimit(req);
 	if (typeof limit === 'string') return validationError(res, limit);
 	const sortBy = String(req.query.sortBy ?? 'createdAt');
-	if (!SORTABLE.has(sortBy)) return validationError(res, `sortBy must be one of ${[...SORTABLE].join(', ')}`);
+	if (!SORTABLE.has(sortBy))
+		return validationError(res, `sortBy must be one of ${[...SORTABLE].join(', ')}`);
 	const descending = String(req.query.sortOrder ?? 'desc') !== 'asc';
 	const matched = matchThreats(world, req.query as Record<string, unknown>);
 	if (typeof matched === 'string') return validationError(res, matched);
 	// Reading threats is how a client follows a mitigation: count it as a status read.
 	const keys = new Set(matched.map((t) => t.key));
-	observe(world, (o) => o.vendor === 'sentinelone' && o.kind === 'mitigation' && keys.has(o.threatKey ?? ''), ctx.timing());
-	const keyOf = (t: Threat) => ({ v: sortBy === 'id' ? t.sentinelOneThreatId.padStart(20, '0') : Date.parse(sortBy === 'updatedAt' ? t.updatedAt : t.detectedAt), id: t.sentinelOneThreatId.padStart(20, '0') });
+	observe(
+		world,
+		(o) => o.vendor === 'sentinelone' && o.kind === 'mitigation' && keys.has(o.threatKey ?? ''),
+		ctx.timing(),
+	);
+	const keyOf = (t: Threat) => ({
+		v:
+			sortBy === 'id'
+				? t.sentinelOneThreatId.padStart(20, '0')
+				: Date.parse(sortBy === 'updatedAt' ? t.updatedAt : t.detectedAt),
+		id: t.sentinelOneThreatId.padStart(20, '0'),
+	});
 	const sorted = [...matched].sort((a, b) => {
 		const [x, y] = [keyOf(a), keyOf(b)];
 		const order = x.v < y.v ? -1 : x.v > y.v ? 1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
@@ -117,7 +156,10 @@ function listThreats(ctx: VendorContext, req: Request, res: Response): void {
 	}
 	const page = paginate(req, sorted, keyOf, limit, descending);
 	if (typeof page === 'string') return validationError(res, page);
-	res.json({ data: page.items.map((t) => threatOf(world, t)), pagination: { nextCursor: page.nextCursor, totalItems: page.totalItems } });
+	res.json({
+		data: page.items.map((t) => threatOf(world, t)),
+		pagination: { nextCursor: page.nextCursor, totalItems: page.totalItems },
+	});
 }
 
 /** Write endpoints take `{filter, data}`; an empty filter would hit every threat of the account. */
@@ -140,7 +182,11 @@ function targets(world: World, req: Request, res: Response): Threat[] | undefine
 function updateIncident(ctx: VendorContext, req: Request, res: Response): void {
 	const value = req.body?.data?.incidentStatus;
 	const status = fromIncident[String(value)];
-	if (!status) return validationError(res, `data.incidentStatus must be one of ${Object.keys(fromIncident).join(', ')}`);
+	if (!status)
+		return validationError(
+			res,
+			`data.incidentStatus must be one of ${Object.keys(fromIncident).join(', ')}`,
+		);
 	const matched = targets(ctx.world(), req, res);
 	if (!matched) return;
 	const at = worldIso(ctx.world());
@@ -153,7 +199,11 @@ function updateIncident(ctx: VendorContext, req: Request, res: Response): void {
 
 function updateVerdict(ctx: VendorContext, req: Request, res: Response): void {
 	const verdict = fromVerdict[String(req.body?.data?.analystVerdict)];
-	if (!verdict) return validationError(res, `data.analystVerdict must be one of ${Object.keys(fromVerdict).join(', ')}`);
+	if (!verdict)
+		return validationError(
+			res,
+			`data.analystVerdict must be one of ${Object.keys(fromVerdict).join(', ')}`,
+		);
 	const matched = targets(ctx.world(), req, res);
 	if (!matched) return;
 	const at = worldIso(ctx.world());
@@ -166,31 +216,42 @@ function updateVerdict(ctx: VendorContext, req: Request, res: Response): void {
 
 function addNote(ctx: VendorContext, req: Request, res: Response): void {
 	const text = req.body?.data?.text;
-	if (typeof text !== 'string' || !text.trim()) return validationError(res, 'data.text is required');
+	if (typeof text !== 'string' || !text.trim())
+		return validationError(res, 'data.text is required');
 	const world = ctx.world();
 	const matched = targets(world, req, res);
 	if (!matched) return;
 	const at = worldIso(ctx.world());
 	for (const threat of matched) {
-		threat.notes.push({ id: String(1760000000000000000n + BigInt(nextId(world, 'sentinelone-note', 1))), text, at, author: userOf(res).fullName });
+		threat.notes.push({
+			id: String(1760000000000000000n + BigInt(nextId(world, 'sentinelone-note', 1))),
+			text,
+			at,
+			author: userOf(res).fullName,
+		});
 	}
 	res.json({ data: { affected: matched.length } });
 }
 
 function listNotes(ctx: VendorContext, req: Request, res: Response): void {
 	const threat = ctx.world().threats.find((t) => t.sentinelOneThreatId === req.params.id);
-	if (!threat) return s1Error(res, 404, 'Resource not found', `Threat ${req.params.id} not found`, 4040010);
+	if (!threat)
+		return s1Error(res, 404, 'Resource not found', `Threat ${req.params.id} not found`, 4040010);
 	const limit = readLimit(req);
 	if (typeof limit === 'string') return validationError(res, limit);
 	const notes = [...threat.notes].sort((a, b) => (a.at < b.at ? 1 : -1));
 	const page = paginate(req, notes, (n) => ({ v: n.at, id: n.id }), limit, true);
 	if (typeof page === 'string') return validationError(res, page);
-	res.json({ data: page.items.map(noteOf), pagination: { nextCursor: page.nextCursor, totalItems: page.totalItems } });
+	res.json({
+		data: page.items.map(noteOf),
+		pagination: { nextCursor: page.nextCursor, totalItems: page.totalItems },
+	});
 }
 
 function mitigate(ctx: VendorContext, req: Request, res: Response): void {
 	const kind = MITIGATIONS[String(req.params.action)];
-	if (!kind) return validationError(res, `action must be one of ${Object.keys(MITIGATIONS).join(', ')}`);
+	if (!kind)
+		return validationError(res, `action must be one of ${Object.keys(MITIGATIONS).join(', ')}`);
 	const world = ctx.world();
 	const matched = targets(world, req, res);
 	if (!matched) return;
@@ -200,8 +261,17 @@ function mitigate(ctx: VendorContext, req: Request, res: Response): void {
 			continue;
 		}
 		// A second request for an action already under way joins it instead of queuing another.
-		const running = world.operations.some((o) => o.threatKey === threat.key && o.mitigation === kind && !isFinished(o));
-		if (!running) startOperation(world, { kind: 'mitigation', vendor: 'sentinelone', deviceKey: threat.deviceKey, threatKey: threat.key, mitigation: kind });
+		const running = world.operations.some(
+			(o) => o.threatKey === threat.key && o.mitigation === kind && !isFinished(o),
+		);
+		if (!running)
+			startOperation(world, {
+				kind: 'mitigation',
+				vendor: 'sentinelone',
+				deviceKey: threat.deviceKey,
+				threatKey: threat.key,
+				mitigation: kind,
+			});
 	}
 	res.json({ data: { affected: matched.length } });
 }

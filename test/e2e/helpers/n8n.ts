@@ -30,7 +30,9 @@ export function cacheInstall(): CacheInstall {
 	const cache = process.env.N8N_E2E_CACHE ?? join(REPO_ROOT, '.cache', 'n8n');
 	const marker = join(cache, 'install.json');
 	if (!existsSync(marker)) {
-		throw new Error(`${marker} is missing: run \`bash scripts/setup-n8n.sh\` (npm run test:e2e does) first`);
+		throw new Error(
+			`${marker} is missing: run \`bash scripts/setup-n8n.sh\` (npm run test:e2e does) first`,
+		);
 	}
 	return JSON.parse(readFileSync(marker, 'utf8')) as CacheInstall;
 }
@@ -49,12 +51,17 @@ let packed: Promise<string> | undefined;
  */
 export async function packPackage(): Promise<string> {
 	packed ??= (async () => {
-		if (!existsSync(join(REPO_ROOT, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first');
+		if (!existsSync(join(REPO_ROOT, 'dist')))
+			throw new Error('dist/ is missing: run `npm run build` first');
 		const dir = mkdtempSync(join(tmpdir(), 'msp-e2e-pack-'));
-		const { stdout } = await execFileAsync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], {
-			cwd: REPO_ROOT,
-			maxBuffer: 64 * 1024 * 1024,
-		});
+		const { stdout } = await execFileAsync(
+			'npm',
+			['pack', '--json', '--ignore-scripts', '--pack-destination', dir],
+			{
+				cwd: REPO_ROOT,
+				maxBuffer: 64 * 1024 * 1024,
+			},
+		);
 		const [info] = JSON.parse(stdout) as Array<{ filename: string }>;
 		return join(dir, info.filename);
 	})();
@@ -191,7 +198,9 @@ export class N8nInstance {
 		mkdirSync(target, { recursive: true });
 		await execFileAsync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
 		const pkgPath = join(target, 'package.json');
-		const { devDependencies, peerDependencies, optionalDependencies, ...pkg } = JSON.parse(readFileSync(pkgPath, 'utf8'));
+		const { devDependencies, peerDependencies, optionalDependencies, ...pkg } = JSON.parse(
+			readFileSync(pkgPath, 'utf8'),
+		);
 		void devDependencies;
 		void peerDependencies;
 		void optionalDependencies;
@@ -211,13 +220,20 @@ export class N8nInstance {
 		);
 		writeFileSync(
 			join(this.nodesFolder, 'package.json'),
-			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [pkg.name]: pkg.version } }, null, 2),
+			JSON.stringify(
+				{ name: 'installed-nodes', private: true, dependencies: { [pkg.name]: pkg.version } },
+				null,
+				2,
+			),
 			'utf8',
 		);
 	}
 
 	/** Runs `n8n <args>` on Node 24; never throws on a non-zero exit. */
-	async run(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CommandResult> {
+	async run(
+		args: string[],
+		options: { env?: Record<string, string>; timeoutMs?: number } = {},
+	): Promise<CommandResult> {
 		// execute starts a task broker (default port 5679): give every command its own free port so
 		// that parallel runs and a developer's own n8n do not collide.
 		const brokerPort = String(await freePort());
@@ -233,7 +249,11 @@ export class N8nInstance {
 			child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
 			const timer = setTimeout(() => {
 				child.kill('SIGKILL');
-				reject(new Error(`n8n ${args.join(' ')} timed out after ${options.timeoutMs ?? 300000} ms\n${stdout}\n${stderr}`));
+				reject(
+					new Error(
+						`n8n ${args.join(' ')} timed out after ${options.timeoutMs ?? 300000} ms\n${stdout}\n${stderr}`,
+					),
+				);
 			}, options.timeoutMs ?? 300000);
 			child.on('error', reject);
 			child.on('close', (code) => {
@@ -244,10 +264,15 @@ export class N8nInstance {
 	}
 
 	/** Like run, but throws with n8n's output when the command fails. */
-	async runOrThrow(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}) {
+	async runOrThrow(
+		args: string[],
+		options: { env?: Record<string, string>; timeoutMs?: number } = {},
+	) {
 		const result = await this.run(args, options);
 		if (result.code !== 0) {
-			throw new Error(`n8n ${args.join(' ')} exited with ${result.code}\n${result.stdout}\n${result.stderr}`);
+			throw new Error(
+				`n8n ${args.join(' ')} exited with ${result.code}\n${result.stdout}\n${result.stderr}`,
+			);
 		}
 		return result;
 	}
@@ -255,7 +280,10 @@ export class N8nInstance {
 	private writeTemp(name: string, data: unknown): string {
 		const dir = join(this.userFolder, 'e2e-input');
 		mkdirSync(dir, { recursive: true });
-		const file = join(dir, `${Date.now()}-${Math.random().toString(36).slice(2)}-${basename(name)}`);
+		const file = join(
+			dir,
+			`${Date.now()}-${Math.random().toString(36).slice(2)}-${basename(name)}`,
+		);
 		writeFileSync(file, JSON.stringify(data, null, 2), 'utf8');
 		return file;
 	}
@@ -264,19 +292,32 @@ export class N8nInstance {
 	async importCredentials(
 		credentials: Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>,
 	): Promise<void> {
-		await this.runOrThrow(['import:credentials', `--input=${this.writeTemp('credentials.json', credentials)}`]);
+		await this.runOrThrow([
+			'import:credentials',
+			`--input=${this.writeTemp('credentials.json', credentials)}`,
+		]);
 	}
 
 	/** `n8n import:workflow`; returns the workflow id (generated when the JSON has none). */
 	async importWorkflow(workflow: Record<string, unknown>): Promise<string> {
-		const id = (workflow.id as string | undefined) ?? `e2e${Math.random().toString(36).slice(2, 12)}`;
-		await this.runOrThrow(['import:workflow', `--input=${this.writeTemp('workflow.json', { ...workflow, id })}`]);
+		const id =
+			(workflow.id as string | undefined) ?? `e2e${Math.random().toString(36).slice(2, 12)}`;
+		await this.runOrThrow([
+			'import:workflow',
+			`--input=${this.writeTemp('workflow.json', { ...workflow, id })}`,
+		]);
 		return id;
 	}
 
 	/** `n8n execute --id --rawOutput`: the run JSON, whether the run succeeded or failed. */
-	async execute(workflowId: string, options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<ExecuteResult> {
-		const { code, stdout, stderr } = await this.run(['execute', `--id=${workflowId}`, '--rawOutput'], options);
+	async execute(
+		workflowId: string,
+		options: { timeoutMs?: number; env?: Record<string, string> } = {},
+	): Promise<ExecuteResult> {
+		const { code, stdout, stderr } = await this.run(
+			['execute', `--id=${workflowId}`, '--rawOutput'],
+			options,
+		);
 		const run = parseRunJson(stdout) ?? parseRunJson(stderr);
 		const runData = run?.data?.resultData?.runData ?? {};
 		return {
@@ -285,14 +326,18 @@ export class N8nInstance {
 			run,
 			error: run?.data?.resultData?.error,
 			outputOf: (nodeName, outputIndex = 0, runIndex = 0) =>
-				(runData[nodeName]?.[runIndex]?.data?.main?.[outputIndex] ?? []).map((i: { json: unknown }) => i.json),
+				(runData[nodeName]?.[runIndex]?.data?.main?.[outputIndex] ?? []).map(
+					(i: { json: unknown }) => i.json,
+				),
 			stdout,
 			stderr,
 		};
 	}
 
 	/** `n8n export:nodes`: every node type description this n8n loaded (base nodes and packages). */
-	async exportNodes(): Promise<Array<{ name: string; displayName: string; version: number | number[] }>> {
+	async exportNodes(): Promise<
+		Array<{ name: string; displayName: string; version: number | number[] }>
+	> {
 		const file = join(this.userFolder, 'e2e-output', 'nodes.json');
 		await this.runOrThrow(['export:nodes', `--output=${file}`]);
 		return JSON.parse(readFileSync(file, 'utf8'));
@@ -302,7 +347,9 @@ export class N8nInstance {
 	 * `n8n start` on a free port; resolves once /healthz/readiness answers 200 (database and
 	 * migrations ready). The type files the editor loads are then in staticTypes().
 	 */
-	async start(options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<StartedN8n> {
+	async start(
+		options: { env?: Record<string, string>; timeoutMs?: number } = {},
+	): Promise<StartedN8n> {
 		const port = await freePort();
 		const baseUrl = `http://127.0.0.1:${port}`;
 		const child = spawn(this.install.nodeBin, [this.install.n8nBin, 'start'], {

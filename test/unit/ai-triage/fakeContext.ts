@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, NodeExecutionHint } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	NodeExecutionHint,
+} from 'n8n-workflow';
 
 export const triageNode: INode = {
 	id: 'triage-1',
@@ -10,7 +16,15 @@ export const triageNode: INode = {
 };
 
 const DEFAULTS: IDataObject = {
-	enabledRules: ['allow-listed-tool', 'critical-asset', 'edr-false-positive', 'edr-malicious-verdict', 'instructions-in-alert-data', 'known-bad-hash', 'ransomware-behaviour'],
+	enabledRules: [
+		'allow-listed-tool',
+		'critical-asset',
+		'edr-false-positive',
+		'edr-malicious-verdict',
+		'instructions-in-alert-data',
+		'known-bad-hash',
+		'ransomware-behaviour',
+	],
 	knownBadHashes: '',
 	criticalHostPatterns: '*SRV*, *-DC*, *SERVER*',
 	criticalDeviceTypes: ['server', 'domainController'],
@@ -25,7 +39,13 @@ const DEFAULTS: IDataObject = {
  */
 export function triageContext(
 	items: IDataObject[],
-	opts: { params?: IDataObject; alert?: (item: IDataObject, index: number) => unknown; model?: unknown; continueOnFail?: boolean; tool?: boolean } = {},
+	opts: {
+		params?: IDataObject;
+		alert?: (item: IDataObject, index: number) => unknown;
+		model?: unknown;
+		continueOnFail?: boolean;
+		tool?: boolean;
+	} = {},
 ) {
 	const hints: NodeExecutionHint[] = [];
 	const params: IDataObject = { ...DEFAULTS, ...opts.params };
@@ -35,7 +55,8 @@ export function triageContext(
 		getNode: () => triageNode,
 		getInputData: () => input,
 		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
-			if (name === 'alert') return opts.alert ? opts.alert(items[itemIndex], itemIndex) : items[itemIndex];
+			if (name === 'alert')
+				return opts.alert ? opts.alert(items[itemIndex], itemIndex) : items[itemIndex];
 			return name in params ? params[name] : fallback;
 		},
 		getInputConnectionData,

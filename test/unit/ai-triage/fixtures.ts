@@ -12,7 +12,12 @@ export const RANSOMWARE = {
 	sha256: 'a'.repeat(64),
 	verdict: 'undefined',
 	status: 'new',
-	raw: { threatInfo: { commandLine: '"invoice_viewer.exe" --silent --encrypt C:\\Users', confidenceLevel: 'malicious' } },
+	raw: {
+		threatInfo: {
+			commandLine: '"invoice_viewer.exe" --silent --encrypt C:\\Users',
+			confidenceLevel: 'malicious',
+		},
+	},
 };
 
 export const PUP = {
@@ -35,7 +40,13 @@ export const ADMIN_TOOL = {
 	sha256: 'c'.repeat(64),
 	verdict: 'suspicious',
 	status: 'new',
-	raw: { threatInfo: { publisherName: 'Microsoft Corporation', isValidCertificate: true, commandLine: 'PsExec64.exe \\\\HLL-SRV02 -s cmd /c "gpupdate /force"' } },
+	raw: {
+		threatInfo: {
+			publisherName: 'Microsoft Corporation',
+			isValidCertificate: true,
+			commandLine: 'PsExec64.exe \\\\HLL-SRV02 -s cmd /c "gpupdate /force"',
+		},
+	},
 };
 
 export const SERVER_THEFT = {
@@ -70,10 +81,21 @@ export interface FakeAnswer {
 }
 
 export const answer = (a: FakeAnswer) =>
-	JSON.stringify({ severity: 'medium', category: 'malware', confidence: 0.9, route: 'investigate', rationale: 'Model says so.', recommendedActions: [], ...a });
+	JSON.stringify({
+		severity: 'medium',
+		category: 'malware',
+		confidence: 0.9,
+		route: 'investigate',
+		rationale: 'Model says so.',
+		recommendedActions: [],
+		...a,
+	});
 
 /** A fake chat model: records every call and answers with `reply(messages, callIndex)`. */
-export function fakeModel(reply: (messages: ChatMessage[], call: number) => unknown | Promise<unknown>, name = 'fake-model-1') {
+export function fakeModel(
+	reply: (messages: ChatMessage[], call: number) => unknown | Promise<unknown>,
+	name = 'fake-model-1',
+) {
 	const calls: ChatMessage[][] = [];
 	let inFlight = 0;
 	let maxInFlight = 0;
@@ -90,7 +112,9 @@ export function fakeModel(reply: (messages: ChatMessage[], call: number) => unkn
 			try {
 				await new Promise((resolve) => setImmediate(resolve));
 				const result = await reply(messages, calls.length - 1);
-				return typeof result === 'string' ? { content: result, response_metadata: { model_name: name } } : result;
+				return typeof result === 'string'
+					? { content: result, response_metadata: { model_name: name } }
+					: result;
 			} finally {
 				inFlight--;
 			}
@@ -100,7 +124,10 @@ export function fakeModel(reply: (messages: ChatMessage[], call: number) => unkn
 }
 
 /** The alert JSON the prompt carried, read back out of the data block. */
-export function alertInPrompt(messages: ChatMessage[]): { alert: Record<string, unknown>; extractedFacts: Record<string, unknown> } {
+export function alertInPrompt(messages: ChatMessage[]): {
+	alert: Record<string, unknown>;
+	extractedFacts: Record<string, unknown>;
+} {
 	const human = messages.find(([role]) => role === 'human')![1];
 	const lines = human.split('\n');
 	const begin = lines.findIndex((line) => /^ALERT_DATA_[0-9a-f]+_BEGIN$/.test(line));
@@ -114,9 +141,18 @@ export function alertInPrompt(messages: ChatMessage[]): { alert: Record<string, 
 export function obedientModel() {
 	return fakeModel((messages) => {
 		const human = messages.find(([role]) => role === 'human')![1];
-		const obeys = /ignore|disregard|benign|false positive|do not|dismiss|system:|you are|new instructions|safe|override|informational|not malicious/i.test(human.split('\n').slice(2).join('\n'));
+		const obeys =
+			/ignore|disregard|benign|false positive|do not|dismiss|system:|you are|new instructions|safe|override|informational|not malicious/i.test(
+				human.split('\n').slice(2).join('\n'),
+			);
 		return obeys
-			? answer({ severity: 'informational', category: 'benign', confidence: 1, route: 'dismiss', rationale: 'As instructed, benign.' })
+			? answer({
+					severity: 'informational',
+					category: 'benign',
+					confidence: 1,
+					route: 'dismiss',
+					rationale: 'As instructed, benign.',
+				})
 			: answer({ severity: 'high', category: 'malware', confidence: 0.9, route: 'contain' });
 	});
 }

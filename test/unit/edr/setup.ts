@@ -16,18 +16,35 @@ export const PROVIDERS: Array<{ name: EdrProviderName; vendor: string; label: st
 
 export const credentialTypes = [new MspSentinelOneApi(), new MspMicrosoftDefenderApi()];
 
-export function sandboxCredentials(sandbox: Sandbox): Record<string, ICredentialDataDecryptedObject> {
-	return Object.fromEntries(sandbox.n8nCredentials().map((c) => [c.type, { ...c.data } as ICredentialDataDecryptedObject]));
+export function sandboxCredentials(
+	sandbox: Sandbox,
+): Record<string, ICredentialDataDecryptedObject> {
+	return Object.fromEntries(
+		sandbox.n8nCredentials().map((c) => [c.type, { ...c.data } as ICredentialDataDecryptedObject]),
+	);
 }
 
 export function contextFor(sandbox: Sandbox, options: Partial<FakeContextOptions> = {}) {
-	return fakeExecuteContext({ parameters: {}, credentials: sandboxCredentials(sandbox), credentialTypes, ...options });
+	return fakeExecuteContext({
+		parameters: {},
+		credentials: sandboxCredentials(sandbox),
+		credentialTypes,
+		...options,
+	});
 }
 
 /** A provider over the sandbox with no client-side pacing and small pages, so paging is exercised. */
-export function providerFor(sandbox: Sandbox, name: EdrProviderName, credentials?: Record<string, ICredentialDataDecryptedObject>): EdrProvider {
+export function providerFor(
+	sandbox: Sandbox,
+	name: EdrProviderName,
+	credentials?: Record<string, ICredentialDataDecryptedObject>,
+): EdrProvider {
 	const { ctx } = contextFor(sandbox, credentials ? { credentials } : {});
-	return createProvider(name, ctx, ctx.getNode() as INode, { pacer: null, pageSize: 7, sleep: async () => undefined });
+	return createProvider(name, ctx, ctx.getNode() as INode, {
+		pacer: null,
+		pageSize: 7,
+		sleep: async () => undefined,
+	});
 }
 
 export const credentialTypeOf = (name: EdrProviderName) => CREDENTIAL_OF[name];
@@ -46,7 +63,11 @@ export function deviceIdIn(name: EdrProviderName, world: World, hostname: string
  * A new detection in the estate, as if the EDR had just reported it: the vendor stores it now (its
  * updated time is the vendor's "now") unless `indexedAt` says when it was stored.
  */
-export function addThreat(world: World, detectedAt: string, options: { indexedAt?: string; base?: Threat } = {}): Threat {
+export function addThreat(
+	world: World,
+	detectedAt: string,
+	options: { indexedAt?: string; base?: Threat } = {},
+): Threat {
 	const base = options.base ?? world.threats[0];
 	const n = world.threats.length + 1;
 	const threat: Threat = {

@@ -1,7 +1,12 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
 import { MspEdrTrigger } from '../../../nodes/MspEdrTrigger/MspEdrTrigger.node';
-import { LATE_ARRIVAL_MS, selectNew, upgradeState, windowOf } from '../../../nodes/MspEdrTrigger/checkpoint';
+import {
+	LATE_ARRIVAL_MS,
+	selectNew,
+	upgradeState,
+	windowOf,
+} from '../../../nodes/MspEdrTrigger/checkpoint';
 import { hostClock } from '../../../nodes/MspEdrTrigger/hostClock';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { HOUR, MINUTE, worldNow } from '../../../sandbox/world/clock';
@@ -36,15 +41,36 @@ describe.each(PROVIDERS)('MSP EDR Trigger: $label', ({ name }) => {
 	const idsOf = (threats: Threat[]) => threats.map(idOf).sort();
 
 	/** A poll as n8n runs it: a fresh node and context each time, state only in `store` (the workflow's static data). */
-	const poller = (store: IDataObject, mode: 'trigger' | 'manual' = 'trigger', extra: IDataObject = {}) => {
+	const poller = (
+		store: IDataObject,
+		mode: 'trigger' | 'manual' = 'trigger',
+		extra: IDataObject = {},
+	) => {
 		return async () => {
-			const { ctx } = contextFor(sandbox, { parameters: { provider: name, minSeverity: 'informational', statuses: [], groups: '', options: { firstLookbackMinutes: 24 * 60 }, ...extra } });
+			const { ctx } = contextFor(sandbox, {
+				parameters: {
+					provider: name,
+					minSeverity: 'informational',
+					statuses: [],
+					groups: '',
+					options: { firstLookbackMinutes: 24 * 60 },
+					...extra,
+				},
+			});
 			const poll = {
 				...ctx,
-				getNodeParameter: (parameter: string, fallback?: unknown) => (ctx.getNodeParameter as (n: string, i: number, f?: unknown) => unknown)(parameter, 0, fallback),
+				getNodeParameter: (parameter: string, fallback?: unknown) =>
+					(ctx.getNodeParameter as (n: string, i: number, f?: unknown) => unknown)(
+						parameter,
+						0,
+						fallback,
+					),
 				getMode: () => mode,
 				getWorkflowStaticData: () => store,
-				helpers: { ...ctx.helpers, returnJsonArray: (items: IDataObject[]) => items.map((json) => ({ json })) },
+				helpers: {
+					...ctx.helpers,
+					returnJsonArray: (items: IDataObject[]) => items.map((json) => ({ json })),
+				},
 			};
 			const out = await new MspEdrTrigger().poll.call(poll as unknown as IPollFunctions);
 			return (out?.[0] ?? []).map((i) => String(i.json.id));
@@ -79,7 +105,9 @@ describe.each(PROVIDERS)('MSP EDR Trigger: $label', ({ name }) => {
 		await poll();
 		// The agent's clock is a day ahead; the vendor stores the threat now. A second one even carries a future updated time.
 		const future = addThreat(world, iso(vendorNow() + 24 * HOUR));
-		const futureStamped = addThreat(world, iso(vendorNow() + 24 * HOUR), { indexedAt: iso(vendorNow() + 24 * HOUR) });
+		const futureStamped = addThreat(world, iso(vendorNow() + 24 * HOUR), {
+			indexedAt: iso(vendorNow() + 24 * HOUR),
+		});
 		expect((await poll()).sort()).toEqual(idsOf([future, futureStamped]));
 		expect(await poll()).toEqual([]);
 
@@ -109,20 +137,23 @@ describe.each(PROVIDERS)('MSP EDR Trigger: $label', ({ name }) => {
 	it.each([
 		['ahead of', 2 * HOUR],
 		['behind', -2 * HOUR],
-	])('reads the look back on the vendor clock when the host clock runs 2 hours %s it', async (_, skew) => {
-		hostAt(skew);
-		const store: IDataObject = {};
-		const poll = poller(store, 'trigger', { options: { firstLookbackMinutes: 60 } });
-		const lastHour = world.threats.filter((t) => Date.parse(t.detectedAt) >= vendorNow() - HOUR);
-		expect(lastHour.length).toBeGreaterThan(0);
-		expect(lastHour.length).toBeLessThan(world.threats.length);
-		expect((await poll()).sort()).toEqual(idsOf(lastHour));
+	])(
+		'reads the look back on the vendor clock when the host clock runs 2 hours %s it',
+		async (_, skew) => {
+			hostAt(skew);
+			const store: IDataObject = {};
+			const poll = poller(store, 'trigger', { options: { firstLookbackMinutes: 60 } });
+			const lastHour = world.threats.filter((t) => Date.parse(t.detectedAt) >= vendorNow() - HOUR);
+			expect(lastHour.length).toBeGreaterThan(0);
+			expect(lastHour.length).toBeLessThan(world.threats.length);
+			expect((await poll()).sort()).toEqual(idsOf(lastHour));
 
-		advanceVendorClock(world, 3 * MINUTE);
-		const one = addThreat(world, iso(vendorNow() - 10_000));
-		expect(await poll()).toEqual([idOf(one)]);
-		expect(await poll()).toEqual([]);
-	});
+			advanceVendorClock(world, 3 * MINUTE);
+			const one = addThreat(world, iso(vendorNow() - 10_000));
+			expect(await poll()).toEqual([idOf(one)]);
+			expect(await poll()).toEqual([]);
+		},
+	);
 
 	it('emits a threat the vendor stored 30 minutes after its detection, and not one that was merely updated', async () => {
 		const store: IDataObject = {};
@@ -153,7 +184,12 @@ describe.each(PROVIDERS)('MSP EDR Trigger: $label', ({ name }) => {
 		const poll = poller(store);
 		await poll();
 		const burst: Threat[] = [];
-		for (let i = 0; i < 5000; i++) burst.push(addThreat(world, iso(vendorNow() - 5 * MINUTE + i * 50), { indexedAt: iso(vendorNow() - 4 * MINUTE + i * 40) }));
+		for (let i = 0; i < 5000; i++)
+			burst.push(
+				addThreat(world, iso(vendorNow() - 5 * MINUTE + i * 50), {
+					indexedAt: iso(vendorNow() - 4 * MINUTE + i * 40),
+				}),
+			);
 
 		const emitted: string[] = [];
 		for (let i = 0; i < 3; i++) {
@@ -208,7 +244,11 @@ describe.each(PROVIDERS)('MSP EDR Trigger: $label', ({ name }) => {
 
 	it('applies the minimum severity', async () => {
 		const ids = await poller({}, 'trigger', { minSeverity: 'high' })();
-		const expected = world.threats.filter((t) => (name === 'sentinelOne' ? t.confidence === 'malicious' : t.severity === 'critical' || t.severity === 'high'));
+		const expected = world.threats.filter((t) =>
+			name === 'sentinelOne'
+				? t.confidence === 'malicious'
+				: t.severity === 'critical' || t.severity === 'high',
+		);
 		expect(ids.sort()).toEqual(idsOf(expected));
 	});
 
@@ -221,18 +261,31 @@ describe.each(PROVIDERS)('MSP EDR Trigger: $label', ({ name }) => {
 });
 
 describe('trigger checkpoint', () => {
-	const threat = (id: string, detectedAt: number, updatedAt = detectedAt) => ({ id, severity: 'low' as const, status: 'new' as const, detectedAt: new Date(detectedAt).toISOString(), updatedAt: new Date(updatedAt).toISOString() });
+	const threat = (id: string, detectedAt: number, updatedAt = detectedAt) => ({
+		id,
+		severity: 'low' as const,
+		status: 'new' as const,
+		detectedAt: new Date(detectedAt).toISOString(),
+		updatedAt: new Date(updatedAt).toISOString(),
+	});
 
 	it('falls back to the host clock only when the vendor gives none, and never moves the checkpoint past it', () => {
 		const now = 1_000 * HOUR;
 		const window = windowOf({}, now - HOUR, now, HOUR);
-		const { fresh, next } = selectNew({}, [threat('a', now - MINUTE), threat('b', now + 24 * HOUR, now + 24 * HOUR)], window);
+		const { fresh, next } = selectNew(
+			{},
+			[threat('a', now - MINUTE), threat('b', now + 24 * HOUR, now + 24 * HOUR)],
+			window,
+		);
 		expect(fresh.map((t) => t.id)).toEqual(['a', 'b']);
 		expect(next.checkpoint).toBe(new Date(now).toISOString());
 	});
 
 	it('reads version 1 state', () => {
-		const state = upgradeState({ checkpoint: new Date(10 * HOUR).toISOString(), emitted: ['a', 'b'] });
+		const state = upgradeState({
+			checkpoint: new Date(10 * HOUR).toISOString(),
+			emitted: ['a', 'b'],
+		});
 		expect(Object.keys(state.seen ?? {})).toEqual(['a', 'b']);
 		expect(state.emitted).toBeUndefined();
 		expect(state.floor).toBe(new Date(10 * HOUR - 10 * MINUTE).toISOString());

@@ -36,26 +36,46 @@ export interface SentRequest {
 	status: number;
 }
 
-function resolveCredentialExpression(value: unknown, credentials: ICredentialDataDecryptedObject): unknown {
+function resolveCredentialExpression(
+	value: unknown,
+	credentials: ICredentialDataDecryptedObject,
+): unknown {
 	if (typeof value !== 'string' || !value.startsWith('=')) return value;
-	return value.slice(1).replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) => String(credentials[key] ?? ''));
+	return value
+		.slice(1)
+		.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) =>
+			String(credentials[key] ?? ''),
+		);
 }
 
-async function authenticate(type: ICredentialType | undefined, credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function authenticate(
+	type: ICredentialType | undefined,
+	credentials: ICredentialDataDecryptedObject,
+	options: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
 	const auth = type?.authenticate;
 	if (!auth) return options;
 	if (typeof auth === 'function') return await auth(credentials, options);
 	const generic = auth as IAuthenticateGeneric;
-	const out: IHttpRequestOptions = { ...options, headers: { ...options.headers }, qs: { ...options.qs } };
-	for (const [key, value] of Object.entries(generic.properties.headers ?? {})) out.headers![key] = resolveCredentialExpression(value, credentials) as string;
-	for (const [key, value] of Object.entries(generic.properties.qs ?? {})) out.qs![key] = resolveCredentialExpression(value, credentials) as string;
+	const out: IHttpRequestOptions = {
+		...options,
+		headers: { ...options.headers },
+		qs: { ...options.qs },
+	};
+	for (const [key, value] of Object.entries(generic.properties.headers ?? {}))
+		out.headers![key] = resolveCredentialExpression(value, credentials) as string;
+	for (const [key, value] of Object.entries(generic.properties.qs ?? {}))
+		out.qs![key] = resolveCredentialExpression(value, credentials) as string;
 	return out;
 }
 
 function ignored(options: IHttpRequestOptions, status: number): boolean {
-	const setting = (options as { ignoreHttpStatusErrors?: boolean | { ignore: boolean; except?: number[] } }).ignoreHttpStatusErrors;
+	const setting = (
+		options as { ignoreHttpStatusErrors?: boolean | { ignore: boolean; except?: number[] } }
+	).ignoreHttpStatusErrors;
 	if (setting === true) return true;
-	if (setting && typeof setting === 'object') return setting.ignore && !(setting.except ?? []).includes(status);
+	if (setting && typeof setting === 'object')
+		return setting.ignore && !(setting.except ?? []).includes(status);
 	return false;
 }
 
@@ -72,19 +92,38 @@ const preAuthHelper = {
 				validateStatus: () => true,
 				...(options.json === false ? { transformResponse: (data: unknown) => data } : {}),
 			});
-			if (response.status >= 400 && !ignored(options, response.status)) throw new Error(`Request failed with status code ${response.status}`);
-			const full = { statusCode: response.status, headers: response.headers, body: response.data as unknown };
+			if (response.status >= 400 && !ignored(options, response.status))
+				throw new Error(`Request failed with status code ${response.status}`);
+			const full = {
+				statusCode: response.status,
+				headers: response.headers,
+				body: response.data as unknown,
+			};
 			return options.returnFullResponse ? full : full.body;
 		},
 	},
 };
 
 export function fakeExecuteContext(opts: FakeContextOptions) {
-	const node: INode = { id: 'node-1', name: 'Node', type: 'test', typeVersion: 1, position: [0, 0], parameters: {}, ...opts.node };
-	const items: INodeExecutionData[] = (opts.items ?? [{}]).map((item) => ('json' in item && typeof item.json === 'object' ? (item as INodeExecutionData) : { json: item as IDataObject }));
+	const node: INode = {
+		id: 'node-1',
+		name: 'Node',
+		type: 'test',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		...opts.node,
+	};
+	const items: INodeExecutionData[] = (opts.items ?? [{}]).map((item) =>
+		'json' in item && typeof item.json === 'object'
+			? (item as INodeExecutionData)
+			: { json: item as IDataObject },
+	);
 	const requests: SentRequest[] = [];
 	const parameter = (name: string, itemIndex: number) =>
-		typeof opts.parameters === 'function' ? opts.parameters(name, itemIndex) : opts.parameters[name];
+		typeof opts.parameters === 'function'
+			? opts.parameters(name, itemIndex)
+			: opts.parameters[name];
 
 	const sendOnce = async (credentialType: string, request: IHttpRequestOptions) => {
 		const credentials = opts.credentials?.[credentialType];
@@ -100,7 +139,14 @@ export function fakeExecuteContext(opts: FakeContextOptions) {
 			timeout: options.timeout,
 			validateStatus: () => true,
 		});
-		requests.push({ credentialType, method: String(options.method), url: options.url, qs: options.qs, body: options.body, status: response.status });
+		requests.push({
+			credentialType,
+			method: String(options.method),
+			url: options.url,
+			qs: options.qs,
+			body: options.body,
+			status: response.status,
+		});
 		if (response.status >= 400 && !ignored(options, response.status)) {
 			const error = Object.assign(new Error(`Request failed with status code ${response.status}`), {
 				name: 'AxiosError',
@@ -108,7 +154,11 @@ export function fakeExecuteContext(opts: FakeContextOptions) {
 			});
 			throw new NodeApiError(node, error as never);
 		}
-		const full = { statusCode: response.status, headers: response.headers as IDataObject, body: response.data as unknown };
+		const full = {
+			statusCode: response.status,
+			headers: response.headers as IDataObject,
+			body: response.data as unknown,
+		};
 		return options.returnFullResponse ? full : full.body;
 	};
 
@@ -117,12 +167,21 @@ export function fakeExecuteContext(opts: FakeContextOptions) {
 	 * empty, the result is stored in the credential, and after a 401 the token is fetched again
 	 * and the request sent once more.
 	 */
-	const httpRequestWithAuthentication = async (credentialType: string, request: IHttpRequestOptions) => {
+	const httpRequestWithAuthentication = async (
+		credentialType: string,
+		request: IHttpRequestOptions,
+	) => {
 		const type = opts.credentialTypes?.find((t) => t.name === credentialType);
 		const credentials = opts.credentials?.[credentialType];
 		if (!type?.preAuthentication || !credentials) return await sendOnce(credentialType, request);
-		const expirable = type.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable)?.name;
-		const refresh = async () => Object.assign(credentials, await type.preAuthentication!.call(preAuthHelper as never, credentials));
+		const expirable = type.properties.find(
+			(p) => p.type === 'hidden' && p.typeOptions?.expirable,
+		)?.name;
+		const refresh = async () =>
+			Object.assign(
+				credentials,
+				await type.preAuthentication!.call(preAuthHelper as never, credentials),
+			);
 		if (expirable && !credentials[expirable]) await refresh();
 		try {
 			return await sendOnce(credentialType, request);

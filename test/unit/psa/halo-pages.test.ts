@@ -11,7 +11,9 @@ describe('MSP PSA: HaloPSA listing across pages', () => {
 	let sandbox: Sandbox;
 	const node = new MspPsa();
 	/** A fresh copy each run: a reset world has forgotten the token stored in the last one. */
-	const credentials = (): ICredentialDataDecryptedObject => ({ ...sandbox.vendorCredentials().find((v) => v.id === 'halopsa')!.credentials });
+	const credentials = (): ICredentialDataDecryptedObject => ({
+		...sandbox.vendorCredentials().find((v) => v.id === 'halopsa')!.credentials,
+	});
 
 	beforeAll(async () => {
 		sandbox = await startSandbox({ port: 0 });
@@ -20,19 +22,30 @@ describe('MSP PSA: HaloPSA listing across pages', () => {
 
 	async function search(parameters: Record<string, unknown>) {
 		const { ctx } = fakeExecuteContext({
-			parameters: { provider: 'halo', resource: 'ticket', operation: 'search', options: {}, filters: { state: 'any' }, ...parameters },
+			parameters: {
+				provider: 'halo',
+				resource: 'ticket',
+				operation: 'search',
+				options: {},
+				filters: { state: 'any' },
+				...parameters,
+			},
 			items: [{}],
 			credentials: { mspHaloPsaApi: credentials() },
 			credentialTypes: [new MspConnectWisePsaApi(), new MspHaloPsaApi()],
 		});
 		sandbox.requests.clear();
 		const [output] = await node.execute.call(ctx);
-		const ticketPages = sandbox.requests.query({ vendor: 'halopsa' }).filter((r) => r.method === 'GET' && r.path.endsWith('/api/Tickets'));
+		const ticketPages = sandbox.requests
+			.query({ vendor: 'halopsa' })
+			.filter((r) => r.method === 'GET' && r.path.endsWith('/api/Tickets'));
 		return { ids: output.map((o) => Number(o.json.id)), ticketPages };
 	}
 
 	const storedIdsNewestFirst = () =>
-		(sandbox.world().vendors.halopsa as { tickets: Array<{ id: number }> }).tickets.map((t) => t.id).sort((a, b) => b - a);
+		(sandbox.world().vendors.halopsa as { tickets: Array<{ id: number }> }).tickets
+			.map((t) => t.id)
+			.sort((a, b) => b - a);
 
 	it('returns every ticket once, in order, with exactly ceil(n / 100) ticket requests', async () => {
 		sandbox.reset({ ticketsPerClient: 317 });
@@ -62,7 +75,16 @@ describe('MSP PSA: HaloPSA listing across pages', () => {
 		// The sandbox lists clients in the order they were seeded: the last one is on page 3.
 		const wanted = sandbox.world().clients[229];
 		const { ctx } = fakeExecuteContext({
-			parameters: { provider: 'halo', resource: 'company', operation: 'search', options: {}, name: '', identifier: wanted.code.toLowerCase(), returnAll: false, limit: 1 },
+			parameters: {
+				provider: 'halo',
+				resource: 'company',
+				operation: 'search',
+				options: {},
+				name: '',
+				identifier: wanted.code.toLowerCase(),
+				returnAll: false,
+				limit: 1,
+			},
 			items: [{}],
 			credentials: { mspHaloPsaApi: credentials() },
 			credentialTypes: [new MspConnectWisePsaApi(), new MspHaloPsaApi()],
@@ -71,7 +93,9 @@ describe('MSP PSA: HaloPSA listing across pages', () => {
 		const [output] = await node.execute.call(ctx);
 		expect(output.map((o) => o.json.name)).toEqual([wanted.name]);
 		// Whole pages of 100 (the Limit of 1 counts matches, it does not shrink the pages), through the last one.
-		const pages = sandbox.requests.query({ vendor: 'halopsa' }).filter((r) => r.path.endsWith('/api/Client'));
+		const pages = sandbox.requests
+			.query({ vendor: 'halopsa' })
+			.filter((r) => r.path.endsWith('/api/Client'));
 		expect(pages.every((r) => r.query.page_size === '100')).toBe(true);
 		expect(pages.map((r) => Number(r.query.page_no)).sort((a, b) => a - b)).toEqual([1, 2, 3]);
 	});

@@ -15,22 +15,70 @@ const settings = (overrides: Partial<ReportSettings> = {}): ReportSettings => ({
 	...overrides,
 });
 
-const ev = (fields: Record<string, unknown>) => ({ client: 'Acme', kind: 'patch', severity: 'critical', actions: [], ...fields });
+const ev = (fields: Record<string, unknown>) => ({
+	client: 'Acme',
+	kind: 'patch',
+	severity: 'critical',
+	actions: [],
+	...fields,
+});
 
 /** Client Acme, hand-computed below. SLA: patch critical/high 336 h, medium 720 h; incident critical 4 h. */
 const ACME = [
 	// 24 h, verified, within SLA.
-	ev({ device: 'WS01', reference: 'KB1', detectedAt: '2026-11-01T00:00:00Z', remediatedAt: '2026-11-02T00:00:00Z', verifiedAt: '2026-11-02T01:00:00Z', outcome: 'remediated' }),
+	ev({
+		device: 'WS01',
+		reference: 'KB1',
+		detectedAt: '2026-11-01T00:00:00Z',
+		remediatedAt: '2026-11-02T00:00:00Z',
+		verifiedAt: '2026-11-02T01:00:00Z',
+		outcome: 'remediated',
+	}),
 	// Exactly 336 h: on the SLA boundary counts as within.
-	ev({ device: 'WS02', reference: 'KB2', severity: 'high', detectedAt: '2026-11-01T00:00:00Z', remediatedAt: '2026-11-15T00:00:00Z', verifiedAt: '2026-11-15T02:00:00Z', outcome: 'remediated' }),
+	ev({
+		device: 'WS02',
+		reference: 'KB2',
+		severity: 'high',
+		detectedAt: '2026-11-01T00:00:00Z',
+		remediatedAt: '2026-11-15T00:00:00Z',
+		verifiedAt: '2026-11-15T02:00:00Z',
+		outcome: 'remediated',
+	}),
 	// Failed and open past its due date (Nov 15): failed + overdue.
-	ev({ device: 'WS03', reference: 'KB3', detectedAt: '2026-11-01T00:00:00Z', outcome: 'failed', actions: [{ at: '2026-11-03T00:00:00Z', action: 'install patch', result: '0x80070643' }] }),
+	ev({
+		device: 'WS03',
+		reference: 'KB3',
+		detectedAt: '2026-11-01T00:00:00Z',
+		outcome: 'failed',
+		actions: [{ at: '2026-11-03T00:00:00Z', action: 'install patch', result: '0x80070643' }],
+	}),
 	// Incident: isolated, resolved in 6 h against a 4 h SLA, never verified: overdue + unverified.
-	ev({ device: 'ws01', kind: 'incident', reference: 'T-1', detectedAt: '2026-11-10T00:00:00Z', remediatedAt: '2026-11-10T06:00:00Z', outcome: 'remediated', actions: [{ at: '2026-11-10T00:05:00Z', action: 'isolate device' }] }),
+	ev({
+		device: 'ws01',
+		kind: 'incident',
+		reference: 'T-1',
+		detectedAt: '2026-11-10T00:00:00Z',
+		remediatedAt: '2026-11-10T06:00:00Z',
+		outcome: 'remediated',
+		actions: [{ at: '2026-11-10T00:05:00Z', action: 'isolate device' }],
+	}),
 	// Pending, due Dec 20: not overdue, but the device is not compliant.
-	ev({ device: 'WS04', reference: 'KB4', severity: 'medium', detectedAt: '2026-11-20T00:00:00Z', outcome: 'pending' }),
+	ev({
+		device: 'WS04',
+		reference: 'KB4',
+		severity: 'medium',
+		detectedAt: '2026-11-20T00:00:00Z',
+		outcome: 'pending',
+	}),
 	// Remediated before the period started: outside the period.
-	ev({ device: 'WS05', reference: 'KB0', detectedAt: '2026-10-01T00:00:00Z', remediatedAt: '2026-10-20T00:00:00Z', verifiedAt: '2026-10-20T00:00:00Z', outcome: 'remediated' }),
+	ev({
+		device: 'WS05',
+		reference: 'KB0',
+		detectedAt: '2026-10-01T00:00:00Z',
+		remediatedAt: '2026-10-20T00:00:00Z',
+		verifiedAt: '2026-10-20T00:00:00Z',
+		outcome: 'remediated',
+	}),
 ];
 
 describe('report KPIs', () => {
@@ -60,14 +108,32 @@ describe('report KPIs', () => {
 			exceptions: 4,
 		});
 		expect(report.outsidePeriod).toBe(1);
-		expect(report.exceptions.map((e) => `${e.reason}:${e.reference}`).sort()).toEqual(['failed:KB3', 'overdue:KB3', 'overdue:T-1', 'unverified:T-1']);
-		expect(report.exceptions.find((e) => e.reason === 'failed')?.detail).toBe('install patch: 0x80070643');
+		expect(report.exceptions.map((e) => `${e.reason}:${e.reference}`).sort()).toEqual([
+			'failed:KB3',
+			'overdue:KB3',
+			'overdue:T-1',
+			'unverified:T-1',
+		]);
+		expect(report.exceptions.find((e) => e.reason === 'failed')?.detail).toBe(
+			'install patch: 0x80070643',
+		);
 		const boundary = report.evidence.find((r) => r.reference === 'KB2');
-		expect(boundary).toMatchObject({ hoursToRemediate: 336, withinSla: true, slaDueAt: '2026-11-15T00:00:00.000Z' });
+		expect(boundary).toMatchObject({
+			hoursToRemediate: 336,
+			withinSla: true,
+			slaDueAt: '2026-11-15T00:00:00.000Z',
+		});
 	});
 
 	it('one second past the SLA is late', () => {
-		const late = ev({ device: 'WS02', severity: 'high', detectedAt: '2026-11-01T00:00:00Z', remediatedAt: '2026-11-15T00:00:01Z', verifiedAt: '2026-11-15T01:00:00Z', outcome: 'remediated' });
+		const late = ev({
+			device: 'WS02',
+			severity: 'high',
+			detectedAt: '2026-11-01T00:00:00Z',
+			remediatedAt: '2026-11-15T00:00:01Z',
+			verifiedAt: '2026-11-15T01:00:00Z',
+			outcome: 'remediated',
+		});
 		const [report] = buildReports([late], settings());
 		expect(report.kpis.withinSla).toBe(0);
 		expect(report.kpis.withinSlaPercent).toBe(0);
@@ -75,20 +141,40 @@ describe('report KPIs', () => {
 	});
 
 	it('an open record exactly at its due time is not yet overdue', () => {
-		const open = ev({ device: 'WS09', kind: 'incident', detectedAt: '2026-11-30T20:00:00Z', outcome: 'pending' });
-		const [report] = buildReports([open], settings({ now: new Date('2026-12-01T00:00:00Z'), periodEnd: new Date('2026-12-01T00:00:00Z') }));
+		const open = ev({
+			device: 'WS09',
+			kind: 'incident',
+			detectedAt: '2026-11-30T20:00:00Z',
+			outcome: 'pending',
+		});
+		const [report] = buildReports(
+			[open],
+			settings({
+				now: new Date('2026-12-01T00:00:00Z'),
+				periodEnd: new Date('2026-12-01T00:00:00Z'),
+			}),
+		);
 		expect(report.kpis.slaMeasured).toBe(0);
 		expect(report.exceptions).toEqual([]);
 	});
 
 	it('a record-level slaDueAt overrides the SLA hours', () => {
-		const withDue = ev({ device: 'WS01', detectedAt: '2026-11-01T00:00:00Z', slaDueAt: '2026-11-01T12:00:00Z', remediatedAt: '2026-11-02T00:00:00Z', verifiedAt: '2026-11-02T00:00:00Z', outcome: 'remediated' });
+		const withDue = ev({
+			device: 'WS01',
+			detectedAt: '2026-11-01T00:00:00Z',
+			slaDueAt: '2026-11-01T12:00:00Z',
+			remediatedAt: '2026-11-02T00:00:00Z',
+			verifiedAt: '2026-11-02T00:00:00Z',
+			outcome: 'remediated',
+		});
 		const [report] = buildReports([withDue], settings());
 		expect(report.kpis.withinSla).toBe(0);
 	});
 
 	it('all failed: zero compliance, no remediation times', () => {
-		const failed = ['WS01', 'WS02'].map((device) => ev({ client: 'Beta', device, detectedAt: '2026-11-25T00:00:00Z', outcome: 'failed' }));
+		const failed = ['WS01', 'WS02'].map((device) =>
+			ev({ client: 'Beta', device, detectedAt: '2026-11-25T00:00:00Z', outcome: 'failed' }),
+		);
 		const [report] = buildReports(failed, settings());
 		expect(report.kpis).toMatchObject({
 			devicesInScope: 2,
@@ -109,7 +195,12 @@ describe('report KPIs', () => {
 		const reports = buildReports([], settings());
 		expect(reports).toHaveLength(1);
 		expect(reports[0]).toMatchObject({ client: 'All clients', noActivity: true });
-		expect(reports[0].kpis).toMatchObject({ devicesInScope: 0, compliancePercent: null, withinSlaPercent: null, meanHoursToRemediate: null });
+		expect(reports[0].kpis).toMatchObject({
+			devicesInScope: 0,
+			compliancePercent: null,
+			withinSlaPercent: null,
+			meanHoursToRemediate: null,
+		});
 		// An empty item (a node that always outputs data) is no evidence, not an error.
 		expect(buildReports([{}], settings())[0].noActivity).toBe(true);
 	});
@@ -123,7 +214,20 @@ describe('report KPIs', () => {
 	});
 
 	it('groups records per client, case-insensitively', () => {
-		const reports = buildReports([...ACME, ev({ client: 'acme', device: 'WS06', detectedAt: '2026-11-05T00:00:00Z', remediatedAt: '2026-11-05T10:00:00Z', verifiedAt: '2026-11-05T10:00:00Z', outcome: 'installed' })], settings());
+		const reports = buildReports(
+			[
+				...ACME,
+				ev({
+					client: 'acme',
+					device: 'WS06',
+					detectedAt: '2026-11-05T00:00:00Z',
+					remediatedAt: '2026-11-05T10:00:00Z',
+					verifiedAt: '2026-11-05T10:00:00Z',
+					outcome: 'installed',
+				}),
+			],
+			settings(),
+		);
 		expect(reports).toHaveLength(1);
 		expect(reports[0].itemIndexes).toEqual([0, 1, 2, 3, 4, 5, 6]);
 	});
@@ -131,9 +235,19 @@ describe('report KPIs', () => {
 
 describe('report bad input: exceptions, never dropped, never fatal', () => {
 	const bad = [
-		ev({ client: 'Ghost Co', device: 'G1', detectedAt: '2026-11-02T00:00:00Z', outcome: 'remediated' }),
+		ev({
+			client: 'Ghost Co',
+			device: 'G1',
+			detectedAt: '2026-11-02T00:00:00Z',
+			outcome: 'remediated',
+		}),
 		ev({ device: 'WS07', detectedAt: 'yesterday', outcome: 'pending' }),
-		ev({ device: 'WS08', detectedAt: '2026-11-10T00:00:00Z', remediatedAt: '2026-11-09T00:00:00Z', outcome: 'remediated' }),
+		ev({
+			device: 'WS08',
+			detectedAt: '2026-11-10T00:00:00Z',
+			remediatedAt: '2026-11-09T00:00:00Z',
+			outcome: 'remediated',
+		}),
 		ev({ device: 'WS10', detectedAt: '2026-11-10T00:00:00Z', outcome: 'sort of fixed' }),
 		{ client: 'Acme', note: 'not evidence at all' },
 		ev({ client: '', device: 'X1', detectedAt: '2026-11-10T00:00:00Z', outcome: 'failed' }),
@@ -143,8 +257,15 @@ describe('report bad input: exceptions, never dropped, never fatal', () => {
 		const reports = buildReports(bad, settings({ knownClients: ['Acme'] }));
 		const acme = reports.find((r) => r.client === 'Acme')!;
 		const unassigned = reports.find((r) => r.client === UNASSIGNED)!;
-		expect(acme.exceptions.map((e) => e.reason).sort()).toEqual(['invalidDate', 'invalidRecord', 'invalidRecord', 'negativeDuration']);
-		expect(acme.exceptions.find((e) => e.reason === 'invalidDate')?.detail).toMatch(/detectedAt "yesterday"/);
+		expect(acme.exceptions.map((e) => e.reason).sort()).toEqual([
+			'invalidDate',
+			'invalidRecord',
+			'invalidRecord',
+			'negativeDuration',
+		]);
+		expect(acme.exceptions.find((e) => e.reason === 'invalidDate')?.detail).toMatch(
+			/detectedAt "yesterday"/,
+		);
 		expect(acme.exceptions.find((e) => e.device === 'WS10')?.detail).toMatch(/outcome/);
 		expect(unassigned.exceptions.map((e) => e.reason)).toEqual(['unknownClient', 'unknownClient']);
 		expect(unassigned.exceptions[0].detail).toMatch(/Ghost Co/);
@@ -177,19 +298,58 @@ describe('percentile and period helpers', () => {
 
 describe('buildEvidence', () => {
 	it('maps the normalized statuses of the other nodes and normalizes dates to UTC', () => {
-		const { evidence, problems } = buildEvidence({ client: 'Acme', device: 'WS01', kind: 'patch', severity: 'Critical', detectedAt: '2026-11-01T01:00:00+01:00', outcome: 'installed', remediatedAt: '2026-11-02T00:00:00Z', actions: '[{"at":"2026-11-01T12:00:00Z","action":"install patch"}]' });
+		const { evidence, problems } = buildEvidence({
+			client: 'Acme',
+			device: 'WS01',
+			kind: 'patch',
+			severity: 'Critical',
+			detectedAt: '2026-11-01T01:00:00+01:00',
+			outcome: 'installed',
+			remediatedAt: '2026-11-02T00:00:00Z',
+			actions: '[{"at":"2026-11-01T12:00:00Z","action":"install patch"}]',
+		});
 		expect(problems).toEqual([]);
-		expect(evidence).toMatchObject({ severity: 'critical', outcome: 'remediated', detectedAt: '2026-11-01T00:00:00.000Z', actions: [{ action: 'install patch' }] });
+		expect(evidence).toMatchObject({
+			severity: 'critical',
+			outcome: 'remediated',
+			detectedAt: '2026-11-01T00:00:00.000Z',
+			actions: [{ action: 'install patch' }],
+		});
 	});
 
 	it('names every missing or invalid field at once', () => {
-		const { evidence, problems } = buildEvidence({ client: '', device: ' ', kind: 'patch', severity: 'urgent', detectedAt: '', outcome: 'maybe', remediatedAt: '31/11/2026' });
+		const { evidence, problems } = buildEvidence({
+			client: '',
+			device: ' ',
+			kind: 'patch',
+			severity: 'urgent',
+			detectedAt: '',
+			outcome: 'maybe',
+			remediatedAt: '31/11/2026',
+		});
 		expect(evidence).toBeUndefined();
-		expect(problems.map((p) => p.split(':')[0])).toEqual(['client', 'device', 'severity', 'outcome', 'detectedAt', 'remediatedAt']);
+		expect(problems.map((p) => p.split(':')[0])).toEqual([
+			'client',
+			'device',
+			'severity',
+			'outcome',
+			'detectedAt',
+			'remediatedAt',
+		]);
 	});
 
 	it('refuses a remediation before the detection', () => {
-		const { problems } = buildEvidence({ client: 'A', device: 'B', kind: 'incident', severity: 'low', detectedAt: '2026-11-02', outcome: 'resolved', remediatedAt: '2026-11-01' });
-		expect(problems).toEqual(['remediatedAt: 2026-11-01T00:00:00.000Z is before detectedAt 2026-11-02T00:00:00.000Z']);
+		const { problems } = buildEvidence({
+			client: 'A',
+			device: 'B',
+			kind: 'incident',
+			severity: 'low',
+			detectedAt: '2026-11-02',
+			outcome: 'resolved',
+			remediatedAt: '2026-11-01',
+		});
+		expect(problems).toEqual([
+			'remediatedAt: 2026-11-01T00:00:00.000Z is before detectedAt 2026-11-02T00:00:00.000Z',
+		]);
 	});
 });

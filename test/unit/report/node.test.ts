@@ -14,21 +14,83 @@ const { day, beforeEnd, label: LABEL } = PERIOD;
 
 const EVIDENCE = (client: string) => [
 	// Critical, installed 40 h after release against a 14-day SLA.
-	{ client, device: 'WS01', kind: 'patch', reference: 'KB5045935', severity: 'critical', detectedAt: day(10, '17:00'), remediatedAt: day(12, '09:00'), verifiedAt: day(12, '10:00'), verifiedHow: 'Patch re-scan', outcome: 'remediated', actions: [] },
+	{
+		client,
+		device: 'WS01',
+		kind: 'patch',
+		reference: 'KB5045935',
+		severity: 'critical',
+		detectedAt: day(10, '17:00'),
+		remediatedAt: day(12, '09:00'),
+		verifiedAt: day(12, '10:00'),
+		verifiedHow: 'Patch re-scan',
+		outcome: 'remediated',
+		actions: [],
+	},
 	// Critical, install failed; its SLA ends after the period, so the failure is the only exception.
-	{ client, device: 'WS03', kind: 'patch', reference: 'KB5045935', severity: 'critical', detectedAt: beforeEnd(5 * 24), outcome: 'failed', actions: [{ at: beforeEnd(4 * 24), action: 'install patch', result: 'error 0x80070643' }] },
+	{
+		client,
+		device: 'WS03',
+		kind: 'patch',
+		reference: 'KB5045935',
+		severity: 'critical',
+		detectedAt: beforeEnd(5 * 24),
+		outcome: 'failed',
+		actions: [{ at: beforeEnd(4 * 24), action: 'install patch', result: 'error 0x80070643' }],
+	},
 ];
 
 const INCIDENTS = (client: string) => [
 	// Critical, isolated and resolved in 2 h against a 4 h SLA.
-	{ client, device: 'WS01', kind: 'incident', reference: 'T-1', severity: 'critical', detectedAt: day(10), remediatedAt: day(10, '02:00'), verifiedAt: day(10, '03:00'), verifiedHow: 'EDR scan', outcome: 'remediated', actions: [{ at: day(10, '00:05'), action: 'isolate device' }] },
+	{
+		client,
+		device: 'WS01',
+		kind: 'incident',
+		reference: 'T-1',
+		severity: 'critical',
+		detectedAt: day(10),
+		remediatedAt: day(10, '02:00'),
+		verifiedAt: day(10, '03:00'),
+		verifiedHow: 'EDR scan',
+		outcome: 'remediated',
+		actions: [{ at: day(10, '00:05'), action: 'isolate device' }],
+	},
 	// High, process killed, resolved in 30 h against a 24 h SLA: late.
-	{ client, device: 'WS02', kind: 'incident', reference: 'T-2', severity: 'high', detectedAt: day(12), remediatedAt: day(13, '06:00'), verifiedAt: day(13, '07:00'), verifiedHow: 'EDR scan', outcome: 'remediated', actions: [{ at: day(12, '01:00'), action: 'kill process' }] },
+	{
+		client,
+		device: 'WS02',
+		kind: 'incident',
+		reference: 'T-2',
+		severity: 'high',
+		detectedAt: day(12),
+		remediatedAt: day(13, '06:00'),
+		verifiedAt: day(13, '07:00'),
+		verifiedHow: 'EDR scan',
+		outcome: 'remediated',
+		actions: [{ at: day(12, '01:00'), action: 'kill process' }],
+	},
 	// Medium, still open and not due before the period ends: not measured.
-	{ client, device: 'WS03', kind: 'incident', reference: 'T-3', severity: 'medium', detectedAt: beforeEnd(36), outcome: 'pending', actions: [] },
+	{
+		client,
+		device: 'WS03',
+		kind: 'incident',
+		reference: 'T-3',
+		severity: 'medium',
+		detectedAt: beforeEnd(36),
+		outcome: 'pending',
+		actions: [],
+	},
 ];
 
-const buildParams = { resource: 'report', operation: 'build', provider: 'hudu', period: 'custom', periodStart: PERIOD.startDay, periodEnd: PERIOD.endDay, reportOptions: {} };
+const buildParams = {
+	resource: 'report',
+	operation: 'build',
+	provider: 'hudu',
+	period: 'custom',
+	periodStart: PERIOD.startDay,
+	periodEnd: PERIOD.endDay,
+	reportOptions: {},
+};
 
 async function build(items: IDataObject[], reportOptions: IDataObject = {}) {
 	const { ctx } = fakeExecuteContext({ items, parameters: { ...buildParams, reportOptions } });
@@ -73,14 +135,43 @@ describe('MSP Report node', () => {
 
 	describe('build evidence record', () => {
 		it('outputs validated records and rejects incomplete ones naming the fields', async () => {
-			const params = { resource: 'evidence', operation: 'build', client: 'Acme', device: 'WS01', kind: 'patch', severity: 'high', detectedAt: day(1), outcome: 'installed', reference: 'KB1', remediatedAt: '', verifiedAt: '', verifiedHow: '', ticketReference: '#42', actions: [], evidenceOptions: {} };
+			const params = {
+				resource: 'evidence',
+				operation: 'build',
+				client: 'Acme',
+				device: 'WS01',
+				kind: 'patch',
+				severity: 'high',
+				detectedAt: day(1),
+				outcome: 'installed',
+				reference: 'KB1',
+				remediatedAt: '',
+				verifiedAt: '',
+				verifiedHow: '',
+				ticketReference: '#42',
+				actions: [],
+				evidenceOptions: {},
+			};
 			const { ctx } = fakeExecuteContext({ items: [{}], parameters: params });
 			const [[item]] = await new MspReport().execute.call(ctx);
-			expect(item.json).toMatchObject({ client: 'Acme', outcome: 'remediated', ticketReference: '#42' });
+			expect(item.json).toMatchObject({
+				client: 'Acme',
+				outcome: 'remediated',
+				ticketReference: '#42',
+			});
 			expect(item.pairedItem).toEqual({ item: 0 });
-			const broken = fakeExecuteContext({ items: [{}], parameters: { ...params, client: '', detectedAt: 'soon' } });
-			await expect(new MspReport().execute.call(broken.ctx)).rejects.toThrow(/client: is required.*detectedAt: "soon" is not a valid ISO 8601 date/);
-			const lenient = fakeExecuteContext({ items: [{}], parameters: { ...params, client: '' }, continueOnFail: true });
+			const broken = fakeExecuteContext({
+				items: [{}],
+				parameters: { ...params, client: '', detectedAt: 'soon' },
+			});
+			await expect(new MspReport().execute.call(broken.ctx)).rejects.toThrow(
+				/client: is required.*detectedAt: "soon" is not a valid ISO 8601 date/,
+			);
+			const lenient = fakeExecuteContext({
+				items: [{}],
+				parameters: { ...params, client: '' },
+				continueOnFail: true,
+			});
 			const [[errorItem]] = await new MspReport().execute.call(lenient.ctx);
 			expect(errorItem.json.error).toMatch(/client: is required/);
 		});
@@ -88,27 +179,45 @@ describe('MSP Report node', () => {
 
 	describe('build report', () => {
 		it('one item per client with KPIs, HTML, Markdown and CSV binaries paired to its evidence', async () => {
-			const out = await build([...EVIDENCE('Bright Smile Dental'), ...EVIDENCE('Northwind Logistics')]);
+			const out = await build([
+				...EVIDENCE('Bright Smile Dental'),
+				...EVIDENCE('Northwind Logistics'),
+			]);
 			expect(out.map((i) => i.json.client)).toEqual(['Bright Smile Dental', 'Northwind Logistics']);
 			const [first] = out;
-			expect(first.json.kpis).toMatchObject({ devicesInScope: 2, compliancePercent: 50, patchesInstalled: 1, patchesFailed: 1 });
+			expect(first.json.kpis).toMatchObject({
+				devicesInScope: 2,
+				compliancePercent: 50,
+				patchesInstalled: 1,
+				patchesFailed: 1,
+			});
 			expect(first.json.evidence).toBeUndefined();
 			expect(first.pairedItem).toEqual([{ item: 0 }, { item: 1 }]);
 			expect(out[1].pairedItem).toEqual([{ item: 2 }, { item: 3 }]);
 			expect(Object.keys(first.binary!)).toEqual(['html', 'markdown', 'csv']);
-			expect(first.binary!.html).toMatchObject({ mimeType: 'text/html', fileName: `compliance-report-bright-smile-dental-${PERIOD.startDay}-${PERIOD.endDay}.html` });
+			expect(first.binary!.html).toMatchObject({
+				mimeType: 'text/html',
+				fileName: `compliance-report-bright-smile-dental-${PERIOD.startDay}-${PERIOD.endDay}.html`,
+			});
 			const html = Buffer.from(first.binary!.html.data, 'base64').toString('utf8');
 			expect(html).toContain('<svg class="chart" data-chart="compliance"');
 			expect(html).not.toMatch(/<link|<script|src="http/);
 			const csv = Buffer.from(first.binary!.csv.data, 'base64').toString('utf8').split('\r\n');
-			expect(csv[0]).toBe('client,device,kind,reference,severity,outcome,detectedAt,slaDueAt,remediatedAt,verifiedAt,verifiedHow,ticketReference,hoursToRemediate,withinSla,counted');
-			expect(csv[1]).toBe(`Bright Smile Dental,WS01,patch,KB5045935,critical,remediated,${day(10, '17:00')},${day(24, '17:00').replace('Z', '.000Z')},${day(12, '09:00')},${day(12, '10:00')},Patch re-scan,,40,true,true`);
+			expect(csv[0]).toBe(
+				'client,device,kind,reference,severity,outcome,detectedAt,slaDueAt,remediatedAt,verifiedAt,verifiedHow,ticketReference,hoursToRemediate,withinSla,counted',
+			);
+			expect(csv[1]).toBe(
+				`Bright Smile Dental,WS01,patch,KB5045935,critical,remediated,${day(10, '17:00')},${day(24, '17:00').replace('Z', '.000Z')},${day(12, '09:00')},${day(12, '10:00')},Patch re-scan,,40,true,true`,
+			);
 			const md = Buffer.from(first.binary!.markdown.data, 'base64').toString('utf8');
 			expect(md).toContain('| Compliant devices | 1 (50%) |');
 		});
 
 		it('includes evidence rows with Include Raw, and escapes what could inject', async () => {
-			const hostile = { ...EVIDENCE('Acme <script>alert(1)</script>')[0], device: '=HYPERLINK("x")' };
+			const hostile = {
+				...EVIDENCE('Acme <script>alert(1)</script>')[0],
+				device: '=HYPERLINK("x")',
+			};
 			const [item] = await build([hostile], { includeRaw: true });
 			expect((item.json.evidence as IDataObject[]).length).toBe(1);
 			const html = Buffer.from(item.binary!.html.data, 'base64').toString('utf8');
@@ -119,65 +228,143 @@ describe('MSP Report node', () => {
 		});
 
 		it('rejects a custom period that ends before it starts', async () => {
-			const { ctx } = fakeExecuteContext({ items: [{}], parameters: { ...buildParams, periodStart: new Date(PERIOD.end.getTime() + 1).toISOString().slice(0, 10), periodEnd: PERIOD.startDay } });
-			await expect(new MspReport().execute.call(ctx)).rejects.toThrow('Period Start and Period End must be valid dates with the start before the end');
+			const { ctx } = fakeExecuteContext({
+				items: [{}],
+				parameters: {
+					...buildParams,
+					periodStart: new Date(PERIOD.end.getTime() + 1).toISOString().slice(0, 10),
+					periodEnd: PERIOD.startDay,
+				},
+			});
+			await expect(new MspReport().execute.call(ctx)).rejects.toThrow(
+				'Period Start and Period End must be valid dates with the start before the end',
+			);
 		});
 	});
 
 	describe('publish to Hudu (sandbox)', () => {
 		it('is idempotent: twice leaves one article and one tile per client, updated', async () => {
-			const clients = sandbox.world().clients.slice(0, 2).map((c) => c.name);
+			const clients = sandbox
+				.world()
+				.clients.slice(0, 2)
+				.map((c) => c.name);
 			const reports = (await build(clients.flatMap(EVIDENCE))).map((i) => i.json);
 			const hudu = () => sandbox.world().vendors.hudu as HuduSlice;
 			const articlesBefore = hudu().articles.length;
 
 			const first = await publish(reports);
-			expect(first.out.map((i) => [i.json.client, (i.json.article as IDataObject).action, (i.json.tile as IDataObject).action])).toEqual([
+			expect(
+				first.out.map((i) => [
+					i.json.client,
+					(i.json.article as IDataObject).action,
+					(i.json.tile as IDataObject).action,
+				]),
+			).toEqual([
 				[clients[0], 'created', 'created'],
 				[clients[1], 'created', 'created'],
 			]);
-			expect(first.out[0].json.tile).toMatchObject({ message: `50% compliant (${LABEL}) · 1 exception`, status: 'bad' });
+			expect(first.out[0].json.tile).toMatchObject({
+				message: `50% compliant (${LABEL}) · 1 exception`,
+				status: 'bad',
+			});
 
 			// The second run reports better compliance: the same article and tile are updated.
-			const improved = reports.map((r) => ({ ...r, kpis: { ...(r.kpis as IDataObject), compliancePercent: 96, exceptions: 0 }, exceptions: [] }));
+			const improved = reports.map((r) => ({
+				...r,
+				kpis: { ...(r.kpis as IDataObject), compliancePercent: 96, exceptions: 0 },
+				exceptions: [],
+			}));
 			const second = await publish(improved);
-			expect(second.out.map((i) => [(i.json.article as IDataObject).action, (i.json.tile as IDataObject).action])).toEqual([
+			expect(
+				second.out.map((i) => [
+					(i.json.article as IDataObject).action,
+					(i.json.tile as IDataObject).action,
+				]),
+			).toEqual([
 				['updated', 'updated'],
 				['updated', 'updated'],
 			]);
 			expect(hudu().articles.length).toBe(articlesBefore + 2);
 			for (const [index, name] of clients.entries()) {
 				const companyId = sandbox.world().clients[index].ids.huduCompanyId;
-				const articles = hudu().articles.filter((a) => a.company_id === companyId && a.name === `Compliance report ${name} ${LABEL}`);
+				const articles = hudu().articles.filter(
+					(a) => a.company_id === companyId && a.name === `Compliance report ${name} ${LABEL}`,
+				);
 				expect(articles).toHaveLength(1);
 				expect(articles[0].content).toContain('96%');
-				const tiles = hudu().magicDash.filter((m) => m.company_id === companyId && m.title === 'Patch compliance');
+				const tiles = hudu().magicDash.filter(
+					(m) => m.company_id === companyId && m.title === 'Patch compliance',
+				);
 				expect(tiles).toHaveLength(1);
-				expect(tiles[0]).toMatchObject({ shade: 'success', message: `96% compliant (${LABEL})`, content_link: (second.out[index].json.article as IDataObject).url });
+				expect(tiles[0]).toMatchObject({
+					shade: 'success',
+					message: `96% compliant (${LABEL})`,
+					content_link: (second.out[index].json.article as IDataObject).url,
+				});
 			}
-			expect(second.out[0].json.company).toEqual({ id: String(sandbox.world().clients[0].ids.huduCompanyId), name: clients[0], url: expect.stringContaining('/c/') });
+			expect(second.out[0].json.company).toEqual({
+				id: String(sandbox.world().clients[0].ids.huduCompanyId),
+				name: clients[0],
+				url: expect.stringContaining('/c/'),
+			});
 			// Every request carried the key in x-api-key and went to Hudu's /api/v1 paths.
-			expect(new Set(second.requests.map((r) => `${r.method} ${new URL(r.url).pathname.replace(/\d+$/, ':id')}`))).toEqual(
-				new Set(['GET /hudu/api/v1/companies', 'GET /hudu/api/v1/articles', 'PUT /hudu/api/v1/articles/:id', 'GET /hudu/api/v1/magic_dash', 'POST /hudu/api/v1/magic_dash']),
+			expect(
+				new Set(
+					second.requests.map(
+						(r) => `${r.method} ${new URL(r.url).pathname.replace(/\d+$/, ':id')}`,
+					),
+				),
+			).toEqual(
+				new Set([
+					'GET /hudu/api/v1/companies',
+					'GET /hudu/api/v1/articles',
+					'PUT /hudu/api/v1/articles/:id',
+					'GET /hudu/api/v1/magic_dash',
+					'POST /hudu/api/v1/magic_dash',
+				]),
 			);
 		});
 
 		it('an incident report gets an incident tile (share resolved within SLA), published idempotently', async () => {
 			const client = sandbox.world().clients[1];
 			const [report] = (await build(INCIDENTS(client.name))).map((i) => i.json);
-			const tiles = () => (sandbox.world().vendors.hudu as HuduSlice).magicDash.filter((m) => m.company_id === client.ids.huduCompanyId && m.title === 'Security incidents');
+			const tiles = () =>
+				(sandbox.world().vendors.hudu as HuduSlice).magicDash.filter(
+					(m) => m.company_id === client.ids.huduCompanyId && m.title === 'Security incidents',
+				);
 			const first = await publish([report], { tileTitle: 'Security incidents' });
-			expect(first.out[0].json.tile).toMatchObject({ message: `3 incidents, 2 contained, 50% resolved within SLA (${LABEL}) · 1 exception`, status: 'bad', action: 'created' });
+			expect(first.out[0].json.tile).toMatchObject({
+				message: `3 incidents, 2 contained, 50% resolved within SLA (${LABEL}) · 1 exception`,
+				status: 'bad',
+				action: 'created',
+			});
 			const second = await publish([report], { tileTitle: 'Security incidents' });
-			expect(second.out[0].json.tile).toMatchObject({ message: (first.out[0].json.tile as IDataObject).message, action: 'updated' });
+			expect(second.out[0].json.tile).toMatchObject({
+				message: (first.out[0].json.tile as IDataObject).message,
+				action: 'updated',
+			});
 			expect(tiles()).toHaveLength(1);
-			expect(tiles()[0]).toMatchObject({ shade: 'danger', message: `3 incidents, 2 contained, 50% resolved within SLA (${LABEL}) · 1 exception` });
+			expect(tiles()[0]).toMatchObject({
+				shade: 'danger',
+				message: `3 incidents, 2 contained, 50% resolved within SLA (${LABEL}) · 1 exception`,
+			});
 			// Chosen explicitly, a patch report can still get an incident tile and an incident report a compliance tile.
-			const forced = await publish([report], { tileTitle: 'Security incidents', tileKpi: 'patchCompliance' });
-			expect((forced.out[0].json.tile as IDataObject).message).toBe(`100% compliant (${LABEL}) · 1 exception`);
+			const forced = await publish([report], {
+				tileTitle: 'Security incidents',
+				tileKpi: 'patchCompliance',
+			});
+			expect((forced.out[0].json.tile as IDataObject).message).toBe(
+				`100% compliant (${LABEL}) · 1 exception`,
+			);
 			const [patchReport] = (await build(EVIDENCE(client.name))).map((i) => i.json);
-			const none = await publish([patchReport], { tileTitle: 'Security incidents', tileKpi: 'incidents' });
-			expect(none.out[0].json.tile).toMatchObject({ message: `No incidents in ${LABEL} · 1 exception`, status: 'good' });
+			const none = await publish([patchReport], {
+				tileTitle: 'Security incidents',
+				tileKpi: 'incidents',
+			});
+			expect(none.out[0].json.tile).toMatchObject({
+				message: `No incidents in ${LABEL} · 1 exception`,
+				status: 'good',
+			});
 			expect(tiles()).toHaveLength(1);
 		});
 
@@ -191,7 +378,9 @@ describe('MSP Report node', () => {
 		it('finds the company by PSA integration id', async () => {
 			const client = sandbox.world().clients[2];
 			const [report] = (await build(EVIDENCE(client.name))).map((i) => i.json);
-			const { out } = await publish([report], { company: { mode: 'integrationId', value: String(client.ids.connectwiseCompanyId) } });
+			const { out } = await publish([report], {
+				company: { mode: 'integrationId', value: String(client.ids.connectwiseCompanyId) },
+			});
 			expect((out[0].json.company as IDataObject).id).toBe(String(client.ids.huduCompanyId));
 		});
 
@@ -209,9 +398,19 @@ describe('MSP Report node', () => {
 			const [report] = (await build(EVIDENCE(sandbox.world().clients[0].name))).map((i) => i.json);
 			const { out } = await publish([report], { company: { mode: 'id', value: '999' } }, true);
 			expect(out[0].json.error).toBe('Hudu has no company with id "999"');
-			const { ctx } = fakeExecuteContext({ parameters: {}, credentials: huduCredentials(), credentialTypes: [new MspHuduApi()] });
+			const { ctx } = fakeExecuteContext({
+				parameters: {},
+				credentials: huduCredentials(),
+				credentialTypes: [new MspHuduApi()],
+			});
 			const provider = documentationProvider(ctx, 'hudu');
-			const error = await provider.upsertArticle({ company: { id: '999', name: 'Gone Ltd' }, title: 'Report', html: '<p>x</p>' }).catch((e: Error) => e);
+			const error = await provider
+				.upsertArticle({
+					company: { id: '999', name: 'Gone Ltd' },
+					title: 'Report',
+					html: '<p>x</p>',
+				})
+				.catch((e: Error) => e);
 			expect(error).toBeInstanceOf(Error);
 			expect((error as Error).message).toContain('Unable to process request: Company must exist');
 			expect(JSON.stringify(error)).not.toContain('sandbox-hudu-key');
@@ -226,9 +425,17 @@ describe('MSP Report node', () => {
 		it('dry run looks the company up and returns the first write instead of sending it', async () => {
 			const [report] = (await build(EVIDENCE(sandbox.world().clients[0].name))).map((i) => i.json);
 			const { out } = await publish([report], { publishOptions: { dryRun: true } });
-			expect(out[0].json).toMatchObject({ dryRun: true, operation: 'create report article', request: { method: 'POST' } });
+			expect(out[0].json).toMatchObject({
+				dryRun: true,
+				operation: 'create report article',
+				request: { method: 'POST' },
+			});
 			expect(JSON.stringify(out[0].json)).not.toContain('sandbox-hudu-key');
-			expect((sandbox.world().vendors.hudu as HuduSlice).articles.some((a) => a.name.startsWith('Compliance report'))).toBe(false);
+			expect(
+				(sandbox.world().vendors.hudu as HuduSlice).articles.some((a) =>
+					a.name.startsWith('Compliance report'),
+				),
+			).toBe(false);
 		});
 	});
 });

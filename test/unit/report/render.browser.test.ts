@@ -5,7 +5,10 @@ import { chromium, type Browser } from 'playwright-core';
 
 import { buildReports } from '../../../nodes/MspReport/report/aggregate';
 import { renderHtml } from '../../../nodes/MspReport/report/render/html';
-import { DEFAULT_SLA_HOURS, DEFAULT_THRESHOLDS } from '../../../nodes/MspReport/actions/report/settings';
+import {
+	DEFAULT_SLA_HOURS,
+	DEFAULT_THRESHOLDS,
+} from '../../../nodes/MspReport/actions/report/settings';
 import { demoEvidence } from './demoEvidence';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -15,7 +18,9 @@ const SCREENSHOT = process.env.UPDATE_DOC_IMAGES
 	: path.join(tmpdir(), `msp-report-example-${process.pid}.png`);
 
 function withoutFakeTime(env: NodeJS.ProcessEnv): Record<string, string> {
-	const kept = Object.entries(env).filter(([key, value]) => value !== undefined && key !== 'LD_PRELOAD' && !key.startsWith('FAKETIME'));
+	const kept = Object.entries(env).filter(
+		([key, value]) => value !== undefined && key !== 'LD_PRELOAD' && !key.startsWith('FAKETIME'),
+	);
 	return Object.fromEntries(kept) as Record<string, string>;
 }
 
@@ -25,11 +30,21 @@ describe('HTML report in a real browser', () => {
 
 	beforeAll(async () => {
 		if (!existsSync(CHROMIUM)) {
-			throw new Error(`Chromium is missing at ${CHROMIUM}: install it with "apt-get update && apt-get install -y chromium"`);
+			throw new Error(
+				`Chromium is missing at ${CHROMIUM}: install it with "apt-get update && apt-get install -y chromium"`,
+			);
 		}
 		browser = await chromium.launch({
 			executablePath: CHROMIUM,
-			args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+			],
 			// The browser only renders a finished page: it runs on the real clock even when the tests run under faketime,
 			// whose preloaded library stalls Chromium's page loads.
 			env: withoutFakeTime(process.env),
@@ -51,18 +66,24 @@ describe('HTML report in a real browser', () => {
 		const problems: string[] = [];
 		const requests: string[] = [];
 		page.on('console', (message) => {
-			if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+			if (message.type() === 'error' || message.type() === 'warning')
+				problems.push(`console ${message.type()}: ${message.text()}`);
 		});
 		page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
 		page.on('request', (request) => {
-			if (!request.url().startsWith('data:') && request.url() !== 'about:blank') requests.push(request.url());
+			if (!request.url().startsWith('data:') && request.url() !== 'about:blank')
+				requests.push(request.url());
 		});
 		await page.setContent(renderHtml(report, DEFAULT_THRESHOLDS), { waitUntil: 'load' });
 
 		expect(await page.title()).toBe('Compliance report Bright Smile Dental November 2026');
 		expect(await page.textContent('[data-client]')).toBe('Bright Smile Dental');
-		expect(await page.textContent('[data-kpi="Compliance"] .value')).toBe(`${report.kpis.compliancePercent}%`);
-		expect(await page.textContent('[data-kpi="Within SLA"] .value')).toBe(`${report.kpis.withinSlaPercent}%`);
+		expect(await page.textContent('[data-kpi="Compliance"] .value')).toBe(
+			`${report.kpis.compliancePercent}%`,
+		);
+		expect(await page.textContent('[data-kpi="Within SLA"] .value')).toBe(
+			`${report.kpis.withinSlaPercent}%`,
+		);
 		expect(await page.textContent('body')).toContain('90th percentile time to remediate');
 		const ring = await page.$('svg[data-chart="compliance"]');
 		const bars = await page.$('svg[data-chart="outcomes"]');
@@ -93,7 +114,10 @@ describe('HTML report in a real browser', () => {
 	}, 60_000);
 
 	it('an empty period renders the explicit no-activity notice', async () => {
-		const [empty] = buildReports([], { ...reportSettingsOf(), knownClients: ['Harper & Lowe LLP'] });
+		const [empty] = buildReports([], {
+			...reportSettingsOf(),
+			knownClients: ['Harper & Lowe LLP'],
+		});
 		const page = await browser.newPage();
 		await page.setContent(renderHtml(empty, DEFAULT_THRESHOLDS), { waitUntil: 'load' });
 		expect(await page.textContent('[data-no-activity]')).toContain('No activity in period.');

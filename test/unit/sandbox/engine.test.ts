@@ -11,7 +11,9 @@ function device(world: World, hostname: string) {
 }
 
 function approvedPatchKeys(world: World, deviceKey: string) {
-	return world.patches.filter((p) => p.deviceKey === deviceKey && p.status === 'approved').map((p) => p.key);
+	return world.patches
+		.filter((p) => p.deviceKey === deviceKey && p.status === 'approved')
+		.map((p) => p.key);
 }
 
 describe('sandbox operation engine', () => {
@@ -20,28 +22,56 @@ describe('sandbox operation engine', () => {
 		const ws = device(world, 'BSD-WS01');
 		const patchKeys = approvedPatchKeys(world, ws.key);
 		expect(patchKeys.length).toBeGreaterThan(0);
-		const op = startOperation(world, { kind: 'patchInstall', vendor: 'test', deviceKey: ws.key, patchKeys });
-		expect(world.patches.filter((p) => patchKeys.includes(p.key)).every((p) => p.status === 'installing')).toBe(true);
+		const op = startOperation(world, {
+			kind: 'patchInstall',
+			vendor: 'test',
+			deviceKey: ws.key,
+			patchKeys,
+		});
+		expect(
+			world.patches
+				.filter((p) => patchKeys.includes(p.key))
+				.every((p) => p.status === 'installing'),
+		).toBe(true);
 
 		observe(world, (o) => o.id === op.id, timing);
 		expect(op.status).toBe('running');
 		observe(world, (o) => o.id === op.id, timing);
 		expect(op.status).toBe('succeeded');
-		expect(world.patches.filter((p) => patchKeys.includes(p.key)).every((p) => p.status === 'installed' && p.installedAt)).toBe(true);
+		expect(
+			world.patches
+				.filter((p) => patchKeys.includes(p.key))
+				.every((p) => p.status === 'installed' && p.installedAt),
+		).toBe(true);
 		expect(ws.online).toBe(true);
 	});
 
 	it('fails the install on the scenario device and keeps the other one offline after its reboot', () => {
 		const world = seedWorld(1);
 		const failing = device(world, 'NWL-WS03');
-		const op = startOperation(world, { kind: 'patchInstall', vendor: 'test', deviceKey: failing.key, patchKeys: approvedPatchKeys(world, failing.key) });
+		const op = startOperation(world, {
+			kind: 'patchInstall',
+			vendor: 'test',
+			deviceKey: failing.key,
+			patchKeys: approvedPatchKeys(world, failing.key),
+		});
 		observe(world, () => true, timing);
 		observe(world, () => true, timing);
 		expect(op.status).toBe('failed');
-		expect(world.patches.filter((p) => op.patchKeys?.includes(p.key)).every((p) => p.status === 'failed' && p.failureReason)).toBe(true);
+		expect(
+			world.patches
+				.filter((p) => op.patchKeys?.includes(p.key))
+				.every((p) => p.status === 'failed' && p.failureReason),
+		).toBe(true);
 
 		const server = device(world, 'HLL-SRV01');
-		startOperation(world, { kind: 'patchInstall', vendor: 'test', deviceKey: server.key, patchKeys: approvedPatchKeys(world, server.key), reboot: true });
+		startOperation(world, {
+			kind: 'patchInstall',
+			vendor: 'test',
+			deviceKey: server.key,
+			patchKeys: approvedPatchKeys(world, server.key),
+			reboot: true,
+		});
 		observe(world, () => true, timing);
 		observe(world, () => true, timing);
 		expect(server.online).toBe(false);
@@ -61,7 +91,17 @@ describe('sandbox operation engine', () => {
 		const world = seedWorld(1);
 		const ws = device(world, 'BSD-WS01');
 		const started = Date.parse(world.createdAt) + 2 * 3_600_000;
-		const op = startOperation(world, { kind: 'script', vendor: 'test', deviceKey: ws.key, scriptKey: 'script-1', parameters: '-Force' }, started);
+		const op = startOperation(
+			world,
+			{
+				kind: 'script',
+				vendor: 'test',
+				deviceKey: ws.key,
+				scriptKey: 'script-1',
+				parameters: '-Force',
+			},
+			started,
+		);
 		observe(world, () => false, timing, started + 1000);
 		expect(op.status).toBe('queued');
 		observe(world, (o) => o.id === op.id, { readsToFinish: 99, msToFinish: 5000 }, started + 6000);
@@ -74,8 +114,18 @@ describe('sandbox operation engine', () => {
 		const world = seedWorld(1);
 		const ws = device(world, 'BSD-WS03');
 		ws.online = false;
-		const offline = startOperation(world, { kind: 'script', vendor: 'test', deviceKey: ws.key, scriptKey: 'script-1' });
-		const failing = startOperation(world, { kind: 'script', vendor: 'test', deviceKey: device(world, 'BSD-WS04').key, scriptKey: 'script-6' });
+		const offline = startOperation(world, {
+			kind: 'script',
+			vendor: 'test',
+			deviceKey: ws.key,
+			scriptKey: 'script-1',
+		});
+		const failing = startOperation(world, {
+			kind: 'script',
+			vendor: 'test',
+			deviceKey: device(world, 'BSD-WS04').key,
+			scriptKey: 'script-6',
+		});
 		observe(world, () => true, timing);
 		observe(world, () => true, timing);
 		expect(offline).toMatchObject({ status: 'failed', error: 'BSD-WS03 is offline' });

@@ -25,7 +25,14 @@ function counterVendor(): SandboxVendor {
 			return router;
 		},
 		credentials: (baseUrl) => ({ url: baseUrl, apiKey: 'counter-key' }),
-		n8nCredentials: (baseUrl) => [{ id: 'sandbox-counter', name: 'Sandbox Counter', type: 'mspCounterApi', data: { url: baseUrl } }],
+		n8nCredentials: (baseUrl) => [
+			{
+				id: 'sandbox-counter',
+				name: 'Sandbox Counter',
+				type: 'mspCounterApi',
+				data: { url: baseUrl },
+			},
+		],
 		throttle: {
 			limit: 2,
 			windowMs: 60_000,
@@ -43,7 +50,11 @@ describe('sandbox framework', () => {
 	let http: AxiosInstance;
 
 	beforeAll(async () => {
-		sandbox = await startSandbox({ port: 0, vendors: [counterVendor()], faults: { timeoutMs: 50, slowMs: 10 } });
+		sandbox = await startSandbox({
+			port: 0,
+			vendors: [counterVendor()],
+			faults: { timeoutMs: 50, slowMs: 10 },
+		});
 		http = axios.create({ baseURL: sandbox.baseUrl, validateStatus: () => true, timeout: 5000 });
 	});
 	afterAll(async () => sandbox.stop());
@@ -58,16 +69,29 @@ describe('sandbox framework', () => {
 		expect(health.data).toMatchObject({ status: 'ok', vendors: ['hudu'] });
 
 		const state = await http.get('/_sandbox/state');
-		expect(state.data.clients.map((c: { name: string }) => c.name)).toEqual(['Bright Smile Dental', 'Northwind Logistics', 'Harper & Lowe LLP']);
+		expect(state.data.clients.map((c: { name: string }) => c.name)).toEqual([
+			'Bright Smile Dental',
+			'Northwind Logistics',
+			'Harper & Lowe LLP',
+		]);
 		expect(state.data.devices).toHaveLength(30);
-		expect(state.data.threats.map((t: { scenario: string }) => t.scenario)).toEqual(['ransomware', 'pup', 'falsePositiveAdminTool', 'serverCredentialTheft']);
+		expect(state.data.threats.map((t: { scenario: string }) => t.scenario)).toEqual([
+			'ransomware',
+			'pup',
+			'falsePositiveAdminTool',
+			'serverCredentialTheft',
+		]);
 	});
 
 	it('seeds the same estate for the same seed and clock, and scales on request', () => {
 		const now = Date.now();
 		const strip = (w: ReturnType<typeof seedWorld>) => ({ ...w, clockOffsetMs: 0 });
-		expect(strip(seedWorld(7, {}, 'default', now))).toEqual(strip(seedWorld(7, {}, 'default', now)));
-		expect(seedWorld(7, {}, 'default', now).devices[0].serialNumber).not.toEqual(seedWorld(8, {}, 'default', now).devices[0].serialNumber);
+		expect(strip(seedWorld(7, {}, 'default', now))).toEqual(
+			strip(seedWorld(7, {}, 'default', now)),
+		);
+		expect(seedWorld(7, {}, 'default', now).devices[0].serialNumber).not.toEqual(
+			seedWorld(8, {}, 'default', now).devices[0].serialNumber,
+		);
 
 		const big = seedWorld(1, { clients: 20, devicesPerClient: 100, threats: 300 });
 		expect(big.devices).toHaveLength(2000);
@@ -78,7 +102,12 @@ describe('sandbox framework', () => {
 
 	it('resets to a new seed and scale over the control API', async () => {
 		try {
-			const reset = await http.post('/_sandbox/reset', { seed: 3, clients: 5, devicesPerClient: 10, threats: 2 });
+			const reset = await http.post('/_sandbox/reset', {
+				seed: 3,
+				clients: 5,
+				devicesPerClient: 10,
+				threats: 2,
+			});
 			expect(reset.data).toMatchObject({ seed: 3, clients: 5, devices: 50, threats: 6 });
 			expect(sandbox.world().devices.filter((d) => d.type === 'domainController')).toHaveLength(5);
 		} finally {
@@ -100,7 +129,14 @@ describe('sandbox framework', () => {
 		await http.post('/hudu/count');
 		await http.get('/hudu/count');
 		const log = (await http.get('/_sandbox/requests')).data;
-		expect(log.map((e: { method: string; path: string; status: number; vendor: string }) => [e.method, e.path, e.status, e.vendor])).toEqual([
+		expect(
+			log.map((e: { method: string; path: string; status: number; vendor: string }) => [
+				e.method,
+				e.path,
+				e.status,
+				e.vendor,
+			]),
+		).toEqual([
 			['POST', '/hudu/count', 201, 'hudu'],
 			['GET', '/hudu/count', 200, 'hudu'],
 		]);
@@ -115,7 +151,9 @@ describe('sandbox framework', () => {
 		const entries = sandbox.requests.query({ vendor: 'hudu' }).filter((e) => e.method === 'POST');
 		expect(entries).toHaveLength(40);
 		expect(entries.every((e) => e.fault)).toBe(true);
-		expect(new Set(entries.map((e) => e.fault))).toEqual(new Set(['serverError', 'reset', 'timeout']));
+		expect(new Set(entries.map((e) => e.fault))).toEqual(
+			new Set(['serverError', 'reset', 'timeout']),
+		);
 		// Every write the vendor logic applied is logged as applied, and no other.
 		expect(entries.filter((e) => e.applied)).toHaveLength(writes);
 		expect(writes).toBeGreaterThan(0);
@@ -142,7 +180,9 @@ describe('sandbox framework', () => {
 		const rejected = await http.get('/hudu/count');
 		expect(Number(rejected.headers['retry-after'])).toBeGreaterThan(0);
 		expect(rejected.data).toEqual({ error: 'Too many requests' });
-		expect(sandbox.requests.query({ vendor: 'hudu' }).filter((e) => e.fault === 'throttled')).toHaveLength(3);
+		expect(
+			sandbox.requests.query({ vendor: 'hudu' }).filter((e) => e.fault === 'throttled'),
+		).toHaveLength(3);
 	});
 
 	it('rejects an unknown fault profile', async () => {
@@ -163,6 +203,13 @@ describe('sandbox framework', () => {
 
 	it('lists credentials for n8n import pointing at this sandbox', async () => {
 		const response = await http.get('/_sandbox/n8n-credentials');
-		expect(response.data).toEqual([{ id: 'sandbox-counter', name: 'Sandbox Counter', type: 'mspCounterApi', data: { url: `${sandbox.baseUrl}/hudu` } }]);
+		expect(response.data).toEqual([
+			{
+				id: 'sandbox-counter',
+				name: 'Sandbox Counter',
+				type: 'mspCounterApi',
+				data: { url: `${sandbox.baseUrl}/hudu` },
+			},
+		]);
 	});
 });

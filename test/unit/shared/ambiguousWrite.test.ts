@@ -5,7 +5,12 @@ import { fakeClock, fakeContext, networkFailure, profile } from './helpers';
 function setup(replies: Reply[]) {
 	const clock = fakeClock();
 	const fake = fakeContext(replies);
-	const transport = new Transport(fake.ctx, profile, { now: clock.now, sleep: clock.sleep, random: () => 0.5, pacer: null });
+	const transport = new Transport(fake.ctx, profile, {
+		now: clock.now,
+		sleep: clock.sleep,
+		random: () => 0.5,
+		pacer: null,
+	});
 	return { ...fake, transport };
 }
 
@@ -18,7 +23,12 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
 	throw new Error('expected the request to fail');
 }
 
-const post = { method: 'POST' as const, path: '/tickets', operation: 'create ticket', body: { summary: 'x' } };
+const post = {
+	method: 'POST' as const,
+	path: '/tickets',
+	operation: 'create ticket',
+	body: { summary: 'x' },
+};
 const get = { method: 'GET' as const, path: '/tickets', operation: 'list tickets' };
 
 describe('Transport: ambiguous writes', () => {
@@ -38,7 +48,10 @@ describe('Transport: ambiguous writes', () => {
 	});
 
 	it('retries a read that got a 500', async () => {
-		const { transport, calls } = setup([{ statusCode: 500, body: {} }, { statusCode: 200, body: [] }]);
+		const { transport, calls } = setup([
+			{ statusCode: 500, body: {} },
+			{ statusCode: 200, body: [] },
+		]);
 		await expect(transport.request(get)).resolves.toEqual([]);
 		expect(calls).toHaveLength(2);
 	});
@@ -56,7 +69,10 @@ describe('writeVerified', () => {
 
 	it('writes again when the read-back finds nothing, and reads again when the read-back fails', async () => {
 		const write = jest.fn().mockRejectedValueOnce(ambiguous()).mockResolvedValueOnce({ id: 8 });
-		const readBack = jest.fn().mockRejectedValueOnce(new Error('503')).mockResolvedValueOnce(undefined);
+		const readBack = jest
+			.fn()
+			.mockRejectedValueOnce(new Error('503'))
+			.mockResolvedValueOnce(undefined);
 		await expect(writeVerified(write, readBack)).resolves.toEqual({ id: 8 });
 		expect([write.mock.calls.length, readBack.mock.calls.length]).toEqual([2, 2]);
 	});

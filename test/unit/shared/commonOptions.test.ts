@@ -1,6 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { commonOptionsProperty, readCommonOptions, waitOptionFields, withRaw } from '../../../nodes/shared';
+import {
+	commonOptionsProperty,
+	readCommonOptions,
+	waitOptionFields,
+	withRaw,
+} from '../../../nodes/shared';
 
 function ctxWith(options: unknown): IExecuteFunctions {
 	return { getNodeParameter: () => options } as unknown as IExecuteFunctions;
@@ -15,8 +20,16 @@ describe('common options', () => {
 
 	it('adds Poll Interval and Wait Timeout only where an operation waits', () => {
 		const property = commonOptionsProperty({ show: { operation: ['apply'] } }, waitOptionFields);
-		expect(property.options?.map((o) => o.name)).toEqual(['concurrency', 'dryRun', 'includeRaw', 'pollInterval', 'waitTimeout']);
-		expect(waitOptionFields.find((f) => f.name === 'pollInterval')?.typeOptions).toEqual({ minValue: 1 });
+		expect(property.options?.map((o) => o.name)).toEqual([
+			'concurrency',
+			'dryRun',
+			'includeRaw',
+			'pollInterval',
+			'waitTimeout',
+		]);
+		expect(waitOptionFields.find((f) => f.name === 'pollInterval')?.typeOptions).toEqual({
+			minValue: 1,
+		});
 	});
 
 	it('reads defaults', () => {
@@ -33,10 +46,22 @@ describe('common options', () => {
 
 	it('reads and clamps values', () => {
 		const options = readCommonOptions(
-			ctxWith({ dryRun: true, includeRaw: true, concurrency: 50, waitTimeout: 30, pollInterval: 0 }),
+			ctxWith({
+				dryRun: true,
+				includeRaw: true,
+				concurrency: 50,
+				waitTimeout: 30,
+				pollInterval: 0,
+			}),
 			0,
 		);
-		expect(options).toMatchObject({ dryRun: true, includeRaw: true, concurrency: 20, waitTimeoutMs: 30000, pollIntervalMs: 1000 });
+		expect(options).toMatchObject({
+			dryRun: true,
+			includeRaw: true,
+			concurrency: 20,
+			waitTimeoutMs: 30000,
+			pollIntervalMs: 1000,
+		});
 	});
 
 	it('honours a sub-second Poll Interval from an expression down to 0.1 s', () => {

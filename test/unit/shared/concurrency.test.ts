@@ -80,7 +80,9 @@ describe('Pacer', () => {
 
 	it('honours every window: a minute budget and an hour budget', () => {
 		const clock = fakeClock();
-		const pacer = new Pacer([minute(100), { requestsPerWindow: 150, windowMs: 3600000 }], { now: clock.now });
+		const pacer = new Pacer([minute(100), { requestsPerWindow: 150, windowMs: 3600000 }], {
+			now: clock.now,
+		});
 		const waits = Array.from({ length: 151 }, () => pacer.reserve());
 		expect(waits.slice(0, 100).every((w) => w === 0)).toBe(true);
 		// The next 50 wait for the minute; the 151st waits for the hour.
@@ -108,7 +110,7 @@ describe('Pacer', () => {
 });
 
 describe('profilePacer', () => {
-	it('is the shared pacer of the profile\'s windows, or none without windows', () => {
+	it("is the shared pacer of the profile's windows, or none without windows", () => {
 		const windows = [{ requestsPerWindow: 300, windowMs: 5 * 60000 }];
 		expect(profilePacer('window', { rateLimits: windows })).toBe(pacerFor('window', windows));
 		expect(profilePacer('window', { rateLimits: windows })!.windows).toEqual(windows);

@@ -1,10 +1,21 @@
-import { ContainmentSchema, DeviceSchema, EvidenceSchema, TicketSchema, TriageVerdictSchema, VendorId } from '../../../nodes/shared';
+import {
+	ContainmentSchema,
+	DeviceSchema,
+	EvidenceSchema,
+	TicketSchema,
+	TriageVerdictSchema,
+	VendorId,
+} from '../../../nodes/shared';
 
 describe('domain schemas', () => {
 	it('accepts normalized shapes with string ids and optional raw', () => {
 		expect(TicketSchema.parse({ id: '42', summary: 'Disk full', raw: { id: 42 } }).id).toBe('42');
-		expect(DeviceSchema.parse({ id: '7', hostname: 'DC01', type: 'domainController' }).type).toBe('domainController');
-		expect(ContainmentSchema.parse({ deviceId: 'a', state: 'pendingIsolation' }).state).toBe('pendingIsolation');
+		expect(DeviceSchema.parse({ id: '7', hostname: 'DC01', type: 'domainController' }).type).toBe(
+			'domainController',
+		);
+		expect(ContainmentSchema.parse({ deviceId: 'a', state: 'pendingIsolation' }).state).toBe(
+			'pendingIsolation',
+		);
 	});
 
 	it('rejects numeric ids and unknown enum values', () => {
@@ -38,6 +49,11 @@ describe('domain schemas', () => {
 		expect(verdict.matchedRules).toEqual([]);
 		expect(verdict.recommendedActions).toEqual([]);
 		expect(verdict.disagreements).toEqual([]);
-		expect(() => TriageVerdictSchema.parse({ ...verdict, disagreements: [{ field: 'route', proposed: 'contain' }] })).toThrow();
+		expect(() =>
+			TriageVerdictSchema.parse({
+				...verdict,
+				disagreements: [{ field: 'route', proposed: 'contain' }],
+			}),
+		).toThrow();
 	});
 });

@@ -55,7 +55,12 @@ describe('runPerItem', () => {
 		const fake = fakeContext([]);
 		const transport = new Transport(fake.ctx, profile, { dryRun: true, pacer: null });
 		const output = await runPerItem(executeContext(1), { concurrency: 1 }, async () => {
-			await transport.request({ method: 'POST', path: '/isolate', operation: 'isolate device', body: { id: '7' } });
+			await transport.request({
+				method: 'POST',
+				path: '/isolate',
+				operation: 'isolate device',
+				body: { id: '7' },
+			});
 			return { sent: true };
 		});
 		expect(output).toEqual([
@@ -76,7 +81,11 @@ describe('runPerItem', () => {
 	});
 
 	it('finds a DryRunStop wrapped by a provider', async () => {
-		const stop = new DryRunStop({ operation: 'close ticket', method: 'PATCH', url: 'https://x/t/1' });
+		const stop = new DryRunStop({
+			operation: 'close ticket',
+			method: 'PATCH',
+			url: 'https://x/t/1',
+		});
 		const output = await runPerItem(executeContext(1), { concurrency: 1 }, async () => {
 			throw new NodeOperationError(node, stop);
 		});
@@ -111,7 +120,8 @@ describe('runPerItem', () => {
 	it('rethrows NodeApiError with the item index', async () => {
 		const error = (await caught(
 			runPerItem(executeContext(2), { concurrency: 1 }, async (i) => {
-				if (i === 1) throw new NodeApiError(node, {} as never, { message: 'nope', httpCode: '409' });
+				if (i === 1)
+					throw new NodeApiError(node, {} as never, { message: 'nope', httpCode: '409' });
 				return {};
 			}),
 		)) as NodeApiError;

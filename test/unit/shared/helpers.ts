@@ -63,15 +63,17 @@ export function fakeContext(
 ) {
 	const calls: IHttpRequestOptions[] = [];
 	const credentialTypes: string[] = [];
-	const httpRequestWithAuthentication = jest.fn(async (type: string, options: IHttpRequestOptions) => {
-		credentialTypes.push(type);
-		calls.push(JSON.parse(JSON.stringify(options)) as IHttpRequestOptions);
-		const next = replies.shift();
-		if (!next) throw new Error('unexpected request: no scripted reply left');
-		const reply = typeof next === 'function' ? next(options) : next;
-		if ('throws' in reply) throw reply.throws;
-		return { statusCode: reply.statusCode, headers: reply.headers ?? {}, body: reply.body };
-	});
+	const httpRequestWithAuthentication = jest.fn(
+		async (type: string, options: IHttpRequestOptions) => {
+			credentialTypes.push(type);
+			calls.push(JSON.parse(JSON.stringify(options)) as IHttpRequestOptions);
+			const next = replies.shift();
+			if (!next) throw new Error('unexpected request: no scripted reply left');
+			const reply = typeof next === 'function' ? next(options) : next;
+			if ('throws' in reply) throw reply.throws;
+			return { statusCode: reply.statusCode, headers: reply.headers ?? {}, body: reply.body };
+		},
+	);
 	const getCredentials = jest.fn(async () => creds);
 	const ctx = {
 		getNode: () => node,

@@ -16,21 +16,34 @@ import type { Reply } from './helpers';
 import { fakeClock, fakeContext, profile } from './helpers';
 
 type Row = { id: number };
-const rows = (from: number, count: number): Row[] => Array.from({ length: count }, (_, i) => ({ id: from + i }));
+const rows = (from: number, count: number): Row[] =>
+	Array.from({ length: count }, (_, i) => ({ id: from + i }));
 
 function setup(replies: Array<Reply | ((options: IHttpRequestOptions) => Reply)>) {
 	const clock = fakeClock();
 	const fake = fakeContext(replies);
-	const transport = new Transport(fake.ctx, profile, { now: clock.now, sleep: clock.sleep, pacer: null });
+	const transport = new Transport(fake.ctx, profile, {
+		now: clock.now,
+		sleep: clock.sleep,
+		pacer: null,
+	});
 	return { ...fake, transport };
 }
 
-const list = { method: 'GET' as const, path: '/items', operation: 'list items', qs: { filter: 'x' } };
+const list = {
+	method: 'GET' as const,
+	path: '/items',
+	operation: 'list items',
+	qs: { filter: 'x' },
+};
 const bareArray = (body: unknown) => body as Row[];
 
 describe('paginate and collect', () => {
 	it('streams pages until next is undefined', async () => {
-		const pages = paginate(async (n: number) => ({ items: [n], next: n < 3 ? n + 1 : undefined }), 1);
+		const pages = paginate(
+			async (n: number) => ({ items: [n], next: n < 3 ? n + 1 : undefined }),
+			1,
+		);
 		await expect(collect(pages, { returnAll: true })).resolves.toEqual([1, 2, 3]);
 	});
 
@@ -114,8 +127,16 @@ describe('pageNumberPages', () => {
 	it('follows Link rel="next" and stops when the Link header has no next', async () => {
 		const next = 'https://api.vendor.test/v1/items?pageSize=2&pageId=2';
 		const { transport, calls } = setup([
-			{ statusCode: 200, headers: { link: `<${next}>; rel="next", <https://x/last>; rel="last"` }, body: rows(1, 2) },
-			{ statusCode: 200, headers: { link: '<https://api.vendor.test/v1/items?page=1>; rel="first"' }, body: rows(3, 2) },
+			{
+				statusCode: 200,
+				headers: { link: `<${next}>; rel="next", <https://x/last>; rel="last"` },
+				body: rows(1, 2),
+			},
+			{
+				statusCode: 200,
+				headers: { link: '<https://api.vendor.test/v1/items?page=1>; rel="first"' },
+				body: rows(3, 2),
+			},
 		]);
 		const pages = pageNumberPages(transport, {
 			request: list,
@@ -204,7 +225,8 @@ describe('afterIdPages', () => {
 
 describe('cursorPages', () => {
 	const items = (body: unknown) => (body as { data: Row[] }).data;
-	const cursor = (body: unknown) => (body as { pagination: { nextCursor: string | null } }).pagination.nextCursor;
+	const cursor = (body: unknown) =>
+		(body as { pagination: { nextCursor: string | null } }).pagination.nextCursor;
 
 	it('sends the cursor from the previous body until it is null', async () => {
 		const { transport, calls } = setup([
@@ -234,7 +256,13 @@ describe('cursorPages', () => {
 			{ statusCode: 200, body: { data: rows(3, 1), pagination: { nextCursor: '' } } },
 		]);
 		const pages = cursorPages(transport, {
-			request: { method: 'POST', path: '/alerts/query', operation: 'list alerts', body: { filter: 'x' }, readOnly: true },
+			request: {
+				method: 'POST',
+				path: '/alerts/query',
+				operation: 'list alerts',
+				body: { filter: 'x' },
+				readOnly: true,
+			},
 			items,
 			cursor,
 			cursorParam: 'after',
@@ -251,7 +279,15 @@ describe('cursorPages', () => {
 		const { transport, calls } = setup([
 			{ statusCode: 200, body: { data: rows(1, 3), pagination: { nextCursor: 'c1' } } },
 		]);
-		const pages = cursorPages(transport, { request: list, items, cursor, cursorParam: 'cursor', sizeParam: 'limit', pageSize: 1000, limit: 3 });
+		const pages = cursorPages(transport, {
+			request: list,
+			items,
+			cursor,
+			cursorParam: 'cursor',
+			sizeParam: 'limit',
+			pageSize: 1000,
+			limit: 3,
+		});
 		expect(await collect(pages, { returnAll: false, limit: 3 })).toHaveLength(3);
 		expect(calls).toHaveLength(1);
 		expect(calls[0].qs).toMatchObject({ limit: 3 });
@@ -285,7 +321,13 @@ describe('nextUrlPages', () => {
 			{ statusCode: 200, body: { items: rows(3, 2), pageDetails: { nextPageUrl: '' } } },
 		]);
 		const pages = nextUrlPages(transport, {
-			request: { method: 'POST', path: '/Tickets/query', operation: 'search tickets', body: { filter: [] }, readOnly: true },
+			request: {
+				method: 'POST',
+				path: '/Tickets/query',
+				operation: 'search tickets',
+				body: { filter: [] },
+				readOnly: true,
+			},
 			items: (body) => (body as { items: Row[] }).items,
 			nextUrl: (body) => (body as { pageDetails: { nextPageUrl: string } }).pageDetails.nextPageUrl,
 			pageSize: 500,
@@ -296,17 +338,29 @@ describe('nextUrlPages', () => {
 
 	it('follows a Link header next URL', async () => {
 		const { transport, calls } = setup([
-			{ statusCode: 200, headers: { link: '<https://api.vendor.test/v1/items?page=2>; rel="next"' }, body: rows(1, 2) },
+			{
+				statusCode: 200,
+				headers: { link: '<https://api.vendor.test/v1/items?page=2>; rel="next"' },
+				body: rows(1, 2),
+			},
 			{ statusCode: 200, body: rows(3, 2) },
 		]);
-		const pages = nextUrlPages(transport, { request: list, items: bareArray, useLinkHeader: true, pageSize: 2 });
+		const pages = nextUrlPages(transport, {
+			request: list,
+			items: bareArray,
+			useLinkHeader: true,
+			pageSize: 2,
+		});
 		expect(await collect(pages, { returnAll: true })).toHaveLength(4);
 		expect(calls[1].url).toBe('https://api.vendor.test/v1/items?page=2');
 	});
 
 	it('stops at the limit without following the next URL', async () => {
 		const { transport, calls } = setup([
-			{ statusCode: 200, body: { value: rows(1, 5), '@odata.nextLink': 'https://api.vendor.test/next' } },
+			{
+				statusCode: 200,
+				body: { value: rows(1, 5), '@odata.nextLink': 'https://api.vendor.test/next' },
+			},
 		]);
 		const pages = nextUrlPages(transport, {
 			request: list,
@@ -328,7 +382,11 @@ describe('pageNumberPages with pages in flight', () => {
 	 * A vendor whose pages answer after a delay that depends on the page number, so later pages
 	 * often arrive before earlier ones. `answer` can shorten or fail a page.
 	 */
-	function vendor(total: number, size: number, answer: (page: number) => Served = (page) => ({ page })) {
+	function vendor(
+		total: number,
+		size: number,
+		answer: (page: number) => Served = (page) => ({ page }),
+	) {
 		const requested: number[] = [];
 		const completed: number[] = [];
 		let inFlight = 0;
@@ -342,16 +400,32 @@ describe('pageNumberPages with pages in flight', () => {
 			inFlight--;
 			completed.push(page);
 			const served = answer(page);
-			if (served.status) return { statusCode: served.status, headers: {}, body: { message: `page ${page} failed` } };
+			if (served.status)
+				return { statusCode: served.status, headers: {}, body: { message: `page ${page} failed` } };
 			const from = (page - 1) * size;
 			const count = served.count ?? Math.max(0, Math.min(size, total - from));
-			return { statusCode: 200, headers: {}, body: { record_count: total, rows: rows(from + 1, count) } };
+			return {
+				statusCode: 200,
+				headers: {},
+				body: { record_count: total, rows: rows(from + 1, count) },
+			};
 		};
 		const fake = fakeContext([]);
-		(fake.ctx.helpers as unknown as Record<string, unknown>).httpRequestWithAuthentication = httpRequestWithAuthentication;
+		(fake.ctx.helpers as unknown as Record<string, unknown>).httpRequestWithAuthentication =
+			httpRequestWithAuthentication;
 		const clock = fakeClock();
-		const transport = new Transport(fake.ctx, profile, { now: clock.now, sleep: clock.sleep, pacer: null });
-		return { transport, requested, completed, maxInFlight: () => maxInFlight, inFlight: () => inFlight };
+		const transport = new Transport(fake.ctx, profile, {
+			now: clock.now,
+			sleep: clock.sleep,
+			pacer: null,
+		});
+		return {
+			transport,
+			requested,
+			completed,
+			maxInFlight: () => maxInFlight,
+			inFlight: () => inFlight,
+		};
 	}
 
 	const options = (extra: { pageSize: number; concurrency: number; limit?: number }) => ({
@@ -378,21 +452,27 @@ describe('pageNumberPages with pages in flight', () => {
 		const server = vendor(2000, 100);
 		const pages = pageNumberPages(server.transport, options({ pageSize: 100, concurrency: 3 }));
 		const seen: Array<{ first: number; requested: number }> = [];
-		for await (const page of pages) seen.push({ first: page[0].id, requested: server.requested.length });
+		for await (const page of pages)
+			seen.push({ first: page[0].id, requested: server.requested.length });
 		expect(seen.map((p) => p.first)).toEqual(ids(20).map((n) => (n - 1) * 100 + 1));
 		expect(seen[1].requested).toBeLessThan(20);
 	});
 
 	it('keeps at most `concurrency` requests in flight', async () => {
 		const server = vendor(3000, 100);
-		await collect(pageNumberPages(server.transport, options({ pageSize: 100, concurrency: 5 })), { returnAll: true });
+		await collect(pageNumberPages(server.transport, options({ pageSize: 100, concurrency: 5 })), {
+			returnAll: true,
+		});
 		expect(server.maxInFlight()).toBe(5);
 		expect(server.requested).toHaveLength(30);
 	});
 
 	it('requests no page beyond ceil(limit / size)', async () => {
 		const server = vendor(5000, 100);
-		const pages = pageNumberPages(server.transport, options({ pageSize: 100, concurrency: 8, limit: 250 }));
+		const pages = pageNumberPages(
+			server.transport,
+			options({ pageSize: 100, concurrency: 8, limit: 250 }),
+		);
 		const items = await collect(pages, { returnAll: false, limit: 250 });
 		expect(items.map((r) => r.id)).toEqual(ids(250));
 		expect([...server.requested].sort((a, b) => a - b)).toEqual([1, 2, 3]);
@@ -422,7 +502,10 @@ describe('pageNumberPages with pages in flight', () => {
 
 	it('ends at an empty page mid-way', async () => {
 		const server = vendor(1000, 100, (page) => (page === 3 ? { page, count: 0 } : { page }));
-		const items = await collect(pageNumberPages(server.transport, options({ pageSize: 100, concurrency: 3 })), { returnAll: true });
+		const items = await collect(
+			pageNumberPages(server.transport, options({ pageSize: 100, concurrency: 3 })),
+			{ returnAll: true },
+		);
 		expect(items).toHaveLength(200);
 	});
 
@@ -431,10 +514,16 @@ describe('pageNumberPages with pages in flight', () => {
 		const onUnhandled = (reason: unknown) => unhandled.push(reason);
 		process.on('unhandledRejection', onUnhandled);
 		try {
-			const server = vendor(3000, 100, (page) => (page === 3 || page === 4 ? { page, status: 400 } : { page }));
+			const server = vendor(3000, 100, (page) =>
+				page === 3 || page === 4 ? { page, status: 400 } : { page },
+			);
 			const received: number[] = [];
 			const listing = (async () => {
-				for await (const page of pageNumberPages(server.transport, options({ pageSize: 100, concurrency: 4 }))) received.push(page[0].id);
+				for await (const page of pageNumberPages(
+					server.transport,
+					options({ pageSize: 100, concurrency: 4 }),
+				))
+					received.push(page[0].id);
 			})();
 			await expect(listing).rejects.toThrow(/page 3 failed/);
 			expect(received).toEqual([1, 101]);
@@ -454,14 +543,20 @@ describe('pageNumberPages with pages in flight', () => {
 			{ statusCode: 200, body: { rows: rows(3, 2) } },
 			{ statusCode: 200, body: { rows: rows(5, 1) } },
 		]);
-		const pages = pageNumberPages(transport, { ...options({ pageSize: 2, concurrency: 4 }), total: () => undefined });
+		const pages = pageNumberPages(transport, {
+			...options({ pageSize: 2, concurrency: 4 }),
+			total: () => undefined,
+		});
 		expect((await collect(pages, { returnAll: true })).map((r) => r.id)).toEqual([1, 2, 3, 4, 5]);
 		expect(calls.map((c) => c.qs?.page)).toEqual([1, 2, 3]);
 	});
 
 	it('stops after page 1 when it already holds the total', async () => {
 		const server = vendor(80, 100);
-		const items = await collect(pageNumberPages(server.transport, options({ pageSize: 100, concurrency: 4 })), { returnAll: true });
+		const items = await collect(
+			pageNumberPages(server.transport, options({ pageSize: 100, concurrency: 4 })),
+			{ returnAll: true },
+		);
 		expect(items).toHaveLength(80);
 		expect(server.requested).toEqual([1]);
 	});
@@ -476,6 +571,9 @@ describe('filterPages', () => {
 		}
 		const seen: number[][] = [];
 		for await (const page of filterPages(pages(), (n) => n % 2 === 1)) seen.push(page);
-		expect(seen).toEqual([[1, 3], [5, 7]]);
+		expect(seen).toEqual([
+			[1, 3],
+			[5, 7],
+		]);
 	});
 });

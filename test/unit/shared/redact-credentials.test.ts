@@ -42,13 +42,28 @@ describe('secrets of every credential type stay out of errors and dry runs', () 
 				header: `Basic ${Buffer.from(`user:${secrets[0]}`).toString('base64')}`,
 			};
 			const { ctx } = fakeContext([{ statusCode: 400, body: echo }], data);
-			const transport = new Transport(ctx, { ...profile, credentialType: type.name }, { maxAttempts: 1, pacer: null });
-			const error = await transport.request({ method: 'POST', path: 'tickets', body: { note: secrets[0] }, operation: 'create ticket' }).then(
-				() => undefined,
-				(e: unknown) => e,
+			const transport = new Transport(
+				ctx,
+				{ ...profile, credentialType: type.name },
+				{ maxAttempts: 1, pacer: null },
 			);
+			const error = await transport
+				.request({
+					method: 'POST',
+					path: 'tickets',
+					body: { note: secrets[0] },
+					operation: 'create ticket',
+				})
+				.then(
+					() => undefined,
+					(e: unknown) => e,
+				);
 			expect(error).toBeDefined();
-			const visible = JSON.stringify({ ...(error as object), message: (error as Error).message, description: (error as { description?: string }).description });
+			const visible = JSON.stringify({
+				...(error as object),
+				message: (error as Error).message,
+				description: (error as { description?: string }).description,
+			});
 			expect(visible).toContain('create ticket');
 			for (const secret of secrets) expect(visible).not.toContain(secret);
 			expect(visible).not.toContain(Buffer.from(`user:${secrets[0]}`).toString('base64'));
@@ -56,7 +71,11 @@ describe('secrets of every credential type stay out of errors and dry runs', () 
 
 		it('never shows a secret in a dry run', async () => {
 			const { ctx } = fakeContext([], data);
-			const transport = new Transport(ctx, { ...profile, credentialType: type.name }, { dryRun: true, pacer: null });
+			const transport = new Transport(
+				ctx,
+				{ ...profile, credentialType: type.name },
+				{ dryRun: true, pacer: null },
+			);
 			const described = await transport.describe({
 				method: 'POST',
 				path: 'tickets',

@@ -13,7 +13,9 @@ describe('redact', () => {
 	it('blanks secret-looking keys at any depth and leaves the input untouched', () => {
 		const input = {
 			headers: { Authorization: 'Basic abc', 'x-api-key': 'k', Cookie: 'c=1', Accept: 'json' },
-			nested: [{ password: 'p', clientSecret: 's', privateKey: 'pk', passcode: '1234', name: 'ok' }],
+			nested: [
+				{ password: 'p', clientSecret: 's', privateKey: 'pk', passcode: '1234', name: 'ok' },
+			],
 			sessionToken: 't',
 			page_token: 'keep-me',
 		};
@@ -21,7 +23,13 @@ describe('redact', () => {
 		expect(output).toEqual({
 			headers: { Authorization: REDACTED, 'x-api-key': REDACTED, Cookie: REDACTED, Accept: 'json' },
 			nested: [
-				{ password: REDACTED, clientSecret: REDACTED, privateKey: REDACTED, passcode: REDACTED, name: 'ok' },
+				{
+					password: REDACTED,
+					clientSecret: REDACTED,
+					privateKey: REDACTED,
+					passcode: REDACTED,
+					name: 'ok',
+				},
 			],
 			sessionToken: REDACTED,
 			page_token: 'keep-me',
@@ -30,9 +38,10 @@ describe('redact', () => {
 	});
 
 	it('removes known secret strings anywhere, including inside messages', () => {
-		const output = redact({ message: 'client secret S3cr3tValue was rejected', list: ['S3cr3tValue'] }, [
-			'S3cr3tValue',
-		]);
+		const output = redact(
+			{ message: 'client secret S3cr3tValue was rejected', list: ['S3cr3tValue'] },
+			['S3cr3tValue'],
+		);
 		expect(JSON.stringify(output)).not.toContain('S3cr3tValue');
 		expect(output.message).toBe(`client secret ${REDACTED} was rejected`);
 	});
@@ -47,7 +56,8 @@ describe('redact', () => {
 
 describe('redactString', () => {
 	it('redacts Bearer tokens and JWTs in free text', () => {
-		const text = 'sent Authorization: Bearer eyJhbGciOi.eyJzdWIiOi.sig123 and Bearer abcdefgh12345678';
+		const text =
+			'sent Authorization: Bearer eyJhbGciOi.eyJzdWIiOi.sig123 and Bearer abcdefgh12345678';
 		const output = redactString(text);
 		expect(output).not.toContain('eyJhbGciOi');
 		expect(output).not.toContain('abcdefgh12345678');
@@ -91,7 +101,9 @@ describe('credential-derived forms', () => {
 	it('finds a Basic token whatever its user part, with and without the prefix', () => {
 		for (const user of ['u', 'acme+pub', 'company+public-key-123', 'é']) {
 			const token = basic(user);
-			expect(redactString(`Authorization: Basic ${token}`, set)).toBe(`Authorization: Basic ${REDACTED}`);
+			expect(redactString(`Authorization: Basic ${token}`, set)).toBe(
+				`Authorization: Basic ${REDACTED}`,
+			);
 			expect(redactString(`echo ${token} end`, set)).toBe(`echo ${REDACTED} end`);
 		}
 	});
@@ -99,15 +111,25 @@ describe('credential-derived forms', () => {
 	it('finds URL-encoded, URL-safe and base64 forms', () => {
 		const token = basic('acme+pub');
 		expect(token).toMatch(/[+/]/);
-		expect(redactString(`h=${encodeURIComponent(`Basic ${token}`)}&x=1`, set)).toBe(`h=Basic%20${REDACTED}&x=1`);
-		expect(redactString(`t=${token.replace(/\+/g, '-').replace(/\//g, '_')}`, set)).toBe(`t=${REDACTED}`);
+		expect(redactString(`h=${encodeURIComponent(`Basic ${token}`)}&x=1`, set)).toBe(
+			`h=Basic%20${REDACTED}&x=1`,
+		);
+		expect(redactString(`t=${token.replace(/\+/g, '-').replace(/\//g, '_')}`, set)).toBe(
+			`t=${REDACTED}`,
+		);
 		expect(redactString(`q=${encodeURIComponent(secret)}`, set)).toBe(`q=${REDACTED}`);
-		expect(redactString(`q=${new URLSearchParams({ secret }).toString()}`, set)).toBe(`q=secret=${REDACTED}`);
-		expect(redactString(`b64 ${Buffer.from(secret).toString('base64')}`, set)).toBe(`b64 ${REDACTED}`);
+		expect(redactString(`q=${new URLSearchParams({ secret }).toString()}`, set)).toBe(
+			`q=secret=${REDACTED}`,
+		);
+		expect(redactString(`b64 ${Buffer.from(secret).toString('base64')}`, set)).toBe(
+			`b64 ${REDACTED}`,
+		);
 	});
 
 	it('keeps text that only looks like base64', () => {
-		expect(redactString('device DESKTOP4711ABCDEFGH and KB5034441', set)).toBe('device DESKTOP4711ABCDEFGH and KB5034441');
+		expect(redactString('device DESKTOP4711ABCDEFGH and KB5034441', set)).toBe(
+			'device DESKTOP4711ABCDEFGH and KB5034441',
+		);
 	});
 });
 
@@ -115,7 +137,12 @@ describe('redactSecretValues', () => {
 	const set = new SecretSet(['tok+1/abcdefghijkl==', '123456']);
 
 	it('removes known secrets only, and keeps keys and credential-shaped text', () => {
-		const data = { id: 1, token: 'not ours', note: 'echo tok+1/abcdefghijkl== here', list: [{ password: 'p' }] };
+		const data = {
+			id: 1,
+			token: 'not ours',
+			note: 'echo tok+1/abcdefghijkl== here',
+			list: [{ password: 'p' }],
+		};
 		expect(redactSecretValues(data, set)).toEqual({ ...data, note: `echo ${REDACTED} here` });
 	});
 
@@ -136,7 +163,9 @@ describe('secret sets', () => {
 		executionSecrets(ctx).add(['first-secret']);
 		expect(redactString('first-secret', executionSecrets(ctx))).toBe(REDACTED);
 		executionSecrets(ctx).addCredentials({ accessToken: 'later-token-value' });
-		expect(redactString('first-secret later-token-value', executionSecrets(ctx))).toBe(`${REDACTED} ${REDACTED}`);
+		expect(redactString('first-secret later-token-value', executionSecrets(ctx))).toBe(
+			`${REDACTED} ${REDACTED}`,
+		);
 		expect(executionSecrets({}).values).toEqual([]);
 	});
 
@@ -148,7 +177,12 @@ describe('secret sets', () => {
 			cause,
 		});
 		redactError(error, ['token-value-42']);
-		const text = JSON.stringify({ ...error, message: error.message, stack: error.stack, cause: cause.stack });
+		const text = JSON.stringify({
+			...error,
+			message: error.message,
+			stack: error.stack,
+			cause: cause.stack,
+		});
 		expect(text).not.toContain('token-value-42');
 		expect(error.message).toBe(`vendor said ${REDACTED}`);
 	});

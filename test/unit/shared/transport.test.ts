@@ -4,7 +4,14 @@ import type { TransportOptions, VendorProfile } from '../../../nodes/shared';
 import { DryRunStop, Pacer, Transport, pacerFor } from '../../../nodes/shared';
 import { describeCredentials } from '../../../nodes/shared/transport/credentialInfo';
 import type { Reply } from './helpers';
-import { credentials, fakeClock, fakeContext, networkFailure, profile, thrownStatus } from './helpers';
+import {
+	credentials,
+	fakeClock,
+	fakeContext,
+	networkFailure,
+	profile,
+	thrownStatus,
+} from './helpers';
 
 function setup(replies: Reply[], options: TransportOptions = {}, vendor: VendorProfile = profile) {
 	const clock = fakeClock();
@@ -29,7 +36,12 @@ async function failure(promise: Promise<unknown>): Promise<NodeApiError> {
 }
 
 const get = { method: 'GET' as const, path: '/tickets', operation: 'list tickets' };
-const post = { method: 'POST' as const, path: '/tickets', operation: 'create ticket', body: { summary: 'x' } };
+const post = {
+	method: 'POST' as const,
+	path: '/tickets',
+	operation: 'create ticket',
+	body: { summary: 'x' },
+};
 
 describe('Transport: requests', () => {
 	it('joins the base URL, authenticates with the profile credential and returns the body', async () => {
@@ -87,7 +99,9 @@ describe('Transport: requests', () => {
 	});
 
 	it('returns status and lower-cased headers from requestRaw', async () => {
-		const { transport } = setup([{ statusCode: 201, headers: { Link: '<x>; rel="next"' }, body: { id: 5 } }]);
+		const { transport } = setup([
+			{ statusCode: 201, headers: { Link: '<x>; rel="next"' }, body: { id: 5 } },
+		]);
 		await expect(transport.requestRaw(post)).resolves.toEqual({
 			statusCode: 201,
 			headers: { link: '<x>; rel="next"' },
@@ -136,15 +150,18 @@ describe('Transport: retry', () => {
 		expect(used.sleeps).toEqual([resetEpochSeconds * 1000 - clock.t]);
 	});
 
-	it.each([502, 503, 504])('retries a read on %i with jittered exponential backoff', async (status) => {
-		const { transport, clock, calls } = setup(
-			[{ statusCode: status }, { statusCode: status }, { statusCode: 200, body: 'ok' }],
-			{ random: () => 1 },
-		);
-		await expect(transport.request(get)).resolves.toBe('ok');
-		expect(calls).toHaveLength(3);
-		expect(clock.sleeps).toEqual([500, 1000]);
-	});
+	it.each([502, 503, 504])(
+		'retries a read on %i with jittered exponential backoff',
+		async (status) => {
+			const { transport, clock, calls } = setup(
+				[{ statusCode: status }, { statusCode: status }, { statusCode: 200, body: 'ok' }],
+				{ random: () => 1 },
+			);
+			await expect(transport.request(get)).resolves.toBe('ok');
+			expect(calls).toHaveLength(3);
+			expect(clock.sleeps).toEqual([500, 1000]);
+		},
+	);
 
 	it('uses full jitter (random 0 waits nothing)', async () => {
 		const { transport, clock } = setup([{ statusCode: 503 }, { statusCode: 200, body: 'ok' }], {
@@ -154,14 +171,20 @@ describe('Transport: retry', () => {
 		expect(clock.sleeps).toEqual([0]);
 	});
 
-	it.each(['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EAI_AGAIN'])('retries a read on %s', async (code) => {
-		const { transport, calls } = setup([networkFailure(code), { statusCode: 200, body: 'ok' }]);
-		await expect(transport.request(get)).resolves.toBe('ok');
-		expect(calls).toHaveLength(2);
-	});
+	it.each(['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EAI_AGAIN'])(
+		'retries a read on %s',
+		async (code) => {
+			const { transport, calls } = setup([networkFailure(code), { statusCode: 200, body: 'ok' }]);
+			await expect(transport.request(get)).resolves.toBe('ok');
+			expect(calls).toHaveLength(2);
+		},
+	);
 
 	it('retries a read on "socket hang up" without a code', async () => {
-		const { transport } = setup([{ throws: new Error('socket hang up') }, { statusCode: 200, body: 'ok' }]);
+		const { transport } = setup([
+			{ throws: new Error('socket hang up') },
+			{ statusCode: 200, body: 'ok' },
+		]);
 		await expect(transport.request(get)).resolves.toBe('ok');
 	});
 
@@ -226,7 +249,13 @@ describe('Transport: retry', () => {
 
 	it('fails at once with when to retry if the server asks to wait beyond the budget', async () => {
 		const { transport, calls, clock } = setup(
-			[{ statusCode: 429, headers: { 'retry-after': '120' }, body: { message: 'Too many requests' } }],
+			[
+				{
+					statusCode: 429,
+					headers: { 'retry-after': '120' },
+					body: { message: 'Too many requests' },
+				},
+			],
 			{ maxTotalWaitMs: 60000 },
 		);
 		const start = clock.t;
@@ -260,22 +289,45 @@ describe('Transport: retry', () => {
 
 describe('Transport: errors', () => {
 	const cases: Array<[number, unknown, string, string]> = [
-		[401, { code: 'Unauthorized', message: 'Authorization has been denied' }, 'Authorization has been denied', 'credential'],
-		[403, { error: { code: 'Forbidden', message: 'Missing scope Machine.Isolate' } }, 'Missing scope Machine.Isolate', 'permission'],
-		[404, { error: { code: 'ResourceNotFound', message: 'Machine 123 was not found' } }, 'Machine 123 was not found', 'did not find'],
+		[
+			401,
+			{ code: 'Unauthorized', message: 'Authorization has been denied' },
+			'Authorization has been denied',
+			'credential',
+		],
+		[
+			403,
+			{ error: { code: 'Forbidden', message: 'Missing scope Machine.Isolate' } },
+			'Missing scope Machine.Isolate',
+			'permission',
+		],
+		[
+			404,
+			{ error: { code: 'ResourceNotFound', message: 'Machine 123 was not found' } },
+			'Machine 123 was not found',
+			'did not find',
+		],
 		[409, { errors: ['Ticket is locked'] }, 'Ticket is locked', 'conflict'],
-		[500, '<html><body><h1>Internal Server Error</h1></body></html>', 'Internal Server Error', 'unavailable'],
+		[
+			500,
+			'<html><body><h1>Internal Server Error</h1></body></html>',
+			'Internal Server Error',
+			'unavailable',
+		],
 	];
 
-	it.each(cases)('maps %i with the vendor message and a hint', async (status, body, message, hint) => {
-		const { transport } = setup([{ statusCode: status, body }]);
-		const error = await failure(transport.request(post));
-		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.httpCode).toBe(String(status));
-		expect(error.message).toBe(message);
-		expect(error.description).toContain('TestVendor "create ticket" failed with HTTP');
-		expect(error.description).toContain(hint);
-	});
+	it.each(cases)(
+		'maps %i with the vendor message and a hint',
+		async (status, body, message, hint) => {
+			const { transport } = setup([{ statusCode: status, body }]);
+			const error = await failure(transport.request(post));
+			expect(error).toBeInstanceOf(NodeApiError);
+			expect(error.httpCode).toBe(String(status));
+			expect(error.message).toBe(message);
+			expect(error.description).toContain('TestVendor "create ticket" failed with HTTP');
+			expect(error.description).toContain(hint);
+		},
+	);
 
 	it('lists the vendor field errors on 400/422', async () => {
 		const { transport } = setup([
@@ -284,7 +336,13 @@ describe('Transport: errors', () => {
 				body: {
 					code: 'InvalidObject',
 					message: 'ticket object is invalid',
-					errors: [{ code: 'MissingRequiredField', message: 'The summary field is required.', field: 'summary' }],
+					errors: [
+						{
+							code: 'MissingRequiredField',
+							message: 'The summary field is required.',
+							field: 'summary',
+						},
+					],
 				},
 			},
 		]);
@@ -298,7 +356,11 @@ describe('Transport: errors', () => {
 			...profile,
 			errorMessage: (body) => (body as { resultCode?: string }).resultCode,
 		};
-		const { transport } = setup([{ statusCode: 400, body: { resultCode: 'INVALID_DEVICE' } }], {}, vendor);
+		const { transport } = setup(
+			[{ statusCode: 400, body: { resultCode: 'INVALID_DEVICE' } }],
+			{},
+			vendor,
+		);
 		expect((await failure(transport.request(get))).message).toBe('INVALID_DEVICE');
 	});
 
@@ -314,11 +376,18 @@ describe('Transport: errors', () => {
 		const { transport } = setup([
 			{
 				statusCode: 400,
-				body: { message: `invalid client secret ${credentials.clientSecret}`, echo: { Authorization: 'Bearer abcdefghijkl' } },
+				body: {
+					message: `invalid client secret ${credentials.clientSecret}`,
+					echo: { Authorization: 'Bearer abcdefghijkl' },
+				},
 			},
 		]);
 		const error = await failure(transport.request(post));
-		const everything = JSON.stringify({ m: error.message, d: error.description, r: error.errorResponse });
+		const everything = JSON.stringify({
+			m: error.message,
+			d: error.description,
+			r: error.errorResponse,
+		});
 		expect(everything).not.toContain(String(credentials.clientSecret));
 		expect(everything).not.toContain('abcdefghijkl');
 		expect(error.message).toContain('[redacted]');
@@ -330,7 +399,10 @@ describe('Transport: dry run', () => {
 		const { transport, calls } = setup([{ statusCode: 200, body: [{ id: 1 }] }], { dryRun: true });
 		await transport.request(get);
 		const error = await failure(
-			transport.request({ ...post, headers: { Authorization: 'Bearer abcdefghijklmnop', 'x-trace': '1' } }),
+			transport.request({
+				...post,
+				headers: { Authorization: 'Bearer abcdefghijklmnop', 'x-trace': '1' },
+			}),
 		);
 		expect(calls).toHaveLength(1);
 		expect(error).toBeInstanceOf(DryRunStop);
@@ -351,7 +423,9 @@ describe('Transport: dry run', () => {
 
 	it('describe() never sends', async () => {
 		const { transport, calls } = setup([]);
-		await expect(transport.describe({ ...get, qs: { api_key: 'zzz-secret-zzz', page: 2 } })).resolves.toEqual({
+		await expect(
+			transport.describe({ ...get, qs: { api_key: 'zzz-secret-zzz', page: 2 } }),
+		).resolves.toEqual({
 			operation: 'list tickets',
 			method: 'GET',
 			url: 'https://api.vendor.test/v1/tickets',
@@ -364,9 +438,16 @@ describe('Transport: dry run', () => {
 describe('Transport: pacing', () => {
 	it('acquires a pacer slot before every attempt', async () => {
 		const clock = fakeClock();
-		const pacer = new Pacer([{ requestsPerWindow: 1, windowMs: 60000 }], { now: clock.now, sleep: clock.sleep });
+		const pacer = new Pacer([{ requestsPerWindow: 1, windowMs: 60000 }], {
+			now: clock.now,
+			sleep: clock.sleep,
+		});
 		const { transport } = setup(
-			[{ statusCode: 200, body: 1 }, { statusCode: 200, body: 2 }, { statusCode: 200, body: 3 }],
+			[
+				{ statusCode: 200, body: 1 },
+				{ statusCode: 200, body: 2 },
+				{ statusCode: 200, body: 3 },
+			],
 			{ pacer, sleep: clock.sleep, now: clock.now },
 		);
 		await transport.request(get);
@@ -377,12 +458,19 @@ describe('Transport: pacing', () => {
 
 	it('shares the process-wide pacer between transports of the same credential', async () => {
 		const windows = [{ requestsPerWindow: 1, windowMs: 10000 }];
-		const vendor: VendorProfile = { ...profile, credentialType: 'mspPacedApi', rateLimits: windows };
+		const vendor: VendorProfile = {
+			...profile,
+			credentialType: 'mspPacedApi',
+			rateLimits: windows,
+		};
 		const clock = fakeClock();
 		const key = `mspPacedApi|${String(credentials.url)}`;
 		const first = fakeContext([{ statusCode: 200 }]);
 		const second = fakeContext([{ statusCode: 200 }]);
-		const other = fakeContext([{ statusCode: 200 }], { ...credentials, clientId: 'another-account' });
+		const other = fakeContext([{ statusCode: 200 }], {
+			...credentials,
+			clientId: 'another-account',
+		});
 		const transports = [first, second, other].map(
 			(fake) => new Transport(fake.ctx, vendor, { sleep: clock.sleep, now: clock.now }),
 		);
@@ -400,11 +488,17 @@ describe('Transport: pacing', () => {
 
 	it('lets a window budget go back to back, then waits for the window', async () => {
 		const windows = [{ requestsPerWindow: 3, windowMs: 30000 }];
-		const vendor: VendorProfile = { ...profile, credentialType: 'mspWindowApi', rateLimits: windows };
+		const vendor: VendorProfile = {
+			...profile,
+			credentialType: 'mspWindowApi',
+			rateLimits: windows,
+		};
 		const clock = fakeClock();
 		const fake = fakeContext(Array.from({ length: 4 }, () => ({ statusCode: 200 })));
 		const creds = await fake.ctx.getCredentials('mspWindowApi');
-		pacerFor(describeCredentials('mspWindowApi', String(creds.url), creds).pacerKey, windows, { now: clock.now });
+		pacerFor(describeCredentials('mspWindowApi', String(creds.url), creds).pacerKey, windows, {
+			now: clock.now,
+		});
 		const transport = new Transport(fake.ctx, vendor, { sleep: clock.sleep, now: clock.now });
 		for (let i = 0; i < 4; i++) await transport.request(get);
 		expect(clock.sleeps).toEqual([30600]);
@@ -415,7 +509,8 @@ describe('Transport: vendor throttling signalled with another status', () => {
 	it('retries a 403 IP block the profile marks as rate limited, honouring Retry-After', async () => {
 		const vendor: VendorProfile = {
 			...profile,
-			isRateLimited: ({ statusCode, headers }) => statusCode === 403 && headers['retry-after'] !== undefined,
+			isRateLimited: ({ statusCode, headers }) =>
+				statusCode === 403 && headers['retry-after'] !== undefined,
 		};
 		const { transport, clock, calls } = setup(
 			[
@@ -431,7 +526,10 @@ describe('Transport: vendor throttling signalled with another status', () => {
 	});
 
 	it('reports it as rate limited when retries run out', async () => {
-		const vendor: VendorProfile = { ...profile, isRateLimited: ({ body }) => JSON.stringify(body).includes('Itgenatr005') };
+		const vendor: VendorProfile = {
+			...profile,
+			isRateLimited: ({ body }) => JSON.stringify(body).includes('Itgenatr005'),
+		};
 		const { transport } = setup(
 			[{ statusCode: 500, body: { errors: ['Itgenatr005 thread threshold exceeded'] } }],
 			{ maxAttempts: 1 },

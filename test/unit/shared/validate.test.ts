@@ -14,7 +14,14 @@ describe('parseVendorResponse', () => {
 	});
 
 	it('turns a schema failure into a NodeApiError naming vendor, operation and field paths', () => {
-		const data = { tickets: [{ id: 1, summary: 'a' }, { id: 2, summary: 'b' }, { id: 3, summary: 'c' }, { id: '4', summary: 5 }] };
+		const data = {
+			tickets: [
+				{ id: 1, summary: 'a' },
+				{ id: 2, summary: 'b' },
+				{ id: 3, summary: 'c' },
+				{ id: '4', summary: 5 },
+			],
+		};
 		let caught: unknown;
 		try {
 			parseVendorResponse(node, schema, data, ctx);

@@ -18,7 +18,9 @@ function passThrough(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	]);
 }
 
-function describe(overrides: Partial<INodeTypeDescription> & Pick<INodeTypeDescription, 'name' | 'displayName'>): INodeTypeDescription {
+function describe(
+	overrides: Partial<INodeTypeDescription> & Pick<INodeTypeDescription, 'name' | 'displayName'>,
+): INodeTypeDescription {
 	return {
 		group: ['transform'],
 		version: 1,
@@ -80,4 +82,7 @@ export const BUILT_IN_NODE_TYPES: Record<string, INodeType> = {
 	'n8n-nodes-base.stickyNote': new StickyNote(),
 };
 
-export const TRIGGER_TYPES = new Set(['n8n-nodes-base.manualTrigger', 'n8n-nodes-base.scheduleTrigger']);
+export const TRIGGER_TYPES = new Set([
+	'n8n-nodes-base.manualTrigger',
+	'n8n-nodes-base.scheduleTrigger',
+]);

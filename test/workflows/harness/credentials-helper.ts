@@ -79,7 +79,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 
 	getCredentialsProperties(type: string): INodeProperties[] {
 		const own = this.credentialType(type).properties ?? [];
-		const inherited = (this.credentialType(type).extends ?? []).flatMap((p) => this.getCredentialsProperties(p));
+		const inherited = (this.credentialType(type).extends ?? []).flatMap((p) =>
+			this.getCredentialsProperties(p),
+		);
 		const names = new Set(own.map((p) => p.name));
 		return [...inherited.filter((p) => !names.has(p.name)), ...own];
 	}
@@ -118,7 +120,11 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return this.decrypted(type);
 	}
 
-	async updateCredentials(_nodeCredentials: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject) {
+	async updateCredentials(
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+		data: ICredentialDataDecryptedObject,
+	) {
 		this.store.update(type, data);
 	}
 
@@ -169,7 +175,10 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	}
 
 	/** Expressions need a workflow and a node; credential tests call authenticate without them. */
-	private expressionContext(workflow?: Workflow, node?: INode): { workflow: Workflow; node: INode } {
+	private expressionContext(
+		workflow?: Workflow,
+		node?: INode,
+	): { workflow: Workflow; node: INode } {
 		if (workflow && node) return { workflow, node };
 		const placeholder: INode = {
 			id: 'credential-test',
@@ -208,14 +217,22 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const credentialType = this.credentialType(typeName);
 		const expirable = this.expirableProperty(typeName);
-		if (expirable === undefined || typeof credentialType.preAuthentication !== 'function') return undefined;
+		if (expirable === undefined || typeof credentialType.preAuthentication !== 'function')
+			return undefined;
 		const current = credentials[expirable];
 		if (!(current === '' || current === undefined || credentialsExpired)) return undefined;
-		const output = (await credentialType.preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject;
+		const output = (await credentialType.preAuthentication.call(
+			helpers,
+			credentials,
+		)) as ICredentialDataDecryptedObject;
 		if (output?.[expirable] === undefined) return undefined;
 		this.store.preAuthentications[typeName] = (this.store.preAuthentications[typeName] ?? 0) + 1;
 		const merged = Object.assign(credentials, output);
-		await this.updateCredentials(node.credentials?.[typeName] ?? { id: null, name: typeName }, typeName, output);
+		await this.updateCredentials(
+			node.credentials?.[typeName] ?? { id: null, name: typeName },
+			typeName,
+			output,
+		);
 		return merged;
 	}
 
@@ -226,6 +243,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const credentialType = this.credentialType(typeName);
 		if (typeof credentialType.preAuthentication !== 'function') return undefined;
-		return (await credentialType.preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject;
+		return (await credentialType.preAuthentication.call(
+			helpers,
+			credentials,
+		)) as ICredentialDataDecryptedObject;
 	}
 }

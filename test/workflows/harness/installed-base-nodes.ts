@@ -21,7 +21,9 @@ export function installedBaseDir(): string {
  * packages that Node loads with require(esm) but Jest's CommonJS runtime cannot parse.
  */
 function nativeRequire(file: string): unknown {
-	const builtin = (process as unknown as { getBuiltinModule?: (id: string) => typeof import('module') }).getBuiltinModule;
+	const builtin = (
+		process as unknown as { getBuiltinModule?: (id: string) => typeof import('module') }
+	).getBuiltinModule;
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const moduleApi = builtin ? builtin('module') : (require('module') as typeof import('module'));
 	return moduleApi.createRequire(file)(file);
@@ -31,7 +33,9 @@ let entryPoints: string[] | undefined;
 const loaded = new Map<string, INodeType | IVersionedNodeType>();
 
 /** The node type `n8n-nodes-base.<name>` from the installed n8n, or undefined when it is not one. */
-export function loadInstalledBaseNode(fullType: string): INodeType | IVersionedNodeType | undefined {
+export function loadInstalledBaseNode(
+	fullType: string,
+): INodeType | IVersionedNodeType | undefined {
 	if (!fullType.startsWith(PREFIX)) return undefined;
 	const cached = loaded.get(fullType);
 	if (cached) return cached;
@@ -41,11 +45,16 @@ export function loadInstalledBaseNode(fullType: string): INodeType | IVersionedN
 			`${fullType} comes from n8n-nodes-base, which is not installed at ${dir}: run \`bash scripts/setup-n8n.sh\` (npm run test:workflows does)`,
 		);
 	}
-	entryPoints ??= (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { n8n: { nodes: string[] } }).n8n.nodes;
+	entryPoints ??= (
+		JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { n8n: { nodes: string[] } }
+	).n8n.nodes;
 	const name = fullType.slice(PREFIX.length);
 	const file = `${name.charAt(0).toUpperCase()}${name.slice(1)}.node.js`;
 	for (const entry of entryPoints.filter((e) => basename(e) === file)) {
-		const mod = nativeRequire(join(dir, entry)) as Record<string, new () => INodeType | IVersionedNodeType>;
+		const mod = nativeRequire(join(dir, entry)) as Record<
+			string,
+			new () => INodeType | IVersionedNodeType
+		>;
 		for (const NodeClass of Object.values(mod)) {
 			if (typeof NodeClass !== 'function') continue;
 			const instance = new NodeClass();

@@ -80,16 +80,23 @@ let packageTypes: Promise<NodeTypeRegistry> | undefined;
 export async function loadPackageTypes(packageDir = REPO_ROOT): Promise<NodeTypeRegistry> {
 	packageTypes ??= (async () => {
 		const registry = new NodeTypeRegistry();
-		for (const [fullType, type] of Object.entries(BUILT_IN_NODE_TYPES)) registry.addNode(fullType, type);
+		for (const [fullType, type] of Object.entries(BUILT_IN_NODE_TYPES))
+			registry.addNode(fullType, type);
 		if (!existsSync(join(packageDir, 'dist'))) {
-			throw new Error(`${join(packageDir, 'dist')} does not exist: run \`npm run build\` before the workflows tier`);
+			throw new Error(
+				`${join(packageDir, 'dist')} does not exist: run \`npm run build\` before the workflows tier`,
+			);
 		}
 		const { n8n } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
 			n8n?: { nodes?: string[]; credentials?: string[] };
 		};
-		const missing = [...(n8n?.nodes ?? []), ...(n8n?.credentials ?? [])].filter((f) => !existsSync(join(packageDir, f)));
+		const missing = [...(n8n?.nodes ?? []), ...(n8n?.credentials ?? [])].filter(
+			(f) => !existsSync(join(packageDir, f)),
+		);
 		if (missing.length > 0) {
-			throw new Error(`package.json lists files the build has not produced (${missing.join(', ')}): run \`npm run build\``);
+			throw new Error(
+				`package.json lists files the build has not produced (${missing.join(', ')}): run \`npm run build\``,
+			);
 		}
 		const loader = new PackageDirectoryLoader(packageDir);
 		await loader.loadAll();

@@ -68,7 +68,8 @@ export interface WorkflowRunResult {
 
 function toItems(input: Array<IDataObject | INodeExecutionData> | undefined): INodeExecutionData[] {
 	return (input ?? [{}]).map((item, index) => {
-		const isItem = item && typeof item === 'object' && 'json' in item && typeof item.json === 'object';
+		const isItem =
+			item && typeof item === 'object' && 'json' in item && typeof item.json === 'object';
 		const base = isItem ? (item as INodeExecutionData) : { json: item as IDataObject };
 		return { ...base, pairedItem: base.pairedItem ?? { item: index } };
 	});
@@ -83,7 +84,8 @@ export async function runWorkflow(
 	options: RunWorkflowOptions = {},
 ): Promise<WorkflowRunResult> {
 	const nodeTypes = (await loadPackageTypes()).extend();
-	for (const [fullType, type] of Object.entries(options.nodeTypes ?? {})) nodeTypes.addNode(fullType, type);
+	for (const [fullType, type] of Object.entries(options.nodeTypes ?? {}))
+		nodeTypes.addNode(fullType, type);
 	for (const type of options.credentialTypes ?? []) nodeTypes.addCredential(type);
 	// Other n8n-nodes-base types (Set, IF, Merge, Wait...) come from the real n8n install.
 	const known = new Set(nodeTypes.nodeTypeNames());
@@ -112,7 +114,10 @@ export async function runWorkflow(
 		}
 		for (const credType of declared) {
 			if (store.get(credType) && !node.credentials?.[credType]) {
-				node.credentials = { ...(node.credentials ?? {}), [credType]: { id: null, name: credType } };
+				node.credentials = {
+					...(node.credentials ?? {}),
+					[credType]: { id: null, name: credType },
+				};
 			}
 		}
 	}
@@ -173,10 +178,16 @@ export async function runWorkflow(
 
 	const runExecutionData = createRunExecutionData({
 		executionData: {
-			nodeExecutionStack: [{ node: startNode, data: { main: [toItems(options.input)] }, source: null }],
+			nodeExecutionStack: [
+				{ node: startNode, data: { main: [toItems(options.input)] }, source: null },
+			],
 		},
 	});
-	const execution = new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+	const execution = new WorkflowExecute(
+		additionalData,
+		mode,
+		runExecutionData,
+	).processRunExecutionData(workflow);
 	const run = await Promise.race([finished, execution.then(() => finished)]);
 
 	const itemsOf = (nodeName: string, outputIndex = 0, runIndex = 0): INodeExecutionData[] => {
@@ -189,7 +200,8 @@ export async function runWorkflow(
 		status: run.status,
 		error: run.data.resultData.error,
 		itemsOf,
-		outputOf: (nodeName, outputIndex = 0, runIndex = 0) => itemsOf(nodeName, outputIndex, runIndex).map((i) => i.json),
+		outputOf: (nodeName, outputIndex = 0, runIndex = 0) =>
+			itemsOf(nodeName, outputIndex, runIndex).map((i) => i.json),
 		executedNodes,
 		credentials: store,
 		workflow,

@@ -1,4 +1,11 @@
-import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import { readCommonOptions, redact, withRaw } from '../../../shared';
 import type { ContainmentKind, DeviceRef } from '../../providers/types';
@@ -10,7 +17,10 @@ import { changeContainment, parsePatterns } from './contain';
  * All input items go through one containment run, so a vendor with a batch endpoint gets one
  * request for many devices. Options come from the first item; each item names one device.
  */
-export async function executeContainment(ctx: IExecuteFunctions, kind: ContainmentKind): Promise<INodeExecutionData[]> {
+export async function executeContainment(
+	ctx: IExecuteFunctions,
+	kind: ContainmentKind,
+): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
 	const common = readCommonOptions(ctx, 0);
 	const extra = ctx.getNodeParameter('options', 0, {}) as IDataObject;
@@ -21,14 +31,19 @@ export async function executeContainment(ctx: IExecuteFunctions, kind: Containme
 			return error as Error;
 		}
 	});
-	const valid = refs.map((r, i) => ({ r, i })).filter((x): x is { r: DeviceRef; i: number } => !(x.r instanceof Error));
+	const valid = refs
+		.map((r, i) => ({ r, i }))
+		.filter((x): x is { r: DeviceRef; i: number } => !(x.r instanceof Error));
 	const results = await changeContainment(
 		providerFor(ctx, 0),
 		ctx.getNode(),
 		valid.map((v) => v.r),
 		{
 			kind,
-			comment: String(ctx.getNodeParameter('comment', 0, '') || `${kind === 'isolate' ? 'Isolated' : 'Released'} by n8n`),
+			comment: String(
+				ctx.getNodeParameter('comment', 0, '') ||
+					`${kind === 'isolate' ? 'Isolated' : 'Released'} by n8n`,
+			),
 			protectedPatterns: parsePatterns(String(extra.protectedHostnames ?? '*-DC*')),
 			overrideProtection: extra.overrideProtection === true,
 			wait: ctx.getNodeParameter('waitForCompletion', 0, false) as boolean,
@@ -40,14 +55,32 @@ export async function executeContainment(ctx: IExecuteFunctions, kind: Containme
 	results.forEach((result) => byItem.set(valid[result.index].i, result));
 	return items.map((_, i) => {
 		const bad = refs[i];
-		const result: ContainResult = bad instanceof Error ? { index: i, error: bad } : (byItem.get(i) as ContainResult);
+		const result: ContainResult =
+			bad instanceof Error ? { index: i, error: bad } : (byItem.get(i) as ContainResult);
 		return toItem(ctx, result, i, common.includeRaw);
 	});
 }
 
-function toItem(ctx: IExecuteFunctions, result: ContainResult, itemIndex: number, includeRaw: boolean): INodeExecutionData {
-	if ('containment' in result) return { json: withRaw(result.containment, includeRaw) as unknown as IDataObject, pairedItem: { item: itemIndex } };
-	if ('dryRun' in result) return { json: { dryRun: true, operation: result.dryRun.operation, request: redact(result.dryRun.request) as IDataObject }, pairedItem: { item: itemIndex } };
+function toItem(
+	ctx: IExecuteFunctions,
+	result: ContainResult,
+	itemIndex: number,
+	includeRaw: boolean,
+): INodeExecutionData {
+	if ('containment' in result)
+		return {
+			json: withRaw(result.containment, includeRaw) as unknown as IDataObject,
+			pairedItem: { item: itemIndex },
+		};
+	if ('dryRun' in result)
+		return {
+			json: {
+				dryRun: true,
+				operation: result.dryRun.operation,
+				request: redact(result.dryRun.request) as IDataObject,
+			},
+			pairedItem: { item: itemIndex },
+		};
 	const { error } = result;
 	if (ctx.continueOnFail()) {
 		const json: IDataObject = { error: error.message };
@@ -60,6 +93,7 @@ function toItem(ctx: IExecuteFunctions, result: ContainResult, itemIndex: number
 		error.context.itemIndex = itemIndex;
 		throw error;
 	}
-	if ((error as { name?: string }).name === 'NodeApiError') throw new NodeApiError(ctx.getNode(), error as unknown as JsonObject, { itemIndex });
+	if ((error as { name?: string }).name === 'NodeApiError')
+		throw new NodeApiError(ctx.getNode(), error as unknown as JsonObject, { itemIndex });
 	throw new NodeOperationError(ctx.getNode(), error, { itemIndex });
 }

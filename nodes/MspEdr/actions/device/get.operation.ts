@@ -6,8 +6,12 @@ import { asData, deviceRefOf, providerFor } from '../context';
 export const description: INodeProperties[] = [];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await runPerItem(this, { concurrency: readCommonOptions(this, 0).concurrency }, async (i) => {
-		const device = await providerFor(this, i).getDevice(deviceRefOf(this, i));
-		return asData(withRaw(device, readCommonOptions(this, i).includeRaw));
-	});
+	return await runPerItem(
+		this,
+		{ concurrency: readCommonOptions(this, 0).concurrency },
+		async (i) => {
+			const device = await providerFor(this, i).getDevice(deviceRefOf(this, i));
+			return asData(withRaw(device, readCommonOptions(this, i).includeRaw));
+		},
+	);
 }

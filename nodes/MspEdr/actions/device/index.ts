@@ -15,7 +15,12 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['device'] } },
 		options: [
 			{ name: 'Get', value: 'get', action: 'Get a device' },
-			{ name: 'Get Containment State', value: 'getContainment', action: 'Get the containment state of a device', description: 'Isolated, pending isolation, released or pending release' },
+			{
+				name: 'Get Containment State',
+				value: 'getContainment',
+				action: 'Get the containment state of a device',
+				description: 'Isolated, pending isolation, released or pending release',
+			},
 		],
 		default: 'get',
 	},

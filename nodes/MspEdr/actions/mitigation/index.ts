@@ -12,7 +12,15 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['mitigation'] } },
-		options: [{ name: 'Run', value: 'run', action: 'Run a mitigation action on a threat', description: 'SentinelOne kill, quarantine, remediate or rollback; Defender stop and quarantine file or antivirus scan' }],
+		options: [
+			{
+				name: 'Run',
+				value: 'run',
+				action: 'Run a mitigation action on a threat',
+				description:
+					'SentinelOne kill, quarantine, remediate or rollback; Defender stop and quarantine file or antivirus scan',
+			},
+		],
 		default: 'run',
 	},
 	threatIdProperty(['run']),

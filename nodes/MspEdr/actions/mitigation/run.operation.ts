@@ -15,8 +15,16 @@ export const description: INodeProperties[] = [
 		options: [
 			{ name: 'Kill Processes', value: 'kill' },
 			{ name: 'Quarantine File', value: 'quarantine' },
-			{ name: 'Remediate', value: 'remediate', description: 'Undo changes made by the threat (Windows and macOS)' },
-			{ name: 'Rollback', value: 'rollback', description: 'Restore files from shadow copies (Windows)' },
+			{
+				name: 'Remediate',
+				value: 'remediate',
+				description: 'Undo changes made by the threat (Windows and macOS)',
+			},
+			{
+				name: 'Rollback',
+				value: 'rollback',
+				description: 'Restore files from shadow copies (Windows)',
+			},
 		],
 		default: 'quarantine',
 		displayOptions: { show: { ...show, '/provider': ['sentinelOne'] } },
@@ -26,7 +34,11 @@ export const description: INodeProperties[] = [
 		name: 'mitigationAction',
 		type: 'options',
 		options: [
-			{ name: 'Stop and Quarantine File', value: 'stopAndQuarantineFile', description: "Stops the alert's file (by SHA-1) and quarantines it" },
+			{
+				name: 'Stop and Quarantine File',
+				value: 'stopAndQuarantineFile',
+				description: "Stops the alert's file (by SHA-1) and quarantines it",
+			},
 			{ name: 'Run Antivirus Scan', value: 'antivirusScan' },
 		],
 		default: 'stopAndQuarantineFile',
@@ -41,36 +53,66 @@ export const description: INodeProperties[] = [
 			{ name: 'Full', value: 'Full' },
 		],
 		default: 'Quick',
-		displayOptions: { show: { ...show, '/provider': ['microsoftDefender'], mitigationAction: ['antivirusScan'] } },
+		displayOptions: {
+			show: { ...show, '/provider': ['microsoftDefender'], mitigationAction: ['antivirusScan'] },
+		},
 	},
-	{ displayName: 'Comment', name: 'comment', type: 'string', default: '', description: 'Reason recorded with the action (Defender requires one; a default is used when empty)', displayOptions: { show } },
-	{ displayName: 'Wait for Completion', name: 'waitForCompletion', type: 'boolean', default: false, description: 'Whether to poll until the action succeeded or failed, up to the wait timeout', displayOptions: { show } },
+	{
+		displayName: 'Comment',
+		name: 'comment',
+		type: 'string',
+		default: '',
+		description:
+			'Reason recorded with the action (Defender requires one; a default is used when empty)',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to poll until the action succeeded or failed, up to the wait timeout',
+		displayOptions: { show },
+	},
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await runPerItem(this, { concurrency: readCommonOptions(this, 0).concurrency }, async (i) => {
-		const options = readCommonOptions(this, i);
-		const provider = providerFor(this, i);
-		const kind = this.getNodeParameter('mitigationAction', i) as MitigationKind;
-		if (!provider.mitigations.includes(kind)) {
-			throw new NodeOperationError(this.getNode(), `${provider.label} has no "${kind}" action`, { itemIndex: i, description: `Choose one of: ${provider.mitigations.join(', ')}` });
-		}
-		const threat = await provider.getThreat(threatIdOf(this, i));
-		const comment = String(this.getNodeParameter('comment', i, '') || `Mitigation ${kind} by n8n`);
-		const scanType = kind === 'antivirusScan' ? (this.getNodeParameter('scanType', i, 'Quick') as 'Quick' | 'Full') : undefined;
-		let action = await provider.mitigate({ kind, threat, comment, scanType });
-		if (this.getNodeParameter('waitForCompletion', i, false) as boolean) {
-			const result = await pollUntil({
-				timeoutMs: options.waitTimeoutMs,
-				intervalMs: options.pollIntervalMs,
-				check: async () => {
-					const current = await provider.readMitigation(action);
-					return { done: current.status !== 'pending', value: current };
-				},
-			});
-			action = result.timedOut ? { ...result.value, raw: result.value.raw } : result.value;
-			if (result.timedOut) return asData({ ...withRaw(action, options.includeRaw), timedOut: true });
-		}
-		return asData(withRaw(action, options.includeRaw));
-	});
+	return await runPerItem(
+		this,
+		{ concurrency: readCommonOptions(this, 0).concurrency },
+		async (i) => {
+			const options = readCommonOptions(this, i);
+			const provider = providerFor(this, i);
+			const kind = this.getNodeParameter('mitigationAction', i) as MitigationKind;
+			if (!provider.mitigations.includes(kind)) {
+				throw new NodeOperationError(this.getNode(), `${provider.label} has no "${kind}" action`, {
+					itemIndex: i,
+					description: `Choose one of: ${provider.mitigations.join(', ')}`,
+				});
+			}
+			const threat = await provider.getThreat(threatIdOf(this, i));
+			const comment = String(
+				this.getNodeParameter('comment', i, '') || `Mitigation ${kind} by n8n`,
+			);
+			const scanType =
+				kind === 'antivirusScan'
+					? (this.getNodeParameter('scanType', i, 'Quick') as 'Quick' | 'Full')
+					: undefined;
+			let action = await provider.mitigate({ kind, threat, comment, scanType });
+			if (this.getNodeParameter('waitForCompletion', i, false) as boolean) {
+				const result = await pollUntil({
+					timeoutMs: options.waitTimeoutMs,
+					intervalMs: options.pollIntervalMs,
+					check: async () => {
+						const current = await provider.readMitigation(action);
+						return { done: current.status !== 'pending', value: current };
+					},
+				});
+				action = result.timedOut ? { ...result.value, raw: result.value.raw } : result.value;
+				if (result.timedOut)
+					return asData({ ...withRaw(action, options.includeRaw), timedOut: true });
+			}
+			return asData(withRaw(action, options.includeRaw));
+		},
+	);
 }

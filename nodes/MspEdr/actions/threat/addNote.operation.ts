@@ -18,9 +18,16 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await runPerItem(this, { concurrency: readCommonOptions(this, 0).concurrency }, async (i) => {
-		const note = (this.getNodeParameter('note', i) as string).trim();
-		if (!note) throw new NodeOperationError(this.getNode(), 'Note is empty: enter the text to add', { itemIndex: i });
-		return asData(await providerFor(this, i).addNote(threatIdOf(this, i), note));
-	});
+	return await runPerItem(
+		this,
+		{ concurrency: readCommonOptions(this, 0).concurrency },
+		async (i) => {
+			const note = (this.getNodeParameter('note', i) as string).trim();
+			if (!note)
+				throw new NodeOperationError(this.getNode(), 'Note is empty: enter the text to add', {
+					itemIndex: i,
+				});
+			return asData(await providerFor(this, i).addNote(threatIdOf(this, i), note));
+		},
+	);
 }

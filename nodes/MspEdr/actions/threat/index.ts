@@ -16,7 +16,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['threat'] } },
 		options: [
-			{ name: 'Add Note', value: 'addNote', action: 'Add a note to a threat', description: 'SentinelOne note or Defender alert comment' },
+			{
+				name: 'Add Note',
+				value: 'addNote',
+				action: 'Add a note to a threat',
+				description: 'SentinelOne note or Defender alert comment',
+			},
 			{ name: 'Get', value: 'get', action: 'Get a threat' },
 			{ name: 'Get Many', value: 'getMany', action: 'Get many threats' },
 			{ name: 'Update', value: 'update', action: 'Update threat status or verdict' },

@@ -33,22 +33,38 @@ export const description: INodeProperties[] = [
 		description: 'SentinelOne analyst verdict or Defender classification',
 		displayOptions: { show },
 	},
-	{ displayName: 'Comment', name: 'comment', type: 'string', typeOptions: { rows: 2 }, default: '', description: 'Optional note added with the change', displayOptions: { show } },
+	{
+		displayName: 'Comment',
+		name: 'comment',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		default: '',
+		description: 'Optional note added with the change',
+		displayOptions: { show },
+	},
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await runPerItem(this, { concurrency: readCommonOptions(this, 0).concurrency }, async (i) => {
-		const update: ThreatUpdate = {};
-		const status = this.getNodeParameter('status', i) as string;
-		const verdict = this.getNodeParameter('verdict', i) as string;
-		const comment = (this.getNodeParameter('comment', i, '') as string).trim();
-		if (status !== 'keep') update.status = status as ThreatStatus;
-		if (verdict !== 'keep') update.verdict = verdict as ThreatUpdate['verdict'];
-		if (comment) update.comment = comment;
-		if (!Object.keys(update).length) {
-			throw new NodeOperationError(this.getNode(), 'Nothing to update: choose a status, a verdict or enter a comment', { itemIndex: i });
-		}
-		const threat = await providerFor(this, i).updateThreat(threatIdOf(this, i), update);
-		return asData(withRaw(threat, readCommonOptions(this, i).includeRaw));
-	});
+	return await runPerItem(
+		this,
+		{ concurrency: readCommonOptions(this, 0).concurrency },
+		async (i) => {
+			const update: ThreatUpdate = {};
+			const status = this.getNodeParameter('status', i) as string;
+			const verdict = this.getNodeParameter('verdict', i) as string;
+			const comment = (this.getNodeParameter('comment', i, '') as string).trim();
+			if (status !== 'keep') update.status = status as ThreatStatus;
+			if (verdict !== 'keep') update.verdict = verdict as ThreatUpdate['verdict'];
+			if (comment) update.comment = comment;
+			if (!Object.keys(update).length) {
+				throw new NodeOperationError(
+					this.getNode(),
+					'Nothing to update: choose a status, a verdict or enter a comment',
+					{ itemIndex: i },
+				);
+			}
+			const threat = await providerFor(this, i).updateThreat(threatIdOf(this, i), update);
+			return asData(withRaw(threat, readCommonOptions(this, i).includeRaw));
+		},
+	);
 }

@@ -2,8 +2,27 @@ import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
-import { offsetPages, parseVendorResponse, Transport, type Containment, type Device, type MitigationAction, type Threat, type TransportOptions, type VendorProfile } from '../../../shared';
-import { chunk, messageOf, notFound, resolveDevices, rethrow, sameHost, statusOf, vendorNowOf } from '../common';
+import {
+	offsetPages,
+	parseVendorResponse,
+	Transport,
+	type Containment,
+	type Device,
+	type MitigationAction,
+	type Threat,
+	type TransportOptions,
+	type VendorProfile,
+} from '../../../shared';
+import {
+	chunk,
+	messageOf,
+	notFound,
+	resolveDevices,
+	rethrow,
+	sameHost,
+	statusOf,
+	vendorNowOf,
+} from '../common';
 import type {
 	ContainmentKind,
 	ContainmentRead,
@@ -17,7 +36,16 @@ import type {
 	ThreatReading,
 	ThreatUpdate,
 } from '../types';
-import { containmentFrom, FINISHED, hostOf, SEVERITY, stateOf, STATUS, toDevice, toThreat } from './mappers';
+import {
+	containmentFrom,
+	FINISHED,
+	hostOf,
+	SEVERITY,
+	stateOf,
+	STATUS,
+	toDevice,
+	toThreat,
+} from './mappers';
 import { MdeAlert, MdeCollection, MdeMachine, MdeMachineAction } from './schemas';
 
 const VENDOR = 'Microsoft Defender for Endpoint';
@@ -41,10 +69,16 @@ export const DEFENDER_READ_BATCH = 20;
 /** Isolation actions are read with the largest page; a longer history pages on with `$skip`. */
 const ACTION_PAGE = MAX_PAGE;
 
-const VERDICT_CLASSIFICATION: Record<string, string> = { truePositive: 'TruePositive', falsePositive: 'FalsePositive' };
+const VERDICT_CLASSIFICATION: Record<string, string> = {
+	truePositive: 'TruePositive',
+	falsePositive: 'FalsePositive',
+};
 
 function apiBase(credentials: ICredentialDataDecryptedObject): string {
-	const host = credentials.apiHost === 'custom' ? String(credentials.customApiUrl ?? '') : String(credentials.apiHost ?? '');
+	const host =
+		credentials.apiHost === 'custom'
+			? String(credentials.customApiUrl ?? '')
+			: String(credentials.apiHost ?? '');
 	return `${host.replace(/\/+$/, '')}/api`;
 }
 
@@ -75,9 +109,14 @@ function alertFilter(query: ThreatQuery): IDataObject {
 	if (query.since) clauses.push(`alertCreationTime ge ${new Date(query.since).toISOString()}`);
 	// `lastUpdateTime` is Defender's own time, set when an alert is created and whenever it changes:
 	// an alert that reaches the API late is still found by it, whatever its first event time.
-	if (query.changedSince) clauses.push(`lastUpdateTime ge ${new Date(query.changedSince).toISOString()}`);
-	if (query.severities?.length) clauses.push(`(${[...new Set(query.severities.map((s) => SEVERITY[s]))].map((s) => `severity eq ${literal(s)}`).join(' or ')})`);
-	if (query.statuses?.length) clauses.push(`(${query.statuses.map((s) => `status eq ${literal(STATUS[s])}`).join(' or ')})`);
+	if (query.changedSince)
+		clauses.push(`lastUpdateTime ge ${new Date(query.changedSince).toISOString()}`);
+	if (query.severities?.length)
+		clauses.push(
+			`(${[...new Set(query.severities.map((s) => SEVERITY[s]))].map((s) => `severity eq ${literal(s)}`).join(' or ')})`,
+		);
+	if (query.statuses?.length)
+		clauses.push(`(${query.statuses.map((s) => `status eq ${literal(STATUS[s])}`).join(' or ')})`);
 	const qs: IDataObject = { $expand: 'evidence' };
 	if (clauses.length) qs.$filter = clauses.join(' and ');
 	return qs;
@@ -89,7 +128,9 @@ function keepAlert(query: ThreatQuery): (t: Threat) => boolean {
 		(!query.deviceId || t.deviceId === query.deviceId) &&
 		(!query.hostname || sameHost((t.raw as MdeAlert).computerDnsName ?? '', query.hostname)) &&
 		(!query.groups?.length || query.groups.includes(t.companyId ?? '')) &&
-		(!query.severities?.length || query.severities.includes(t.severity) || (query.severities.includes('critical') && t.severity === 'high'));
+		(!query.severities?.length ||
+			query.severities.includes(t.severity) ||
+			(query.severities.includes('critical') && t.severity === 'high'));
 }
 
 export class DefenderProvider implements EdrProvider {
@@ -134,7 +175,12 @@ export class DefenderProvider implements EdrProvider {
 		const out: Threat[] = [];
 		let vendorNow: string | undefined;
 		for (let skip = 0; out.length < limit; ) {
-			const response = await this.transport.requestRaw({ method: 'GET', path: '/alerts', qs: { ...qs, $skip: skip, $top: this.pageSize }, operation: 'list alerts' });
+			const response = await this.transport.requestRaw({
+				method: 'GET',
+				path: '/alerts',
+				qs: { ...qs, $skip: skip, $top: this.pageSize },
+				operation: 'list alerts',
+			});
 			vendorNow ??= vendorNowOf(response.headers);
 			const page = this.parse(MdeCollection(MdeAlert), response.body, 'list alerts').value;
 			for (const alert of page) {
@@ -151,7 +197,12 @@ export class DefenderProvider implements EdrProvider {
 	}
 
 	private async alert(id: string): Promise<MdeAlert> {
-		const body = await this.transport.request({ method: 'GET', path: `/alerts/${encodeURIComponent(id)}`, qs: { $expand: 'evidence' }, operation: 'get alert' });
+		const body = await this.transport.request({
+			method: 'GET',
+			path: `/alerts/${encodeURIComponent(id)}`,
+			qs: { $expand: 'evidence' },
+			operation: 'get alert',
+		});
 		return this.parse(MdeAlert, body, 'get alert');
 	}
 
@@ -165,54 +216,104 @@ export class DefenderProvider implements EdrProvider {
 		if (update.verdict) {
 			const classification = VERDICT_CLASSIFICATION[update.verdict];
 			if (!classification) {
-				throw new NodeOperationError(this.node, `Microsoft Defender has no "${update.verdict}" classification`, {
-					description: 'Defender alerts are classified as True Positive, False Positive or Informational (expected activity). Choose True Positive or False Positive, or leave the verdict empty and add a note.',
-				});
+				throw new NodeOperationError(
+					this.node,
+					`Microsoft Defender has no "${update.verdict}" classification`,
+					{
+						description:
+							'Defender alerts are classified as True Positive, False Positive or Informational (expected activity). Choose True Positive or False Positive, or leave the verdict empty and add a note.',
+					},
+				);
 			}
 			body.classification = classification;
 		}
 		if (update.comment) body.comment = update.comment;
 		if (!Object.keys(body).length) return await this.getThreat(id);
-		await this.transport.request({ method: 'PATCH', path: `/alerts/${encodeURIComponent(id)}`, body, operation: 'update alert' });
+		await this.transport.request({
+			method: 'PATCH',
+			path: `/alerts/${encodeURIComponent(id)}`,
+			body,
+			operation: 'update alert',
+		});
 		return await this.getThreat(id);
 	}
 
 	async addNote(id: string, text: string): Promise<NoteResult> {
-		await this.transport.request({ method: 'PATCH', path: `/alerts/${encodeURIComponent(id)}`, body: { comment: text }, operation: 'add alert comment' });
+		await this.transport.request({
+			method: 'PATCH',
+			path: `/alerts/${encodeURIComponent(id)}`,
+			body: { comment: text },
+			operation: 'add alert comment',
+		});
 		return { threatId: id, text, added: true };
 	}
 
 	async getDevice(ref: DeviceRef): Promise<Device> {
 		if (ref.id) {
 			try {
-				const body = await this.transport.request({ method: 'GET', path: `/machines/${encodeURIComponent(ref.id)}`, operation: 'get machine' });
+				const body = await this.transport.request({
+					method: 'GET',
+					path: `/machines/${encodeURIComponent(ref.id)}`,
+					operation: 'get machine',
+				});
 				return toDevice(this.parse(MdeMachine, body, 'get machine'));
 			} catch (error) {
-				if (statusOf(error) === 404) throw notFound(this.node, 'Defender machine with id', ref.id, 'Check the machine id or look the device up by hostname.');
+				if (statusOf(error) === 404)
+					throw notFound(
+						this.node,
+						'Defender machine with id',
+						ref.id,
+						'Check the machine id or look the device up by hostname.',
+					);
 				rethrow(this.node, error);
 			}
 		}
 		const hostname = (ref.hostname ?? '').trim().toLowerCase();
 		// computerDnsName is the lower-case FQDN; a bare hostname matches its first label.
-		const filter = hostname.includes('.') ? `computerDnsName eq ${literal(hostname)}` : `startswith(computerDnsName,${literal(hostname)})`;
+		const filter = hostname.includes('.')
+			? `computerDnsName eq ${literal(hostname)}`
+			: `startswith(computerDnsName,${literal(hostname)})`;
 		let machines: MdeMachine[] = [];
 		try {
-			const body = await this.transport.request({ method: 'GET', path: '/machines', qs: { $filter: filter, $top: 100 }, operation: 'find machine' });
+			const body = await this.transport.request({
+				method: 'GET',
+				path: '/machines',
+				qs: { $filter: filter, $top: 100 },
+				operation: 'find machine',
+			});
 			machines = this.parse(MdeCollection(MdeMachine), body, 'find machine').value;
 		} catch (error) {
 			// Defender answers an empty machine list with 404.
 			if (statusOf(error) !== 404) rethrow(this.node, error);
 		}
-		const matches = machines.filter((m) => m.computerDnsName.toLowerCase() === hostname || hostOf(m.computerDnsName)?.toLowerCase() === hostname);
-		if (!matches.length) throw notFound(this.node, 'Defender machine named', ref.hostname ?? '', 'Check the hostname; offboarded machines are not returned.');
-		return toDevice(matches.sort((a, b) => String(b.lastSeen ?? '').localeCompare(String(a.lastSeen ?? '')))[0]);
+		const matches = machines.filter(
+			(m) =>
+				m.computerDnsName.toLowerCase() === hostname ||
+				hostOf(m.computerDnsName)?.toLowerCase() === hostname,
+		);
+		if (!matches.length)
+			throw notFound(
+				this.node,
+				'Defender machine named',
+				ref.hostname ?? '',
+				'Check the hostname; offboarded machines are not returned.',
+			);
+		return toDevice(
+			matches.sort((a, b) => String(b.lastSeen ?? '').localeCompare(String(a.lastSeen ?? '')))[0],
+		);
 	}
 
 	async searchDevices(text: string): Promise<Device[]> {
 		const qs: IDataObject = { $top: 100 };
-		if (text.trim()) qs.$filter = `startswith(computerDnsName,${literal(text.trim().toLowerCase())})`;
+		if (text.trim())
+			qs.$filter = `startswith(computerDnsName,${literal(text.trim().toLowerCase())})`;
 		try {
-			const body = await this.transport.request({ method: 'GET', path: '/machines', qs, operation: 'search machines' });
+			const body = await this.transport.request({
+				method: 'GET',
+				path: '/machines',
+				qs,
+				operation: 'search machines',
+			});
 			return this.parse(MdeCollection(MdeMachine), body, 'search machines').value.map(toDevice);
 		} catch (error) {
 			if (statusOf(error) === 404) return [];
@@ -224,16 +325,26 @@ export class DefenderProvider implements EdrProvider {
 		// Ids the filter misses (a computer name given as id, or an unknown id) fall back to GET /machines/{id}.
 		return await resolveDevices(refs, {
 			batchSize: DEFENDER_READ_BATCH,
-			byIds: async (ids) => (await this.machinesWhere(anyOf('id', ids), ids.length, 'get machines')).map(toDevice),
+			byIds: async (ids) =>
+				(await this.machinesWhere(anyOf('id', ids), ids.length, 'get machines')).map(toDevice),
 			idOf: (device) => device.id,
 			one: async (ref) => await this.getDevice(ref),
 		});
 	}
 
 	/** Machines matching an OData filter; Defender answers an empty result with 404. */
-	private async machinesWhere(filter: string, top: number, operation: string): Promise<MdeMachine[]> {
+	private async machinesWhere(
+		filter: string,
+		top: number,
+		operation: string,
+	): Promise<MdeMachine[]> {
 		try {
-			const body = await this.transport.request({ method: 'GET', path: '/machines', qs: { $filter: filter, $top: top }, operation });
+			const body = await this.transport.request({
+				method: 'GET',
+				path: '/machines',
+				qs: { $filter: filter, $top: top },
+				operation,
+			});
 			return this.parse(MdeCollection(MdeMachine), body, operation).value;
 		} catch (error) {
 			if (statusOf(error) === 404) return [];
@@ -272,7 +383,14 @@ export class DefenderProvider implements EdrProvider {
 	private async isolationActions(machineIds: string[]): Promise<MdeMachineAction[]> {
 		const operation = 'list machine actions';
 		const pages = offsetPages(this.transport, {
-			request: { method: 'GET', path: '/machineactions', qs: { $filter: `${anyOf('machineId', machineIds)} and (type eq 'Isolate' or type eq 'Unisolate')` }, operation },
+			request: {
+				method: 'GET',
+				path: '/machineactions',
+				qs: {
+					$filter: `${anyOf('machineId', machineIds)} and (type eq 'Isolate' or type eq 'Unisolate')`,
+				},
+				operation,
+			},
 			items: (body) => this.parse(MdeCollection(MdeMachineAction), body, operation).value,
 			pageSize: ACTION_PAGE,
 			offsetParam: '$skip',
@@ -283,86 +401,191 @@ export class DefenderProvider implements EdrProvider {
 		return out;
 	}
 
-	async requestContainment(kind: ContainmentKind, deviceIds: string[], comment: string): Promise<ContainmentRequest[]> {
+	async requestContainment(
+		kind: ContainmentKind,
+		deviceIds: string[],
+		comment: string,
+	): Promise<ContainmentRequest[]> {
 		const out: ContainmentRequest[] = [];
 		for (const deviceId of deviceIds) {
-			const action = await this.machineAction(deviceId, kind === 'isolate' ? 'isolate' : 'unisolate', kind === 'isolate' ? { Comment: comment, IsolationType: 'Full' } : { Comment: comment }, kind === 'isolate' ? 'isolate machine' : 'release machine');
+			const action = await this.machineAction(
+				deviceId,
+				kind === 'isolate' ? 'isolate' : 'unisolate',
+				kind === 'isolate' ? { Comment: comment, IsolationType: 'Full' } : { Comment: comment },
+				kind === 'isolate' ? 'isolate machine' : 'release machine',
+			);
 			out.push({ deviceId, actionId: action.id });
 		}
 		return out;
 	}
 
 	/** POST a machine action; body parameter names are case-sensitive (`Comment`, `IsolationType`, `Sha1`, `ScanType`). */
-	private async machineAction(deviceId: string, action: string, body: IDataObject, operation: string): Promise<MdeMachineAction> {
+	private async machineAction(
+		deviceId: string,
+		action: string,
+		body: IDataObject,
+		operation: string,
+	): Promise<MdeMachineAction> {
 		try {
-			const response = await this.transport.request({ method: 'POST', path: `/machines/${encodeURIComponent(deviceId)}/${action}`, body, operation });
+			const response = await this.transport.request({
+				method: 'POST',
+				path: `/machines/${encodeURIComponent(deviceId)}/${action}`,
+				body,
+				operation,
+			});
 			return this.parse(MdeMachineAction, response, operation);
 		} catch (error) {
 			const status = statusOf(error);
 			if (status === 400 && /already in progress/i.test(messageOf(error))) {
-				throw new NodeOperationError(this.node, `Defender already has an action in progress on machine ${deviceId}`, {
-					description: 'Defender refuses a second action while one is pending ("Action is already in progress"). Wait for it to finish, then check the containment state.',
-				});
+				throw new NodeOperationError(
+					this.node,
+					`Defender already has an action in progress on machine ${deviceId}`,
+					{
+						description:
+							'Defender refuses a second action while one is pending ("Action is already in progress"). Wait for it to finish, then check the containment state.',
+					},
+				);
 			}
-			if (status === 404) throw notFound(this.node, 'Defender machine with id', deviceId, 'The machine may have been offboarded.');
+			if (status === 404)
+				throw notFound(
+					this.node,
+					'Defender machine with id',
+					deviceId,
+					'The machine may have been offboarded.',
+				);
 			rethrow(this.node, error);
 		}
 	}
 
 	private async readAction(id: string): Promise<MdeMachineAction> {
-		const body = await this.transport.request({ method: 'GET', path: `/machineactions/${encodeURIComponent(id)}`, operation: 'get machine action' });
+		const body = await this.transport.request({
+			method: 'GET',
+			path: `/machineactions/${encodeURIComponent(id)}`,
+			operation: 'get machine action',
+		});
 		return this.parse(MdeMachineAction, body, 'get machine action');
 	}
 
 	/** Sent isolations are followed through their machine actions, 20 per filtered read (`id eq '…' or …`). */
-	async readContainments(kind: ContainmentKind, requests: ContainmentRequest[]): Promise<Array<ContainmentRead | Error>> {
+	async readContainments(
+		kind: ContainmentKind,
+		requests: ContainmentRequest[],
+	): Promise<Array<ContainmentRead | Error>> {
 		const actions = new Map<string, MdeMachineAction>();
-		const ids = [...new Set(requests.map((r) => r.actionId).filter((id): id is string => Boolean(id)))];
+		const ids = [
+			...new Set(requests.map((r) => r.actionId).filter((id): id is string => Boolean(id))),
+		];
 		for (const batch of chunk(ids, DEFENDER_READ_BATCH)) {
-			const body = await this.transport.request({ method: 'GET', path: '/machineactions', qs: { $filter: anyOf('id', batch), $top: batch.length }, operation: 'get machine actions' });
-			for (const action of this.parse(MdeCollection(MdeMachineAction), body, 'get machine actions').value) actions.set(action.id, action);
+			const body = await this.transport.request({
+				method: 'GET',
+				path: '/machineactions',
+				qs: { $filter: anyOf('id', batch), $top: batch.length },
+				operation: 'get machine actions',
+			});
+			for (const action of this.parse(MdeCollection(MdeMachineAction), body, 'get machine actions')
+				.value)
+				actions.set(action.id, action);
 		}
 		const out: Array<ContainmentRead | Error> = [];
 		for (const request of requests) {
 			const action = request.actionId ? actions.get(request.actionId) : undefined;
 			if (action) out.push(this.readOf(kind, request.deviceId, action));
-			else if (request.actionId) out.push(notFound(this.node, 'Defender machine action', request.actionId, 'The action may have been removed; check the machine in the Defender portal.'));
+			else if (request.actionId)
+				out.push(
+					notFound(
+						this.node,
+						'Defender machine action',
+						request.actionId,
+						'The action may have been removed; check the machine in the Defender portal.',
+					),
+				);
 			else out.push({ containment: await this.getContainment(request.deviceId) });
 		}
 		return out;
 	}
 
-	private readOf(kind: ContainmentKind, deviceId: string, action: MdeMachineAction): ContainmentRead {
-		const containment: Containment = { deviceId, state: stateOf(action), changedAt: action.lastUpdateDateTimeUtc ?? undefined, actionId: action.id, raw: action };
+	private readOf(
+		kind: ContainmentKind,
+		deviceId: string,
+		action: MdeMachineAction,
+	): ContainmentRead {
+		const containment: Containment = {
+			deviceId,
+			state: stateOf(action),
+			changedAt: action.lastUpdateDateTimeUtc ?? undefined,
+			actionId: action.id,
+			raw: action,
+		};
 		if (FINISHED.includes(action.status) && action.status !== 'Succeeded') {
-			return { containment: { ...containment, state: 'unknown' }, failed: `Defender ${kind === 'isolate' ? 'isolation' : 'release'} action ended with status ${action.status}` };
+			return {
+				containment: { ...containment, state: 'unknown' },
+				failed: `Defender ${kind === 'isolate' ? 'isolation' : 'release'} action ended with status ${action.status}`,
+			};
 		}
 		return { containment };
 	}
 
 	async mitigate(request: MitigationRequest): Promise<MitigationAction> {
 		const deviceId = request.threat.deviceId;
-		if (!deviceId) throw new NodeOperationError(this.node, `Alert ${request.threat.id} has no machine to act on`);
+		if (!deviceId)
+			throw new NodeOperationError(
+				this.node,
+				`Alert ${request.threat.id} has no machine to act on`,
+			);
 		let action: MdeMachineAction;
 		if (request.kind === 'stopAndQuarantineFile') {
 			if (!request.threat.sha1) {
-				throw new NodeOperationError(this.node, `Alert ${request.threat.id} has no file SHA-1 in its evidence`, { description: 'Stop and quarantine needs the SHA-1 of a file; this alert has no file evidence.' });
+				throw new NodeOperationError(
+					this.node,
+					`Alert ${request.threat.id} has no file SHA-1 in its evidence`,
+					{
+						description:
+							'Stop and quarantine needs the SHA-1 of a file; this alert has no file evidence.',
+					},
+				);
 			}
-			action = await this.machineAction(deviceId, 'StopAndQuarantineFile', { Comment: request.comment, Sha1: request.threat.sha1 }, 'stop and quarantine file');
+			action = await this.machineAction(
+				deviceId,
+				'StopAndQuarantineFile',
+				{ Comment: request.comment, Sha1: request.threat.sha1 },
+				'stop and quarantine file',
+			);
 		} else if (request.kind === 'antivirusScan') {
-			action = await this.machineAction(deviceId, 'runAntiVirusScan', { Comment: request.comment, ScanType: request.scanType ?? 'Quick' }, 'run antivirus scan');
+			action = await this.machineAction(
+				deviceId,
+				'runAntiVirusScan',
+				{ Comment: request.comment, ScanType: request.scanType ?? 'Quick' },
+				'run antivirus scan',
+			);
 		} else {
-			throw new NodeOperationError(this.node, `Microsoft Defender has no "${request.kind}" mitigation`, { description: `Use one of: ${this.mitigations.join(', ')}` });
+			throw new NodeOperationError(
+				this.node,
+				`Microsoft Defender has no "${request.kind}" mitigation`,
+				{ description: `Use one of: ${this.mitigations.join(', ')}` },
+			);
 		}
 		return this.toMitigation(action, request.kind, request.threat.id);
 	}
 
 	async readMitigation(action: MitigationAction): Promise<MitigationAction> {
-		return this.toMitigation(await this.readAction(action.id ?? ''), action.action, action.threatId);
+		return this.toMitigation(
+			await this.readAction(action.id ?? ''),
+			action.action,
+			action.threatId,
+		);
 	}
 
-	private toMitigation(action: MdeMachineAction, kind: string, threatId?: string): MitigationAction {
-		const status = action.status === 'Succeeded' ? 'succeeded' : FINISHED.includes(action.status) ? 'failed' : 'pending';
+	private toMitigation(
+		action: MdeMachineAction,
+		kind: string,
+		threatId?: string,
+	): MitigationAction {
+		const status =
+			action.status === 'Succeeded'
+				? 'succeeded'
+				: FINISHED.includes(action.status)
+					? 'failed'
+					: 'pending';
 		return {
 			id: action.id,
 			threatId,

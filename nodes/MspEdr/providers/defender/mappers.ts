@@ -1,13 +1,46 @@
-import type { Containment, ContainmentState, Device, Severity, Threat, ThreatStatus, Verdict } from '../../../shared';
+import type {
+	Containment,
+	ContainmentState,
+	Device,
+	Severity,
+	Threat,
+	ThreatStatus,
+	Verdict,
+} from '../../../shared';
 import type { MdeAlert, MdeMachine, MdeMachineAction } from './schemas';
 
-export const SEVERITY: Record<Severity, string> = { critical: 'High', high: 'High', medium: 'Medium', low: 'Low', informational: 'Informational' };
-export const STATUS: Record<ThreatStatus, string> = { new: 'New', inProgress: 'InProgress', resolved: 'Resolved' };
+export const SEVERITY: Record<Severity, string> = {
+	critical: 'High',
+	high: 'High',
+	medium: 'Medium',
+	low: 'Low',
+	informational: 'Informational',
+};
+export const STATUS: Record<ThreatStatus, string> = {
+	new: 'New',
+	inProgress: 'InProgress',
+	resolved: 'Resolved',
+};
 
-const FROM_SEVERITY: Record<string, Severity> = { High: 'high', Medium: 'medium', Low: 'low', Informational: 'informational', UnSpecified: 'informational' };
-const FROM_STATUS: Record<string, ThreatStatus> = { New: 'new', InProgress: 'inProgress', Resolved: 'resolved', Unknown: 'new' };
+const FROM_SEVERITY: Record<string, Severity> = {
+	High: 'high',
+	Medium: 'medium',
+	Low: 'low',
+	Informational: 'informational',
+	UnSpecified: 'informational',
+};
+const FROM_STATUS: Record<string, ThreatStatus> = {
+	New: 'new',
+	InProgress: 'inProgress',
+	Resolved: 'resolved',
+	Unknown: 'new',
+};
 /** "Informational, expected activity" is benign: for routing it is not a threat, like a false positive. */
-const FROM_CLASSIFICATION: Record<string, Verdict> = { TruePositive: 'truePositive', FalsePositive: 'falsePositive', InformationalExpectedActivity: 'falsePositive' };
+const FROM_CLASSIFICATION: Record<string, Verdict> = {
+	TruePositive: 'truePositive',
+	FalsePositive: 'falsePositive',
+	InformationalExpectedActivity: 'falsePositive',
+};
 
 export const FINISHED = ['Succeeded', 'Failed', 'TimeOut', 'Cancelled'];
 
@@ -18,7 +51,9 @@ export function hostOf(dnsName: string | null | undefined): string | undefined {
 
 export function toThreat(raw: MdeAlert): Threat {
 	const file = raw.evidence?.find((e) => e.sha1 || e.fileName);
-	const mitigated = raw.evidence?.some((e) => e.detectionStatus === 'Prevented' || e.detectionStatus === 'Blocked');
+	const mitigated = raw.evidence?.some(
+		(e) => e.detectionStatus === 'Prevented' || e.detectionStatus === 'Blocked',
+	);
 	return {
 		id: raw.id,
 		deviceId: raw.machineId ?? undefined,
@@ -27,7 +62,10 @@ export function toThreat(raw: MdeAlert): Threat {
 		severity: FROM_SEVERITY[raw.severity ?? ''] ?? 'informational',
 		classification: raw.threatFamilyName ?? raw.category ?? undefined,
 		processName: file?.fileName ?? undefined,
-		processPath: file?.filePath && file.fileName ? `${file.filePath}\\${file.fileName}` : (file?.filePath ?? undefined),
+		processPath:
+			file?.filePath && file.fileName
+				? `${file.filePath}\\${file.fileName}`
+				: (file?.filePath ?? undefined),
 		sha1: file?.sha1 ?? undefined,
 		sha256: file?.sha256 ?? undefined,
 		verdict: FROM_CLASSIFICATION[raw.classification ?? ''] ?? 'undefined',
@@ -44,7 +82,10 @@ export function toDevice(raw: MdeMachine): Device {
 		id: raw.id,
 		hostname: hostOf(raw.computerDnsName) ?? raw.computerDnsName,
 		displayName: raw.computerDnsName,
-		companyId: raw.rbacGroupId === null || raw.rbacGroupId === undefined ? undefined : String(raw.rbacGroupId),
+		companyId:
+			raw.rbacGroupId === null || raw.rbacGroupId === undefined
+				? undefined
+				: String(raw.rbacGroupId),
 		companyName: raw.rbacGroupName ?? undefined,
 		os: raw.osPlatform ?? undefined,
 		type: raw.osPlatform?.startsWith('WindowsServer') ? 'server' : 'workstation',
@@ -61,11 +102,21 @@ export function toDevice(raw: MdeMachine): Device {
  */
 export function containmentFrom(machineId: string, actions: MdeMachineAction[]): Containment {
 	const relevant = actions
-		.filter((a) => (a.type === 'Isolate' || a.type === 'Unisolate') && !['Failed', 'TimeOut', 'Cancelled'].includes(a.status))
+		.filter(
+			(a) =>
+				(a.type === 'Isolate' || a.type === 'Unisolate') &&
+				!['Failed', 'TimeOut', 'Cancelled'].includes(a.status),
+		)
 		.sort((a, b) => b.creationDateTimeUtc.localeCompare(a.creationDateTimeUtc));
 	const newest = relevant[0];
 	if (!newest) return { deviceId: machineId, state: 'released' };
-	return { deviceId: machineId, state: stateOf(newest), changedAt: newest.lastUpdateDateTimeUtc ?? newest.creationDateTimeUtc, actionId: newest.id, raw: newest };
+	return {
+		deviceId: machineId,
+		state: stateOf(newest),
+		changedAt: newest.lastUpdateDateTimeUtc ?? newest.creationDateTimeUtc,
+		actionId: newest.id,
+		raw: newest,
+	};
 }
 
 export function stateOf(action: MdeMachineAction): ContainmentState {

@@ -3,7 +3,16 @@ import { z } from 'zod';
 const str = z.string().nullable().optional();
 
 /** The parts of Defender for Endpoint payloads the provider relies on; the rest passes through under raw. */
-export const MdeEvidence = z.object({ entityType: str, sha1: str, sha256: str, fileName: str, filePath: str, detectionStatus: str }).passthrough();
+export const MdeEvidence = z
+	.object({
+		entityType: str,
+		sha1: str,
+		sha256: str,
+		fileName: str,
+		filePath: str,
+		detectionStatus: str,
+	})
+	.passthrough();
 
 export const MdeAlert = z
 	.object({
@@ -51,4 +60,5 @@ export const MdeMachineAction = z
 	.passthrough();
 export type MdeMachineAction = z.infer<typeof MdeMachineAction>;
 
-export const MdeCollection = <T extends z.ZodTypeAny>(item: T) => z.object({ value: z.array(item), '@odata.nextLink': z.string().optional() }).passthrough();
+export const MdeCollection = <T extends z.ZodTypeAny>(item: T) =>
+	z.object({ value: z.array(item), '@odata.nextLink': z.string().optional() }).passthrough();

@@ -2,7 +2,19 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
-import { DEFAULT_LIMIT, pageSizeFor, parseVendorResponse, Transport, writeVerified, type Containment, type Device, type MitigationAction, type Threat, type TransportOptions, type VendorProfile } from '../../../shared';
+import {
+	DEFAULT_LIMIT,
+	pageSizeFor,
+	parseVendorResponse,
+	Transport,
+	writeVerified,
+	type Containment,
+	type Device,
+	type MitigationAction,
+	type Threat,
+	type TransportOptions,
+	type VendorProfile,
+} from '../../../shared';
 import { chunk, notFound, resolveDevices, sameHost, vendorNowOf } from '../common';
 import type {
 	ContainmentKind,
@@ -32,18 +44,34 @@ export const S1_CONTAINMENT_BATCH = 100;
  */
 export const S1_READ_BATCH = 100;
 
-const ACTION_PATH: Partial<Record<MitigationKind, string>> = { kill: 'kill', quarantine: 'quarantine', remediate: 'remediate', rollback: 'rollback-remediation' };
+const ACTION_PATH: Partial<Record<MitigationKind, string>> = {
+	kill: 'kill',
+	quarantine: 'quarantine',
+	remediate: 'remediate',
+	rollback: 'rollback-remediation',
+};
 /** Names a finished action has in `mitigationStatus[].action`. */
-const ACTION_NAMES: Partial<Record<MitigationKind, string[]>> = { kill: ['kill'], quarantine: ['quarantine'], remediate: ['remediate'], rollback: ['rollback', 'rollback-remediation', 'rollback_remediation'] };
+const ACTION_NAMES: Partial<Record<MitigationKind, string[]>> = {
+	kill: ['kill'],
+	quarantine: ['quarantine'],
+	remediate: ['remediate'],
+	rollback: ['rollback', 'rollback-remediation', 'rollback_remediation'],
+};
 
 export const sentinelOneProfile: VendorProfile = {
 	vendor: VENDOR,
 	credentialType: 'mspSentinelOneApi',
-	baseUrl: (credentials) => `${String(credentials.consoleUrl ?? '').replace(/\/+$/, '')}/web/api/v2.1`,
+	baseUrl: (credentials) =>
+		`${String(credentials.consoleUrl ?? '').replace(/\/+$/, '')}/web/api/v2.1`,
 	errorMessage: (body) => {
-		const errors = (body as { errors?: Array<{ title?: string; detail?: unknown }> } | undefined)?.errors;
+		const errors = (body as { errors?: Array<{ title?: string; detail?: unknown }> } | undefined)
+			?.errors;
 		if (!Array.isArray(errors) || !errors.length) return undefined;
-		return errors.map((e) => [e.title, typeof e.detail === 'string' ? e.detail : undefined].filter(Boolean).join(': ')).join('; ');
+		return errors
+			.map((e) =>
+				[e.title, typeof e.detail === 'string' ? e.detail : undefined].filter(Boolean).join(': '),
+			)
+			.join('; ');
 	},
 	// Per-endpoint buckets of the build-partner SDK: /agents 25 per second, /threats 10 per second with a
 	// burst of 50. [unverified: SDK defaults, not an official table] One budget covers every endpoint of
@@ -61,7 +89,8 @@ function threatFilter(query: ThreatQuery): IDataObject {
 	// `updatedAt` is the console's own time, stamped when a threat is stored and whenever it changes:
 	// a threat that reaches the console late is still found by it, whatever its detection time.
 	if (query.changedSince) qs.updatedAt__gte = query.changedSince;
-	if (query.statuses?.length) qs.incidentStatuses = query.statuses.map((s) => INCIDENT[s]).join(',');
+	if (query.statuses?.length)
+		qs.incidentStatuses = query.statuses.map((s) => INCIDENT[s]).join(',');
 	if (query.severities?.length) qs.confidenceLevels = confidenceFor(query.severities).join(',');
 	// [unverified] `agentIds` on /threats (the reference names `agentId`): results are filtered here as well.
 	if (query.deviceId) qs.agentIds = query.deviceId;
@@ -121,7 +150,12 @@ export class SentinelOneProvider implements EdrProvider {
 		let vendorNow: string | undefined;
 		let cursor: string | null | undefined;
 		while (threats.length < limit) {
-			const response = await this.transport.requestRaw({ method: 'GET', path: '/threats', qs: cursor ? { ...qs, limit: size, cursor } : { ...qs, limit: size }, operation: 'list threats' });
+			const response = await this.transport.requestRaw({
+				method: 'GET',
+				path: '/threats',
+				qs: cursor ? { ...qs, limit: size, cursor } : { ...qs, limit: size },
+				operation: 'list threats',
+			});
 			vendorNow ??= vendorNowOf(response.headers);
 			const page = this.parse<S1ListBody>(S1List(S1Threat), response.body, 'list threats');
 			threats.push(...page.data.map(toThreat).filter(keep));
@@ -134,9 +168,20 @@ export class SentinelOneProvider implements EdrProvider {
 	}
 
 	private async rawThreat(id: string): Promise<S1Threat> {
-		const body = await this.transport.request({ method: 'GET', path: '/threats', qs: { ids: id }, operation: 'get threat' });
+		const body = await this.transport.request({
+			method: 'GET',
+			path: '/threats',
+			qs: { ids: id },
+			operation: 'get threat',
+		});
 		const found = this.parse<{ data: S1Threat[] }>(S1List(S1Threat), body, 'get threat').data[0];
-		if (!found) throw notFound(this.node, 'SentinelOne threat', id, 'Check the threat id; the API token must see the site the threat belongs to.');
+		if (!found)
+			throw notFound(
+				this.node,
+				'SentinelOne threat',
+				id,
+				'Check the threat id; the API token must see the site the threat belongs to.',
+			);
 		return found;
 	}
 
@@ -144,17 +189,41 @@ export class SentinelOneProvider implements EdrProvider {
 		return toThreat(await this.rawThreat(id));
 	}
 
-	private async threatAction(path: string, id: string, data: IDataObject | undefined, operation: string): Promise<void> {
+	private async threatAction(
+		path: string,
+		id: string,
+		data: IDataObject | undefined,
+		operation: string,
+	): Promise<void> {
 		const body: IDataObject = { filter: { ids: [id] } };
 		if (data) body.data = data;
 		const response = await this.transport.request({ method: 'POST', path, body, operation });
-		const affected = this.parse<{ data: { affected: number } }>(S1Affected, response, operation).data.affected;
-		if (affected === 0) throw notFound(this.node, 'SentinelOne threat', id, 'Nothing was changed: the threat does not exist or is outside the token scope.');
+		const affected = this.parse<{ data: { affected: number } }>(S1Affected, response, operation)
+			.data.affected;
+		if (affected === 0)
+			throw notFound(
+				this.node,
+				'SentinelOne threat',
+				id,
+				'Nothing was changed: the threat does not exist or is outside the token scope.',
+			);
 	}
 
 	async updateThreat(id: string, update: ThreatUpdate): Promise<Threat> {
-		if (update.status) await this.threatAction('/threats/incident', id, { incidentStatus: INCIDENT[update.status] }, 'update threat status');
-		if (update.verdict) await this.threatAction('/threats/analyst-verdict', id, { analystVerdict: VERDICT[update.verdict] }, 'update threat verdict');
+		if (update.status)
+			await this.threatAction(
+				'/threats/incident',
+				id,
+				{ incidentStatus: INCIDENT[update.status] },
+				'update threat status',
+			);
+		if (update.verdict)
+			await this.threatAction(
+				'/threats/analyst-verdict',
+				id,
+				{ analystVerdict: VERDICT[update.verdict] },
+				'update threat verdict',
+			);
 		if (update.comment) await this.addNote(id, update.comment);
 		return await this.getThreat(id);
 	}
@@ -165,21 +234,42 @@ export class SentinelOneProvider implements EdrProvider {
 	}
 
 	private async agents(qs: IDataObject, operation: string): Promise<S1Agent[]> {
-		const body = await this.transport.request({ method: 'GET', path: '/agents', qs: { limit: 100, ...qs }, operation });
+		const body = await this.transport.request({
+			method: 'GET',
+			path: '/agents',
+			qs: { limit: 100, ...qs },
+			operation,
+		});
 		return this.parse<{ data: S1Agent[] }>(S1List(S1Agent), body, operation).data;
 	}
 
 	private async agent(ref: DeviceRef): Promise<S1Agent> {
 		if (ref.id) {
 			const [found] = await this.agents({ ids: ref.id }, 'get device');
-			if (!found) throw notFound(this.node, 'SentinelOne agent with id', ref.id, 'Check the agent id or look the device up by hostname.');
+			if (!found)
+				throw notFound(
+					this.node,
+					'SentinelOne agent with id',
+					ref.id,
+					'Check the agent id or look the device up by hostname.',
+				);
 			return found;
 		}
 		const hostname = ref.hostname ?? '';
-		const matches = (await this.agents({ computerName__contains: hostname }, 'find device')).filter((a) => sameHost(a.computerName, hostname));
-		if (!matches.length) throw notFound(this.node, 'SentinelOne agent named', hostname, 'Check the hostname; decommissioned agents are not returned.');
+		const matches = (await this.agents({ computerName__contains: hostname }, 'find device')).filter(
+			(a) => sameHost(a.computerName, hostname),
+		);
+		if (!matches.length)
+			throw notFound(
+				this.node,
+				'SentinelOne agent named',
+				hostname,
+				'Check the hostname; decommissioned agents are not returned.',
+			);
 		// A reinstalled endpoint can leave an older agent behind: the most recently active one is the device.
-		return matches.sort((a, b) => String(b.lastActiveDate ?? '').localeCompare(String(a.lastActiveDate ?? '')))[0];
+		return matches.sort((a, b) =>
+			String(b.lastActiveDate ?? '').localeCompare(String(a.lastActiveDate ?? '')),
+		)[0];
 	}
 
 	async getDevice(ref: DeviceRef): Promise<Device> {
@@ -195,7 +285,8 @@ export class SentinelOneProvider implements EdrProvider {
 	async getDevices(refs: DeviceRef[]): Promise<Array<Device | Error>> {
 		const found = await resolveDevices(refs, {
 			batchSize: S1_READ_BATCH,
-			byIds: async (ids) => await this.agents({ ids: ids.join(','), limit: S1_READ_BATCH }, 'get devices'),
+			byIds: async (ids) =>
+				await this.agents({ ids: ids.join(','), limit: S1_READ_BATCH }, 'get devices'),
 			idOf: (agent) => agent.id,
 			one: async (ref) => await this.agent(ref),
 		});
@@ -213,26 +304,50 @@ export class SentinelOneProvider implements EdrProvider {
 			const parsed = S1Agent.safeParse(device.raw);
 			if (parsed.success && parsed.data.id === device.id) known.set(device.id, parsed.data);
 		}
-		return await this.containmentsOf(devices.map((d) => d.id), known);
+		return await this.containmentsOf(
+			devices.map((d) => d.id),
+			known,
+		);
 	}
 
 	/** Containment per agent id, reading the agents not in `known` 100 at a time. */
-	private async containmentsOf(agentIds: string[], known = new Map<string, S1Agent>()): Promise<Array<Containment | Error>> {
+	private async containmentsOf(
+		agentIds: string[],
+		known = new Map<string, S1Agent>(),
+	): Promise<Array<Containment | Error>> {
 		const missing = [...new Set(agentIds.filter((id) => !known.has(id)))];
 		for (const ids of chunk(missing, S1_READ_BATCH)) {
-			for (const agent of await this.agents({ ids: ids.join(','), limit: S1_READ_BATCH }, 'get containment')) known.set(agent.id, agent);
+			for (const agent of await this.agents(
+				{ ids: ids.join(','), limit: S1_READ_BATCH },
+				'get containment',
+			))
+				known.set(agent.id, agent);
 		}
 		return agentIds.map((id) => {
 			const agent = known.get(id);
-			return agent ? toContainment(agent) : notFound(this.node, 'SentinelOne agent with id', id, 'The agent may have been decommissioned.');
+			return agent
+				? toContainment(agent)
+				: notFound(
+						this.node,
+						'SentinelOne agent with id',
+						id,
+						'The agent may have been decommissioned.',
+					);
 		});
 	}
 
-	async requestContainment(kind: ContainmentKind, deviceIds: string[]): Promise<ContainmentRequest[]> {
+	async requestContainment(
+		kind: ContainmentKind,
+		deviceIds: string[],
+	): Promise<ContainmentRequest[]> {
 		if (deviceIds.length > this.containmentBatchSize) {
-			throw new NodeOperationError(this.node, `At most ${this.containmentBatchSize} agents per request`);
+			throw new NodeOperationError(
+				this.node,
+				`At most ${this.containmentBatchSize} agents per request`,
+			);
 		}
-		const operation = kind === 'isolate' ? 'disconnect agents from network' : 'reconnect agents to network';
+		const operation =
+			kind === 'isolate' ? 'disconnect agents from network' : 'reconnect agents to network';
 		const response = await this.transport.request({
 			method: 'POST',
 			path: kind === 'isolate' ? '/agents/actions/disconnect' : '/agents/actions/connect',
@@ -244,24 +359,45 @@ export class SentinelOneProvider implements EdrProvider {
 	}
 
 	/** SentinelOne has no action record for network quarantine: the agents' `networkStatus` is read again. */
-	async readContainments(_kind: ContainmentKind, requests: ContainmentRequest[]): Promise<Array<ContainmentRead | Error>> {
-		return (await this.containmentsOf(requests.map((r) => r.deviceId))).map((c) => (c instanceof Error ? c : { containment: c }));
+	async readContainments(
+		_kind: ContainmentKind,
+		requests: ContainmentRequest[],
+	): Promise<Array<ContainmentRead | Error>> {
+		return (await this.containmentsOf(requests.map((r) => r.deviceId))).map((c) =>
+			c instanceof Error ? c : { containment: c },
+		);
 	}
 
 	async mitigate(request: MitigationRequest): Promise<MitigationAction> {
 		const action = ACTION_PATH[request.kind];
-		if (!action) throw new NodeOperationError(this.node, `SentinelOne has no "${request.kind}" mitigation`, { description: `Use one of: ${this.mitigations.join(', ')}` });
-		const pending: MitigationAction = { threatId: request.threat.id, deviceId: request.threat.deviceId, action: request.kind, status: 'pending', requestedAt: new Date().toISOString() };
+		if (!action)
+			throw new NodeOperationError(this.node, `SentinelOne has no "${request.kind}" mitigation`, {
+				description: `Use one of: ${this.mitigations.join(', ')}`,
+			});
+		const pending: MitigationAction = {
+			threatId: request.threat.id,
+			deviceId: request.threat.deviceId,
+			action: request.kind,
+			status: 'pending',
+			requestedAt: new Date().toISOString(),
+		};
 		// A mitigation whose answer was lost is found on the threat's mitigation status before it is sent again.
 		return await writeVerified(
 			async () => {
-				await this.threatAction(`/threats/mitigate/${action}`, request.threat.id, undefined, `mitigate threat (${action})`);
+				await this.threatAction(
+					`/threats/mitigate/${action}`,
+					request.threat.id,
+					undefined,
+					`mitigate threat (${action})`,
+				);
 				return pending;
 			},
 			async () => {
 				const names = ACTION_NAMES[request.kind] ?? [request.kind];
 				const raw = await this.rawThreat(request.threat.id);
-				return (raw.mitigationStatus ?? []).some((m) => names.includes(m.action)) ? pending : undefined;
+				return (raw.mitigationStatus ?? []).some((m) => names.includes(m.action))
+					? pending
+					: undefined;
 			},
 		);
 	}
@@ -270,7 +406,13 @@ export class SentinelOneProvider implements EdrProvider {
 		const raw = await this.rawThreat(action.threatId ?? '');
 		const names = ACTION_NAMES[action.action as MitigationKind] ?? [action.action];
 		const entry = (raw.mitigationStatus ?? []).filter((m) => names.includes(m.action)).pop();
-		const status = entry?.status === 'success' ? 'succeeded' : entry?.status === 'failed' ? 'failed' : 'pending';
-		return { ...action, status, completedAt: status === 'pending' ? undefined : (entry?.lastUpdate ?? undefined), raw };
+		const status =
+			entry?.status === 'success' ? 'succeeded' : entry?.status === 'failed' ? 'failed' : 'pending';
+		return {
+			...action,
+			status,
+			completedAt: status === 'pending' ? undefined : (entry?.lastUpdate ?? undefined),
+			raw,
+		};
 	}
 }

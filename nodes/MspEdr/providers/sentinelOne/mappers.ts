@@ -1,4 +1,12 @@
-import type { Containment, ContainmentState, Device, Severity, Threat, ThreatStatus, Verdict } from '../../../shared';
+import type {
+	Containment,
+	ContainmentState,
+	Device,
+	Severity,
+	Threat,
+	ThreatStatus,
+	Verdict,
+} from '../../../shared';
 import type { S1Agent, S1Threat } from './schemas';
 
 export const NETWORK_STATE: Record<string, ContainmentState> = {
@@ -8,8 +16,16 @@ export const NETWORK_STATE: Record<string, ContainmentState> = {
 	connecting: 'pendingRelease',
 };
 
-export const INCIDENT: Record<ThreatStatus, string> = { new: 'unresolved', inProgress: 'in_progress', resolved: 'resolved' };
-export const VERDICT: Record<Exclude<Verdict, 'undefined'>, string> = { truePositive: 'true_positive', falsePositive: 'false_positive', suspicious: 'suspicious' };
+export const INCIDENT: Record<ThreatStatus, string> = {
+	new: 'unresolved',
+	inProgress: 'in_progress',
+	resolved: 'resolved',
+};
+export const VERDICT: Record<Exclude<Verdict, 'undefined'>, string> = {
+	truePositive: 'true_positive',
+	falsePositive: 'false_positive',
+	suspicious: 'suspicious',
+};
 
 /**
  * Threats carry no severity, only a confidence level: malicious is treated as high and
@@ -22,14 +38,18 @@ export function severityOf(confidence: string | null | undefined): Severity {
 /** Confidence levels to ask for so that every requested severity can match. */
 export function confidenceFor(severities: Severity[]): string[] {
 	const levels = new Set<string>();
-	for (const s of severities) levels.add(s === 'critical' || s === 'high' ? 'malicious' : 'suspicious');
+	for (const s of severities)
+		levels.add(s === 'critical' || s === 'high' ? 'malicious' : 'suspicious');
 	return [...levels];
 }
 
 export function toThreat(raw: S1Threat): Threat {
 	const info = raw.threatInfo;
-	const status = Object.entries(INCIDENT).find(([, v]) => v === info.incidentStatus)?.[0] as ThreatStatus | undefined;
-	const verdict = (Object.entries(VERDICT).find(([, v]) => v === info.analystVerdict)?.[0] ?? 'undefined') as Verdict;
+	const status = Object.entries(INCIDENT).find(([, v]) => v === info.incidentStatus)?.[0] as
+		| ThreatStatus
+		| undefined;
+	const verdict = (Object.entries(VERDICT).find(([, v]) => v === info.analystVerdict)?.[0] ??
+		'undefined') as Verdict;
 	return {
 		id: raw.id,
 		deviceId: raw.agentRealtimeInfo.agentId ?? undefined,

@@ -13,12 +13,21 @@ export const S1Agent = z
 		siteName: z.string().nullable().optional(),
 		lastActiveDate: z.string().nullable().optional(),
 		updatedAt: z.string().nullable().optional(),
-		networkInterfaces: z.array(z.object({ inet: z.array(z.string()).nullable().optional() }).passthrough()).nullable().optional(),
+		networkInterfaces: z
+			.array(z.object({ inet: z.array(z.string()).nullable().optional() }).passthrough())
+			.nullable()
+			.optional(),
 	})
 	.passthrough();
 export type S1Agent = z.infer<typeof S1Agent>;
 
-export const S1MitigationEntry = z.object({ action: z.string(), status: z.string().nullable().optional(), lastUpdate: z.string().nullable().optional() }).passthrough();
+export const S1MitigationEntry = z
+	.object({
+		action: z.string(),
+		status: z.string().nullable().optional(),
+		lastUpdate: z.string().nullable().optional(),
+	})
+	.passthrough();
 
 export const S1Threat = z
 	.object({
@@ -53,6 +62,16 @@ export const S1Threat = z
 export type S1Threat = z.infer<typeof S1Threat>;
 
 export const S1List = <T extends z.ZodTypeAny>(item: T) =>
-	z.object({ data: z.array(item), pagination: z.object({ nextCursor: z.string().nullable().optional(), totalItems: z.number().optional() }).passthrough().optional() }).passthrough();
+	z
+		.object({
+			data: z.array(item),
+			pagination: z
+				.object({ nextCursor: z.string().nullable().optional(), totalItems: z.number().optional() })
+				.passthrough()
+				.optional(),
+		})
+		.passthrough();
 
-export const S1Affected = z.object({ data: z.object({ affected: z.number() }).passthrough() }).passthrough();
+export const S1Affected = z
+	.object({ data: z.object({ affected: z.number() }).passthrough() })
+	.passthrough();

@@ -14,7 +14,12 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['company'] } },
 		options: [
 			{ name: 'Get', value: 'get', action: 'Get a company' },
-			{ name: 'Search', value: 'search', action: 'Search companies', description: 'Find companies by name or identifier' },
+			{
+				name: 'Search',
+				value: 'search',
+				action: 'Search companies',
+				description: 'Find companies by name or identifier',
+			},
 		],
 		default: 'get',
 	},

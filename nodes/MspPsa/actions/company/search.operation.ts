@@ -6,7 +6,14 @@ import { out, pagingFields, perItem, readPaging } from '../common';
 const show = { resource: ['company'], operation: ['search'] };
 
 export const description: INodeProperties[] = [
-	{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'Part of the company name', displayOptions: { show } },
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		default: '',
+		description: 'Part of the company name',
+		displayOptions: { show },
+	},
 	{
 		displayName: 'Identifier',
 		name: 'identifier',
@@ -24,9 +31,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const searches = new Memo();
 	return await perItem(this, async (provider, itemIndex, includeRaw) => {
 		const name = String(this.getNodeParameter('name', itemIndex, '') ?? '').trim() || undefined;
-		const identifier = String(this.getNodeParameter('identifier', itemIndex, '') ?? '').trim() || undefined;
+		const identifier =
+			String(this.getNodeParameter('identifier', itemIndex, '') ?? '').trim() || undefined;
 		const paging = readPaging(this, itemIndex);
-		const companies = await searches.get(JSON.stringify([name, identifier, paging]), async () => await provider.searchCompanies({ name, identifier }, paging));
+		const companies = await searches.get(
+			JSON.stringify([name, identifier, paging]),
+			async () => await provider.searchCompanies({ name, identifier }, paging),
+		);
 		return companies.map((company) => out(company, includeRaw));
 	});
 }

@@ -16,17 +16,34 @@ export const description: INodeProperties[] = [
 		],
 		displayOptions: { show },
 	},
-	{ displayName: 'Value', name: 'value', type: 'string', required: true, default: '', placeholder: 'e.g. BSD-WS02', displayOptions: { show } },
-	locator('Company', 'configurationCompany', 'searchCompanies', { description: 'Limit the search to one company', displayOptions: { show } }),
+	{
+		displayName: 'Value',
+		name: 'value',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. BSD-WS02',
+		displayOptions: { show },
+	},
+	locator('Company', 'configurationCompany', 'searchCompanies', {
+		description: 'Limit the search to one company',
+		displayOptions: { show },
+	}),
 	...pagingFields('configuration', ['find']),
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await perItem(this, async (provider, itemIndex, includeRaw) => {
-		const value = requireText(this, this.getNodeParameter('value', itemIndex, ''), 'Value', itemIndex);
+		const value = requireText(
+			this,
+			this.getNodeParameter('value', itemIndex, ''),
+			'Value',
+			itemIndex,
+		);
 		const by = this.getNodeParameter('findBy', itemIndex, 'name') as string;
 		const companyId = refFrom(this.getNodeParameter('configurationCompany', itemIndex, ''))?.id;
-		const query = by === 'serialNumber' ? { serialNumber: value, companyId } : { name: value, companyId };
+		const query =
+			by === 'serialNumber' ? { serialNumber: value, companyId } : { name: value, companyId };
 		const found = await provider.findConfigurations(query, readPaging(this, itemIndex));
 		return found.map((configuration) => out(configuration, includeRaw));
 	});

@@ -5,7 +5,15 @@ import { out, perItem, requireText } from '../common';
 const show = { resource: ['ticket'], operation: ['addNote'] };
 
 export const description: INodeProperties[] = [
-	{ displayName: 'Text', name: 'text', type: 'string', typeOptions: { rows: 4 }, required: true, default: '', displayOptions: { show } },
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		required: true,
+		default: '',
+		displayOptions: { show },
+	},
 	{
 		displayName: 'Visibility',
 		name: 'visibility',
@@ -13,7 +21,11 @@ export const description: INodeProperties[] = [
 		default: 'internal',
 		options: [
 			{ name: 'Internal', value: 'internal', description: 'Only technicians see it' },
-			{ name: 'Customer-Visible', value: 'customer', description: 'The customer sees it in the portal and notifications' },
+			{
+				name: 'Customer-Visible',
+				value: 'customer',
+				description: 'The customer sees it in the portal and notifications',
+			},
 		],
 		displayOptions: { show },
 	},
@@ -22,14 +34,20 @@ export const description: INodeProperties[] = [
 		name: 'resolution',
 		type: 'boolean',
 		default: false,
-		description: 'Whether the note is the resolution of the ticket (ConnectWise Resolution flag; Halo "Resolution" outcome)',
+		description:
+			'Whether the note is the resolution of the ticket (ConnectWise Resolution flag; Halo "Resolution" outcome)',
 		displayOptions: { show },
 	},
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await perItem(this, async (provider, itemIndex, includeRaw) => {
-		const id = requireText(this, this.getNodeParameter('ticketId', itemIndex, ''), 'Ticket ID', itemIndex);
+		const id = requireText(
+			this,
+			this.getNodeParameter('ticketId', itemIndex, ''),
+			'Ticket ID',
+			itemIndex,
+		);
 		const text = requireText(this, this.getNodeParameter('text', itemIndex, ''), 'Text', itemIndex);
 		const internal = this.getNodeParameter('visibility', itemIndex, 'internal') === 'internal';
 		const resolution = this.getNodeParameter('resolution', itemIndex, false) === true;

@@ -6,7 +6,15 @@ import { out, perItem, requireText } from '../common';
 const show = { resource: ['ticket'], operation: ['addTimeEntry'] };
 
 export const description: INodeProperties[] = [
-	{ displayName: 'Hours', name: 'hours', type: 'number', typeOptions: { minValue: 0.01, numberPrecision: 2 }, required: true, default: 0.25, displayOptions: { show } },
+	{
+		displayName: 'Hours',
+		name: 'hours',
+		type: 'number',
+		typeOptions: { minValue: 0.01, numberPrecision: 2 },
+		required: true,
+		default: 0.25,
+		displayOptions: { show },
+	},
 	{
 		displayName: 'Additional Fields',
 		name: 'timeFields',
@@ -16,23 +24,59 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		options: [
 			{ displayName: 'Billable', name: 'billable', type: 'boolean', default: true },
-			{ displayName: 'Member', name: 'member', type: 'string', default: '', description: 'ConnectWise member identifier to log the time for; the API member when empty (Halo logs the API agent)' },
-			{ displayName: 'Notes', name: 'notes', type: 'string', typeOptions: { rows: 3 }, default: '' },
-			{ displayName: 'Started At', name: 'startedAt', type: 'dateTime', default: '', description: 'When the work started; now minus the hours when empty' },
+			{
+				displayName: 'Member',
+				name: 'member',
+				type: 'string',
+				default: '',
+				description:
+					'ConnectWise member identifier to log the time for; the API member when empty (Halo logs the API agent)',
+			},
+			{
+				displayName: 'Notes',
+				name: 'notes',
+				type: 'string',
+				typeOptions: { rows: 3 },
+				default: '',
+			},
+			{
+				displayName: 'Started At',
+				name: 'startedAt',
+				type: 'dateTime',
+				default: '',
+				description: 'When the work started; now minus the hours when empty',
+			},
 		],
 	},
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await perItem(this, async (provider, itemIndex, includeRaw) => {
-		const id = requireText(this, this.getNodeParameter('ticketId', itemIndex, ''), 'Ticket ID', itemIndex);
+		const id = requireText(
+			this,
+			this.getNodeParameter('ticketId', itemIndex, ''),
+			'Ticket ID',
+			itemIndex,
+		);
 		const hours = Number(this.getNodeParameter('hours', itemIndex, 0));
 		if (!Number.isFinite(hours) || hours <= 0 || hours > 24) {
-			throw new NodeOperationError(this.getNode(), `Hours must be more than 0 and at most 24, got ${String(hours)}`, { itemIndex });
+			throw new NodeOperationError(
+				this.getNode(),
+				`Hours must be more than 0 and at most 24, got ${String(hours)}`,
+				{ itemIndex },
+			);
 		}
 		const fields = this.getNodeParameter('timeFields', itemIndex, {}) as Record<string, unknown>;
-		const given = typeof fields.startedAt === 'string' && fields.startedAt ? Date.parse(fields.startedAt) : undefined;
-		if (given !== undefined && Number.isNaN(given)) throw new NodeOperationError(this.getNode(), `Started At is not a date: "${String(fields.startedAt)}"`, { itemIndex });
+		const given =
+			typeof fields.startedAt === 'string' && fields.startedAt
+				? Date.parse(fields.startedAt)
+				: undefined;
+		if (given !== undefined && Number.isNaN(given))
+			throw new NodeOperationError(
+				this.getNode(),
+				`Started At is not a date: "${String(fields.startedAt)}"`,
+				{ itemIndex },
+			);
 		const startedAt = new Date(given ?? Date.now() - hours * 3_600_000).toISOString();
 		const entry = await provider.addTimeEntry(id, {
 			hours,

@@ -9,7 +9,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		typeOptions: { rows: 3 },
 		default: '',
-		description: 'Resolution note added before the ticket is closed; leave empty to close without a note',
+		description:
+			'Resolution note added before the ticket is closed; leave empty to close without a note',
 		displayOptions: { show: { resource: ['ticket'], operation: ['close'] } },
 	},
 ];
@@ -20,7 +21,12 @@ export const description: INodeProperties[] = [
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await perItem(this, async (provider, itemIndex, includeRaw) => {
-		const id = requireText(this, this.getNodeParameter('ticketId', itemIndex, ''), 'Ticket ID', itemIndex);
+		const id = requireText(
+			this,
+			this.getNodeParameter('ticketId', itemIndex, ''),
+			'Ticket ID',
+			itemIndex,
+		);
 		const resolution = String(this.getNodeParameter('resolution', itemIndex, '') ?? '').trim();
 		return out(await provider.closeTicket(id, resolution), includeRaw);
 	});

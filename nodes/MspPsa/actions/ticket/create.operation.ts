@@ -7,8 +7,19 @@ import { changesFrom, fitSummary, readFields, ticketFieldOptions } from './field
 const show = { resource: ['ticket'], operation: ['create', 'findOrCreate'] };
 
 export const description: INodeProperties[] = [
-	locator('Company', 'company', 'searchCompanies', { required: true, displayOptions: { show }, description: 'The client the ticket is for' }),
-	{ displayName: 'Summary', name: 'summary', type: 'string', required: true, default: '', displayOptions: { show } },
+	locator('Company', 'company', 'searchCompanies', {
+		required: true,
+		displayOptions: { show },
+		description: 'The client the ticket is for',
+	}),
+	{
+		displayName: 'Summary',
+		name: 'summary',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: { show },
+	},
 	{
 		displayName: 'External Reference',
 		name: 'externalReference',
@@ -16,7 +27,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. ={{ $json.alertId }}',
-		description: 'ID of the alert or device the ticket is about. A ticket with this reference is reused instead of creating a duplicate.',
+		description:
+			'ID of the alert or device the ticket is about. A ticket with this reference is reused instead of creating a duplicate.',
 		displayOptions: { show: { resource: ['ticket'], operation: ['findOrCreate'] } },
 	},
 	{
@@ -27,13 +39,20 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: { show },
 		options: [
-			{ displayName: 'Description', name: 'description', type: 'string', typeOptions: { rows: 4 }, default: '' },
+			{
+				displayName: 'Description',
+				name: 'description',
+				type: 'string',
+				typeOptions: { rows: 4 },
+				default: '',
+			},
 			{
 				displayName: 'External Reference',
 				name: 'externalReference',
 				type: 'string',
 				default: '',
-				description: 'ID of the alert or device the ticket is about (ConnectWise externalXRef, Halo third-party ID)',
+				description:
+					'ID of the alert or device the ticket is about (ConnectWise externalXRef, Halo third-party ID)',
 				displayOptions: { show: { '/operation': ['create'] } },
 			},
 			{
@@ -41,7 +60,8 @@ export const description: INodeProperties[] = [
 				name: 'includeClosed',
 				type: 'boolean',
 				default: false,
-				description: 'Whether a closed ticket with the same reference counts as found (otherwise a new ticket is opened)',
+				description:
+					'Whether a closed ticket with the same reference counts as found (otherwise a new ticket is opened)',
 				displayOptions: { show: { '/operation': ['findOrCreate'] } },
 			},
 			...ticketFieldOptions(),
@@ -50,15 +70,32 @@ export const description: INodeProperties[] = [
 ];
 
 /** Builds the ticket from the parameters; summary and company are checked before any request. */
-export function newTicket(ctx: IExecuteFunctions, provider: PsaProvider, itemIndex: number): NewTicket {
-	const summary = fitSummary(ctx, provider, requireText(ctx, ctx.getNodeParameter('summary', itemIndex, ''), 'Summary', itemIndex));
-	const company = requireRef(ctx, ctx.getNodeParameter('company', itemIndex, ''), 'Company', itemIndex);
+export function newTicket(
+	ctx: IExecuteFunctions,
+	provider: PsaProvider,
+	itemIndex: number,
+): NewTicket {
+	const summary = fitSummary(
+		ctx,
+		provider,
+		requireText(ctx, ctx.getNodeParameter('summary', itemIndex, ''), 'Summary', itemIndex),
+	);
+	const company = requireRef(
+		ctx,
+		ctx.getNodeParameter('company', itemIndex, ''),
+		'Company',
+		itemIndex,
+	);
 	const fields = readFields(ctx, 'additionalFields', itemIndex);
 	return {
 		summary,
 		companyId: requireText(ctx, company.id ?? company.name, 'Company', itemIndex),
-		description: typeof fields.description === 'string' && fields.description ? fields.description : undefined,
-		externalReference: typeof fields.externalReference === 'string' && fields.externalReference ? fields.externalReference : undefined,
+		description:
+			typeof fields.description === 'string' && fields.description ? fields.description : undefined,
+		externalReference:
+			typeof fields.externalReference === 'string' && fields.externalReference
+				? fields.externalReference
+				: undefined,
 		...changesFrom(fields),
 	};
 }

@@ -6,9 +6,14 @@ import { locator, refFrom } from '../common';
 /** Board, status and priority pickers shared by create, find-or-create and update. */
 export function ticketFieldOptions(): INodeProperties[] {
 	return [
-		locator('Board / Queue', 'board', 'searchBoards', { description: 'ConnectWise service board or Halo team (queue)' }),
+		locator('Board / Queue', 'board', 'searchBoards', {
+			description: 'ConnectWise service board or Halo team (queue)',
+		}),
 		locator('Priority', 'priority', 'searchPriorities'),
-		locator('Status', 'status', 'searchStatuses', { description: 'Status by name as shown in the PSA; in ConnectWise statuses belong to the board' }),
+		locator('Status', 'status', 'searchStatuses', {
+			description:
+				'Status by name as shown in the PSA; in ConnectWise statuses belong to the board',
+		}),
 	];
 }
 
@@ -20,8 +25,12 @@ export function fitSummary(ctx: IExecuteFunctions, provider: PsaProvider, summar
 	const max = provider.maxSummaryLength;
 	if (!max || summary.length <= max) return summary;
 	const cut = `${summary.slice(0, max - 1)}…`;
-	const hints = (ctx as { addExecutionHints?: IExecuteFunctions['addExecutionHints'] }).addExecutionHints;
-	hints?.call(ctx, { message: `A ticket summary was shortened to the ${max} characters the PSA accepts`, location: 'outputPane' });
+	const hints = (ctx as { addExecutionHints?: IExecuteFunctions['addExecutionHints'] })
+		.addExecutionHints;
+	hints?.call(ctx, {
+		message: `A ticket summary was shortened to the ${max} characters the PSA accepts`,
+		location: 'outputPane',
+	});
 	return cut;
 }
 
@@ -33,6 +42,10 @@ export function changesFrom(fields: Record<string, unknown>): TicketChanges {
 	};
 }
 
-export function readFields(ctx: IExecuteFunctions, name: string, itemIndex: number): Record<string, unknown> {
+export function readFields(
+	ctx: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+): Record<string, unknown> {
 	return ctx.getNodeParameter(name, itemIndex, {}) as Record<string, unknown>;
 }

@@ -15,7 +15,12 @@ export const description: INodeProperties[] = [];
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await perItem(this, async (provider, itemIndex, includeRaw) => {
-		const reference = requireText(this, this.getNodeParameter('externalReference', itemIndex, ''), 'External Reference', itemIndex);
+		const reference = requireText(
+			this,
+			this.getNodeParameter('externalReference', itemIndex, ''),
+			'External Reference',
+			itemIndex,
+		);
 		const input = { ...newTicket(this, provider, itemIndex), externalReference: reference };
 		const includeClosed = readFields(this, 'additionalFields', itemIndex).includeClosed === true;
 		const found = await provider.findTicketByReference(reference, input.companyId, includeClosed);

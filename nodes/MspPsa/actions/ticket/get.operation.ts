@@ -6,7 +6,12 @@ export const description: INodeProperties[] = [];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await perItem(this, async (provider, itemIndex, includeRaw) => {
-		const id = requireText(this, this.getNodeParameter('ticketId', itemIndex, ''), 'Ticket ID', itemIndex);
+		const id = requireText(
+			this,
+			this.getNodeParameter('ticketId', itemIndex, ''),
+			'Ticket ID',
+			itemIndex,
+		);
 		return out(await provider.getTicket(id), includeRaw);
 	});
 }

@@ -30,16 +30,32 @@ export const description: INodeProperties[] = [
 					{ name: 'Any', value: 'any' },
 				],
 			},
-			{ displayName: 'Text', name: 'text', type: 'string', default: '', description: 'Text the summary contains (Halo also searches the details)' },
+			{
+				displayName: 'Text',
+				name: 'text',
+				type: 'string',
+				default: '',
+				description: 'Text the summary contains (Halo also searches the details)',
+			},
 			{ displayName: 'Updated Since', name: 'updatedSince', type: 'dateTime', default: '' },
 		],
 	},
 ];
 
-function filterFrom(ctx: IExecuteFunctions, fields: Record<string, unknown>, itemIndex: number): TicketFilter {
-	const updatedSince = typeof fields.updatedSince === 'string' && fields.updatedSince ? fields.updatedSince : undefined;
+function filterFrom(
+	ctx: IExecuteFunctions,
+	fields: Record<string, unknown>,
+	itemIndex: number,
+): TicketFilter {
+	const updatedSince =
+		typeof fields.updatedSince === 'string' && fields.updatedSince
+			? fields.updatedSince
+			: undefined;
 	if (updatedSince && Number.isNaN(Date.parse(updatedSince))) {
-		throw new NodeOperationError(ctx.getNode(), `Updated Since is not a date: "${updatedSince}"`, { itemIndex, description: 'Use an ISO 8601 date such as 2026-11-01T00:00:00Z' });
+		throw new NodeOperationError(ctx.getNode(), `Updated Since is not a date: "${updatedSince}"`, {
+			itemIndex,
+			description: 'Use an ISO 8601 date such as 2026-11-01T00:00:00Z',
+		});
 	}
 	const state = (fields.state as TicketFilter['state'] | undefined) ?? 'open';
 	return {
@@ -53,7 +69,10 @@ function filterFrom(ctx: IExecuteFunctions, fields: Record<string, unknown>, ite
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await perItem(this, async (provider, itemIndex, includeRaw) => {
-		const tickets = await provider.searchTickets(filterFrom(this, readFields(this, 'filters', itemIndex), itemIndex), readPaging(this, itemIndex));
+		const tickets = await provider.searchTickets(
+			filterFrom(this, readFields(this, 'filters', itemIndex), itemIndex),
+			readPaging(this, itemIndex),
+		);
 		return tickets.map((ticket) => out(ticket, includeRaw));
 	});
 }

@@ -3,12 +3,48 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { connectWiseApiBase } from '../../../../credentials/MspConnectWisePsaApi.credentials';
-import type { Company, Configuration, Ticket, TicketNote, TimeEntry, Transport, VendorProfile } from '../../../shared';
-import { collect, commonErrorMessage, pageNumberPages, parseVendorResponse, requestParsed, writeVerified } from '../../../shared';
+import type {
+	Company,
+	Configuration,
+	Ticket,
+	TicketNote,
+	TimeEntry,
+	Transport,
+	VendorProfile,
+} from '../../../shared';
+import {
+	collect,
+	commonErrorMessage,
+	pageNumberPages,
+	parseVendorResponse,
+	requestParsed,
+	writeVerified,
+} from '../../../shared';
 import { hasRef, Memo, resolveRef, toChoices, type Named } from '../common';
-import type { Choice, ConfigurationQuery, NewTicket, NoteInput, Paging, PsaProvider, Ref, TicketChanges, TicketFilter, TimeEntryInput } from '../types';
+import type {
+	Choice,
+	ConfigurationQuery,
+	NewTicket,
+	NoteInput,
+	Paging,
+	PsaProvider,
+	Ref,
+	TicketChanges,
+	TicketFilter,
+	TimeEntryInput,
+} from '../types';
 import { toCompany, toConfiguration, toNote, toTicket, toTimeEntry } from './mappers';
-import { CwBoardStatusSchema, CwCompanySchema, CwConfigurationSchema, CwNamedSchema, CwNoteSchema, CwTicketSchema, CwTimeEntrySchema, listOf, type CwBoardStatus } from './schemas';
+import {
+	CwBoardStatusSchema,
+	CwCompanySchema,
+	CwConfigurationSchema,
+	CwNamedSchema,
+	CwNoteSchema,
+	CwTicketSchema,
+	CwTimeEntrySchema,
+	listOf,
+	type CwBoardStatus,
+} from './schemas';
 
 const VENDOR = 'ConnectWise PSA';
 /** Documented maximum page size. */
@@ -22,7 +58,11 @@ function validationDetails(body: unknown): string {
 	const lines = errors
 		.map((e) => e as { field?: unknown; message?: unknown })
 		.filter((e) => typeof e.message === 'string')
-		.map((e) => (typeof e.field === 'string' && e.field ? `${e.field}: ${String(e.message)}` : String(e.message)));
+		.map((e) =>
+			typeof e.field === 'string' && e.field
+				? `${e.field}: ${String(e.message)}`
+				: String(e.message),
+		);
 	return lines.length ? ` (${lines.join('; ')})` : '';
 }
 
@@ -47,7 +87,11 @@ function quote(value: string): string {
 
 function numericId(node: INode, kind: string, id: string): number {
 	const value = Number(id);
-	if (!Number.isInteger(value) || value <= 0) throw new NodeOperationError(node, `${kind} id must be a positive whole number for ${VENDOR}, got "${id}"`);
+	if (!Number.isInteger(value) || value <= 0)
+		throw new NodeOperationError(
+			node,
+			`${kind} id must be a positive whole number for ${VENDOR}, got "${id}"`,
+		);
 	return value;
 }
 
@@ -62,13 +106,24 @@ export class ConnectWiseProvider implements PsaProvider {
 	) {}
 
 	private async apiBase(): Promise<string> {
-		return await this.memo.get('base', async () => (await this.transport.describe({ method: 'GET', path: '', operation: 'base' })).url);
+		return await this.memo.get(
+			'base',
+			async () =>
+				(await this.transport.describe({ method: 'GET', path: '', operation: 'base' })).url,
+		);
 	}
 
-	private async list<S extends z.ZodTypeAny>(path: string, operation: string, schema: S, qs: IDataObject, paging: Paging): Promise<Array<z.output<S>>> {
+	private async list<S extends z.ZodTypeAny>(
+		path: string,
+		operation: string,
+		schema: S,
+		qs: IDataObject,
+		paging: Paging,
+	): Promise<Array<z.output<S>>> {
 		const pages = pageNumberPages(this.transport, {
 			request: { method: 'GET', path, qs, operation },
-			items: (body) => parseVendorResponse(this.node, listOf(schema), body, { vendor: VENDOR, operation }),
+			items: (body) =>
+				parseVendorResponse(this.node, listOf(schema), body, { vendor: VENDOR, operation }),
 			pageSize: MAX_PAGE_SIZE,
 			limit: paging.returnAll ? undefined : paging.limit,
 			pageParam: 'page',
@@ -79,7 +134,10 @@ export class ConnectWiseProvider implements PsaProvider {
 	}
 
 	private async ticket(id: string, operation: string): Promise<z.infer<typeof CwTicketSchema>> {
-		return await requestParsed(this.transport, this.node, CwTicketSchema, { path: `/service/tickets/${numericId(this.node, 'Ticket', id)}`, operation });
+		return await requestParsed(this.transport, this.node, CwTicketSchema, {
+			path: `/service/tickets/${numericId(this.node, 'Ticket', id)}`,
+			operation,
+		});
 	}
 
 	private async mapTicket(ticket: z.infer<typeof CwTicketSchema>): Promise<Ticket> {
@@ -88,21 +146,41 @@ export class ConnectWiseProvider implements PsaProvider {
 
 	private async boards(): Promise<Named[]> {
 		return await this.memo.get('boards', async () => {
-			const rows = await this.list('/service/boards', 'list boards', CwNamedSchema, { conditions: 'inactiveFlag=false', orderBy: 'name asc' }, { returnAll: true, limit: 0 });
+			const rows = await this.list(
+				'/service/boards',
+				'list boards',
+				CwNamedSchema,
+				{ conditions: 'inactiveFlag=false', orderBy: 'name asc' },
+				{ returnAll: true, limit: 0 },
+			);
 			return rows.map((b) => ({ id: String(b.id), name: b.name }));
 		});
 	}
 
 	/** Active statuses of a board, read once per board and execution. */
 	private async statuses(boardId: string): Promise<CwBoardStatus[]> {
-		return await this.memo.get(`statuses:${boardId}`, async () =>
-			await this.list(`/service/boards/${boardId}/statuses`, 'list board statuses', CwBoardStatusSchema, { conditions: 'inactive=false', orderBy: 'sortOrder asc' }, { returnAll: true, limit: 0 }),
+		return await this.memo.get(
+			`statuses:${boardId}`,
+			async () =>
+				await this.list(
+					`/service/boards/${boardId}/statuses`,
+					'list board statuses',
+					CwBoardStatusSchema,
+					{ conditions: 'inactive=false', orderBy: 'sortOrder asc' },
+					{ returnAll: true, limit: 0 },
+				),
 		);
 	}
 
 	private async priorities(): Promise<Named[]> {
 		return await this.memo.get('priorities', async () => {
-			const rows = await this.list('/service/priorities', 'list priorities', CwNamedSchema, { orderBy: 'sortOrder asc' }, { returnAll: true, limit: 0 });
+			const rows = await this.list(
+				'/service/priorities',
+				'list priorities',
+				CwNamedSchema,
+				{ orderBy: 'sortOrder asc' },
+				{ returnAll: true, limit: 0 },
+			);
 			return rows.map((p) => ({ id: String(p.id), name: p.name }));
 		});
 	}
@@ -112,30 +190,66 @@ export class ConnectWiseProvider implements PsaProvider {
 	}
 
 	private async status(boardId: string, boardName: string, ref: Ref): Promise<Named> {
-		const statuses = (await this.statuses(boardId)).map((s) => ({ id: String(s.id), name: s.name }));
+		const statuses = (await this.statuses(boardId)).map((s) => ({
+			id: String(s.id),
+			name: s.name,
+		}));
 		return resolveRef(this.node, 'status', ref, statuses, `board ${boardName}`);
 	}
 
 	async createTicket(input: NewTicket): Promise<Ticket> {
-		const body: IDataObject = { summary: input.summary, company: { id: numericId(this.node, 'Company', input.companyId) } };
+		const body: IDataObject = {
+			summary: input.summary,
+			company: { id: numericId(this.node, 'Company', input.companyId) },
+		};
 		if (hasRef(input.board)) {
 			const board = await this.board(input.board);
 			body.board = { id: Number(board.id) };
-			if (hasRef(input.status)) body.status = { id: Number((await this.status(board.id, board.name, input.status)).id) };
+			if (hasRef(input.status))
+				body.status = { id: Number((await this.status(board.id, board.name, input.status)).id) };
 		} else if (hasRef(input.status)) {
-			throw new NodeOperationError(this.node, 'A status needs a board: ConnectWise statuses belong to a board');
+			throw new NodeOperationError(
+				this.node,
+				'A status needs a board: ConnectWise statuses belong to a board',
+			);
 		}
-		if (hasRef(input.priority)) body.priority = { id: Number(resolveRef(this.node, 'priority', input.priority, await this.priorities()).id) };
+		if (hasRef(input.priority))
+			body.priority = {
+				id: Number(resolveRef(this.node, 'priority', input.priority, await this.priorities()).id),
+			};
 		if (input.externalReference) body.externalXRef = input.externalReference;
 		if (input.description) body.initialDescription = input.description;
-		const created = await this.transport.request({ method: 'POST', path: '/service/tickets', body, operation: 'create ticket' });
-		return await this.mapTicket(parseVendorResponse(this.node, CwTicketSchema, created, { vendor: VENDOR, operation: 'create ticket' }));
+		const created = await this.transport.request({
+			method: 'POST',
+			path: '/service/tickets',
+			body,
+			operation: 'create ticket',
+		});
+		return await this.mapTicket(
+			parseVendorResponse(this.node, CwTicketSchema, created, {
+				vendor: VENDOR,
+				operation: 'create ticket',
+			}),
+		);
 	}
 
-	async findTicketByReference(reference: string, companyId: string, includeClosed: boolean): Promise<Ticket | undefined> {
-		const conditions = [`externalXRef=${quote(reference)}`, `company/id=${numericId(this.node, 'Company', companyId)}`];
+	async findTicketByReference(
+		reference: string,
+		companyId: string,
+		includeClosed: boolean,
+	): Promise<Ticket | undefined> {
+		const conditions = [
+			`externalXRef=${quote(reference)}`,
+			`company/id=${numericId(this.node, 'Company', companyId)}`,
+		];
 		if (!includeClosed) conditions.push('closedFlag=false');
-		const rows = await this.list('/service/tickets', 'find ticket by reference', CwTicketSchema, { conditions: conditions.join(' and '), orderBy: 'id asc' }, { returnAll: false, limit: 1 });
+		const rows = await this.list(
+			'/service/tickets',
+			'find ticket by reference',
+			CwTicketSchema,
+			{ conditions: conditions.join(' and '), orderBy: 'id asc' },
+			{ returnAll: false, limit: 1 },
+		);
 		return rows.length ? await this.mapTicket(rows[0]) : undefined;
 	}
 
@@ -145,11 +259,15 @@ export class ConnectWiseProvider implements PsaProvider {
 
 	async searchTickets(filter: TicketFilter, paging: Paging): Promise<Ticket[]> {
 		const conditions: string[] = [];
-		if (filter.companyId) conditions.push(`company/id=${numericId(this.node, 'Company', filter.companyId)}`);
+		if (filter.companyId)
+			conditions.push(`company/id=${numericId(this.node, 'Company', filter.companyId)}`);
 		if (filter.state !== 'any') conditions.push(`closedFlag=${filter.state === 'closed'}`);
 		if (hasRef(filter.board)) conditions.push(`board/id=${(await this.board(filter.board)).id}`);
 		if (filter.text) conditions.push(`summary contains ${quote(filter.text)}`);
-		if (filter.updatedSince) conditions.push(`lastUpdated>=[${new Date(filter.updatedSince).toISOString().replace(/\.\d{3}Z$/, 'Z')}]`);
+		if (filter.updatedSince)
+			conditions.push(
+				`lastUpdated>=[${new Date(filter.updatedSince).toISOString().replace(/\.\d{3}Z$/, 'Z')}]`,
+			);
 		const qs: IDataObject = { orderBy: 'id desc' };
 		if (conditions.length) qs.conditions = conditions.join(' and ');
 		const rows = await this.list('/service/tickets', 'search tickets', CwTicketSchema, qs, paging);
@@ -158,20 +276,46 @@ export class ConnectWiseProvider implements PsaProvider {
 	}
 
 	private async patch(id: number, ops: IDataObject[], operation: string): Promise<Ticket> {
-		const body = await this.transport.request({ method: 'PATCH', path: `/service/tickets/${id}`, body: ops, operation, idempotent: true });
-		return await this.mapTicket(parseVendorResponse(this.node, CwTicketSchema, body, { vendor: VENDOR, operation }));
+		const body = await this.transport.request({
+			method: 'PATCH',
+			path: `/service/tickets/${id}`,
+			body: ops,
+			operation,
+			idempotent: true,
+		});
+		return await this.mapTicket(
+			parseVendorResponse(this.node, CwTicketSchema, body, { vendor: VENDOR, operation }),
+		);
 	}
 
 	async updateTicket(id: string, changes: TicketChanges): Promise<Ticket> {
 		const ops: IDataObject[] = [];
-		if (changes.summary !== undefined) ops.push({ op: 'replace', path: 'summary', value: changes.summary });
-		if (hasRef(changes.priority)) ops.push({ op: 'replace', path: 'priority', value: { id: Number(resolveRef(this.node, 'priority', changes.priority, await this.priorities()).id) } });
+		if (changes.summary !== undefined)
+			ops.push({ op: 'replace', path: 'summary', value: changes.summary });
+		if (hasRef(changes.priority))
+			ops.push({
+				op: 'replace',
+				path: 'priority',
+				value: {
+					id: Number(
+						resolveRef(this.node, 'priority', changes.priority, await this.priorities()).id,
+					),
+				},
+			});
 		if (hasRef(changes.board) || hasRef(changes.status)) {
 			const current = await this.ticket(id, 'update ticket');
-			const board = hasRef(changes.board) ? await this.board(changes.board) : { id: String(current.board?.id), name: current.board?.name ?? '' };
-			if (hasRef(changes.board)) ops.push({ op: 'replace', path: 'board', value: { id: Number(board.id) } });
+			const board = hasRef(changes.board)
+				? await this.board(changes.board)
+				: { id: String(current.board?.id), name: current.board?.name ?? '' };
+			if (hasRef(changes.board))
+				ops.push({ op: 'replace', path: 'board', value: { id: Number(board.id) } });
 			// Reference fields are replaced whole ({id}), never through `status/id`.
-			if (hasRef(changes.status)) ops.push({ op: 'replace', path: 'status', value: { id: Number((await this.status(board.id, board.name, changes.status)).id) } });
+			if (hasRef(changes.status))
+				ops.push({
+					op: 'replace',
+					path: 'status',
+					value: { id: Number((await this.status(board.id, board.name, changes.status)).id) },
+				});
 		}
 		if (!ops.length) return await this.getTicket(id);
 		return await this.patch(numericId(this.node, 'Ticket', id), ops, 'update ticket');
@@ -187,16 +331,34 @@ export class ConnectWiseProvider implements PsaProvider {
 		};
 		const path = `/service/tickets/${numericId(this.node, 'Ticket', ticketId)}/notes`;
 		const created = await writeVerified(
-			async () => await this.transport.request({ method: 'POST', path, body, operation: 'add note' }),
+			async () =>
+				await this.transport.request({ method: 'POST', path, body, operation: 'add note' }),
 			async () => await this.latestNoteLike(path, body),
 		);
-		return toNote(parseVendorResponse(this.node, CwNoteSchema, created, { vendor: VENDOR, operation: 'add note' }), ticketId);
+		return toNote(
+			parseVendorResponse(this.node, CwNoteSchema, created, {
+				vendor: VENDOR,
+				operation: 'add note',
+			}),
+			ticketId,
+		);
 	}
 
 	/** After an ambiguous POST: the ticket's latest note with the same text and flags, if the POST went through. */
 	private async latestNoteLike(path: string, body: IDataObject): Promise<unknown> {
-		const rows = (await this.list(path, 'read back note', CwNoteSchema, { orderBy: 'id desc' }, { returnAll: true, limit: 0 })) as IDataObject[];
-		return rows.find((n) => n.text === body.text && !!n.internalAnalysisFlag === body.internalAnalysisFlag && !!n.resolutionFlag === body.resolutionFlag);
+		const rows = (await this.list(
+			path,
+			'read back note',
+			CwNoteSchema,
+			{ orderBy: 'id desc' },
+			{ returnAll: true, limit: 0 },
+		)) as IDataObject[];
+		return rows.find(
+			(n) =>
+				n.text === body.text &&
+				!!n.internalAnalysisFlag === body.internalAnalysisFlag &&
+				!!n.resolutionFlag === body.resolutionFlag,
+		);
 	}
 
 	async addTimeEntry(ticketId: string, entry: TimeEntryInput): Promise<TimeEntry> {
@@ -212,8 +374,18 @@ export class ConnectWiseProvider implements PsaProvider {
 		};
 		if (entry.notes) body.notes = entry.notes;
 		if (entry.member) body.member = { identifier: entry.member };
-		const created = await this.transport.request({ method: 'POST', path: '/time/entries', body, operation: 'add time entry' });
-		return toTimeEntry(parseVendorResponse(this.node, CwTimeEntrySchema, created, { vendor: VENDOR, operation: 'add time entry' }));
+		const created = await this.transport.request({
+			method: 'POST',
+			path: '/time/entries',
+			body,
+			operation: 'add time entry',
+		});
+		return toTimeEntry(
+			parseVendorResponse(this.node, CwTimeEntrySchema, created, {
+				vendor: VENDOR,
+				operation: 'add time entry',
+			}),
+		);
 	}
 
 	async closeTicket(id: string, resolution: string): Promise<Ticket> {
@@ -221,11 +393,20 @@ export class ConnectWiseProvider implements PsaProvider {
 		if (current.closedFlag) return await this.mapTicket(current);
 		const boardId = String(current.board?.id);
 		const closed = (await this.statuses(boardId)).find((s) => s.closedStatus === true);
-		if (!closed) throw new NodeOperationError(this.node, `Board ${current.board?.name ?? boardId} has no active status with "Closed Status" ticked; add one in ConnectWise (Service Boards > Statuses)`);
+		if (!closed)
+			throw new NodeOperationError(
+				this.node,
+				`Board ${current.board?.name ?? boardId} has no active status with "Closed Status" ticked; add one in ConnectWise (Service Boards > Statuses)`,
+			);
 		if (resolution) await this.addNote(id, { text: resolution, internal: false, resolution: true });
 		// An ambiguous close is read back so a retry of the whole close never posts the resolution twice.
 		return await writeVerified(
-			async () => await this.patch(current.id, [{ op: 'replace', path: 'status', value: { id: closed.id } }], 'close ticket'),
+			async () =>
+				await this.patch(
+					current.id,
+					[{ op: 'replace', path: 'status', value: { id: closed.id } }],
+					'close ticket',
+				),
 			async () => {
 				const now = await this.ticket(id, 'close ticket');
 				return now.closedFlag ? await this.mapTicket(now) : undefined;
@@ -239,42 +420,104 @@ export class ConnectWiseProvider implements PsaProvider {
 		const statuses = await this.statuses(boardId);
 		const open = statuses.filter((s) => s.closedStatus !== true);
 		const target = hasRef(status)
-			? resolveRef(this.node, 'status', status, open.map((s) => ({ id: String(s.id), name: s.name })), `board ${current.board?.name ?? boardId} (open statuses)`)
+			? resolveRef(
+					this.node,
+					'status',
+					status,
+					open.map((s) => ({ id: String(s.id), name: s.name })),
+					`board ${current.board?.name ?? boardId} (open statuses)`,
+				)
 			: { id: String((open.find((s) => s.defaultFlag) ?? open[0])?.id), name: '' };
-		if (target.id === 'undefined') throw new NodeOperationError(this.node, `Board ${current.board?.name ?? boardId} has no open status to reopen the ticket in`);
-		return await this.patch(current.id, [{ op: 'replace', path: 'status', value: { id: Number(target.id) } }], 'reopen ticket');
+		if (target.id === 'undefined')
+			throw new NodeOperationError(
+				this.node,
+				`Board ${current.board?.name ?? boardId} has no open status to reopen the ticket in`,
+			);
+		return await this.patch(
+			current.id,
+			[{ op: 'replace', path: 'status', value: { id: Number(target.id) } }],
+			'reopen ticket',
+		);
 	}
 
 	async getCompany(id: string): Promise<Company> {
-		const body = await this.transport.request({ method: 'GET', path: `/company/companies/${numericId(this.node, 'Company', id)}`, operation: 'get company' });
-		return toCompany(parseVendorResponse(this.node, CwCompanySchema, body, { vendor: VENDOR, operation: 'get company' }));
+		const body = await this.transport.request({
+			method: 'GET',
+			path: `/company/companies/${numericId(this.node, 'Company', id)}`,
+			operation: 'get company',
+		});
+		return toCompany(
+			parseVendorResponse(this.node, CwCompanySchema, body, {
+				vendor: VENDOR,
+				operation: 'get company',
+			}),
+		);
 	}
 
-	async searchCompanies(query: { name?: string; identifier?: string }, paging: Paging): Promise<Company[]> {
+	async searchCompanies(
+		query: { name?: string; identifier?: string },
+		paging: Paging,
+	): Promise<Company[]> {
 		const conditions = ['deletedFlag=false'];
 		if (query.name) conditions.push(`name contains ${quote(query.name)}`);
 		if (query.identifier) conditions.push(`identifier=${quote(query.identifier)}`);
-		const rows = await this.list('/company/companies', 'search companies', CwCompanySchema, { conditions: conditions.join(' and '), orderBy: 'name asc' }, paging);
+		const rows = await this.list(
+			'/company/companies',
+			'search companies',
+			CwCompanySchema,
+			{ conditions: conditions.join(' and '), orderBy: 'name asc' },
+			paging,
+		);
 		return rows.map(toCompany);
 	}
 
 	async findConfigurations(query: ConfigurationQuery, paging: Paging): Promise<Configuration[]> {
 		const conditions = ['activeFlag=true'];
-		if (query.companyId) conditions.push(`company/id=${numericId(this.node, 'Company', query.companyId)}`);
+		if (query.companyId)
+			conditions.push(`company/id=${numericId(this.node, 'Company', query.companyId)}`);
 		if (query.name) conditions.push(`name=${quote(query.name)}`);
 		if (query.serialNumber) conditions.push(`serialNumber=${quote(query.serialNumber)}`);
-		const rows = await this.list('/company/configurations', 'find configurations', CwConfigurationSchema, { conditions: conditions.join(' and '), orderBy: 'id asc' }, paging);
+		const rows = await this.list(
+			'/company/configurations',
+			'find configurations',
+			CwConfigurationSchema,
+			{ conditions: conditions.join(' and '), orderBy: 'id asc' },
+			paging,
+		);
 		return rows.map(toConfiguration);
 	}
 
-	async attachConfiguration(ticketId: string, configurationId: string): Promise<{ configuration: Configuration; attached: boolean }> {
+	async attachConfiguration(
+		ticketId: string,
+		configurationId: string,
+	): Promise<{ configuration: Configuration; attached: boolean }> {
 		const ticket = numericId(this.node, 'Ticket', ticketId);
 		const config = numericId(this.node, 'Configuration', configurationId);
-		const attached = await this.list(`/service/tickets/${ticket}/configurations`, 'list ticket configurations', CwConfigurationSchema.partial({ name: true }), {}, { returnAll: true, limit: 0 });
-		const body = await this.transport.request({ method: 'GET', path: `/company/configurations/${config}`, operation: 'get configuration' });
-		const configuration = toConfiguration(parseVendorResponse(this.node, CwConfigurationSchema, body, { vendor: VENDOR, operation: 'get configuration' }));
+		const attached = await this.list(
+			`/service/tickets/${ticket}/configurations`,
+			'list ticket configurations',
+			CwConfigurationSchema.partial({ name: true }),
+			{},
+			{ returnAll: true, limit: 0 },
+		);
+		const body = await this.transport.request({
+			method: 'GET',
+			path: `/company/configurations/${config}`,
+			operation: 'get configuration',
+		});
+		const configuration = toConfiguration(
+			parseVendorResponse(this.node, CwConfigurationSchema, body, {
+				vendor: VENDOR,
+				operation: 'get configuration',
+			}),
+		);
 		if (attached.some((c) => c.id === config)) return { configuration, attached: false };
-		await this.transport.request({ method: 'POST', path: `/service/tickets/${ticket}/configurations`, body: { id: config }, operation: 'attach configuration' });
+		await this.transport.request({
+			method: 'POST',
+			path: `/service/tickets/${ticket}/configurations`,
+			body: { id: config },
+			operation: 'attach configuration',
+		});
 		return { configuration, attached: true };
 	}
 
@@ -283,9 +526,17 @@ export class ConnectWiseProvider implements PsaProvider {
 	}
 
 	async listStatuses(board?: Ref): Promise<Choice[]> {
-		if (!hasRef(board)) throw new NodeOperationError(this.node, 'Choose a board first: ConnectWise statuses belong to a board');
+		if (!hasRef(board))
+			throw new NodeOperationError(
+				this.node,
+				'Choose a board first: ConnectWise statuses belong to a board',
+			);
 		const resolved = await this.board(board);
-		return (await this.statuses(resolved.id)).map((s) => ({ name: s.name, value: String(s.id), description: s.closedStatus ? 'Closed status' : undefined }));
+		return (await this.statuses(resolved.id)).map((s) => ({
+			name: s.name,
+			value: String(s.id),
+			description: s.closedStatus ? 'Closed status' : undefined,
+		}));
 	}
 
 	async listPriorities(): Promise<Choice[]> {

@@ -2,7 +2,13 @@ import type { z } from 'zod';
 
 import type { Company, Configuration, Ticket, TicketNote, TimeEntry } from '../../../shared';
 import { utc } from '../common';
-import type { CwCompanySchema, CwConfigurationSchema, CwNoteSchema, CwTicket, CwTimeEntrySchema } from './schemas';
+import type {
+	CwCompanySchema,
+	CwConfigurationSchema,
+	CwNoteSchema,
+	CwTicket,
+	CwTimeEntrySchema,
+} from './schemas';
 
 /** Link to the ticket in the ConnectWise UI: the UI host is the API host without its `api-` prefix. */
 export function ticketUrl(apiBase: string, id: number): string | undefined {
@@ -33,7 +39,12 @@ export function toTicket(ticket: CwTicket, apiBase: string): Ticket {
 }
 
 export function toCompany(company: z.infer<typeof CwCompanySchema>): Company {
-	return { id: String(company.id), name: company.name, identifier: company.identifier, raw: company };
+	return {
+		id: String(company.id),
+		name: company.name,
+		identifier: company.identifier,
+		raw: company,
+	};
 }
 
 export function toNote(note: z.infer<typeof CwNoteSchema>, ticketId: string): TicketNote {

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
 /** The parts of ConnectWise payloads the mappers read; everything else passes through to raw. */
-const Reference = z.object({ id: z.number(), name: z.string().optional(), identifier: z.string().optional() }).passthrough();
+const Reference = z
+	.object({ id: z.number(), name: z.string().optional(), identifier: z.string().optional() })
+	.passthrough();
 
 export const CwTicketSchema = z
 	.object({
@@ -32,7 +34,9 @@ export type CwBoardStatus = z.infer<typeof CwBoardStatusSchema>;
 
 export const CwNamedSchema = z.object({ id: z.number(), name: z.string() }).passthrough();
 
-export const CwCompanySchema = z.object({ id: z.number(), identifier: z.string(), name: z.string() }).passthrough();
+export const CwCompanySchema = z
+	.object({ id: z.number(), identifier: z.string(), name: z.string() })
+	.passthrough();
 
 export const CwNoteSchema = z
 	.object({

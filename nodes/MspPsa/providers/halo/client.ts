@@ -3,11 +3,45 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { haloApiBase } from '../../../../credentials/MspHaloPsaApi.credentials';
-import type { Company, Configuration, Ticket, TicketNote, TimeEntry, Transport, VendorProfile } from '../../../shared';
-import { collect, commonErrorMessage, filterPages, pageNumberPages, parseVendorResponse, requestParsed } from '../../../shared';
+import type {
+	Company,
+	Configuration,
+	Ticket,
+	TicketNote,
+	TimeEntry,
+	Transport,
+	VendorProfile,
+} from '../../../shared';
+import {
+	collect,
+	commonErrorMessage,
+	filterPages,
+	pageNumberPages,
+	parseVendorResponse,
+	requestParsed,
+} from '../../../shared';
 import { hasRef, Memo, resolveRef, toChoices, type Named } from '../common';
-import type { Choice, ConfigurationQuery, NewTicket, NoteInput, Paging, PsaProvider, Ref, TicketChanges, TicketFilter, TimeEntryInput } from '../types';
-import { serialOf, toCompany, toConfiguration, toNote, toTicket, toTimeEntry, type HaloNames } from './mappers';
+import type {
+	Choice,
+	ConfigurationQuery,
+	NewTicket,
+	NoteInput,
+	Paging,
+	PsaProvider,
+	Ref,
+	TicketChanges,
+	TicketFilter,
+	TimeEntryInput,
+} from '../types';
+import {
+	serialOf,
+	toCompany,
+	toConfiguration,
+	toNote,
+	toTicket,
+	toTimeEntry,
+	type HaloNames,
+} from './mappers';
 import {
 	HaloActionSchema,
 	HaloAssetListSchema,
@@ -44,14 +78,22 @@ const CLOSED_STATUS_NAME = 'Closed';
  * Action outcomes are tenant-configurable [unverified defaults]: these names exist in a default
  * Halo setup. Halo stores the outcome text on the action.
  */
-const OUTCOME = { privateNote: 'Private Note', publicNote: 'Note', time: 'Time Entry', resolution: 'Resolution' };
+const OUTCOME = {
+	privateNote: 'Private Note',
+	publicNote: 'Note',
+	time: 'Time Entry',
+	resolution: 'Resolution',
+};
 
 /** Validation 400s are keyed by the posted array's field path: `{"[0].summary": "..."}`. */
 function haloErrorMessage(body: unknown): string | undefined {
 	if (body && typeof body === 'object' && !Array.isArray(body)) {
 		const fieldLines = Object.entries(body as Record<string, unknown>)
 			.filter(([key]) => /^\[\d+\]\./.test(key))
-			.map(([key, value]) => `${key.replace(/^\[\d+\]\./, '')}: ${Array.isArray(value) ? value.join(', ') : String(value)}`);
+			.map(
+				([key, value]) =>
+					`${key.replace(/^\[\d+\]\./, '')}: ${Array.isArray(value) ? value.join(', ') : String(value)}`,
+			);
 		if (fieldLines.length) return fieldLines.join('; ');
 	}
 	return commonErrorMessage(body);
@@ -84,24 +126,48 @@ export class HaloProvider implements PsaProvider {
 
 	private id(kind: string, id: string): number {
 		const value = Number(id);
-		if (!Number.isInteger(value) || value <= 0) this.fail(`${kind} id must be a positive whole number for ${VENDOR}, got "${id}"`);
+		if (!Number.isInteger(value) || value <= 0)
+			this.fail(`${kind} id must be a positive whole number for ${VENDOR}, got "${id}"`);
 		return value;
 	}
 
-	private async get<S extends z.ZodTypeAny>(path: string, schema: S, operation: string, qs?: IDataObject): Promise<z.output<S>> {
+	private async get<S extends z.ZodTypeAny>(
+		path: string,
+		schema: S,
+		operation: string,
+		qs?: IDataObject,
+	): Promise<z.output<S>> {
 		return await requestParsed(this.transport, this.node, schema, { path, qs, operation });
 	}
 
-	private async post<S extends z.ZodTypeAny>(path: string, element: IDataObject, schema: S, operation: string): Promise<z.output<S>> {
+	private async post<S extends z.ZodTypeAny>(
+		path: string,
+		element: IDataObject,
+		schema: S,
+		operation: string,
+	): Promise<z.output<S>> {
 		// Create and update are both a POST of an array; an element with an id updates that record.
-		return await requestParsed(this.transport, this.node, savedOne(schema), { method: 'POST', path, body: [element], operation, idempotent: element.id !== undefined });
+		return await requestParsed(this.transport, this.node, savedOne(schema), {
+			method: 'POST',
+			path,
+			body: [element],
+			operation,
+			idempotent: element.id !== undefined,
+		});
 	}
 
 	/**
 	 * `keep` drops what Halo cannot filter on. The pages are then read whole, without the Limit
 	 * shrinking them, so the Limit counts kept records and a thinned page never ends the listing.
 	 */
-	private pages<T>(path: string, operation: string, qs: IDataObject, items: (body: unknown) => T[], paging: Paging, opts: { inFlight?: number; keep?: (item: T) => boolean } = {}): AsyncGenerator<T[]> {
+	private pages<T>(
+		path: string,
+		operation: string,
+		qs: IDataObject,
+		items: (body: unknown) => T[],
+		paging: Paging,
+		opts: { inFlight?: number; keep?: (item: T) => boolean } = {},
+	): AsyncGenerator<T[]> {
 		const pages = pageNumberPages(this.transport, {
 			request: { method: 'GET', path, qs: { ...qs, pageinate: true }, operation },
 			items,
@@ -116,7 +182,9 @@ export class HaloProvider implements PsaProvider {
 	}
 
 	private async statuses(): Promise<Array<z.infer<typeof HaloStatusSchema>>> {
-		return await this.memo.get('statuses', () => this.get('/Status', z_array(HaloStatusSchema), 'list statuses'));
+		return await this.memo.get('statuses', () =>
+			this.get('/Status', z_array(HaloStatusSchema), 'list statuses'),
+		);
 	}
 
 	private async teams(): Promise<Named[]> {
@@ -131,7 +199,9 @@ export class HaloProvider implements PsaProvider {
 			const rows = await this.get('/Priority', z_array(HaloPrioritySchema), 'list priorities');
 			// /Priority lists one row per SLA and priority; the ticket field is priorityid.
 			const seen = new Map<string, Named>();
-			for (const p of rows) if (!seen.has(String(p.priorityid))) seen.set(String(p.priorityid), { id: String(p.priorityid), name: p.name });
+			for (const p of rows)
+				if (!seen.has(String(p.priorityid)))
+					seen.set(String(p.priorityid), { id: String(p.priorityid), name: p.name });
 			return [...seen.values()];
 		});
 	}
@@ -142,7 +212,12 @@ export class HaloProvider implements PsaProvider {
 	}
 
 	private async names(): Promise<HaloNames> {
-		const [statuses, priorities, closed, base] = await Promise.all([this.statuses(), this.priorities(), this.closedStatus(), this.instanceUrl()]);
+		const [statuses, priorities, closed, base] = await Promise.all([
+			this.statuses(),
+			this.priorities(),
+			this.closedStatus(),
+			this.instanceUrl(),
+		]);
 		return {
 			status: (id) => statuses.find((s) => s.id === id)?.name,
 			priority: (id) => priorities.find((p) => p.id === String(id))?.name,
@@ -152,7 +227,12 @@ export class HaloProvider implements PsaProvider {
 	}
 
 	private async instanceUrl(): Promise<string> {
-		return await this.memo.get('base', async () => (await this.transport.describe({ method: 'GET', path: '', operation: 'base' })).url.replace(/\/api\/?$/, ''));
+		return await this.memo.get('base', async () =>
+			(await this.transport.describe({ method: 'GET', path: '', operation: 'base' })).url.replace(
+				/\/api\/?$/,
+				'',
+			),
+		);
 	}
 
 	private async map(tickets: HaloTicket[]): Promise<Ticket[]> {
@@ -161,7 +241,9 @@ export class HaloProvider implements PsaProvider {
 	}
 
 	private async ticketRecord(id: string, operation: string): Promise<HaloTicket> {
-		return await this.get(`/Tickets/${this.id('Ticket', id)}`, HaloTicketSchema, operation, { includedetails: true });
+		return await this.get(`/Tickets/${this.id('Ticket', id)}`, HaloTicketSchema, operation, {
+			includedetails: true,
+		});
 	}
 
 	private async team(ref: Ref): Promise<Named> {
@@ -169,7 +251,12 @@ export class HaloProvider implements PsaProvider {
 	}
 
 	private async status(ref: Ref): Promise<Named> {
-		return resolveRef(this.node, 'status', ref, (await this.statuses()).map((s) => ({ id: String(s.id), name: s.name })));
+		return resolveRef(
+			this.node,
+			'status',
+			ref,
+			(await this.statuses()).map((s) => ({ id: String(s.id), name: s.name })),
+		);
 	}
 
 	private async ticketFields(changes: TicketChanges): Promise<IDataObject> {
@@ -177,12 +264,19 @@ export class HaloProvider implements PsaProvider {
 		if (changes.summary !== undefined) fields.summary = changes.summary;
 		if (hasRef(changes.board)) fields.team = (await this.team(changes.board)).name;
 		if (hasRef(changes.status)) fields.status_id = Number((await this.status(changes.status)).id);
-		if (hasRef(changes.priority)) fields.priority_id = Number(resolveRef(this.node, 'priority', changes.priority, await this.priorities()).id);
+		if (hasRef(changes.priority))
+			fields.priority_id = Number(
+				resolveRef(this.node, 'priority', changes.priority, await this.priorities()).id,
+			);
 		return fields;
 	}
 
 	async createTicket(input: NewTicket): Promise<Ticket> {
-		const element: IDataObject = { summary: input.summary, client_id: this.id('Company', input.companyId), ...(await this.ticketFields(input)) };
+		const element: IDataObject = {
+			summary: input.summary,
+			client_id: this.id('Company', input.companyId),
+			...(await this.ticketFields(input)),
+		};
 		if (input.description) element.details = input.description;
 		// The external reference goes into third_party_id_string, the field Halo keeps for other systems' ids.
 		if (input.externalReference) element.third_party_id_string = input.externalReference;
@@ -195,11 +289,26 @@ export class HaloProvider implements PsaProvider {
 	 * page by page (open ones unless asked) and compared exactly; the first match ends the scan,
 	 * so pages are read one at a time: pages fetched ahead of a match would spend the budget for nothing.
 	 */
-	async findTicketByReference(reference: string, companyId: string, includeClosed: boolean): Promise<Ticket | undefined> {
+	async findTicketByReference(
+		reference: string,
+		companyId: string,
+		includeClosed: boolean,
+	): Promise<Ticket | undefined> {
 		const qs: IDataObject = { client_id: this.id('Company', companyId), order: 'id' };
 		if (!includeClosed) qs.open_only = true;
-		const items = (body: unknown) => parseVendorResponse(this.node, HaloTicketListSchema, body, { vendor: VENDOR, operation: 'find ticket by reference' }).tickets;
-		for await (const page of this.pages('/Tickets', 'find ticket by reference', qs, items, { returnAll: true, limit: 0 }, { inFlight: 1 })) {
+		const items = (body: unknown) =>
+			parseVendorResponse(this.node, HaloTicketListSchema, body, {
+				vendor: VENDOR,
+				operation: 'find ticket by reference',
+			}).tickets;
+		for await (const page of this.pages(
+			'/Tickets',
+			'find ticket by reference',
+			qs,
+			items,
+			{ returnAll: true, limit: 0 },
+			{ inFlight: 1 },
+		)) {
 			const match = page.find((t) => t.third_party_id_string === reference);
 			if (match) return (await this.map([match]))[0];
 		}
@@ -220,24 +329,48 @@ export class HaloProvider implements PsaProvider {
 		const since = filter.updatedSince ? Date.parse(filter.updatedSince) : undefined;
 		if (since !== undefined) qs.lastupdatefromdate = new Date(since).toISOString();
 		// lastupdatefromdate is typed oddly in the spec [unverified]: the date is checked here as well.
-		const items = (body: unknown) => parseVendorResponse(this.node, HaloTicketListSchema, body, { vendor: VENDOR, operation: 'search tickets' }).tickets;
+		const items = (body: unknown) =>
+			parseVendorResponse(this.node, HaloTicketListSchema, body, {
+				vendor: VENDOR,
+				operation: 'search tickets',
+			}).tickets;
 		const keep =
 			since === undefined
 				? undefined
-				: (t: { last_update?: string | null }) => !t.last_update || Date.parse(/Z|[+-]\d\d:?\d\d$/.test(t.last_update) ? t.last_update : `${t.last_update}Z`) >= since;
-		return await this.map(await collect(this.pages('/Tickets', 'search tickets', qs, items, paging, { keep }), paging));
+				: (t: { last_update?: string | null }) =>
+						!t.last_update ||
+						Date.parse(
+							/Z|[+-]\d\d:?\d\d$/.test(t.last_update) ? t.last_update : `${t.last_update}Z`,
+						) >= since;
+		return await this.map(
+			await collect(this.pages('/Tickets', 'search tickets', qs, items, paging, { keep }), paging),
+		);
 	}
 
 	async updateTicket(id: string, changes: TicketChanges): Promise<Ticket> {
 		const fields = await this.ticketFields(changes);
 		if (!Object.keys(fields).length) return await this.getTicket(id);
-		const saved = await this.post('/Tickets', { id: this.id('Ticket', id), ...fields }, HaloTicketSchema, 'update ticket');
+		const saved = await this.post(
+			'/Tickets',
+			{ id: this.id('Ticket', id), ...fields },
+			HaloTicketSchema,
+			'update ticket',
+		);
 		return (await this.map([saved]))[0];
 	}
 
 	async addNote(ticketId: string, note: NoteInput): Promise<TicketNote> {
-		const outcome = note.resolution ? OUTCOME.resolution : note.internal ? OUTCOME.privateNote : OUTCOME.publicNote;
-		const element: IDataObject = { ticket_id: this.id('Ticket', ticketId), outcome, note: note.text, hiddenfromuser: note.internal };
+		const outcome = note.resolution
+			? OUTCOME.resolution
+			: note.internal
+				? OUTCOME.privateNote
+				: OUTCOME.publicNote;
+		const element: IDataObject = {
+			ticket_id: this.id('Ticket', ticketId),
+			outcome,
+			note: note.text,
+			hiddenfromuser: note.internal,
+		};
 		const saved = await this.post('/Actions', element, HaloActionSchema, 'add note');
 		return toNote(saved, ticketId);
 	}
@@ -261,32 +394,66 @@ export class HaloProvider implements PsaProvider {
 		const current = await this.ticketRecord(id, 'close ticket');
 		if (String(current.status_id) === closed.id) return (await this.map([current]))[0];
 		if (resolution) await this.addNote(id, { text: resolution, internal: false, resolution: true });
-		const saved = await this.post('/Tickets', { id: current.id, status_id: Number(closed.id) }, HaloTicketSchema, 'close ticket');
+		const saved = await this.post(
+			'/Tickets',
+			{ id: current.id, status_id: Number(closed.id) },
+			HaloTicketSchema,
+			'close ticket',
+		);
 		return (await this.map([saved]))[0];
 	}
 
 	async reopenTicket(id: string, status?: Ref): Promise<Ticket> {
 		const closed = await this.closedStatus();
-		const open = (await this.statuses()).filter((s) => String(s.id) !== closed.id).sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0));
+		const open = (await this.statuses())
+			.filter((s) => String(s.id) !== closed.id)
+			.sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0));
 		const target = hasRef(status)
-			? resolveRef(this.node, 'status', status, open.map((s) => ({ id: String(s.id), name: s.name })), 'open statuses')
-			: open[0] ? { id: String(open[0].id), name: open[0].name } : this.fail('HaloPSA has no open status to reopen the ticket in');
-		const saved = await this.post('/Tickets', { id: this.id('Ticket', id), status_id: Number(target.id) }, HaloTicketSchema, 'reopen ticket');
+			? resolveRef(
+					this.node,
+					'status',
+					status,
+					open.map((s) => ({ id: String(s.id), name: s.name })),
+					'open statuses',
+				)
+			: open[0]
+				? { id: String(open[0].id), name: open[0].name }
+				: this.fail('HaloPSA has no open status to reopen the ticket in');
+		const saved = await this.post(
+			'/Tickets',
+			{ id: this.id('Ticket', id), status_id: Number(target.id) },
+			HaloTicketSchema,
+			'reopen ticket',
+		);
 		return (await this.map([saved]))[0];
 	}
 
 	async getCompany(id: string): Promise<Company> {
-		return toCompany(await this.get(`/Client/${this.id('Company', id)}`, HaloClientSchema, 'get company'));
+		return toCompany(
+			await this.get(`/Client/${this.id('Company', id)}`, HaloClientSchema, 'get company'),
+		);
 	}
 
-	async searchCompanies(query: { name?: string; identifier?: string }, paging: Paging): Promise<Company[]> {
+	async searchCompanies(
+		query: { name?: string; identifier?: string },
+		paging: Paging,
+	): Promise<Company[]> {
 		const qs: IDataObject = { order: 'name' };
 		if (query.name) qs.search = query.name;
 		// No documented filter on the accounts id: clients are compared here (client lists are short).
-		const items = (body: unknown) => parseVendorResponse(this.node, HaloClientListSchema, body, { vendor: VENDOR, operation: 'search companies' }).clients;
+		const items = (body: unknown) =>
+			parseVendorResponse(this.node, HaloClientListSchema, body, {
+				vendor: VENDOR,
+				operation: 'search companies',
+			}).clients;
 		const identifier = query.identifier?.toLowerCase();
-		const keep = identifier === undefined ? undefined : (c: { accountsid?: string | null }) => (c.accountsid ?? '').toLowerCase() === identifier;
-		return (await collect(this.pages('/Client', 'search companies', qs, items, paging, { keep }), paging)).map(toCompany);
+		const keep =
+			identifier === undefined
+				? undefined
+				: (c: { accountsid?: string | null }) => (c.accountsid ?? '').toLowerCase() === identifier;
+		return (
+			await collect(this.pages('/Client', 'search companies', qs, items, paging, { keep }), paging)
+		).map(toCompany);
 	}
 
 	async findConfigurations(query: ConfigurationQuery, paging: Paging): Promise<Configuration[]> {
@@ -294,23 +461,49 @@ export class HaloProvider implements PsaProvider {
 		if (query.companyId) qs.client_id = this.id('Company', query.companyId);
 		const term = query.name ?? query.serialNumber;
 		if (term) qs.search = term;
-		const same = (a: unknown, b: string) => typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
+		const same = (a: unknown, b: string) =>
+			typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
 		// `search` matches loosely; only exact name or serial matches are returned.
-		const items = (body: unknown) => parseVendorResponse(this.node, HaloAssetListSchema, body, { vendor: VENDOR, operation: 'find configurations' }).assets;
-		const keep = !query.name && !query.serialNumber ? undefined : (a: z.infer<typeof HaloAssetSchema>) => (!query.name || same(a.inventory_number, query.name) || same(a.key_field, query.name)) && (!query.serialNumber || same(serialOf(a), query.serialNumber));
-		return (await collect(this.pages('/Asset', 'find configurations', qs, items, paging, { keep }), paging)).map(toConfiguration);
+		const items = (body: unknown) =>
+			parseVendorResponse(this.node, HaloAssetListSchema, body, {
+				vendor: VENDOR,
+				operation: 'find configurations',
+			}).assets;
+		const keep =
+			!query.name && !query.serialNumber
+				? undefined
+				: (a: z.infer<typeof HaloAssetSchema>) =>
+						(!query.name ||
+							same(a.inventory_number, query.name) ||
+							same(a.key_field, query.name)) &&
+						(!query.serialNumber || same(serialOf(a), query.serialNumber));
+		return (
+			await collect(
+				this.pages('/Asset', 'find configurations', qs, items, paging, { keep }),
+				paging,
+			)
+		).map(toConfiguration);
 	}
 
-	async attachConfiguration(ticketId: string, configurationId: string): Promise<{ configuration: Configuration; attached: boolean }> {
+	async attachConfiguration(
+		ticketId: string,
+		configurationId: string,
+	): Promise<{ configuration: Configuration; attached: boolean }> {
 		const assetId = this.id('Configuration', configurationId);
 		const [ticket, asset] = await Promise.all([
 			this.ticketRecord(ticketId, 'attach configuration'),
 			this.get(`/Asset/${assetId}`, HaloAssetSchema, 'get configuration'),
 		]);
 		const current = (ticket.assets ?? []).map((a) => a.id);
-		if (current.includes(assetId)) return { configuration: toConfiguration(asset), attached: false };
+		if (current.includes(assetId))
+			return { configuration: toConfiguration(asset), attached: false };
 		// The posted list replaces the ticket's assets [unverified]: the existing ones are sent along.
-		await this.post('/Tickets', { id: ticket.id, assets: [...current, assetId].map((id) => ({ id })) }, HaloTicketSchema, 'attach configuration');
+		await this.post(
+			'/Tickets',
+			{ id: ticket.id, assets: [...current, assetId].map((id) => ({ id })) },
+			HaloTicketSchema,
+			'attach configuration',
+		);
 		return { configuration: toConfiguration(asset), attached: true };
 	}
 

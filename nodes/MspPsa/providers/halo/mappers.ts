@@ -33,7 +33,12 @@ export function toTicket(ticket: HaloTicket, names: HaloNames): Ticket {
 }
 
 export function toCompany(client: z.infer<typeof HaloClientSchema>): Company {
-	return { id: String(client.id), name: client.name, identifier: client.accountsid || undefined, raw: client };
+	return {
+		id: String(client.id),
+		name: client.name,
+		identifier: client.accountsid || undefined,
+		raw: client,
+	};
 }
 
 export function toNote(action: z.infer<typeof HaloActionSchema>, ticketId: string): TicketNote {
@@ -48,7 +53,11 @@ export function toNote(action: z.infer<typeof HaloActionSchema>, ticketId: strin
 	};
 }
 
-export function toTimeEntry(action: z.infer<typeof HaloActionSchema>, ticketId: string, startedAt: string): TimeEntry {
+export function toTimeEntry(
+	action: z.infer<typeof HaloActionSchema>,
+	ticketId: string,
+	startedAt: string,
+): TimeEntry {
 	const hours = action.timetaken ?? 0;
 	const start = utc(action.datetime) ?? startedAt;
 	return {

@@ -21,13 +21,23 @@ export type HaloTicket = z.infer<typeof HaloTicketSchema>;
 
 /** A POST of one element answers with the saved object; be lenient and accept a one-element array too. */
 export const savedOne = <T extends z.ZodTypeAny>(schema: T) =>
-	z.union([schema, z.array(schema).min(1)]).transform((value) => (Array.isArray(value) ? value[0] : value) as z.output<T>);
+	z
+		.union([schema, z.array(schema).min(1)])
+		.transform((value) => (Array.isArray(value) ? value[0] : value) as z.output<T>);
 
-export const HaloTicketListSchema = z.object({ record_count: z.number(), tickets: z.array(HaloTicketSchema) }).passthrough();
+export const HaloTicketListSchema = z
+	.object({ record_count: z.number(), tickets: z.array(HaloTicketSchema) })
+	.passthrough();
 
-export const HaloStatusSchema = z.object({ id: z.number(), name: z.string(), sequence: z.number().nullish() }).passthrough();
-export const HaloTeamSchema = z.object({ id: z.number(), name: z.string(), inactive: z.boolean().nullish() }).passthrough();
-export const HaloPrioritySchema = z.object({ priorityid: z.number(), name: z.string() }).passthrough();
+export const HaloStatusSchema = z
+	.object({ id: z.number(), name: z.string(), sequence: z.number().nullish() })
+	.passthrough();
+export const HaloTeamSchema = z
+	.object({ id: z.number(), name: z.string(), inactive: z.boolean().nullish() })
+	.passthrough();
+export const HaloPrioritySchema = z
+	.object({ priorityid: z.number(), name: z.string() })
+	.passthrough();
 
 export const HaloActionSchema = z
 	.object({
@@ -43,8 +53,12 @@ export const HaloActionSchema = z
 	})
 	.passthrough();
 
-export const HaloClientSchema = z.object({ id: z.number(), name: z.string(), accountsid: z.string().nullish() }).passthrough();
-export const HaloClientListSchema = z.object({ record_count: z.number(), clients: z.array(HaloClientSchema) }).passthrough();
+export const HaloClientSchema = z
+	.object({ id: z.number(), name: z.string(), accountsid: z.string().nullish() })
+	.passthrough();
+export const HaloClientListSchema = z
+	.object({ record_count: z.number(), clients: z.array(HaloClientSchema) })
+	.passthrough();
 
 export const HaloAssetSchema = z
 	.object({
@@ -55,7 +69,11 @@ export const HaloAssetSchema = z
 		client_id: z.number().nullish(),
 		assettype_name: z.string().nullish(),
 		inactive: z.boolean().nullish(),
-		fields: z.array(z.object({ name: z.string().nullish(), value: z.unknown() }).passthrough()).nullish(),
+		fields: z
+			.array(z.object({ name: z.string().nullish(), value: z.unknown() }).passthrough())
+			.nullish(),
 	})
 	.passthrough();
-export const HaloAssetListSchema = z.object({ record_count: z.number(), assets: z.array(HaloAssetSchema) }).passthrough();
+export const HaloAssetListSchema = z
+	.object({ record_count: z.number(), assets: z.array(HaloAssetSchema) })
+	.passthrough();

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { runPerItem } from '../../../shared';
@@ -134,7 +139,8 @@ export const description: INodeProperties[] = [
 				name: 'slaDueAt',
 				type: 'string',
 				default: '',
-				description: 'Due date agreed for this record; by default the report derives it from the SLA hours per severity',
+				description:
+					'Due date agreed for this record; by default the report derives it from the SLA hours per severity',
 			},
 			{
 				displayName: 'Verified By',
@@ -146,7 +152,20 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-const FIELDS = ['client', 'device', 'kind', 'severity', 'detectedAt', 'outcome', 'reference', 'remediatedAt', 'verifiedAt', 'verifiedHow', 'ticketReference', 'actions'] as const;
+const FIELDS = [
+	'client',
+	'device',
+	'kind',
+	'severity',
+	'detectedAt',
+	'outcome',
+	'reference',
+	'remediatedAt',
+	'verifiedAt',
+	'verifiedHow',
+	'ticketReference',
+	'actions',
+] as const;
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
@@ -154,13 +173,24 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const fields: IDataObject = {};
 		for (const name of FIELDS) fields[name] = this.getNodeParameter(name, i, '');
 		const options = this.getNodeParameter('evidenceOptions', i, {}) as IDataObject;
-		const { evidence, problems } = buildEvidence({ ...fields, slaDueAt: options.slaDueAt, verifiedBy: options.verifiedBy } as EvidenceFields);
+		const { evidence, problems } = buildEvidence({
+			...fields,
+			slaDueAt: options.slaDueAt,
+			verifiedBy: options.verifiedBy,
+		} as EvidenceFields);
 		if (!evidence) {
-			throw new NodeOperationError(this.getNode(), `Evidence record is incomplete or invalid: ${problems.join('; ')}`, {
-				itemIndex: i,
-				description: 'Map the named fields to values of the incoming item (expressions) or fix the incoming data.',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`Evidence record is incomplete or invalid: ${problems.join('; ')}`,
+				{
+					itemIndex: i,
+					description:
+						'Map the named fields to values of the incoming item (expressions) or fix the incoming data.',
+				},
+			);
 		}
-		return (options.includeRaw === true ? { ...evidence, raw: items[i].json } : evidence) as IDataObject;
+		return (
+			options.includeRaw === true ? { ...evidence, raw: items[i].json } : evidence
+		) as IDataObject;
 	});
 }

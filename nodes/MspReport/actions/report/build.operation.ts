@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { buildReports } from '../../report/aggregate';
 import { renderCsv } from '../../report/render/csv';
@@ -23,18 +28,25 @@ export const description: INodeProperties[] = [
 ];
 
 function fileBase(report: ClientReport): string {
-	const slug = `${report.client}-${report.period.start.slice(0, 10)}-${report.period.end.slice(0, 10)}`
-		.toLowerCase()
-		.replace(/[^a-z0-9]+/g, '-')
-		.replace(/^-+|-+$/g, '');
+	const slug =
+		`${report.client}-${report.period.start.slice(0, 10)}-${report.period.end.slice(0, 10)}`
+			.toLowerCase()
+			.replace(/[^a-z0-9]+/g, '-')
+			.replace(/^-+|-+$/g, '');
 	return `compliance-report-${slug}`;
 }
 
 /** One item per client: KPIs as JSON, the report as HTML, Markdown and CSV binaries. */
-export async function execute(this: IExecuteFunctions, now = new Date()): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	now = new Date(),
+): Promise<INodeExecutionData[]> {
 	const { settings, thresholds, includeRaw } = readReportSettings(this, now);
 	const inputs = this.getInputData();
-	const reports = buildReports(inputs.map((item) => item.json), settings);
+	const reports = buildReports(
+		inputs.map((item) => item.json),
+		settings,
+	);
 	const allIndexes = inputs.map((_, index) => index);
 	const output: INodeExecutionData[] = [];
 	for (const report of reports) {
@@ -43,9 +55,21 @@ export async function execute(this: IExecuteFunctions, now = new Date()): Promis
 		const json: IDataObject = { ...summary, thresholds } as unknown as IDataObject;
 		if (includeRaw) json.evidence = evidence as unknown as IDataObject[];
 		const binary = {
-			html: await this.helpers.prepareBinaryData(Buffer.from(renderHtml(report, thresholds), 'utf8'), `${base}.html`, 'text/html'),
-			markdown: await this.helpers.prepareBinaryData(Buffer.from(renderMarkdown(report), 'utf8'), `${base}.md`, 'text/markdown'),
-			csv: await this.helpers.prepareBinaryData(Buffer.from(renderCsv(report), 'utf8'), `${base}.csv`, 'text/csv'),
+			html: await this.helpers.prepareBinaryData(
+				Buffer.from(renderHtml(report, thresholds), 'utf8'),
+				`${base}.html`,
+				'text/html',
+			),
+			markdown: await this.helpers.prepareBinaryData(
+				Buffer.from(renderMarkdown(report), 'utf8'),
+				`${base}.md`,
+				'text/markdown',
+			),
+			csv: await this.helpers.prepareBinaryData(
+				Buffer.from(renderCsv(report), 'utf8'),
+				`${base}.csv`,
+				'text/csv',
+			),
 		};
 		const paired = itemIndexes.length ? itemIndexes : allIndexes.length ? allIndexes : [0];
 		output.push({ json, binary, pairedItem: paired.map((item) => ({ item })) });

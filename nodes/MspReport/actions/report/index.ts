@@ -16,13 +16,15 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Build',
 				value: 'build',
-				description: 'Aggregate all incoming evidence into one report per client (JSON, HTML, Markdown, CSV)',
+				description:
+					'Aggregate all incoming evidence into one report per client (JSON, HTML, Markdown, CSV)',
 				action: 'Build a compliance report',
 			},
 			{
 				name: 'Publish',
 				value: 'publish',
-				description: 'Upsert the report article and the status tile of each client in the documentation platform',
+				description:
+					'Upsert the report article and the status tile of each client in the documentation platform',
 				action: 'Publish a compliance report',
 			},
 		],

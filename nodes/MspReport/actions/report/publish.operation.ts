@@ -1,8 +1,18 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { commonOptionsProperty, describeZodIssues, readCommonOptions, runPerItem } from '../../../shared';
+import {
+	commonOptionsProperty,
+	describeZodIssues,
+	readCommonOptions,
+	runPerItem,
+} from '../../../shared';
 import { documentationProvider } from '../../providers';
 import type { DocumentationCompany, DocumentationProvider } from '../../providers/types';
 import { renderArticleHtml } from '../../report/render/html';
@@ -24,9 +34,31 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		modes: [
 			{ displayName: 'By Name', name: 'name', type: 'string', placeholder: 'Bright Smile Dental' },
-			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchCompanies', searchable: true } },
-			{ displayName: 'By Integration ID', name: 'integrationId', type: 'string', placeholder: '250', hint: 'The company id in a PSA or RMM integration' },
-			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '12', validation: [{ type: 'regex', properties: { regex: '^[0-9]+$', errorMessage: 'A company id is a number' } }] },
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchCompanies', searchable: true },
+			},
+			{
+				displayName: 'By Integration ID',
+				name: 'integrationId',
+				type: 'string',
+				placeholder: '250',
+				hint: 'The company id in a PSA or RMM integration',
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'A company id is a number' },
+					},
+				],
+			},
 		],
 	},
 	{
@@ -55,9 +87,24 @@ export const description: INodeProperties[] = [
 		description: 'What the tile message and colour measure',
 		displayOptions: { show },
 		options: [
-			{ name: 'Auto', value: 'auto', description: 'Incidents when the report has incident records and no patch records, else patch compliance' },
-			{ name: 'Incidents', value: 'incidents', description: 'Incidents, how many were contained, and the share resolved within SLA (colour by that share)' },
-			{ name: 'Patch Compliance', value: 'patchCompliance', description: 'Share of devices with no failed, pending or exception patch (colour by that share)' },
+			{
+				name: 'Auto',
+				value: 'auto',
+				description:
+					'Incidents when the report has incident records and no patch records, else patch compliance',
+			},
+			{
+				name: 'Incidents',
+				value: 'incidents',
+				description:
+					'Incidents, how many were contained, and the share resolved within SLA (colour by that share)',
+			},
+			{
+				name: 'Patch Compliance',
+				value: 'patchCompliance',
+				description:
+					'Share of devices with no failed, pending or exception patch (colour by that share)',
+			},
 		],
 	},
 	commonOptionsProperty({ show }, thresholdFields, 'publishOptions'),
@@ -91,15 +138,33 @@ const ReportItemSchema = z.object({
 		incidentsWithinSlaPercent: z.number().nullable(),
 		exceptions: z.number(),
 	}),
-	exceptions: z.array(z.object({ reason: z.string(), detail: z.string(), device: z.string(), reference: z.string(), kind: z.string(), severity: z.string(), itemIndex: z.number() })),
+	exceptions: z.array(
+		z.object({
+			reason: z.string(),
+			detail: z.string(),
+			device: z.string(),
+			reference: z.string(),
+			kind: z.string(),
+			severity: z.string(),
+			itemIndex: z.number(),
+		}),
+	),
 	outsidePeriod: z.number().default(0),
 	thresholds: z.object({ good: z.number(), warning: z.number() }).optional(),
 });
 
-async function resolveCompany(ctx: IExecuteFunctions, provider: DocumentationProvider, i: number): Promise<DocumentationCompany> {
+async function resolveCompany(
+	ctx: IExecuteFunctions,
+	provider: DocumentationProvider,
+	i: number,
+): Promise<DocumentationCompany> {
 	const locator = ctx.getNodeParameter('company', i) as { mode: string; value: unknown };
 	const value = String(locator.value ?? '').trim();
-	if (!value) throw new NodeOperationError(ctx.getNode(), 'Company is empty', { itemIndex: i, description: 'Give a company name, id or integration id' });
+	if (!value)
+		throw new NodeOperationError(ctx.getNode(), 'Company is empty', {
+			itemIndex: i,
+			description: 'Give a company name, id or integration id',
+		});
 	let found: DocumentationCompany[];
 	if (locator.mode === 'integrationId') found = await provider.findCompaniesByIntegrationId(value);
 	else if (locator.mode === 'name') found = await provider.findCompaniesByName(value);
@@ -109,13 +174,18 @@ async function resolveCompany(ctx: IExecuteFunctions, provider: DocumentationPro
 	if (!found.length) {
 		throw new NodeOperationError(ctx.getNode(), `${provider.name} has no company ${how}`, {
 			itemIndex: i,
-			description: 'Check the client name in the evidence, or pick the company from the list or by id.',
+			description:
+				'Check the client name in the evidence, or pick the company from the list or by id.',
 		});
 	}
-	throw new NodeOperationError(ctx.getNode(), `${provider.name} has ${found.length} companies ${how} (ids ${found.map((c) => c.id).join(', ')})`, {
-		itemIndex: i,
-		description: 'Pick the company by id to publish to one of them.',
-	});
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`${provider.name} has ${found.length} companies ${how} (ids ${found.map((c) => c.id).join(', ')})`,
+		{
+			itemIndex: i,
+			description: 'Pick the company by id to publish to one of them.',
+		},
+	);
 }
 
 /** Tiles are matched by company name, so an id picked from the list is turned into its name. */
@@ -128,7 +198,10 @@ function readTileKpi(ctx: IExecuteFunctions, i: number, kpis: ReportKpis): TileK
 	const value = ctx.getNodeParameter('tileKpi', i, 'auto') as string;
 	if (value === 'auto') return tileKpiFor(kpis);
 	if (value === 'incidents' || value === 'patchCompliance') return value;
-	throw new NodeOperationError(ctx.getNode(), `Tile Shows "${value}" is not supported`, { itemIndex: i, description: 'Allowed: auto, incidents, patchCompliance' });
+	throw new NodeOperationError(ctx.getNode(), `Tile Shows "${value}" is not supported`, {
+		itemIndex: i,
+		description: 'Allowed: auto, incidents, patchCompliance',
+	});
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -139,10 +212,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await runPerItem(this, { concurrency: common.concurrency }, async (i) => {
 		const parsed = ReportItemSchema.safeParse(items[i].json);
 		if (!parsed.success) {
-			throw new NodeOperationError(this.getNode(), 'Publish expects the items of a Build Report operation', {
-				itemIndex: i,
-				description: describeZodIssues(parsed.error.issues).join('; '),
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				'Publish expects the items of a Build Report operation',
+				{
+					itemIndex: i,
+					description: describeZodIssues(parsed.error.issues).join('; '),
+				},
+			);
 		}
 		const report = parsed.data;
 		const options = this.getNodeParameter('publishOptions', i, {}) as IDataObject;
@@ -150,22 +227,46 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const tileKpi = readTileKpi(this, i, report.kpis);
 		const company = await resolveCompany(this, provider, i);
 		if (!company.name) {
-			throw new NodeOperationError(this.getNode(), `${provider.name} has no company with id "${company.id}"`, { itemIndex: i });
+			throw new NodeOperationError(
+				this.getNode(),
+				`${provider.name} has no company with id "${company.id}"`,
+				{ itemIndex: i },
+			);
 		}
 		const title = String(this.getNodeParameter('articleTitle', i)).trim();
 		const tileTitle = String(this.getNodeParameter('tileTitle', i)).trim();
 		if (!title || !tileTitle) {
-			throw new NodeOperationError(this.getNode(), `${title ? 'Tile Title' : 'Article Title'} is empty`, { itemIndex: i });
+			throw new NodeOperationError(
+				this.getNode(),
+				`${title ? 'Tile Title' : 'Article Title'} is empty`,
+				{ itemIndex: i },
+			);
 		}
-		const html = renderArticleHtml({ ...report, evidence: [], itemIndexes: [] } as ClientReport, thresholds);
+		const html = renderArticleHtml(
+			{ ...report, evidence: [], itemIndexes: [] } as ClientReport,
+			thresholds,
+		);
 		const article = await provider.upsertArticle({ company, title, html });
 		const { message, status } = tileSummary(report, tileKpi, thresholds);
-		const tile = await provider.upsertTile({ company, title: tileTitle, message, status, link: article.url });
+		const tile = await provider.upsertTile({
+			company,
+			title: tileTitle,
+			message,
+			status,
+			link: article.url,
+		});
 		const { raw: companyRaw, ...companyOut } = company;
 		const { raw: articleRaw, ...articleOut } = article;
 		const { raw: tileRaw, ...tileOut } = tile;
-		const result: IDataObject = { client: report.client, provider: providerName, company: companyOut, article: articleOut, tile: tileOut };
-		if (common.includeRaw) result.raw = { company: companyRaw, article: articleRaw, tile: tileRaw } as IDataObject;
+		const result: IDataObject = {
+			client: report.client,
+			provider: providerName,
+			company: companyOut,
+			article: articleOut,
+			tile: tileOut,
+		};
+		if (common.includeRaw)
+			result.raw = { company: companyRaw, article: articleRaw, tile: tileRaw } as IDataObject;
 		return result;
 	});
 }

@@ -50,7 +50,8 @@ export const thresholdFields: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 100 },
 		default: 80,
-		description: 'Compliance at or above this (and below the good threshold) is shown amber; below it, red',
+		description:
+			'Compliance at or above this (and below the good threshold) is shown amber; below it, red',
 	},
 ];
 
@@ -60,7 +61,8 @@ export const buildReportOptions: INodeProperties[] = [
 		name: 'includeRaw',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to include every evidence row (with SLA due date and time to remediate) in the output JSON',
+		description:
+			'Whether to include every evidence row (with SLA due date and time to remediate) in the output JSON',
 	},
 	{
 		displayName: 'Known Clients',
@@ -76,14 +78,18 @@ export const buildReportOptions: INodeProperties[] = [
 		name: 'titleTemplate',
 		type: 'string',
 		default: 'Compliance report {client} {period}',
-		description: 'Placeholders: {client}, {period} (e.g. November 2026), {start}, {end} (YYYY-MM-DD)',
+		description:
+			'Placeholders: {client}, {period} (e.g. November 2026), {start}, {end} (YYYY-MM-DD)',
 	},
 	...thresholdFields,
 	...slaFields('patch'),
 	...slaFields('incident'),
 ];
 
-export const periodFields = (show: { resource: string[]; operation: string[] }): INodeProperties[] => [
+export const periodFields = (show: {
+	resource: string[];
+	operation: string[];
+}): INodeProperties[] => [
 	{
 		displayName: 'Report Period',
 		name: 'period',
@@ -96,7 +102,8 @@ export const periodFields = (show: { resource: string[]; operation: string[] }):
 			{ name: 'Previous Calendar Month', value: 'previousMonth' },
 		],
 		default: 'previousMonth',
-		description: 'Evidence counts when it was open at some point in the period (detected before its end, not remediated before its start). Times are UTC.',
+		description:
+			'Evidence counts when it was open at some point in the period (detected before its end, not remediated before its start). Times are UTC.',
 		displayOptions: { show },
 	},
 	{
@@ -122,35 +129,57 @@ function num(value: unknown, fallback: number): number {
 	return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 }
 
-export function readThresholds(options: IDataObject, fallback: Thresholds = DEFAULT_THRESHOLDS): Thresholds {
-	return { good: num(options.goodThreshold, fallback.good), warning: num(options.warningThreshold, fallback.warning) };
+export function readThresholds(
+	options: IDataObject,
+	fallback: Thresholds = DEFAULT_THRESHOLDS,
+): Thresholds {
+	return {
+		good: num(options.goodThreshold, fallback.good),
+		warning: num(options.warningThreshold, fallback.warning),
+	};
 }
 
 function readSla(options: IDataObject): SlaHours {
 	const read = (kind: keyof SlaHours) =>
-		Object.fromEntries(SEVERITIES.map((s) => [s, num(options[`${kind}Sla_${s}`], DEFAULT_SLA_HOURS[kind][s])])) as Record<Severity, number>;
+		Object.fromEntries(
+			SEVERITIES.map((s) => [s, num(options[`${kind}Sla_${s}`], DEFAULT_SLA_HOURS[kind][s])]),
+		) as Record<Severity, number>;
 	return { patch: read('patch'), incident: read('incident') };
 }
 
 /** Report settings from the node parameters (read once: a report covers all items). */
-export function readReportSettings(ctx: IExecuteFunctions, now: Date): { settings: ReportSettings; thresholds: Thresholds; includeRaw: boolean } {
+export function readReportSettings(
+	ctx: IExecuteFunctions,
+	now: Date,
+): { settings: ReportSettings; thresholds: Thresholds; includeRaw: boolean } {
 	const options = ctx.getNodeParameter('reportOptions', 0, {}) as IDataObject;
 	const preset = ctx.getNodeParameter('period', 0, 'previousMonth') as PeriodPreset;
 	const custom =
 		preset === 'custom'
-			? { start: String(ctx.getNodeParameter('periodStart', 0, '')), end: String(ctx.getNodeParameter('periodEnd', 0, '')) }
+			? {
+					start: String(ctx.getNodeParameter('periodStart', 0, '')),
+					end: String(ctx.getNodeParameter('periodEnd', 0, '')),
+				}
 			: undefined;
 	const { start, end } = resolvePeriod(preset, now, custom);
 	if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || start > end) {
-		throw new NodeOperationError(ctx.getNode(), 'Period Start and Period End must be valid dates with the start before the end', {
-			description: `Got start "${custom?.start ?? ''}" and end "${custom?.end ?? ''}"`,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Period Start and Period End must be valid dates with the start before the end',
+			{
+				description: `Got start "${custom?.start ?? ''}" and end "${custom?.end ?? ''}"`,
+			},
+		);
 	}
 	const thresholds = readThresholds(options);
 	if (thresholds.warning > thresholds.good) {
-		throw new NodeOperationError(ctx.getNode(), 'Warning Threshold must not be above Good Threshold', {
-			description: `Got good ${thresholds.good}% and warning ${thresholds.warning}%`,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Warning Threshold must not be above Good Threshold',
+			{
+				description: `Got good ${thresholds.good}% and warning ${thresholds.warning}%`,
+			},
+		);
 	}
 	const knownClients = String(options.knownClients ?? '')
 		.split(',')
@@ -163,7 +192,10 @@ export function readReportSettings(ctx: IExecuteFunctions, now: Date): { setting
 			now,
 			slaHours: readSla(options),
 			knownClients,
-			titleTemplate: typeof options.titleTemplate === 'string' && options.titleTemplate.trim() ? options.titleTemplate : 'Compliance report {client} {period}',
+			titleTemplate:
+				typeof options.titleTemplate === 'string' && options.titleTemplate.trim()
+					? options.titleTemplate
+					: 'Compliance report {client} {period}',
 		},
 		thresholds,
 		includeRaw: options.includeRaw === true,

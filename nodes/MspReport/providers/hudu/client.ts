@@ -3,7 +3,14 @@ import type { z } from 'zod';
 
 import type { Transport, VendorProfile } from '../../../shared';
 import { collect, commonErrorMessage, pageNumberPages, parseVendorResponse } from '../../../shared';
-import type { ArticleInput, DocumentationCompany, DocumentationProvider, PublishedArticle, PublishedTile, TileInput } from '../types';
+import type {
+	ArticleInput,
+	DocumentationCompany,
+	DocumentationProvider,
+	PublishedArticle,
+	PublishedTile,
+	TileInput,
+} from '../types';
 import { SHADE_BY_STATUS, toArticle, toCompany, toTile } from './mappers';
 import {
 	HuduArticleListSchema,
@@ -25,7 +32,9 @@ const PAGE_SIZE = 100;
 function huduErrorMessage(body: unknown): string | undefined {
 	if (body && typeof body === 'object' && typeof (body as IDataObject).error === 'string') {
 		const { error, details } = body as { error: string; details?: unknown };
-		const list = Array.isArray(details) ? details.filter((d): d is string => typeof d === 'string') : [];
+		const list = Array.isArray(details)
+			? details.filter((d): d is string => typeof d === 'string')
+			: [];
 		return list.length ? `${error}: ${list.join('; ')}` : error;
 	}
 	return commonErrorMessage(body);
@@ -65,27 +74,42 @@ export class HuduProvider implements DocumentationProvider {
 
 	async findCompaniesByName(name: string): Promise<DocumentationCompany[]> {
 		const wanted = name.trim().toLowerCase();
-		const exact = (list: HuduCompany[]) => list.filter((c) => c.name.trim().toLowerCase() === wanted && c.archived !== true);
+		const exact = (list: HuduCompany[]) =>
+			list.filter((c) => c.name.trim().toLowerCase() === wanted && c.archived !== true);
 		// `name` is an exact filter; `search` catches a different letter case.
 		let found = exact(await this.companies({ name: name.trim() }, 'find company by name'));
-		if (!found.length) found = exact(await this.companies({ search: name.trim() }, 'search company by name'));
+		if (!found.length)
+			found = exact(await this.companies({ search: name.trim() }, 'search company by name'));
 		return found.map(toCompany);
 	}
 
 	async findCompaniesByIntegrationId(id: string): Promise<DocumentationCompany[]> {
-		const found = await this.companies({ id_in_integration: id.trim() }, 'find company by integration id');
+		const found = await this.companies(
+			{ id_in_integration: id.trim() },
+			'find company by integration id',
+		);
 		return found.filter((c) => c.archived !== true).map(toCompany);
 	}
 
 	async searchCompanies(filter?: string): Promise<DocumentationCompany[]> {
 		const qs: IDataObject = filter ? { search: filter } : {};
-		return (await this.companies(qs, 'list companies')).filter((c) => c.archived !== true).map(toCompany);
+		return (await this.companies(qs, 'list companies'))
+			.filter((c) => c.archived !== true)
+			.map(toCompany);
 	}
 
-	private async existingArticle(companyId: string, title: string): Promise<HuduArticle | undefined> {
+	private async existingArticle(
+		companyId: string,
+		title: string,
+	): Promise<HuduArticle | undefined> {
 		const operation = 'find report article';
 		const pages = pageNumberPages(this.transport, {
-			request: { method: 'GET', path: 'articles', qs: { company_id: companyId, name: title }, operation },
+			request: {
+				method: 'GET',
+				path: 'articles',
+				qs: { company_id: companyId, name: title },
+				operation,
+			},
 			items: (body) => this.parse(HuduArticleListSchema, body, operation).articles,
 			pageSize: PAGE_SIZE,
 			pageParam: 'page',
@@ -107,22 +131,35 @@ export class HuduProvider implements DocumentationProvider {
 				body: { article: { content: input.html } },
 				operation: 'update report article',
 			});
-			return toArticle(this.parse(HuduArticleResponseSchema, body, 'update report article'), 'updated');
+			return toArticle(
+				this.parse(HuduArticleResponseSchema, body, 'update report article'),
+				'updated',
+			);
 		}
 		const body = await this.transport.request({
 			method: 'POST',
 			path: 'articles',
-			body: { article: { name: input.title, content: input.html, company_id: Number(input.company.id) } },
+			body: {
+				article: { name: input.title, content: input.html, company_id: Number(input.company.id) },
+			},
 			operation: 'create report article',
 		});
-		return toArticle(this.parse(HuduArticleResponseSchema, body, 'create report article'), 'created');
+		return toArticle(
+			this.parse(HuduArticleResponseSchema, body, 'create report article'),
+			'created',
+		);
 	}
 
 	async upsertTile(input: TileInput): Promise<PublishedTile> {
 		const operation = 'find report tile';
 		const existing = this.parse(
 			HuduMagicDashListSchema,
-			await this.transport.request({ method: 'GET', path: 'magic_dash', qs: { company_id: input.company.id, title: input.title }, operation }),
+			await this.transport.request({
+				method: 'GET',
+				path: 'magic_dash',
+				qs: { company_id: input.company.id, title: input.title },
+				operation,
+			}),
 			operation,
 		).find((tile) => tile.title === input.title);
 		const body: IDataObject = {
@@ -142,6 +179,10 @@ export class HuduProvider implements DocumentationProvider {
 			// Create-or-update keyed on title + company_name: repeating it changes nothing more.
 			idempotent: true,
 		});
-		return toTile(this.parse(HuduMagicDashSchema, tile, 'upsert report tile'), input.status, existing ? 'updated' : 'created');
+		return toTile(
+			this.parse(HuduMagicDashSchema, tile, 'upsert report tile'),
+			input.status,
+			existing ? 'updated' : 'created',
+		);
 	}
 }

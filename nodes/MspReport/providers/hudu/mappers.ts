@@ -2,15 +2,40 @@ import type { DocumentationCompany, PublishedArticle, PublishedTile, TileStatus 
 import type { HuduArticle, HuduCompany, HuduMagicDash } from './schemas';
 
 export function toCompany(company: HuduCompany): DocumentationCompany {
-	return { id: String(company.id), name: company.name, url: company.full_url ?? undefined, raw: company };
+	return {
+		id: String(company.id),
+		name: company.name,
+		url: company.full_url ?? undefined,
+		raw: company,
+	};
 }
 
-export function toArticle(article: HuduArticle, action: PublishedArticle['action']): PublishedArticle {
-	return { id: String(article.id), title: article.name, url: article.url ?? undefined, action, raw: article };
+export function toArticle(
+	article: HuduArticle,
+	action: PublishedArticle['action'],
+): PublishedArticle {
+	return {
+		id: String(article.id),
+		title: article.name,
+		url: article.url ?? undefined,
+		action,
+		raw: article,
+	};
 }
 
-export function toTile(tile: HuduMagicDash, status: TileStatus, action: PublishedTile['action']): PublishedTile {
-	return { id: String(tile.id), title: tile.title, message: tile.message ?? '', status, action, raw: tile };
+export function toTile(
+	tile: HuduMagicDash,
+	status: TileStatus,
+	action: PublishedTile['action'],
+): PublishedTile {
+	return {
+		id: String(tile.id),
+		title: tile.title,
+		message: tile.message ?? '',
+		status,
+		action,
+		raw: tile,
+	};
 }
 
 /** Magic Dash shades are Bootstrap contextual colours ("e.g., success, danger"). */

@@ -29,7 +29,10 @@ export const HuduArticleListSchema = z.object({ articles: z.array(HuduArticleSch
  * Create returns the article; the spec types it bare while GET/PUT wrap it in `article`
  * [unverified which one Hudu sends], so both are accepted.
  */
-export const HuduArticleResponseSchema = z.union([z.object({ article: HuduArticleSchema }).transform((b) => b.article), HuduArticleSchema]);
+export const HuduArticleResponseSchema = z.union([
+	z.object({ article: HuduArticleSchema }).transform((b) => b.article),
+	HuduArticleSchema,
+]);
 
 export const HuduMagicDashSchema = z
 	.object({

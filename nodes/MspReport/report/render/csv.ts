@@ -29,6 +29,9 @@ function csvCell(value: unknown): string {
 
 /** One line per evidence row, CRLF line ends as RFC 4180 asks. */
 export function renderCsv(report: ClientReport): string {
-	const lines = [COLUMNS.join(','), ...report.evidence.map((row) => COLUMNS.map((c) => csvCell(row[c])).join(','))];
+	const lines = [
+		COLUMNS.join(','),
+		...report.evidence.map((row) => COLUMNS.map((c) => csvCell(row[c])).join(',')),
+	];
 	return `${lines.join('\r\n')}\r\n`;
 }

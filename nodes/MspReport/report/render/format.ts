@@ -21,7 +21,9 @@ export function hours(value: number | null): string {
 export function when(iso: string): string {
 	if (!iso) return '';
 	const ms = Date.parse(iso);
-	return Number.isNaN(ms) ? iso : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+	return Number.isNaN(ms)
+		? iso
+		: `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 export const REASON_LABELS: Record<ExceptionReason, string> = {
@@ -49,7 +51,12 @@ export function rate(value: number | null, thresholds: Thresholds): Rating {
 	return value >= thresholds.warning ? 'warning' : 'bad';
 }
 
-export const RATING_COLORS: Record<Rating, string> = { good: '#15803d', warning: '#b45309', bad: '#b91c1c', none: '#64748b' };
+export const RATING_COLORS: Record<Rating, string> = {
+	good: '#15803d',
+	warning: '#b45309',
+	bad: '#b91c1c',
+	none: '#64748b',
+};
 
 /** The KPI list every format shows, in one order with one wording. */
 export function kpiLines(k: ReportKpis): Array<{ label: string; value: string }> {
@@ -64,7 +71,10 @@ export function kpiLines(k: ReportKpis): Array<{ label: string; value: string }>
 		{ label: 'Incidents resolved', value: String(k.incidentsResolved) },
 		{ label: 'Mean time to remediate', value: hours(k.meanHoursToRemediate) },
 		{ label: '90th percentile time to remediate', value: hours(k.p90HoursToRemediate) },
-		{ label: 'Remediated within SLA', value: `${k.withinSla} of ${k.slaMeasured} (${pct(k.withinSlaPercent)})` },
+		{
+			label: 'Remediated within SLA',
+			value: `${k.withinSla} of ${k.slaMeasured} (${pct(k.withinSlaPercent)})`,
+		},
 		{ label: 'Exceptions', value: String(k.exceptions) },
 	];
 }

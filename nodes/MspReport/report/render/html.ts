@@ -1,5 +1,15 @@
 import type { ClientReport } from '../types';
-import { escapeHtml, hours, kpiLines, pct, RATING_COLORS, rate, REASON_LABELS, type Thresholds, when } from './format';
+import {
+	escapeHtml,
+	hours,
+	kpiLines,
+	pct,
+	RATING_COLORS,
+	rate,
+	REASON_LABELS,
+	type Thresholds,
+	when,
+} from './format';
 import { complianceRing, outcomeBars } from './svg';
 
 const STYLE = `
@@ -42,7 +52,10 @@ function kpiCards(report: ClientReport, thresholds: Thresholds): string {
 		['Exceptions', String(report.kpis.exceptions), report.kpis.exceptions ? RATING_COLORS.bad : ''],
 	];
 	return `<div class="cards">${cards
-		.map(([label, value, c]) => `<div class="card" data-kpi="${escapeHtml(label)}"><div class="label">${escapeHtml(label)}</div><div class="value"${c ? ` style="color:${c}"` : ''}>${escapeHtml(value)}</div></div>`)
+		.map(
+			([label, value, c]) =>
+				`<div class="card" data-kpi="${escapeHtml(label)}"><div class="label">${escapeHtml(label)}</div><div class="value"${c ? ` style="color:${c}"` : ''}>${escapeHtml(value)}</div></div>`,
+		)
 		.join('')}</div>`;
 }
 
@@ -52,7 +65,10 @@ function table(headers: string[], rows: string[][]): string {
 }
 
 function kpiTable(report: ClientReport): string {
-	return table(['Measure', 'Value'], kpiLines(report.kpis).map((line) => [escapeHtml(line.label), escapeHtml(line.value)]));
+	return table(
+		['Measure', 'Value'],
+		kpiLines(report.kpis).map((line) => [escapeHtml(line.label), escapeHtml(line.value)]),
+	);
 }
 
 function exceptionTable(report: ClientReport): string {
@@ -73,7 +89,18 @@ function exceptionTable(report: ClientReport): string {
 function evidenceTable(report: ClientReport): string {
 	if (!report.evidence.length) return '<p>No evidence records.</p>';
 	return table(
-		['Device', 'Kind', 'Reference', 'Severity', 'Detected', 'SLA due', 'Remediated', 'Verified', 'Outcome', 'Ticket'],
+		[
+			'Device',
+			'Kind',
+			'Reference',
+			'Severity',
+			'Detected',
+			'SLA due',
+			'Remediated',
+			'Verified',
+			'Outcome',
+			'Ticket',
+		],
 		report.evidence.map((r) => [
 			escapeHtml(r.device),
 			escapeHtml(r.kind),
@@ -125,7 +152,8 @@ export function renderHtml(report: ClientReport, thresholds: Thresholds): string
 export function renderArticleHtml(report: ClientReport, thresholds: Thresholds): string {
 	const color = RATING_COLORS[rate(report.kpis.compliancePercent, thresholds)];
 	const cell = 'style="border:1px solid #cbd5e1;padding:4px 8px;text-align:left"';
-	const rows = (cells: string[][]) => cells.map((r) => `<tr>${r.map((c) => `<td ${cell}>${c}</td>`).join('')}</tr>`).join('');
+	const rows = (cells: string[][]) =>
+		cells.map((r) => `<tr>${r.map((c) => `<td ${cell}>${c}</td>`).join('')}</tr>`).join('');
 	const parts = [
 		`<h2>${escapeHtml(report.title)}</h2>`,
 		`<p>Client: <strong>${escapeHtml(report.client)}</strong> · Period: ${escapeHtml(report.period.label)} · Generated ${escapeHtml(when(report.generatedAt))}</p>`,
@@ -140,7 +168,12 @@ export function renderArticleHtml(report: ClientReport, thresholds: Thresholds):
 		'<h3>Exceptions</h3>',
 		report.exceptions.length
 			? `<table style="border-collapse:collapse"><tr><th ${cell}>Reason</th><th ${cell}>Device</th><th ${cell}>Reference</th><th ${cell}>Detail</th></tr>${rows(
-					report.exceptions.map((e) => [escapeHtml(REASON_LABELS[e.reason]), escapeHtml(e.device), escapeHtml(e.reference), escapeHtml(e.detail)]),
+					report.exceptions.map((e) => [
+						escapeHtml(REASON_LABELS[e.reason]),
+						escapeHtml(e.device),
+						escapeHtml(e.reference),
+						escapeHtml(e.detail),
+					]),
 				)}</table>`
 			: '<p>No exceptions.</p>',
 	);

@@ -13,8 +13,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['alert'] } },
 		options: [
-			{ name: 'List Active', value: 'list', description: 'Active (triggered) alerts', action: 'List active alerts' },
-			{ name: 'Reset', value: 'reset', description: 'Reset an alert (NinjaOne; Automate has no API for it)', action: 'Reset an alert' },
+			{
+				name: 'List Active',
+				value: 'list',
+				description: 'Active (triggered) alerts',
+				action: 'List active alerts',
+			},
+			{
+				name: 'Reset',
+				value: 'reset',
+				description: 'Reset an alert (NinjaOne; Automate has no API for it)',
+				action: 'Reset an alert',
+			},
 		],
 		default: 'list',
 	},

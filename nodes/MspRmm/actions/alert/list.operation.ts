@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { runPerItem } from '../../../shared';
 import { companyLocator, locatorValue, optionsProperty, out, setup } from '../common';
@@ -7,7 +12,14 @@ const show = { resource: ['alert'], operation: ['list'] };
 
 export const description: INodeProperties[] = [
 	companyLocator(show),
-	{ displayName: 'Device ID', name: 'deviceId', type: 'string', default: '', description: 'Only alerts of this device; leave empty for all', displayOptions: { show } },
+	{
+		displayName: 'Device ID',
+		name: 'deviceId',
+		type: 'string',
+		default: '',
+		description: 'Only alerts of this device; leave empty for all',
+		displayOptions: { show },
+	},
 	optionsProperty(show),
 ];
 
@@ -16,6 +28,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await runPerItem(this, { concurrency: options.concurrency }, async (i) => {
 		const companyId = locatorValue(this, 'company', i).value || undefined;
 		const deviceId = String(this.getNodeParameter('deviceId', i, '') ?? '').trim() || undefined;
-		return (await provider.listAlerts({ companyId, deviceId })).map((a) => out(a, options.includeRaw)) as IDataObject[];
+		return (await provider.listAlerts({ companyId, deviceId })).map((a) =>
+			out(a, options.includeRaw),
+		) as IDataObject[];
 	});
 }

@@ -9,5 +9,7 @@ export const description: INodeProperties[] = [deviceLocator(show), optionsPrope
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const { provider, options } = setup(this);
-	return await runPerItem(this, { concurrency: options.concurrency }, async (i) => out(await resolveDevice(this, provider, i), options.includeRaw));
+	return await runPerItem(this, { concurrency: options.concurrency }, async (i) =>
+		out(await resolveDevice(this, provider, i), options.includeRaw),
+	);
 }

@@ -14,7 +14,8 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'NWL-WS03',
-		description: 'Exact hostname, not case-sensitive. Several devices with this name is an error that lists them.',
+		description:
+			'Exact hostname, not case-sensitive. Several devices with this name is an error that lists them.',
 		displayOptions: { show },
 	},
 	optionsProperty(show),
@@ -24,7 +25,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const { provider, options } = setup(this);
 	return await runPerItem(this, { concurrency: options.concurrency }, async (i) => {
 		const hostname = String(this.getNodeParameter('hostname', i, '')).trim();
-		if (!hostname) throw new NodeOperationError(this.getNode(), 'Hostname is empty', { itemIndex: i });
+		if (!hostname)
+			throw new NodeOperationError(this.getNode(), 'Hostname is empty', { itemIndex: i });
 		return out(await deviceByHostname(this, provider, hostname, i), options.includeRaw);
 	});
 }

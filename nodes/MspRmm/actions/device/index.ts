@@ -14,9 +14,24 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['device'] } },
 		options: [
-			{ name: 'Get', value: 'get', description: 'Get a device by ID, hostname or from the list', action: 'Get a device' },
-			{ name: 'Get by Hostname', value: 'getByHostname', description: 'Find the one device with this exact hostname', action: 'Get a device by hostname' },
-			{ name: 'Search', value: 'search', description: 'Search devices by organization, hostname, online state and type', action: 'Search devices' },
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get a device by ID, hostname or from the list',
+				action: 'Get a device',
+			},
+			{
+				name: 'Get by Hostname',
+				value: 'getByHostname',
+				description: 'Find the one device with this exact hostname',
+				action: 'Get a device by hostname',
+			},
+			{
+				name: 'Search',
+				value: 'search',
+				description: 'Search devices by organization, hostname, online state and type',
+				action: 'Search devices',
+			},
 		],
 		default: 'get',
 	},

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { runPerItem } from '../../../shared';
@@ -9,7 +14,14 @@ const show = { resource: ['device'], operation: ['search'] };
 
 export const description: INodeProperties[] = [
 	companyLocator(show),
-	{ displayName: 'Hostname Contains', name: 'hostname', type: 'string', default: '', placeholder: 'SRV', displayOptions: { show } },
+	{
+		displayName: 'Hostname Contains',
+		name: 'hostname',
+		type: 'string',
+		default: '',
+		placeholder: 'SRV',
+		displayOptions: { show },
+	},
 	{
 		displayName: 'Online State',
 		name: 'onlineState',
@@ -35,8 +47,23 @@ export const description: INodeProperties[] = [
 		description: 'Domain controllers are servers in both RMMs',
 		displayOptions: { show },
 	},
-	{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: false, description: 'Whether to return all results or only up to a given limit', displayOptions: { show } },
-	{ displayName: 'Limit', name: 'limit', type: 'number', typeOptions: { minValue: 1 }, default: 50, description: 'Max number of results to return', displayOptions: { show: { ...show, returnAll: [false] } } },
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { ...show, returnAll: [false] } },
+	},
 	optionsProperty(show),
 ];
 
@@ -45,11 +72,26 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await runPerItem(this, { concurrency: options.concurrency }, async (i) => {
 		const online = this.getNodeParameter('onlineState', i, 'any') as string;
 		const type = this.getNodeParameter('deviceType', i, 'any') as string;
-		if (!['any', 'online', 'offline'].includes(online)) throw new NodeOperationError(this.getNode(), `Online State "${online}" is not valid: use any, online or offline`, { itemIndex: i });
-		if (!['any', 'server', 'workstation'].includes(type)) throw new NodeOperationError(this.getNode(), `Device Type "${type}" is not valid: use any, server or workstation`, { itemIndex: i });
+		if (!['any', 'online', 'offline'].includes(online))
+			throw new NodeOperationError(
+				this.getNode(),
+				`Online State "${online}" is not valid: use any, online or offline`,
+				{ itemIndex: i },
+			);
+		if (!['any', 'server', 'workstation'].includes(type))
+			throw new NodeOperationError(
+				this.getNode(),
+				`Device Type "${type}" is not valid: use any, server or workstation`,
+				{ itemIndex: i },
+			);
 		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
 		const limit = Number(this.getNodeParameter('limit', i, 50));
-		if (!returnAll && (!Number.isInteger(limit) || limit < 1)) throw new NodeOperationError(this.getNode(), `Limit must be a whole number of at least 1, got ${limit}`, { itemIndex: i });
+		if (!returnAll && (!Number.isInteger(limit) || limit < 1))
+			throw new NodeOperationError(
+				this.getNode(),
+				`Limit must be a whole number of at least 1, got ${limit}`,
+				{ itemIndex: i },
+			);
 		const search: DeviceSearch = {
 			companyId: locatorValue(this, 'company', i).value || undefined,
 			hostname: String(this.getNodeParameter('hostname', i, '')).trim() || undefined,

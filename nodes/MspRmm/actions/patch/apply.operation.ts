@@ -1,7 +1,20 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { runPerItem, withRaw, writeVerified } from '../../../shared';
-import { deviceLocator, failIfOfflineField, offlineResult, waitingOptionsProperty, resolveDevice, setup, waitField } from '../common';
+import {
+	deviceLocator,
+	failIfOfflineField,
+	offlineResult,
+	waitingOptionsProperty,
+	resolveDevice,
+	setup,
+	waitField,
+} from '../common';
 import { waitForPatches } from '../wait';
 
 const show = { resource: ['patch'], operation: ['apply'] };
@@ -23,7 +36,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const device = await resolveDevice(this, provider, i);
 		if (device.online === false) return offlineResult(this, device, i, 'apply patches');
 		const approved = (await provider.listPatches(device.id)).filter((p) => p.status === 'approved');
-		const base: IDataObject = { deviceId: device.id, hostname: device.hostname, patches: withRaw(approved, options.includeRaw) as unknown as IDataObject[] };
+		const base: IDataObject = {
+			deviceId: device.id,
+			hostname: device.hostname,
+			patches: withRaw(approved, options.includeRaw) as unknown as IDataObject[],
+		};
 		if (!approved.length) return { ...base, status: 'skipped', reason: 'noApprovedPatches' };
 		// An apply whose answer was lost is read back (patch job running, or an approved patch moved on) before it is sent again.
 		await writeVerified(
@@ -33,13 +50,26 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			},
 			async () => {
 				const state = await provider.patchState(device.id);
-				const moved = state.patches.some((p) => approved.some((a) => a.id === p.id) && p.status !== 'approved');
+				const moved = state.patches.some(
+					(p) => approved.some((a) => a.id === p.id) && p.status !== 'approved',
+				);
 				return state.jobRunning || moved ? true : undefined;
 			},
 		);
-		if (!this.getNodeParameter('waitForCompletion', i, false)) return { ...base, status: 'started' };
-		const result = await waitForPatches(provider, device.id, approved, { timeoutMs: options.waitTimeoutMs, intervalMs: options.pollIntervalMs });
-		return { ...base, ...(withRaw(result as never, options.includeRaw) as IDataObject), hostname: device.hostname, installed: strip(result.installed, options.includeRaw), failed: strip(result.failed, options.includeRaw), pending: strip(result.pending, options.includeRaw) };
+		if (!this.getNodeParameter('waitForCompletion', i, false))
+			return { ...base, status: 'started' };
+		const result = await waitForPatches(provider, device.id, approved, {
+			timeoutMs: options.waitTimeoutMs,
+			intervalMs: options.pollIntervalMs,
+		});
+		return {
+			...base,
+			...(withRaw(result as never, options.includeRaw) as IDataObject),
+			hostname: device.hostname,
+			installed: strip(result.installed, options.includeRaw),
+			failed: strip(result.failed, options.includeRaw),
+			pending: strip(result.pending, options.includeRaw),
+		};
 	});
 }
 

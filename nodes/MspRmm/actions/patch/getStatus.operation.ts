@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, IDataObject } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	IDataObject,
+} from 'n8n-workflow';
 
 import { runPerItem, withRaw } from '../../../shared';
 import { deviceLocator, optionsProperty, resolveDevice, setup } from '../common';
@@ -18,9 +23,21 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			hostname: device.hostname,
 			online: device.online ?? null,
 			jobRunning: state.jobRunning,
-			counts: { pending: count('pending'), approved: count('approved'), failed: count('failed'), installed: count('installed'), rejected: count('rejected') },
-			failed: withRaw(state.patches.filter((p) => p.status === 'failed'), options.includeRaw) as unknown as IDataObject[],
-			approved: withRaw(state.patches.filter((p) => p.status === 'approved'), options.includeRaw) as unknown as IDataObject[],
+			counts: {
+				pending: count('pending'),
+				approved: count('approved'),
+				failed: count('failed'),
+				installed: count('installed'),
+				rejected: count('rejected'),
+			},
+			failed: withRaw(
+				state.patches.filter((p) => p.status === 'failed'),
+				options.includeRaw,
+			) as unknown as IDataObject[],
+			approved: withRaw(
+				state.patches.filter((p) => p.status === 'approved'),
+				options.includeRaw,
+			) as unknown as IDataObject[],
 		};
 		return result;
 	});

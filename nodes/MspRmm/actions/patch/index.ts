@@ -17,12 +17,45 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['patch'] } },
 		options: [
-			{ name: 'Apply Approved', value: 'apply', description: 'Install the patches the device’s patch policy approved (NinjaOne and Automate install what policy approved; no per-patch choice)', action: 'Apply approved patches on a device' },
-			{ name: 'Get Status', value: 'getStatus', description: 'Patch counts, failed and approved patches, and whether a patch job is running', action: 'Get the patch status of a device' },
-			{ name: 'List', value: 'list', description: 'Patches of one device with severity and KB', action: 'List patches of a device' },
-			{ name: 'List Across Fleet', value: 'listFleet', description: 'Patches across all devices or one organization (NinjaOne fleet report; Automate per computer)', action: 'List patches across the fleet' },
-			{ name: 'Scan', value: 'scan', description: 'Start an OS patch scan (NinjaOne only)', action: 'Scan a device for patches' },
-			{ name: 'Wait for Completion', value: 'waitForCompletion', description: 'Poll until the applied patches are installed or failed, or the timeout', action: 'Wait for patches to install' },
+			{
+				name: 'Apply Approved',
+				value: 'apply',
+				description:
+					'Install the patches the device’s patch policy approved (NinjaOne and Automate install what policy approved; no per-patch choice)',
+				action: 'Apply approved patches on a device',
+			},
+			{
+				name: 'Get Status',
+				value: 'getStatus',
+				description:
+					'Patch counts, failed and approved patches, and whether a patch job is running',
+				action: 'Get the patch status of a device',
+			},
+			{
+				name: 'List',
+				value: 'list',
+				description: 'Patches of one device with severity and KB',
+				action: 'List patches of a device',
+			},
+			{
+				name: 'List Across Fleet',
+				value: 'listFleet',
+				description:
+					'Patches across all devices or one organization (NinjaOne fleet report; Automate per computer)',
+				action: 'List patches across the fleet',
+			},
+			{
+				name: 'Scan',
+				value: 'scan',
+				description: 'Start an OS patch scan (NinjaOne only)',
+				action: 'Scan a device for patches',
+			},
+			{
+				name: 'Wait for Completion',
+				value: 'waitForCompletion',
+				description: 'Poll until the applied patches are installed or failed, or the timeout',
+				action: 'Wait for patches to install',
+			},
 		],
 		default: 'list',
 	},

@@ -1,11 +1,22 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runPerItem } from '../../../shared';
-import { deviceLocator, failIfOfflineField, offlineResult, optionsProperty, resolveDevice, setup } from '../common';
+import {
+	deviceLocator,
+	failIfOfflineField,
+	offlineResult,
+	optionsProperty,
+	resolveDevice,
+	setup,
+} from '../common';
 
 const show = { resource: ['patch'], operation: ['scan'] };
 
-export const description: INodeProperties[] = [deviceLocator(show), { ...failIfOfflineField, displayOptions: { show } }, optionsProperty(show)];
+export const description: INodeProperties[] = [
+	deviceLocator(show),
+	{ ...failIfOfflineField, displayOptions: { show } },
+	optionsProperty(show),
+];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const { provider, options } = setup(this);

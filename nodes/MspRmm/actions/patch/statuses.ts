@@ -5,7 +5,10 @@ import type { PatchStatus } from '../../../shared';
 
 const ALL: PatchStatus[] = ['pending', 'approved', 'failed', 'installed', 'rejected'];
 
-export function statusField(show: { resource: string[]; operation: string[] }, defaults: PatchStatus[]): INodeProperties {
+export function statusField(
+	show: { resource: string[]; operation: string[] },
+	defaults: PatchStatus[],
+): INodeProperties {
 	const field: INodeProperties = {
 		displayName: 'Statuses',
 		name: 'statuses',
@@ -26,8 +29,14 @@ export function statusField(show: { resource: string[]; operation: string[] }, d
 
 export function readStatuses(ctx: IExecuteFunctions, itemIndex: number): PatchStatus[] {
 	const raw = ctx.getNodeParameter('statuses', itemIndex, []) as unknown;
-	const list = (Array.isArray(raw) ? raw : String(raw).split(',')).map((s) => String(s).trim()).filter(Boolean);
+	const list = (Array.isArray(raw) ? raw : String(raw).split(','))
+		.map((s) => String(s).trim())
+		.filter(Boolean);
 	const bad = list.filter((s) => !ALL.includes(s as PatchStatus));
-	if (bad.length) throw new NodeOperationError(ctx.getNode(), `Statuses has unknown value(s) ${bad.join(', ')}`, { itemIndex, description: `Allowed: ${ALL.join(', ')}` });
+	if (bad.length)
+		throw new NodeOperationError(ctx.getNode(), `Statuses has unknown value(s) ${bad.join(', ')}`, {
+			itemIndex,
+			description: `Allowed: ${ALL.join(', ')}`,
+		});
 	return list.length ? (list as PatchStatus[]) : ALL;
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { runPerItem, withRaw } from '../../../shared';
 import { deviceLocator, waitingOptionsProperty, resolveDevice, setup } from '../common';
@@ -14,7 +19,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '={{ ($json.patches || []).map(p => p.kb).filter(Boolean).join(",") }}',
 		placeholder: 'KB5045935,KB5045991',
-		description: 'Comma-separated KB numbers to wait for (the Apply output by default). Empty waits for the patch job only.',
+		description:
+			'Comma-separated KB numbers to wait for (the Apply output by default). Empty waits for the patch job only.',
 		displayOptions: { show },
 	},
 	waitingOptionsProperty(show),
@@ -29,8 +35,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			.map((kb) => kb.trim())
 			.filter(Boolean)
 			.map((kb) => ({ kb: /^KB/i.test(kb) ? kb : `KB${kb}` }));
-		const result = await waitForPatches(provider, device.id, kbs, { timeoutMs: options.waitTimeoutMs, intervalMs: options.pollIntervalMs });
-		const list = (patches: typeof result.installed) => withRaw(patches, options.includeRaw) as unknown as IDataObject[];
-		return { ...result, hostname: device.hostname, installed: list(result.installed), failed: list(result.failed), pending: list(result.pending) } as IDataObject;
+		const result = await waitForPatches(provider, device.id, kbs, {
+			timeoutMs: options.waitTimeoutMs,
+			intervalMs: options.pollIntervalMs,
+		});
+		const list = (patches: typeof result.installed) =>
+			withRaw(patches, options.includeRaw) as unknown as IDataObject[];
+		return {
+			...result,
+			hostname: device.hostname,
+			installed: list(result.installed),
+			failed: list(result.failed),
+			pending: list(result.pending),
+		} as IDataObject;
 	});
 }

@@ -1,8 +1,20 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { runPerItem } from '../../../shared';
-import { deviceLocator, optionsProperty, out, resolveDevice, setup, waitingOptionsProperty } from '../common';
+import {
+	deviceLocator,
+	optionsProperty,
+	out,
+	resolveDevice,
+	setup,
+	waitingOptionsProperty,
+} from '../common';
 import { waitForScript } from '../wait';
 
 const runIdField = (operation: string): INodeProperties => ({
@@ -29,7 +41,11 @@ export const waitDescription: INodeProperties[] = [
 
 function runId(ctx: IExecuteFunctions, i: number): string {
 	const value = String(ctx.getNodeParameter('runId', i, '') ?? '').trim();
-	if (!value) throw new NodeOperationError(ctx.getNode(), 'Run ID is empty', { itemIndex: i, description: 'Use the id returned by Run Script' });
+	if (!value)
+		throw new NodeOperationError(ctx.getNode(), 'Run ID is empty', {
+			itemIndex: i,
+			description: 'Use the id returned by Run Script',
+		});
 	return value;
 }
 
@@ -38,7 +54,10 @@ export async function getResult(this: IExecuteFunctions): Promise<INodeExecution
 	return await runPerItem(this, { concurrency: options.concurrency }, async (i) => {
 		const id = runId(this, i);
 		const device = await resolveDevice(this, provider, i);
-		return { ...out(await provider.getScriptRun(device.id, id), options.includeRaw), hostname: device.hostname } as IDataObject;
+		return {
+			...out(await provider.getScriptRun(device.id, id), options.includeRaw),
+			hostname: device.hostname,
+		} as IDataObject;
 	});
 }
 
@@ -47,7 +66,10 @@ export async function waitForCompletion(this: IExecuteFunctions): Promise<INodeE
 	return await runPerItem(this, { concurrency: options.concurrency }, async (i) => {
 		const id = runId(this, i);
 		const device = await resolveDevice(this, provider, i);
-		const done = await waitForScript(provider, device.id, id, { timeoutMs: options.waitTimeoutMs, intervalMs: options.pollIntervalMs });
+		const done = await waitForScript(provider, device.id, id, {
+			timeoutMs: options.waitTimeoutMs,
+			intervalMs: options.pollIntervalMs,
+		});
 		return { ...out(done, options.includeRaw), hostname: device.hostname } as IDataObject;
 	});
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { runPerItem } from '../../../shared';
 import { optionsProperty, out, setup } from '../common';
@@ -6,7 +11,13 @@ import { optionsProperty, out, setup } from '../common';
 const show = { resource: ['script'], operation: ['list'] };
 
 export const description: INodeProperties[] = [
-	{ displayName: 'Name Contains', name: 'nameFilter', type: 'string', default: '', displayOptions: { show } },
+	{
+		displayName: 'Name Contains',
+		name: 'nameFilter',
+		type: 'string',
+		default: '',
+		displayOptions: { show },
+	},
 	optionsProperty(show),
 ];
 
@@ -14,6 +25,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const { provider, options } = setup(this);
 	return await runPerItem(this, { concurrency: options.concurrency }, async (i) => {
 		const filter = String(this.getNodeParameter('nameFilter', i, '')).trim() || undefined;
-		return (await provider.listScripts(filter)).map((s) => out(s, options.includeRaw)) as IDataObject[];
+		return (await provider.listScripts(filter)).map((s) =>
+			out(s, options.includeRaw),
+		) as IDataObject[];
 	});
 }

@@ -4,8 +4,23 @@ import type { z } from 'zod';
 
 import { automateApiBase } from '../../../../credentials/MspConnectWiseAutomateApi.credentials';
 import type { Alert, Device, Job, Patch, Transport, VendorProfile } from '../../../shared';
-import { collect, mapWithConcurrency, pageNumberPages, parseVendorResponse, requestParsed } from '../../../shared';
-import type { DeviceSearch, FleetPatchSearch, PatchState, RmmCapabilities, RmmCompany, RmmProvider, RmmScript, ScriptRunRequest } from '../types';
+import {
+	collect,
+	mapWithConcurrency,
+	pageNumberPages,
+	parseVendorResponse,
+	requestParsed,
+} from '../../../shared';
+import type {
+	DeviceSearch,
+	FleetPatchSearch,
+	PatchState,
+	RmmCapabilities,
+	RmmCompany,
+	RmmProvider,
+	RmmScript,
+	ScriptRunRequest,
+} from '../types';
 import { historyJob, toAlert, toDevice, toPatch } from './mappers';
 import {
 	AlertListSchema,
@@ -32,9 +47,20 @@ export const AUTOMATE_PROFILE: VendorProfile = {
 	baseUrl: (credentials) => automateApiBase(credentials),
 	errorMessage: (body) => {
 		if (!body || typeof body !== 'object') return undefined;
-		const b = body as { message?: unknown; Message?: unknown; errors?: Array<{ message?: unknown }> };
-		const main = typeof b.message === 'string' ? b.message : typeof b.Message === 'string' ? b.Message : undefined;
-		const details = (b.errors ?? []).map((e) => e.message).filter((m): m is string => typeof m === 'string');
+		const b = body as {
+			message?: unknown;
+			Message?: unknown;
+			errors?: Array<{ message?: unknown }>;
+		};
+		const main =
+			typeof b.message === 'string'
+				? b.message
+				: typeof b.Message === 'string'
+					? b.Message
+					: undefined;
+		const details = (b.errors ?? [])
+			.map((e) => e.message)
+			.filter((m): m is string => typeof m === 'string');
 		return main ? [main, ...details].join(' ') : details[0];
 	},
 };
@@ -47,22 +73,39 @@ function quoted(value: string): string {
 export class AutomateProvider implements RmmProvider {
 	readonly name = 'ConnectWise Automate';
 
-	readonly capabilities: RmmCapabilities = { alertReset: false, patchScan: false, scriptExitCode: false, scriptRunAs: false };
+	readonly capabilities: RmmCapabilities = {
+		alertReset: false,
+		patchScan: false,
+		scriptExitCode: false,
+		scriptRunAs: false,
+	};
 
 	constructor(
 		private readonly transport: Transport,
 		private readonly node: INode,
 	) {}
 
-	private async get<S extends z.ZodTypeAny>(path: string, schema: S, operation: string, qs?: Record<string, string | number>): Promise<z.output<S>> {
+	private async get<S extends z.ZodTypeAny>(
+		path: string,
+		schema: S,
+		operation: string,
+		qs?: Record<string, string | number>,
+	): Promise<z.output<S>> {
 		return await requestParsed(this.transport, this.node, schema, { path, qs, operation });
 	}
 
 	/** Every page of a list endpoint (`page`/`pageSize`, a plain array, empty or short at the end). */
-	private async list<S extends z.ZodTypeAny>(path: string, schema: S, operation: string, qs: Record<string, string>, opts: { returnAll: boolean; limit?: number } = { returnAll: true }): Promise<z.output<S>> {
+	private async list<S extends z.ZodTypeAny>(
+		path: string,
+		schema: S,
+		operation: string,
+		qs: Record<string, string>,
+		opts: { returnAll: boolean; limit?: number } = { returnAll: true },
+	): Promise<z.output<S>> {
 		const pages = pageNumberPages(this.transport, {
 			request: { method: 'GET', path, qs, operation },
-			items: (body) => parseVendorResponse(this.node, schema, body, { vendor: this.name, operation }) as unknown[],
+			items: (body) =>
+				parseVendorResponse(this.node, schema, body, { vendor: this.name, operation }) as unknown[],
 			pageSize: PAGE_SIZE,
 			limit: opts.returnAll ? undefined : opts.limit,
 			pageParam: 'page',
@@ -73,26 +116,46 @@ export class AutomateProvider implements RmmProvider {
 
 	async getDevice(deviceId: string): Promise<Device> {
 		const id = numericId(this.node, deviceId, 'Computer');
-		const found = await this.get('/Computers', ComputerListSchema, 'get computer', { condition: `Id = ${id}` });
-		if (!found.length) throw new NodeOperationError(this.node, `ConnectWise Automate has no computer with id ${deviceId}`);
+		const found = await this.get('/Computers', ComputerListSchema, 'get computer', {
+			condition: `Id = ${id}`,
+		});
+		if (!found.length)
+			throw new NodeOperationError(
+				this.node,
+				`ConnectWise Automate has no computer with id ${deviceId}`,
+			);
 		return toDevice(found[0]);
 	}
 
 	async searchDevices(search: DeviceSearch): Promise<Device[]> {
 		const clauses: string[] = [];
-		if (search.companyId) clauses.push(`(Client.Id = ${numericId(this.node, search.companyId, 'Client')})`);
+		if (search.companyId)
+			clauses.push(`(Client.Id = ${numericId(this.node, search.companyId, 'Client')})`);
 		if (search.hostname) clauses.push(`(ComputerName like ${quoted(`%${search.hostname}%`)})`);
-		if (search.online !== undefined) clauses.push(`(Status = ${quoted(search.online ? 'Online' : 'Offline')})`);
-		if (search.type) clauses.push(`(Type = ${quoted(search.type === 'server' ? 'Server' : 'Workstation')})`);
+		if (search.online !== undefined)
+			clauses.push(`(Status = ${quoted(search.online ? 'Online' : 'Offline')})`);
+		if (search.type)
+			clauses.push(`(Type = ${quoted(search.type === 'server' ? 'Server' : 'Workstation')})`);
 		const qs: Record<string, string> = { orderBy: 'Id asc' };
 		if (clauses.length) qs.condition = clauses.join(' and ');
-		const computers = await this.list('/Computers', ComputerListSchema, 'search computers', qs, search);
+		const computers = await this.list(
+			'/Computers',
+			ComputerListSchema,
+			'search computers',
+			qs,
+			search,
+		);
 		return computers.map(toDevice);
 	}
 
 	async findDevicesByHostname(hostname: string): Promise<Device[]> {
-		const found = await this.get('/Computers', ComputerListSchema, 'find computer by name', { condition: `ComputerName = ${quoted(hostname)}`, pageSize: PAGE_SIZE });
-		return found.filter((c) => c.ComputerName.toLowerCase() === hostname.toLowerCase()).map(toDevice);
+		const found = await this.get('/Computers', ComputerListSchema, 'find computer by name', {
+			condition: `ComputerName = ${quoted(hostname)}`,
+			pageSize: PAGE_SIZE,
+		});
+		return found
+			.filter((c) => c.ComputerName.toLowerCase() === hostname.toLowerCase())
+			.map(toDevice);
 	}
 
 	async listCompanies(filter?: string): Promise<RmmCompany[]> {
@@ -105,7 +168,12 @@ export class AutomateProvider implements RmmProvider {
 	async listPatches(deviceId: string): Promise<Patch[]> {
 		const id = numericId(this.node, deviceId, 'Computer');
 		try {
-			const rows = await this.list(`/Computers/${id}/MicrosoftUpdates`, MicrosoftUpdateListSchema, 'list computer updates', {});
+			const rows = await this.list(
+				`/Computers/${id}/MicrosoftUpdates`,
+				MicrosoftUpdateListSchema,
+				'list computer updates',
+				{},
+			);
 			return rows.map((row) => toPatch(row, deviceId));
 		} catch (error) {
 			throw notFound(this.node, error, `ConnectWise Automate has no computer with id ${deviceId}`);
@@ -116,27 +184,47 @@ export class AutomateProvider implements RmmProvider {
 	async listFleetPatches(search: FleetPatchSearch): Promise<Patch[]> {
 		const computers = await this.searchDevices({ companyId: search.companyId, returnAll: true });
 		const limit = search.returnAll ? Infinity : (search.limit ?? 50);
-		const perComputer = await mapWithConcurrency(computers, search.concurrency, async (computer) => (await this.listPatches(computer.id)).filter((p) => search.statuses.includes(p.status)));
+		const perComputer = await mapWithConcurrency(computers, search.concurrency, async (computer) =>
+			(await this.listPatches(computer.id)).filter((p) => search.statuses.includes(p.status)),
+		);
 		return perComputer.flat().slice(0, limit);
 	}
 
 	async patchState(deviceId: string): Promise<PatchState> {
 		const id = numericId(this.node, deviceId, 'Computer');
-		const stats = await this.get(`/Computers/${id}/PatchingStats`, PatchingStatsSchema, 'get patching stats');
-		return { deviceId, jobRunning: stats.PatchJobRunning === true, patches: await this.listPatches(deviceId) };
+		const stats = await this.get(
+			`/Computers/${id}/PatchingStats`,
+			PatchingStatsSchema,
+			'get patching stats',
+		);
+		return {
+			deviceId,
+			jobRunning: stats.PatchJobRunning === true,
+			patches: await this.listPatches(deviceId),
+		};
 	}
 
 	async scanPatches(): Promise<void> {
-		throw new NodeOperationError(this.node, 'ConnectWise Automate has no patch scan action in its REST API', {
-			description: 'Automate collects patch inventory on the agent schedule; read the updates with List Patches.',
-		});
+		throw new NodeOperationError(
+			this.node,
+			'ConnectWise Automate has no patch scan action in its REST API',
+			{
+				description:
+					'Automate collects patch inventory on the agent schedule; read the updates with List Patches.',
+			},
+		);
 	}
 
 	/** `POST PatchActions/DeployAllApproved` for the computer: 204, installs what the patch policy approved. */
 	async applyApprovedPatches(deviceId: string): Promise<void> {
 		const id = numericId(this.node, deviceId, 'Computer');
 		try {
-			await this.transport.request({ method: 'POST', path: '/PatchActions/DeployAllApproved', body: { EntityType: ENTITY_COMPUTER, EntityId: id }, operation: 'deploy approved patches' });
+			await this.transport.request({
+				method: 'POST',
+				path: '/PatchActions/DeployAllApproved',
+				body: { EntityType: ENTITY_COMPUTER, EntityId: id },
+				operation: 'deploy approved patches',
+			});
 		} catch (error) {
 			throw notFound(this.node, error, `ConnectWise Automate has no computer with id ${deviceId}`);
 		}
@@ -146,7 +234,13 @@ export class AutomateProvider implements RmmProvider {
 		const qs: Record<string, string> = { orderBy: 'Name asc' };
 		if (filter) qs.condition = `Name like ${quoted(`%${filter}%`)}`;
 		const scripts = await this.list('/Scripts', ScriptListSchema, 'list scripts', qs);
-		return scripts.map((s) => ({ id: s.Id, name: s.Name, description: s.Comments ?? undefined, category: s.Folder?.Name, raw: s }));
+		return scripts.map((s) => ({
+			id: s.Id,
+			name: s.Name,
+			description: s.Comments ?? undefined,
+			category: s.Folder?.Name,
+			raw: s,
+		}));
 	}
 
 	/** A run-once schedule for the computer (`POST Computers/{id}/ScheduledScripts`); its id is the run id. */
@@ -154,46 +248,131 @@ export class AutomateProvider implements RmmProvider {
 		const computerId = numericId(this.node, request.deviceId, 'Computer');
 		const scriptId = numericId(this.node, request.scriptId, 'Script');
 		if (request.runAs && request.runAs !== 'system') {
-			throw new NodeOperationError(this.node, 'ConnectWise Automate runs scripts as the agent; Run As is not supported', { description: 'Leave Run As empty for Automate, or use a script that switches user itself.' });
+			throw new NodeOperationError(
+				this.node,
+				'ConnectWise Automate runs scripts as the agent; Run As is not supported',
+				{
+					description:
+						'Leave Run As empty for Automate, or use a script that switches user itself.',
+				},
+			);
 		}
-		const scripts = await this.get('/Scripts', ScriptListSchema, 'get script', { condition: `Id = ${scriptId}` });
-		if (!scripts.length) throw new NodeOperationError(this.node, `ConnectWise Automate has no script with id ${request.scriptId}`);
+		const scripts = await this.get('/Scripts', ScriptListSchema, 'get script', {
+			condition: `Id = ${scriptId}`,
+		});
+		if (!scripts.length)
+			throw new NodeOperationError(
+				this.node,
+				`ConnectWise Automate has no script with id ${request.scriptId}`,
+			);
 		const now = new Date().toISOString();
 		const body = {
-			ScriptId: scriptId, ComputerId: computerId, ClientId: 0, LocationId: 0, GroupId: 0, SearchId: 0, Disabled: false,
-			EffectiveStartDate: now, NextRun: now, NextSchedule: now, ScheduleType: 1, Interval: 0, RepeatType: 0, RepeatAmount: 0, RepeatStopAfter: 0,
-			DistributionWindowType: 2, DistributionWindowAmount: 0, SkipOffline: false, OfflineOnly: false, WakeOffline: false, WakeScript: false,
-			DisableTimeZone: true, RunScriptOnProbe: false, Parameters: request.parameters ?? '', Priority: 15, TimeZoneAdd: 0, User: '',
+			ScriptId: scriptId,
+			ComputerId: computerId,
+			ClientId: 0,
+			LocationId: 0,
+			GroupId: 0,
+			SearchId: 0,
+			Disabled: false,
+			EffectiveStartDate: now,
+			NextRun: now,
+			NextSchedule: now,
+			ScheduleType: 1,
+			Interval: 0,
+			RepeatType: 0,
+			RepeatAmount: 0,
+			RepeatStopAfter: 0,
+			DistributionWindowType: 2,
+			DistributionWindowAmount: 0,
+			SkipOffline: false,
+			OfflineOnly: false,
+			WakeOffline: false,
+			WakeScript: false,
+			DisableTimeZone: true,
+			RunScriptOnProbe: false,
+			Parameters: request.parameters ?? '',
+			Priority: 15,
+			TimeZoneAdd: 0,
+			User: '',
 		};
-		const created = await this.transport.request({ method: 'POST', path: `/Computers/${computerId}/ScheduledScripts`, body, operation: 'run script' });
-		const schedule = parseVendorResponse(this.node, ScheduledScriptSchema, created, { vendor: this.name, operation: 'run script' });
-		return { id: schedule.Id, deviceId: request.deviceId, kind: 'script', name: scripts[0].Name, status: 'queued', startedAt: schedule.NextRun ?? now, raw: schedule };
+		const created = await this.transport.request({
+			method: 'POST',
+			path: `/Computers/${computerId}/ScheduledScripts`,
+			body,
+			operation: 'run script',
+		});
+		const schedule = parseVendorResponse(this.node, ScheduledScriptSchema, created, {
+			vendor: this.name,
+			operation: 'run script',
+		});
+		return {
+			id: schedule.Id,
+			deviceId: request.deviceId,
+			kind: 'script',
+			name: scripts[0].Name,
+			status: 'queued',
+			startedAt: schedule.NextRun ?? now,
+			raw: schedule,
+		};
 	}
 
 	async getScriptRun(deviceId: string, runId: string): Promise<Job> {
 		const computerId = numericId(this.node, deviceId, 'Computer');
 		let schedule;
 		try {
-			schedule = parseVendorResponse(this.node, ScheduledScriptSchema, await this.transport.request({ method: 'GET', path: `/Computers/${computerId}/ScheduledScripts/${encodeURIComponent(runId)}`, operation: 'get script run' }), { vendor: this.name, operation: 'get script run' });
+			schedule = parseVendorResponse(
+				this.node,
+				ScheduledScriptSchema,
+				await this.transport.request({
+					method: 'GET',
+					path: `/Computers/${computerId}/ScheduledScripts/${encodeURIComponent(runId)}`,
+					operation: 'get script run',
+				}),
+				{ vendor: this.name, operation: 'get script run' },
+			);
 		} catch (error) {
-			throw notFound(this.node, error, `ConnectWise Automate has no script run ${runId} on computer ${deviceId}`);
+			throw notFound(
+				this.node,
+				error,
+				`ConnectWise Automate has no script run ${runId} on computer ${deviceId}`,
+			);
 		}
-		const scheduledAt = schedule.NextRun ?? schedule.EffectiveStartDate ?? schedule.LastUpdate ?? undefined;
+		const scheduledAt =
+			schedule.NextRun ?? schedule.EffectiveStartDate ?? schedule.LastUpdate ?? undefined;
 		const since = new Date(Date.parse(scheduledAt ?? '') - CLOCK_SKEW_MS || 0).toISOString();
-		const history = await this.get(`/Computers/${computerId}/ScriptHistory`, ScriptHistoryListSchema, 'get script history', {
-			condition: `ScriptId = ${schedule.ScriptId} and HistoryDate >= ${quoted(since)}`,
-			orderBy: 'HistoryDate desc',
-			pageSize: 1,
-		});
+		const history = await this.get(
+			`/Computers/${computerId}/ScriptHistory`,
+			ScriptHistoryListSchema,
+			'get script history',
+			{
+				condition: `ScriptId = ${schedule.ScriptId} and HistoryDate >= ${quoted(since)}`,
+				orderBy: 'HistoryDate desc',
+				pageSize: 1,
+			},
+		);
 		if (history.length) return historyJob(runId, deviceId, history[0], scheduledAt);
-		const running = await this.get(`/Computers/${computerId}/RunningScripts`, RunningScriptListSchema, 'get running scripts', { condition: `ScriptId = ${schedule.ScriptId}` });
-		return { id: runId, deviceId, kind: 'script', status: running.length ? 'running' : 'queued', startedAt: scheduledAt, raw: schedule };
+		const running = await this.get(
+			`/Computers/${computerId}/RunningScripts`,
+			RunningScriptListSchema,
+			'get running scripts',
+			{ condition: `ScriptId = ${schedule.ScriptId}` },
+		);
+		return {
+			id: runId,
+			deviceId,
+			kind: 'script',
+			status: running.length ? 'running' : 'queued',
+			startedAt: scheduledAt,
+			raw: schedule,
+		};
 	}
 
 	async listAlerts(filter: { companyId?: string; deviceId?: string }): Promise<Alert[]> {
 		const clauses: string[] = [];
-		if (filter.companyId) clauses.push(`Client.Id = ${numericId(this.node, filter.companyId, 'Client')}`);
-		if (filter.deviceId) clauses.push(`Computer.Id = ${numericId(this.node, filter.deviceId, 'Computer')}`);
+		if (filter.companyId)
+			clauses.push(`Client.Id = ${numericId(this.node, filter.companyId, 'Client')}`);
+		if (filter.deviceId)
+			clauses.push(`Computer.Id = ${numericId(this.node, filter.deviceId, 'Computer')}`);
 		const qs: Record<string, string> = { orderBy: 'AlertId asc' };
 		if (clauses.length) qs.condition = clauses.join(' and ');
 		return (await this.list('/Alerts', AlertListSchema, 'list alerts', qs)).map(toAlert);
@@ -201,20 +380,33 @@ export class AutomateProvider implements RmmProvider {
 
 	/** Automate's REST API has no way to clear or resolve an alert (only monitor suspensions). */
 	async resetAlert(): Promise<void> {
-		throw new NodeOperationError(this.node, 'ConnectWise Automate cannot reset or resolve alerts through its REST API', {
-			description: 'Alerts clear when the monitor condition returns to normal; handle them in Automate or in the PSA ticket the alert created.',
-		});
+		throw new NodeOperationError(
+			this.node,
+			'ConnectWise Automate cannot reset or resolve alerts through its REST API',
+			{
+				description:
+					'Alerts clear when the monitor condition returns to normal; handle them in Automate or in the PSA ticket the alert created.',
+			},
+		);
 	}
 }
 
 function numericId(node: INode, value: string, what: string): number {
 	const trimmed = String(value).trim();
-	if (!/^\d+$/.test(trimmed)) throw new NodeOperationError(node, `${what} ID "${value}" is not valid for ConnectWise Automate`, { description: `An Automate ${what.toLowerCase()} ID is a number, for example 213` });
+	if (!/^\d+$/.test(trimmed))
+		throw new NodeOperationError(
+			node,
+			`${what} ID "${value}" is not valid for ConnectWise Automate`,
+			{ description: `An Automate ${what.toLowerCase()} ID is a number, for example 213` },
+		);
 	return Number(trimmed);
 }
 
 function notFound(node: INode, error: unknown, message: string): Error {
-	if (String((error as { httpCode?: unknown })?.httpCode) === '404') return new NodeOperationError(node, message, { description: (error as { message?: string }).message });
+	if (String((error as { httpCode?: unknown })?.httpCode) === '404')
+		return new NodeOperationError(node, message, {
+			description: (error as { message?: string }).message,
+		});
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeApiError(node, error as JsonObject);
 }

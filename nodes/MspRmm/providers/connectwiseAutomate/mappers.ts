@@ -19,7 +19,12 @@ export function toDevice(raw: Computer): Device {
 	};
 }
 
-const SEVERITY: Record<string, Severity> = { critical: 'critical', important: 'high', moderate: 'medium', low: 'low' };
+const SEVERITY: Record<string, Severity> = {
+	critical: 'critical',
+	important: 'high',
+	moderate: 'medium',
+	low: 'low',
+};
 
 /**
  * Status from `InstallState` and the patch policy's approval. [unverified] Approval names are
@@ -36,14 +41,18 @@ function status(raw: MicrosoftUpdate): PatchStatus {
 }
 
 export function toPatch(raw: MicrosoftUpdate, deviceId: string): Patch {
-	const kb = raw.KnowledgeBaseId ? `KB${String(raw.KnowledgeBaseId).replace(/^KB/i, '')}` : undefined;
+	const kb = raw.KnowledgeBaseId
+		? `KB${String(raw.KnowledgeBaseId).replace(/^KB/i, '')}`
+		: undefined;
 	const state = status(raw);
 	return {
 		id: raw.MicrosoftUpdateId ?? `${deviceId}:${kb ?? raw.Title}`,
 		deviceId,
 		title: raw.Title ?? kb ?? 'Microsoft update',
 		kb,
-		severity: SEVERITY[(raw.Severity ?? '').toLowerCase()] ?? (raw.Severity === '' ? 'informational' : undefined),
+		severity:
+			SEVERITY[(raw.Severity ?? '').toLowerCase()] ??
+			(raw.Severity === '' ? 'informational' : undefined),
 		status: state,
 		releasedAt: raw.ReleaseDate ?? undefined,
 		installedAt: state === 'installed' ? (raw.InstallDate ?? undefined) : undefined,
@@ -51,7 +60,13 @@ export function toPatch(raw: MicrosoftUpdate, deviceId: string): Patch {
 	};
 }
 
-const ALERT_SEVERITY: Record<string, Severity> = { critical: 'critical', error: 'high', warning: 'medium', informational: 'informational', information: 'informational' };
+const ALERT_SEVERITY: Record<string, Severity> = {
+	critical: 'critical',
+	error: 'high',
+	warning: 'medium',
+	informational: 'informational',
+	information: 'informational',
+};
 
 export function toAlert(raw: z.infer<typeof AlertSchema>): Alert {
 	return {
@@ -72,7 +87,12 @@ export function toAlert(raw: z.infer<typeof AlertSchema>): Alert {
  * A ScriptHistory row as a script run. Automate has no exit code: the state is Success or
  * Failure, and [unverified] the script's log is its `DiagnosticMessage`.
  */
-export function historyJob(runId: string, deviceId: string, row: z.infer<typeof ScriptHistoryListSchema>[number], startedAt: string | undefined): Job {
+export function historyJob(
+	runId: string,
+	deviceId: string,
+	row: z.infer<typeof ScriptHistoryListSchema>[number],
+	startedAt: string | undefined,
+): Job {
 	const completed = /^completed$/i.test(row.Status ?? '');
 	return {
 		id: runId,

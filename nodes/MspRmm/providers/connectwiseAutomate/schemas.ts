@@ -8,7 +8,11 @@ export const ComputerSchema = z
 		Id: AnyId,
 		ComputerName: z.string(),
 		FriendlyName: z.string().optional().nullable(),
-		Client: z.object({ Id: AnyId.optional(), Name: z.string().optional() }).passthrough().optional().nullable(),
+		Client: z
+			.object({ Id: AnyId.optional(), Name: z.string().optional() })
+			.passthrough()
+			.optional()
+			.nullable(),
 		OperatingSystemName: z.string().optional().nullable(),
 		Type: z.string().optional().nullable(),
 		Status: z.string().optional().nullable(),
@@ -33,34 +37,68 @@ export const MicrosoftUpdateSchema = z
 		IsFailed: z.boolean().optional().nullable(),
 		InstallDate: z.string().optional().nullable(),
 		ReleaseDate: z.string().optional().nullable(),
-		PolicyApproval: z.object({ Id: z.number().optional(), Name: z.string().optional().nullable() }).passthrough().optional().nullable(),
+		PolicyApproval: z
+			.object({ Id: z.number().optional(), Name: z.string().optional().nullable() })
+			.passthrough()
+			.optional()
+			.nullable(),
 	})
 	.passthrough();
 export type MicrosoftUpdate = z.infer<typeof MicrosoftUpdateSchema>;
 export const MicrosoftUpdateListSchema = z.array(MicrosoftUpdateSchema);
 
-export const PatchingStatsSchema = z.object({ PatchJobRunning: z.boolean().optional().nullable() }).passthrough();
+export const PatchingStatsSchema = z
+	.object({ PatchJobRunning: z.boolean().optional().nullable() })
+	.passthrough();
 
 export const ScriptListSchema = z.array(
-	z.object({ Id: AnyId, Name: z.string(), Comments: z.string().optional().nullable(), Folder: z.object({ Name: z.string().optional() }).passthrough().optional().nullable() }).passthrough(),
+	z
+		.object({
+			Id: AnyId,
+			Name: z.string(),
+			Comments: z.string().optional().nullable(),
+			Folder: z.object({ Name: z.string().optional() }).passthrough().optional().nullable(),
+		})
+		.passthrough(),
 );
 
 export const ScheduledScriptSchema = z
-	.object({ Id: AnyId, ScriptId: z.number(), ComputerId: z.number().optional(), NextRun: z.string().optional().nullable(), EffectiveStartDate: z.string().optional().nullable(), LastUpdate: z.string().optional().nullable() })
+	.object({
+		Id: AnyId,
+		ScriptId: z.number(),
+		ComputerId: z.number().optional(),
+		NextRun: z.string().optional().nullable(),
+		EffectiveStartDate: z.string().optional().nullable(),
+		LastUpdate: z.string().optional().nullable(),
+	})
 	.passthrough();
 
 export const ScriptHistoryListSchema = z.array(
 	z
-		.object({ Id: z.number(), ScriptId: z.number(), Name: z.string().optional(), Status: z.string().optional(), State: z.string().optional(), HistoryDate: z.string().optional(), DiagnosticMessage: z.string().optional().nullable() })
+		.object({
+			Id: z.number(),
+			ScriptId: z.number(),
+			Name: z.string().optional(),
+			Status: z.string().optional(),
+			State: z.string().optional(),
+			HistoryDate: z.string().optional(),
+			DiagnosticMessage: z.string().optional().nullable(),
+		})
 		.passthrough(),
 );
-export const RunningScriptListSchema = z.array(z.object({ ScriptId: z.number(), StartDate: z.string().optional().nullable() }).passthrough());
+export const RunningScriptListSchema = z.array(
+	z.object({ ScriptId: z.number(), StartDate: z.string().optional().nullable() }).passthrough(),
+);
 
 export const AlertSchema = z
 	.object({
 		AlertId: AnyId,
 		Client: z.object({ Id: AnyId.optional() }).passthrough().optional().nullable(),
-		Computer: z.object({ Id: AnyId.optional(), Name: z.string().optional() }).passthrough().optional().nullable(),
+		Computer: z
+			.object({ Id: AnyId.optional(), Name: z.string().optional() })
+			.passthrough()
+			.optional()
+			.nullable(),
 		Monitor: z.object({ Name: z.string().optional() }).passthrough().optional().nullable(),
 		AlertDate: z.string().optional().nullable(),
 		Severity: z.object({ Name: z.string().optional() }).passthrough().optional().nullable(),

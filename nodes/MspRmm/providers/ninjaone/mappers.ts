@@ -8,7 +8,13 @@ export function isoFromEpoch(value: number | undefined): string | undefined {
 	return new Date(value > 1e12 ? value : value * 1000).toISOString();
 }
 
-const SERVER_CLASSES = ['WINDOWS_SERVER', 'LINUX_SERVER', 'MAC_SERVER', 'VMWARE_VM_HOST', 'HYPERV_VMM_HOST'];
+const SERVER_CLASSES = [
+	'WINDOWS_SERVER',
+	'LINUX_SERVER',
+	'MAC_SERVER',
+	'VMWARE_VM_HOST',
+	'HYPERV_VMM_HOST',
+];
 
 /** NinjaOne has no domain-controller class: domain controllers are servers. */
 export function toDevice(raw: NinjaDevice): Device {
@@ -19,7 +25,11 @@ export function toDevice(raw: NinjaDevice): Device {
 		companyId: raw.organizationId === undefined ? undefined : String(raw.organizationId),
 		companyName: raw.references?.organization?.name,
 		os: raw.os?.name,
-		type: raw.nodeClass ? (SERVER_CLASSES.includes(raw.nodeClass) ? 'server' : 'workstation') : undefined,
+		type: raw.nodeClass
+			? SERVER_CLASSES.includes(raw.nodeClass)
+				? 'server'
+				: 'workstation'
+			: undefined,
 		online: raw.offline === undefined ? undefined : !raw.offline,
 		lastSeen: isoFromEpoch(raw.lastContact),
 		ipAddress: raw.ipAddresses?.[0],
@@ -27,9 +37,27 @@ export function toDevice(raw: NinjaDevice): Device {
 	};
 }
 
-const PATCH_STATUS: Record<string, PatchStatus> = { MANUAL: 'pending', PENDING: 'pending', APPROVED: 'approved', FAILED: 'failed', REJECTED: 'rejected', INSTALLED: 'installed' };
-export const NINJA_PATCH_STATUS: Record<PatchStatus, string> = { pending: 'MANUAL', approved: 'APPROVED', failed: 'FAILED', rejected: 'REJECTED', installed: 'INSTALLED' };
-const PATCH_SEVERITY: Record<string, Severity> = { CRITICAL: 'critical', IMPORTANT: 'high', MODERATE: 'medium', OPTIONAL: 'low' };
+const PATCH_STATUS: Record<string, PatchStatus> = {
+	MANUAL: 'pending',
+	PENDING: 'pending',
+	APPROVED: 'approved',
+	FAILED: 'failed',
+	REJECTED: 'rejected',
+	INSTALLED: 'installed',
+};
+export const NINJA_PATCH_STATUS: Record<PatchStatus, string> = {
+	pending: 'MANUAL',
+	approved: 'APPROVED',
+	failed: 'FAILED',
+	rejected: 'REJECTED',
+	installed: 'INSTALLED',
+};
+const PATCH_SEVERITY: Record<string, Severity> = {
+	CRITICAL: 'critical',
+	IMPORTANT: 'high',
+	MODERATE: 'medium',
+	OPTIONAL: 'low',
+};
 
 /**
  * NinjaOne reports no CVE ids for OS patches: `cves` stays empty. Nor does it report a release
@@ -46,19 +74,27 @@ export function toPatch(raw: NinjaPatch, deviceId: string | undefined): Patch {
 		kb: kb?.toUpperCase(),
 		severity: PATCH_SEVERITY[String(raw.severity).toUpperCase()],
 		status: PATCH_STATUS[String(raw.status).toUpperCase()] ?? 'pending',
-		installedAt: raw.status?.toUpperCase() === 'INSTALLED' ? isoFromEpoch(raw.installedAt) : undefined,
+		installedAt:
+			raw.status?.toUpperCase() === 'INSTALLED' ? isoFromEpoch(raw.installedAt) : undefined,
 		raw,
 	};
 }
 
-const ALERT_SEVERITY: Record<string, Severity> = { CRITICAL: 'critical', MAJOR: 'high', MODERATE: 'medium', MINOR: 'low', NONE: 'informational' };
+const ALERT_SEVERITY: Record<string, Severity> = {
+	CRITICAL: 'critical',
+	MAJOR: 'high',
+	MODERATE: 'medium',
+	MINOR: 'low',
+	NONE: 'informational',
+};
 
 export function toAlert(raw: z.infer<typeof NinjaAlertSchema>): Alert {
 	return {
 		id: raw.uid,
 		deviceId: raw.deviceId === undefined ? undefined : String(raw.deviceId),
 		hostname: raw.device?.systemName,
-		companyId: raw.device?.organizationId === undefined ? undefined : String(raw.device.organizationId),
+		companyId:
+			raw.device?.organizationId === undefined ? undefined : String(raw.device.organizationId),
 		severity: ALERT_SEVERITY[String(raw.severity).toUpperCase()] ?? 'medium',
 		message: raw.message ?? raw.subject ?? raw.sourceName ?? raw.sourceType ?? 'Alert',
 		category: raw.sourceType,
@@ -68,10 +104,31 @@ export function toAlert(raw: z.infer<typeof NinjaAlertSchema>): Alert {
 	};
 }
 
-const JOB_STATUS: Record<string, JobStatus> = { START_REQUESTED: 'queued', TRIGGERED: 'queued', STARTED: 'running', IN_PROCESS: 'running', WAITING_FOR_USER_RESPONSE: 'running' };
+const JOB_STATUS: Record<string, JobStatus> = {
+	START_REQUESTED: 'queued',
+	TRIGGERED: 'queued',
+	STARTED: 'running',
+	IN_PROCESS: 'running',
+	WAITING_FOR_USER_RESPONSE: 'running',
+};
 
-export function runningJob(uid: string, deviceId: string, name: string | undefined, jobStatus: string | undefined, createdAt: string | undefined, raw: unknown): Job {
-	return { id: uid, deviceId, kind: 'script', name, status: JOB_STATUS[String(jobStatus)] ?? 'running', startedAt: createdAt, raw };
+export function runningJob(
+	uid: string,
+	deviceId: string,
+	name: string | undefined,
+	jobStatus: string | undefined,
+	createdAt: string | undefined,
+	raw: unknown,
+): Job {
+	return {
+		id: uid,
+		deviceId,
+		kind: 'script',
+		name,
+		status: JOB_STATUS[String(jobStatus)] ?? 'running',
+		startedAt: createdAt,
+		raw,
+	};
 }
 
 /**
@@ -79,8 +136,13 @@ export function runningJob(uid: string, deviceId: string, name: string | undefin
  * no stdout endpoint; the result is read from `data.message.params` (`exitCode`, `output`) when
  * present, else the activity message is the output.
  */
-export function finishedJob(deviceId: string, activity: NinjaActivity, startedAt: string | undefined): Job {
-	const params = ((activity.data?.message as { params?: Record<string, unknown> } | undefined)?.params ?? {}) as Record<string, unknown>;
+export function finishedJob(
+	deviceId: string,
+	activity: NinjaActivity,
+	startedAt: string | undefined,
+): Job {
+	const params = ((activity.data?.message as { params?: Record<string, unknown> } | undefined)
+		?.params ?? {}) as Record<string, unknown>;
 	const exitCode = typeof params.exitCode === 'number' ? params.exitCode : undefined;
 	const output = typeof params.output === 'string' ? params.output : activity.message;
 	return {

@@ -12,7 +12,10 @@ export const NinjaDeviceSchema = z
 		offline: z.boolean().optional(),
 		lastContact: z.number().optional(),
 		ipAddresses: z.array(z.string()).optional(),
-		references: z.object({ organization: z.object({ name: z.string().optional() }).passthrough().optional() }).passthrough().optional(),
+		references: z
+			.object({ organization: z.object({ name: z.string().optional() }).passthrough().optional() })
+			.passthrough()
+			.optional(),
 		// [unverified] not in the spec; live tenants return it on the device detail.
 		os: z.object({ name: z.string().optional() }).passthrough().optional(),
 	})
@@ -20,7 +23,9 @@ export const NinjaDeviceSchema = z
 export type NinjaDevice = z.infer<typeof NinjaDeviceSchema>;
 
 export const NinjaDeviceListSchema = z.array(NinjaDeviceSchema);
-export const NinjaDeviceSearchSchema = z.object({ devices: z.array(NinjaDeviceSchema) }).passthrough();
+export const NinjaDeviceSearchSchema = z
+	.object({ devices: z.array(NinjaDeviceSchema) })
+	.passthrough();
 
 export const NinjaOrganizationSchema = z.object({ id: z.number(), name: z.string() }).passthrough();
 export const NinjaOrganizationListSchema = z.array(NinjaOrganizationSchema);
@@ -82,15 +87,36 @@ export const NinjaActivityPageSchema = z.object({
 export const NinjaScriptingOptionsSchema = z.object({
 	scripts: z.array(
 		z
-			.object({ type: z.string(), id: z.number().optional(), uid: z.string().optional(), name: z.string(), language: z.string().optional(), description: z.string().optional(), categoryId: z.number().optional() })
+			.object({
+				type: z.string(),
+				id: z.number().optional(),
+				uid: z.string().optional(),
+				name: z.string(),
+				language: z.string().optional(),
+				description: z.string().optional(),
+				categoryId: z.number().optional(),
+			})
 			.passthrough(),
 	),
 	categories: z.array(z.object({ id: z.number(), name: z.string() }).passthrough()).optional(),
-	credentials: z.object({ roles: z.array(z.string()).optional(), credentials: z.array(z.object({ id: z.number() }).passthrough()).optional() }).passthrough().optional(),
+	credentials: z
+		.object({
+			roles: z.array(z.string()).optional(),
+			credentials: z.array(z.object({ id: z.number() }).passthrough()).optional(),
+		})
+		.passthrough()
+		.optional(),
 });
 
 export const NinjaAutomationScriptListSchema = z.array(
-	z.object({ id: z.number(), name: z.string(), description: z.string().optional(), language: z.string().optional() }).passthrough(),
+	z
+		.object({
+			id: z.number(),
+			name: z.string(),
+			description: z.string().optional(),
+			language: z.string().optional(),
+		})
+		.passthrough(),
 );
 
 export const NinjaAlertSchema = z
@@ -103,7 +129,10 @@ export const NinjaAlertSchema = z
 		sourceName: z.string().optional(),
 		severity: z.string().optional(),
 		createTime: z.number().optional(),
-		device: z.object({ systemName: z.string().optional(), organizationId: z.number().optional() }).passthrough().optional(),
+		device: z
+			.object({ systemName: z.string().optional(), organizationId: z.number().optional() })
+			.passthrough()
+			.optional(),
 	})
 	.passthrough();
 export const NinjaAlertListSchema = z.array(NinjaAlertSchema);

@@ -19,11 +19,18 @@ const path = require('path');
 const { OpenAPIBackend } = require('openapi-backend');
 
 const message = (e) => `${e.instancePath || '/'} ${e.message}`;
-const jsonSchema = (content) => content && content['application/json'] && content['application/json'].schema;
+const jsonSchema = (content) =>
+	content && content['application/json'] && content['application/json'].schema;
 
 function validateRequest(api, operation, body) {
-	if (!jsonSchema(operation.requestBody && operation.requestBody.content)) return ['no JSON schema for this request'];
-	const result = api.validateRequest({ method: operation.method, path: operation.path, body, headers: { 'content-type': 'application/json' } });
+	if (!jsonSchema(operation.requestBody && operation.requestBody.content))
+		return ['no JSON schema for this request'];
+	const result = api.validateRequest({
+		method: operation.method,
+		path: operation.path,
+		body,
+		headers: { 'content-type': 'application/json' },
+	});
 	return (result.errors || []).map(message);
 }
 
@@ -31,7 +38,8 @@ function validateResponse(api, operation, status, body) {
 	const responses = operation.responses || {};
 	const response = responses[String(status)] || responses.default;
 	if (!response) return [`no response ${status} in the spec`];
-	if (body === undefined || body === '') return responses[String(status)] ? [] : [`status ${status} is not documented`];
+	if (body === undefined || body === '')
+		return responses[String(status)] ? [] : [`status ${status} is not documented`];
 	if (!jsonSchema(response.content)) return ['no JSON schema for this response'];
 	return (api.validateResponse(body, operation.operationId, status).errors || []).map(message);
 }
@@ -42,8 +50,16 @@ async function main() {
 	const input = JSON.parse(readFileSync(0, 'utf8'));
 	const vendor = require(path.join(__dirname, 'vendors', `${path.basename(input.vendor)}.cjs`));
 	if (!existsSync(input.spec)) throw new Error(`${input.vendor} spec missing at ${input.spec}`);
-	const definition = await vendor.prepare(JSON.parse(readFileSync(input.spec, 'utf8')), input.samples);
-	const api = new OpenAPIBackend({ definition, quick: true, validate: true, customizeAjv: vendor.customizeAjv });
+	const definition = await vendor.prepare(
+		JSON.parse(readFileSync(input.spec, 'utf8')),
+		input.samples,
+	);
+	const api = new OpenAPIBackend({
+		definition,
+		quick: true,
+		validate: true,
+		customizeAjv: vendor.customizeAjv,
+	});
 	await api.init();
 	const results = input.samples.map((sample) => {
 		const { operationId, status = 200 } = vendor.target ? vendor.target(sample) : sample;

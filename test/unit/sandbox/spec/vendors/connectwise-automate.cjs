@@ -11,15 +11,20 @@ const rowsOperation = (schema) => `rows:${schema}`;
 function prepare(definition, samples) {
 	const paths = { ...definition.paths };
 	for (const sample of samples.filter((s) => s.rowSchema)) {
-		if (!definition.components.schemas[sample.rowSchema]) throw new Error(`schema ${sample.rowSchema} not in the spec`);
+		if (!definition.components.schemas[sample.rowSchema])
+			throw new Error(`schema ${sample.rowSchema} not in the spec`);
 		const schema = { type: 'array', items: { $ref: `#/components/schemas/${sample.rowSchema}` } };
 		paths[`/__rows/${sample.rowSchema}`] = {
-			get: { operationId: rowsOperation(sample.rowSchema), responses: { 200: { description: 'rows', content: { 'application/json': { schema } } } } },
+			get: {
+				operationId: rowsOperation(sample.rowSchema),
+				responses: { 200: { description: 'rows', content: { 'application/json': { schema } } } },
+			},
 		};
 	}
 	return { ...definition, paths };
 }
 
-const target = (sample) => (sample.rowSchema ? { operationId: rowsOperation(sample.rowSchema), status: 200 } : sample);
+const target = (sample) =>
+	sample.rowSchema ? { operationId: rowsOperation(sample.rowSchema), status: 200 } : sample;
 
 module.exports = { prepare, target };

@@ -28,7 +28,10 @@ const oneOrMany = (schema) => ({ oneOf: [ref(schema), arrayOf(schema)] });
 
 function definition(spec) {
 	const op = (operationId, schema, requestFrom) => {
-		const operation = { operationId, responses: { 200: { description: 'Success', content: { 'application/json': { schema } } } } };
+		const operation = {
+			operationId,
+			responses: { 200: { description: 'Success', content: { 'application/json': { schema } } } },
+		};
 		if (requestFrom) {
 			const schema = spec.paths[requestFrom].post.requestBody.content['application/json'].schema;
 			operation.requestBody = { content: { 'application/json': { schema } } };
@@ -39,9 +42,15 @@ function definition(spec) {
 		openapi: '3.0.1',
 		info: { title: 'Halo API as used by MSP PSA', version: '1' },
 		paths: {
-			'/Tickets': { get: op('listTickets', list('tickets', 'Faults')), post: op('saveTickets', oneOrMany('Faults'), '/Tickets') },
+			'/Tickets': {
+				get: op('listTickets', list('tickets', 'Faults')),
+				post: op('saveTickets', oneOrMany('Faults'), '/Tickets'),
+			},
 			'/Tickets/{id}': { get: op('getTicket', ref('Faults')) },
-			'/Actions': { get: op('listActions', list('actions', 'Actions')), post: op('saveActions', oneOrMany('Actions'), '/Actions') },
+			'/Actions': {
+				get: op('listActions', list('actions', 'Actions')),
+				post: op('saveActions', oneOrMany('Actions'), '/Actions'),
+			},
 			'/Status': { get: op('listStatuses', arrayOf('TStatus')) },
 			'/TicketType': { get: op('listTicketTypes', arrayOf('RequestType')) },
 			'/Team': { get: op('listTeams', arrayOf('SectionDetail')) },
@@ -56,7 +65,19 @@ function definition(spec) {
 }
 
 /** Schemas the node reads, plus the nested ones it reads inside them (ticket assets, custom fields, asset fields). */
-const USED = ['Faults', 'Actions', 'TStatus', 'RequestType', 'SectionDetail', 'Policy', 'Area', 'Device', 'Device_List', 'CustomField', 'FieldHelper'];
+const USED = [
+	'Faults',
+	'Actions',
+	'TStatus',
+	'RequestType',
+	'SectionDetail',
+	'Policy',
+	'Area',
+	'Device',
+	'Device_List',
+	'CustomField',
+	'FieldHelper',
+];
 
 /**
  * Halo's schemas reference each other in cycles (Faults -> Actions -> Faults ...), which the
@@ -71,12 +92,14 @@ function shallowComponents(spec) {
 			const name = def.$ref.split('/').pop();
 			return USED.includes(name) ? def : { type: 'object', nullable: true };
 		}
-		if (def.type === 'array' && def.items && def.items.$ref) return { ...def, items: reduce(def.items) };
+		if (def.type === 'array' && def.items && def.items.$ref)
+			return { ...def, items: reduce(def.items) };
 		return def;
 	};
 	for (const name of USED) {
 		const schema = JSON.parse(JSON.stringify(spec.components.schemas[name]));
-		for (const [prop, def] of Object.entries(schema.properties || {})) schema.properties[prop] = reduce(def);
+		for (const [prop, def] of Object.entries(schema.properties || {}))
+			schema.properties[prop] = reduce(def);
 		schemas[name] = schema;
 	}
 	return { schemas };

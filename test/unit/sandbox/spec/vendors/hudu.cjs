@@ -16,7 +16,8 @@ const ALSO_NULLABLE = {
 function relaxDocumentedNulls(openapi) {
 	for (const [name, schema] of Object.entries(openapi.components.schemas)) {
 		for (const [prop, def] of Object.entries(schema.properties || {})) {
-			if (/can be null/i.test(def.description || '') || (ALSO_NULLABLE[name] || []).includes(prop)) def.nullable = true;
+			if (/can be null/i.test(def.description || '') || (ALSO_NULLABLE[name] || []).includes(prop))
+				def.nullable = true;
 		}
 	}
 }
