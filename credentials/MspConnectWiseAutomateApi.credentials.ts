@@ -8,7 +8,10 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import type { CachedToken } from './common/cachedToken';
 import { bearerWhileFresh, cachedTokenProperties } from './common/cachedToken';
+import type { LoginAnswer } from './common/login';
+import { loginWithRetry, sharedLogin } from './common/login';
 
 /** Tokens this close to expiry are not sent, so a request never races the expiry. */
 const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
@@ -18,6 +21,30 @@ export function automateApiBase(credentials: ICredentialDataDecryptedObject): st
 	return `${String(credentials.serverUrl ?? '')
 		.replace(/\/+$/, '')
 		.replace(/\/cwa(\/api\/v1)?$/i, '')}/cwa/api/v1`;
+}
+
+/** Automate's login answer -> the token n8n stores, or the vendor's reason as the error. */
+function automateToken(response: LoginAnswer): CachedToken {
+	const result = (response.body ?? {}) as Record<string, unknown>;
+	if (result.IsTwoFactorRequired === true && !result.AccessToken) {
+		throw new Error(
+			'ConnectWise Automate login needs a two-factor passcode: set Two-Factor Passcode in the credential, or use an API user without two-factor',
+		);
+	}
+	if (response.statusCode >= 400 || typeof result.AccessToken !== 'string' || !result.AccessToken) {
+		const message =
+			typeof result.message === 'string'
+				? result.message
+				: typeof result.Message === 'string'
+					? result.Message
+					: `HTTP ${response.statusCode}`;
+		throw new Error(`ConnectWise Automate login failed: ${message}`);
+	}
+	const expiresAt = Date.parse(String(result.ExpirationDate ?? ''));
+	return {
+		accessToken: result.AccessToken,
+		expiresAt: Number.isNaN(expiresAt) ? Date.now() + 3600 * 1000 : expiresAt,
+	};
 }
 
 /**
@@ -90,45 +117,31 @@ export class MspConnectWiseAutomateApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const url = `${automateApiBase(credentials)}/apitoken`;
 		const body: Record<string, string> = {
 			Username: String(credentials.username ?? ''),
 			Password: String(credentials.password ?? ''),
 		};
 		if (credentials.twoFactorPasscode)
 			body.TwoFactorPasscode = String(credentials.twoFactorPasscode);
-		const response = (await this.helpers.httpRequest({
-			method: 'POST',
-			url: `${automateApiBase(credentials)}/apitoken`,
-			headers: { 'Content-Type': 'application/json', ClientId: String(credentials.clientId ?? '') },
-			body,
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as { statusCode: number; body: unknown };
-		const result = (response.body ?? {}) as Record<string, unknown>;
-		if (result.IsTwoFactorRequired === true && !result.AccessToken) {
-			throw new Error(
-				'ConnectWise Automate login needs a two-factor passcode: set Two-Factor Passcode in the credential, or use an API user without two-factor',
+		const clientId = String(credentials.clientId ?? '');
+		// Items sent together share one login: a two-factor passcode is only valid once.
+		return await sharedLogin([url, clientId, body], async () => {
+			const response = await loginWithRetry(
+				'ConnectWise Automate login',
+				async () =>
+					(await this.helpers.httpRequest({
+						method: 'POST',
+						url,
+						headers: { 'Content-Type': 'application/json', ClientId: clientId },
+						body,
+						json: true,
+						returnFullResponse: true,
+						ignoreHttpStatusErrors: true,
+					})) as LoginAnswer,
 			);
-		}
-		if (
-			response.statusCode >= 400 ||
-			typeof result.AccessToken !== 'string' ||
-			!result.AccessToken
-		) {
-			const message =
-				typeof result.message === 'string'
-					? result.message
-					: typeof result.Message === 'string'
-						? result.Message
-						: `HTTP ${response.statusCode}`;
-			throw new Error(`ConnectWise Automate login failed: ${message}`);
-		}
-		const expiresAt = Date.parse(String(result.ExpirationDate ?? ''));
-		return {
-			accessToken: result.AccessToken,
-			expiresAt: Number.isNaN(expiresAt) ? Date.now() + 3600 * 1000 : expiresAt,
-		};
+			return automateToken(response);
+		});
 	}
 
 	async authenticate(

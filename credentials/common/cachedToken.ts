@@ -6,6 +6,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import type { LoginAnswer } from './login';
+import { loginHost, loginWithRetry, sharedLogin } from './login';
+
 /**
  * Token handling shared by the credentials that log in first (OAuth2 client credentials, API-user
  * logins): n8n calls the credential's `preAuthentication` when the hidden expirable `accessToken`
@@ -65,8 +68,30 @@ export interface ClientCredentialsRequest {
 	failure(body: Record<string, unknown> | undefined, statusCode: number): string;
 }
 
-/** OAuth2 client-credentials grant, form-encoded as RFC 6749 section 4.4 requires. */
+/**
+ * OAuth2 client-credentials grant, form-encoded as RFC 6749 section 4.4 requires. A 5xx or a
+ * network failure is retried (`loginWithRetry`), a 4xx fails at once with the vendor's words, and
+ * concurrent requests for the same client share one token request (`sharedLogin`).
+ */
 export async function requestClientCredentialsToken(
+	helpers: IHttpRequestHelper['helpers'],
+	request: ClientCredentialsRequest,
+): Promise<CachedToken> {
+	const identity = [
+		'client_credentials',
+		request.url,
+		request.qs ?? {},
+		String(request.clientId ?? ''),
+		String(request.clientSecret ?? ''),
+		request.scope,
+	];
+	return await sharedLogin(
+		identity,
+		async () => await fetchClientCredentialsToken(helpers, request),
+	);
+}
+
+async function fetchClientCredentialsToken(
 	helpers: IHttpRequestHelper['helpers'],
 	request: ClientCredentialsRequest,
 ): Promise<CachedToken> {
@@ -76,16 +101,20 @@ export async function requestClientCredentialsToken(
 		client_secret: String(request.clientSecret ?? ''),
 		scope: request.scope,
 	});
-	const response = (await helpers.httpRequest({
-		method: 'POST',
-		url: request.url,
-		qs: request.qs,
-		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-		body: form.toString(),
-		json: false,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-	})) as { statusCode: number; body: unknown };
+	const response = await loginWithRetry(
+		`Token request to ${loginHost(request.url)}`,
+		async () =>
+			(await helpers.httpRequest({
+				method: 'POST',
+				url: request.url,
+				qs: request.qs,
+				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+				body: form.toString(),
+				json: false,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+			})) as LoginAnswer,
+	);
 	const body = (typeof response.body === 'string' ? safeJson(response.body) : response.body) as
 		| Record<string, unknown>
 		| undefined;

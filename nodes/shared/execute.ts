@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { isCancellation } from './cancellation';
 import { mapWithConcurrency } from './concurrency';
 import type { Secrets } from './redact';
 import { executionSecrets, redact, redactError, redactSecretValues, redactString } from './redact';
@@ -90,7 +91,8 @@ function thrown(
  * Runs `handler` for every input item with bounded concurrency and keeps the
  * output in input order, each item paired with its input. A dry run's first
  * write becomes a `{ dryRun: true, operation, request }` item; with Continue On
- * Fail a failure becomes an error item and the other items go on. Items, dry runs
+ * Fail a failure becomes an error item and the other items go on, except a cancelled execution,
+ * which stops the node. Items, dry runs
  * and errors leave without any secret the execution's transports have seen.
  */
 export async function runPerItem(
@@ -113,7 +115,9 @@ export async function runPerItem(
 					secrets,
 				);
 			}
-			if (ctx.continueOnFail()) return [errorItem(error, itemIndex, secrets)];
+			// A cancelled execution stops the node; it is not one item's failure to carry on past.
+			if (ctx.continueOnFail() && !isCancellation(error))
+				return [errorItem(error, itemIndex, secrets)];
 			throw thrown(ctx, asNodeError(ctx, error, itemIndex, secrets), itemIndex, secrets);
 		}
 	});

@@ -4,6 +4,7 @@ export * from './validate';
 export * from './redact';
 export * from './concurrency';
 export * from './poll';
+export * from './cancellation';
 export * from './execute';
 export * from './domain';
 export * from './actions/commonOptions';

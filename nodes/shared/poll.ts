@@ -1,10 +1,13 @@
-import { sleep as n8nSleep } from 'n8n-workflow';
+import type { Sleep } from './cancellation';
+import { cancellableSleep, stopIfCancelled } from './cancellation';
 
 export interface PollOptions<T> {
 	check: () => Promise<{ done: boolean; value: T }>;
 	timeoutMs: number;
 	intervalMs: number;
-	sleep?: (ms: number) => Promise<void>;
+	sleep?: Sleep;
+	/** The execution's cancel signal: the wait ends on it and no further check is made. */
+	signal?: AbortSignal;
 }
 
 export interface PollResult<T> {
@@ -17,16 +20,18 @@ export interface PollResult<T> {
 /**
  * Calls `check` until it reports done or the wait budget is spent. A timeout is
  * a result, not an error: the caller decides whether "still running" fails the
- * item or is reported with the last value seen.
+ * item or is reported with the last value seen. A cancelled execution ends the wait at once and
+ * throws ExecutionCancelled before any further check is sent.
  */
 export async function pollUntil<T>(options: PollOptions<T>): Promise<PollResult<T>> {
-	const sleep = options.sleep ?? n8nSleep;
+	const { signal } = options;
 	const intervalMs = Math.max(1, options.intervalMs);
 	const timeoutMs = Math.max(0, options.timeoutMs);
 	let polls = 0;
 	let waitedMs = 0;
 
 	for (;;) {
+		stopIfCancelled(signal, 'waiting for completion');
 		const { done, value } = await options.check();
 		polls++;
 		if (done) return { value, timedOut: false, polls, waitedMs };
@@ -34,7 +39,7 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<PollResult<
 		if (remaining <= 0) return { value, timedOut: true, polls, waitedMs };
 		// The last wait is shortened so the final check lands on the deadline.
 		const waitMs = Math.min(intervalMs, remaining);
-		await sleep(waitMs);
+		await cancellableSleep(waitMs, signal, options.sleep);
 		waitedMs += waitMs;
 	}
 }

@@ -1,12 +1,13 @@
-import { sleep as n8nSleep } from 'n8n-workflow';
-
-import type { Job, Patch } from '../../shared';
+import type { Job, Patch, Sleep } from '../../shared';
+import { cancellableSleep, stopIfCancelled } from '../../shared';
 import type { RmmProvider } from '../providers/types';
 
 export interface WaitTiming {
 	timeoutMs: number;
 	intervalMs: number;
-	sleep?: (ms: number) => Promise<void>;
+	sleep?: Sleep;
+	/** The execution's cancel signal: the wait ends on it and no further poll is sent. */
+	signal?: AbortSignal;
 }
 
 /** Polls with backoff (x1.5 per poll, at most 4x the interval) until done or the budget is spent. */
@@ -14,17 +15,17 @@ export async function pollWithBackoff<T>(
 	timing: WaitTiming,
 	check: () => Promise<{ done: boolean; value: T }>,
 ): Promise<{ value: T; timedOut: boolean; polls: number }> {
-	const sleep = timing.sleep ?? n8nSleep;
 	const base = Math.max(1, timing.intervalMs);
 	let waited = 0;
 	let interval = base;
 	for (let polls = 1; ; polls++) {
+		stopIfCancelled(timing.signal, 'waiting for completion');
 		const { done, value } = await check();
 		if (done) return { value, timedOut: false, polls };
 		const remaining = timing.timeoutMs - waited;
 		if (remaining <= 0) return { value, timedOut: true, polls };
 		const wait = Math.min(interval, remaining);
-		await sleep(wait);
+		await cancellableSleep(wait, timing.signal, timing.sleep);
 		waited += wait;
 		interval = Math.min(base * 4, Math.round(interval * 1.5));
 	}

@@ -6,6 +6,13 @@ import type {
 } from 'n8n-workflow';
 import { sleep as n8nSleep } from 'n8n-workflow';
 
+import type { Sleep } from '../cancellation';
+import {
+	cancelSignalOf,
+	cancellableSleep,
+	ExecutionCancelled,
+	stopIfCancelled,
+} from '../cancellation';
 import type { SecretSet } from '../redact';
 import { executionSecrets, redact, redactSecretValues } from '../redact';
 import { profilePacer } from './pacing';
@@ -13,9 +20,14 @@ import type { CredentialInfo } from './credentialInfo';
 import { describeCredentials, resolveUrl } from './credentialInfo';
 import { DryRunStop } from './dryRun';
 import type { ErrorContext } from './errors';
-import { httpError, networkError } from './errors';
+import { httpError, networkError, unreadableAnswerError } from './errors';
 import type { FailedResponse } from './response';
-import { normalizeHeaders, responseFromError } from './response';
+import {
+	isJsonParseFailure,
+	isUnparsableJson,
+	normalizeHeaders,
+	responseFromError,
+} from './response';
 import { isAmbiguousWrite, markAmbiguous } from '../ambiguousWrite';
 import { backoffDelay, isRead, isRetryable, networkErrorCode, parseRetryAfter } from './retry';
 import type {
@@ -31,9 +43,17 @@ const DEFAULT_MAX_ATTEMPTS = 4;
 const DEFAULT_MAX_TOTAL_WAIT_MS = 60000;
 const DEFAULT_TIMEOUT_MS = 30000;
 
+/**
+ * A failed try. Without `response` the answer never arrived (`networkCode`) or arrived unreadable
+ * (`unreadableStatus`: a success status with a body that is not valid JSON); both are a lost
+ * answer to the retry and ambiguous-write rules.
+ */
 type Outcome =
 	| { response: FailedResponse; error?: undefined }
-	| { response?: undefined; error: unknown; networkCode?: string };
+	| { response?: undefined; error: unknown; networkCode?: string; unreadableStatus?: number };
+
+/** Stands in for a network code so that an unreadable answer is retried exactly like a lost one. */
+const UNREADABLE_ANSWER = 'UNREADABLE_ANSWER';
 
 type Step = { waitMs: number; error?: undefined } | { error: Error };
 
@@ -61,7 +81,10 @@ export class Transport {
 
 	private readonly secrets: SecretSet;
 
-	private readonly sleep: (ms: number) => Promise<void>;
+	private readonly sleep: Sleep;
+
+	/** The execution's cancel signal: every wait ends on it and nothing is sent after it. */
+	private readonly signal?: AbortSignal;
 
 	private readonly now: () => number;
 
@@ -75,6 +98,7 @@ export class Transport {
 		this.sleep = options.sleep ?? n8nSleep;
 		this.now = options.now ?? (() => Date.now());
 		this.random = options.random ?? Math.random;
+		this.signal = options.cancelSignal ?? cancelSignalOf(ctx);
 		this.secrets = executionSecrets(ctx);
 	}
 
@@ -157,6 +181,8 @@ export class Transport {
 			timeout: spec.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 		};
 		if (spec.arrayFormat) options.arrayFormat = spec.arrayFormat;
+		// A cancelled execution also ends the request in flight (n8n 2.x; older versions ignore it).
+		if (this.signal) options.abortSignal = this.signal;
 		return options;
 	}
 
@@ -170,22 +196,41 @@ export class Transport {
 		let waitedMs = 0;
 		for (let attempt = 1; ; attempt++) {
 			await this.pace(info);
+			stopIfCancelled(this.signal, `waiting to send "${spec.operation}"`);
 			const outcome = await this.attempt<T>(spec, info);
 			if ('statusCode' in outcome) return outcome;
+			const ambiguous = isAmbiguousWrite(spec, outcome.response?.statusCode);
+			if (this.signal?.aborted) {
+				// Cut off in flight: a write may have been applied, the caller's read-back will say.
+				throw markAmbiguous(new ExecutionCancelled(`"${spec.operation}" was in flight`), ambiguous);
+			}
 			const step = this.nextStep(spec, outcome, attempt, waitedMs, errorContext);
-			if (step.error)
-				throw markAmbiguous(step.error, isAmbiguousWrite(spec, outcome.response?.statusCode));
-			await this.sleep(step.waitMs);
+			if (step.error) throw markAmbiguous(step.error, ambiguous);
+			await this.pause(step.waitMs);
+			stopIfCancelled(this.signal, `waiting to retry "${spec.operation}"`);
 			waitedMs += step.waitMs;
 		}
 	}
+
+	/** Every wait of this transport: the injected or n8n's sleep, cut short by a cancellation. */
+	private readonly pause = async (ms: number): Promise<void> =>
+		await cancellableSleep(ms, this.signal, this.sleep);
 
 	private async pace(info: CredentialInfo): Promise<void> {
 		const pacer =
 			this.options.pacer === undefined
 				? profilePacer(info.pacerKey, this.profile)
 				: this.options.pacer;
-		await pacer?.acquire(this.sleep);
+		await pacer?.acquire(this.pause);
+	}
+
+	/** A success status whose body should be JSON but does not parse. */
+	private unreadable(spec: RequestSpec, response: FailedResponse): boolean {
+		return (
+			spec.textResponse !== true &&
+			response.statusCode < 400 &&
+			isUnparsableJson(response.body, response.headers)
+		);
 	}
 
 	/**
@@ -209,10 +254,15 @@ export class Transport {
 				headers: normalizeHeaders(full.headers),
 				body: full.body as T,
 			};
-			outcome = response.statusCode < 400 ? response : { response };
+			if (this.unreadable(spec, response)) {
+				outcome = { error: undefined, unreadableStatus: response.statusCode };
+			} else outcome = response.statusCode < 400 ? response : { response };
 		} catch (error) {
 			const response = responseFromError(error);
-			outcome = response ? { response } : { error, networkCode: networkErrorCode(error) };
+			if (isJsonParseFailure(error) || (response && response.statusCode < 400)) {
+				// Strict JSON parsing threw, or n8n threw around a success status: the body was the problem.
+				outcome = { error, unreadableStatus: response?.statusCode ?? 200 };
+			} else outcome = response ? { response } : { error, networkCode: networkErrorCode(error) };
 		}
 		await this.learnSecrets();
 		if (!('statusCode' in outcome)) return outcome;
@@ -253,13 +303,17 @@ export class Transport {
 		const tries = `Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}.`;
 
 		if (!outcome.response) {
-			const { error, networkCode } = outcome;
-			if (!isRetryable(spec, { networkCode }))
-				return { error: networkError(errorContext, networkCode, error) };
+			const { error, networkCode, unreadableStatus } = outcome;
+			const lost = (note?: string): Step => ({
+				error:
+					unreadableStatus === undefined
+						? networkError(errorContext, networkCode, error, note)
+						: unreadableAnswerError(errorContext, unreadableStatus, note),
+			});
+			const lostCode = unreadableStatus === undefined ? networkCode : UNREADABLE_ANSWER;
+			if (!isRetryable(spec, { networkCode: lostCode })) return lost();
 			const waitMs = Math.min(backoffDelay(attempt, this.random), remainingMs);
-			if (attempt >= maxAttempts || remainingMs <= 0) {
-				return { error: networkError(errorContext, networkCode, error, tries) };
-			}
+			if (attempt >= maxAttempts || remainingMs <= 0) return lost(tries);
 			return { waitMs };
 		}
 

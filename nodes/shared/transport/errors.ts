@@ -175,3 +175,35 @@ export function networkError(
 		message,
 	);
 }
+
+/**
+ * The vendor answered with a success status but a body that is not valid JSON (cut short or
+ * mangled on the way). The answer is lost: a read is retried like one without an answer, and a
+ * write's outcome is unknown, so it is read back before anything is sent again.
+ */
+export function unreadableAnswerError(
+	ctx: ErrorContext,
+	statusCode: number,
+	note?: string,
+): NodeApiError {
+	const { vendor } = ctx.profile;
+	const message = `${vendor} sent an incomplete or invalid answer to "${ctx.operation}"`;
+	const description = redactString(
+		[
+			`${vendor} answered HTTP ${statusCode}, but the body was not valid JSON (cut short or mangled on the way).`,
+			'The request may have been applied. Retry later; check the vendor status page or any proxy in between if it persists.',
+			note,
+		]
+			.filter(Boolean)
+			.join(' '),
+		ctx.secrets,
+	);
+	return keepMessage(
+		new NodeApiError(ctx.node, { message, unreadableAnswer: true } as JsonObject, {
+			message,
+			description,
+			failure: { cause: 'temporarily-unavailable' },
+		}),
+		message,
+	);
+}

@@ -1,8 +1,10 @@
 import { sleep as n8nSleep } from 'n8n-workflow';
 
+import { monotonicNow } from './clock';
 import type { RateLimit, VendorProfile } from './types';
 
 export interface PacerOptions {
+	/** Milliseconds on a monotonic clock (default `performance.now()`): spans only, never dates. */
 	now?: () => number;
 	sleep?: (ms: number) => Promise<void>;
 }
@@ -32,16 +34,35 @@ export class Pacer {
 
 	private readonly sleepFn: (ms: number) => Promise<void>;
 
+	/** The clock reading of the last reservation, to notice a clock that went backwards. */
+	private lastNow?: number;
+
 	constructor(windows: readonly RateLimit[], options: PacerOptions = {}) {
 		this.windows = windows.filter(isBudget);
 		this.starts = this.windows.map(() => []);
-		this.now = options.now ?? (() => Date.now());
+		this.now = options.now ?? monotonicNow;
 		this.sleepFn = options.sleep ?? n8nSleep;
+	}
+
+	/**
+	 * The clock now, with the recorded starts moved along if it went backwards. The default clock
+	 * is monotonic and never does; an injected or fallback wall clock can, and then the starts
+	 * keep their distance to "now" instead of all lying in the future (which made every request
+	 * wait out the step: an hour after a one-hour step).
+	 */
+	private readClock(): number {
+		const now = this.now();
+		if (this.lastNow !== undefined && now < this.lastNow) {
+			const step = now - this.lastNow;
+			for (const starts of this.starts) starts.forEach((start, i) => (starts[i] = start + step));
+		}
+		this.lastNow = now;
+		return now;
 	}
 
 	/** Takes the earliest slot every window allows and returns how long the caller must wait for it. */
 	reserve(): number {
-		const now = this.now();
+		const now = this.readClock();
 		let at = now;
 		this.windows.forEach((window, i) => {
 			const starts = this.starts[i];

@@ -59,3 +59,45 @@ export function responseFromError(error: unknown): FailedResponse | undefined {
 	}
 	return undefined;
 }
+
+/**
+ * Whether a successful answer's body is JSON that does not parse: a truncated or mangled body,
+ * as proxies, load balancers and overloaded vendors send. n8n's HTTP client (axios) parses JSON
+ * silently: when parsing fails it hands over the text as a string instead of throwing, so the
+ * text is checked here. Only text that starts like JSON (`{`, `[` or `"`) counts, and not when
+ * the vendor declared another content type: a plain-text answer stays an answer, and a JSON
+ * string axios already parsed (`"ok"` -> `ok`) does not start like JSON any more.
+ */
+export function isUnparsableJson(body: unknown, headers: Record<string, string>): boolean {
+	if (typeof body !== 'string') return false;
+	const text = body.trim();
+	if (!/^[[{"]/.test(text)) return false;
+	const type = headers['content-type'];
+	if (type && !/json/i.test(type)) return false;
+	try {
+		JSON.parse(text);
+		return false;
+	} catch {
+		return true;
+	}
+}
+
+const JSON_PARSE_MESSAGE =
+	/JSON|Unexpected (end|token|non-whitespace)|Unterminated string|Bad control character/i;
+
+/**
+ * Whether a thrown request error is a body that failed to parse as JSON rather than a failed
+ * request: strict JSON parsing in axios (`ERR_BAD_RESPONSE` around a SyntaxError) or a caller's
+ * own `JSON.parse`. n8n wraps the axios error, so the cause chain is searched.
+ */
+export function isJsonParseFailure(error: unknown): boolean {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const { name, code, message, cause } = current as Record<string, unknown>;
+		const text = typeof message === 'string' ? message : '';
+		if (name === 'SyntaxError' && JSON_PARSE_MESSAGE.test(text)) return true;
+		if (code === 'ERR_BAD_RESPONSE' && JSON_PARSE_MESSAGE.test(text)) return true;
+		current = cause;
+	}
+	return false;
+}

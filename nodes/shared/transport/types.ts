@@ -69,6 +69,11 @@ export interface RequestSpec {
 	 */
 	readOnly?: boolean;
 	timeoutMs?: number;
+	/**
+	 * The vendor answers plain text here. By default a success body that starts like JSON but does
+	 * not parse is a lost answer (retried for reads, ambiguous for writes).
+	 */
+	textResponse?: boolean;
 	/** How array query values are encoded; vendors differ (`ids=1,2` vs `ids=1&ids=2`). */
 	arrayFormat?: 'indices' | 'brackets' | 'repeat' | 'comma';
 }
@@ -90,8 +95,14 @@ export interface TransportOptions {
 	/** Reads are sent; the first write throws DryRunStop instead of being sent. */
 	dryRun?: boolean;
 	random?: () => number;
+	/** Wall clock (epoch ms) for Retry-After dates and reset headers; pacing has its own monotonic clock. */
 	now?: () => number;
-	sleep?: (ms: number) => Promise<void>;
+	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+	/**
+	 * Ends every wait (pacing, retry backoff) and stops before the next request when it fires.
+	 * Default: the execution's cancel signal, where the context has one.
+	 */
+	cancelSignal?: AbortSignal;
 	/** Replaces the process-wide pacer (tests, or callers that pace themselves). null disables pacing. */
 	pacer?: { acquire(sleep?: (ms: number) => Promise<void>): Promise<number> } | null;
 }

@@ -5,6 +5,11 @@ import {
 	cachedTokenProperties,
 	requestClientCredentialsToken,
 } from '../../../credentials/common/cachedToken';
+import { loginTiming } from '../../../credentials/common/login';
+
+// A 5xx login is retried with backoff; no real waiting in unit tests.
+beforeEach(() => jest.spyOn(loginTiming, 'sleep').mockResolvedValue());
+afterEach(() => jest.restoreAllMocks());
 
 function helpersAnswering(statusCode: number, body: unknown) {
 	const sent: IHttpRequestOptions[] = [];
@@ -67,6 +72,8 @@ describe('cached token credentials', () => {
 		await expect(requestClientCredentialsToken(unreadable.helpers, request)).rejects.toThrow(
 			'Example login failed: 502',
 		);
+		// A 502 is a passing outage: tried a few times before it is reported.
+		expect(unreadable.sent.length).toBeGreaterThan(1);
 	});
 
 	it('sends Bearer only while the token is fresh, and extra headers always', () => {

@@ -23,6 +23,8 @@ export interface ContainOptions {
 	timeoutMs: number;
 	intervalMs: number;
 	sleep?: (ms: number) => Promise<void>;
+	/** The execution's cancel signal: the wait for the devices ends on it. */
+	signal?: AbortSignal;
 }
 
 export type ContainmentOutput = Containment & {
@@ -216,6 +218,7 @@ async function waitForAll(
 		timeoutMs: options.timeoutMs,
 		intervalMs: options.intervalMs,
 		sleep: options.sleep,
+		signal: options.signal,
 		check: async () => {
 			let reads: Array<ContainmentRead | Error>;
 			try {

@@ -7,7 +7,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { readCommonOptions, redact, withRaw } from '../../../shared';
+import { cancelSignalOf, readCommonOptions, redact, withRaw } from '../../../shared';
 import type { ContainmentKind, DeviceRef } from '../../providers/types';
 import { deviceRefOf, providerFor } from '../context';
 import type { ContainResult } from './contain';
@@ -49,6 +49,7 @@ export async function executeContainment(
 			wait: ctx.getNodeParameter('waitForCompletion', 0, false) as boolean,
 			timeoutMs: common.waitTimeoutMs,
 			intervalMs: common.pollIntervalMs,
+			signal: cancelSignalOf(ctx),
 		},
 	);
 	const byItem = new Map<number, ContainResult>();

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { pollUntil, readCommonOptions, runPerItem, withRaw } from '../../../shared';
+import { cancelSignalOf, pollUntil, readCommonOptions, runPerItem, withRaw } from '../../../shared';
 import type { MitigationKind } from '../../providers/types';
 import { asData, providerFor, threatIdOf } from '../context';
 
@@ -103,6 +103,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				const result = await pollUntil({
 					timeoutMs: options.waitTimeoutMs,
 					intervalMs: options.pollIntervalMs,
+					signal: cancelSignalOf(this),
 					check: async () => {
 						const current = await provider.readMitigation(action);
 						return { done: current.status !== 'pending', value: current };

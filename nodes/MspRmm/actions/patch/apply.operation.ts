@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { runPerItem, withRaw, writeVerified } from '../../../shared';
+import { cancelSignalOf, runPerItem, withRaw, writeVerified } from '../../../shared';
 import {
 	deviceLocator,
 	failIfOfflineField,
@@ -61,6 +61,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const result = await waitForPatches(provider, device.id, approved, {
 			timeoutMs: options.waitTimeoutMs,
 			intervalMs: options.pollIntervalMs,
+			signal: cancelSignalOf(this),
 		});
 		return {
 			...base,

@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { runPerItem, withRaw } from '../../../shared';
+import { cancelSignalOf, runPerItem, withRaw } from '../../../shared';
 import { deviceLocator, waitingOptionsProperty, resolveDevice, setup } from '../common';
 import { waitForPatches } from '../wait';
 
@@ -38,6 +38,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const result = await waitForPatches(provider, device.id, kbs, {
 			timeoutMs: options.waitTimeoutMs,
 			intervalMs: options.pollIntervalMs,
+			signal: cancelSignalOf(this),
 		});
 		const list = (patches: typeof result.installed) =>
 			withRaw(patches, options.includeRaw) as unknown as IDataObject[];

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { runPerItem } from '../../../shared';
+import { cancelSignalOf, runPerItem } from '../../../shared';
 import {
 	deviceLocator,
 	optionsProperty,
@@ -69,6 +69,7 @@ export async function waitForCompletion(this: IExecuteFunctions): Promise<INodeE
 		const done = await waitForScript(provider, device.id, id, {
 			timeoutMs: options.waitTimeoutMs,
 			intervalMs: options.pollIntervalMs,
+			signal: cancelSignalOf(this),
 		});
 		return { ...out(done, options.includeRaw), hostname: device.hostname } as IDataObject;
 	});

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { runPerItem } from '../../../shared';
+import { cancelSignalOf, runPerItem } from '../../../shared';
 import {
 	deviceLocator,
 	failIfOfflineField,
@@ -75,6 +75,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const done = await waitForScript(provider, device.id, job.id, {
 			timeoutMs: options.waitTimeoutMs,
 			intervalMs: options.pollIntervalMs,
+			signal: cancelSignalOf(this),
 		});
 		return { ...out(done, options.includeRaw), hostname: device.hostname } as IDataObject;
 	});
