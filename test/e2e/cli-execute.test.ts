@@ -60,7 +60,7 @@ describe('n8n CLI import and execute', () => {
 		const result = await n8n.execute(id);
 		if (result.status !== 'success' || result.code !== 0) {
 			throw new Error(
-				`status ${result.status}, exit code ${result.code}\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`,
+				`status ${result.status}, exit code ${result.code}${result.signal ? ` (signal ${result.signal})` : ''}\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`,
 			);
 		}
 		expect(result.outputOf('Set')).toEqual([{ greeting: 'hello 42' }]);

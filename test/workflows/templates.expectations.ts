@@ -1,8 +1,9 @@
 import { readFileSync } from 'fs';
 import { join, resolve } from 'path';
 
-import type { World } from '../../sandbox';
+import type { Device, Threat, World } from '../../sandbox';
 import type { CwSlice } from '../../sandbox/vendors/connectwise-psa/data';
+import type { HaloSlice } from '../../sandbox/vendors/halopsa/data';
 import type { HuduSlice } from '../../sandbox/vendors/hudu/store';
 
 /**
@@ -53,7 +54,134 @@ export function withChatModel(template: Template): Template {
 }
 
 const cw = (world: World) => world.vendors['connectwise-psa'] as CwSlice;
+const halo = (world: World) => world.vendors.halopsa as HaloSlice;
 export const hudu = (world: World) => world.vendors.hudu as HuduSlice;
+
+/** A PSA ticket as the end-state checks read it, whichever PSA holds it. */
+interface TicketView {
+	id: number;
+	ref: string;
+	closed: boolean;
+	/** At the escalation priority (1, the highest, in ConnectWise and Halo). */
+	urgent: boolean;
+}
+
+interface NoteView {
+	text: string;
+	internal: boolean;
+	resolution: boolean;
+}
+
+/**
+ * The vendors a template runs on: which provider and credential each node family uses (what a builder picks in the
+ * editor), and how each vendor records what the template did.
+ */
+export interface Stack {
+	label: string;
+	/** Node type name (`mspPsa`...) -> provider value and the sandbox credential's type and name. */
+	providers: Record<string, { provider: string; credential: string; name: string }>;
+	tickets(world: World): TicketView[];
+	notes(world: World, ticketId: number): NoteView[];
+	/** The device id the RMM gives the template (it is part of the patch ticket's reference). */
+	rmmDeviceId(device: Device): number;
+	/** The threat id the EDR gives the template (it is the threat ticket's reference). */
+	edrThreatId(threat: Threat): string;
+	/** What the incident timeline shows for the cleanup script: Automate reports no exit code. */
+	cleanupInTimeline: RegExp;
+	/**
+	 * Whether rules alone send the server's credential theft to Needs approval. Defender alerts carry no malicious
+	 * confidence label, so on Defender the rules send it to Investigate and nothing waits.
+	 */
+	serverThreatNeedsApproval: boolean;
+}
+
+const EDR_TRIGGER_AND_NODE = (provider: string, credential: string, name: string) => ({
+	mspEdr: { provider, credential, name },
+	mspEdrTrigger: { provider, credential, name },
+});
+
+/** ConnectWise PSA, NinjaOne, SentinelOne and Hudu: the templates' defaults. */
+export const DEFAULT_STACK: Stack = {
+	label: 'ConnectWise PSA, NinjaOne, SentinelOne',
+	providers: {
+		mspPsa: {
+			provider: 'connectwise',
+			credential: 'mspConnectWisePsaApi',
+			name: 'Sandbox ConnectWise PSA',
+		},
+		mspRmm: { provider: 'ninjaOne', credential: 'mspNinjaOneApi', name: 'Sandbox NinjaOne' },
+		...EDR_TRIGGER_AND_NODE('sentinelOne', 'mspSentinelOneApi', 'Sandbox SentinelOne'),
+	},
+	tickets: (world) =>
+		cw(world).tickets.map((t) => ({
+			id: t.id,
+			ref: t.externalXRef ?? '',
+			closed: t.closedFlag,
+			urgent: t.priorityId === 1,
+		})),
+	notes: (world, ticketId) =>
+		notesOf(world, ticketId).map((n) => ({
+			text: n.text,
+			internal: n.internalAnalysisFlag,
+			resolution: n.resolutionFlag,
+		})),
+	rmmDeviceId: (device) => device.ids.ninjaDeviceId,
+	edrThreatId: (threat) => threat.sentinelOneThreatId,
+	cleanupInTimeline: /exit code 0/,
+	serverThreatNeedsApproval: true,
+};
+
+/** HaloPSA, ConnectWise Automate, Microsoft Defender for Endpoint and Hudu: the other provider of every family. */
+export const OTHER_STACK: Stack = {
+	label: 'HaloPSA, ConnectWise Automate, Microsoft Defender',
+	providers: {
+		mspPsa: { provider: 'halo', credential: 'mspHaloPsaApi', name: 'Sandbox HaloPSA' },
+		mspRmm: {
+			provider: 'connectWiseAutomate',
+			credential: 'mspConnectWiseAutomateApi',
+			name: 'Sandbox ConnectWise Automate',
+		},
+		...EDR_TRIGGER_AND_NODE(
+			'microsoftDefender',
+			'mspMicrosoftDefenderApi',
+			'Sandbox Microsoft Defender for Endpoint',
+		),
+	},
+	tickets: (world) =>
+		halo(world).tickets.map((t) => ({
+			id: t.id,
+			ref: t.third_party_id_string,
+			closed: halo(world).statuses.find((s) => s.id === t.status_id)?.closed === true,
+			urgent: t.priority_id === 1,
+		})),
+	notes: (world, ticketId) =>
+		halo(world)
+			.actions.filter((a) => a.ticket_id === ticketId)
+			.map((a) => ({
+				text: a.note,
+				internal: a.hiddenfromuser,
+				resolution: a.outcome === 'Resolution',
+			})),
+	rmmDeviceId: (device) => device.ids.automateComputerId,
+	edrThreatId: (threat) => threat.defenderAlertId,
+	cleanupInTimeline: /succeeded/,
+	serverThreatNeedsApproval: false,
+};
+
+/** A template switched to a stack's providers: pick the provider, pick its credential, nothing else. */
+export function onStack(template: Template, stack: Stack): Template {
+	const copy = JSON.parse(JSON.stringify(template)) as Template;
+	for (const node of copy.nodes) {
+		const swap = stack.providers[node.type.split('.')[1]];
+		if (!swap) continue;
+		node.parameters.provider = swap.provider;
+		node.credentials = { [swap.credential]: { name: swap.name } };
+	}
+	return copy;
+}
+
+const stackTickets = (world: World, stack: Stack, prefix: string) =>
+	stack.tickets(world).filter((t) => t.ref.startsWith(prefix));
 
 export function ticketsByRef(world: World, prefix: string) {
 	return cw(world).tickets.filter((t) => t.externalXRef?.startsWith(prefix));
@@ -87,9 +215,9 @@ export function publishedOnce(world: World, articlePrefix: string, tileTitle: st
 }
 
 /** No ticket carries the same note twice: a retried write never duplicates. */
-export function noDuplicateNotes(world: World, ticketIds: number[]) {
+export function noDuplicateNotes(world: World, ticketIds: number[], stack: Stack = DEFAULT_STACK) {
 	for (const id of ticketIds) {
-		const texts = notesOf(world, id).map((n) => n.text);
+		const texts = stack.notes(world, id).map((n) => n.text);
 		expect(texts).toEqual([...new Set(texts)]);
 	}
 }
@@ -100,11 +228,15 @@ export function noDuplicateNotes(world: World, ticketIds: number[]) {
  * unapproved update escalated and open with one escalation note; every other device patched, verified
  * and its ticket closed with one resolution note; one article and tile per client.
  */
-export function assertPatchEndState(seeded: World, world: World, { rerun = false } = {}) {
-	const tickets = ticketsByRef(world, 'patch:');
+export function assertPatchEndState(
+	seeded: World,
+	world: World,
+	{ rerun = false, stack = DEFAULT_STACK }: { rerun?: boolean; stack?: Stack } = {},
+) {
+	const tickets = stackTickets(world, stack, 'patch:');
 	const hosts = devicesNeedingPatches(seeded);
 	expect(tickets).toHaveLength(hosts.length);
-	expect(new Set(tickets.map((t) => t.externalXRef)).size).toBe(tickets.length);
+	expect(new Set(tickets.map((t) => t.ref)).size).toBe(tickets.length);
 	// Escalated: the device whose install fails, the server offline after its reboot, and every device
 	// with a tracked update its patch policy has not approved (nothing installs it).
 	const unapproved = (host: string) => {
@@ -120,18 +252,13 @@ export function assertPatchEndState(seeded: World, world: World, { rerun = false
 	expect(escalated.length).toBeLessThan(hosts.length);
 	for (const host of hosts) {
 		const device = deviceByHost(world, host);
-		const ticket = tickets.find((t) =>
-			t.externalXRef?.startsWith(`patch:${device.ids.ninjaDeviceId}:`),
-		);
-		expect({ host, closed: ticket?.closedFlag }).toEqual({
-			host,
-			closed: !escalated.includes(host),
-		});
-		const notes = notesOf(world, ticket!.id);
+		const ticket = tickets.find((t) => t.ref.startsWith(`patch:${stack.rmmDeviceId(device)}:`));
+		expect({ host, closed: ticket?.closed }).toEqual({ host, closed: !escalated.includes(host) });
+		const notes = stack.notes(world, ticket!.id);
 		if (escalated.includes(host)) {
-			expect(ticket!.priorityId).toBe(1);
+			expect(ticket!.urgent).toBe(true);
 			expect(
-				notes.filter((n) => n.internalAnalysisFlag && /not verified/.test(n.text)).length,
+				notes.filter((n) => n.internal && /not verified/.test(n.text)).length,
 			).toBeGreaterThanOrEqual(1);
 		} else {
 			const open = world.patches.filter(
@@ -142,14 +269,15 @@ export function assertPatchEndState(seeded: World, world: World, { rerun = false
 			);
 			expect({ host, open }).toEqual({ host, open: [] });
 			expect(
-				notes.filter((n) => n.resolutionFlag && /Installed and verified/.test(n.text)),
+				notes.filter((n) => n.resolution && /Installed and verified/.test(n.text)),
 			).toHaveLength(1);
 		}
 	}
 	// A rerun escalates a still-unpatched device again with the same note; a closed ticket is never touched again.
 	noDuplicateNotes(
 		world,
-		tickets.filter((t) => !rerun || t.closedFlag).map((t) => t.id),
+		tickets.filter((t) => !rerun || t.closed).map((t) => t.id),
+		stack,
 	);
 	expect(
 		publishedOnce(world, 'Patch compliance', 'Patch compliance').map((p) => [p.articles, p.tiles]),
@@ -158,7 +286,6 @@ export function assertPatchEndState(seeded: World, world: World, { rerun = false
 		[1, 1],
 		[1, 1],
 	]);
-	return tickets;
 }
 
 /**
@@ -166,10 +293,15 @@ export function assertPatchEndState(seeded: World, world: World, { rerun = false
  * mitigated, cleaned once with exit code 0, released once, its ticket closed with the timeline; the server threat
  * ticketed and waiting for approval; the PUP and the admin tool ticketed for a technician; one article and tile per client.
  */
-export function assertThreatEndState(world: World) {
+export function assertThreatEndState(
+	world: World,
+	{ stack = DEFAULT_STACK }: { stack?: Stack } = {},
+) {
 	const threat = (scenario: string) => world.threats.find((t) => t.scenario === scenario)!;
 	const ticketFor = (scenario: string) =>
-		ticketsByRef(world, `edr-threat:${threat(scenario).sentinelOneThreatId}`);
+		stackTickets(world, stack, `edr-threat:${stack.edrThreatId(threat(scenario))}`);
+	const notesText = (scenario: string) =>
+		stack.notes(world, ticketFor(scenario)[0].id).map((n) => n.text);
 	const ransomware = threat('ransomware');
 	expect(ransomware.mitigationStatus).toBe('mitigated');
 	expect(deviceByHost(world, 'BSD-WS02').containment).toBe('released');
@@ -179,25 +311,23 @@ export function assertThreatEndState(world: World) {
 		1, 1, 1,
 	]);
 	expect(ops('script').map((o) => [o.status, o.exitCode])).toEqual([['succeeded', 0]]);
-	expect(ticketFor('ransomware')).toEqual([expect.objectContaining({ closedFlag: true })]);
-	expect(
-		notesOf(world, ticketFor('ransomware')[0].id)
-			.map((n) => n.text)
-			.join('\n'),
-	).toMatch(/Incident timeline[\s\S]*isolation: isolated[\s\S]*exit code 0[\s\S]*released/);
-	expect(ticketFor('serverCredentialTheft')).toEqual([
-		expect.objectContaining({ closedFlag: false }),
-	]);
-	expect(
-		notesOf(world, ticketFor('serverCredentialTheft')[0].id).filter((n) =>
-			/Approve: http\S+approved=true/.test(n.text),
-		).length,
-	).toBeGreaterThanOrEqual(1);
+	expect(ticketFor('ransomware')).toEqual([expect.objectContaining({ closed: true })]);
+	// In order: isolated, cleaned up (as the RMM reports a script), released.
+	const timeline = new RegExp(
+		`Incident timeline[\\s\\S]*isolation: isolated[\\s\\S]*${stack.cleanupInTimeline.source}[\\s\\S]*released`,
+	);
+	expect(notesText('ransomware').join('\n')).toMatch(timeline);
+	expect(ticketFor('serverCredentialTheft')).toEqual([expect.objectContaining({ closed: false })]);
+	const approvalLinks = notesText('serverCredentialTheft').filter((text) =>
+		/Approve: http\S+approved=true/.test(text),
+	);
+	if (stack.serverThreatNeedsApproval) expect(approvalLinks.length).toBeGreaterThanOrEqual(1);
+	else expect(approvalLinks).toEqual([]);
 	expect(threat('serverCredentialTheft').mitigationStatus).toBe('notMitigated');
 	for (const scenario of ['pup', 'falsePositiveAdminTool'])
-		expect(ticketFor(scenario)).toEqual([expect.objectContaining({ closedFlag: false })]);
-	expect(ticketsByRef(world, 'edr-threat:')).toHaveLength(4);
-	noDuplicateNotes(world, [ticketFor('ransomware')[0].id]);
+		expect(ticketFor(scenario)).toEqual([expect.objectContaining({ closed: false })]);
+	expect(stackTickets(world, stack, 'edr-threat:')).toHaveLength(4);
+	noDuplicateNotes(world, [ticketFor('ransomware')[0].id], stack);
 	expect(
 		publishedOnce(world, 'Security incidents', 'Security incidents').map((p) => [
 			p.articles,

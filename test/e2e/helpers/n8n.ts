@@ -38,7 +38,9 @@ export function cacheInstall(): CacheInstall {
 }
 
 export interface CommandResult {
+	/** The exit code; 1 when the process ended by a signal (then `signal` names it). */
 	code: number;
+	signal?: string;
 	stdout: string;
 	stderr: string;
 }
@@ -84,6 +86,8 @@ export async function freePort(): Promise<number> {
 export interface ExecuteResult {
 	/** n8n's exit code; 0 when the run succeeded. */
 	code: number;
+	/** The signal that ended n8n, if one did. */
+	signal?: string;
 	status: string | undefined;
 	/** The full IRun JSON n8n printed (also on failure, from its error log). */
 	run: any;
@@ -256,9 +260,9 @@ export class N8nInstance {
 				);
 			}, options.timeoutMs ?? 300000);
 			child.on('error', reject);
-			child.on('close', (code) => {
+			child.on('close', (code, signal) => {
 				clearTimeout(timer);
-				resolveRun({ code: code ?? 1, stdout, stderr });
+				resolveRun({ code: code ?? 1, signal: signal ?? undefined, stdout, stderr });
 			});
 		});
 	}
@@ -314,7 +318,7 @@ export class N8nInstance {
 		workflowId: string,
 		options: { timeoutMs?: number; env?: Record<string, string> } = {},
 	): Promise<ExecuteResult> {
-		const { code, stdout, stderr } = await this.run(
+		const { code, signal, stdout, stderr } = await this.run(
 			['execute', `--id=${workflowId}`, '--rawOutput'],
 			options,
 		);
@@ -322,6 +326,7 @@ export class N8nInstance {
 		const runData = run?.data?.resultData?.runData ?? {};
 		return {
 			code,
+			signal,
 			status: run?.status,
 			run,
 			error: run?.data?.resultData?.error,
