@@ -80,6 +80,19 @@ export interface PagedRequest<T> {
 	limit?: number;
 	/** Query parameter carrying the page size, e.g. 'pageSize', 'limit', 'page_size'. */
 	sizeParam?: string;
+	/** Sees every page's response (status, headers, body), e.g. to read the vendor's clock from `Date`. */
+	onResponse?: (response: RawResponse<unknown>) => void;
+}
+
+/** One page request; the caller's `onResponse` sees the whole response before the body is read. */
+async function fetchBody(
+	transport: Transport,
+	opts: PagedRequest<unknown>,
+	spec: RequestSpec,
+): Promise<unknown> {
+	const response = await transport.requestRaw(spec);
+	opts.onResponse?.(response);
+	return response.body;
 }
 
 function withQuery(spec: RequestSpec, extra: IDataObject): RequestSpec {
@@ -126,6 +139,7 @@ function pageNumberFetcher<T>(
 			? { ...opts.request, path: state.url, qs: undefined }
 			: withQuery(opts.request, { [opts.pageParam]: state.page, [opts.sizeParam]: size });
 		const response = await transport.requestRaw(spec);
+		opts.onResponse?.(response);
 		const items = opts.items(response.body);
 		const fetched = state.fetched + items.length;
 		const total = opts.total?.(response.body);
@@ -248,7 +262,9 @@ export interface OffsetOptions<T> extends PagedRequest<T> {
 export function offsetPages<T>(transport: Transport, opts: OffsetOptions<T>): AsyncGenerator<T[]> {
 	const size = pageSizeFor(opts.pageSize, opts.limit);
 	const fetchPage: PageFetcher<T, number> = async (offset) => {
-		const body = await transport.request(
+		const body = await fetchBody(
+			transport,
+			opts,
 			withQuery(opts.request, { [opts.offsetParam]: offset, [opts.sizeParam]: size }),
 		);
 		const items = opts.items(body);
@@ -280,7 +296,7 @@ export function afterIdPages<T>(
 	const fetchPage: PageFetcher<T, State> = async (state) => {
 		const qs: IDataObject = { [opts.sizeParam]: size };
 		if (state.after !== undefined) qs[opts.afterParam] = state.after;
-		const items = opts.items(await transport.request(withQuery(opts.request, qs)));
+		const items = opts.items(await fetchBody(transport, opts, withQuery(opts.request, qs)));
 		const done = items.length === 0 || items.length < size;
 		return { items, next: done ? undefined : { after: opts.idOf(items[items.length - 1]) } };
 	};
@@ -321,7 +337,7 @@ export function cursorPages<T>(transport: Transport, opts: CursorOptions<T>): As
 			: opts.request;
 		if (state.cursor !== undefined)
 			spec = place(spec, opts.cursorIn, { [opts.cursorParam]: state.cursor });
-		const body = await transport.request(spec);
+		const body = await fetchBody(transport, opts, spec);
 		const items = opts.items(body);
 		const cursor = opts.cursor(body);
 		return { items, next: items.length && cursor ? { cursor } : undefined };
@@ -362,6 +378,7 @@ export function nextUrlPages<T>(
 				}
 			: withQuery(opts.request, sizeQuery(opts, size));
 		const response = await transport.requestRaw(spec);
+		opts.onResponse?.(response);
 		const items = opts.items(response.body);
 		const url =
 			opts.nextUrl?.(response.body) || (opts.useLinkHeader ? nextLink(response) : undefined);

@@ -1,9 +1,10 @@
+import { clientOf } from '../world/engine';
 import { worldIso } from '../world/clock';
 import { createRng } from '../world/rng';
 import { addPatches, buildDevice } from '../world/seed';
 import type { Client, Device, DeviceType, World } from '../world/types';
 import { flag, invalid, oneOf, readBody, ScenarioError, text, type Body } from './errors';
-import { clientOf, clientRef, findClient, findDevice, sameHostname } from './lookup';
+import { clientRef, findClient, findDevice, sameHostname } from './lookup';
 
 const TYPES: readonly DeviceType[] = ['workstation', 'server', 'domainController'];
 const ADD_FIELDS = ['hostname', 'client', 'type', 'os', 'online'] as const;

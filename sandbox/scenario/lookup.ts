@@ -1,3 +1,4 @@
+import { clientOf } from '../world/engine';
 import { clientName } from '../world/names';
 import type { Client, Device, World } from '../world/types';
 import { ScenarioError } from './errors';
@@ -5,12 +6,6 @@ import { ScenarioError } from './errors';
 /** A client as the scenario API shows it: enough to tell two same-named devices apart. */
 export function clientRef(client: Client): { key: string; code: string; name: string } {
 	return { key: client.key, code: client.code, name: client.name };
-}
-
-export function clientOf(world: World, device: Device): Client {
-	const client = world.clients.find((c) => c.key === device.clientKey);
-	if (!client) throw new Error(`No client ${device.clientKey} in the sandbox world`);
-	return client;
 }
 
 /** A client by key, code or name (any product's spelling of it), case-insensitively. */

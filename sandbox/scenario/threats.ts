@@ -1,9 +1,10 @@
+import { clientOf } from '../world/engine';
 import { worldNow } from '../world/clock';
 import { createRng } from '../world/rng';
 import { makeThreat, type ThreatSeed } from '../world/seed';
 import type { Severity, Threat, ThreatStatus, ThreatVerdict, World } from '../world/types';
 import { invalid, flag, oneOf, readBody, text, type Body } from './errors';
-import { clientOf, clientRef, findDevice } from './lookup';
+import { clientRef, findDevice } from './lookup';
 
 const FIELDS = [
 	'device',

@@ -1,6 +1,6 @@
 import { worldNow } from './clock';
 import { nextId } from './seed';
-import type { Device, Operation, Threat, World } from './types';
+import type { Client, Device, Operation, Threat, World } from './types';
 
 /**
  * How long started operations take. An operation finishes after `readsToFinish` reads of its
@@ -56,6 +56,12 @@ export function advanceByTime(world: World, timing: EngineTiming, now = worldNow
 
 export function isFinished(operation: Operation): boolean {
 	return operation.status === 'succeeded' || operation.status === 'failed';
+}
+
+export function clientOf(world: World, device: Device): Client {
+	const client = world.clients.find((c) => c.key === device.clientKey);
+	if (!client) throw new Error(`No client ${device.clientKey} in the sandbox world`);
+	return client;
 }
 
 export function deviceOf(world: World, key: string): Device {

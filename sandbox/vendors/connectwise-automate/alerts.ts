@@ -1,7 +1,8 @@
+import { clientOf } from '../../world/engine';
 import { MINUTE, seededAgo, worldNow } from '../../world/clock';
 import { clientName } from '../../world/names';
 import type { Device, World } from '../../world/types';
-import { clientOf } from './mappers';
+
 import { slice, type AutomateAlert } from './slice';
 
 /** Severity items as Automate numbers them [unverified: ids follow the older client enum order]. */

@@ -1,8 +1,8 @@
-import { isFinished, observe, type EngineTiming } from '../../world/engine';
+import { clientOf, type EngineTiming, isFinished, observe } from '../../world/engine';
 import { clientName } from '../../world/names';
 import { nextId } from '../../world/seed';
 import type { Device, Operation, World } from '../../world/types';
-import { clientOf } from './mappers';
+
 import { slice } from './slice';
 
 export function automateOps(world: World, device: Device, kind?: Operation['kind']): Operation[] {

@@ -1,12 +1,7 @@
+import { clientOf } from '../../world/engine';
 import { DAY, seededAgo, worldIso } from '../../world/clock';
 import { clientName } from '../../world/names';
 import type { Client, Device, Patch, Script, World } from '../../world/types';
-
-export function clientOf(world: World, device: Device): Client {
-	const client = world.clients.find((c) => c.key === device.clientKey);
-	if (!client) throw new Error(`No client ${device.clientKey}`);
-	return client;
-}
 
 /** `LabTech.Models.Client` (the spec types `Id` as a string). */
 export function clientBody(client: Client) {

@@ -1,7 +1,8 @@
+import { clientOf } from '../../world/engine';
 import { createHash } from 'crypto';
 
 import { DAY, seededAgo } from '../../world/clock';
-import type { Client, Device, Operation, Threat, World } from '../../world/types';
+import type { Device, Operation, Threat, World } from '../../world/types';
 import { SANDBOX_TENANT } from '../microsoft-login/directory';
 import { guidFrom, sliceOf } from './common';
 
@@ -80,10 +81,6 @@ const ACTION_TYPE: Record<string, string> = {
 	stopAndQuarantineFile: 'StopAndQuarantineFile',
 	antivirusScan: 'RunAntiVirusScan',
 };
-
-export function clientOf(world: World, device: Device): Client {
-	return world.clients.find((c) => c.key === device.clientKey) as Client;
-}
 
 export function dnsName(world: World, device: Device): string {
 	return `${device.hostname}.${clientOf(world, device).code}.local`.toLowerCase();

@@ -1,5 +1,6 @@
+import { clientOf } from '../../world/engine';
 import type { Device, World } from '../../world/types';
-import { clientOf, locationId, nodeClass } from './mappers';
+import { locationId, nodeClass } from './mappers';
 
 export type DevicePredicate = (device: Device) => boolean;
 

@@ -1,3 +1,4 @@
+import { clientOf } from '../../world/engine';
 import { createHash } from 'crypto';
 
 import { DAY, seededAgo, worldNow } from '../../world/clock';
@@ -13,12 +14,6 @@ export function epochSeconds(iso: string | undefined): number | undefined {
 export function stableUuid(...parts: Array<string | number>): string {
 	const h = createHash('sha1').update(parts.join(':')).digest('hex');
 	return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-export function clientOf(world: World, device: Device): Client {
-	const client = world.clients.find((c) => c.key === device.clientKey);
-	if (!client) throw new Error(`No client ${device.clientKey}`);
-	return client;
 }
 
 export function organization(client: Client) {

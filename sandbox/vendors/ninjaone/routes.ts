@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 
 import { intParam } from '../../lib/paging';
-import { startOperation } from '../../world/engine';
+import { clientOf, startOperation } from '../../world/engine';
 import type { Device, Patch, World } from '../../world/types';
 import type { VendorContext } from '../../vendor';
 import { activeJobs, observeAll, observeDevice } from './activity';
@@ -10,7 +10,6 @@ import { requireScope } from './auth';
 import { ninjaError } from './errors';
 import { FilterError, parseDeviceFilter } from './filter';
 import {
-	clientOf,
 	deviceDetail,
 	deviceSummary,
 	organization,

@@ -1,19 +1,11 @@
 import { DAY, seededAgo, worldIso } from '../../world/clock';
 import { Router, type Request, type Response } from 'express';
 
-import { isFinished, observe, startOperation } from '../../world/engine';
+import { clientOf, isFinished, observe, startOperation } from '../../world/engine';
 import { clientName } from '../../world/names';
 import type { Device, World } from '../../world/types';
 import type { VendorContext } from '../../vendor';
-import {
-	ACCOUNT_NAME,
-	boolOf,
-	clientOf,
-	groupIdOf,
-	listOf,
-	requireWriter,
-	validationError,
-} from './common';
+import { ACCOUNT_NAME, boolOf, groupIdOf, listOf, requireWriter, validationError } from './common';
 import { paginate, readLimit } from './paging';
 import { agentOf, machineType, NETWORK_STATUS, toS1Time } from './present';
 

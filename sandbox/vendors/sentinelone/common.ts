@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 
-import type { Client, Device, World } from '../../world/types';
+import type { Client } from '../../world/types';
 
 /** API tokens the sandbox console accepts. Static so the CLI's printed credentials survive resets. */
 export const S1_TOKENS = {
@@ -68,12 +68,6 @@ export function requireWriter(_req: Request, res: Response, next: () => void): v
 /** One default group per site, with an id derived from the site id. */
 export function groupIdOf(client: Client): string {
 	return String(BigInt(client.ids.sentinelOneSiteId) + 1n);
-}
-
-export function clientOf(world: World, device: Device): Client {
-	const client = world.clients.find((c) => c.key === device.clientKey);
-	if (!client) throw new Error(`No client ${device.clientKey}`);
-	return client;
 }
 
 /** A filter value from a query string (comma-separated) or a JSON body (array or scalar). */

@@ -1,5 +1,5 @@
 import { DAY, seededAgo } from '../../world/clock';
-import { isFinished } from '../../world/engine';
+import { clientOf, isFinished } from '../../world/engine';
 import { clientName } from '../../world/names';
 import type {
 	ContainmentState,
@@ -10,7 +10,7 @@ import type {
 	ThreatVerdict,
 	World,
 } from '../../world/types';
-import { ACCOUNT_NAME, clientOf, groupIdOf } from './common';
+import { ACCOUNT_NAME, groupIdOf } from './common';
 
 /** Network quarantine as the agent reports it. */
 export const NETWORK_STATUS: Record<ContainmentState, string> = {

@@ -1,13 +1,12 @@
 import { worldIso, worldNow } from '../../world/clock';
 import { Router, type Request, type Response } from 'express';
 
-import { observe, startOperation, isFinished } from '../../world/engine';
+import { clientOf, isFinished, observe, startOperation } from '../../world/engine';
 import { nextId } from '../../world/seed';
 import type { MitigationKind, Threat, ThreatStatus, ThreatVerdict, World } from '../../world/types';
 import type { VendorContext } from '../../vendor';
 import {
 	boolOf,
-	clientOf,
 	groupIdOf,
 	listOf,
 	requireWriter,

@@ -168,21 +168,20 @@ export class DefenderProvider implements EdrProvider {
 	 * checkpoint at or below it misses nothing that arrives while the pages are read.
 	 */
 	async readThreats(query: ThreatQuery): Promise<ThreatReading> {
-		const qs = alertFilter(query);
 		const keep = keepAlert(query);
-		const limit = query.returnAll ? Infinity : (query.limit ?? 50);
+		let vendorNow: string | undefined;
+		const pages = offsetPages(this.transport, {
+			request: { method: 'GET', path: '/alerts', qs: alertFilter(query), operation: 'list alerts' },
+			items: (body) => this.parse(MdeCollection(MdeAlert), body, 'list alerts').value,
+			pageSize: this.pageSize,
+			offsetParam: '$skip',
+			sizeParam: '$top',
+			onResponse: (response) => (vendorNow ??= vendorNowOf(response.headers)),
+		});
 		const seen = new Set<string>();
 		const out: Threat[] = [];
-		let vendorNow: string | undefined;
-		for (let skip = 0; out.length < limit; ) {
-			const response = await this.transport.requestRaw({
-				method: 'GET',
-				path: '/alerts',
-				qs: { ...qs, $skip: skip, $top: this.pageSize },
-				operation: 'list alerts',
-			});
-			vendorNow ??= vendorNowOf(response.headers);
-			const page = this.parse(MdeCollection(MdeAlert), response.body, 'list alerts').value;
+		const limit = query.returnAll ? Infinity : (query.limit ?? 50);
+		for await (const page of pages) {
 			for (const alert of page) {
 				// Alerts arriving while paging shift $skip windows: never emit one twice.
 				if (seen.has(alert.id)) continue;
@@ -190,8 +189,7 @@ export class DefenderProvider implements EdrProvider {
 				const threat = toThreat(alert);
 				if (keep(threat)) out.push(threat);
 			}
-			if (page.length < this.pageSize) break;
-			skip += page.length;
+			if (out.length >= limit) break;
 		}
 		return { threats: out.slice(0, limit), vendorNow };
 	}

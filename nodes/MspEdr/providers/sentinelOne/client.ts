@@ -3,8 +3,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import {
-	DEFAULT_LIMIT,
-	pageSizeFor,
+	collect,
+	cursorPages,
+	filterPages,
 	parseVendorResponse,
 	Transport,
 	writeVerified,
@@ -141,30 +142,28 @@ export class SentinelOneProvider implements EdrProvider {
 	 * keeps its checkpoint at or below it misses nothing that arrives while the pages are read.
 	 */
 	async readThreats(query: ThreatQuery): Promise<ThreatReading> {
-		const qs = threatFilter(query);
-		const keep = keepThreat(query);
-		const limit = query.returnAll ? Infinity : Math.max(0, query.limit ?? DEFAULT_LIMIT);
-		const size = pageSizeFor(this.pageSize, query.returnAll ? undefined : query.limit);
-		const threats: Threat[] = [];
-		const cursors = new Set<string>();
 		let vendorNow: string | undefined;
-		let cursor: string | null | undefined;
-		while (threats.length < limit) {
-			const response = await this.transport.requestRaw({
+		const pages = cursorPages(this.transport, {
+			request: {
 				method: 'GET',
 				path: '/threats',
-				qs: cursor ? { ...qs, limit: size, cursor } : { ...qs, limit: size },
+				qs: threatFilter(query),
 				operation: 'list threats',
-			});
-			vendorNow ??= vendorNowOf(response.headers);
-			const page = this.parse<S1ListBody>(S1List(S1Threat), response.body, 'list threats');
-			threats.push(...page.data.map(toThreat).filter(keep));
-			cursor = page.pagination?.nextCursor;
-			// A cursor handed back twice would loop forever: the listing ends there.
-			if (!page.data.length || !cursor || cursors.has(cursor)) break;
-			cursors.add(cursor);
-		}
-		return { threats: threats.slice(0, limit), vendorNow };
+			},
+			items: (body) =>
+				this.parse<S1ListBody>(S1List(S1Threat), body, 'list threats').data.map(toThreat),
+			pageSize: this.pageSize,
+			limit: query.returnAll ? undefined : query.limit,
+			sizeParam: 'limit',
+			cursorParam: 'cursor',
+			cursor: (body) => (body as S1ListBody).pagination?.nextCursor,
+			onResponse: (response) => (vendorNow ??= vendorNowOf(response.headers)),
+		});
+		const threats = await collect(filterPages(pages, keepThreat(query)), {
+			returnAll: query.returnAll,
+			limit: query.limit,
+		});
+		return { threats, vendorNow };
 	}
 
 	private async rawThreat(id: string): Promise<S1Threat> {
