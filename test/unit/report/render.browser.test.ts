@@ -9,9 +9,13 @@ import {
 	DEFAULT_SLA_HOURS,
 	DEFAULT_THRESHOLDS,
 } from '../../../nodes/MspReport/actions/report/settings';
+import { previousMonth } from '../../fixtures/period';
 import { demoEvidence } from './demoEvidence';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** Last month's report, built the morning after the month ended. */
+const PERIOD = previousMonth();
+const AFTER_PERIOD = new Date(PERIOD.end.getTime() + 1 + 6 * 3_600_000);
 // The README's example image is refreshed only on request, so a test run never changes the clone.
 const SCREENSHOT = process.env.UPDATE_DOC_IMAGES
 	? path.resolve(__dirname, '../../../docs/images/report-example.png')
@@ -53,9 +57,9 @@ describe('HTML report in a real browser', () => {
 	afterAll(async () => browser?.close());
 
 	const [report] = buildReports(demoEvidence(), {
-		periodStart: new Date('2026-11-01T00:00:00Z'),
-		periodEnd: new Date('2026-11-30T23:59:59.999Z'),
-		now: new Date('2026-12-01T06:00:00Z'),
+		periodStart: PERIOD.start,
+		periodEnd: PERIOD.end,
+		now: AFTER_PERIOD,
 		slaHours: DEFAULT_SLA_HOURS,
 		knownClients: [],
 		titleTemplate: 'Compliance report {client} {period}',
@@ -76,7 +80,7 @@ describe('HTML report in a real browser', () => {
 		});
 		await page.setContent(renderHtml(report, DEFAULT_THRESHOLDS), { waitUntil: 'load' });
 
-		expect(await page.title()).toBe('Compliance report Bright Smile Dental November 2026');
+		expect(await page.title()).toBe(`Compliance report Bright Smile Dental ${PERIOD.label}`);
 		expect(await page.textContent('[data-client]')).toBe('Bright Smile Dental');
 		expect(await page.textContent('[data-kpi="Compliance"] .value')).toBe(
 			`${report.kpis.compliancePercent}%`,
@@ -128,9 +132,9 @@ describe('HTML report in a real browser', () => {
 
 function reportSettingsOf() {
 	return {
-		periodStart: new Date('2026-11-01T00:00:00Z'),
-		periodEnd: new Date('2026-11-30T23:59:59.999Z'),
-		now: new Date('2026-12-01T06:00:00Z'),
+		periodStart: PERIOD.start,
+		periodEnd: PERIOD.end,
+		now: AFTER_PERIOD,
 		slaHours: DEFAULT_SLA_HOURS,
 		knownClients: [] as string[],
 		titleTemplate: 'Compliance report {client} {period}',
