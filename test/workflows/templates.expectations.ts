@@ -93,6 +93,11 @@ export interface Stack {
 	 * confidence label, so on Defender the rules send it to Investigate and nothing waits.
 	 */
 	serverThreatNeedsApproval: boolean;
+	/**
+	 * What the MSP writes into the templates' clientMap for this stack: Defender has no client name, only machine
+	 * groups ("BSD Endpoints"), so each group is mapped to its RMM client as an MSP does once in Configuration.
+	 */
+	clientMap?: Record<string, { rmmClient: string }>;
 }
 
 const EDR_TRIGGER_AND_NODE = (provider: string, credential: string, name: string) => ({
@@ -166,11 +171,24 @@ export const OTHER_STACK: Stack = {
 	edrThreatId: (threat) => threat.defenderAlertId,
 	cleanupInTimeline: /succeeded/,
 	serverThreatNeedsApproval: false,
+	clientMap: {
+		'BSD Endpoints': { rmmClient: 'Bright Smile Dental' },
+		'NWL Endpoints': { rmmClient: 'Northwind Logistics' },
+		'HLL Endpoints': { rmmClient: 'Harper & Lowe LLP' },
+	},
 };
 
 /** A template switched to a stack's providers: pick the provider, pick its credential, nothing else. */
 export function onStack(template: Template, stack: Stack): Template {
 	const copy = JSON.parse(JSON.stringify(template)) as Template;
+	const clientMap = copy.nodes
+		.find((n) => n.name === 'Configuration')
+		?.parameters.assignments?.assignments?.find((a: { name: string }) => a.name === 'clientMap');
+	if (clientMap && stack.clientMap)
+		clientMap.value = JSON.stringify({
+			...JSON.parse(clientMap.value || '{}'),
+			...stack.clientMap,
+		});
 	for (const node of copy.nodes) {
 		const swap = stack.providers[node.type.split('.')[1]];
 		if (!swap) continue;
@@ -288,6 +306,10 @@ export function assertPatchEndState(
 	]);
 }
 
+/** The approval form's link for one threat, as the approval request note carries it. */
+export const approvalLink = (threatId: string) =>
+	new RegExp(`http\\S+/form/msp-threat-approval\\?threat=${encodeURIComponent(threatId)}(\\s|$)`);
+
 /**
  * The end state of a rules-only threat response run (clean or under faults): the ransomware host isolated once,
  * mitigated, cleaned once with exit code 0, released once, its ticket closed with the timeline; the server threat
@@ -314,20 +336,24 @@ export function assertThreatEndState(
 	expect(ticketFor('ransomware')).toEqual([expect.objectContaining({ closed: true })]);
 	// In order: isolated, cleaned up (as the RMM reports a script), released.
 	const timeline = new RegExp(
-		`Incident timeline[\\s\\S]*isolation: isolated[\\s\\S]*${stack.cleanupInTimeline.source}[\\s\\S]*released`,
+		`Incident timeline[\\s\\S]*isolation: isolated[\\s\\S]*${stack.cleanupInTimeline.source}[\\s\\S]*verified clean: releasing`,
 	);
 	expect(notesText('ransomware').join('\n')).toMatch(timeline);
 	expect(ticketFor('serverCredentialTheft')).toEqual([expect.objectContaining({ closed: false })]);
+	// One approval request per threat, its link naming that threat: a form, so following the link approves nothing.
 	const approvalLinks = notesText('serverCredentialTheft').filter((text) =>
-		/Approve: http\S+approved=true/.test(text),
+		approvalLink(stack.edrThreatId(threat('serverCredentialTheft'))).test(text),
 	);
-	if (stack.serverThreatNeedsApproval) expect(approvalLinks.length).toBeGreaterThanOrEqual(1);
-	else expect(approvalLinks).toEqual([]);
+	expect(approvalLinks).toHaveLength(stack.serverThreatNeedsApproval ? 1 : 0);
 	expect(threat('serverCredentialTheft').mitigationStatus).toBe('notMitigated');
 	for (const scenario of ['pup', 'falsePositiveAdminTool'])
 		expect(ticketFor(scenario)).toEqual([expect.objectContaining({ closed: false })]);
 	expect(stackTickets(world, stack, 'edr-threat:')).toHaveLength(4);
-	noDuplicateNotes(world, [ticketFor('ransomware')[0].id], stack);
+	noDuplicateNotes(
+		world,
+		['ransomware', 'serverCredentialTheft'].map((scenario) => ticketFor(scenario)[0].id),
+		stack,
+	);
 	expect(
 		publishedOnce(world, 'Security incidents', 'Security incidents').map((p) => [
 			p.articles,

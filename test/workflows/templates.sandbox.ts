@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { startSandbox, type Sandbox } from '../../sandbox';
 
 import { runWorkflow, type WorkflowJson } from './harness';
@@ -28,12 +30,18 @@ export function templateSandbox(faults?: Parameters<Sandbox['setFaults']>[0], se
 		world: () => sandbox.world(),
 		/** Requests a fault struck since the last reset: proof that a faulty run was faulty. */
 		faultsStruck: () => sandbox.requests.query({}).filter((entry) => entry.fault).length,
-		run: async (workflow: TemplateName | WorkflowJson) =>
+		/** The running sandbox, for its scenario API (duplicate hostnames, domain controllers, injected threats). */
+		sandbox: () => sandbox,
+		/** A run from `startNode` (the Manual trigger unless said otherwise) with `input` as the trigger's items. */
+		run: async (
+			workflow: TemplateName | WorkflowJson,
+			start: { startNode?: string; input?: IDataObject[] } = {},
+		) =>
 			await runWorkflow(
 				typeof workflow === 'string'
 					? (loadTemplate(workflow) as unknown as WorkflowJson)
 					: workflow,
-				{ credentials, startNode: 'Run Now' },
+				{ credentials, startNode: start.startNode ?? 'Run Now', input: start.input },
 			),
 	};
 }

@@ -1,5 +1,6 @@
 import type { WorkflowJson } from './harness';
 import {
+	approvalLink,
 	assertThreatEndState,
 	deviceByHost,
 	DEFAULT_STACK,
@@ -19,9 +20,8 @@ describe('threat response template (in-process)', () => {
 	it('threat response: ransomware contained, cleaned, released and closed; server waits for approval; PUP and admin tool ticketed; a rerun duplicates nothing', async () => {
 		const result = await run('threat-response');
 		expect(result.error).toBeUndefined();
-		// The approval route leaves the execution waiting on the Wait node's webhook.
-		expect(result.status).toBe('waiting');
-		expect(result.executedNodes[result.executedNodes.length - 1]).toBe('Wait for Approval');
+		// Approvals are answered through the approval form in an execution of their own: nothing waits.
+		expect(result.status).toBe('success');
 		const world = currentWorld();
 		assertThreatEndState(world);
 		const threat = (scenario: string) => world.threats.find((t) => t.scenario === scenario)!;
@@ -51,7 +51,7 @@ describe('threat response template (in-process)', () => {
 			notesOf(world, ticketFor('serverCredentialTheft')[0].id)
 				.map((n) => n.text)
 				.join('\n'),
-		).toMatch(/Approve: http\S+approved=true/);
+		).toMatch(approvalLink(server.sentinelOneThreatId));
 		expect(server.mitigationStatus).toBe('notMitigated');
 
 		// Rules only: the PUP and the admin tool go to a technician; nothing is dismissed without a model.
@@ -99,7 +99,7 @@ describe('threat response template (in-process) under the flaky fault profile', 
 	it('threat response: same end state as a clean run, nothing lost, nothing duplicated', async () => {
 		const result = await run('threat-response');
 		expect(result.error).toBeUndefined();
-		expect(result.status).toBe('waiting');
+		expect(result.status).toBe('success');
 		assertThreatEndState(currentWorld());
 		const again = await run('threat-response');
 		expect(again.error).toBeUndefined();
