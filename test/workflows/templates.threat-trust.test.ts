@@ -162,9 +162,11 @@ function failingAt(step: string): WorkflowJson {
 	const broken = JSON.parse(JSON.stringify(loadTemplate('threat-response'))) as Template;
 	const node = broken.nodes.find((n) => n.name === step)!;
 	const p = node.parameters;
-	if (p.device) p.device = { ...p.device, value: '' };
-	else if (p.threatId !== undefined) p.threatId = '';
-	else if (p.ticketId !== undefined) p.ticketId = '';
+	// An expression that comes out empty: the node refuses it when it runs (a blank value would be refused on import).
+	const empty = "={{ '' }}";
+	if (p.device) p.device = { ...p.device, value: empty };
+	else if (p.threatId !== undefined) p.threatId = empty;
+	else if (p.ticketId !== undefined) p.ticketId = empty;
 	else throw new Error(`no way to fail ${step}`);
 	return broken as unknown as WorkflowJson;
 }
