@@ -24,11 +24,11 @@ const READS = 'GET /sentinelone/web/api/v2.1/agents';
 const DISCONNECTS = 'POST /sentinelone/web/api/v2.1/agents/actions/disconnect';
 const TITLE = `2. Isolate ${ENDPOINTS} endpoints on SentinelOne`;
 
-/** 500 agents that are not domain controllers (the node refuses *-DC* hosts unless overridden; a builder's HTTP call would not). */
+/** 500 workstations (the node refuses servers and domain controllers unless overridden; a builder's HTTP call would not). */
 function targets(sandbox: Sandbox): string[] {
 	return sandbox
 		.world()
-		.devices.filter((d) => d.type !== 'domainController')
+		.devices.filter((d) => d.type === 'workstation')
 		.slice(0, ENDPOINTS)
 		.map((d) => d.ids.sentinelOneAgentId);
 }

@@ -53,6 +53,22 @@ function errorItem(error: unknown, itemIndex: number, secrets: Secrets): INodeEx
 	return { json, pairedItem: { item: itemIndex } };
 }
 
+/**
+ * n8n sends an item to a node's error output ("continue (using error output)") only when it carries nothing but
+ * error, message and details: there the description and status travel in details.
+ */
+function forErrorOutput(ctx: IExecuteFunctions, item: INodeExecutionData): INodeExecutionData {
+	if (ctx.getNode().onError !== 'continueErrorOutput') return item;
+	const { error, description, httpCode } = item.json;
+	const details = [
+		httpCode ? `HTTP ${String(httpCode)}` : '',
+		description ? String(description) : '',
+	]
+		.filter(Boolean)
+		.join(': ');
+	return { ...item, json: details ? { error, details } : { error } };
+}
+
 /** Marks the failing item and rethrows as an n8n error so the UI can point at it. */
 function asNodeError(
 	ctx: IExecuteFunctions,
@@ -117,7 +133,7 @@ export async function runPerItem(
 			}
 			// A cancelled execution stops the node; it is not one item's failure to carry on past.
 			if (ctx.continueOnFail() && !isCancellation(error))
-				return [errorItem(error, itemIndex, secrets)];
+				return [forErrorOutput(ctx, errorItem(error, itemIndex, secrets))];
 			throw thrown(ctx, asNodeError(ctx, error, itemIndex, secrets), itemIndex, secrets);
 		}
 	});

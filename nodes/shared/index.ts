@@ -11,3 +11,4 @@ export * from './actions/commonOptions';
 export * from './actions/router';
 export * from './requestParsed';
 export * from './ambiguousWrite';
+export * from './batch';

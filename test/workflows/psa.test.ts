@@ -80,6 +80,58 @@ describe.each(PROVIDERS)(
 		});
 		afterAll(async () => sandbox.stop());
 
+		it('a rerun of the note step with a Note Key adds each event note once', async () => {
+			const credentials = {
+				[credentialType]: {
+					...sandbox.vendorCredentials().find((v) => v.id === vendor)!.credentials,
+				},
+			};
+			const flow = workflow(provider, company(sandbox));
+			// The note is keyed by the alert: a rerun after a later failure finds it instead of adding it again.
+			const note = flow.nodes.find((n) => n.name === 'Note')!;
+			note.parameters = {
+				...note.parameters,
+				ticketId: '={{ $json.id }}',
+				text: '={{ "Contained by the EDR: " + $("Start").item.json.title }}',
+				options: { noteKey: '={{ "timeline:" + $("Start").item.json.alertId }}' },
+			};
+			const noClose = {
+				...flow,
+				nodes: flow.nodes.filter((n) => n.name !== 'Close'),
+				connections: {
+					Start: flow.connections.Start,
+					Ticket: flow.connections.Ticket,
+				},
+			};
+			const input = [
+				{ alertId: 'edr-alert-10', title: 'Ransomware behaviour on NWL-WS02' },
+				{ alertId: 'edr-alert-11', title: 'Credential theft on NWL-SRV01' },
+			];
+			const first = await runWorkflow(noClose, { credentials, input });
+			const second = await runWorkflow(noClose, { credentials, input });
+			expect(first.error).toBeUndefined();
+			expect(second.error).toBeUndefined();
+			expect(first.outputOf('Note').map((n) => n.added)).toEqual([true, true]);
+			expect(second.outputOf('Note').map((n) => [n.id, n.added])).toEqual(
+				first.outputOf('Note').map((n) => [n.id, false]),
+			);
+			const world = sandbox.world() as unknown as {
+				vendors: Record<
+					string,
+					{ notes?: Array<{ text: string }>; actions?: Array<{ note: string }> }
+				>;
+			};
+			const texts = (
+				world.vendors[vendor].notes?.map((n) => n.text) ??
+				world.vendors[vendor].actions?.map((a) => a.note) ??
+				[]
+			).filter((t) => t.includes('[n8n:timeline:edr-alert-1'));
+			expect(texts.sort()).toEqual([
+				'Contained by the EDR: Credential theft on NWL-SRV01\n[n8n:timeline:edr-alert-11]',
+				'Contained by the EDR: Ransomware behaviour on NWL-WS02\n[n8n:timeline:edr-alert-10]',
+			]);
+		});
+
 		it('opens one ticket per alert, notes and closes it, and a rerun reuses an open ticket', async () => {
 			const credentials = {
 				[credentialType]: {

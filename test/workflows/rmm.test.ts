@@ -92,3 +92,92 @@ describe.each(PROVIDERS)(
 		}, 60_000);
 	},
 );
+
+/** EDR-style items (hostname + the client the EDR puts it in) -> the RMM device of that client. */
+function joinWorkflow(provider: string): WorkflowJson {
+	return {
+		name: 'Join EDR device to RMM device',
+		nodes: [
+			{
+				id: '1',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: '2',
+				name: 'RMM Device',
+				type: RMM,
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {
+					provider,
+					resource: 'device',
+					operation: 'getByHostname',
+					hostname: '={{ $json.hostname }}',
+					options: { client: '={{ $json.client }}' },
+				},
+				continueOnFail: true,
+			},
+		],
+		connections: { Start: { main: [[{ node: 'RMM Device', type: 'main', index: 0 }]] } },
+	};
+}
+
+describe.each(PROVIDERS)(
+	'workflow: join a device by hostname within its client ($provider)',
+	({ provider, credentialType }) => {
+		let sandbox: Sandbox;
+		beforeAll(async () => {
+			sandbox = await startSandbox({ port: 0 });
+		});
+		afterAll(async () => sandbox.stop());
+
+		it('reads Client per item: the right device for each client, not found where it is not', async () => {
+			const credentials = {
+				[credentialType]: {
+					...sandbox.n8nCredentials().find((c) => c.type === credentialType)!.data,
+				} as ICredentialDataDecryptedObject,
+			};
+			// The same PC name at two clients, one of them a domain controller at the second.
+			const twin = sandbox.addDevice({
+				hostname: 'NWL-WS03',
+				client: 'HLL',
+				type: 'domainController',
+			});
+			const ids = (answer: typeof twin) =>
+				String(
+					provider === 'ninjaOne' ? answer.ids.ninjaOne.deviceId : answer.ids.automate.computerId,
+				);
+			const run = await runWorkflow(joinWorkflow(provider), {
+				credentials,
+				input: [
+					{ hostname: 'NWL-WS03', client: 'Harper & Lowe LLP' },
+					{ hostname: 'nwl-ws03', client: 'Northwind Logistics' },
+					{ hostname: 'NWL-WS03', client: 'Bright Smile Dental' },
+					{ hostname: 'NWL-WS03', client: '' },
+				],
+			});
+			expect(run.error).toBeUndefined();
+			const out = run.outputOf('RMM Device');
+			expect(out[0]).toMatchObject({
+				id: ids(twin),
+				companyName: 'Harper & Lowe LLP',
+				type: provider === 'ninjaOne' ? 'domainController' : 'server',
+			});
+			expect(out[1]).toMatchObject({ companyName: 'Northwind Logistics', type: 'workstation' });
+			expect(out[2].error).toMatch(
+				/no device with hostname "NWL-WS03" in Bright Smile Dental \(id \d+\); it exists in /,
+			);
+			expect(out[3].error).toMatch(/has 2 devices with hostname "NWL-WS03"/);
+			expect(run.itemsOf('RMM Device').map((i) => i.pairedItem)).toEqual([
+				{ item: 0 },
+				{ item: 1 },
+				{ item: 2 },
+				{ item: 3 },
+			]);
+		}, 60_000);
+	},
+);

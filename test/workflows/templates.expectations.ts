@@ -241,22 +241,11 @@ export function noDuplicateNotes(world: World, ticketIds: number[], stack: Stack
 }
 
 /**
- * The end state of patch remediation on the seeded world (clean or under faults): one ticket per device
- * that missed an update; the failing device, the server offline after its reboot and devices with an
- * unapproved update escalated and open with one escalation note; every other device patched, verified
- * and its ticket closed with one resolution note; one article and tile per client.
+ * The devices patch remediation escalates on the seeded world: the device whose install fails, the server
+ * offline after its reboot, and every device with a tracked update its patch policy has not approved
+ * (nothing installs it).
  */
-export function assertPatchEndState(
-	seeded: World,
-	world: World,
-	{ rerun = false, stack = DEFAULT_STACK }: { rerun?: boolean; stack?: Stack } = {},
-) {
-	const tickets = stackTickets(world, stack, 'patch:');
-	const hosts = devicesNeedingPatches(seeded);
-	expect(tickets).toHaveLength(hosts.length);
-	expect(new Set(tickets.map((t) => t.ref)).size).toBe(tickets.length);
-	// Escalated: the device whose install fails, the server offline after its reboot, and every device
-	// with a tracked update its patch policy has not approved (nothing installs it).
+export function patchEscalations(seeded: World): string[] {
 	const unapproved = (host: string) => {
 		const key = deviceByHost(seeded, host).key;
 		return seeded.patches.some(
@@ -264,15 +253,50 @@ export function assertPatchEndState(
 				p.deviceKey === key && ['critical', 'high'].includes(p.severity) && p.status === 'pending',
 		);
 	};
-	const escalated = hosts.filter(
+	return devicesNeedingPatches(seeded).filter(
 		(host) => ['NWL-WS03', 'HLL-SRV01'].includes(host) || unapproved(host),
 	);
+}
+
+/**
+ * The end state of patch remediation on the seeded world (clean or under faults): one ticket per device
+ * that missed an update; the failing device, the server offline after its reboot and devices with an
+ * unapproved update escalated and open with one escalation note; every other device patched, verified
+ * and its ticket closed with one resolution note; one article and tile per client. `failed` names devices
+ * a step failed for in the run: escalated and open, with an internal note matching the pattern (the step
+ * and the vendor's message).
+ */
+export function assertPatchEndState(
+	seeded: World,
+	world: World,
+	{
+		rerun = false,
+		stack = DEFAULT_STACK,
+		failed = {},
+	}: { rerun?: boolean; stack?: Stack; failed?: Record<string, RegExp> } = {},
+) {
+	const tickets = stackTickets(world, stack, 'patch:');
+	const hosts = devicesNeedingPatches(seeded);
+	expect(tickets).toHaveLength(hosts.length);
+	expect(new Set(tickets.map((t) => t.ref)).size).toBe(tickets.length);
+	const escalated = patchEscalations(seeded);
 	expect(escalated.length).toBeLessThan(hosts.length);
 	for (const host of hosts) {
 		const device = deviceByHost(world, host);
 		const ticket = tickets.find((t) => t.ref.startsWith(`patch:${stack.rmmDeviceId(device)}:`));
-		expect({ host, closed: ticket?.closed }).toEqual({ host, closed: !escalated.includes(host) });
 		const notes = stack.notes(world, ticket!.id);
+		if (failed[host]) {
+			expect({ host, closed: ticket?.closed, urgent: ticket?.urgent }).toEqual({
+				host,
+				closed: false,
+				urgent: true,
+			});
+			expect(notes.filter((n) => n.internal).map((n) => n.text)).toContainEqual(
+				expect.stringMatching(failed[host]),
+			);
+			continue;
+		}
+		expect({ host, closed: ticket?.closed }).toEqual({ host, closed: !escalated.includes(host) });
 		if (escalated.includes(host)) {
 			expect(ticket!.urgent).toBe(true);
 			expect(
@@ -317,7 +341,7 @@ export const approvalLink = (threatId: string) =>
  */
 export function assertThreatEndState(
 	world: World,
-	{ stack = DEFAULT_STACK }: { stack?: Stack } = {},
+	{ stack = DEFAULT_STACK, afterFailure = false }: { stack?: Stack; afterFailure?: boolean } = {},
 ) {
 	const threat = (scenario: string) => world.threats.find((t) => t.scenario === scenario)!;
 	const ticketFor = (scenario: string) =>
@@ -329,10 +353,14 @@ export function assertThreatEndState(
 	expect(deviceByHost(world, 'BSD-WS02').containment).toBe('released');
 	const ops = (kind: string) =>
 		world.operations.filter((o) => o.kind === kind && o.deviceKey === ransomware.deviceKey);
-	expect([ops('isolate').length, ops('release').length, ops('mitigation').length]).toEqual([
-		1, 1, 1,
-	]);
-	expect(ops('script').map((o) => [o.status, o.exitCode])).toEqual([['succeeded', 0]]);
+	expect([ops('isolate').length, ops('release').length]).toEqual([1, 1]);
+	// After a run that stopped before verification, the rerun mitigates and cleans up again (both repeatable); the
+	// device is still isolated and released once.
+	if (afterFailure) expect(ops('mitigation').length).toBeGreaterThanOrEqual(1);
+	else expect(ops('mitigation')).toHaveLength(1);
+	const scripts = ops('script').map((o) => [o.status, o.exitCode]);
+	if (afterFailure) expect(scripts[scripts.length - 1]).toEqual(['succeeded', 0]);
+	else expect(scripts).toEqual([['succeeded', 0]]);
 	expect(ticketFor('ransomware')).toEqual([expect.objectContaining({ closed: true })]);
 	// In order: isolated, cleaned up (as the RMM reports a script), released.
 	const timeline = new RegExp(

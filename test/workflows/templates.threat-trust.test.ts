@@ -191,7 +191,7 @@ describe('threat response template: a rerun after a failure at any step reaches 
 			);
 			const rerun = await run(template());
 			expect(rerun.error).toBeUndefined();
-			assertThreatEndState(world());
+			assertThreatEndState(world(), { afterFailure: true });
 		},
 		120000,
 	);

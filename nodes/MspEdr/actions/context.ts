@@ -12,16 +12,67 @@ export function providerFor(ctx: IExecuteFunctions, itemIndex: number): EdrProvi
 	return createProvider(name, ctx, ctx.getNode(), { dryRun });
 }
 
-export function deviceRefOf(ctx: IExecuteFunctions, itemIndex: number): DeviceRef {
+/** One provider for the whole execution; writes honour each item's dry run where the operation passes it. */
+export function executionProvider(ctx: IExecuteFunctions): EdrProvider {
+	const name = ctx.getNodeParameter('provider', 0) as EdrProviderName;
+	return createProvider(name, ctx, ctx.getNode());
+}
+
+const MODE_LABEL: Record<string, string> = {
+	list: 'Device (From List)',
+	hostname: 'Device (By Hostname)',
+	id: 'Device (By ID)',
+};
+
+/**
+ * The item's device, checked before any request: present, exactly one device (no comma, semicolon
+ * or whitespace, which would select several in a vendor filter), and for an ID the shape the
+ * provider's vendor uses. Errors name the field and the item.
+ */
+export function deviceRefOf(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	provider?: EdrProvider,
+): DeviceRef {
+	const node = ctx.getNode();
 	const locator = ctx.getNodeParameter('device', itemIndex) as INodeParameterResourceLocator;
-	const value = String(locator.value ?? '').trim();
+	const raw: unknown = locator?.value;
+	const field = MODE_LABEL[String(locator?.mode)] ?? 'Device';
+	if (typeof raw === 'number' && !Number.isSafeInteger(raw))
+		throw new NodeOperationError(
+			node,
+			`${field} arrived as the number ${String(raw)}, which cannot hold the device ID exactly`,
+			{
+				itemIndex,
+				description:
+					'Pass the ID as text (for example {{ String($json.agentId) }} or the original string field): long numeric IDs lose digits as numbers.',
+			},
+		);
+	const value = String(raw ?? '').trim();
 	if (!value)
 		throw new NodeOperationError(
-			ctx.getNode(),
-			'Device is empty: choose a device, or give its hostname or ID',
+			node,
+			`${field} is empty: choose a device, or give its hostname or ID`,
 			{ itemIndex },
 		);
-	return locator.mode === 'hostname' ? { hostname: value } : { id: value };
+	if (/[,;\s]/.test(value))
+		throw new NodeOperationError(
+			node,
+			`${field} "${value}" is not a single device: it contains a comma, semicolon or whitespace`,
+			{
+				itemIndex,
+				description:
+					'Give one device per input item; to act on several devices, send one item per device.',
+			},
+		);
+	if (locator.mode === 'hostname') return { hostname: value };
+	const problem = provider?.deviceIdProblem(value);
+	if (problem)
+		throw new NodeOperationError(node, `${field}: ${problem}`, {
+			itemIndex,
+			description: 'Use the ID the EDR shows for the device, or choose the device By Hostname.',
+		});
+	return { id: value };
 }
 
 export function threatIdOf(ctx: IExecuteFunctions, itemIndex: number): string {

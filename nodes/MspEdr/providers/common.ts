@@ -1,6 +1,8 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { Device } from '../../shared';
+
 /** The HTTP status of a NodeApiError from the transport, if it carries one. */
 export function statusOf(error: unknown): number | undefined {
 	const code = (error as { httpCode?: unknown } | undefined)?.httpCode;
@@ -20,6 +22,31 @@ export function notFound(
 	hint: string,
 ): NodeOperationError {
 	return new NodeOperationError(node, `No ${what} "${value}" was found`, { description: hint });
+}
+
+/**
+ * A hostname that names several devices (the same name at two clients, or the record a reinstall
+ * left behind): an error listing every candidate with its client, id and last contact. Never a guess.
+ */
+export function ambiguousHost(
+	node: INode,
+	hostname: string,
+	what: string,
+	group: string,
+	devices: Device[],
+): NodeOperationError {
+	const candidates = devices.map(
+		(d) =>
+			`${d.displayName ?? d.hostname} (${group} ${d.companyName ?? d.companyId ?? 'unknown'}, id ${d.id}, last seen ${d.lastSeen ?? 'unknown'})`,
+	);
+	return new NodeOperationError(
+		node,
+		`Hostname "${hostname}" matches ${devices.length} ${what}: ${candidates.join('; ')}`,
+		{
+			description:
+				'Nothing was done: a hostname that names more than one device is never guessed. Choose the device By ID (or From List) to act on exactly one of them.',
+		},
+	);
 }
 
 /** Hostnames compare without case and without a DNS suffix: "BSD-WS02" matches "bsd-ws02.bsd.local". */

@@ -85,6 +85,11 @@ export interface DeviceRef {
 	hostname?: string;
 }
 
+/** Per containment request: a dry run describes the request instead of sending it. */
+export interface ContainmentRequestOptions {
+	dryRun?: boolean;
+}
+
 /** One EDR product seen through the words of the MSP. Knows its vendor, never n8n parameters. */
 export interface EdrProvider {
 	readonly label: string;
@@ -99,7 +104,15 @@ export interface EdrProvider {
 	updateThreat(id: string, update: ThreatUpdate): Promise<Threat>;
 	addNote(id: string, text: string): Promise<NoteResult>;
 
-	/** Throws a NodeOperationError naming the device when it does not exist. */
+	/**
+	 * What is wrong with a device id for this vendor (its shape), or undefined when it can be one.
+	 * Pure: no request. Lets every item be validated before anything is sent.
+	 */
+	deviceIdProblem(id: string): string | undefined;
+	/**
+	 * Throws a NodeOperationError naming the device when it does not exist, and one listing every
+	 * candidate when a hostname matches several devices (across clients too): never a guess.
+	 */
 	getDevice(ref: DeviceRef): Promise<Device>;
 	/** Devices whose hostname contains the text (for pickers); at most one page. */
 	searchDevices(text: string): Promise<Device[]>;
@@ -115,11 +128,15 @@ export interface EdrProvider {
 	 * a request; others read in batches. A failed batch read throws.
 	 */
 	getContainments(devices: Device[]): Promise<Array<Containment | Error>>;
-	/** Sends one request for the batch (at most containmentBatchSize devices). */
+	/**
+	 * Sends one request for the batch (at most containmentBatchSize devices), all with this comment.
+	 * With `dryRun` it throws the DryRunStop describing the request instead of sending it.
+	 */
 	requestContainment(
 		kind: ContainmentKind,
 		deviceIds: string[],
 		comment: string,
+		options?: ContainmentRequestOptions,
 	): Promise<ContainmentRequest[]>;
 	/**
 	 * Current state of sent requests while waiting, in batches where the vendor allows: one entry per

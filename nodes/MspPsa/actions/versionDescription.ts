@@ -44,5 +44,6 @@ export const properties: INodeProperties[] = [
 	...ticket.description,
 	...company.description,
 	...configuration.description,
-	commonOptionsProperty(),
+	// Add Note has its own Options (the common ones plus Note Key), named the same.
+	commonOptionsProperty({ hide: { operation: ['addNote'] } }),
 ];

@@ -79,8 +79,15 @@ export interface PsaProvider {
 	getTicket(id: string): Promise<Ticket>;
 	searchTickets(filter: TicketFilter, paging: Paging): Promise<Ticket[]>;
 	updateTicket(id: string, changes: TicketChanges): Promise<Ticket>;
+	/** The ticket's notes, every page, oldest first where the vendor orders them. */
+	listNotes(ticketId: string): Promise<TicketNote[]>;
+	/** Adds the note; a POST whose answer was lost is read back (by its text on the ticket) before any resend. */
 	addNote(ticketId: string, note: NoteInput): Promise<TicketNote>;
 	addTimeEntry(ticketId: string, entry: TimeEntryInput): Promise<TimeEntry>;
+	/**
+	 * Moves the ticket to its closed status after adding the resolution note, unless the ticket already
+	 * has a resolution note with this text (a rerun of a close whose status change failed).
+	 */
 	closeTicket(id: string, resolution: string): Promise<Ticket>;
 	reopenTicket(id: string, status?: Ref): Promise<Ticket>;
 	getCompany(id: string): Promise<Company>;

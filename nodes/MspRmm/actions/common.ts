@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { CommonOptions, Device } from '../../shared';
 import { commonOptionsProperty, readCommonOptions, waitOptionFields, withRaw } from '../../shared';
 import { rmmProvider } from '../providers';
-import type { RmmProvider } from '../providers/types';
+import type { RmmCompany, RmmIdKind, RmmProvider } from '../providers/types';
 
 type Show = { resource: string[]; operation: string[] };
 
@@ -40,7 +40,10 @@ export function deviceLocator(show: Show, description = 'The device in the RMM')
 				validation: [
 					{
 						type: 'regex',
-						properties: { regex: '^\\s*[0-9]+\\s*$', errorMessage: 'A device ID is a number' },
+						properties: {
+							regex: '^\\s*[1-9][0-9]*\\s*$',
+							errorMessage: 'A device ID is a positive whole number',
+						},
 					},
 				],
 			},
@@ -75,8 +78,8 @@ export function companyLocator(show: Show, required = false): INodeProperties {
 					{
 						type: 'regex',
 						properties: {
-							regex: '^\\s*[0-9]*\\s*$',
-							errorMessage: 'An organization ID is a number',
+							regex: '^\\s*([1-9][0-9]*)?\\s*$',
+							errorMessage: 'An organization ID is a positive whole number',
 						},
 					},
 				],
@@ -108,7 +111,10 @@ export function scriptLocator(show: Show): INodeProperties {
 				validation: [
 					{
 						type: 'regex',
-						properties: { regex: '^\\s*[0-9]+\\s*$', errorMessage: 'A script ID is a number' },
+						properties: {
+							regex: '^\\s*[1-9][0-9]*\\s*$',
+							errorMessage: 'A script ID is a positive whole number',
+						},
 					},
 				],
 			},
@@ -172,6 +178,40 @@ export function locatorValue(
 	return { mode: 'id', value: String(raw ?? '').trim() };
 }
 
+/**
+ * An id typed by the user (a field, a locator in By ID mode or an expression), checked against the
+ * vendor's id shape before any request: the error names the field and what is allowed.
+ */
+export function checkedId(
+	ctx: IExecuteFunctions,
+	provider: RmmProvider,
+	kind: RmmIdKind,
+	field: string,
+	value: string,
+	itemIndex: number,
+): string {
+	const problem = provider.idProblem(kind, value);
+	if (problem)
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${field} "${value}" is not valid for ${provider.name}: ${problem}`,
+			{ itemIndex, description: `${problem[0].toUpperCase()}${problem.slice(1)}.` },
+		);
+	return value.trim();
+}
+
+/** An optional Organization locator's value, checked when given. */
+export function companyIdOf(
+	ctx: IExecuteFunctions,
+	provider: RmmProvider,
+	itemIndex: number,
+): string | undefined {
+	const { value } = locatorValue(ctx, 'company', itemIndex);
+	return value
+		? checkedId(ctx, provider, 'company', 'Organization ID', value, itemIndex)
+		: undefined;
+}
+
 /** The device of the item: by id, list pick or exact hostname (several matches is an error listing them). */
 export async function resolveDevice(
 	ctx: IExecuteFunctions,
@@ -185,17 +225,112 @@ export async function resolveDevice(
 			description: 'Pick a device, or give its hostname or ID',
 		});
 	if (mode === 'hostname') return await deviceByHostname(ctx, provider, value, itemIndex);
-	return await provider.getDevice(value);
+	return await provider.getDevice(
+		checkedId(ctx, provider, 'device', 'Device ID', value, itemIndex),
+	);
 }
 
+/** Client option of Get by Hostname: the RMM organization (NinjaOne) or client (Automate), by ID or exact name. */
+export const clientOptionField: INodeProperties = {
+	displayName: 'Client',
+	name: 'client',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. Northwind Logistics or 2',
+	description:
+		'Only look in this client: the NinjaOne organization or Automate client, by ID or exact name (not case-sensitive). Use it when the same hostname exists at several clients.',
+};
+
+function clientLabel(company: { id: string; name?: string }): string {
+	return company.name ? `${company.name} (id ${company.id})` : `client ${company.id}`;
+}
+
+function candidate(device: Device): string {
+	const client = device.companyName
+		? `client ${device.companyName} (${device.companyId ?? '?'})`
+		: device.companyId
+			? `client ${device.companyId}`
+			: 'no client';
+	const state = device.online === undefined ? '' : device.online ? 'online, ' : 'offline, ';
+	return `${device.hostname} (id ${device.id}, ${client}, ${state}last seen ${device.lastSeen ?? 'unknown'})`;
+}
+
+/**
+ * The organization/client a Client option names: an ID (when one has it) or an exact name, not
+ * case-sensitive. A name several organizations share is an error listing them, never a guess.
+ */
+export async function resolveClient(
+	ctx: IExecuteFunctions,
+	provider: RmmProvider,
+	client: string,
+	itemIndex: number,
+): Promise<RmmCompany> {
+	const wanted = client.trim();
+	const isId = provider.idProblem('company', wanted) === undefined;
+	const companies = await provider.listCompanies(isId ? undefined : wanted);
+	const byId = isId ? companies.find((c) => c.id === wanted) : undefined;
+	if (byId) return byId;
+	const key = wanted.toLowerCase();
+	const byName = companies.filter((c) => c.name.trim().toLowerCase() === key);
+	if (byName.length === 1) return byName[0];
+	if (byName.length > 1)
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Client "${wanted}" matches ${byName.length} ${provider.name} clients: ${byName.map(clientLabel).join('; ')}`,
+			{ itemIndex, description: 'Set Client to the ID of the one you mean.' },
+		);
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`${provider.name} has no client ${isId ? 'with ID or name' : 'named'} "${wanted}"`,
+		{
+			itemIndex,
+			description:
+				'Client is the NinjaOne organization or Automate client: its ID, or its exact name as the RMM shows it.',
+		},
+	);
+}
+
+/**
+ * The one device with this hostname (exact, not case-sensitive), within `client` when given. Several
+ * matches are an error listing each with its client and last contact; a hostname that exists only at
+ * other clients is "not found in" the client, naming where it does exist.
+ */
 export async function deviceByHostname(
 	ctx: IExecuteFunctions,
 	provider: RmmProvider,
 	hostname: string,
 	itemIndex: number,
+	client?: string,
 ): Promise<Device> {
-	const found = await provider.findDevicesByHostname(hostname);
+	const company = client?.trim()
+		? await resolveClient(ctx, provider, client, itemIndex)
+		: undefined;
+	const everywhere = await provider.findDevicesByHostname(hostname);
+	const found = company ? everywhere.filter((d) => d.companyId === company.id) : everywhere;
 	if (found.length === 1) return found[0];
+	if (!found.length && company) {
+		const elsewhere = [
+			...new Map(
+				everywhere.map((d) => [
+					d.companyId ?? '',
+					clientLabel({ id: d.companyId ?? '?', name: d.companyName }),
+				]),
+			).values(),
+		];
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${provider.name} has no device with hostname "${hostname}" in ${clientLabel(company)}` +
+				(elsewhere.length
+					? `; it exists in ${elsewhere.join(', ')}`
+					: '; no other client has one either'),
+			{
+				itemIndex,
+				description: elsewhere.length
+					? 'Check the Client option: the device with this hostname belongs to another client.'
+					: 'The hostname must match exactly (case does not matter). Use Search Devices for partial names.',
+			},
+		);
+	}
 	if (!found.length) {
 		throw new NodeOperationError(
 			ctx.getNode(),
@@ -207,16 +342,16 @@ export async function deviceByHostname(
 			},
 		);
 	}
-	const list = found
-		.map(
-			(d) =>
-				`${d.hostname} (id ${d.id}${d.companyName ? `, ${d.companyName}` : d.companyId ? `, organization ${d.companyId}` : ''})`,
-		)
-		.join('; ');
+	const where = company ? ` in ${clientLabel(company)}` : '';
 	throw new NodeOperationError(
 		ctx.getNode(),
-		`${provider.name} has ${found.length} devices with hostname "${hostname}": ${list}`,
-		{ itemIndex, description: 'Pick the device by ID.' },
+		`${provider.name} has ${found.length} devices with hostname "${hostname}"${where}: ${found.map(candidate).join('; ')}`,
+		{
+			itemIndex,
+			description: company
+				? 'They are in the same client: get the device by its ID (Device > Get, By ID).'
+				: "Set Options > Client to the client's name or ID to pick the one in the right client, or get the device by its ID (Device > Get, By ID).",
+		},
 	);
 }
 

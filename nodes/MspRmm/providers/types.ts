@@ -1,4 +1,7 @@
 import type { Alert, Device, DeviceType, Job, Patch, PatchStatus } from '../../shared';
+import type { RmmIdKind } from './ids';
+
+export type { RmmIdKind } from './ids';
 
 /** An organization (NinjaOne) or client (Automate): the MSP's customer in the RMM. */
 export interface RmmCompany {
@@ -12,6 +15,7 @@ export interface DeviceSearch {
 	/** Part of the hostname. */
 	hostname?: string;
 	online?: boolean;
+	/** `server` includes domain controllers (they are servers in both RMMs' own filters). */
 	type?: Exclude<DeviceType, 'domainController'>;
 	returnAll: boolean;
 	limit?: number;
@@ -65,10 +69,16 @@ export interface RmmCapabilities {
 export interface RmmProvider {
 	readonly name: string;
 	readonly capabilities: RmmCapabilities;
+	/**
+	 * What is wrong with an id given for this vendor, said as what is allowed ("a NinjaOne device ID
+	 * is a positive whole number..."), or undefined when it has the vendor's shape. No request is sent.
+	 */
+	idProblem(kind: RmmIdKind, value: string): string | undefined;
 	getDevice(deviceId: string): Promise<Device>;
 	searchDevices(search: DeviceSearch): Promise<Device[]>;
-	/** Devices whose hostname matches exactly (case-insensitive). */
+	/** Devices whose hostname matches exactly (case-insensitive), in every client. */
 	findDevicesByHostname(hostname: string): Promise<Device[]>;
+	/** Organizations/clients whose name contains the filter (all without one). */
 	listCompanies(filter?: string): Promise<RmmCompany[]>;
 	listPatches(deviceId: string): Promise<Patch[]>;
 	listFleetPatches(search: FleetPatchSearch): Promise<Patch[]>;

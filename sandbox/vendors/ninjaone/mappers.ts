@@ -30,6 +30,45 @@ export function locationId(client: Client): number {
 	return client.ids.ninjaOrganizationId * 10 + 1;
 }
 
+/**
+ * `GET /v2/roles` ("List device roles", `NodeRole`): the tenant's device roles. Ids and names are the
+ * tenant's own; this estate has a desktop and a server role, and a custom "Domain Controller" role
+ * under the server role, which its domain controllers carry as `nodeRoleId`.
+ */
+export function deviceRoles(world: World) {
+	const created = Date.parse(seededAgo(world, 900 * DAY)) / 1000;
+	return [
+		{
+			id: 1,
+			name: 'Windows Desktop',
+			description: 'Windows workstations',
+			nodeClass: 'WINDOWS_WORKSTATION',
+			custom: false,
+			chassisType: 'DESKTOP',
+			created,
+		},
+		{
+			id: 2,
+			name: 'Windows Server',
+			description: 'Windows servers',
+			nodeClass: 'WINDOWS_SERVER',
+			custom: false,
+			chassisType: 'UNKNOWN',
+			created,
+		},
+		{
+			id: 3,
+			name: 'Domain Controller',
+			description: 'Active Directory domain controllers',
+			nodeClass: 'WINDOWS_SERVER',
+			custom: true,
+			chassisType: 'UNKNOWN',
+			created: created + 86_400,
+			nodeRoleParentId: 2,
+		},
+	];
+}
+
 export function nodeClass(device: Device): string {
 	return device.type === 'workstation' ? 'WINDOWS_WORKSTATION' : 'WINDOWS_SERVER';
 }

@@ -11,6 +11,7 @@ import { ninjaError } from './errors';
 import { FilterError, parseDeviceFilter } from './filter';
 import {
 	deviceDetail,
+	deviceRoles,
 	deviceSummary,
 	organization,
 	osPatch,
@@ -45,6 +46,9 @@ export function apiRoutes(ctx: VendorContext): Router {
 			.clients.map(organization)
 			.sort((a, b) => a.id - b.id);
 		res.json(afterPage(orgs, req));
+	});
+	router.get('/v2/roles', read, (_req, res) => {
+		res.json(deviceRoles(world()));
 	});
 	router.get('/v2/organization/:id', read, (req, res) => {
 		const org = world()

@@ -7,7 +7,7 @@ import type { Device, World } from '../../world/types';
 import type { VendorContext } from '../../vendor';
 import { ACCOUNT_NAME, boolOf, groupIdOf, listOf, requireWriter, validationError } from './common';
 import { paginate, readLimit } from './paging';
-import { agentOf, machineType, NETWORK_STATUS, toS1Time } from './present';
+import { agentOf, machineType, networkStatusOf, toS1Time } from './present';
 
 export function agentsRouter(ctx: VendorContext): Router {
 	const router = Router();
@@ -48,7 +48,7 @@ export function matchAgents(world: World, filter: Record<string, unknown>): Devi
 		if (uuids && !uuids.includes(device.ids.sentinelOneAgentUuid)) return false;
 		if (names && !names.includes(device.hostname)) return false;
 		if (contains && !contains.some((c) => device.hostname.toLowerCase().includes(c))) return false;
-		if (statuses && !statuses.includes(NETWORK_STATUS[device.containment])) return false;
+		if (statuses && !statuses.includes(networkStatusOf(device))) return false;
 		if (sites && !sites.includes(client.ids.sentinelOneSiteId)) return false;
 		if (groups && !groups.includes(groupIdOf(client))) return false;
 		if (accounts && !accounts.includes(client.ids.sentinelOneAccountId)) return false;

@@ -12,13 +12,24 @@ import type {
 } from '../../world/types';
 import { ACCOUNT_NAME, groupIdOf } from './common';
 
-/** Network quarantine as the agent reports it. */
+/**
+ * Network quarantine as the agent reports it in `networkStatus`. The reference's real fixtures show
+ * `connecting` on agents that are not quarantined (`networkQuarantineEnabled: false`; the agent in
+ * them is inactive) and give `disconnected -> connecting -> connected` as the release path: so a
+ * release in progress reads `connecting`, and so does an agent that is not quarantined but offline
+ * (it has not confirmed its connection). It never means "isolated".
+ */
 export const NETWORK_STATUS: Record<ContainmentState, string> = {
 	released: 'connected',
 	pendingIsolation: 'disconnecting',
 	isolated: 'disconnected',
 	pendingRelease: 'connecting',
 };
+
+export function networkStatusOf(device: Device): string {
+	if (device.containment === 'released' && !device.online) return 'connecting';
+	return NETWORK_STATUS[device.containment];
+}
 
 export const INCIDENT_STATUS: Record<ThreatStatus, string> = {
 	new: 'unresolved',
@@ -71,7 +82,7 @@ export function agentOf(world: World, device: Device): Record<string, unknown> {
 		isActive: device.online,
 		isDecommissioned: false,
 		isUninstalled: false,
-		networkStatus: NETWORK_STATUS[device.containment],
+		networkStatus: networkStatusOf(device),
 		networkQuarantineEnabled:
 			device.containment === 'isolated' || device.containment === 'pendingIsolation',
 		infected: activeThreats > 0,
@@ -120,7 +131,7 @@ export function threatOf(world: World, threat: Threat): Record<string, unknown> 
 			agentDomain: client.code,
 			agentOsType: 'windows',
 			agentOsName: OS_NAME(device),
-			agentNetworkStatus: NETWORK_STATUS[device.containment],
+			agentNetworkStatus: networkStatusOf(device),
 			agentMachineType: machineType(device),
 			agentVersion: '24.2.3.471',
 			agentIsActive: device.online,

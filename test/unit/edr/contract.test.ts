@@ -1,12 +1,15 @@
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { S1_TOKENS } from '../../../sandbox/vendors/sentinelone';
 import { SANDBOX_TENANT } from '../../../sandbox/vendors/microsoft-login';
-import {
-	changeContainment,
-	type ContainOptions,
-	type ContainResult,
-} from '../../../nodes/MspEdr/actions/containment/contain';
-import type { EdrProviderName } from '../../../nodes/MspEdr/providers/types';
+import * as contain from '../../../nodes/MspEdr/actions/containment/contain';
+import type { ContainResult } from '../../../nodes/MspEdr/actions/containment/contain';
+import type { INode } from 'n8n-workflow';
+
+import type {
+	DeviceRef,
+	EdrProvider,
+	EdrProviderName,
+} from '../../../nodes/MspEdr/providers/types';
 import type { Device as WorldDevice } from '../../../sandbox/world/types';
 import { pollUntil } from '../../../nodes/shared';
 import { deviceIdIn, PROVIDERS, providerFor, sandboxCredentials, threatIdIn } from './setup';
@@ -20,15 +23,54 @@ const NODE = {
 	parameters: {},
 };
 const fast = { timeoutMs: 5000, intervalMs: 1, sleep: async () => undefined };
+/** The same options for every device of a run (the node reads them per item; see node.test.ts). */
+interface ContainOptions {
+	kind: 'isolate' | 'release';
+	comment: string;
+	protectedPatterns: string[];
+	protectedRoles: contain.ProtectedRole[];
+	overrideProtection: boolean;
+	wait: boolean;
+	timeoutMs: number;
+	intervalMs: number;
+	sleep?: (ms: number) => Promise<void>;
+}
 const options = (extra: Partial<ContainOptions> = {}): ContainOptions => ({
 	kind: 'isolate',
 	comment: 'Contract test',
 	protectedPatterns: ['*-DC*'],
+	// Role protection is exercised in protection.test.ts; these runs count requests by name pattern.
+	protectedRoles: [],
 	overrideProtection: false,
 	wait: true,
 	...fast,
 	...extra,
 });
+const changeContainment = async (
+	provider: EdrProvider,
+	node: INode,
+	refs: DeviceRef[],
+	o: ContainOptions,
+): Promise<ContainResult[]> =>
+	await contain.changeContainment(
+		provider,
+		node,
+		{ kind: o.kind, sleep: o.sleep },
+		refs.map((ref) => ({
+			ref,
+			options: {
+				comment: o.comment,
+				wait: o.wait,
+				timeoutMs: o.timeoutMs,
+				intervalMs: o.intervalMs,
+				protection: {
+					patterns: o.protectedPatterns,
+					roles: o.protectedRoles,
+					override: o.overrideProtection,
+				},
+			},
+		})),
+	);
 const ok = (results: ContainResult[]) =>
 	results.map((r) => ('containment' in r ? r.containment : undefined));
 const errors = (results: ContainResult[]) =>
@@ -180,7 +222,7 @@ describe.each(PROVIDERS)('EDR contract: $label', ({ name, vendor }) => {
 			options(),
 		);
 		expect(errors(refused)[0]).toMatch(
-			/BSD-DC01 is on the never-isolate list \(pattern "\*-DC\*"\)/i,
+			/^BSD-DC01 \(id \w+\) is protected and was not isolated: it is on the never-isolate list \(pattern "\*-DC\*"\)\. Turn on "Override Protection" for this item to isolate it anyway\.$/i,
 		);
 		expect(ok(refused)[1]?.state).toBe('isolated');
 		expect(sandbox.world().devices.find((d) => d.hostname === 'BSD-DC01')!.containment).toBe(
@@ -296,7 +338,7 @@ describe('EDR contract: vendor differences', () => {
 			[{ hostname: 'NWL-WS06' }],
 			options({ wait: false, kind: 'release' }),
 		);
-		expect(errors(blocked)[0]).toMatch(/NWL-WS06 has a pending isolation/);
+		expect(errors(blocked)[0]).toMatch(/NWL-WS06 \(id \w+\) has a pending isolation/);
 		expect(
 			sandbox.requests.query({ vendor: 'sentinelone', since }).filter((r) => r.method === 'POST'),
 		).toHaveLength(1);
@@ -489,7 +531,7 @@ describe.each(PROVIDERS)('EDR contract: requests per containment, $label', ({ na
 			[{ id }],
 			options({ wait: false, kind: 'release' }),
 		);
-		expect(errors(blocked)[0]).toMatch(/NWL-WS06 has a pending isolation/i);
+		expect(errors(blocked)[0]).toMatch(/NWL-WS06 \(id \w+\) has a pending isolation/i);
 		expect(
 			sandbox.requests.query({ vendor, since }).filter((r) => r.method === 'POST'),
 		).toHaveLength(0);

@@ -109,9 +109,14 @@ describe.each(CASES)('MSP RMM contract: $provider', (c) => {
 			'NWL-SRV01',
 			'NWL-SRV02',
 		]);
-		expect(
-			servers.json.every((d) => d.type === 'server' && d.online === true && d.companyId === orgId),
-		).toBe(true);
+		// Domain controllers are servers; NinjaOne's device role tells them apart, Automate's computer cannot.
+		expect(servers.json.map((d) => [d.hostname, d.type])).toEqual(
+			expect.arrayContaining([
+				['NWL-SRV01', 'server'],
+				['NWL-DC01', c.vendor === 'ninjaone' ? 'domainController' : 'server'],
+			]),
+		);
+		expect(servers.json.every((d) => d.online === true && d.companyId === orgId)).toBe(true);
 		const limited = await run({
 			resource: 'device',
 			operation: 'search',

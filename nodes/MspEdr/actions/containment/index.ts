@@ -45,7 +45,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. Isolated for ransomware alert, ticket #4711',
 		description:
-			'Reason recorded with the action (Defender requires one; a default is used when empty)',
+			'Reason recorded with the action, per item (Defender records it on each machine action; SentinelOne network quarantine takes no comment). A default is used when empty.',
 		displayOptions: { show },
 	},
 	{
@@ -58,22 +58,44 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Containment options: the shared ones, waiting (Wait for Completion) and the protection list. */
+/** Containment options: the shared ones, waiting (Wait for Completion) and protection. All read per item. */
 export const containmentOptions: INodeProperties = commonOptionsProperty({ show }, [
 	...waitOptionFields,
+	{
+		displayName: 'Known Device Role',
+		name: 'deviceRole',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. {{ $json.rmmRole }}',
+		description:
+			'The role you know from elsewhere (e.g. the RMM): workstation, server or domainController (also "domain controller" or "dc"); empty means unknown. The stronger of this and the role the EDR reports decides protection.',
+	},
 	{
 		displayName: 'Never Isolate (Hostname Patterns)',
 		name: 'protectedHostnames',
 		type: 'string',
 		default: '*-DC*',
 		description:
-			'Comma-separated hostname patterns (* and ? wildcards) that are refused unless Override Protection is on, for example domain controllers',
+			'Comma-separated hostname patterns (* and ? wildcards) that are refused unless Override Protection is on. Empty means no name patterns; Protected Roles still apply.',
 	},
 	{
 		displayName: 'Override Protection',
 		name: 'overrideProtection',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to isolate devices on the never-isolate list anyway',
+		description:
+			'Whether to isolate protected devices (Protected Roles, never-isolate hostnames) anyway',
+	},
+	{
+		displayName: 'Protected Roles',
+		name: 'protectedRoles',
+		type: 'multiOptions',
+		options: [
+			{ name: 'Domain Controller', value: 'domainController' },
+			{ name: 'Server', value: 'server' },
+		],
+		default: ['server', 'domainController'],
+		description:
+			'Devices with these roles are refused for Isolate unless Override Protection is on. The role comes from the EDR (SentinelOne machine type, Defender OS platform) or Known Device Role, whichever is stronger.',
 	},
 ]);

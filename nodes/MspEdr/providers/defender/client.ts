@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import {
+	DryRunStop,
 	offsetPages,
 	parseVendorResponse,
 	Transport,
@@ -12,8 +13,10 @@ import {
 	type Threat,
 	type TransportOptions,
 	type VendorProfile,
+	writeVerified,
 } from '../../../shared';
 import {
+	ambiguousHost,
 	chunk,
 	messageOf,
 	notFound,
@@ -27,6 +30,7 @@ import type {
 	ContainmentKind,
 	ContainmentRead,
 	ContainmentRequest,
+	ContainmentRequestOptions,
 	DeviceRef,
 	EdrProvider,
 	MitigationKind,
@@ -246,44 +250,56 @@ export class DefenderProvider implements EdrProvider {
 		return { threatId: id, text, added: true };
 	}
 
+	/** Machine ids are 40 hexadecimal characters (a SHA-1), e.g. `111e6dd8c833c8a052ea231ec1b19adaf497b625`. */
+	deviceIdProblem(id: string): string | undefined {
+		return /^[0-9a-f]{40}$/i.test(id)
+			? undefined
+			: `"${id}" is not a Defender machine ID: machine IDs are 40 hexadecimal characters, e.g. 111e6dd8c833c8a052ea231ec1b19adaf497b625`;
+	}
+
+	/** Refuses a reference that is not exactly one machine id or one host name before any request. */
+	private checkRef(ref: DeviceRef): void {
+		const hostname = (ref.hostname ?? '').trim();
+		const problem = ref.id
+			? this.deviceIdProblem(ref.id)
+			: !hostname || /[,\s]/.test(hostname)
+				? `"${ref.hostname ?? ''}" is not a single hostname`
+				: undefined;
+		if (problem) throw new NodeOperationError(this.node, problem);
+	}
+
 	async getDevice(ref: DeviceRef): Promise<Device> {
+		this.checkRef(ref);
 		if (ref.id) {
+			const id = ref.id.toLowerCase();
+			let machine: MdeMachine | undefined;
 			try {
 				const body = await this.transport.request({
 					method: 'GET',
-					path: `/machines/${encodeURIComponent(ref.id)}`,
+					path: `/machines/${encodeURIComponent(id)}`,
 					operation: 'get machine',
 				});
-				return toDevice(this.parse(MdeMachine, body, 'get machine'));
+				machine = this.parse(MdeMachine, body, 'get machine');
 			} catch (error) {
-				if (statusOf(error) === 404)
-					throw notFound(
-						this.node,
-						'Defender machine with id',
-						ref.id,
-						'Check the machine id or look the device up by hostname.',
-					);
-				rethrow(this.node, error);
+				if (statusOf(error) !== 404) rethrow(this.node, error);
 			}
+			// `GET /machines/{key}` also takes a computer name: by ID means exactly that machine id.
+			if (!machine || machine.id.toLowerCase() !== id)
+				throw notFound(
+					this.node,
+					'Defender machine with id',
+					ref.id,
+					'Check the machine id or look the device up by hostname.',
+				);
+			return toDevice(machine);
 		}
 		const hostname = (ref.hostname ?? '').trim().toLowerCase();
 		// computerDnsName is the lower-case FQDN; a bare hostname matches its first label.
 		const filter = hostname.includes('.')
 			? `computerDnsName eq ${literal(hostname)}`
 			: `startswith(computerDnsName,${literal(hostname)})`;
-		let machines: MdeMachine[] = [];
-		try {
-			const body = await this.transport.request({
-				method: 'GET',
-				path: '/machines',
-				qs: { $filter: filter, $top: 100 },
-				operation: 'find machine',
-			});
-			machines = this.parse(MdeCollection(MdeMachine), body, 'find machine').value;
-		} catch (error) {
-			// Defender answers an empty machine list with 404.
-			if (statusOf(error) !== 404) rethrow(this.node, error);
-		}
+		// Every machine of that name in one read (the largest page), so no candidate is missed.
+		const machines = await this.machinesWhere(filter, MAX_PAGE, 'find machine');
 		const matches = machines.filter(
 			(m) =>
 				m.computerDnsName.toLowerCase() === hostname ||
@@ -296,9 +312,16 @@ export class DefenderProvider implements EdrProvider {
 				ref.hostname ?? '',
 				'Check the hostname; offboarded machines are not returned.',
 			);
-		return toDevice(
-			matches.sort((a, b) => String(b.lastSeen ?? '').localeCompare(String(a.lastSeen ?? '')))[0],
-		);
+		// The same name in two machine groups (or a reinstalled device's old record) is not a guess to make.
+		if (matches.length > 1)
+			throw ambiguousHost(
+				this.node,
+				ref.hostname ?? '',
+				'Defender machines',
+				'machine group',
+				matches.map(toDevice),
+			);
+		return toDevice(matches[0]);
 	}
 
 	async searchDevices(text: string): Promise<Device[]> {
@@ -320,14 +343,28 @@ export class DefenderProvider implements EdrProvider {
 	}
 
 	async getDevices(refs: DeviceRef[]): Promise<Array<Device | Error>> {
-		// Ids the filter misses (a computer name given as id, or an unknown id) fall back to GET /machines/{id}.
-		return await resolveDevices(refs, {
+		// A malformed id never joins an OData filter: it is that ref's error alone. Ids the filter
+		// misses (an unknown id) fall back to GET /machines/{id}, which names them as not found.
+		const problems = refs.map((ref) => {
+			try {
+				this.checkRef(ref);
+				return undefined;
+			} catch (error) {
+				return error as Error;
+			}
+		});
+		const valid = refs
+			.filter((_, i) => !problems[i])
+			.map((ref) => (ref.id ? { ...ref, id: ref.id.toLowerCase() } : ref));
+		const resolved = await resolveDevices(valid, {
 			batchSize: DEFENDER_READ_BATCH,
 			byIds: async (ids) =>
 				(await this.machinesWhere(anyOf('id', ids), ids.length, 'get machines')).map(toDevice),
-			idOf: (device) => device.id,
+			idOf: (device) => device.id.toLowerCase(),
 			one: async (ref) => await this.getDevice(ref),
 		});
+		let next = 0;
+		return refs.map((_, i) => problems[i] ?? resolved[next++]);
 	}
 
 	/** Machines matching an OData filter; Defender answers an empty result with 404. */
@@ -399,20 +436,31 @@ export class DefenderProvider implements EdrProvider {
 		return out;
 	}
 
+	/** One isolate or unisolate call per machine, each recording the comment on its machine action. */
 	async requestContainment(
 		kind: ContainmentKind,
 		deviceIds: string[],
 		comment: string,
+		options: ContainmentRequestOptions = {},
 	): Promise<ContainmentRequest[]> {
 		const out: ContainmentRequest[] = [];
 		for (const deviceId of deviceIds) {
-			const action = await this.machineAction(
-				deviceId,
-				kind === 'isolate' ? 'isolate' : 'unisolate',
-				kind === 'isolate' ? { Comment: comment, IsolationType: 'Full' } : { Comment: comment },
-				kind === 'isolate' ? 'isolate machine' : 'release machine',
-			);
-			out.push({ deviceId, actionId: action.id });
+			this.checkRef({ id: deviceId });
+			const action = kind === 'isolate' ? 'isolate' : 'unisolate';
+			const body: IDataObject =
+				kind === 'isolate' ? { Comment: comment, IsolationType: 'Full' } : { Comment: comment };
+			const operation = kind === 'isolate' ? 'isolate machine' : 'release machine';
+			if (options.dryRun)
+				throw new DryRunStop(
+					await this.transport.describe({
+						method: 'POST',
+						path: `/machines/${encodeURIComponent(deviceId)}/${action}`,
+						body,
+						operation,
+					}),
+				);
+			const result = await this.machineAction(deviceId, action, body, operation);
+			out.push({ deviceId, actionId: result.id });
 		}
 		return out;
 	}
@@ -530,7 +578,7 @@ export class DefenderProvider implements EdrProvider {
 				this.node,
 				`Alert ${request.threat.id} has no machine to act on`,
 			);
-		let action: MdeMachineAction;
+		let send: { path: string; type: string; body: IDataObject; operation: string };
 		if (request.kind === 'stopAndQuarantineFile') {
 			if (!request.threat.sha1) {
 				throw new NodeOperationError(
@@ -542,19 +590,19 @@ export class DefenderProvider implements EdrProvider {
 					},
 				);
 			}
-			action = await this.machineAction(
-				deviceId,
-				'StopAndQuarantineFile',
-				{ Comment: request.comment, Sha1: request.threat.sha1 },
-				'stop and quarantine file',
-			);
+			send = {
+				path: 'StopAndQuarantineFile',
+				type: 'StopAndQuarantineFile',
+				body: { Comment: request.comment, Sha1: request.threat.sha1 },
+				operation: 'stop and quarantine file',
+			};
 		} else if (request.kind === 'antivirusScan') {
-			action = await this.machineAction(
-				deviceId,
-				'runAntiVirusScan',
-				{ Comment: request.comment, ScanType: request.scanType ?? 'Quick' },
-				'run antivirus scan',
-			);
+			send = {
+				path: 'runAntiVirusScan',
+				type: 'RunAntiVirusScan',
+				body: { Comment: request.comment, ScanType: request.scanType ?? 'Quick' },
+				operation: 'run antivirus scan',
+			};
 		} else {
 			throw new NodeOperationError(
 				this.node,
@@ -562,7 +610,63 @@ export class DefenderProvider implements EdrProvider {
 				{ description: `Use one of: ${this.mitigations.join(', ')}` },
 			);
 		}
+		const requestedAt = Date.now();
+		// A machine action whose answer was lost is looked for among the machine's actions before it is sent again.
+		const action = await writeVerified(
+			async () => await this.machineAction(deviceId, send.path, send.body, send.operation),
+			async () => await this.findMitigationAction(deviceId, send.type, send.body, requestedAt),
+		);
 		return this.toMitigation(action, request.kind, request.threat.id);
+	}
+
+	/**
+	 * The machine action a mitigation request created: the machine's action of that type created since the
+	 * request (less a clock allowance: `creationDateTimeUtc` is Defender's clock), with the comment sent and,
+	 * for a file, that file. Defender keeps no client request id, so an identical request (same machine, type,
+	 * file and comment) made within the allowance counts as this one: the defensive reading, as that action
+	 * does what was asked and a second one would only repeat it. The newest such action is taken.
+	 */
+	private async findMitigationAction(
+		deviceId: string,
+		type: string,
+		body: IDataObject,
+		requestedAt: number,
+	): Promise<MdeMachineAction | undefined> {
+		// Host and Defender clocks agree within seconds when both keep NTP time; five minutes spares a drifting host.
+		const allowanceMs = 5 * 60 * 1000;
+		const since = new Date(requestedAt - allowanceMs).toISOString();
+		const operation = 'find machine action';
+		const pages = offsetPages(this.transport, {
+			request: {
+				method: 'GET',
+				path: '/machineactions',
+				qs: {
+					$filter: `machineId eq ${literal(deviceId)} and type eq ${literal(type)} and creationDateTimeUtc ge ${since}`,
+				},
+				operation,
+			},
+			items: (data) => this.parse(MdeCollection(MdeMachineAction), data, operation).value,
+			pageSize: ACTION_PAGE,
+			offsetParam: '$skip',
+			sizeParam: '$top',
+		});
+		const sha1 = typeof body.Sha1 === 'string' ? body.Sha1.toLowerCase() : undefined;
+		const found: MdeMachineAction[] = [];
+		for await (const page of pages) {
+			for (const action of page) {
+				const file = (action.relatedFileInfo as { fileIdentifier?: unknown } | null | undefined)
+					?.fileIdentifier;
+				if (
+					action.type === type &&
+					action.requestorComment === body.Comment &&
+					Date.parse(action.creationDateTimeUtc) >= Date.parse(since) &&
+					// The file, where Defender names it: a different file is another request.
+					(!sha1 || typeof file !== 'string' || file.toLowerCase() === sha1)
+				)
+					found.push(action);
+			}
+		}
+		return found.sort((a, b) => b.creationDateTimeUtc.localeCompare(a.creationDateTimeUtc))[0];
 	}
 
 	async readMitigation(action: MitigationAction): Promise<MitigationAction> {

@@ -2,6 +2,7 @@ import type {
 	Containment,
 	ContainmentState,
 	Device,
+	DeviceType,
 	Severity,
 	Threat,
 	ThreatStatus,
@@ -88,12 +89,26 @@ export function toDevice(raw: MdeMachine): Device {
 				: String(raw.rbacGroupId),
 		companyName: raw.rbacGroupName ?? undefined,
 		os: raw.osPlatform ?? undefined,
-		type: raw.osPlatform?.startsWith('WindowsServer') ? 'server' : 'workstation',
+		type: roleOfPlatform(raw.osPlatform),
 		online: raw.healthStatus === 'Active',
 		lastSeen: raw.lastSeen ?? undefined,
 		ipAddress: raw.lastIpAddress ?? undefined,
 		raw,
 	};
+}
+
+/**
+ * `osPlatform` to a role: `WindowsServer2019`, `WindowsServer2022`, … are servers; Windows client
+ * editions, macOS and mobile platforms are workstations. `Linux` and anything unrecognized stay
+ * unknown rather than guessed. The machine entity has no role field (`deviceValue` is the
+ * admin's asset value and `machineTags` are free text), so nothing in it marks a domain
+ * controller: a DC reads as `server`; Known Device Role or a hostname pattern names it.
+ */
+export function roleOfPlatform(osPlatform: string | null | undefined): DeviceType | undefined {
+	const platform = String(osPlatform ?? '').toLowerCase();
+	if (platform.startsWith('windowsserver')) return 'server';
+	if (/^(windows|macos|ios|android)/.test(platform)) return 'workstation';
+	return undefined;
 }
 
 /**

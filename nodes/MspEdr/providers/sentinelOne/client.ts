@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import {
 	collect,
 	cursorPages,
+	DryRunStop,
 	filterPages,
 	parseVendorResponse,
 	Transport,
@@ -16,11 +17,12 @@ import {
 	type TransportOptions,
 	type VendorProfile,
 } from '../../../shared';
-import { chunk, notFound, resolveDevices, sameHost, vendorNowOf } from '../common';
+import { ambiguousHost, chunk, notFound, resolveDevices, sameHost, vendorNowOf } from '../common';
 import type {
 	ContainmentKind,
 	ContainmentRead,
 	ContainmentRequest,
+	ContainmentRequestOptions,
 	DeviceRef,
 	EdrProvider,
 	MitigationKind,
@@ -242,9 +244,54 @@ export class SentinelOneProvider implements EdrProvider {
 		return this.parse<{ data: S1Agent[] }>(S1List(S1Agent), body, operation).data;
 	}
 
+	/** Agent ids are plain decimal numbers (`657613730168123595`): no hex, sign, decimal point or exponent. */
+	deviceIdProblem(id: string): string | undefined {
+		return /^[0-9]+$/.test(id)
+			? undefined
+			: `"${id}" is not a SentinelOne agent ID: agent IDs are decimal digits only, e.g. 657613730168123595`;
+	}
+
+	/** Refuses a reference that could select more or other agents than the one it names (`ids=A,B`). */
+	private checkRef(ref: DeviceRef): void {
+		const problem = ref.id
+			? this.deviceIdProblem(ref.id)
+			: /[,\s]/.test((ref.hostname ?? '').trim()) || !(ref.hostname ?? '').trim()
+				? `"${ref.hostname ?? ''}" is not a single hostname`
+				: undefined;
+		if (problem) throw new NodeOperationError(this.node, problem);
+	}
+
+	/**
+	 * Every agent whose computer name is this hostname, across sites: the `computerName__contains`
+	 * lookup (by the first DNS label, so an FQDN finds the agent) read to the last page, then matched exactly.
+	 */
+	private async agentsNamed(hostname: string): Promise<S1Agent[]> {
+		const operation = 'find device';
+		const pages = cursorPages(this.transport, {
+			request: {
+				method: 'GET',
+				path: '/agents',
+				qs: { computerName__contains: hostname.trim().split('.')[0] },
+				operation,
+			},
+			items: (body) => this.parse<{ data: S1Agent[] }>(S1List(S1Agent), body, operation).data,
+			pageSize: S1_READ_BATCH,
+			sizeParam: 'limit',
+			cursorParam: 'cursor',
+			cursor: (body) =>
+				(body as { pagination?: { nextCursor?: string | null } }).pagination?.nextCursor,
+		});
+		const matches = await collect(
+			filterPages(pages, (a) => sameHost(a.computerName, hostname)),
+			{ returnAll: true },
+		);
+		return matches;
+	}
+
 	private async agent(ref: DeviceRef): Promise<S1Agent> {
+		this.checkRef(ref);
 		if (ref.id) {
-			const [found] = await this.agents({ ids: ref.id }, 'get device');
+			const found = (await this.agents({ ids: ref.id }, 'get device')).find((a) => a.id === ref.id);
 			if (!found)
 				throw notFound(
 					this.node,
@@ -255,9 +302,7 @@ export class SentinelOneProvider implements EdrProvider {
 			return found;
 		}
 		const hostname = ref.hostname ?? '';
-		const matches = (await this.agents({ computerName__contains: hostname }, 'find device')).filter(
-			(a) => sameHost(a.computerName, hostname),
-		);
+		const matches = await this.agentsNamed(hostname);
 		if (!matches.length)
 			throw notFound(
 				this.node,
@@ -265,10 +310,10 @@ export class SentinelOneProvider implements EdrProvider {
 				hostname,
 				'Check the hostname; decommissioned agents are not returned.',
 			);
-		// A reinstalled endpoint can leave an older agent behind: the most recently active one is the device.
-		return matches.sort((a, b) =>
-			String(b.lastActiveDate ?? '').localeCompare(String(a.lastActiveDate ?? '')),
-		)[0];
+		// The same computer name at two sites (or an agent left behind by a reinstall) is not a guess to make.
+		if (matches.length > 1)
+			throw ambiguousHost(this.node, hostname, 'SentinelOne agents', 'site', matches.map(toDevice));
+		return matches[0];
 	}
 
 	async getDevice(ref: DeviceRef): Promise<Device> {
@@ -282,14 +327,30 @@ export class SentinelOneProvider implements EdrProvider {
 	}
 
 	async getDevices(refs: DeviceRef[]): Promise<Array<Device | Error>> {
-		const found = await resolveDevices(refs, {
+		// A malformed id never joins a comma-separated `ids=` batch: it is that ref's error alone.
+		const problems = refs.map((ref) => {
+			try {
+				this.checkRef(ref);
+				return undefined;
+			} catch (error) {
+				return error as Error;
+			}
+		});
+		const valid = refs.filter((_, i) => !problems[i]);
+		const resolved = await resolveDevices(valid, {
 			batchSize: S1_READ_BATCH,
 			byIds: async (ids) =>
 				await this.agents({ ids: ids.join(','), limit: S1_READ_BATCH }, 'get devices'),
 			idOf: (agent) => agent.id,
 			one: async (ref) => await this.agent(ref),
 		});
-		return found.map((agent) => (agent instanceof Error ? agent : toDevice(agent)));
+		let next = 0;
+		return refs.map((_, i) => {
+			const problem = problems[i];
+			if (problem) return problem;
+			const agent = resolved[next++];
+			return agent instanceof Error ? agent : toDevice(agent);
+		});
 	}
 
 	async getContainment(deviceId: string): Promise<Containment> {
@@ -335,9 +396,16 @@ export class SentinelOneProvider implements EdrProvider {
 		});
 	}
 
+	/**
+	 * One disconnect or connect call for the batch. The documented body is the filter only
+	 * (`{"filter":{"ids":[…]}}`): SentinelOne records no comment with network quarantine, so the
+	 * comment is not sent (its activity log names the API user).
+	 */
 	async requestContainment(
 		kind: ContainmentKind,
 		deviceIds: string[],
+		_comment: string,
+		options: ContainmentRequestOptions = {},
 	): Promise<ContainmentRequest[]> {
 		if (deviceIds.length > this.containmentBatchSize) {
 			throw new NodeOperationError(
@@ -345,14 +413,17 @@ export class SentinelOneProvider implements EdrProvider {
 				`At most ${this.containmentBatchSize} agents per request`,
 			);
 		}
+		for (const id of deviceIds) this.checkRef({ id });
 		const operation =
 			kind === 'isolate' ? 'disconnect agents from network' : 'reconnect agents to network';
-		const response = await this.transport.request({
-			method: 'POST',
+		const spec = {
+			method: 'POST' as const,
 			path: kind === 'isolate' ? '/agents/actions/disconnect' : '/agents/actions/connect',
 			body: { filter: { ids: deviceIds } },
 			operation,
-		});
+		};
+		if (options.dryRun) throw new DryRunStop(await this.transport.describe(spec));
+		const response = await this.transport.request(spec);
 		this.parse(S1Affected, response, operation);
 		return deviceIds.map((deviceId) => ({ deviceId }));
 	}

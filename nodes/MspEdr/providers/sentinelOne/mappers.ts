@@ -2,6 +2,7 @@ import type {
 	Containment,
 	ContainmentState,
 	Device,
+	DeviceType,
 	Severity,
 	Threat,
 	ThreatStatus,
@@ -9,12 +10,52 @@ import type {
 } from '../../../shared';
 import type { S1Agent, S1Threat } from './schemas';
 
+/**
+ * `agent.networkStatus` to a containment state. The reference lists `connected`, `connecting`,
+ * `disconnecting` and `disconnected` and marks the enum unverified; its real fixtures show
+ * `connecting` on agents that are not network-quarantined (`networkQuarantineEnabled: false`, one of
+ * them inactive), and it gives `disconnected -> connecting -> connected` as the release path
+ * (unverified). So `connecting` only says the agent has not (yet) confirmed its connection: it is
+ * not isolated, and it is not a pending release that a disconnect would conflict with (SentinelOne
+ * accepts a disconnect for such an agent). It reads as `unknown`: Isolate sends the disconnect,
+ * Release sends the (harmless) connect, and Wait for Completion goes on until `connected`, so a
+ * release is never reported done before the agent confirms it. Values are matched without case or
+ * separators (`Disconnected`, `disconnect_pending`); anything else is `unknown`.
+ */
 export const NETWORK_STATE: Record<string, ContainmentState> = {
 	connected: 'released',
+	connecting: 'unknown',
+	reconnecting: 'unknown',
+	connectpending: 'unknown',
+	pendingconnect: 'unknown',
 	disconnecting: 'pendingIsolation',
+	disconnectpending: 'pendingIsolation',
+	pendingdisconnect: 'pendingIsolation',
 	disconnected: 'isolated',
-	connecting: 'pendingRelease',
 };
+
+export function networkStateOf(status: string | null | undefined): ContainmentState {
+	const key = String(status ?? '')
+		.toLowerCase()
+		.replace(/[^a-z]/g, '');
+	return NETWORK_STATE[key] ?? 'unknown';
+}
+
+/**
+ * `agent.machineType` to a role. The reference shows `server`; the console also reports `desktop`
+ * and `laptop` for workstations and server-class types such as `kubernetes node` or `storage`
+ * [unverified: full list]. Server-class types count as servers (protected by default); an empty or
+ * unrecognized type is left unknown rather than guessed. No SentinelOne agent field marks a domain
+ * controller, so a DC reads as `server` here; Known Device Role or a hostname pattern names it.
+ */
+export function roleOfMachineType(machineType: string | null | undefined): DeviceType | undefined {
+	const type = String(machineType ?? '')
+		.trim()
+		.toLowerCase();
+	if (/server|kubernetes|storage/.test(type)) return 'server';
+	if (/desktop|laptop|workstation/.test(type)) return 'workstation';
+	return undefined;
+}
 
 export const INCIDENT: Record<ThreatStatus, string> = {
 	new: 'unresolved',
@@ -77,7 +118,7 @@ export function toDevice(raw: S1Agent): Device {
 		companyId: raw.siteId ?? undefined,
 		companyName: raw.siteName ?? undefined,
 		os: raw.osName ?? undefined,
-		type: raw.machineType === 'server' ? 'server' : 'workstation',
+		type: roleOfMachineType(raw.machineType),
 		online: raw.isActive,
 		lastSeen: raw.lastActiveDate ?? undefined,
 		ipAddress: raw.networkInterfaces?.[0]?.inet?.[0],
@@ -88,7 +129,7 @@ export function toDevice(raw: S1Agent): Device {
 export function toContainment(raw: S1Agent): Containment {
 	return {
 		deviceId: raw.id,
-		state: NETWORK_STATE[raw.networkStatus ?? ''] ?? 'unknown',
+		state: networkStateOf(raw.networkStatus),
 		changedAt: raw.updatedAt ?? undefined,
 		raw,
 	};

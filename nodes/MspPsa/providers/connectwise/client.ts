@@ -321,6 +321,21 @@ export class ConnectWiseProvider implements PsaProvider {
 		return await this.patch(numericId(this.node, 'Ticket', id), ops, 'update ticket');
 	}
 
+	/** `GET /service/tickets/{id}/notes`, every page (1,000 a page, Link header), oldest first. */
+	private async notes(ticketId: string): Promise<Array<z.infer<typeof CwNoteSchema>>> {
+		return await this.list(
+			`/service/tickets/${numericId(this.node, 'Ticket', ticketId)}/notes`,
+			'list notes',
+			CwNoteSchema,
+			{ orderBy: 'id asc' },
+			{ returnAll: true, limit: 0 },
+		);
+	}
+
+	async listNotes(ticketId: string): Promise<TicketNote[]> {
+		return (await this.notes(ticketId)).map((note) => toNote(note, ticketId));
+	}
+
 	async addNote(ticketId: string, note: NoteInput): Promise<TicketNote> {
 		const body: IDataObject = {
 			text: note.text,
@@ -398,7 +413,14 @@ export class ConnectWiseProvider implements PsaProvider {
 				this.node,
 				`Board ${current.board?.name ?? boardId} has no active status with "Closed Status" ticked; add one in ConnectWise (Service Boards > Statuses)`,
 			);
-		if (resolution) await this.addNote(id, { text: resolution, internal: false, resolution: true });
+		// A rerun of a close whose note was written but whose status change failed finds its note.
+		const written =
+			resolution &&
+			(await this.notes(id)).some(
+				(n) => n.resolutionFlag === true && (n.text ?? '').trim() === resolution.trim(),
+			);
+		if (resolution && !written)
+			await this.addNote(id, { text: resolution, internal: false, resolution: true });
 		// An ambiguous close is read back so a retry of the whole close never posts the resolution twice.
 		return await writeVerified(
 			async () =>

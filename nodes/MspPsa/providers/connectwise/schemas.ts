@@ -44,6 +44,7 @@ export const CwNoteSchema = z
 		ticketId: z.number().nullish(),
 		text: z.string().nullish(),
 		internalAnalysisFlag: z.boolean().nullish(),
+		resolutionFlag: z.boolean().nullish(),
 		createdBy: z.string().nullish(),
 		dateCreated: z.string().nullish(),
 	})

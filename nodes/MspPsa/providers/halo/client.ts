@@ -19,8 +19,9 @@ import {
 	pageNumberPages,
 	parseVendorResponse,
 	requestParsed,
+	writeVerified,
 } from '../../../shared';
-import { hasRef, Memo, resolveRef, toChoices, type Named } from '../common';
+import { hasRef, Memo, resolveRef, toChoices, utc, type Named } from '../common';
 import type {
 	Choice,
 	ConfigurationQuery,
@@ -43,6 +44,7 @@ import {
 	type HaloNames,
 } from './mappers';
 import {
+	HaloActionListSchema,
 	HaloActionSchema,
 	HaloAssetListSchema,
 	HaloAssetSchema,
@@ -54,6 +56,7 @@ import {
 	HaloTicketListSchema,
 	HaloTicketSchema,
 	savedOne,
+	type HaloAction,
 	type HaloTicket,
 } from './schemas';
 
@@ -359,6 +362,43 @@ export class HaloProvider implements PsaProvider {
 		return (await this.map([saved]))[0];
 	}
 
+	/**
+	 * `GET /Actions?ticket_id=`, every page (`{record_count, actions}`). Notes and time entries are
+	 * both actions; every action of the ticket is returned.
+	 */
+	private async actions(ticketId: string): Promise<HaloAction[]> {
+		const items = (body: unknown) =>
+			parseVendorResponse(this.node, HaloActionListSchema, body, {
+				vendor: VENDOR,
+				operation: 'list notes',
+			}).actions;
+		return await collect(
+			this.pages('/Actions', 'list notes', { ticket_id: this.id('Ticket', ticketId) }, items, {
+				returnAll: true,
+				limit: 0,
+			}),
+			{ returnAll: true, limit: 0 },
+		);
+	}
+
+	async listNotes(ticketId: string): Promise<TicketNote[]> {
+		return (await this.actions(ticketId)).map((action) => toNote(action, ticketId));
+	}
+
+	/**
+	 * The ticket's newest action matching `same`, read after a POST /Actions whose answer was lost
+	 * (5xx, reset, timeout, cut-short body): Halo may have saved it, so it is looked for before the
+	 * POST is sent again. Halo keeps no request id on an action: an identical action written earlier
+	 * on the same ticket would be taken for it (a Note Key makes the note text unique).
+	 */
+	private async newestAction(
+		ticketId: string,
+		same: (action: HaloAction) => boolean,
+	): Promise<HaloAction | undefined> {
+		const found = (await this.actions(ticketId)).filter(same);
+		return found.sort((a, b) => b.id - a.id)[0];
+	}
+
 	async addNote(ticketId: string, note: NoteInput): Promise<TicketNote> {
 		const outcome = note.resolution
 			? OUTCOME.resolution
@@ -371,7 +411,17 @@ export class HaloProvider implements PsaProvider {
 			note: note.text,
 			hiddenfromuser: note.internal,
 		};
-		const saved = await this.post('/Actions', element, HaloActionSchema, 'add note');
+		const saved = await writeVerified(
+			async () => await this.post('/Actions', element, HaloActionSchema, 'add note'),
+			async () =>
+				await this.newestAction(
+					ticketId,
+					(a) =>
+						sameText(a.note, note.text) &&
+						sameText(a.outcome, outcome, true) &&
+						(a.hiddenfromuser === true) === note.internal,
+				),
+		);
 		return toNote(saved, ticketId);
 	}
 
@@ -385,7 +435,19 @@ export class HaloProvider implements PsaProvider {
 			datetime: new Date(Date.parse(entry.startedAt)).toISOString(),
 			hiddenfromuser: true,
 		};
-		const saved = await this.post('/Actions', element, HaloActionSchema, 'add time entry');
+		const startSecond = Math.floor(Date.parse(element.datetime as string) / 1000);
+		const saved = await writeVerified(
+			async () => await this.post('/Actions', element, HaloActionSchema, 'add time entry'),
+			async () =>
+				await this.newestAction(
+					ticketId,
+					(a) =>
+						sameText(a.outcome, OUTCOME.time, true) &&
+						a.timetaken === entry.hours &&
+						sameText(a.note, entry.notes ?? '') &&
+						Math.floor(Date.parse(utc(a.datetime) ?? '') / 1000) === startSecond,
+				),
+		);
 		return toTimeEntry(saved, ticketId, element.datetime as string);
 	}
 
@@ -393,7 +455,14 @@ export class HaloProvider implements PsaProvider {
 		const closed = await this.closedStatus();
 		const current = await this.ticketRecord(id, 'close ticket');
 		if (String(current.status_id) === closed.id) return (await this.map([current]))[0];
-		if (resolution) await this.addNote(id, { text: resolution, internal: false, resolution: true });
+		// A rerun of a close whose note was written but whose status change failed finds its note.
+		const written =
+			resolution &&
+			(await this.actions(id)).some(
+				(a) => sameText(a.outcome, OUTCOME.resolution, true) && sameText(a.note, resolution),
+			);
+		if (resolution && !written)
+			await this.addNote(id, { text: resolution, internal: false, resolution: true });
 		const saved = await this.post(
 			'/Tickets',
 			{ id: current.id, status_id: Number(closed.id) },
@@ -518,6 +587,15 @@ export class HaloProvider implements PsaProvider {
 	async listPriorities(): Promise<Choice[]> {
 		return toChoices(await this.priorities());
 	}
+}
+
+/** Texts compared the way Halo may hand them back: line endings and outer whitespace aside. */
+function sameText(stored: string | null | undefined, sent: string, ignoreCase = false): boolean {
+	const norm = (value: string) => {
+		const text = value.replace(/\r\n?/g, '\n').trim();
+		return ignoreCase ? text.toLowerCase() : text;
+	};
+	return norm(stored ?? '') === norm(sent);
 }
 
 function z_array<T extends z.ZodTypeAny>(schema: T) {

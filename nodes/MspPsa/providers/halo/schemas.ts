@@ -43,6 +43,7 @@ export const HaloActionSchema = z
 	.object({
 		id: z.number(),
 		ticket_id: z.number().nullish(),
+		outcome: z.string().nullish(),
 		note: z.string().nullish(),
 		hiddenfromuser: z.boolean().nullish(),
 		timetaken: z.number().nullish(),
@@ -51,6 +52,12 @@ export const HaloActionSchema = z
 		actiondatecreated: z.string().nullish(),
 		who: z.string().nullish(),
 	})
+	.passthrough();
+
+export type HaloAction = z.infer<typeof HaloActionSchema>;
+/** `GET /Actions?ticket_id=` -> `{record_count, actions}`. */
+export const HaloActionListSchema = z
+	.object({ record_count: z.number(), actions: z.array(HaloActionSchema) })
 	.passthrough();
 
 export const HaloClientSchema = z

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { runPerItem } from '../../../shared';
-import { companyLocator, locatorValue, optionsProperty, out, setup } from '../common';
+import { checkedId, companyIdOf, companyLocator, optionsProperty, out, setup } from '../common';
 
 const show = { resource: ['alert'], operation: ['list'] };
 
@@ -26,8 +26,9 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const { provider, options } = setup(this);
 	return await runPerItem(this, { concurrency: options.concurrency }, async (i) => {
-		const companyId = locatorValue(this, 'company', i).value || undefined;
-		const deviceId = String(this.getNodeParameter('deviceId', i, '') ?? '').trim() || undefined;
+		const companyId = companyIdOf(this, provider, i);
+		const given = String(this.getNodeParameter('deviceId', i, '') ?? '').trim();
+		const deviceId = given ? checkedId(this, provider, 'device', 'Device ID', given, i) : undefined;
 		return (await provider.listAlerts({ companyId, deviceId })).map((a) =>
 			out(a, options.includeRaw),
 		) as IDataObject[];

@@ -1,8 +1,13 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { runPerItem } from '../../../shared';
-import { deviceByHostname, optionsProperty, out, setup } from '../common';
+import { clientOptionField, deviceByHostname, optionsProperty, out, setup } from '../common';
 
 const show = { resource: ['device'], operation: ['getByHostname'] };
 
@@ -15,10 +20,10 @@ export const description: INodeProperties[] = [
 		required: true,
 		placeholder: 'NWL-WS03',
 		description:
-			'Exact hostname, not case-sensitive. Several devices with this name is an error that lists them.',
+			'Exact hostname, not case-sensitive. Several devices with this name is an error that lists them; set Options > Client to look in one client only.',
 		displayOptions: { show },
 	},
-	optionsProperty(show),
+	optionsProperty(show, [clientOptionField]),
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -27,6 +32,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const hostname = String(this.getNodeParameter('hostname', i, '')).trim();
 		if (!hostname)
 			throw new NodeOperationError(this.getNode(), 'Hostname is empty', { itemIndex: i });
-		return out(await deviceByHostname(this, provider, hostname, i), options.includeRaw);
+		// Read per item: each item may name its own client (an expression on the EDR's site or group).
+		const { client } = this.getNodeParameter('options', i, {}) as IDataObject;
+		const wanted = client === undefined || client === null ? '' : String(client).trim();
+		return out(
+			await deviceByHostname(this, provider, hostname, i, wanted || undefined),
+			options.includeRaw,
+		);
 	});
 }

@@ -8,7 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { runPerItem } from '../../../shared';
 import type { DeviceSearch } from '../../providers/types';
-import { companyLocator, locatorValue, optionsProperty, out, setup } from '../common';
+import { companyIdOf, companyLocator, optionsProperty, out, setup } from '../common';
 
 const show = { resource: ['device'], operation: ['search'] };
 
@@ -44,7 +44,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Server', value: 'server' },
 			{ name: 'Workstation', value: 'workstation' },
 		],
-		description: 'Domain controllers are servers in both RMMs',
+		description: 'Server includes domain controllers (their type is domainController)',
 		displayOptions: { show },
 	},
 	{
@@ -93,7 +93,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				{ itemIndex: i },
 			);
 		const search: DeviceSearch = {
-			companyId: locatorValue(this, 'company', i).value || undefined,
+			companyId: companyIdOf(this, provider, i),
 			hostname: String(this.getNodeParameter('hostname', i, '')).trim() || undefined,
 			online: online === 'any' ? undefined : online === 'online',
 			type: type === 'any' ? undefined : (type as DeviceSearch['type']),

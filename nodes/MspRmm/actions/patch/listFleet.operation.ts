@@ -7,7 +7,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { runPerItem } from '../../../shared';
-import { companyLocator, locatorValue, optionsProperty, out, setup } from '../common';
+import { companyIdOf, companyLocator, optionsProperty, out, setup } from '../common';
 import { readStatuses, statusField } from './statuses';
 
 const show = { resource: ['patch'], operation: ['listFleet'] };
@@ -47,7 +47,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				`Limit must be a whole number of at least 1, got ${limit}`,
 				{ itemIndex: i },
 			);
-		const companyId = locatorValue(this, 'company', i).value || undefined;
+		const companyId = companyIdOf(this, provider, i);
 		const patches = await provider.listFleetPatches({
 			companyId,
 			statuses,

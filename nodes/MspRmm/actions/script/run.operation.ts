@@ -8,6 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { cancelSignalOf, runPerItem } from '../../../shared';
 import {
+	checkedId,
 	deviceLocator,
 	failIfOfflineField,
 	locatorValue,
@@ -54,12 +55,13 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const { provider, options } = setup(this);
 	return await runPerItem(this, { concurrency: options.concurrency }, async (i) => {
-		const scriptId = locatorValue(this, 'script', i).value;
-		if (!scriptId)
+		const script = locatorValue(this, 'script', i).value;
+		if (!script)
 			throw new NodeOperationError(this.getNode(), 'Script is empty', {
 				itemIndex: i,
 				description: 'Pick a script from the list or give its ID',
 			});
+		const scriptId = checkedId(this, provider, 'script', 'Script ID', script, i);
 		const parameters = String(this.getNodeParameter('parameters', i, '') ?? '');
 		const runAs = String(this.getNodeParameter('runAs', i, 'system') ?? '').trim() || undefined;
 		const device = await resolveDevice(this, provider, i);

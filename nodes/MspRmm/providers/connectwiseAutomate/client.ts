@@ -10,7 +10,9 @@ import {
 	pageNumberPages,
 	parseVendorResponse,
 	requestParsed,
+	writeVerified,
 } from '../../../shared';
+import { positiveWholeNumber, positiveWholeNumberRule, type RmmIdKind } from '../ids';
 import type {
 	DeviceSearch,
 	FleetPatchSearch,
@@ -40,6 +42,14 @@ const PAGE_SIZE = 1000;
 const ENTITY_COMPUTER = 1;
 /** History dates come from the server clock: a run is looked up from a little before it was scheduled. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/**
+ * The id of a run found by reading back a request whose answer was lost: Automate then never told us the
+ * schedule id, so the run is followed as "this script on this computer, scheduled at this instant".
+ */
+const FOUND_RUN = /^script-(\d+)-at-(.+)$/;
+const foundRunId = (scriptId: number, scheduledAt: string) =>
+	`script-${scriptId}-at-${scheduledAt}`;
 
 export const AUTOMATE_PROFILE: VendorProfile = {
 	vendor: 'ConnectWise Automate',
@@ -112,6 +122,12 @@ export class AutomateProvider implements RmmProvider {
 			sizeParam: 'pageSize',
 		});
 		return (await collect(pages, opts)) as z.output<S>;
+	}
+
+	idProblem(kind: RmmIdKind, value: string): string | undefined {
+		if (positiveWholeNumber(value) !== undefined) return undefined;
+		const [word, example] = AUTOMATE_ID_WORDS[kind];
+		return `an Automate ${word} ID is ${positiveWholeNumberRule(example)}`;
 	}
 
 	async getDevice(deviceId: string): Promise<Device> {
@@ -295,29 +311,97 @@ export class AutomateProvider implements RmmProvider {
 			TimeZoneAdd: 0,
 			User: '',
 		};
-		const created = await this.transport.request({
-			method: 'POST',
-			path: `/Computers/${computerId}/ScheduledScripts`,
-			body,
-			operation: 'run script',
-		});
-		const schedule = parseVendorResponse(this.node, ScheduledScriptSchema, created, {
-			vendor: this.name,
-			operation: 'run script',
-		});
+		// A schedule whose answer was lost (5xx, reset, timeout, cut-short body) is looked for as the
+		// computer's run of this script since the request before it is sent again: a script (a reboot, a
+		// cleanup) must not run twice.
+		return await writeVerified<Job>(
+			async () => {
+				const created = await this.transport.request({
+					method: 'POST',
+					path: `/Computers/${computerId}/ScheduledScripts`,
+					body,
+					operation: 'run script',
+				});
+				const schedule = parseVendorResponse(this.node, ScheduledScriptSchema, created, {
+					vendor: this.name,
+					operation: 'run script',
+				});
+				return {
+					id: schedule.Id,
+					deviceId: request.deviceId,
+					kind: 'script',
+					name: scripts[0].Name,
+					status: 'queued',
+					startedAt: schedule.NextRun ?? now,
+					raw: schedule,
+				};
+			},
+			async () => await this.findScriptRun(request.deviceId, scriptId, now),
+		);
+	}
+
+	/**
+	 * The computer's run of this script since `scheduledAt` (less the clock allowance): a row of its
+	 * script history (started or finished), else an entry of its running scripts (waiting for or on the
+	 * agent). Automate's REST API keeps no request id on either, so a run of the same script on the same
+	 * computer started by someone else within the allowance counts as this one: the defensive reading,
+	 * since running a script twice can do harm (a second reboot) while that run does what was asked.
+	 * [unverified] The per-computer schedule list (`GET Computers/{id}/ScheduledScripts`, in the spec) would
+	 * also show a schedule the agent has not picked up yet; the sandbox does not serve it, so the running
+	 * scripts (which the sandbox fills from the moment of scheduling) stand for it.
+	 */
+	private async findScriptRun(
+		deviceId: string,
+		scriptId: number,
+		scheduledAt: string,
+	): Promise<Job | undefined> {
+		const computerId = numericId(this.node, deviceId, 'Computer');
+		const since = Date.parse(scheduledAt) - CLOCK_SKEW_MS;
+		const runId = foundRunId(scriptId, scheduledAt);
+		const history = await this.scriptHistorySince(computerId, scriptId, since);
+		if (history) return historyJob(runId, deviceId, history, scheduledAt);
+		const running = (
+			await this.get(
+				`/Computers/${computerId}/RunningScripts`,
+				RunningScriptListSchema,
+				'find running script',
+				{ condition: `ScriptId = ${scriptId}` },
+			)
+		).filter((r) => r.ScriptId === scriptId && !(Date.parse(r.StartDate ?? '') < since));
+		if (!running.length) return undefined;
 		return {
-			id: schedule.Id,
-			deviceId: request.deviceId,
+			id: runId,
+			deviceId,
 			kind: 'script',
-			name: scripts[0].Name,
-			status: 'queued',
-			startedAt: schedule.NextRun ?? now,
-			raw: schedule,
+			status: 'running',
+			startedAt: running[0].StartDate ?? scheduledAt,
+			raw: running[0],
 		};
+	}
+
+	/** The newest script history row of this script on the computer dated at or after `since` (epoch ms). */
+	private async scriptHistorySince(computerId: number, scriptId: number, since: number) {
+		const history = await this.get(
+			`/Computers/${computerId}/ScriptHistory`,
+			ScriptHistoryListSchema,
+			'get script history',
+			{
+				condition: `ScriptId = ${scriptId} and HistoryDate >= ${quoted(new Date(since || 0).toISOString())}`,
+				orderBy: 'HistoryDate desc',
+				pageSize: 1,
+			},
+		);
+		return history.find((row) => row.ScriptId === scriptId);
 	}
 
 	async getScriptRun(deviceId: string, runId: string): Promise<Job> {
 		const computerId = numericId(this.node, deviceId, 'Computer');
+		const found = FOUND_RUN.exec(runId);
+		if (found) {
+			// A run found by a read-back: followed by script and time, as it was found.
+			const job = await this.findScriptRun(deviceId, Number(found[1]), found[2]);
+			return job ?? { id: runId, deviceId, kind: 'script', status: 'queued', startedAt: found[2] };
+		}
 		let schedule;
 		try {
 			schedule = parseVendorResponse(
@@ -339,18 +423,12 @@ export class AutomateProvider implements RmmProvider {
 		}
 		const scheduledAt =
 			schedule.NextRun ?? schedule.EffectiveStartDate ?? schedule.LastUpdate ?? undefined;
-		const since = new Date(Date.parse(scheduledAt ?? '') - CLOCK_SKEW_MS || 0).toISOString();
-		const history = await this.get(
-			`/Computers/${computerId}/ScriptHistory`,
-			ScriptHistoryListSchema,
-			'get script history',
-			{
-				condition: `ScriptId = ${schedule.ScriptId} and HistoryDate >= ${quoted(since)}`,
-				orderBy: 'HistoryDate desc',
-				pageSize: 1,
-			},
+		const history = await this.scriptHistorySince(
+			computerId,
+			schedule.ScriptId,
+			Date.parse(scheduledAt ?? '') - CLOCK_SKEW_MS,
 		);
-		if (history.length) return historyJob(runId, deviceId, history[0], scheduledAt);
+		if (history) return historyJob(runId, deviceId, history, scheduledAt);
 		const running = await this.get(
 			`/Computers/${computerId}/RunningScripts`,
 			RunningScriptListSchema,
@@ -391,15 +469,25 @@ export class AutomateProvider implements RmmProvider {
 	}
 }
 
+/** Words and examples of Automate ids, for the messages of `idProblem`. */
+const AUTOMATE_ID_WORDS: Record<RmmIdKind, [string, string]> = {
+	device: ['computer', '213'],
+	company: ['client', '32'],
+	script: ['script', '6001'],
+};
+
+/** The id as Automate numbers it, or an error naming the id and what is allowed, before any request. */
 function numericId(node: INode, value: string, what: string): number {
-	const trimmed = String(value).trim();
-	if (!/^\d+$/.test(trimmed))
+	const id = positiveWholeNumber(value);
+	if (id === undefined) {
+		const rule = positiveWholeNumberRule(what === 'Client' ? '32' : '213');
 		throw new NodeOperationError(
 			node,
-			`${what} ID "${value}" is not valid for ConnectWise Automate`,
-			{ description: `An Automate ${what.toLowerCase()} ID is a number, for example 213` },
+			`${what} ID "${value}" is not valid for ConnectWise Automate: use ${rule}`,
+			{ description: `An Automate ${what.toLowerCase()} ID is ${rule}.` },
 		);
-	return Number(trimmed);
+	}
+	return id;
 }
 
 function notFound(node: INode, error: unknown, message: string): Error {

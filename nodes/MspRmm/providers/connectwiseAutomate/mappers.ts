@@ -2,7 +2,20 @@ import type { Alert, Device, Job, Patch, PatchStatus, Severity } from '../../../
 import type { z } from 'zod';
 import type { AlertSchema, Computer, MicrosoftUpdate, ScriptHistoryListSchema } from './schemas';
 
-/** Automate's Type is Server or Workstation: a domain controller is a server. */
+/**
+ * Automate's `Type` is Server or Workstation (the OS name says it when `Type` is missing). Its
+ * REST API has no domain-controller role or flag on a computer, so a domain controller cannot be
+ * told from any other server: it is `server`. Protect domain controllers on Automate by name.
+ */
+function computerType(raw: Computer): Device['type'] {
+	if (raw.Type && /server/i.test(raw.Type)) return 'server';
+	if (raw.Type && /workstation/i.test(raw.Type)) return 'workstation';
+	const os = raw.OperatingSystemName ?? '';
+	if (/server/i.test(os)) return 'server';
+	if (/windows|mac ?os|os x|linux|ubuntu|debian|red hat|centos/i.test(os)) return 'workstation';
+	return undefined;
+}
+
 export function toDevice(raw: Computer): Device {
 	return {
 		id: raw.Id,
@@ -11,7 +24,7 @@ export function toDevice(raw: Computer): Device {
 		companyId: raw.Client?.Id,
 		companyName: raw.Client?.Name,
 		os: raw.OperatingSystemName ?? undefined,
-		type: raw.Type ? (/server/i.test(raw.Type) ? 'server' : 'workstation') : undefined,
+		type: computerType(raw),
 		online: raw.Status ? /^online$/i.test(raw.Status) : undefined,
 		lastSeen: raw.RemoteAgentLastContact ?? undefined,
 		ipAddress: raw.LocalIPAddress ?? undefined,

@@ -12,6 +12,7 @@ import {
 	requestParsed,
 	writeVerified,
 } from '../../../shared';
+import { positiveWholeNumber, positiveWholeNumberRule, type RmmIdKind } from '../ids';
 import type {
 	DeviceSearch,
 	FleetPatchSearch,
@@ -23,9 +24,13 @@ import type {
 	ScriptRunRequest,
 } from '../types';
 import {
+	domainControllerRoleIds,
 	finishedJob,
 	isoFromEpoch,
+	mayBeDomainController,
 	NINJA_PATCH_STATUS,
+	NINJA_SERVER_CLASSES,
+	NINJA_WORKSTATION_CLASSES,
 	runningJob,
 	toAlert,
 	toDevice,
@@ -39,6 +44,7 @@ import {
 	NinjaDeviceSchema,
 	NinjaDeviceSearchSchema,
 	NinjaJobListSchema,
+	NinjaNodeRoleListSchema,
 	NinjaOrganizationListSchema,
 	NinjaPatchListSchema,
 	NinjaPatchReportSchema,
@@ -68,8 +74,14 @@ export const NINJAONE_PROFILE: VendorProfile = {
 	},
 };
 
-const SERVER_CLASSES = 'WINDOWS_SERVER,LINUX_SERVER,MAC_SERVER';
-const WORKSTATION_CLASSES = 'WINDOWS_WORKSTATION,LINUX_WORKSTATION,MAC';
+const SERVER_CLASSES = NINJA_SERVER_CLASSES.join(',');
+const WORKSTATION_CLASSES = NINJA_WORKSTATION_CLASSES.join(',');
+/** Words and examples of NinjaOne ids, for the messages of `idProblem`. */
+const ID_WORDS: Record<RmmIdKind, [string, string]> = {
+	device: ['device', '1013'],
+	company: ['organization', '2'],
+	script: ['script', '101'],
+};
 
 export class NinjaOneProvider implements RmmProvider {
 	readonly name = 'NinjaOne';
@@ -81,8 +93,11 @@ export class NinjaOneProvider implements RmmProvider {
 		scriptRunAs: true,
 	};
 
-	/** Organization names by id, read once per execution and shared by every item. */
-	private organizationNames?: Promise<Map<string, string>>;
+	/** Organizations, read once per execution and shared by every item. */
+	private organizationList?: Promise<Array<{ id: number; name: string }>>;
+
+	/** Ids of the device roles that mark domain controllers, read once per execution when needed. */
+	private dcRoles?: Promise<Set<number>>;
 
 	constructor(
 		private readonly transport: Transport,
@@ -98,15 +113,50 @@ export class NinjaOneProvider implements RmmProvider {
 		return await requestParsed(this.transport, this.node, schema, { path, qs, operation });
 	}
 
+	idProblem(kind: RmmIdKind, value: string): string | undefined {
+		if (positiveWholeNumber(value) !== undefined) return undefined;
+		const [word, example] = ID_WORDS[kind];
+		return `a NinjaOne ${word} ID is ${positiveWholeNumberRule(example)}`;
+	}
+
 	async getDevice(deviceId: string): Promise<Device> {
 		const id = numericId(this.node, deviceId, 'Device');
-		let device: Device;
+		let raw: NinjaDevice;
 		try {
-			device = toDevice(await this.get(`/v2/device/${id}`, NinjaDeviceSchema, 'get device'));
+			raw = await this.get(`/v2/device/${id}`, NinjaDeviceSchema, 'get device');
 		} catch (error) {
 			throw notFound(this.node, error, `NinjaOne has no device with id ${deviceId}`);
 		}
-		return (await this.withCompanyNames([device]))[0];
+		return (await this.devices([raw]))[0];
+	}
+
+	/**
+	 * Vendor devices as normalized ones. A server's role decides whether it is a domain controller,
+	 * so the device roles are read (once per execution) only when a server with a role is among them.
+	 */
+	private async devices(raws: NinjaDevice[]): Promise<Device[]> {
+		const dcRoles = raws.some(mayBeDomainController)
+			? await this.domainControllerRoles()
+			: undefined;
+		return await this.withCompanyNames(raws.map((raw) => toDevice(raw, dcRoles)));
+	}
+
+	/**
+	 * `GET /v2/roles` ("List device roles"): the roles named for domain controllers (or under one).
+	 * A tenant whose API answers 403 or 404 there cannot say which servers are domain controllers:
+	 * they stay `server` rather than failing the device read.
+	 */
+	private async domainControllerRoles(): Promise<Set<number>> {
+		this.dcRoles ??= this.get('/v2/roles', NinjaNodeRoleListSchema, 'list device roles').then(
+			(roles) => domainControllerRoleIds(roles),
+			async (error: unknown) => {
+				this.dcRoles = undefined;
+				const code = httpCode(error);
+				if (code === '403' || code === '404') return new Set<number>();
+				return await Promise.reject(error);
+			},
+		);
+		return await this.dcRoles;
 	}
 
 	async searchDevices(search: DeviceSearch): Promise<Device[]> {
@@ -119,15 +169,17 @@ export class NinjaOneProvider implements RmmProvider {
 				{ q: search.hostname, limit: SEARCH_LIMIT },
 			);
 			const needle = search.hostname.toLowerCase();
-			const devices = found.devices
-				.filter((d) => (d.systemName ?? '').toLowerCase().includes(needle))
-				.map(toDevice);
-			const filtered = devices.filter((d) => matches(d, search));
-			return await this.withCompanyNames(
-				search.returnAll ? filtered : filtered.slice(0, search.limit ?? 50),
+			const companyId =
+				search.companyId === undefined
+					? undefined
+					: String(numericId(this.node, search.companyId, 'Organization'));
+			const devices = await this.devices(
+				found.devices.filter((d) => (d.systemName ?? '').toLowerCase().includes(needle)),
 			);
+			const filtered = devices.filter((d) => matches(d, { ...search, companyId }));
+			return search.returnAll ? filtered : filtered.slice(0, search.limit ?? 50);
 		}
-		const df = deviceFilter(search);
+		const df = deviceFilter(this.node, search);
 		const pages = afterIdPages<NinjaDevice>(this.transport, {
 			request: {
 				method: 'GET',
@@ -146,8 +198,8 @@ export class NinjaOneProvider implements RmmProvider {
 			sizeParam: 'pageSize',
 			idOf: (device) => device.id,
 		});
-		return await this.withCompanyNames(
-			(await collect(pages, { returnAll: search.returnAll, limit: search.limit })).map(toDevice),
+		return await this.devices(
+			await collect(pages, { returnAll: search.returnAll, limit: search.limit }),
 		);
 	}
 
@@ -159,13 +211,13 @@ export class NinjaOneProvider implements RmmProvider {
 			{ q: hostname, limit: SEARCH_LIMIT },
 		);
 		const wanted = hostname.toLowerCase();
-		return await this.withCompanyNames(
-			found.devices.filter((d) => (d.systemName ?? '').toLowerCase() === wanted).map(toDevice),
+		return await this.devices(
+			found.devices.filter((d) => (d.systemName ?? '').toLowerCase() === wanted),
 		);
 	}
 
 	async listCompanies(filter?: string): Promise<RmmCompany[]> {
-		const orgs = await this.organizations();
+		const orgs = await this.organizationsOnce();
 		const needle = filter?.toLowerCase();
 		return orgs
 			.filter((o) => !needle || o.name.toLowerCase().includes(needle))
@@ -188,6 +240,15 @@ export class NinjaOneProvider implements RmmProvider {
 		return await collect(pages, { returnAll: true });
 	}
 
+	/** The organizations, read at most once per execution (a failed read is not kept). */
+	private async organizationsOnce(): Promise<Array<{ id: number; name: string }>> {
+		this.organizationList ??= this.organizations().catch(async (error: unknown) => {
+			this.organizationList = undefined;
+			return await Promise.reject(error);
+		});
+		return await this.organizationList;
+	}
+
 	/**
 	 * The device list and search return `organizationId` without the organization (its `references`
 	 * are filled only on the device detail, or [unverified] with an `expand` parameter the spec does
@@ -197,15 +258,7 @@ export class NinjaOneProvider implements RmmProvider {
 	private async withCompanyNames(devices: Device[]): Promise<Device[]> {
 		if (!devices.some((d) => d.companyId !== undefined && d.companyName === undefined))
 			return devices;
-		this.organizationNames ??= this.organizations().then(
-			(orgs) => new Map(orgs.map((o) => [String(o.id), o.name])),
-			async (error: unknown) => {
-				// A failed read is not kept: the next item asks again.
-				this.organizationNames = undefined;
-				return await Promise.reject(error);
-			},
-		);
-		const names = await this.organizationNames;
+		const names = new Map((await this.organizationsOnce()).map((o) => [String(o.id), o.name]));
 		return devices.map((d) => {
 			const name =
 				d.companyName === undefined && d.companyId !== undefined
@@ -533,14 +586,16 @@ export class NinjaOneProvider implements RmmProvider {
 function matches(device: Device, search: DeviceSearch): boolean {
 	if (search.companyId && device.companyId !== search.companyId) return false;
 	if (search.online !== undefined && device.online !== search.online) return false;
-	if (search.type && device.type !== search.type) return false;
+	// Domain controllers are servers, as in the class filter of the device list.
+	const kind = device.type === 'domainController' ? 'server' : device.type;
+	if (search.type && kind !== search.type) return false;
 	return true;
 }
 
 /** NinjaOne's device filter (`df`): clauses joined by AND. */
-function deviceFilter(search: DeviceSearch): string | undefined {
+function deviceFilter(node: INode, search: DeviceSearch): string | undefined {
 	const clauses: string[] = [];
-	if (search.companyId) clauses.push(`org = ${Number(search.companyId)}`);
+	if (search.companyId) clauses.push(`org = ${numericId(node, search.companyId, 'Organization')}`);
 	if (search.type)
 		clauses.push(`class in (${search.type === 'server' ? SERVER_CLASSES : WORKSTATION_CLASSES})`);
 	if (search.online !== undefined) clauses.push(search.online ? 'online' : 'offline');
@@ -555,13 +610,18 @@ function dedupe(rows: NinjaPatch[]): NinjaPatch[] {
 	return [...seen.values()];
 }
 
+/** The id as NinjaOne numbers it, or an error naming the id and what is allowed, before any request. */
 function numericId(node: INode, value: string, what: string): number {
-	const trimmed = String(value).trim();
-	if (!/^\d+$/.test(trimmed))
-		throw new NodeOperationError(node, `${what} ID "${value}" is not valid for NinjaOne`, {
-			description: `A NinjaOne ${what.toLowerCase()} ID is a number, for example 1013`,
-		});
-	return Number(trimmed);
+	const id = positiveWholeNumber(value);
+	if (id === undefined) {
+		const rule = positiveWholeNumberRule(what === 'Organization' ? '2' : '1013');
+		throw new NodeOperationError(
+			node,
+			`${what} ID "${value}" is not valid for NinjaOne: use ${rule}`,
+			{ description: `A NinjaOne ${what.toLowerCase()} ID is ${rule}.` },
+		);
+	}
+	return id;
 }
 
 function httpCode(error: unknown): string | undefined {

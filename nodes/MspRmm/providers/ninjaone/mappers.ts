@@ -8,16 +8,69 @@ export function isoFromEpoch(value: number | undefined): string | undefined {
 	return new Date(value > 1e12 ? value : value * 1000).toISOString();
 }
 
-const SERVER_CLASSES = [
+/** Node classes of servers (hypervisor hosts included). */
+export const NINJA_SERVER_CLASSES = [
 	'WINDOWS_SERVER',
 	'LINUX_SERVER',
 	'MAC_SERVER',
 	'VMWARE_VM_HOST',
 	'HYPERV_VMM_HOST',
 ];
+/** Node classes of workstations (desktops and laptops). */
+export const NINJA_WORKSTATION_CLASSES = ['WINDOWS_WORKSTATION', 'LINUX_WORKSTATION', 'MAC'];
 
-/** NinjaOne has no domain-controller class: domain controllers are servers. */
-export function toDevice(raw: NinjaDevice): Device {
+/**
+ * A device role (`NodeRole` of `GET /v2/roles`) that marks domain controllers. Role names and ids
+ * are the tenant's own (custom roles sit under a parent role such as "Windows Server"), so the
+ * role or one of its parents must be named for it: "Domain Controller(s)" or "DC(s)".
+ */
+const DC_ROLE_NAME = /domain[\s_-]*controllers?|^\s*dcs?\s*$/i;
+
+export function domainControllerRoleIds(
+	roles: Array<{ id: number; name?: string; nodeRoleParentId?: number | null }>,
+): Set<number> {
+	const byId = new Map(roles.map((r) => [r.id, r]));
+	const ids = new Set<number>();
+	for (const role of roles) {
+		const seen = new Set<number>();
+		for (let r: (typeof roles)[number] | undefined = role; r && !seen.has(r.id); ) {
+			seen.add(r.id);
+			if (DC_ROLE_NAME.test(r.name ?? '')) {
+				ids.add(role.id);
+				break;
+			}
+			r = r.nodeRoleParentId == null ? undefined : byId.get(r.nodeRoleParentId);
+		}
+	}
+	return ids;
+}
+
+/** Whether the device's class is a server class with a role (`nodeRoleId`) that may make it a domain controller. */
+export function mayBeDomainController(raw: NinjaDevice): boolean {
+	return (
+		raw.nodeClass !== undefined &&
+		NINJA_SERVER_CLASSES.includes(raw.nodeClass) &&
+		typeof raw.nodeRoleId === 'number'
+	);
+}
+
+/**
+ * NinjaOne's node class says server or workstation; it has no domain-controller class. A server
+ * whose device role is one of `dcRoleIds` (see `domainControllerRoleIds`) is a domain controller.
+ * Other classes (network devices, mobiles, VM guests seen through a host, cloud monitors) are
+ * neither, so `type` is left out for them.
+ */
+function deviceType(raw: NinjaDevice, dcRoleIds: ReadonlySet<number>): Device['type'] {
+	if (!raw.nodeClass) return undefined;
+	if (NINJA_SERVER_CLASSES.includes(raw.nodeClass))
+		return mayBeDomainController(raw) && dcRoleIds.has(raw.nodeRoleId as number)
+			? 'domainController'
+			: 'server';
+	if (NINJA_WORKSTATION_CLASSES.includes(raw.nodeClass)) return 'workstation';
+	return undefined;
+}
+
+export function toDevice(raw: NinjaDevice, dcRoleIds: ReadonlySet<number> = new Set()): Device {
 	return {
 		id: String(raw.id),
 		hostname: raw.systemName ?? raw.dnsName ?? raw.displayName ?? String(raw.id),
@@ -25,11 +78,7 @@ export function toDevice(raw: NinjaDevice): Device {
 		companyId: raw.organizationId === undefined ? undefined : String(raw.organizationId),
 		companyName: raw.references?.organization?.name,
 		os: raw.os?.name,
-		type: raw.nodeClass
-			? SERVER_CLASSES.includes(raw.nodeClass)
-				? 'server'
-				: 'workstation'
-			: undefined,
+		type: deviceType(raw, dcRoleIds),
 		online: raw.offline === undefined ? undefined : !raw.offline,
 		lastSeen: isoFromEpoch(raw.lastContact),
 		ipAddress: raw.ipAddresses?.[0],

@@ -9,6 +9,7 @@ export const NinjaDeviceSchema = z
 		dnsName: z.string().optional(),
 		organizationId: z.number().optional(),
 		nodeClass: z.string().optional(),
+		nodeRoleId: z.number().nullish(),
 		offline: z.boolean().optional(),
 		lastContact: z.number().optional(),
 		ipAddresses: z.array(z.string()).optional(),
@@ -26,6 +27,18 @@ export const NinjaDeviceListSchema = z.array(NinjaDeviceSchema);
 export const NinjaDeviceSearchSchema = z
 	.object({ devices: z.array(NinjaDeviceSchema) })
 	.passthrough();
+
+/** `NodeRole` of `GET /v2/roles` ("List device roles"). */
+export const NinjaNodeRoleListSchema = z.array(
+	z
+		.object({
+			id: z.number(),
+			name: z.string().optional(),
+			nodeClass: z.string().optional(),
+			nodeRoleParentId: z.number().nullish(),
+		})
+		.passthrough(),
+);
 
 export const NinjaOrganizationSchema = z.object({ id: z.number(), name: z.string() }).passthrough();
 export const NinjaOrganizationListSchema = z.array(NinjaOrganizationSchema);
