@@ -1,6 +1,10 @@
 import type { AlertFacts, RulesAssessment } from '../rules/types';
+import { truncateText } from '../../shared/truncate';
 
 import { MODEL_ANSWER_JSON_SCHEMA } from './schema';
+
+/** The most alert data one prompt carries (about 6,000 tokens); documented in ai-triage.md. */
+export const MAX_ALERT_DATA = 24_000;
 
 export type ChatMessage = [role: 'system' | 'human' | 'ai', content: string];
 
@@ -42,17 +46,24 @@ export function factsForPrompt(facts: AlertFacts): Record<string, unknown> {
 	);
 }
 
-export function userPrompt(
-	nonce: string,
-	data: unknown,
-	facts: AlertFacts,
-	assessment: RulesAssessment,
-): string {
+/**
+ * What goes between the markers: the stripped alert and the facts read from it, as JSON, cut at
+ * MAX_ALERT_DATA characters with a marker. The rules scan exactly this text for planted
+ * instructions, so nothing the model reads escapes them.
+ */
+export function alertData(data: unknown, facts: AlertFacts): string {
+	return truncateText(
+		JSON.stringify({ extractedFacts: factsForPrompt(facts), alert: data }),
+		MAX_ALERT_DATA,
+	);
+}
+
+export function userPrompt(nonce: string, dataBlock: string, assessment: RulesAssessment): string {
 	return [
 		rulesSummary(assessment),
 		'Triage this alert.',
 		`ALERT_DATA_${nonce}_BEGIN`,
-		JSON.stringify({ alert: data, extractedFacts: factsForPrompt(facts) }),
+		dataBlock,
 		`ALERT_DATA_${nonce}_END`,
 	].join('\n');
 }

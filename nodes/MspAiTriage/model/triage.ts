@@ -1,16 +1,29 @@
+import { createHash } from 'crypto';
+
 import type { TriageVerdict } from '../../shared/domain';
 import { TriageVerdictSchema } from '../../shared/domain';
 import { redactString } from '../../shared/redact';
+import { truncateText } from '../../shared/truncate';
 import { assess } from '../rules/engine';
-import { extractFacts } from '../rules/facts';
+import { alertText, extractFacts } from '../rules/facts';
 import { applyGuardrails } from '../rules/guardrails';
-import type { AlertFacts, RulesConfig } from '../rules/types';
+import type { RulesConfig } from '../rules/types';
 
 import { answerText, invokeWithTimeout, modelName, type ChatModelLike } from './invoke';
 import { parseAnswer } from './parse';
-import { repairPrompt, systemPrompt, userPrompt, type ChatMessage } from './prompt';
+import {
+	alertData,
+	MAX_ALERT_DATA,
+	repairPrompt,
+	systemPrompt,
+	userPrompt,
+	type ChatMessage,
+} from './prompt';
 import type { ModelAnswer } from './schema';
 import { stripForModel, type StripRules } from './strip';
+
+/** The longest rationale the node writes (the model's own is at most 2,000 characters plus the guardrails' notes). */
+const MAX_RATIONALE = 4_000;
 
 /** Everything one execution shares: the model (if any), compiled rules, stripping, limits, and the answer cache. */
 export interface TriageRun {
@@ -29,13 +42,12 @@ export type ModelOutcome =
 	| { ok: true; answer: ModelAnswer; model?: string }
 	| { ok: false; problem: string; model?: string };
 
-/** Same hash, host and detection reuse one model answer; otherwise only byte-identical alerts do. */
-export function dedupeKey(facts: AlertFacts, stripped: unknown): string {
-	const subject = facts.hashes[0] ?? facts.processName.toLowerCase();
-	const rule = (facts.classification || facts.title).toLowerCase();
-	if (subject && facts.hostname && rule)
-		return `h:${subject}|${facts.hostname.toLowerCase()}|${rule}`;
-	return `j:${JSON.stringify(stripped)}`;
+/**
+ * One model answer per prompt: only alerts that are the same in every field the model sees share it.
+ * (Keying on less, such as hash and host, let a routine PsExec's answer stand for one dumping LSASS.)
+ */
+export function cacheKey(prompt: string): string {
+	return createHash('sha256').update(prompt).digest('base64');
 }
 
 async function callOnce(
@@ -84,9 +96,9 @@ export async function askModel(
 /** Triage one alert: rules always, the model when connected, guardrails over whatever the model said. */
 export async function triageOne(alert: unknown, run: TriageRun): Promise<TriageVerdict> {
 	const facts = extractFacts(alert);
-	const assessment = assess(facts, run.rules);
 	const threshold = run.rules.autoContainConfidence;
 	if (!run.model) {
+		const assessment = assess(facts, run.rules);
 		return finish({
 			...applyGuardrails(assessment, assessment.proposal, threshold, false),
 			source: 'rules',
@@ -95,12 +107,16 @@ export async function triageOne(alert: unknown, run: TriageRun): Promise<TriageV
 	const stripped = stripForModel(alert, run.strip);
 	// Facts for the prompt come from the stripped alert (raw included) so stripped fields never leak through them.
 	const promptFacts = extractFacts(stripForModel(alert, { ...run.strip, includeRaw: true }));
-	const key = dedupeKey(facts, stripped);
+	const dataBlock = alertData(stripped, promptFacts);
+	// The rules also read the text the model will read, so nothing past their own scan limit reaches it unseen.
+	const assessment = assess(facts, run.rules, alertText(stripped, MAX_ALERT_DATA));
+	const prompt = userPrompt(run.nonce, dataBlock, assessment);
+	const key = cacheKey(prompt);
 	let outcome = run.cache.get(key);
 	if (!outcome) {
 		const messages: ChatMessage[] = [
 			['system', systemPrompt(run.nonce)],
-			['human', userPrompt(run.nonce, stripped, promptFacts, assessment)],
+			['human', prompt],
 		];
 		outcome = askModel(run.model, messages, run);
 		run.cache.set(key, outcome);
@@ -124,7 +140,10 @@ export async function triageOne(alert: unknown, run: TriageRun): Promise<TriageV
 
 /** The output contract, checked: a defect here must fail loudly rather than route an item wrongly. */
 function finish(decision: Omit<TriageVerdict, 'raw'>): TriageVerdict {
-	const parsed = TriageVerdictSchema.parse(decision);
+	const parsed = TriageVerdictSchema.parse({
+		...decision,
+		rationale: truncateText(decision.rationale, MAX_RATIONALE),
+	});
 	for (const key of ['model', 'hint', 'raw'] as const)
 		if (parsed[key] === undefined) delete parsed[key];
 	return parsed;

@@ -41,17 +41,43 @@ export function globToRegExp(glob: string): RegExp {
 	return new RegExp(`^${escaped}$`, 'i');
 }
 
-/** `PsExec64.exe | Microsoft Corporation` or just `PsExec64.exe`. */
+/**
+ * A command-line shape: `*` stands for any text, everything else is literal; compared without case
+ * and with runs of spaces as one, over the whole command line.
+ */
+export function shapeToRegExp(shape: string): RegExp {
+	const escaped = shape
+		.toLowerCase()
+		.replace(/\s+/g, ' ')
+		.trim()
+		.replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+		.replace(/\*/g, '.*');
+	return new RegExp(`^${escaped}$`);
+}
+
+function allowListEntry(line: string): AllowListEntry | undefined {
+	const [process, signer, ...shape] = line.split('|').map((part) => part.trim());
+	if (!process) return undefined;
+	const commandLine = shape.join('|').trim();
+	return {
+		process: process.toLowerCase(),
+		...(signer ? { signer: signer.toLowerCase() } : {}),
+		...(commandLine ? { commandLine: shapeToRegExp(commandLine) } : {}),
+	};
+}
+
+/**
+ * One entry per line: `PsExec64.exe`, `PsExec64.exe | Microsoft Corporation`, or
+ * `PsExec64.exe | Microsoft Corporation | PsExec64.exe \\* -s cmd /c "gpupdate /force"` (the
+ * command-line shape it covers). Lines without a shape may also list entries separated by commas or
+ * semicolons; a shape keeps its commas.
+ */
 export function parseAllowList(value: string): AllowListEntry[] {
 	return value
-		.split(/[\n,;]+/)
-		.map((line) => line.split('|').map((part) => part.trim()))
-		.filter(([process]) => Boolean(process))
-		.map(([process, signer]) =>
-			signer
-				? { process: process.toLowerCase(), signer: signer.toLowerCase() }
-				: { process: process.toLowerCase() },
-		);
+		.split(/\n+/)
+		.flatMap((line) => (line.split('|').length > 2 ? [line] : line.split(/[,;]+/)))
+		.map(allowListEntry)
+		.filter((entry): entry is AllowListEntry => entry !== undefined);
 }
 
 export interface RulesSettings {

@@ -1,5 +1,11 @@
+import { truncateText } from '../../shared/truncate';
+
 import { actionsFor } from './actions';
+import { behaviourReason, dangerousBehaviours, type Behaviour } from './behaviour';
+import { hasInstructions } from './instructions';
+import { normalizeText } from './normalize';
 import {
+	DANGEROUS_RULE,
 	maxSeverity,
 	routeRank,
 	type AlertFacts,
@@ -10,29 +16,14 @@ import {
 	type Severity,
 } from './types';
 
-/**
- * Planted instructions in alert data: the data tries to talk to whoever reads it. Real detections
- * never phrase a command line or file name this way, so finding one is itself a reason to look closer.
- */
-const INSTRUCTION_PATTERNS: readonly RegExp[] = [
-	/\b(ignore|disregard|forget|override)\b.{0,40}\b(previous|prior|above|earlier|preceding|all|system|your)\b.{0,20}\b(instructions?|rules|prompts?|guidelines|guardrails)\b/i,
-	/\b(mark|classify|treat|label|flag|route|set|consider|report)\b.{0,30}\b(as|to|is)\b.{0,10}\b(benign|safe|clean|harmless|false[ -]?positive|dismiss(ed)?|informational|not malicious)\b/i,
-	/\b(do not|don't|never)\b.{0,20}\b(isolate|contain|quarantine|escalate|alert)\b/i,
-	/\byou are (now )?(an?|the|my)\b/i,
-	/\b(new|updated|system) (instructions?|prompt)\b/i,
-	/(^|\n|\s)(system|assistant|developer)\s*:/i,
-	/<\/?\s*(system|instructions?|prompt|im_start|im_end)\s*>/i,
-	/"route"\s*:\s*"/i,
-];
-
 function matchesAny(patterns: readonly RegExp[], text: string): boolean {
 	for (const pattern of patterns) if (pattern.test(text)) return true;
 	return false;
 }
 
-export function hasInstructions(text: string): boolean {
-	return matchesAny(INSTRUCTION_PATTERNS, text);
-}
+/** Bounds for what the rationale repeats from the alert (documented in ai-triage.md). */
+const MAX_RATIONALE_TITLE = 200;
+const MAX_RATIONALE_HOST = 100;
 
 function categoryOf(facts: AlertFacts): string {
 	const source = facts.classification || facts.title;
@@ -47,14 +38,37 @@ function categoryOf(facts: AlertFacts): string {
 	return slug || 'suspicious-activity';
 }
 
+/** Signed by the named signer, and (when the entry says which) run with a command line of a covered shape. */
 function isAllowListed(facts: AlertFacts, config: RulesConfig): boolean {
 	if (!facts.signed || !facts.processName) return false;
 	const process = facts.processName.toLowerCase();
 	const signer = facts.signer.toLowerCase();
+	const commandLine = facts.commandLine.toLowerCase().replace(/\s+/g, ' ').trim();
 	return config.allowList.some(
 		(entry) =>
 			entry.process === process &&
-			(!entry.signer || signer === entry.signer || signer.startsWith(entry.signer)),
+			(!entry.signer || signer === entry.signer || signer.startsWith(entry.signer)) &&
+			(!entry.commandLine || entry.commandLine.test(commandLine)),
+	);
+}
+
+/**
+ * Everything the pattern rules read, normalized once. The command line and title come first because
+ * `text` is capped and an attacker can pad it; `alsoScan` is what a model will be shown, which can
+ * hold text beyond that cap.
+ */
+function scanTextOf(facts: AlertFacts, alsoScan: string): string {
+	return normalizeText(
+		[
+			facts.commandLine,
+			facts.parentProcess,
+			facts.title,
+			facts.classification,
+			facts.text,
+			alsoScan,
+		]
+			.filter(Boolean)
+			.join('\n'),
 	);
 }
 
@@ -90,12 +104,16 @@ class Floor {
 	}
 }
 
-/** Evaluates every enabled rule against one alert: the rules' own verdict plus the floor any verdict must keep. */
-export function assess(facts: AlertFacts, config: RulesConfig): RulesAssessment {
+/**
+ * Evaluates every enabled rule against one alert: the rules' own verdict plus the floor any verdict
+ * must keep. `alsoScan` is more text to look for behaviour and planted instructions in (the data a
+ * model will see).
+ */
+export function assess(facts: AlertFacts, config: RulesConfig, alsoScan = ''): RulesAssessment {
 	const on = config.enabled;
 	const matched: string[] = [];
 	const floor = new Floor();
-	const scanText = `${facts.commandLine}\n${facts.title}\n${facts.classification}\n${facts.text}`;
+	const scanText = scanTextOf(facts, alsoScan);
 
 	if (on.has('known-bad-hash') && facts.hashes.some((hash) => config.knownBadHashes.has(hash))) {
 		matched.push('known-bad-hash');
@@ -112,7 +130,14 @@ export function assess(facts: AlertFacts, config: RulesConfig): RulesAssessment 
 		matched.push('edr-malicious-verdict');
 		floor.raise('edr-malicious-verdict', 'high', 'contain', 0.9);
 	}
-	if (on.has('instructions-in-alert-data') && hasInstructions(facts.text)) {
+	// Not switchable: what a command does keeps it from being dismissed, whoever signed the tool.
+	const behaviours = dangerousBehaviours(scanText);
+	if (behaviours.length) {
+		matched.push(DANGEROUS_RULE);
+		const severity = behaviours.reduce<Severity>((s, b) => maxSeverity(s, b.severity), 'medium');
+		floor.raise(DANGEROUS_RULE, severity, 'investigate', 0.6, behaviours[0].category);
+	}
+	if (on.has('instructions-in-alert-data') && hasInstructions(scanText)) {
 		matched.push('instructions-in-alert-data');
 		floor.raise('instructions-in-alert-data', 'medium', 'investigate', 0.6);
 	}
@@ -125,17 +150,15 @@ export function assess(facts: AlertFacts, config: RulesConfig): RulesAssessment 
 	if (criticalAsset) matched.push('critical-asset');
 
 	const baseSeverity = facts.severity ?? 'medium';
-	const lowSeverity = baseSeverity === 'low' || baseSeverity === 'informational';
-	const mayDismiss = !floor.route && (falsePositive || allowListed || lowSeverity);
-	const route: Route =
-		floor.route ??
-		(falsePositive || (baseSeverity === 'informational' && mayDismiss) ? 'dismiss' : 'investigate');
+	// Dismissal needs positive evidence that the alert is benign; a low severity is not evidence.
+	const mayDismiss = !floor.route && (falsePositive || allowListed);
+	const route: Route = floor.route ?? (falsePositive ? 'dismiss' : 'investigate');
 	const proposal: Proposal = {
 		severity: maxSeverity(baseSeverity, floor.severity),
 		category: floor.category ?? (falsePositive ? 'false-positive' : categoryOf(facts)),
 		confidence: floor.route ? floor.confidence : falsePositive ? 0.85 : 0.5,
 		route,
-		rationale: rationaleFor(facts, matched, route),
+		rationale: rationaleFor(facts, matched, route, behaviours),
 		recommendedActions: actionsFor(route, floor.category ?? categoryOf(facts)),
 	};
 	return {
@@ -149,6 +172,7 @@ export function assess(facts: AlertFacts, config: RulesConfig): RulesAssessment 
 			because: floor.because,
 		},
 		mayDismiss,
+		behaviours,
 		criticalAsset,
 		dismissNeedsModel: allowListed && !falsePositive,
 	};
@@ -160,18 +184,27 @@ const RULE_REASONS: Record<string, string> = {
 		'the activity matches ransomware behaviour (shadow-copy or backup deletion, encryption)',
 	'edr-malicious-verdict': 'the EDR classified it as malicious',
 	'instructions-in-alert-data': 'the alert data contains text that tries to instruct an AI',
+	[DANGEROUS_RULE]: 'the command shows dangerous behaviour',
 	'edr-false-positive': 'the EDR verdict is false positive',
 	'allow-listed-tool': 'the process is an allow-listed signed tool',
 	'critical-asset': 'the device is a critical asset',
 };
 
-function rationaleFor(facts: AlertFacts, matched: string[], route: Route): string {
+function rationaleFor(
+	facts: AlertFacts,
+	matched: string[],
+	route: Route,
+	behaviours: readonly Behaviour[],
+): string {
 	const what = [
-		facts.title || facts.classification || 'Alert',
-		facts.hostname && `on ${facts.hostname}`,
+		truncateText(facts.title || facts.classification || 'Alert', MAX_RATIONALE_TITLE),
+		facts.hostname && `on ${truncateText(facts.hostname, MAX_RATIONALE_HOST)}`,
 	]
 		.filter(Boolean)
 		.join(' ');
-	if (!matched.length) return `${what}: no rule matched; route ${route} by severity.`;
-	return `${what}: ${matched.map((rule) => RULE_REASONS[rule] ?? rule).join('; ')}.`;
+	if (!matched.length) return `${what}: no rule matched; route ${route}.`;
+	const reasons = matched.map((rule) =>
+		rule === DANGEROUS_RULE ? behaviourReason(behaviours) : (RULE_REASONS[rule] ?? rule),
+	);
+	return `${what}: ${reasons.join('; ')}.`;
 }

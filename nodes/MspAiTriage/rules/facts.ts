@@ -1,3 +1,5 @@
+import { truncateText } from '../../shared/truncate';
+
 import type { AlertFacts, DeviceKind, EdrVerdict, Severity } from './types';
 
 /**
@@ -8,38 +10,73 @@ import type { AlertFacts, DeviceKind, EdrVerdict, Severity } from './types';
 
 const MAX_TEXT = 20_000;
 const MAX_DEPTH = 6;
+/** Per fact; a command line gets Windows' own limit (32,767 characters). */
+const MAX_FACT = 2_000;
+const MAX_COMMAND_LINE = 32_768;
+const TECHNIQUE = /^T\d{4}(\.\d{3})?$/;
 
 type Leaves = Map<string, unknown[]>;
 
-/** Lower-cased key -> primitive values in breadth-first order. */
+/** Dates, numbers, ids and hashes: no words to read, so the pattern rules skip them. */
+const WORDLESS = /^[\d\s:.,+\-TZ/]*$|^[A-Fa-f0-9-]{16,}$/;
+
+/** Keys a vendor would use; anything else (spaces, sentences) is text an attacker chose, scanned with the values. */
+const PLAIN_KEY = /^[A-Za-z0-9_.@$-]{1,40}$/;
+
+/**
+ * Key -> its lower-case form, or undefined for a key that is text rather than a name. Alert keys come
+ * from a small vocabulary, so this is computed once per key, not per alert; the cap keeps keys an
+ * attacker invents from growing it without bound.
+ */
+const KEY_FORMS = new Map<string, string | undefined>();
+const MAX_KEY_FORMS = 4_096;
+
+function keyForm(key: string): string | undefined {
+	if (KEY_FORMS.has(key)) return KEY_FORMS.get(key);
+	const form = PLAIN_KEY.test(key) ? key.toLowerCase() : undefined;
+	if (KEY_FORMS.size < MAX_KEY_FORMS) KEY_FORMS.set(key, form);
+	return form;
+}
+
+function record(byKey: Leaves, lower: string, value: unknown): void {
+	const list = byKey.get(lower);
+	if (list) list.push(value);
+	else byKey.set(lower, [value]);
+}
+
+/** Lower-cased key -> primitive values in breadth-first order; a list of values keeps its key. */
 function leaves(alert: unknown): { byKey: Leaves; text: string } {
 	const byKey: Leaves = new Map();
 	const strings: string[] = [];
 	let textLength = 0;
-	let level: unknown[] = [alert];
+	const keep = (value: string) => {
+		if (textLength >= MAX_TEXT || WORDLESS.test(value)) return;
+		strings.push(value);
+		textLength += value.length + 1;
+	};
+	const visit = (lower: string | undefined, value: unknown, next: Level) => {
+		if (value === undefined || value === null) return;
+		if (typeof value === 'object') {
+			next.push([Array.isArray(value) ? lower : undefined, value]);
+			return;
+		}
+		if (lower) record(byKey, lower, value);
+		if (typeof value === 'string') keep(value);
+	};
+	let level: Level = [[undefined, alert]];
 	for (let depth = 0; depth <= MAX_DEPTH && level.length; depth++) {
-		const next: unknown[] = [];
-		for (const node of level) {
+		const next: Level = [];
+		for (const [parentKey, node] of level) {
 			if (!node || typeof node !== 'object') continue;
-			const entries = Array.isArray(node)
-				? node.map((v) => ['', v] as const)
-				: Object.entries(node);
-			for (const [key, value] of entries) {
-				if (value !== null && typeof value === 'object') {
-					next.push(value);
-					continue;
-				}
-				if (value === undefined || value === null) continue;
-				if (key) {
-					const lower = key.toLowerCase();
-					const list = byKey.get(lower);
-					if (list) list.push(value);
-					else byKey.set(lower, [value]);
-				}
-				if (typeof value === 'string' && textLength < MAX_TEXT) {
-					strings.push(value);
-					textLength += value.length + 1;
-				}
+			if (Array.isArray(node)) {
+				for (const value of node) visit(parentKey, value, next);
+				continue;
+			}
+			for (const key in node) {
+				if (!Object.prototype.hasOwnProperty.call(node, key)) continue;
+				const lower = keyForm(key);
+				if (lower === undefined) keep(key);
+				visit(lower, (node as Record<string, unknown>)[key], next);
 			}
 		}
 		level = next;
@@ -47,17 +84,52 @@ function leaves(alert: unknown): { byKey: Leaves; text: string } {
 	return { byKey, text: strings.join('\n').slice(0, MAX_TEXT) };
 }
 
-function first(byKey: Leaves, keys: readonly string[]): string {
+type Level = Array<[key: string | undefined, node: unknown]>;
+
+/**
+ * Every string of a value in the order JSON shows them (keys that are text included), up to `max`
+ * characters: what a model reading the serialized alert reads, for the rules to scan too.
+ */
+export function alertText(value: unknown, max: number): string {
+	const strings: string[] = [];
+	let length = 0;
+	const walk = (node: unknown, depth: number): void => {
+		if (length >= max || depth > MAX_DEPTH * 2) return;
+		if (typeof node === 'string') {
+			strings.push(node);
+			length += node.length + 1;
+		} else if (Array.isArray(node)) {
+			for (const entry of node) walk(entry, depth + 1);
+		} else if (node && typeof node === 'object') {
+			for (const [key, entry] of Object.entries(node)) {
+				if (keyForm(key) === undefined) walk(key, depth + 1);
+				walk(entry, depth + 1);
+			}
+		}
+	};
+	walk(value, 0);
+	return strings.join('\n').slice(0, max);
+}
+
+/** The first value under any of `keys`, cut at `max` characters (a 10 MB title stays a title). */
+function first(byKey: Leaves, keys: readonly string[], max = MAX_FACT): string {
 	for (const key of keys) {
 		for (const value of byKey.get(key) ?? []) {
 			if (
 				value !== '' &&
 				(typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
 			)
-				return String(value);
+				return truncateText(String(value), max);
 		}
 	}
 	return '';
+}
+
+function all(byKey: Leaves, keys: readonly string[]): string[] {
+	const found = new Set<string>();
+	for (const key of keys)
+		for (const value of byKey.get(key) ?? []) if (typeof value === 'string') found.add(value);
+	return [...found];
 }
 
 const SEVERITY_WORDS: Record<string, Severity> = {
@@ -192,6 +264,7 @@ export function extractFacts(alert: unknown): AlertFacts {
 		deviceKind: deviceKindOf(
 			first(byKey, [
 				'devicetype',
+				'devicerole',
 				'machinetype',
 				'agentmachinetype',
 				'nodeclass',
@@ -213,7 +286,22 @@ export function extractFacts(alert: unknown): AlertFacts {
 		processName:
 			first(byKey, ['processname', 'filename', 'imagename', 'originalfilename']) ||
 			basename(processPath),
-		commandLine: first(byKey, ['commandline', 'processcommandline', 'cmdline', 'command']),
+		commandLine: first(
+			byKey,
+			['commandline', 'processcommandline', 'commandlinearguments', 'cmdline', 'command'],
+			MAX_COMMAND_LINE,
+		),
+		parentProcess: first(byKey, [
+			'parentprocess',
+			'parentprocessname',
+			'parentprocessfilename',
+			'originatorprocess',
+		]),
+		user: first(byKey, ['user', 'username', 'processuser', 'accountname']),
+		filePath: processPath,
+		mitreTechniques: all(byKey, ['mitretechniques', 'techniques', 'technique', 'name']).filter(
+			(value) => TECHNIQUE.test(value),
+		),
 		hashes: hashesOf(byKey),
 		signed: signedOf(byKey, signer),
 		signer,

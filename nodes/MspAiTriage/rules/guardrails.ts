@@ -1,6 +1,8 @@
 import { actionsFor } from './actions';
+import { behaviourReason } from './behaviour';
 import {
 	CONFIDENCE_RULE,
+	DANGEROUS_RULE,
 	DISMISS_RULE,
 	maxSeverity,
 	routeRank,
@@ -49,7 +51,7 @@ export function applyGuardrails(
 			final: floor.route,
 			rule: floor.because[0],
 		});
-		notes.push(`route kept at ${floor.route} by ${floor.because.join(', ')}`);
+		notes.push(`route kept at ${floor.route} by ${floorReasons(assessment)}`);
 		route = floor.route;
 		confidence = Math.max(confidence, assessment.proposal.confidence);
 	}
@@ -63,7 +65,9 @@ export function applyGuardrails(
 			final: 'investigate',
 			rule: DISMISS_RULE,
 		});
-		notes.push('dismissal needs an EDR false positive, an allow-listed tool or a low severity');
+		notes.push(
+			'dismissal needs positive evidence: an EDR false-positive verdict or an allow-listed tool with a covered command line',
+		);
 		matched.push(DISMISS_RULE);
 		route = 'investigate';
 	}
@@ -122,6 +126,15 @@ export function applyGuardrails(
 		// Only model disagreements are worth recording; the rules cannot disagree with themselves.
 		disagreements: fromModel ? disagreements : [],
 	};
+}
+
+/** The floor's rules, with what the behaviour rule saw spelt out. */
+function floorReasons(assessment: RulesAssessment): string {
+	return assessment.floor.because
+		.map((rule) =>
+			rule === DANGEROUS_RULE ? `${rule} (${behaviourReason(assessment.behaviours)})` : rule,
+		)
+		.join(', ');
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;

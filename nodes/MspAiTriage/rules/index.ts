@@ -11,7 +11,10 @@ export {
 	RulesConfigError,
 	type RulesSettings,
 } from './config';
-export { assess, hasInstructions } from './engine';
+export { assess } from './engine';
+export { hasInstructions } from './instructions';
+export { normalizeText } from './normalize';
+export { dangerousBehaviours, BEHAVIOURS, type Behaviour } from './behaviour';
 export { extractFacts } from './facts';
 export { applyGuardrails, respectsFloor } from './guardrails';
 

@@ -2,6 +2,8 @@
 
 import type { TriageDisagreement } from '../../shared/domain';
 
+import type { Behaviour } from './behaviour';
+
 export const SEVERITIES = ['informational', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -25,6 +27,12 @@ export interface AlertFacts {
 	edrConfidence: 'malicious' | 'suspicious' | '';
 	processName: string;
 	commandLine: string;
+	parentProcess: string;
+	/** The account the process ran as (rules only; stripped before the model by default). */
+	user: string;
+	filePath: string;
+	/** MITRE ATT&CK technique ids the EDR gave, e.g. T1003.001. */
+	mitreTechniques: string[];
 	/** Lower-cased SHA-256, SHA-1 and MD5 values found anywhere in the alert. */
 	hashes: string[];
 	signed: boolean;
@@ -46,12 +54,16 @@ export type RuleId = (typeof RULE_IDS)[number];
 
 /** Not switchable: recorded when automatic containment lacked confidence. */
 export const CONFIDENCE_RULE = 'containment-confidence-threshold';
+/** Not switchable: the command does something dangerous (see behaviour.ts), so it is never dismissed. */
+export const DANGEROUS_RULE = 'dangerous-behaviour';
 /** Not switchable: recorded when a dismissal had no reason the rules accept. */
 export const DISMISS_RULE = 'dismiss-needs-reason';
 
 export interface AllowListEntry {
 	process: string;
 	signer?: string;
+	/** The command-line shape the entry covers (a `*` glob over the whole command line). */
+	commandLine?: RegExp;
 }
 
 export interface RulesConfig {
@@ -81,8 +93,10 @@ export interface RulesAssessment {
 	proposal: Proposal;
 	matchedRules: string[];
 	floor: { severity?: Severity; route?: Route; category?: string; because: string[] };
-	/** A dismissal is only accepted with a reason: EDR false positive, allow-listed tool, or low severity. */
+	/** A dismissal is only accepted with positive evidence: EDR false positive or allow-listed tool. */
 	mayDismiss: boolean;
+	/** Dangerous behaviour the alert shows (dangerous-behaviour rule). */
+	behaviours: Behaviour[];
 	criticalAsset: boolean;
 	/** Dismissal needs the model to agree (allow-listed tools). */
 	dismissNeedsModel: boolean;

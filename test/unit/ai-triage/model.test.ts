@@ -62,16 +62,16 @@ describe('parsing the model answer', () => {
 describe('model path', () => {
 	it('uses a valid model answer, with source model and the model name', async () => {
 		const model = fakeModel(
-			() => answer({ severity: 'low', category: 'pua', route: 'dismiss', confidence: 0.8 }),
+			() => answer({ severity: 'medium', category: 'hacktool', route: 'dismiss', confidence: 0.8 }),
 			'gpt-test',
 		);
-		const decision = await triageOne(PUP, run(model));
+		const decision = await triageOne(ADMIN_TOOL, run(model));
 		expect(decision).toMatchObject({
 			source: 'model',
 			model: 'gpt-test',
 			route: 'dismiss',
-			severity: 'low',
-			category: 'pua',
+			severity: 'medium',
+			category: 'hacktool',
 			disagreements: [],
 		});
 	});
@@ -154,16 +154,17 @@ describe('model path', () => {
 		expect((await triageOne(ADMIN_TOOL, run(undefined))).route).toBe('investigate');
 	});
 
-	it('identical alerts (same hash, host and detection) share one model call', async () => {
+	it('only alerts the same in every field the model sees share one model call', async () => {
 		const model = fakeModel(() => answer({}));
 		const r = run(model);
 		const copies = [
 			PLAIN_SUSPICIOUS,
+			{ ...PLAIN_SUSPICIOUS },
 			{ ...PLAIN_SUSPICIOUS, id: 'other-id' },
-			{ ...PLAIN_SUSPICIOUS, id: 'third', hostname: 'OTHER-WS' },
+			{ ...PLAIN_SUSPICIOUS, commandLine: 'updater_tool.exe --check' },
 		];
 		await Promise.all(copies.map((alert) => triageOne(alert, r)));
-		expect(model.calls).toHaveLength(2);
+		expect(model.calls).toHaveLength(3);
 	});
 });
 

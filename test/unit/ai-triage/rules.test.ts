@@ -171,8 +171,8 @@ describe('rules (rules-only verdicts)', () => {
 		expect(d.matchedRules).toContain('instructions-in-alert-data');
 	});
 
-	it('no rule: informational is dismissed, anything else is investigated', () => {
-		expect(rules({ ...PLAIN_SUSPICIOUS, severity: 'informational' }).route).toBe('dismiss');
+	it('no rule: everything goes to Investigate, informational alerts too (a low severity is no evidence of benign)', () => {
+		expect(rules({ ...PLAIN_SUSPICIOUS, severity: 'informational' }).route).toBe('investigate');
 		expect(rules(PUP).route).toBe('investigate');
 		expect(rules(PLAIN_SUSPICIOUS)).toMatchObject({ route: 'investigate', matchedRules: [] });
 	});
@@ -288,8 +288,15 @@ describe('guardrails over a model proposal', () => {
 		expect(decision.matchedRules).toContain('dismiss-needs-reason');
 	});
 
-	it('a model may dismiss a low-severity alert', () => {
-		expect(decide(PUP, { route: 'dismiss', severity: 'low' }).decision.route).toBe('dismiss');
+	it('a model cannot dismiss a low-severity alert without positive evidence', () => {
+		const { decision } = decide(PUP, { route: 'dismiss', severity: 'low' });
+		expect(decision.route).toBe('investigate');
+		expect(decision.matchedRules).toContain('dismiss-needs-reason');
+	});
+
+	it('a model may dismiss what the EDR itself calls a false positive', () => {
+		const alert = { ...PUP, verdict: 'falsePositive' };
+		expect(decide(alert, { route: 'dismiss', severity: 'low' }).decision.route).toBe('dismiss');
 	});
 
 	it('invariants hold for every proposal on every scenario alert', () => {
