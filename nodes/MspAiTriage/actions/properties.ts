@@ -78,7 +78,8 @@ export const properties: INodeProperties[] = [
 			'known-bad-hash',
 			'ransomware-behaviour',
 		],
-		description: 'Which deterministic rules run. They apply with or without a model.',
+		description:
+			'Which deterministic rules run. They apply with or without a model. Dangerous behaviour (credential access, download cradles, encoded commands, tampering, lateral movement) is always checked.',
 	},
 	{
 		displayName: 'Known-Bad Hashes',
@@ -115,9 +116,10 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		typeOptions: { rows: 3 },
 		default: '',
-		placeholder: 'e.g. PsExec64.exe | Microsoft Corporation',
+		placeholder:
+			'e.g. PsExec64.exe | Microsoft Corporation | PsExec64.exe \\\\* -s cmd /c "gpupdate /force"',
 		description:
-			'Known-good signed tools, one per line: process name, optionally "| signer". A match is dismissed only when the model agrees.',
+			'Known-good signed tools, one per line: process name, optionally "| signer" and "| command-line shape" (* matches any text, over the whole command line). A match is dismissed only when the model agrees, and never when the command shows dangerous behaviour.',
 	},
 	{
 		displayName: 'Auto-Contain Confidence',

@@ -35,7 +35,7 @@ const DEFAULTS: IDataObject = {
 
 /**
  * A minimal IExecuteFunctions for the triage node: parameters by name (the `alert` parameter is
- * the item's json unless given as a function), the model as the AI input, continue-on-fail and hints.
+ * the item's json unless given as a function; any parameter given as a function is read per item), the model as the AI input, continue-on-fail and hints.
  */
 export function triageContext(
 	items: IDataObject[],
@@ -57,7 +57,10 @@ export function triageContext(
 		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
 			if (name === 'alert')
 				return opts.alert ? opts.alert(items[itemIndex], itemIndex) : items[itemIndex];
-			return name in params ? params[name] : fallback;
+			if (!(name in params)) return fallback;
+			// A function stands for an expression that differs per item.
+			const value = params[name] as unknown;
+			return typeof value === 'function' ? (value as (i: number) => unknown)(itemIndex) : value;
 		},
 		getInputConnectionData,
 		continueOnFail: () => opts.continueOnFail === true,

@@ -151,6 +151,28 @@ describe('MSP AI Triage node', () => {
 		expect(investigate[0].json).not.toHaveProperty('triage');
 	});
 
+	it('reads every rule setting per item: one client allow-lists the tool, the next does not', async () => {
+		const model = fakeModel(() => answer({ route: 'dismiss', severity: 'low', confidence: 0.9 }));
+		const { ctx } = triageContext(
+			[ADMIN_TOOL, { ...ADMIN_TOOL, id: 't-admin-2' }] as IDataObject[],
+			{
+				model,
+				params: {
+					allowListedTools: ((i: number) =>
+						i === 0 ? 'PsExec64.exe | Microsoft Corporation' : '') as unknown as string,
+					options: ((i: number) => ({
+						outputField: i === 0 ? 'triage' : 'verdict',
+					})) as unknown as IDataObject,
+				},
+			},
+		);
+		const [, , investigate, dismiss] = await node.execute.call(ctx);
+		expect(names(dismiss)).toEqual(['t-admin']);
+		expect(dismiss[0].json).toHaveProperty('triage.route', 'dismiss');
+		expect(names(investigate)).toEqual(['t-admin-2']);
+		expect(investigate[0].json).toHaveProperty('verdict.route', 'investigate');
+	});
+
 	it('rejects an alert that is not an object, naming the field', async () => {
 		const { ctx } = triageContext([PUP] as IDataObject[], { alert: () => 'not json' });
 		await expect(node.execute.call(ctx)).rejects.toThrow(NodeOperationError);
