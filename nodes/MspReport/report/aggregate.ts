@@ -3,6 +3,7 @@ import { describeZodIssues, EvidenceSchema } from '../../shared';
 import { toIso } from './evidence';
 import { computeKpis, dueAt, hoursBetween } from './kpis';
 import { periodLabel } from './period';
+import { localDate } from './zone';
 import type { ClientReport, EvidenceRow, ReportException, ReportSettings } from './types';
 
 /** Bucket for evidence that cannot be attributed to a known client. */
@@ -170,8 +171,8 @@ function title(template: string, client: string, label: string, settings: Report
 	return template
 		.replace(/\{client\}/g, client)
 		.replace(/\{period\}/g, label)
-		.replace(/\{start\}/g, settings.periodStart.toISOString().slice(0, 10))
-		.replace(/\{end\}/g, settings.periodEnd.toISOString().slice(0, 10));
+		.replace(/\{start\}/g, localDate(settings.periodStart.getTime(), settings.timeZone))
+		.replace(/\{end\}/g, localDate(settings.periodEnd.getTime(), settings.timeZone));
 }
 
 /**
@@ -191,7 +192,7 @@ export function buildReports(inputs: unknown[], settings: ReportSettings): Clien
 		byClient.set(key, [...(byClient.get(key) ?? []), checked]);
 	});
 	if (!names.size) names.set(keyOf('All clients'), 'All clients');
-	const label = periodLabel(settings.periodStart, settings.periodEnd);
+	const label = periodLabel(settings.periodStart, settings.periodEnd, settings.timeZone);
 	return [...names.entries()].map(([key, client]) =>
 		reportFor(client, byClient.get(key) ?? [], settings, label),
 	);
@@ -224,6 +225,7 @@ function reportFor(
 			start: settings.periodStart.toISOString(),
 			end: settings.periodEnd.toISOString(),
 			label,
+			timeZone: settings.timeZone,
 		},
 		generatedAt: settings.now.toISOString(),
 		noActivity: rows.length === 0,

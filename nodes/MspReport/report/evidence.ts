@@ -60,7 +60,11 @@ export function toIso(value: unknown): string | undefined | null {
 		)
 	)
 		return null;
-	const ms = Date.parse(value.trim());
+	// Without an offset a date-time is read as UTC, never as the host's local time.
+	const trimmed = value.trim().replace(' ', 'T');
+	const zoned =
+		/T/.test(trimmed) && !/(Z|[+-]\d{2}:?\d{2})$/.test(trimmed) ? `${trimmed}Z` : trimmed;
+	const ms = Date.parse(zoned);
 	return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 

@@ -15,6 +15,8 @@ export interface ReportSettings {
 	knownClients: string[];
 	/** e.g. 'Compliance report {client} {period}' */
 	titleTemplate: string;
+	/** IANA zone of the calendar (months, dates in titles) and of the times the report shows. */
+	timeZone: string;
 }
 
 export type ExceptionReason =
@@ -84,7 +86,7 @@ export interface ReportKpis {
 export interface ClientReport {
 	client: string;
 	title: string;
-	period: { start: string; end: string; label: string };
+	period: { start: string; end: string; label: string; timeZone: string };
 	generatedAt: string;
 	noActivity: boolean;
 	kpis: ReportKpis;

@@ -227,6 +227,34 @@ describe('MSP Report node', () => {
 			expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
 		});
 
+		it("follows the workflow's time zone, or the Time Zone option, and says which", async () => {
+			const { ctx } = fakeExecuteContext({
+				items: EVIDENCE('Bright Smile Dental'),
+				parameters: { ...buildParams, reportOptions: {} },
+			});
+			(ctx as { getTimezone?: () => string }).getTimezone = () => 'America/New_York';
+			const [[inZone]] = await new MspReport().execute.call(ctx);
+			const period = inZone.json.period as { start: string; timeZone: string; label: string };
+			expect(period.timeZone).toBe('America/New_York');
+			// The custom days are whole New York days: midnight there is 04:00 or 05:00 UTC.
+			expect(Date.parse(period.start) - PERIOD.start.getTime()).toBeGreaterThanOrEqual(
+				4 * 3_600_000,
+			);
+			expect(period.label).toBe(LABEL);
+			const html = Buffer.from(inZone.binary!.html.data, 'base64').toString('utf8');
+			expect(html).toContain(`Period: ${LABEL} (America/New_York)`);
+			expect(inZone.binary!.html.fileName).toContain(`${PERIOD.startDay}-${PERIOD.endDay}`);
+
+			const [option] = await build(EVIDENCE('Bright Smile Dental'), { timeZone: 'Asia/Tokyo' });
+			expect((option.json.period as { timeZone: string }).timeZone).toBe('Asia/Tokyo');
+		});
+
+		it('refuses a time zone it does not know, naming the option', async () => {
+			await expect(build([{}], { timeZone: 'Mars/Olympus_Mons' })).rejects.toThrow(
+				'Time Zone "Mars/Olympus_Mons" is not a known time zone',
+			);
+		});
+
 		it('rejects a custom period that ends before it starts', async () => {
 			const { ctx } = fakeExecuteContext({
 				items: [{}],

@@ -11,6 +11,7 @@ import { renderHtml } from '../../report/render/html';
 import { renderMarkdown } from '../../report/render/markdown';
 import type { ClientReport } from '../../report/types';
 import { buildReportOptions, periodFields, readReportSettings } from './settings';
+import { localDate } from '../../report/zone';
 
 const show = { resource: ['report'], operation: ['build'] };
 
@@ -28,11 +29,12 @@ export const description: INodeProperties[] = [
 ];
 
 function fileBase(report: ClientReport): string {
-	const slug =
-		`${report.client}-${report.period.start.slice(0, 10)}-${report.period.end.slice(0, 10)}`
-			.toLowerCase()
-			.replace(/[^a-z0-9]+/g, '-')
-			.replace(/^-+|-+$/g, '');
+	const { start, end, timeZone } = report.period;
+	const day = (iso: string) => localDate(Date.parse(iso), timeZone);
+	const slug = `${report.client}-${day(start)}-${day(end)}`
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-+|-+$/g, '');
 	return `compliance-report-${slug}`;
 }
 

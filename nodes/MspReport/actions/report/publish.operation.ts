@@ -114,7 +114,13 @@ export const description: INodeProperties[] = [
 const ReportItemSchema = z.object({
 	client: z.string().min(1),
 	title: z.string(),
-	period: z.object({ start: z.string(), end: z.string(), label: z.string() }),
+	// Reports built before time zones were shown carry none: they were UTC.
+	period: z.object({
+		start: z.string(),
+		end: z.string(),
+		label: z.string(),
+		timeZone: z.string().default('UTC'),
+	}),
 	generatedAt: z.string(),
 	noActivity: z.boolean(),
 	kpis: z.object({

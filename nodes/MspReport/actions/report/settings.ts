@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { Severity } from '../../../shared';
 import { resolvePeriod, type PeriodPreset } from '../../report/period';
+import { isTimeZone } from '../../report/zone';
 import type { Thresholds } from '../../report/render/format';
 import type { ReportSettings, SlaHours } from '../../report/types';
 
@@ -81,6 +82,15 @@ export const buildReportOptions: INodeProperties[] = [
 		description:
 			'Placeholders: {client}, {period} (e.g. November 2026), {start}, {end} (YYYY-MM-DD)',
 	},
+	{
+		displayName: 'Time Zone',
+		name: 'timeZone',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Europe/Berlin',
+		description:
+			"IANA time zone for calendar months, the dates in titles and the times shown. Empty: the workflow's time zone (Workflow Settings, else the instance's).",
+	},
 	...thresholdFields,
 	...slaFields('patch'),
 	...slaFields('incident'),
@@ -103,7 +113,7 @@ export const periodFields = (show: {
 		],
 		default: 'previousMonth',
 		description:
-			'Evidence counts when it was open at some point in the period (detected before its end, not remediated before its start). Times are UTC.',
+			"Evidence counts when it was open at some point in the period (detected before its end, not remediated before its start). Months and days follow the report's time zone (Options > Time Zone, else the workflow's).",
 		displayOptions: { show },
 	},
 	{
@@ -147,6 +157,18 @@ function readSla(options: IDataObject): SlaHours {
 	return { patch: read('patch'), incident: read('incident') };
 }
 
+/** The zone the option names, else the workflow's (n8n resolves Workflow Settings, then the instance default). */
+function readTimeZone(ctx: IExecuteFunctions, options: IDataObject): string {
+	const given = typeof options.timeZone === 'string' ? options.timeZone.trim() : '';
+	const zone = given || ctx.getTimezone?.() || 'UTC';
+	if (!isTimeZone(zone))
+		throw new NodeOperationError(ctx.getNode(), `Time Zone "${zone}" is not a known time zone`, {
+			description:
+				"Use an IANA zone name such as Europe/Berlin, America/New_York or UTC, or leave it empty for the workflow's time zone.",
+		});
+	return zone;
+}
+
 /** Report settings from the node parameters (read once: a report covers all items). */
 export function readReportSettings(
 	ctx: IExecuteFunctions,
@@ -161,7 +183,8 @@ export function readReportSettings(
 					end: String(ctx.getNodeParameter('periodEnd', 0, '')),
 				}
 			: undefined;
-	const { start, end } = resolvePeriod(preset, now, custom);
+	const timeZone = readTimeZone(ctx, options);
+	const { start, end } = resolvePeriod(preset, now, custom, timeZone);
 	if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || start > end) {
 		throw new NodeOperationError(
 			ctx.getNode(),
@@ -196,6 +219,7 @@ export function readReportSettings(
 				typeof options.titleTemplate === 'string' && options.titleTemplate.trim()
 					? options.titleTemplate
 					: 'Compliance report {client} {period}',
+			timeZone,
 		},
 		thresholds,
 		includeRaw: options.includeRaw === true,

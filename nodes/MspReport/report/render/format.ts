@@ -1,4 +1,5 @@
 import type { ExceptionReason, ReportKpis } from '../types';
+import { localDateTime } from '../zone';
 
 export function escapeHtml(value: unknown): string {
 	return String(value ?? '')
@@ -17,13 +18,11 @@ export function hours(value: number | null): string {
 	return value === null ? 'n/a' : `${value} h`;
 }
 
-/** "2026-11-24 07:42 UTC"; empty stays empty. */
-export function when(iso: string): string {
+/** "2026-11-24 07:42 UTC" or "2026-11-24 08:42 Europe/Berlin"; empty stays empty. */
+export function when(iso: string, zone = 'UTC'): string {
 	if (!iso) return '';
 	const ms = Date.parse(iso);
-	return Number.isNaN(ms)
-		? iso
-		: `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+	return Number.isNaN(ms) ? iso : `${localDateTime(ms, zone)} ${zone}`;
 }
 
 export const REASON_LABELS: Record<ExceptionReason, string> = {

@@ -106,10 +106,12 @@ function evidenceTable(report: ClientReport): string {
 			escapeHtml(r.kind),
 			escapeHtml(r.reference),
 			escapeHtml(r.severity),
-			escapeHtml(when(r.detectedAt)),
-			escapeHtml(when(r.slaDueAt)),
-			escapeHtml(when(r.remediatedAt)),
-			escapeHtml([when(r.verifiedAt), r.verifiedHow].filter(Boolean).join(' · ')),
+			escapeHtml(when(r.detectedAt, report.period.timeZone)),
+			escapeHtml(when(r.slaDueAt, report.period.timeZone)),
+			escapeHtml(when(r.remediatedAt, report.period.timeZone)),
+			escapeHtml(
+				[when(r.verifiedAt, report.period.timeZone), r.verifiedHow].filter(Boolean).join(' · '),
+			),
 			escapeHtml(r.outcome),
 			escapeHtml(r.ticketReference),
 		]),
@@ -119,7 +121,7 @@ function evidenceTable(report: ClientReport): string {
 /** A self-contained HTML document: inline CSS, inline SVG charts, no external requests. */
 export function renderHtml(report: ClientReport, thresholds: Thresholds): string {
 	const body = report.noActivity
-		? `<p class="notice" data-no-activity="true"><strong>No activity in period.</strong> No patch or incident evidence was recorded for ${escapeHtml(report.client)} between ${escapeHtml(when(report.period.start))} and ${escapeHtml(when(report.period.end))}.</p>`
+		? `<p class="notice" data-no-activity="true"><strong>No activity in period.</strong> No patch or incident evidence was recorded for ${escapeHtml(report.client)} between ${escapeHtml(when(report.period.start, report.period.timeZone))} and ${escapeHtml(when(report.period.end, report.period.timeZone))}.</p>`
 		: [
 				`<section class="summary">${complianceRing(report.kpis, thresholds)}${kpiCards(report, thresholds)}</section>`,
 				'<h2>Key measures</h2>',
@@ -138,7 +140,7 @@ export function renderHtml(report: ClientReport, thresholds: Thresholds): string
 		`<title>${escapeHtml(report.title)}</title>`,
 		`<style>${STYLE}</style></head><body><main>`,
 		`<header><h1>${escapeHtml(report.title)}</h1>`,
-		`<p class="meta">Client: <strong data-client>${escapeHtml(report.client)}</strong> · Period: ${escapeHtml(report.period.label)} · Generated ${escapeHtml(when(report.generatedAt))}</p></header>`,
+		`<p class="meta">Client: <strong data-client>${escapeHtml(report.client)}</strong> · Period: ${escapeHtml(report.period.label)} (${escapeHtml(report.period.timeZone)}) · Generated ${escapeHtml(when(report.generatedAt, report.period.timeZone))}</p></header>`,
 		body,
 		`<footer>System-generated evidence: detection, severity, SLA, remediation and verification times come from the automation records. ${report.outsidePeriod ? `${report.outsidePeriod} record(s) outside the period were not counted.` : ''}</footer>`,
 		'</main></body></html>',
@@ -156,7 +158,7 @@ export function renderArticleHtml(report: ClientReport, thresholds: Thresholds):
 		cells.map((r) => `<tr>${r.map((c) => `<td ${cell}>${c}</td>`).join('')}</tr>`).join('');
 	const parts = [
 		`<h2>${escapeHtml(report.title)}</h2>`,
-		`<p>Client: <strong>${escapeHtml(report.client)}</strong> · Period: ${escapeHtml(report.period.label)} · Generated ${escapeHtml(when(report.generatedAt))}</p>`,
+		`<p>Client: <strong>${escapeHtml(report.client)}</strong> · Period: ${escapeHtml(report.period.label)} (${escapeHtml(report.period.timeZone)}) · Generated ${escapeHtml(when(report.generatedAt, report.period.timeZone))}</p>`,
 	];
 	if (report.noActivity) {
 		parts.push('<p><strong>No activity in period.</strong></p>');

@@ -20,7 +20,7 @@ export function renderMarkdown(report: ClientReport): string {
 	const lines = [
 		`# ${report.title}`,
 		'',
-		`Client: **${report.client}** · Period: ${report.period.label} · Generated ${when(report.generatedAt)}`,
+		`Client: **${report.client}** · Period: ${report.period.label} (${report.period.timeZone}) · Generated ${when(report.generatedAt, report.period.timeZone)}`,
 		'',
 	];
 	if (report.noActivity) {
@@ -72,10 +72,10 @@ export function renderMarkdown(report: ClientReport): string {
 				r.kind,
 				r.reference,
 				r.severity,
-				when(r.detectedAt),
-				when(r.slaDueAt),
-				when(r.remediatedAt),
-				[when(r.verifiedAt), r.verifiedHow].filter(Boolean).join(' · '),
+				when(r.detectedAt, report.period.timeZone),
+				when(r.slaDueAt, report.period.timeZone),
+				when(r.remediatedAt, report.period.timeZone),
+				[when(r.verifiedAt, report.period.timeZone), r.verifiedHow].filter(Boolean).join(' · '),
 				r.outcome,
 				r.ticketReference,
 			]),
