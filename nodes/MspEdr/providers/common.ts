@@ -129,3 +129,38 @@ export function vendorNowOf(headers: Record<string, string>): string | undefined
 	const at = Date.parse(headers.date ?? '');
 	return Number.isFinite(at) ? new Date(at).toISOString() : undefined;
 }
+
+/**
+ * A vendor's text fact as triage should see it: trimmed, and absent when empty. Vendors send `""`
+ * and `null` for "none" (SentinelOne's `publisherName` of an unsigned file is `""`), and a rule must
+ * never match on whitespace.
+ */
+export function textOf(value: unknown): string | undefined {
+	if (typeof value !== 'string') return undefined;
+	const text = value.trim();
+	return text === '' ? undefined : text;
+}
+
+/** The first of several candidate fields that carries text. */
+export function firstTextOf(...values: unknown[]): string | undefined {
+	for (const value of values) {
+		const text = textOf(value);
+		if (text !== undefined) return text;
+	}
+	return undefined;
+}
+
+/**
+ * MITRE ATT&CK technique ids (`T1059`, `T1059.001`) among vendor labels, upper-cased, each once, in
+ * the vendor's order. A label may lead with the id ("T1055 - Process Injection"); tactic names such as
+ * "Execution" are not techniques and are dropped. Absent when there are none, so an empty list never
+ * reads as "the EDR checked and found no technique".
+ */
+export function techniqueIdsOf(labels: unknown[]): string[] | undefined {
+	const ids: string[] = [];
+	for (const label of labels) {
+		const id = /^(T\d{4}(?:\.\d{3})?)(?![\d.])/i.exec(textOf(label) ?? '')?.[1]?.toUpperCase();
+		if (id && !ids.includes(id)) ids.push(id);
+	}
+	return ids.length ? ids : undefined;
+}

@@ -1,12 +1,20 @@
 import { z } from 'zod';
 
 import { Id, Raw, Severity, Timestamp } from './common';
+import { DeviceType } from './rmm';
 
 export const ThreatStatus = z.enum(['new', 'inProgress', 'resolved']);
 export type ThreatStatus = z.infer<typeof ThreatStatus>;
 
 export const Verdict = z.enum(['truePositive', 'falsePositive', 'suspicious', 'undefined']);
 export type Verdict = z.infer<typeof Verdict>;
+
+/** The EDR's own confidence in a detection, before any analyst looked at it. */
+export const EdrConfidence = z.enum(['malicious', 'suspicious']);
+export type EdrConfidence = z.infer<typeof EdrConfidence>;
+
+/** A MITRE ATT&CK technique id: T1059 or a sub-technique such as T1059.001. */
+export const MitreTechniqueId = z.string().regex(/^T\d{4}(\.\d{3})?$/);
 
 export const ThreatSchema = z.object({
 	id: Id,
@@ -29,6 +37,41 @@ export const ThreatSchema = z.object({
 		.string()
 		.optional()
 		.describe('Vendor mitigation state, e.g. mitigated or not mitigated'),
+	title: z
+		.string()
+		.optional()
+		.describe('What the EDR called the detection, as its console shows it'),
+	commandLine: z
+		.string()
+		.optional()
+		.describe('Command line of the detected process as the sensor saw it, byte for byte'),
+	parentProcess: z
+		.string()
+		.optional()
+		.describe('Image name of the process that started or created the detected one'),
+	user: z
+		.string()
+		.optional()
+		.describe('Account the detected process ran as, DOMAIN\\user when the EDR gives a domain'),
+	signer: z
+		.string()
+		.optional()
+		.describe("Publisher of the detected file's code-signing certificate"),
+	signed: z
+		.boolean()
+		.optional()
+		.describe('Whether the detected file carries a valid code signature, when the EDR says'),
+	md5: z.string().optional(),
+	edrConfidence: EdrConfidence.optional().describe(
+		"The EDR's own confidence (malicious or suspicious), independent of any analyst verdict",
+	),
+	mitreTechniques: z
+		.array(MitreTechniqueId)
+		.optional()
+		.describe('MITRE ATT&CK technique ids the EDR matched, e.g. T1059.001; absent when none'),
+	deviceType: DeviceType.optional().describe(
+		'Role of the affected device as the EDR reports it on the detection; absent when it does not',
+	),
 	raw: Raw,
 });
 export type Threat = z.infer<typeof ThreatSchema>;

@@ -8,7 +8,8 @@ import type {
 	ThreatStatus,
 	Verdict,
 } from '../../../shared';
-import type { MdeAlert, MdeMachine, MdeMachineAction } from './schemas';
+import { techniqueIdsOf, textOf } from '../common';
+import type { MdeAlert, MdeEvidence, MdeMachine, MdeMachineAction } from './schemas';
 
 export const SEVERITY: Record<Severity, string> = {
 	critical: 'High',
@@ -50,6 +51,58 @@ export function hostOf(dnsName: string | null | undefined): string | undefined {
 	return dnsName ? dnsName.split('.')[0] : undefined;
 }
 
+const sameName = (a: string | null | undefined, b: string | null | undefined) =>
+	!!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/**
+ * The process evidence that says how the detected file ran: an entry of entityType Process that
+ * carries a command line, preferably the detected file's own process (an alert may also list the
+ * parent or a sibling), else the first. Without a command line anywhere, the detected file's
+ * Process entry (or the first) still gives the parent and the account.
+ */
+export function processEvidenceOf(
+	evidence: MdeEvidence[],
+	detectedFile: string | null | undefined,
+): MdeEvidence | undefined {
+	const processes = evidence.filter((e) => e.entityType?.trim().toLowerCase() === 'process');
+	const withCommandLine = processes.filter((e) => textOf(e.processCommandLine));
+	const ofFile = (e: MdeEvidence) => sameName(e.fileName, detectedFile);
+	return (
+		withCommandLine.find(ofFile) ?? withCommandLine[0] ?? processes.find(ofFile) ?? processes[0]
+	);
+}
+
+/** `DOMAIN\user`, or the bare user name when there is no domain; nothing without a user name. */
+function accountOf(
+	userName: string | null | undefined,
+	domainName: string | null | undefined,
+): string | undefined {
+	const user = textOf(userName);
+	if (!user) return undefined;
+	const domain = textOf(domainName);
+	return domain ? `${domain}\\${user}` : user;
+}
+
+/**
+ * The facts triage reads, in the MSP's words. Defender alerts carry no signer (it is on the File
+ * entity, `GET /api/files/{sha1}`, one more request per alert that is not made here), no EDR
+ * confidence besides the severity, and no device role: those stay absent.
+ */
+function triageFactsOf(raw: MdeAlert, file: MdeEvidence | undefined) {
+	const process = processEvidenceOf(raw.evidence ?? [], file?.fileName);
+	return {
+		title: textOf(raw.title),
+		commandLine: textOf(process?.processCommandLine),
+		parentProcess: textOf(process?.parentProcessFileName),
+		user:
+			accountOf(raw.relatedUser?.userName, raw.relatedUser?.domainName) ??
+			accountOf(process?.accountName, process?.domainName),
+		// The detected file's hash only: another process entry's md5 would be a different file's.
+		md5: textOf(file?.md5),
+		mitreTechniques: techniqueIdsOf(raw.mitreTechniques ?? []),
+	};
+}
+
 export function toThreat(raw: MdeAlert): Threat {
 	const file = raw.evidence?.find((e) => e.sha1 || e.fileName);
 	const mitigated = raw.evidence?.some(
@@ -74,6 +127,7 @@ export function toThreat(raw: MdeAlert): Threat {
 		detectedAt: raw.alertCreationTime,
 		updatedAt: raw.lastUpdateTime ?? raw.alertCreationTime,
 		mitigationStatus: mitigated ? 'mitigated' : 'notMitigated',
+		...triageFactsOf(raw, file),
 		raw,
 	};
 }

@@ -11,6 +11,12 @@ export const MdeEvidence = z
 		fileName: str,
 		filePath: str,
 		detectionStatus: str,
+		md5: str,
+		processCommandLine: str,
+		parentProcessFileName: str,
+		/** Process evidence may name the account it ran as [unverified: not in the reference's sample]. */
+		accountName: str,
+		domainName: str,
 	})
 	.passthrough();
 
@@ -29,10 +35,13 @@ export const MdeAlert = z
 		machineId: str,
 		computerDnsName: str,
 		rbacGroupName: str,
+		mitreTechniques: z.array(z.string()).nullable().optional(),
+		relatedUser: z.object({ userName: str, domainName: str }).passthrough().nullable().optional(),
 		evidence: z.array(MdeEvidence).nullable().optional(),
 	})
 	.passthrough();
 export type MdeAlert = z.infer<typeof MdeAlert>;
+export type MdeEvidence = z.infer<typeof MdeEvidence>;
 
 export const MdeMachine = z
 	.object({

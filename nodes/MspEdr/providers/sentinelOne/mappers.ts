@@ -3,11 +3,13 @@ import type {
 	ContainmentState,
 	Device,
 	DeviceType,
+	EdrConfidence,
 	Severity,
 	Threat,
 	ThreatStatus,
 	Verdict,
 } from '../../../shared';
+import { firstTextOf, techniqueIdsOf, textOf } from '../common';
 import type { S1Agent, S1Threat } from './schemas';
 
 /**
@@ -84,6 +86,69 @@ export function confidenceFor(severities: Severity[]): string[] {
 	return [...levels];
 }
 
+/** `threatInfo.confidenceLevel` as the EDR's own confidence; any other value says nothing. */
+export function edrConfidenceOf(confidence: string | null | undefined): EdrConfidence | undefined {
+	return confidence === 'malicious' || confidence === 'suspicious' ? confidence : undefined;
+}
+
+/**
+ * Whether the detected file is validly signed: `isFileSigned`, or the plausible shapes
+ * `isValidCertificate` and `certificateId` [unverified: the reference's fixture carries none of
+ * them]. A certificate that is present but not valid does not count as signed: a publisher name can
+ * be copied into an unsigned or badly signed binary, so any field saying "no" wins.
+ */
+export function signedOf(info: S1Threat['threatInfo']): boolean | undefined {
+	const said = [info.isFileSigned, info.isValidCertificate].filter(
+		(v): v is boolean => typeof v === 'boolean',
+	);
+	if (said.length) return said.every(Boolean);
+	const certificate = info.certificateId;
+	return certificate !== null && certificate !== undefined && String(certificate).trim() !== ''
+		? true
+		: undefined;
+}
+
+/**
+ * Technique ids from `indicators[].tactics[]`, in `techniques[].name` or a tactic's own `name`
+ * [unverified: the reference's fixture has only `tactics: []`], so both are read and anything that
+ * is not an id (a tactic such as "Defense Evasion") is dropped.
+ */
+export function mitreTechniquesOf(raw: S1Threat): string[] | undefined {
+	const labels = (raw.indicators ?? []).flatMap((indicator) =>
+		(indicator.tactics ?? []).flatMap((tactic) => [
+			tactic.name,
+			...(tactic.techniques ?? []).map((technique) => technique.name),
+		]),
+	);
+	return techniqueIdsOf(labels);
+}
+
+/** The file name at the end of a Windows or POSIX path: `\Device\HarddiskVolume1\...\a.exe` -> `a.exe`. */
+function fileNameOf(path: string | null | undefined): string | undefined {
+	return textOf(path?.split(/[\\/]/).pop());
+}
+
+/**
+ * The facts triage reads, in the MSP's words. `threatName` is the detected file's display name
+ * (the reference's fixture: the downloaded file), so it is both the title and the process name;
+ * `originatorProcess` is the process that created the threat (null in that fixture), the parent.
+ */
+function triageFactsOf(raw: S1Threat) {
+	const info = raw.threatInfo;
+	return {
+		title: textOf(info.threatName),
+		commandLine: firstTextOf(info.commandLineArguments, info.commandLine, raw.process?.cmdLine),
+		parentProcess: textOf(info.originatorProcess),
+		user: textOf(info.processUser),
+		signer: textOf(info.publisherName),
+		signed: signedOf(info),
+		md5: textOf(info.md5),
+		edrConfidence: edrConfidenceOf(info.confidenceLevel),
+		mitreTechniques: mitreTechniquesOf(raw),
+		deviceType: roleOfMachineType(raw.agentRealtimeInfo.agentMachineType),
+	};
+}
+
 export function toThreat(raw: S1Threat): Threat {
 	const info = raw.threatInfo;
 	const status = Object.entries(INCIDENT).find(([, v]) => v === info.incidentStatus)?.[0] as
@@ -98,7 +163,7 @@ export function toThreat(raw: S1Threat): Threat {
 		companyId: raw.agentRealtimeInfo.siteId ?? undefined,
 		severity: severityOf(info.confidenceLevel),
 		classification: info.classification ?? undefined,
-		processName: info.originatorProcess ?? info.threatName ?? undefined,
+		processName: textOf(info.threatName) ?? fileNameOf(info.filePath),
 		processPath: info.filePath ?? undefined,
 		sha1: info.sha1 ?? undefined,
 		sha256: info.sha256 ?? undefined,
@@ -107,6 +172,7 @@ export function toThreat(raw: S1Threat): Threat {
 		detectedAt: info.createdAt,
 		updatedAt: info.updatedAt ?? info.createdAt,
 		mitigationStatus: info.mitigationStatus ?? undefined,
+		...triageFactsOf(raw),
 		raw,
 	};
 }

@@ -29,6 +29,29 @@ export const S1MitigationEntry = z
 	})
 	.passthrough();
 
+/**
+ * `indicators[].tactics[].techniques[]`: the MITRE ATT&CK matches behind a detection. The reference's
+ * real fixture shows only `tactics: []`; tactic and technique `name`s are read defensively.
+ */
+const S1Indicator = z
+	.object({
+		tactics: z
+			.array(
+				z
+					.object({
+						name: z.string().nullable().optional(),
+						techniques: z
+							.array(z.object({ name: z.string().nullable().optional() }).passthrough())
+							.nullable()
+							.optional(),
+					})
+					.passthrough(),
+			)
+			.nullable()
+			.optional(),
+	})
+	.passthrough();
+
 export const S1Threat = z
 	.object({
 		id: z.string(),
@@ -36,6 +59,7 @@ export const S1Threat = z
 			.object({
 				agentId: z.string().nullable().optional(),
 				agentComputerName: z.string().nullable().optional(),
+				agentMachineType: z.string().nullable().optional(),
 				siteId: z.string().nullable().optional(),
 			})
 			.passthrough(),
@@ -50,13 +74,30 @@ export const S1Threat = z
 				filePath: z.string().nullable().optional(),
 				sha1: z.string().nullable().optional(),
 				sha256: z.string().nullable().optional(),
+				md5: z.string().nullable().optional(),
 				originatorProcess: z.string().nullable().optional(),
+				processUser: z.string().nullable().optional(),
+				commandLineArguments: z.string().nullable().optional(),
+				/** Not in the reference's fixture: accepted in case a console version names it so. */
+				commandLine: z.string().nullable().optional(),
+				publisherName: z.string().nullable().optional(),
+				isFileSigned: z.boolean().nullable().optional(),
+				/** Plausible certificate shapes [unverified]; a certificate id may be text or a number. */
+				isValidCertificate: z.boolean().nullable().optional(),
+				certificateId: z.union([z.string(), z.number()]).nullable().optional(),
 				pendingActions: z.boolean().nullable().optional(),
 				createdAt: z.string(),
 				updatedAt: z.string().nullable().optional(),
 			})
 			.passthrough(),
 		mitigationStatus: z.array(S1MitigationEntry).nullable().optional(),
+		indicators: z.array(S1Indicator).nullable().optional(),
+		/** A Unified Alerts node carries the command line here (reference 1.4). */
+		process: z
+			.object({ cmdLine: z.string().nullable().optional() })
+			.passthrough()
+			.nullable()
+			.optional(),
 	})
 	.passthrough();
 export type S1Threat = z.infer<typeof S1Threat>;
