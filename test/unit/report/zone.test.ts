@@ -8,20 +8,9 @@ import { isTimeZone, localDateTime, zonedInstant } from '../../../nodes/MspRepor
  */
 const year = new Date().getUTCFullYear();
 const HOUR = 3_600_000;
-const MONTH = [
-	'January',
-	'February',
-	'March',
-	'April',
-	'May',
-	'June',
-	'July',
-	'August',
-	'September',
-	'October',
-	'November',
-	'December',
-];
+/** English month name, from the runtime rather than a copy of the node's list. */
+const monthName = (month: number) =>
+	new Date(Date.UTC(year, month, 1)).toLocaleString('en-US', { month: 'long', timeZone: 'UTC' });
 
 describe('report periods in a time zone', () => {
 	it('a previous month in summer starts at 22:00 UTC the day before in Berlin', () => {
@@ -53,9 +42,9 @@ describe('report periods in a time zone', () => {
 	it('at 00:30 on the 1st in Berlin (still the last day in UTC) the previous month is the one that just ended there', () => {
 		const now = new Date(Date.UTC(year, 10, 30, 23, 30));
 		const berlin = resolvePeriod('previousMonth', now, undefined, 'Europe/Berlin');
-		expect(periodLabel(berlin.start, berlin.end, 'Europe/Berlin')).toBe(`${MONTH[10]} ${year}`);
+		expect(periodLabel(berlin.start, berlin.end, 'Europe/Berlin')).toBe(`${monthName(10)} ${year}`);
 		const utc = resolvePeriod('previousMonth', now);
-		expect(periodLabel(utc.start, utc.end)).toBe(`${MONTH[9]} ${year}`);
+		expect(periodLabel(utc.start, utc.end)).toBe(`${monthName(9)} ${year}`);
 	});
 
 	it('custom dates are whole days in the zone; an offset in the value wins', () => {
