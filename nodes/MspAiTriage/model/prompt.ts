@@ -36,12 +36,23 @@ function rulesSummary(assessment: RulesAssessment): string {
 	return parts.join(' ');
 }
 
-export function factsForPrompt(facts: AlertFacts): Record<string, unknown> {
-	// `text` is every string of the alert again: already in the data block.
+/**
+ * The facts the rules read, minus `text` (every string of the alert again, already in the data block)
+ * and minus any fact named in Fields Not Sent to Model: a fact read from a vendor key the list does
+ * not name (SentinelOne's processUser, Defender's accountName) must not carry the user past it.
+ */
+export function factsForPrompt(
+	facts: AlertFacts,
+	stripped: ReadonlySet<string> = new Set(),
+): Record<string, unknown> {
 	return Object.fromEntries(
 		Object.entries(facts).filter(
 			([key, v]) =>
-				key !== 'text' && v !== '' && v !== undefined && !(Array.isArray(v) && !v.length),
+				key !== 'text' &&
+				!stripped.has(key.toLowerCase()) &&
+				v !== '' &&
+				v !== undefined &&
+				!(Array.isArray(v) && !v.length),
 		),
 	);
 }
@@ -51,9 +62,13 @@ export function factsForPrompt(facts: AlertFacts): Record<string, unknown> {
  * MAX_ALERT_DATA characters with a marker. The rules scan exactly this text for planted
  * instructions, so nothing the model reads escapes them.
  */
-export function alertData(data: unknown, facts: AlertFacts): string {
+export function alertData(
+	data: unknown,
+	facts: AlertFacts,
+	stripped: ReadonlySet<string> = new Set(),
+): string {
 	return truncateText(
-		JSON.stringify({ extractedFacts: factsForPrompt(facts), alert: data }),
+		JSON.stringify({ extractedFacts: factsForPrompt(facts, stripped), alert: data }),
 		MAX_ALERT_DATA,
 	);
 }

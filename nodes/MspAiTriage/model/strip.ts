@@ -6,7 +6,7 @@ import { isSecretKey, REDACTED, redactString } from '../../shared/redact';
  * (`password=…`, bearer tokens) and over-long strings.
  */
 export const DEFAULT_STRIPPED_FIELDS =
-	'user, userName, username, lastLoggedOnUser, loggedInUser, userPrincipalName, email, emailAddress, phone, ipAddress, externalIp, macAddress';
+	'user, userName, username, processUser, accountName, relatedUser, loggedOnUsers, lastLoggedOnUser, loggedInUser, agentLastLoggedInUserName, userPrincipalName, email, emailAddress, phone, ipAddress, externalIp, macAddress';
 
 const MAX_STRING = 2000;
 const MAX_DEPTH = 8;

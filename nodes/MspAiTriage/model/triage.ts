@@ -107,7 +107,7 @@ export async function triageOne(alert: unknown, run: TriageRun): Promise<TriageV
 	const stripped = stripForModel(alert, run.strip);
 	// Facts for the prompt come from the stripped alert (raw included) so stripped fields never leak through them.
 	const promptFacts = extractFacts(stripForModel(alert, { ...run.strip, includeRaw: true }));
-	const dataBlock = alertData(stripped, promptFacts);
+	const dataBlock = alertData(stripped, promptFacts, run.strip.names);
 	// The rules also read the text the model will read, so nothing past their own scan limit reaches it unseen.
 	const assessment = assess(facts, run.rules, alertText(stripped, MAX_ALERT_DATA));
 	const prompt = userPrompt(run.nonce, dataBlock, assessment);

@@ -180,6 +180,18 @@ describe('field stripping before the model', () => {
 		raw: { agentRealtimeInfo: { agentComputerName: 'BSD-WS05', userName: 'chloe' } },
 	};
 
+	it('keeps the user out of the prompt when it comes from a vendor key (SentinelOne processUser, Defender accountName)', async () => {
+		const model = fakeModel(() => answer({}));
+		const alerts = [
+			{ ...PLAIN_SUSPICIOUS, raw: { threatInfo: { processUser: 'BSD\\chloe.martin' } } },
+			{ ...PLAIN_SUSPICIOUS, id: 'd', raw: { evidence: [{ accountName: 'chloe.martin' }] } },
+		];
+		const r = run(model, { strip: stripRules(DEFAULT_STRIPPED_FIELDS, true) });
+		for (const alert of alerts) await triageOne(alert, r);
+		expect(model.calls).toHaveLength(2);
+		for (const messages of model.calls) expect(JSON.stringify(messages)).not.toContain('chloe');
+	});
+
 	it('removes listed fields at any depth, dotted paths, secret-named keys and inline credentials', async () => {
 		const model = fakeModel(() => answer({}));
 		await triageOne(
