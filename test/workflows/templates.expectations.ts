@@ -393,3 +393,47 @@ export function assertThreatEndState(
 		[1, 1],
 	]);
 }
+
+/**
+ * The threat template with a chat-model node of the given type on MSP AI Triage's Model input: a test-only model
+ * (registered through the run's `nodeTypes`) in the place where a user connects OpenAI, Anthropic or Ollama.
+ */
+export function withModelNode(
+	template: Template,
+	model: { type: string; name?: string; parameters?: Record<string, unknown> },
+): Template {
+	const name = model.name ?? 'Chat Model';
+	const node = {
+		id: 'test-chat-model',
+		name,
+		type: model.type,
+		typeVersion: 1,
+		position: [1500, 640],
+		parameters: model.parameters ?? {},
+	};
+	return {
+		...template,
+		name: `${template.name} (${name})`,
+		nodes: [...template.nodes, node],
+		connections: {
+			...template.connections,
+			[name]: {
+				ai_languageModel: [[{ node: 'MSP AI Triage', type: 'ai_languageModel', index: 0 }]],
+			},
+		},
+	};
+}
+
+/**
+ * Everything a technician reads on a PSA ticket, whichever PSA holds it: the summary, the description (ConnectWise
+ * keeps it as the ticket's first note, Halo as `details`) and every note.
+ */
+export function ticketText(world: World, stack: Stack, ticketId: number): string {
+	const notes = stack.notes(world, ticketId).map((n) => n.text);
+	if (stack.providers.mspPsa.provider === 'halo') {
+		const ticket = halo(world).tickets.find((t) => t.id === ticketId);
+		return [ticket?.summary ?? '', ticket?.details ?? '', ...notes].join('\n');
+	}
+	const ticket = cw(world).tickets.find((t) => t.id === ticketId);
+	return [ticket?.summary ?? '', ...notes].join('\n');
+}

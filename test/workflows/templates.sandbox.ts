@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
 
-import { runWorkflow, type WorkflowJson } from './harness';
+import { runWorkflow, type RunWorkflowOptions, type WorkflowJson } from './harness';
 import { loadTemplate } from './templates.expectations';
 
 export type TemplateName = 'patch-remediation' | 'threat-response';
@@ -32,16 +32,28 @@ export function templateSandbox(faults?: Parameters<Sandbox['setFaults']>[0], se
 		faultsStruck: () => sandbox.requests.query({}).filter((entry) => entry.fault).length,
 		/** The running sandbox, for its scenario API (duplicate hostnames, domain controllers, injected threats). */
 		sandbox: () => sandbox,
-		/** A run from `startNode` (the Manual trigger unless said otherwise) with `input` as the trigger's items. */
+		/**
+		 * A run from `startNode` (the Manual trigger unless said otherwise) with `input` as the trigger's items;
+		 * `nodeTypes` adds test-only node types (a fake chat model on MSP AI Triage's Model input).
+		 */
 		run: async (
 			workflow: TemplateName | WorkflowJson,
-			start: { startNode?: string; input?: IDataObject[] } = {},
+			start: {
+				startNode?: string;
+				input?: IDataObject[];
+				nodeTypes?: RunWorkflowOptions['nodeTypes'];
+			} = {},
 		) =>
 			await runWorkflow(
 				typeof workflow === 'string'
 					? (loadTemplate(workflow) as unknown as WorkflowJson)
 					: workflow,
-				{ credentials, startNode: start.startNode ?? 'Run Now', input: start.input },
+				{
+					credentials,
+					startNode: start.startNode ?? 'Run Now',
+					input: start.input,
+					nodeTypes: start.nodeTypes,
+				},
 			),
 	};
 }

@@ -7,6 +7,8 @@ import { startSandbox, type Sandbox } from '../../../sandbox';
 import type { Device, Threat as WorldThreat, World } from '../../../sandbox/world/types';
 
 import { copyOf, MDE_ALERTS_RESPONSE, S1_THREATS_RESPONSE } from './fixtures/vendor-payloads';
+import { SANDBOX_TENANT } from '../../../sandbox/vendors/microsoft-login/directory';
+
 import { providerFor, threatIdIn } from './setup';
 
 /** The facts triage reads from a normalized threat, never from vendor keys. */
@@ -484,8 +486,9 @@ function sandboxFacts(
 		title: t.title,
 		parentProcess: 'explorer.exe',
 		user: `${domain.toUpperCase()}\\${user}`,
-		signer: undefined,
-		signed: undefined,
+		// The File entity's signature, read once per hash (alerts carry none).
+		signer: t.signed ? t.signer : undefined,
+		signed: t.signed,
 		md5: undefined,
 		edrConfidence: undefined,
 		deviceType: undefined,
@@ -565,6 +568,59 @@ describe.each([
 				edrConfidence: 'suspicious',
 				deviceType: 'workstation',
 			});
+		}
+	});
+});
+
+describe("Defender: the signer from the file's entity", () => {
+	let sandbox: Sandbox;
+	beforeAll(async () => {
+		sandbox = await startSandbox({ port: 0, scale: { threats: 25 } });
+	});
+	afterAll(async () => sandbox.stop());
+	beforeEach(() => sandbox.reset());
+	const fileReads = () =>
+		sandbox.requests.query({ vendor: 'defender' }).filter((r) => /\/api\/files\//.test(r.path));
+
+	it('reads each file once per hash, so an allow-listed signed tool can be recognised', async () => {
+		const threats = await providerFor(sandbox, 'microsoftDefender').listThreats({
+			returnAll: true,
+		});
+		const hashes = new Set(threats.map((t) => t.sha1));
+		expect(fileReads()).toHaveLength(hashes.size);
+		const psexec = sandbox.world().threats.find((t) => t.scenario === 'falsePositiveAdminTool')!;
+		expect(threats.find((t) => t.id === psexec.defenderAlertId)).toMatchObject({
+			processName: 'PsExec64.exe',
+			signer: 'Microsoft Corporation',
+			signed: true,
+		});
+		const ransomware = sandbox.world().threats.find((t) => t.scenario === 'ransomware')!;
+		expect(threats.find((t) => t.id === ransomware.defenderAlertId)).toMatchObject({
+			signed: false,
+		});
+	});
+
+	it('Get reads the signature too', async () => {
+		const psexec = sandbox.world().threats.find((t) => t.scenario === 'falsePositiveAdminTool')!;
+		const threat = await providerFor(sandbox, 'microsoftDefender').getThreat(
+			psexec.defenderAlertId,
+		);
+		expect(threat).toMatchObject({ signer: 'Microsoft Corporation', signed: true });
+	});
+
+	it('an app without File.Read.All still reads its threats, unsigned as far as it knows', async () => {
+		const roles = SANDBOX_TENANT.apps[0].roles;
+		const index = roles.indexOf('File.Read.All');
+		roles.splice(index, 1);
+		try {
+			const threats = await providerFor(sandbox, 'microsoftDefender').listThreats({
+				returnAll: true,
+			});
+			expect(threats).toHaveLength(sandbox.world().threats.length);
+			expect(threats.every((t) => t.signer === undefined && t.signed !== true)).toBe(true);
+			expect(fileReads().every((r) => r.status === 403)).toBe(true);
+		} finally {
+			roles.splice(index, 0, 'File.Read.All');
 		}
 	});
 });

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 
 import {
 	DryRunStop,
+	mapWithConcurrency,
 	offsetPages,
 	parseVendorResponse,
 	Transport,
@@ -48,11 +49,15 @@ import {
 	stateOf,
 	STATUS,
 	toDevice,
+	signatureOf,
 	toThreat,
+	type FileSignature,
 } from './mappers';
-import { MdeAlert, MdeCollection, MdeMachine, MdeMachineAction } from './schemas';
+import { MdeAlert, MdeCollection, MdeFile, MdeMachine, MdeMachineAction } from './schemas';
 
 const VENDOR = 'Microsoft Defender for Endpoint';
+/** File reads in flight while a list is enriched; the pacer keeps Defender's budget either way. */
+const SIGNATURE_READS_IN_FLIGHT = 4;
 /** `$top` may be at most 10,000. */
 const MAX_PAGE = 10000;
 /**
@@ -148,6 +153,8 @@ export class DefenderProvider implements EdrProvider {
 	private readonly transport: Transport;
 
 	private readonly pageSize: number;
+	/** Signatures by file hash, read once per execution: many alerts share one tool. */
+	private readonly signatures = new Map<string, Promise<FileSignature | undefined>>();
 
 	constructor(
 		ctx: ConstructorParameters<typeof Transport>[0],
@@ -195,7 +202,39 @@ export class DefenderProvider implements EdrProvider {
 			}
 			if (out.length >= limit) break;
 		}
-		return { threats: out.slice(0, limit), vendorNow };
+		const threats = await mapWithConcurrency(
+			out.slice(0, limit),
+			SIGNATURE_READS_IN_FLIGHT,
+			async (threat) => await this.withSignature(threat),
+		);
+		return { threats, vendorNow };
+	}
+
+	/**
+	 * Alerts carry no signer; the File entity does. Triage needs it to recognise an allow-listed signed
+	 * tool, so each threat's file is looked up once per hash. A file Defender cannot describe (unknown
+	 * hash, an app without File.Read.All, a vendor error) leaves the threat unsigned as far as the
+	 * package knows: it is never dismissed as a signed tool, and the threat is still read.
+	 */
+	private async withSignature(threat: Threat): Promise<Threat> {
+		const hash = threat.sha1 ?? threat.sha256;
+		if (!hash) return threat;
+		let signature = this.signatures.get(hash.toLowerCase());
+		if (!signature) {
+			signature = this.fileSignature(hash).then(undefined, () => undefined);
+			this.signatures.set(hash.toLowerCase(), signature);
+		}
+		const found = await signature;
+		return found ? { ...threat, ...found } : threat;
+	}
+
+	private async fileSignature(hash: string): Promise<FileSignature | undefined> {
+		const body = await this.transport.request({
+			method: 'GET',
+			path: `/files/${encodeURIComponent(hash)}`,
+			operation: 'get file',
+		});
+		return signatureOf(this.parse(MdeFile, body, 'get file'));
 	}
 
 	private async alert(id: string): Promise<MdeAlert> {
@@ -209,7 +248,7 @@ export class DefenderProvider implements EdrProvider {
 	}
 
 	async getThreat(id: string): Promise<Threat> {
-		return toThreat(await this.alert(id));
+		return await this.withSignature(toThreat(await this.alert(id)));
 	}
 
 	async updateThreat(id: string, update: ThreatUpdate): Promise<Threat> {

@@ -9,7 +9,7 @@ import type {
 	Verdict,
 } from '../../../shared';
 import { techniqueIdsOf, textOf } from '../common';
-import type { MdeAlert, MdeEvidence, MdeMachine, MdeMachineAction } from './schemas';
+import type { MdeAlert, MdeEvidence, MdeFile, MdeMachine, MdeMachineAction } from './schemas';
 
 export const SEVERITY: Record<Severity, string> = {
 	critical: 'High',
@@ -101,6 +101,21 @@ function triageFactsOf(raw: MdeAlert, file: MdeEvidence | undefined) {
 		md5: textOf(file?.md5),
 		mitreTechniques: techniqueIdsOf(raw.mitreTechniques ?? []),
 	};
+}
+
+export interface FileSignature {
+	signer?: string;
+	signed: boolean;
+}
+
+/**
+ * The File entity's signature: signed only with a valid certificate (an invalid or expired one is
+ * what a tampered copy of a signed tool shows), the signer as Defender names it.
+ */
+export function signatureOf(file: MdeFile): FileSignature {
+	const signed = file.isValidCertificate === true;
+	const signer = textOf(file.signer);
+	return signed && signer ? { signer, signed } : { signed: false };
 }
 
 export function toThreat(raw: MdeAlert): Threat {

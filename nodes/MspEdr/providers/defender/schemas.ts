@@ -43,6 +43,16 @@ export const MdeAlert = z
 export type MdeAlert = z.infer<typeof MdeAlert>;
 export type MdeEvidence = z.infer<typeof MdeEvidence>;
 
+/** The File entity (`GET /api/files/{id}`): where Defender reports a file's signer. */
+export const MdeFile = z
+	.object({
+		sha1: z.string().nullable().optional(),
+		signer: z.string().nullable().optional(),
+		isValidCertificate: z.boolean().nullable().optional(),
+	})
+	.passthrough();
+export type MdeFile = z.infer<typeof MdeFile>;
+
 export const MdeMachine = z
 	.object({
 		id: z.string(),
