@@ -12,6 +12,7 @@ const settings = (overrides: Partial<ReportSettings> = {}): ReportSettings => ({
 	slaHours: DEFAULT_SLA_HOURS,
 	knownClients: [],
 	titleTemplate: 'Compliance report {client} {period}',
+	timeZone: 'UTC',
 	...overrides,
 });
 

@@ -63,6 +63,7 @@ describe('HTML report in a real browser', () => {
 		slaHours: DEFAULT_SLA_HOURS,
 		knownClients: [],
 		titleTemplate: 'Compliance report {client} {period}',
+		timeZone: 'UTC',
 	});
 
 	it('renders without errors or network requests and shows the client, KPIs and charts', async () => {
@@ -138,5 +139,6 @@ function reportSettingsOf() {
 		slaHours: DEFAULT_SLA_HOURS,
 		knownClients: [] as string[],
 		titleTemplate: 'Compliance report {client} {period}',
+		timeZone: 'UTC',
 	};
 }
