@@ -78,6 +78,8 @@ interface NoteView {
  */
 export interface Stack {
 	label: string;
+	/** The sandbox vendor ids of its PSA, RMM and EDR (as the request log names them). */
+	vendors: string[];
 	/** Node type name (`mspPsa`...) -> provider value and the sandbox credential's type and name. */
 	providers: Record<string, { provider: string; credential: string; name: string }>;
 	tickets(world: World): TicketView[];
@@ -108,6 +110,7 @@ const EDR_TRIGGER_AND_NODE = (provider: string, credential: string, name: string
 /** ConnectWise PSA, NinjaOne, SentinelOne and Hudu: the templates' defaults. */
 export const DEFAULT_STACK: Stack = {
 	label: 'ConnectWise PSA, NinjaOne, SentinelOne',
+	vendors: ['connectwise-psa', 'ninjaone', 'sentinelone'],
 	providers: {
 		mspPsa: {
 			provider: 'connectwise',
@@ -139,6 +142,7 @@ export const DEFAULT_STACK: Stack = {
 /** HaloPSA, ConnectWise Automate, Microsoft Defender for Endpoint and Hudu: the other provider of every family. */
 export const OTHER_STACK: Stack = {
 	label: 'HaloPSA, ConnectWise Automate, Microsoft Defender',
+	vendors: ['halopsa', 'connectwise-automate', 'defender'],
 	providers: {
 		mspPsa: { provider: 'halo', credential: 'mspHaloPsaApi', name: 'Sandbox HaloPSA' },
 		mspRmm: {
@@ -379,7 +383,9 @@ export function assertThreatEndState(
 	expect(stackTickets(world, stack, 'edr-threat:')).toHaveLength(4);
 	noDuplicateNotes(
 		world,
-		['ransomware', 'serverCredentialTheft'].map((scenario) => ticketFor(scenario)[0].id),
+		['ransomware', 'serverCredentialTheft', 'pup', 'falsePositiveAdminTool'].map(
+			(scenario) => ticketFor(scenario)[0].id,
+		),
 		stack,
 	);
 	expect(
@@ -392,7 +398,38 @@ export function assertThreatEndState(
 		[1, 1],
 		[1, 1],
 	]);
+	assertThreatEdrAndReport(world);
 }
+
+/**
+ * What the EDR console and Hudu show after threat response: the ransomware resolved as a true positive, no threat
+ * carrying the same note or comment twice, no device but the ransomware host isolated, and no Security incidents
+ * article calling a verified incident unverified (a rerun reports it from the EDR's resolved threats).
+ */
+export function assertThreatEdrAndReport(world: World) {
+	const ransomware = world.threats.find((t) => t.scenario === 'ransomware')!;
+	expect({ status: ransomware.status, verdict: ransomware.verdict }).toEqual({
+		status: 'resolved',
+		verdict: 'truePositive',
+	});
+	for (const threat of world.threats) {
+		const texts = threat.notes.map((n) => n.text);
+		expect({ threat: threat.scenario, notes: texts }).toEqual({
+			threat: threat.scenario,
+			notes: [...new Set(texts)],
+		});
+	}
+	expect(
+		world.operations
+			.filter((o) => o.kind === 'isolate' && o.deviceKey !== ransomware.deviceKey)
+			.map((o) => deviceHost(world, o.deviceKey)),
+	).toEqual([]);
+	const articles = hudu(world).articles.filter((a) => a.name.startsWith('Security incidents'));
+	expect(articles.filter((a) => /never verified/i.test(a.content)).map((a) => a.name)).toEqual([]);
+}
+
+const deviceHost = (world: World, key: string) =>
+	world.devices.find((d) => d.key === key)?.hostname ?? key;
 
 /**
  * The threat template with a chat-model node of the given type on MSP AI Triage's Model input: a test-only model

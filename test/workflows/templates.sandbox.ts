@@ -28,8 +28,14 @@ export function templateSandbox(faults?: Parameters<Sandbox['setFaults']>[0], se
 	});
 	return {
 		world: () => sandbox.world(),
-		/** Requests a fault struck since the last reset: proof that a faulty run was faulty. */
-		faultsStruck: () => sandbox.requests.query({}).filter((entry) => entry.fault).length,
+		/**
+		 * Requests a fault struck since the last reset (of these vendors' only, when given): proof that a faulty
+		 * run was faulty.
+		 */
+		faultsStruck: (vendors?: string[]) =>
+			sandbox.requests
+				.query({})
+				.filter((entry) => entry.fault && (!vendors || vendors.includes(entry.vendor))).length,
 		/** The running sandbox, for its scenario API (duplicate hostnames, domain controllers, injected threats). */
 		sandbox: () => sandbox,
 		/**

@@ -139,26 +139,28 @@ describe('threat response template with the other providers (HaloPSA, ConnectWis
 
 /**
  * Under `chaos` (one request in ten hit by a 5xx, a reset, a timeout, a truncated body or a slow answer, before or
- * after the vendor acted, plus every vendor's rate limit on a shortened window), with three fault seeds: a run and at
- * most one rerun reach the clean run's end state, with nothing duplicated. On the default providers only: on HaloPSA,
- * Automate and Defender a write whose answer is lost (a Halo note, a Defender mitigation, an Automate script run) is
- * not yet read back before it is sent again.
+ * after the vendor acted, plus every vendor's rate limit on a shortened window), with three fault seeds, on both
+ * provider sets: a run and at most one rerun reach the clean run's end state, with nothing duplicated (one incident
+ * ticket per threat, one note per key, one isolation and release, one EDR comment, one Hudu article per client). A
+ * write whose answer is lost is read back before it is sent again (PSA tickets and notes, isolation and release,
+ * mitigations, EDR notes and comments, script runs, Hudu articles).
  */
-describe.each([1, 2, 3].map((seed) => ({ stack: DEFAULT_STACK, seed })))(
-	'threat response template under chaos on $stack.label, fault seed $seed',
-	({ stack, seed }) => {
-		const sandbox = templateSandbox(
-			{ profile: 'chaos', rate: 0.1, timeoutMs: 300, slowMs: 100, throttleWindowScale: 0.02 },
-			seed,
-		);
-		const runOnStack = async (name: TemplateName) =>
-			await sandbox.run(onStack(loadTemplate(name), stack) as unknown as WorkflowJson);
+describe.each(
+	[1, 2, 3].flatMap((seed) => [DEFAULT_STACK, OTHER_STACK].map((stack) => ({ stack, seed }))),
+)('threat response template under chaos on $stack.label, fault seed $seed', ({ stack, seed }) => {
+	const sandbox = templateSandbox(
+		{ profile: 'chaos', rate: 0.1, timeoutMs: 300, slowMs: 100, throttleWindowScale: 0.02 },
+		seed,
+	);
+	const runOnStack = async (name: TemplateName) =>
+		await sandbox.run(onStack(loadTemplate(name), stack) as unknown as WorkflowJson);
 
-		it('threat response converges after at most one rerun', async () => {
-			await runOnStack('threat-response');
-			await runOnStack('threat-response');
-			expect(sandbox.faultsStruck()).toBeGreaterThan(0);
-			assertThreatEndState(sandbox.world(), { stack });
-		}, 300000);
-	},
-);
+	it('threat response converges after at most one rerun', async () => {
+		// Neither run stops: a threat whose step still fails is escalated, the others go on.
+		expect((await runOnStack('threat-response')).error).toBeUndefined();
+		expect((await runOnStack('threat-response')).error).toBeUndefined();
+		// The faults struck this stack's own vendors, not only Hudu or a login.
+		expect(sandbox.faultsStruck(stack.vendors)).toBeGreaterThan(0);
+		assertThreatEndState(sandbox.world(), { stack });
+	}, 300000);
+});

@@ -2,7 +2,7 @@ import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Containment, Device, DeviceType } from '../../../shared';
-import { pollUntil, withItemData } from '../../../shared';
+import { isAmbiguousFailure, pollUntil, withItemData } from '../../../shared';
 import { chunk } from '../../providers/common';
 import type {
 	ContainmentKind,
@@ -300,11 +300,12 @@ export async function sendContainment(
 			const { comment, dryRun } = checked[batch[0]].options;
 			let requests: ContainmentRequest[];
 			try {
-				requests = await provider.requestContainment(
+				requests = await requestVerified(
+					provider,
 					run.kind,
-					batch.map((i) => checked[i].device.id),
+					batch.map((i) => checked[i].device),
 					comment,
-					{ dryRun },
+					dryRun,
 				);
 			} catch (error) {
 				for (const i of batch) out[i] = asError(error);
@@ -343,6 +344,65 @@ export async function sendContainment(
 	);
 	for (const [first, ...others] of sharers.values()) for (const i of others) out[i] = out[first];
 	return out.map((r) => r ?? new Error('No containment result was produced for this device'));
+}
+
+const REQUEST_TRIES = 3;
+
+/**
+ * One batch's request. When its answer is lost (an ambiguous write: 5xx, reset, timeout, a body cut short),
+ * the devices' state is read back: a device now in the target state or on its way there was changed by this
+ * request and counts as sent (then followed like any sent device), and only the others are sent again, up to
+ * three requests in all. Without this a resend would find the device "already isolated"
+ * and the incident timeline would say so, although this request isolated it.
+ */
+async function requestVerified(
+	provider: EdrProvider,
+	kind: ContainmentKind,
+	devices: Device[],
+	comment: string,
+	dryRun: boolean | undefined,
+): Promise<ContainmentRequest[]> {
+	const moved: ContainmentRequest[] = [];
+	let open = devices;
+	for (let attempt = 1; ; attempt++) {
+		const outcome = await provider
+			.requestContainment(
+				kind,
+				open.map((d) => d.id),
+				comment,
+				{ dryRun },
+			)
+			.then(
+				(sent) => ({ sent }),
+				(failure: unknown) => ({ failure }),
+			);
+		if ('sent' in outcome) return [...moved, ...outcome.sent];
+		if (!isAmbiguousFailure(outcome.failure) || attempt >= REQUEST_TRIES) throw outcome.failure;
+		// Read afresh (not from the device records the check read before the request).
+		const reads = await provider
+			.readContainments(
+				kind,
+				open.map((d) => ({ deviceId: d.id })),
+			)
+			.then(
+				(read) => read,
+				() => undefined,
+			);
+		// A state that cannot be read leaves the outcome unknown: the lost answer's error goes on.
+		if (!reads || reads.some((r) => r instanceof Error)) throw outcome.failure;
+		const read = (reads as ContainmentRead[]).map((r) => r.containment);
+		const arrived = (k: number) =>
+			read[k].state === CONTAINED[kind] || read[k].state === PENDING[kind];
+		// The vendor's action, where it names one, is followed; otherwise the device's state is.
+		moved.push(
+			...open
+				.map((d, k) => ({ deviceId: d.id, actionId: read[k].actionId, k }))
+				.filter(({ k }) => arrived(k))
+				.map(({ deviceId, actionId }) => ({ deviceId, actionId })),
+		);
+		open = open.filter((_, k) => !arrived(k));
+		if (!open.length) return moved;
+	}
 }
 
 /** Both steps for a list of devices: used by tests and by callers that do not gate between them. */

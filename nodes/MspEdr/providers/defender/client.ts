@@ -102,6 +102,31 @@ export const defenderProfile: VendorProfile = {
 	rateLimits: DEFENDER_RATE_LIMITS,
 };
 
+/**
+ * Whether an alert shows a PATCH: its status and classification as sent, and a comment with the text sent
+ * created since the request (less the clock allowance the machine actions use: `createdTime` is Defender's
+ * clock). Defender keeps no client request id, so an identical comment within the allowance counts as this one.
+ */
+function patched(alert: MdeAlert, body: IDataObject, requestedAt: number): boolean {
+	return (
+		(body.status === undefined || alert.status === body.status) &&
+		(body.classification === undefined || alert.classification === body.classification) &&
+		hasComment(alert, String(body.comment), requestedAt - 5 * 60 * 1000)
+	);
+}
+
+/** Whether the alert carries a comment with exactly this text (created at or after `since`, when given). */
+function hasComment(alert: MdeAlert, text: string, since = -Infinity): boolean {
+	const comments = Array.isArray(alert.comments)
+		? (alert.comments as Array<{ comment?: unknown; createdTime?: unknown }>)
+		: [];
+	return comments.some(
+		(c) =>
+			c.comment === text &&
+			(typeof c.createdTime !== 'string' || !(Date.parse(c.createdTime) < since)),
+	);
+}
+
 /** OData string literal: single quotes doubled. */
 function literal(value: string): string {
 	return `'${value.replace(/'/g, "''")}'`;
@@ -268,25 +293,44 @@ export class DefenderProvider implements EdrProvider {
 			}
 			body.classification = classification;
 		}
-		if (update.comment) body.comment = update.comment;
+		// The update's comment is written once per alert: a retried or repeated update whose earlier PATCH was applied
+		// (its answer, or the read after it, lost) finds the comment on the alert and only sets the status again.
+		if (update.comment && !hasComment(await this.alert(id), update.comment))
+			body.comment = update.comment;
 		if (!Object.keys(body).length) return await this.getThreat(id);
-		await this.transport.request({
-			method: 'PATCH',
-			path: `/alerts/${encodeURIComponent(id)}`,
-			body,
-			operation: 'update alert',
-		});
+		await this.patchAlert(id, body, 'update alert');
 		return await this.getThreat(id);
 	}
 
 	async addNote(id: string, text: string): Promise<NoteResult> {
-		await this.transport.request({
-			method: 'PATCH',
-			path: `/alerts/${encodeURIComponent(id)}`,
-			body: { comment: text },
-			operation: 'add alert comment',
-		});
+		await this.patchAlert(id, { comment: text }, 'add alert comment');
 		return { threatId: id, text, added: true };
+	}
+
+	/**
+	 * `PATCH /alerts/{id}`. Status and classification are set (sending them again changes nothing), but a
+	 * `comment` is appended to the alert's `comments` on every PATCH that carries one: such a PATCH whose
+	 * answer was lost is read back on the alert before it is sent again, so a retry never comments twice.
+	 */
+	private async patchAlert(id: string, body: IDataObject, operation: string): Promise<void> {
+		const send = async () => {
+			await this.transport.request({
+				method: 'PATCH',
+				path: `/alerts/${encodeURIComponent(id)}`,
+				body,
+				operation,
+				idempotent: typeof body.comment !== 'string',
+			});
+			return true;
+		};
+		if (typeof body.comment !== 'string') {
+			await send();
+			return;
+		}
+		const requestedAt = Date.now();
+		await writeVerified(send, async () =>
+			patched(await this.alert(id), body, requestedAt) ? true : undefined,
+		);
 	}
 
 	/** Machine ids are 40 hexadecimal characters (a SHA-1), e.g. `111e6dd8c833c8a052ea231ec1b19adaf497b625`. */

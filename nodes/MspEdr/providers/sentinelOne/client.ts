@@ -33,7 +33,7 @@ import type {
 	ThreatUpdate,
 } from '../types';
 import { confidenceFor, INCIDENT, toContainment, toDevice, toThreat, VERDICT } from './mappers';
-import { S1Affected, S1Agent, S1List, S1Threat } from './schemas';
+import { S1Affected, S1Agent, S1List, S1Note, S1Threat } from './schemas';
 
 const VENDOR = 'SentinelOne';
 /** The console allows up to 1000 rows per page. [unverified: maximum] */
@@ -225,13 +225,48 @@ export class SentinelOneProvider implements EdrProvider {
 				{ analystVerdict: VERDICT[update.verdict] },
 				'update threat verdict',
 			);
-		if (update.comment) await this.addNote(id, update.comment);
+		// The update's note is written once per threat: a retried or repeated update whose earlier note was written
+		// (its answer, or the read after it, lost) finds it on the threat and only sets the status and verdict again.
+		if (update.comment && !(await this.noteSince(id, update.comment, -Infinity)))
+			await this.addNote(id, update.comment);
 		return await this.getThreat(id);
 	}
 
 	async addNote(id: string, text: string): Promise<NoteResult> {
-		await this.threatAction('/threats/notes', id, { text }, 'add threat note');
-		return { threatId: id, text, added: true };
+		// Every POST adds a note: one whose answer was lost is looked for on the threat before it is sent again.
+		const requestedAt = Date.now();
+		return await writeVerified(
+			async () => {
+				await this.threatAction('/threats/notes', id, { text }, 'add threat note');
+				return { threatId: id, text, added: true };
+			},
+			async () =>
+				(await this.noteSince(id, text, requestedAt - 5 * 60 * 1000))
+					? { threatId: id, text, added: true }
+					: undefined,
+		);
+	}
+
+	/**
+	 * Whether the threat has a note with exactly this text created at or after `since` (epoch ms). After a lost
+	 * answer `since` is the request time less a clock allowance (`createdAt` is the console's clock): SentinelOne
+	 * keeps no client request id, so an identical note within the allowance counts as this one.
+	 */
+	private async noteSince(id: string, text: string, since: number): Promise<boolean> {
+		const operation = 'list threat notes';
+		const pages = cursorPages(this.transport, {
+			request: { method: 'GET', path: `/threats/${encodeURIComponent(id)}/notes`, operation },
+			items: (body) => this.parse<{ data: S1Note[] }>(S1List(S1Note), body, operation).data,
+			pageSize: this.pageSize,
+			sizeParam: 'limit',
+			cursorParam: 'cursor',
+			cursor: (body) =>
+				(body as { pagination?: { nextCursor?: string | null } }).pagination?.nextCursor,
+		});
+		for await (const page of pages)
+			if (page.some((note) => note.text === text && !(Date.parse(note.createdAt ?? '') < since)))
+				return true;
+		return false;
 	}
 
 	private async agents(qs: IDataObject, operation: string): Promise<S1Agent[]> {

@@ -113,6 +113,12 @@ export const S1List = <T extends z.ZodTypeAny>(item: T) =>
 		})
 		.passthrough();
 
+/** A threat note (`GET /threats/{threatId}/notes`). [unverified: item fields beyond id and text] */
+export const S1Note = z
+	.object({ id: z.string(), text: z.string(), createdAt: z.string().nullable().optional() })
+	.passthrough();
+export type S1Note = z.infer<typeof S1Note>;
+
 export const S1Affected = z
 	.object({ data: z.object({ affected: z.number() }).passthrough() })
 	.passthrough();
