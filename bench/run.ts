@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every scenario side by side against the same sandbox and latency, results in
  * bench/results/latest.md and latest.json. Options:
- *   --only s1,s4     run some scenarios (ids s1..s6)
+ *   --only s1,s4     run some scenarios (ids s1..s7)
  *   --latency-ms N   sandbox latency on every vendor request (default 40)
  *   --full           full sizes everywhere (the patch template on all 2,000 devices, about an hour)
  *   --no-build       use the existing dist/ instead of running `npm run build` first
@@ -19,6 +19,7 @@ import { patchTemplateScenario } from './scenarios/s3-patch-template';
 import { throttledScenario } from './scenarios/s4-throttled';
 import { triageScenario } from './scenarios/s5-triage';
 import { devicesMemoryScenario } from './scenarios/s6-devices-memory';
+import { haloFindOrCreateScenario } from './scenarios/s7-halo-find-or-create';
 
 const SCENARIOS: Scenario[] = [
 	ticketsScenario,
@@ -27,6 +28,7 @@ const SCENARIOS: Scenario[] = [
 	throttledScenario,
 	triageScenario,
 	devicesMemoryScenario,
+	haloFindOrCreateScenario,
 ];
 
 function parseArgs(argv: string[]) {

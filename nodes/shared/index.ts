@@ -12,3 +12,5 @@ export * from './actions/router';
 export * from './requestParsed';
 export * from './ambiguousWrite';
 export * from './batch';
+export * from './keyedQueue';
+export * from './converge';

@@ -74,6 +74,31 @@ export function requireText(
 	return text;
 }
 
+/**
+ * A ticket, company or configuration id the user gave, checked against the vendor's id type before
+ * any request (the error names the field and what it takes).
+ */
+export function requireId(
+	ctx: IExecuteFunctions,
+	provider: PsaProvider,
+	value: unknown,
+	field: string,
+	itemIndex: number,
+): string {
+	return provider.recordId(field, requireText(ctx, value, field, itemIndex));
+}
+
+/** The Ticket ID parameter, checked before any request. */
+export function ticketIdFrom(ctx: IExecuteFunctions, provider: PsaProvider, itemIndex: number) {
+	return requireId(
+		ctx,
+		provider,
+		ctx.getNodeParameter('ticketId', itemIndex, ''),
+		'Ticket ID',
+		itemIndex,
+	);
+}
+
 export function requireRef(
 	ctx: IExecuteFunctions,
 	value: unknown,
@@ -112,12 +137,26 @@ export function pagingFields(resource: string, operations: string[]): INodePrope
 	];
 }
 
+/**
+ * Return All and Limit, the Limit checked before any request: an expression can hand over 0, -5,
+ * 2.5 or text, which would otherwise ask the PSA for an odd page size or return nothing.
+ */
 export function readPaging(ctx: IExecuteFunctions, itemIndex: number) {
-	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	return {
-		returnAll,
-		limit: returnAll ? 0 : (ctx.getNodeParameter('limit', itemIndex, 50) as number),
-	};
+	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) === true;
+	if (returnAll) return { returnAll, limit: 0 };
+	const given = ctx.getNodeParameter('limit', itemIndex, 50);
+	const limit =
+		typeof given === 'string' && /^\s*\d+\s*$/.test(given) ? Number(given) : (given as number);
+	if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1)
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Limit must be a positive whole number, got ${JSON.stringify(given)}`,
+			{
+				itemIndex,
+				description: 'Set Limit to 1 or more (a whole number), or turn on Return All.',
+			},
+		);
+	return { returnAll, limit };
 }
 
 type Handler = (

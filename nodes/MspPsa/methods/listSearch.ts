@@ -52,6 +52,29 @@ export async function searchStatuses(
 	return filtered(await provider(this).listStatuses(board), filter);
 }
 
+/** The Ticket ID typed in the node when it is a plain number; an expression has no value while editing. */
+function typedTicketId(ctx: ILoadOptionsFunctions): string | undefined {
+	const value = ctx.getCurrentNodeParameter('ticketId');
+	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '';
+	return /^=?\s*(\d+)\s*$/.exec(text)?.[1];
+}
+
+/** Close Status: the closed statuses of the ticket's board (ConnectWise) or the tenant (Halo). */
+export async function searchCloseStatuses(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	return filtered(await provider(this).listTicketStatuses('closed', typedTicketId(this)), filter);
+}
+
+/** Reopen's Status: the open statuses of the ticket's board (ConnectWise) or the tenant (Halo). */
+export async function searchReopenStatuses(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	return filtered(await provider(this).listTicketStatuses('open', typedTicketId(this)), filter);
+}
+
 export async function searchPriorities(
 	this: ILoadOptionsFunctions,
 	filter?: string,

@@ -36,6 +36,23 @@ export function resolveRef(
 	});
 }
 
+/** Largest record id: ConnectWise PSA and HaloPSA ids are int32 in their specs. */
+export const INT32_MAX = 2_147_483_647;
+
+/**
+ * A record id the user gave, checked against an int32 id type before any request: decimal digits
+ * only, 1 to 2147483647, outer whitespace ignored. `Number()` would read `0x10` as 16 and `1e3` as
+ * 1000 and act on another record, so nothing but digits is accepted.
+ */
+export function int32Id(node: INode, field: string, id: string, vendor: string): number {
+	const text = id.trim();
+	const value = /^\d+$/.test(text) ? Number(text) : NaN;
+	if (value >= 1 && value <= INT32_MAX) return value;
+	throw new NodeOperationError(node, `${field} must be a ${vendor} id, got ${JSON.stringify(id)}`, {
+		description: `${field} takes a whole number written in decimal digits only, from 1 to ${INT32_MAX} (no signs, decimals, exponents, hex or spaces), e.g. 5001.`,
+	});
+}
+
 export function hasRef(ref: Ref | undefined): ref is Ref {
 	return Boolean(ref && ((ref.id && String(ref.id).trim()) || (ref.name && ref.name.trim())));
 }

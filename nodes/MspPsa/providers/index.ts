@@ -3,6 +3,7 @@ import type { INodePropertyOptions } from 'n8n-workflow';
 import type { RequestContext, TransportOptions } from '../../shared';
 import { Transport } from '../../shared';
 import { ConnectWiseProvider, CONNECTWISE_PROFILE } from './connectwise/client';
+import { ConnectWiseTransport } from './connectwise/transport';
 import { HaloProvider, HALO_PROFILE } from './halo/client';
 import type { PsaProvider } from './types';
 
@@ -25,7 +26,8 @@ export function psaProvider(
 	switch (name) {
 		case 'connectwise':
 			return new ConnectWiseProvider(
-				new Transport(ctx, CONNECTWISE_PROFILE, options),
+				// Every ConnectWise request carries the API version pin (Accept header).
+				new ConnectWiseTransport(ctx, CONNECTWISE_PROFILE, options),
 				ctx.getNode(),
 			);
 		case 'halo':

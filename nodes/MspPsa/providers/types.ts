@@ -70,12 +70,23 @@ export interface Choice {
 export interface PsaProvider {
 	/** Longest summary the vendor accepts, if it has a documented limit. */
 	readonly maxSummaryLength?: number;
+	/**
+	 * A ticket, company or configuration id the user gave, as the vendor's id type takes it; throws an
+	 * error naming `field` and what is allowed. Sends nothing, so it runs before any request.
+	 */
+	recordId(field: string, id: string): string;
 	createTicket(input: NewTicket): Promise<Ticket>;
 	findTicketByReference(
 		reference: string,
 		companyId: string,
 		includeClosed: boolean,
 	): Promise<Ticket | undefined>;
+	/**
+	 * Every open ticket of the company carrying this external reference: Find or Create reads it back
+	 * after creating, to converge with a run that created one at the same moment. Tickets a race
+	 * duplicated are the newest the company has, so a provider may read only its newest ones.
+	 */
+	listOpenTicketsByReference(reference: string, companyId: string): Promise<Ticket[]>;
 	getTicket(id: string): Promise<Ticket>;
 	searchTickets(filter: TicketFilter, paging: Paging): Promise<Ticket[]>;
 	updateTicket(id: string, changes: TicketChanges): Promise<Ticket>;
@@ -85,10 +96,12 @@ export interface PsaProvider {
 	addNote(ticketId: string, note: NoteInput): Promise<TicketNote>;
 	addTimeEntry(ticketId: string, entry: TimeEntryInput): Promise<TimeEntry>;
 	/**
-	 * Moves the ticket to its closed status after adding the resolution note, unless the ticket already
-	 * has a resolution note with this text (a rerun of a close whose status change failed).
+	 * Moves the ticket to a closed status after adding the resolution note, unless the ticket already
+	 * has a resolution note with this text (a rerun of a close whose status change failed). `status`
+	 * chooses among the closed statuses; without it the vendor's default closed status is used, found
+	 * from the PSA's own status data, never by a status name.
 	 */
-	closeTicket(id: string, resolution: string): Promise<Ticket>;
+	closeTicket(id: string, resolution: string, status?: Ref): Promise<Ticket>;
 	reopenTicket(id: string, status?: Ref): Promise<Ticket>;
 	getCompany(id: string): Promise<Company>;
 	searchCompanies(
@@ -103,5 +116,7 @@ export interface PsaProvider {
 	): Promise<{ configuration: Configuration; attached: boolean }>;
 	listBoards(): Promise<Choice[]>;
 	listStatuses(board?: Ref): Promise<Choice[]>;
+	/** Statuses Close (`closed`) or Reopen (`open`) accepts, for the ticket's board where the vendor has boards. */
+	listTicketStatuses(state: 'open' | 'closed', ticketId?: string): Promise<Choice[]>;
 	listPriorities(): Promise<Choice[]>;
 }

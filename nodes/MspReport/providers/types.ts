@@ -11,6 +11,11 @@ export interface PublishedArticle {
 	title: string;
 	url?: string;
 	action: 'created' | 'updated';
+	/**
+	 * Articles with the same title for the company that a publish running at the same moment created
+	 * and this one archived, keeping the oldest (see nodes/shared/converge.ts).
+	 */
+	duplicatesArchived: string[];
 	raw?: unknown;
 }
 
@@ -22,6 +27,8 @@ export interface PublishedTile {
 	message: string;
 	status: TileStatus;
 	action: 'created' | 'updated';
+	/** Tiles with the same title for the company a concurrent publish created, deleted in favour of the oldest. */
+	duplicatesDeleted: string[];
 	raw?: unknown;
 }
 
@@ -42,7 +49,8 @@ export interface TileInput {
 
 /**
  * Where reports are published: one article per client and period, one status tile per client.
- * Both upserts are idempotent: running a publish twice updates, never duplicates.
+ * Both upserts are idempotent: running a publish twice updates, never duplicates, and two publishes
+ * running at the same moment converge on one article and one tile (the oldest is kept).
  */
 export interface DocumentationProvider {
 	readonly name: string;

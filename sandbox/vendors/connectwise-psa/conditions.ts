@@ -1,8 +1,9 @@
 /**
  * The ConnectWise PSA `conditions` query language (Developer Guide, "Query Parameters"):
- * strings in double quotes, bare numbers, true/false, null, datetimes in [brackets],
- * operators = != < <= > >= contains like in, `not` before contains/like/in, `and`/`or`
- * with parentheses (and binds tighter), reference fields as paths (`company/id`).
+ * strings in double quotes (`\"` and `\\` escape a quote and a backslash inside), bare numbers,
+ * true/false, null, datetimes in [brackets], operators = != < <= > >= contains like in, `not`
+ * before contains/like/in, `and`/`or` with parentheses (and binds tighter), reference fields as
+ * paths (`company/id`).
  */
 
 export class ConditionError extends Error {}
@@ -17,6 +18,27 @@ type Token = { type: 'str' | 'num' | 'date' | 'word' | 'op' | 'punct'; text: str
 
 const OPERATORS = ['<=', '>=', '!=', '=', '<', '>'];
 
+/**
+ * The string literal opening at `start`: a backslash takes the next character as it is, so `\"` is a
+ * quote inside the string and `\\` a backslash (the conditions syntax's escape). `end` is the index
+ * of the closing quote.
+ */
+function stringLiteral(input: string, start: number): { text: string; end: number } {
+	const quote = input[start];
+	let text = '';
+	for (let i = start + 1; i < input.length; i++) {
+		const ch = input[i];
+		if (ch === quote) return { text, end: i };
+		if (ch === '\\') {
+			if (i + 1 >= input.length) break;
+			text += input[++i];
+			continue;
+		}
+		text += ch;
+	}
+	throw new ConditionError(`Unterminated string starting at position ${start}`);
+}
+
 function tokenize(input: string): Token[] {
 	const tokens: Token[] = [];
 	let i = 0;
@@ -28,9 +50,8 @@ function tokenize(input: string): Token[] {
 		}
 		if (ch === '"' || ch === "'") {
 			// The guide shows double quotes; its search-body example uses single quotes.
-			const end = input.indexOf(ch, i + 1);
-			if (end < 0) throw new ConditionError(`Unterminated string starting at position ${i}`);
-			tokens.push({ type: 'str', text: input.slice(i + 1, end) });
+			const { text, end } = stringLiteral(input, i);
+			tokens.push({ type: 'str', text });
 			i = end + 1;
 			continue;
 		}

@@ -243,6 +243,18 @@ export function huduRouter(ctx: VendorContext): Router {
 		res.json({ article: articleView(article) });
 	});
 
+	/**
+	 * `PUT /articles/{id}/archive` -> 200 `{article}`: the article leaves the lists and stays readable
+	 * by id. Archiving an archived article again answers 200 as well [unverified: Hudu may answer 422].
+	 */
+	router.put('/api/v1/articles/:id/archive', (req, res) => {
+		const article = slice().articles.find((a) => String(a.id) === req.params.id);
+		if (!article) return huduError(res, 404, 'Not Found');
+		article.archived = true;
+		article.updated_at = now();
+		res.json({ article: articleView(article) });
+	});
+
 	router.get('/api/v1/magic_dash', (req, res) => {
 		const title = str(req.query.title);
 		const companyId = str(req.query.company_id);

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { out, perItem, requireText, ticketIdField } from '../common';
+import { out, perItem, requireId, ticketIdField, ticketIdFrom } from '../common';
 
 export const description: INodeProperties[] = [
 	ticketIdField(['attach'], 'configuration'),
@@ -18,14 +18,10 @@ export const description: INodeProperties[] = [
 /** Links the configuration to the ticket; attaching it again is a no-op that says so. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await perItem(this, async (provider, itemIndex, includeRaw) => {
-		const ticketId = requireText(
+		const ticketId = ticketIdFrom(this, provider, itemIndex);
+		const configurationId = requireId(
 			this,
-			this.getNodeParameter('ticketId', itemIndex, ''),
-			'Ticket ID',
-			itemIndex,
-		);
-		const configurationId = requireText(
-			this,
+			provider,
 			this.getNodeParameter('configurationId', itemIndex, ''),
 			'Configuration ID',
 			itemIndex,

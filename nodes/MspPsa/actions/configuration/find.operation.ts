@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { locator, out, pagingFields, perItem, readPaging, refFrom, requireText } from '../common';
+import { locator, out, pagingFields, perItem, readPaging, requireText } from '../common';
+import { companyIdOf, readCompany } from '../company/resolve';
 
 const show = { resource: ['configuration'], operation: ['find'] };
 
@@ -32,6 +33,10 @@ export const description: INodeProperties[] = [
 	...pagingFields('configuration', ['find']),
 ];
 
+/**
+ * Value, Company and Limit are checked before any request; a Company given By Name is then looked
+ * up, so the search stays within that client.
+ */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await perItem(this, async (provider, itemIndex, includeRaw) => {
 		const value = requireText(
@@ -41,10 +46,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			itemIndex,
 		);
 		const by = this.getNodeParameter('findBy', itemIndex, 'name') as string;
-		const companyId = refFrom(this.getNodeParameter('configurationCompany', itemIndex, ''))?.id;
+		const company = readCompany(
+			provider,
+			this.getNodeParameter('configurationCompany', itemIndex, ''),
+			'Company',
+		);
+		const paging = readPaging(this, itemIndex);
+		const companyId = company
+			? await companyIdOf(this, provider, company, 'Company', itemIndex)
+			: undefined;
 		const query =
 			by === 'serialNumber' ? { serialNumber: value, companyId } : { name: value, companyId };
-		const found = await provider.findConfigurations(query, readPaging(this, itemIndex));
+		const found = await provider.findConfigurations(query, paging);
 		return found.map((configuration) => out(configuration, includeRaw));
 	});
 }

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { commonOptionsProperty } from '../../../shared';
-import { out, perItem, requireText } from '../common';
+import { out, perItem, requireText, ticketIdFrom } from '../common';
 import { findMarked, NOTE_KEY_MAX, readNoteKey, withMarker } from './noteKey';
 
 const show = { resource: ['ticket'], operation: ['addNote'] };
@@ -61,12 +61,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	// Items with the same ticket and key take turns, so two of them in one run still add one note.
 	const turns = new Map<string, Promise<unknown>>();
 	return await perItem(this, async (provider, itemIndex, includeRaw) => {
-		const id = requireText(
-			this,
-			this.getNodeParameter('ticketId', itemIndex, ''),
-			'Ticket ID',
-			itemIndex,
-		);
+		const id = ticketIdFrom(this, provider, itemIndex);
 		const text = requireText(this, this.getNodeParameter('text', itemIndex, ''), 'Text', itemIndex);
 		const internal = this.getNodeParameter('visibility', itemIndex, 'internal') === 'internal';
 		const resolution = this.getNodeParameter('resolution', itemIndex, false) === true;

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { out, perItem, requireText } from '../common';
+import { out, perItem, ticketIdFrom } from '../common';
 
 const show = { resource: ['ticket'], operation: ['addTimeEntry'] };
 
@@ -52,12 +52,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await perItem(this, async (provider, itemIndex, includeRaw) => {
-		const id = requireText(
-			this,
-			this.getNodeParameter('ticketId', itemIndex, ''),
-			'Ticket ID',
-			itemIndex,
-		);
+		const id = ticketIdFrom(this, provider, itemIndex);
 		const hours = Number(this.getNodeParameter('hours', itemIndex, 0));
 		if (!Number.isFinite(hours) || hours <= 0 || hours > 24) {
 			throw new NodeOperationError(

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { NewTicket, PsaProvider } from '../../providers/types';
-import { locator, out, perItem, requireRef, requireText } from '../common';
+import { locator, out, perItem, requireText } from '../common';
+import { companyIdOf, requireCompany } from '../company/resolve';
 import { changesFrom, fitSummary, readFields, ticketFieldOptions } from './fields';
 
 const show = { resource: ['ticket'], operation: ['create', 'findOrCreate'] };
@@ -69,19 +70,24 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Builds the ticket from the parameters; summary and company are checked before any request. */
-export function newTicket(
+/**
+ * Builds the ticket from the parameters. Summary and company are checked before any request; a
+ * company given By Name is then looked up, so the ticket is opened for exactly that client.
+ * Create and Find or Create share it.
+ */
+export async function newTicket(
 	ctx: IExecuteFunctions,
 	provider: PsaProvider,
 	itemIndex: number,
-): NewTicket {
+): Promise<NewTicket> {
 	const summary = fitSummary(
 		ctx,
 		provider,
 		requireText(ctx, ctx.getNodeParameter('summary', itemIndex, ''), 'Summary', itemIndex),
 	);
-	const company = requireRef(
+	const company = requireCompany(
 		ctx,
+		provider,
 		ctx.getNodeParameter('company', itemIndex, ''),
 		'Company',
 		itemIndex,
@@ -89,7 +95,7 @@ export function newTicket(
 	const fields = readFields(ctx, 'additionalFields', itemIndex);
 	return {
 		summary,
-		companyId: requireText(ctx, company.id ?? company.name, 'Company', itemIndex),
+		companyId: await companyIdOf(ctx, provider, company, 'Company', itemIndex),
 		description:
 			typeof fields.description === 'string' && fields.description ? fields.description : undefined,
 		externalReference:
@@ -102,7 +108,7 @@ export function newTicket(
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await perItem(this, async (provider, itemIndex, includeRaw) => {
-		const ticket = await provider.createTicket(newTicket(this, provider, itemIndex));
+		const ticket = await provider.createTicket(await newTicket(this, provider, itemIndex));
 		return out(ticket, includeRaw);
 	});
 }

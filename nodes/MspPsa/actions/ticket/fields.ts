@@ -18,6 +18,18 @@ export function ticketFieldOptions(): INodeProperties[] {
 }
 
 /**
+ * The closed status Close moves the ticket to. Tenants rename their closed status and boards have
+ * several ("Closed - No Response", "Cancelled"); empty uses the PSA's default closed status.
+ */
+export function closeStatusField(): INodeProperties {
+	return locator('Close Status', 'closeStatus', 'searchCloseStatuses', {
+		description:
+			"Closed status to move the ticket to; empty uses the board's default closed status (ConnectWise) or the tenant's closed status (Halo). The list shows the statuses of the ticket's board when the Ticket ID is a plain number.",
+		displayOptions: { show: { resource: ['ticket'], operation: ['close'] } },
+	});
+}
+
+/**
  * Summaries longer than the vendor accepts are cut (with an ellipsis) instead of being rejected,
  * and the execution gets a hint saying so.
  */

@@ -3,9 +3,11 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { TicketFilter } from '../../providers/types';
 import { locator, out, pagingFields, perItem, readPaging, refFrom } from '../common';
+import { companyIdOf, readCompany } from '../company/resolve';
 import { readFields } from './fields';
 
 const show = { resource: ['ticket'], operation: ['search'] };
+const STATES: ReadonlyArray<TicketFilter['state']> = ['open', 'closed', 'any'];
 
 export const description: INodeProperties[] = [
 	...pagingFields('ticket', ['search']),
@@ -57,22 +59,36 @@ function filterFrom(
 			description: 'Use an ISO 8601 date such as 2026-11-01T00:00:00Z',
 		});
 	}
-	const state = (fields.state as TicketFilter['state'] | undefined) ?? 'open';
+	const state = fields.state ?? 'open';
+	if (!STATES.includes(state as TicketFilter['state']))
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`State must be open, closed or any, got ${JSON.stringify(state)}`,
+			{
+				itemIndex,
+			},
+		);
 	return {
-		state,
-		companyId: refFrom(fields.company)?.id,
+		state: state as TicketFilter['state'],
 		board: refFrom(fields.board),
 		text: typeof fields.text === 'string' && fields.text ? fields.text : undefined,
 		updatedSince,
 	};
 }
 
+/**
+ * Every filter and the Limit are checked before any request; a Company given By Name is then looked
+ * up, and the search runs for that company only (never for every client).
+ */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await perItem(this, async (provider, itemIndex, includeRaw) => {
-		const tickets = await provider.searchTickets(
-			filterFrom(this, readFields(this, 'filters', itemIndex), itemIndex),
-			readPaging(this, itemIndex),
-		);
+		const fields = readFields(this, 'filters', itemIndex);
+		const company = readCompany(provider, fields.company, 'Company');
+		const filter = filterFrom(this, fields, itemIndex);
+		const paging = readPaging(this, itemIndex);
+		if (company)
+			filter.companyId = await companyIdOf(this, provider, company, 'Company', itemIndex);
+		const tickets = await provider.searchTickets(filter, paging);
 		return tickets.map((ticket) => out(ticket, includeRaw));
 	});
 }

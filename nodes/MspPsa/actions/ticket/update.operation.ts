@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { out, perItem, requireText } from '../common';
+import { out, perItem, requireText, ticketIdFrom } from '../common';
 import { changesFrom, fitSummary, readFields, ticketFieldOptions } from './fields';
 
 export const description: INodeProperties[] = [
@@ -21,12 +21,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await perItem(this, async (provider, itemIndex, includeRaw) => {
-		const id = requireText(
-			this,
-			this.getNodeParameter('ticketId', itemIndex, ''),
-			'Ticket ID',
-			itemIndex,
-		);
+		const id = ticketIdFrom(this, provider, itemIndex);
 		const fields = readFields(this, 'updateFields', itemIndex);
 		const changes = changesFrom(fields);
 		if (typeof fields.summary === 'string') {

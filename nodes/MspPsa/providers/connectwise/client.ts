@@ -20,7 +20,7 @@ import {
 	requestParsed,
 	writeVerified,
 } from '../../../shared';
-import { hasRef, Memo, resolveRef, toChoices, type Named } from '../common';
+import { hasRef, int32Id, Memo, resolveRef, toChoices, type Named } from '../common';
 import type {
 	Choice,
 	ConfigurationQuery,
@@ -80,19 +80,20 @@ export const CONNECTWISE_PROFILE: VendorProfile = {
 	rateLimits: [{ requestsPerWindow: 1000, windowMs: 60_000 }],
 };
 
-/** Quoted string literal of the conditions language. Escaping quotes with a backslash is [unverified]. */
+/**
+ * Quoted string literal of the conditions language: a `"` inside is written `\"` and a backslash
+ * `\\`, so a summary or external reference with a quote neither ends the string early nor breaks the
+ * query. The reference does not quote the guide's Escaping section [unverified]: this is the
+ * conditions syntax's backslash escape, the one reading that keeps a trailing backslash from
+ * swallowing the closing quote.
+ */
 function quote(value: string): string {
 	return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
+/** Record ids are int32 in the ConnectWise models (Ticket, Company, CompanyConfiguration). */
 function numericId(node: INode, kind: string, id: string): number {
-	const value = Number(id);
-	if (!Number.isInteger(value) || value <= 0)
-		throw new NodeOperationError(
-			node,
-			`${kind} id must be a positive whole number for ${VENDOR}, got "${id}"`,
-		);
-	return value;
+	return int32Id(node, `${kind} ID`, id, VENDOR);
 }
 
 export class ConnectWiseProvider implements PsaProvider {
@@ -104,6 +105,10 @@ export class ConnectWiseProvider implements PsaProvider {
 		private readonly transport: Transport,
 		private readonly node: INode,
 	) {}
+
+	recordId(field: string, id: string): string {
+		return String(int32Id(this.node, field, id, VENDOR));
+	}
 
 	private async apiBase(): Promise<string> {
 		return await this.memo.get(
@@ -251,6 +256,24 @@ export class ConnectWiseProvider implements PsaProvider {
 			{ returnAll: false, limit: 1 },
 		);
 		return rows.length ? await this.mapTicket(rows[0]) : undefined;
+	}
+
+	/** `externalXRef` is filtered exactly by the API, so every open ticket with it comes in one page. */
+	async listOpenTicketsByReference(reference: string, companyId: string): Promise<Ticket[]> {
+		const conditions = [
+			`externalXRef=${quote(reference)}`,
+			`company/id=${numericId(this.node, 'Company', companyId)}`,
+			'closedFlag=false',
+		];
+		const rows = await this.list(
+			'/service/tickets',
+			'read back ticket by reference',
+			CwTicketSchema,
+			{ conditions: conditions.join(' and '), orderBy: 'id asc' },
+			{ returnAll: true, limit: 0 },
+		);
+		const base = await this.apiBase();
+		return rows.map((row) => toTicket(row, base));
 	}
 
 	async getTicket(id: string): Promise<Ticket> {
@@ -403,16 +426,47 @@ export class ConnectWiseProvider implements PsaProvider {
 		);
 	}
 
-	async closeTicket(id: string, resolution: string): Promise<Ticket> {
-		const current = await this.ticket(id, 'close ticket');
-		if (current.closedFlag) return await this.mapTicket(current);
-		const boardId = String(current.board?.id);
-		const closed = (await this.statuses(boardId)).find((s) => s.closedStatus === true);
-		if (!closed)
+	/** The board's active closed statuses: the one flagged default first, then by sort order. */
+	private async closedStatuses(boardId: string): Promise<CwBoardStatus[]> {
+		return (await this.statuses(boardId))
+			.filter((s) => s.closedStatus === true)
+			.sort((a, b) => flagged(b) - flagged(a) || (a.sortOrder ?? 0) - (b.sortOrder ?? 0));
+	}
+
+	/**
+	 * The status Close moves a ticket to. Boards often have several closed statuses (">Closed",
+	 * "Closed - No Response", "Cancelled"): the chosen one, else the board's default-flagged closed
+	 * status, else its first closed status by sort order.
+	 */
+	private async closeTarget(boardId: string, boardName: string, status?: Ref): Promise<Named> {
+		const closed = (await this.closedStatuses(boardId)).map((s) => ({
+			id: String(s.id),
+			name: s.name,
+		}));
+		if (hasRef(status))
+			return resolveRef(
+				this.node,
+				'status',
+				status,
+				closed,
+				`board ${boardName} (closed statuses)`,
+			);
+		if (!closed.length)
 			throw new NodeOperationError(
 				this.node,
-				`Board ${current.board?.name ?? boardId} has no active status with "Closed Status" ticked; add one in ConnectWise (Service Boards > Statuses)`,
+				`Board ${boardName} has no active status with "Closed Status" ticked; add one in ConnectWise (Service Boards > Statuses)`,
 			);
+		return closed[0];
+	}
+
+	async closeTicket(id: string, resolution: string, status?: Ref): Promise<Ticket> {
+		const current = await this.ticket(id, 'close ticket');
+		// A closed ticket is left as is, unless the user chose a closed status for it.
+		if (current.closedFlag && !hasRef(status)) return await this.mapTicket(current);
+		const boardId = String(current.board?.id);
+		const closed = await this.closeTarget(boardId, current.board?.name ?? boardId, status);
+		if (current.closedFlag && String(current.status?.id) === closed.id)
+			return await this.mapTicket(current);
 		// A rerun of a close whose note was written but whose status change failed finds its note.
 		const written =
 			resolution &&
@@ -426,12 +480,12 @@ export class ConnectWiseProvider implements PsaProvider {
 			async () =>
 				await this.patch(
 					current.id,
-					[{ op: 'replace', path: 'status', value: { id: closed.id } }],
+					[{ op: 'replace', path: 'status', value: { id: Number(closed.id) } }],
 					'close ticket',
 				),
 			async () => {
 				const now = await this.ticket(id, 'close ticket');
-				return now.closedFlag ? await this.mapTicket(now) : undefined;
+				return String(now.status?.id) === closed.id ? await this.mapTicket(now) : undefined;
 			},
 		);
 	}
@@ -564,4 +618,37 @@ export class ConnectWiseProvider implements PsaProvider {
 	async listPriorities(): Promise<Choice[]> {
 		return toChoices(await this.priorities());
 	}
+
+	/**
+	 * Statuses Close or Reopen can move the ticket to: those of the ticket's board when its id is
+	 * known, else those of every board, named with their board (a status id belongs to one board).
+	 */
+	async listTicketStatuses(state: 'open' | 'closed', ticketId?: string): Promise<Choice[]> {
+		const boards = ticketId
+			? [await this.ticketBoard(ticketId)]
+			: (await this.boards()).map((b) => ({ ...b, label: true }));
+		const choices: Choice[] = [];
+		for (const board of boards) {
+			const statuses =
+				state === 'closed'
+					? await this.closedStatuses(board.id)
+					: (await this.statuses(board.id)).filter((s) => s.closedStatus !== true);
+			for (const s of statuses)
+				choices.push({
+					name: board.label ? `${s.name} (${board.name})` : s.name,
+					value: String(s.id),
+				});
+		}
+		return choices;
+	}
+
+	private async ticketBoard(ticketId: string): Promise<Named & { label: boolean }> {
+		const ticket = await this.ticket(ticketId, 'list ticket statuses');
+		const id = String(ticket.board?.id);
+		return { id, name: ticket.board?.name ?? id, label: false };
+	}
+}
+
+function flagged(status: CwBoardStatus): number {
+	return status.defaultFlag === true ? 1 : 0;
 }

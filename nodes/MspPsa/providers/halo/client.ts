@@ -21,7 +21,7 @@ import {
 	requestParsed,
 	writeVerified,
 } from '../../../shared';
-import { hasRef, Memo, resolveRef, toChoices, utc, type Named } from '../common';
+import { hasRef, int32Id, Memo, resolveRef, toChoices, utc, type Named } from '../common';
 import type {
 	Choice,
 	ConfigurationQuery,
@@ -55,8 +55,10 @@ import {
 	HaloTeamSchema,
 	HaloTicketListSchema,
 	HaloTicketSchema,
+	haloConfigList,
 	savedOne,
 	type HaloAction,
+	type HaloStatus,
 	type HaloTicket,
 } from './schemas';
 
@@ -75,8 +77,18 @@ const MAX_PAGE_SIZE = 100;
  * retried like any read.
  */
 export const PAGES_IN_FLIGHT = 8;
-/** Halo has no closed flag on a status in its API; its closed status is found by this name, never by a hard-coded id. */
-const CLOSED_STATUS_NAME = 'Closed';
+/**
+ * Halo's built-in closed status: id 9 in Halo databases (Halo's own report SQL counts open tickets
+ * as `status <> 9`). Tenants rename or translate it ("Geschlossen"); the id stays, so it is never
+ * looked up by name.
+ */
+const BUILT_IN_CLOSED_ID = 9;
+/**
+ * TStatus `type` of a closed status in the reference's sample of `/Status` (open ones are 0)
+ * [unverified: type semantics]. A status is taken as closed by this type or by the built-in id, so
+ * a tenant's extra closed status counts while the built-in one never depends on the type alone.
+ */
+const CLOSED_STATUS_TYPE = 1;
 /**
  * Action outcomes are tenant-configurable [unverified defaults]: these names exist in a default
  * Halo setup. Halo stores the outcome text on the action.
@@ -117,6 +129,8 @@ export class HaloProvider implements PsaProvider {
 	readonly maxSummaryLength = undefined;
 
 	private readonly memo = new Memo();
+	/** Whether a lookup of this execution already read its ticket with details (see mapFound). */
+	private foundAlone = false;
 
 	constructor(
 		private readonly transport: Transport,
@@ -127,11 +141,13 @@ export class HaloProvider implements PsaProvider {
 		throw new NodeOperationError(this.node, message, description ? { description } : undefined);
 	}
 
+	/** Record ids are int32 in Halo's spec (Faults, Area, Device). */
 	private id(kind: string, id: string): number {
-		const value = Number(id);
-		if (!Number.isInteger(value) || value <= 0)
-			this.fail(`${kind} id must be a positive whole number for ${VENDOR}, got "${id}"`);
-		return value;
+		return int32Id(this.node, `${kind} ID`, id, VENDOR);
+	}
+
+	recordId(field: string, id: string): string {
+		return String(int32Id(this.node, field, id, VENDOR));
 	}
 
 	private async get<S extends z.ZodTypeAny>(
@@ -184,22 +200,26 @@ export class HaloProvider implements PsaProvider {
 		return opts.keep ? filterPages(pages, opts.keep) : pages;
 	}
 
-	private async statuses(): Promise<Array<z.infer<typeof HaloStatusSchema>>> {
+	private async statuses(): Promise<HaloStatus[]> {
 		return await this.memo.get('statuses', () =>
-			this.get('/Status', z_array(HaloStatusSchema), 'list statuses'),
+			this.get('/Status', haloConfigList(HaloStatusSchema, 'statuses'), 'list statuses'),
 		);
 	}
 
 	private async teams(): Promise<Named[]> {
 		return await this.memo.get('teams', async () => {
-			const teams = await this.get('/Team', z_array(HaloTeamSchema), 'list teams');
+			const teams = await this.get('/Team', haloConfigList(HaloTeamSchema, 'teams'), 'list teams');
 			return teams.filter((t) => !t.inactive).map((t) => ({ id: String(t.id), name: t.name }));
 		});
 	}
 
 	private async priorities(): Promise<Named[]> {
 		return await this.memo.get('priorities', async () => {
-			const rows = await this.get('/Priority', z_array(HaloPrioritySchema), 'list priorities');
+			const rows = await this.get(
+				'/Priority',
+				haloConfigList(HaloPrioritySchema, 'priorities'),
+				'list priorities',
+			);
 			// /Priority lists one row per SLA and priority; the ticket field is priorityid.
 			const seen = new Map<string, Named>();
 			for (const p of rows)
@@ -209,22 +229,48 @@ export class HaloProvider implements PsaProvider {
 		});
 	}
 
-	private async closedStatus(): Promise<Named> {
-		const statuses = (await this.statuses()).map((s) => ({ id: String(s.id), name: s.name }));
-		return resolveRef(this.node, 'status', { name: CLOSED_STATUS_NAME }, statuses);
+	/** The statuses Halo counts as closed, the built-in one first, then by sequence. */
+	private async closedStatuses(): Promise<HaloStatus[]> {
+		return (await this.statuses()).filter(isClosedStatus).sort(builtInClosedFirst);
+	}
+
+	/** Whether a ticket's status is closed; a status /Status does not list is open unless it is the built-in one. */
+	private async closedCheck(): Promise<(statusId: number | null | undefined) => boolean> {
+		const closed = new Set((await this.closedStatuses()).map((s) => s.id));
+		return (id) => id === BUILT_IN_CLOSED_ID || (typeof id === 'number' && closed.has(id));
+	}
+
+	/**
+	 * The status Close moves a ticket to: the one chosen (among the closed statuses), else the
+	 * built-in closed status, else the first closed status by sequence. When Halo's data marks no
+	 * status as closed, a chosen status is taken from all statuses: the user knows the tenant.
+	 */
+	private async closeTarget(status?: Ref): Promise<Named> {
+		const closed = (await this.closedStatuses()).map(named);
+		if (hasRef(status)) {
+			const candidates = closed.length ? closed : (await this.statuses()).map(named);
+			return resolveRef(this.node, 'status', status, candidates, "HaloPSA's closed statuses");
+		}
+		return (
+			closed[0] ??
+			this.fail(
+				'HaloPSA lists no closed status to close the ticket with',
+				'Choose the Close Status parameter (By Name or By ID), or check the statuses under Configuration > Tickets > Status in Halo.',
+			)
+		);
 	}
 
 	private async names(): Promise<HaloNames> {
-		const [statuses, priorities, closed, base] = await Promise.all([
+		const [statuses, priorities, isClosed, base] = await Promise.all([
 			this.statuses(),
 			this.priorities(),
-			this.closedStatus(),
+			this.closedCheck(),
 			this.instanceUrl(),
 		]);
 		return {
 			status: (id) => statuses.find((s) => s.id === id)?.name,
 			priority: (id) => priorities.find((p) => p.id === String(id))?.name,
-			isClosed: (id) => String(id) === closed.id,
+			isClosed,
 			instanceUrl: base,
 		};
 	}
@@ -280,7 +326,8 @@ export class HaloProvider implements PsaProvider {
 			client_id: this.id('Company', input.companyId),
 			...(await this.ticketFields(input)),
 		};
-		if (input.description) element.details = input.description;
+		const details = detailsWithReference(input.description, input.externalReference);
+		if (details) element.details = details;
 		// The external reference goes into third_party_id_string, the field Halo keeps for other systems' ids.
 		if (input.externalReference) element.third_party_id_string = input.externalReference;
 		const saved = await this.post('/Tickets', element, HaloTicketSchema, 'create ticket');
@@ -288,34 +335,110 @@ export class HaloProvider implements PsaProvider {
 	}
 
 	/**
-	 * Halo has no documented filter on third_party_id_string, so the company's tickets are read
-	 * page by page (open ones unless asked) and compared exactly; the first match ends the scan,
-	 * so pages are read one at a time: pages fetched ahead of a match would spend the budget for nothing.
+	 * Halo documents no filter on third_party_id_string, so instead of reading every ticket of the
+	 * client (30 pages for 3,000 tickets) the lookup narrows on the server first:
+	 * 1. `search=<reference>`, newest first: it matches the reference line this node writes into
+	 *    the details (see detailsWithReference); the first page with a match ends it.
+	 * 2. On a miss, the client's newest page (100 tickets): a ticket given the reference by another
+	 *    tool, by an earlier version of this node or whose details were edited carries no line, and
+	 *    the tickets an alert is raised again for are recent ones.
+	 * `search` matches loosely, so a match is confirmed on third_party_id_string exactly; among a
+	 * page's matches the oldest wins, the one Find or Create keeps when a race opened two.
 	 */
 	async findTicketByReference(
 		reference: string,
 		companyId: string,
 		includeClosed: boolean,
 	): Promise<Ticket | undefined> {
-		const qs: IDataObject = { client_id: this.id('Company', companyId), order: 'id' };
+		const scope = this.referenceScope(companyId, includeClosed);
+		const found =
+			(await this.searchByReference(scope, reference)) ??
+			(await this.newestWithReference(scope, reference))[0];
+		return found ? await this.mapFound(found, !includeClosed) : undefined;
+	}
+
+	/**
+	 * Tickets a race duplicated were opened seconds ago, so the client's newest page of open tickets
+	 * holds them, even before Halo's search would show them [unverified: search indexing delay].
+	 */
+	async listOpenTicketsByReference(reference: string, companyId: string): Promise<Ticket[]> {
+		return await this.map(
+			await this.newestWithReference(this.referenceScope(companyId, false), reference),
+		);
+	}
+
+	/** The client's tickets Find or Create looks at: open ones unless closed ones count, newest first. */
+	private referenceScope(companyId: string, includeClosed: boolean): IDataObject {
+		const qs: IDataObject = {
+			client_id: this.id('Company', companyId),
+			order: 'id',
+			orderdesc: true,
+		};
 		if (!includeClosed) qs.open_only = true;
-		const items = (body: unknown) =>
-			parseVendorResponse(this.node, HaloTicketListSchema, body, {
-				vendor: VENDOR,
-				operation: 'find ticket by reference',
-			}).tickets;
-		for await (const page of this.pages(
+		return qs;
+	}
+
+	private ticketRows(operation: string): (body: unknown) => HaloTicket[] {
+		return (body) =>
+			parseVendorResponse(this.node, HaloTicketListSchema, body, { vendor: VENDOR, operation })
+				.tickets;
+	}
+
+	/**
+	 * The pages of `search=<reference>` one at a time (pages read ahead of a match would spend the
+	 * rate budget for nothing), until one holds a ticket carrying the reference exactly.
+	 */
+	private async searchByReference(
+		scope: IDataObject,
+		reference: string,
+	): Promise<HaloTicket | undefined> {
+		const operation = 'find ticket by reference';
+		const pages = this.pages(
 			'/Tickets',
-			'find ticket by reference',
-			qs,
-			items,
+			operation,
+			{ ...scope, search: reference },
+			this.ticketRows(operation),
 			{ returnAll: true, limit: 0 },
 			{ inFlight: 1 },
-		)) {
-			const match = page.find((t) => t.third_party_id_string === reference);
-			if (match) return (await this.map([match]))[0];
+		);
+		for await (const page of pages) {
+			const match = carrying(page, reference)[0];
+			if (match) return match;
 		}
 		return undefined;
+	}
+
+	/** The tickets of the scope's newest page (one request) carrying the reference, oldest first. */
+	private async newestWithReference(scope: IDataObject, reference: string): Promise<HaloTicket[]> {
+		const operation = 'find ticket by reference';
+		const newest = { returnAll: false, limit: MAX_PAGE_SIZE };
+		const rows = await collect(
+			this.pages('/Tickets', operation, scope, this.ticketRows(operation), newest, {
+				inFlight: 1,
+			}),
+			newest,
+		);
+		return carrying(rows, reference);
+	}
+
+	/**
+	 * The ticket a lookup found. The first of an execution is read with its details, which carry the
+	 * status and priority names: one request where the status and priority lists are two, so a lone
+	 * Find or Create that finds its ticket costs the token, the search and this read. Later ones use
+	 * the lists, read once for every item. A lookup that may return a closed ticket reads the status
+	 * list anyway, to tell closed from open.
+	 */
+	private async mapFound(row: HaloTicket, open: boolean): Promise<Ticket> {
+		if (!open || this.foundAlone) return (await this.map([row]))[0];
+		this.foundAlone = true;
+		const record = await this.ticketRecord(String(row.id), 'find ticket by reference');
+		return toTicket(record, {
+			status: () => undefined,
+			priority: () => undefined,
+			// The lookup asked for open tickets only; the built-in closed status covers a close since.
+			isClosed: (id) => id === BUILT_IN_CLOSED_ID,
+			instanceUrl: await this.instanceUrl(),
+		});
 	}
 
 	async getTicket(id: string): Promise<Ticket> {
@@ -451,10 +574,15 @@ export class HaloProvider implements PsaProvider {
 		return toTimeEntry(saved, ticketId, element.datetime as string);
 	}
 
-	async closeTicket(id: string, resolution: string): Promise<Ticket> {
-		const closed = await this.closedStatus();
+	async closeTicket(id: string, resolution: string, status?: Ref): Promise<Ticket> {
+		const closed = await this.closeTarget(status);
+		const isClosed = await this.closedCheck();
 		const current = await this.ticketRecord(id, 'close ticket');
-		if (String(current.status_id) === closed.id) return (await this.map([current]))[0];
+		// A closed ticket is left as is, unless the user chose another closed status for it.
+		const done = hasRef(status)
+			? String(current.status_id) === closed.id
+			: isClosed(current.status_id);
+		if (done) return (await this.map([current]))[0];
 		// A rerun of a close whose note was written but whose status change failed finds its note.
 		const written =
 			resolution &&
@@ -473,10 +601,7 @@ export class HaloProvider implements PsaProvider {
 	}
 
 	async reopenTicket(id: string, status?: Ref): Promise<Ticket> {
-		const closed = await this.closedStatus();
-		const open = (await this.statuses())
-			.filter((s) => String(s.id) !== closed.id)
-			.sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0));
+		const open = await this.openStatuses();
 		const target = hasRef(status)
 			? resolveRef(
 					this.node,
@@ -584,9 +709,45 @@ export class HaloProvider implements PsaProvider {
 		return (await this.statuses()).map((s) => ({ name: s.name, value: String(s.id) }));
 	}
 
+	/** Open statuses by sequence: New comes before In Progress. */
+	private async openStatuses(): Promise<HaloStatus[]> {
+		return (await this.statuses())
+			.filter((s) => !isClosedStatus(s))
+			.sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0));
+	}
+
+	/** Halo's statuses are not per queue: the ticket does not narrow the list. */
+	async listTicketStatuses(state: 'open' | 'closed'): Promise<Choice[]> {
+		const closed = await this.closedStatuses();
+		// No status marked closed: every status is offered, as Close then accepts any.
+		const rows =
+			state === 'open' ? await this.openStatuses() : closed.length ? closed : await this.statuses();
+		return rows.map((s) => ({ name: s.name, value: String(s.id) }));
+	}
+
 	async listPriorities(): Promise<Choice[]> {
 		return toChoices(await this.priorities());
 	}
+}
+
+/**
+ * The details with the external reference as their last line. Halo's `search` looks at a ticket's
+ * summary and details (the spec names search_summary and search_details as its narrower forms), and
+ * is not known to look at third_party_id_string [unverified], so the line is what lets Find or
+ * Create narrow its lookup on the server. It also shows a technician which alert the ticket is for.
+ */
+function detailsWithReference(
+	description: string | undefined,
+	reference: string | undefined,
+): string | undefined {
+	if (!reference) return description;
+	const line = `External reference: ${reference}`;
+	return description ? `${description.replace(/\s+$/, '')}\n\n${line}` : line;
+}
+
+/** Tickets whose third_party_id_string is exactly the reference, oldest (lowest id) first. */
+function carrying(tickets: HaloTicket[], reference: string): HaloTicket[] {
+	return tickets.filter((t) => t.third_party_id_string === reference).sort((a, b) => a.id - b.id);
 }
 
 /** Texts compared the way Halo may hand them back: line endings and outer whitespace aside. */
@@ -598,6 +759,15 @@ function sameText(stored: string | null | undefined, sent: string, ignoreCase = 
 	return norm(stored ?? '') === norm(sent);
 }
 
-function z_array<T extends z.ZodTypeAny>(schema: T) {
-	return schema.array();
+function named(status: HaloStatus): Named {
+	return { id: String(status.id), name: status.name };
+}
+
+function isClosedStatus(status: HaloStatus): boolean {
+	return status.id === BUILT_IN_CLOSED_ID || status.type === CLOSED_STATUS_TYPE;
+}
+
+function builtInClosedFirst(a: HaloStatus, b: HaloStatus): number {
+	const builtIn = (s: HaloStatus) => (s.id === BUILT_IN_CLOSED_ID ? 0 : 1);
+	return builtIn(a) - builtIn(b) || (a.sequence ?? 0) - (b.sequence ?? 0);
 }

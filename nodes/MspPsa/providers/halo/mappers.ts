@@ -18,9 +18,10 @@ export function toTicket(ticket: HaloTicket, names: HaloNames): Ticket {
 		number: String(ticket.id),
 		summary: ticket.summary ?? '',
 		description: ticket.details || undefined,
-		status: names.status(ticket.status_id),
+		// A status missing from /Status (hidden from the list, or deleted) keeps the name the ticket carries.
+		status: names.status(ticket.status_id) ?? (ticket.status_name || undefined),
 		isClosed: names.isClosed(ticket.status_id),
-		priority: names.priority(ticket.priority_id),
+		priority: names.priority(ticket.priority_id) ?? (ticket.priority_name || undefined),
 		companyId: ticket.client_id ? String(ticket.client_id) : undefined,
 		companyName: ticket.client_name || undefined,
 		board: ticket.team || undefined,

@@ -9,7 +9,9 @@ export const HaloTicketSchema = z
 		client_id: z.number().nullish(),
 		client_name: z.string().nullish(),
 		status_id: z.number().nullish(),
+		status_name: z.string().nullish(),
 		priority_id: z.number().nullish(),
+		priority_name: z.string().nullish(),
 		team: z.string().nullish(),
 		third_party_id_string: z.string().nullish(),
 		dateoccurred: z.string().nullish(),
@@ -29,15 +31,38 @@ export const HaloTicketListSchema = z
 	.object({ record_count: z.number(), tickets: z.array(HaloTicketSchema) })
 	.passthrough();
 
+/** TStatus; `type` is what tells a closed status from an open one (see the client's closed-status rule). */
 export const HaloStatusSchema = z
-	.object({ id: z.number(), name: z.string(), sequence: z.number().nullish() })
+	.object({
+		id: z.number(),
+		name: z.string(),
+		type: z.number().nullish(),
+		sequence: z.number().nullish(),
+	})
 	.passthrough();
+export type HaloStatus = z.infer<typeof HaloStatusSchema>;
 export const HaloTeamSchema = z
 	.object({ id: z.number(), name: z.string(), inactive: z.boolean().nullish() })
 	.passthrough();
 export const HaloPrioritySchema = z
 	.object({ priorityid: z.number(), name: z.string() })
 	.passthrough();
+
+/**
+ * `/Status`, `/Team` and `/Priority` answer a bare array (n8n's own HaloPSA node reads them so);
+ * a wrapper like the other lists' (`{statuses: [...]}` or `{records: [...]}`) is [unverified] and
+ * accepted as well, so a tenant on another Halo version does not break every ticket operation.
+ */
+export function haloConfigList<T extends z.ZodTypeAny>(schema: T, wrapper: string) {
+	return z.preprocess((body) => unwrapList(body, wrapper), z.array(schema));
+}
+
+function unwrapList(body: unknown, wrapper: string): unknown {
+	if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+	const record = body as Record<string, unknown>;
+	const key = [wrapper, 'records'].find((name) => Array.isArray(record[name]));
+	return key === undefined ? body : record[key];
+}
 
 export const HaloActionSchema = z
 	.object({

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import {
 	commonOptionsProperty,
 	describeZodIssues,
+	KeyedQueue,
 	readCommonOptions,
 	runPerItem,
 } from '../../../shared';
@@ -215,6 +216,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const common = readCommonOptions(this, 0, 'publishOptions');
 	const provider = documentationProvider(this, providerName, { dryRun: common.dryRun });
 	const items = this.getInputData();
+	// Items publishing to the same company and title take turns, so the second updates what the
+	// first created instead of creating it again; other companies publish side by side.
+	const turns = new KeyedQueue();
 	return await runPerItem(this, { concurrency: common.concurrency }, async (i) => {
 		const parsed = ReportItemSchema.safeParse(items[i].json);
 		if (!parsed.success) {
@@ -252,15 +256,22 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			{ ...report, evidence: [], itemIndexes: [] } as ClientReport,
 			thresholds,
 		);
-		const article = await provider.upsertArticle({ company, title, html });
+		const article = await turns.run(
+			`article\n${company.id}\n${title}`,
+			async () => await provider.upsertArticle({ company, title, html }),
+		);
 		const { message, status } = tileSummary(report, tileKpi, thresholds);
-		const tile = await provider.upsertTile({
-			company,
-			title: tileTitle,
-			message,
-			status,
-			link: article.url,
-		});
+		const tile = await turns.run(
+			`tile\n${company.id}\n${tileTitle}`,
+			async () =>
+				await provider.upsertTile({
+					company,
+					title: tileTitle,
+					message,
+					status,
+					link: article.url,
+				}),
+		);
 		const { raw: companyRaw, ...companyOut } = company;
 		const { raw: articleRaw, ...articleOut } = article;
 		const { raw: tileRaw, ...tileOut } = tile;

@@ -2,7 +2,13 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import type { Transport, VendorProfile } from '../../../shared';
-import { collect, commonErrorMessage, pageNumberPages, parseVendorResponse } from '../../../shared';
+import {
+	collect,
+	commonErrorMessage,
+	findOrCreateConverged,
+	pageNumberPages,
+	parseVendorResponse,
+} from '../../../shared';
 import type {
 	ArticleInput,
 	DocumentationCompany,
@@ -20,6 +26,7 @@ import {
 	HuduMagicDashSchema,
 	type HuduArticle,
 	type HuduCompany,
+	type HuduMagicDash,
 } from './schemas';
 
 /**
@@ -98,10 +105,8 @@ export class HuduProvider implements DocumentationProvider {
 			.map(toCompany);
 	}
 
-	private async existingArticle(
-		companyId: string,
-		title: string,
-	): Promise<HuduArticle | undefined> {
+	/** The company's live articles with exactly this title, oldest first. */
+	private async articlesTitled(companyId: string, title: string): Promise<HuduArticle[]> {
 		const operation = 'find report article';
 		const pages = pageNumberPages(this.transport, {
 			request: {
@@ -116,52 +121,114 @@ export class HuduProvider implements DocumentationProvider {
 			sizeParam: 'page_size',
 		});
 		const articles = await collect(pages, { returnAll: true });
-		// Oldest first: if duplicates were ever made by hand, the original is the one kept current.
 		return articles
 			.filter((a) => a.name === title && String(a.company_id) === companyId)
-			.sort((a, b) => a.id - b.id)[0];
+			.sort((a, b) => a.id - b.id);
 	}
 
-	async upsertArticle(input: ArticleInput): Promise<PublishedArticle> {
-		const existing = await this.existingArticle(input.company.id, input.title);
-		if (existing) {
-			const body = await this.transport.request({
-				method: 'PUT',
-				path: `articles/${existing.id}`,
-				body: { article: { content: input.html } },
-				operation: 'update report article',
-			});
-			return toArticle(
-				this.parse(HuduArticleResponseSchema, body, 'update report article'),
-				'updated',
-			);
-		}
+	private async createArticle(input: ArticleInput): Promise<HuduArticle> {
+		const operation = 'create report article';
 		const body = await this.transport.request({
 			method: 'POST',
 			path: 'articles',
 			body: {
 				article: { name: input.title, content: input.html, company_id: Number(input.company.id) },
 			},
-			operation: 'create report article',
+			operation,
 		});
-		return toArticle(
-			this.parse(HuduArticleResponseSchema, body, 'create report article'),
-			'created',
-		);
+		return this.parse(HuduArticleResponseSchema, body, operation);
 	}
 
-	async upsertTile(input: TileInput): Promise<PublishedTile> {
+	private async updateArticle(id: number, html: string): Promise<HuduArticle> {
+		const operation = 'update report article';
+		const body = await this.transport.request({
+			method: 'PUT',
+			path: `articles/${id}`,
+			body: { article: { content: html } },
+			operation,
+		});
+		return this.parse(HuduArticleResponseSchema, body, operation);
+	}
+
+	/**
+	 * Archived rather than deleted: an archived article can be restored, and deleting needs an API key
+	 * with the destructive scope. A publish running at the same moment may archive it first, so a
+	 * failed archive counts as done once the article is no longer listed; while it is, the archive is
+	 * sent once more and its error, if any, is the one reported.
+	 */
+	private async archiveArticle(duplicate: HuduArticle, companyId: string): Promise<void> {
+		const archive = async () =>
+			await this.transport.request({
+				method: 'PUT',
+				path: `articles/${duplicate.id}/archive`,
+				operation: 'archive duplicate report article',
+				idempotent: true,
+			});
+		if (await archive().then(succeeded, failed)) return;
+		const live = await this.articlesTitled(companyId, duplicate.name);
+		if (live.some((a) => a.id === duplicate.id)) await archive();
+	}
+
+	/**
+	 * One article per company and title. Two publishes at the same moment can both miss and both
+	 * create; the one that created reads the title back, keeps the oldest article, archives the
+	 * newer ones and writes its report into the kept one (see nodes/shared/converge.ts).
+	 */
+	async upsertArticle(input: ArticleInput): Promise<PublishedArticle> {
+		const companyId = input.company.id;
+		const result = await findOrCreateConverged<HuduArticle>({
+			find: async () => (await this.articlesTitled(companyId, input.title))[0],
+			create: async () => await this.createArticle(input),
+			readBack: async () => await this.articlesTitled(companyId, input.title),
+			retire: async (duplicate) => await this.archiveArticle(duplicate, companyId),
+			age: (a) => ({ id: String(a.id), createdAt: a.created_at ?? undefined }),
+		});
+		if (result.created) return toArticle(result.record, 'created', result.duplicates);
+		// Found, or a concurrent publish's article was kept: this run's report goes into it.
+		const updated = await this.updateArticle(result.record.id, input.html);
+		return toArticle(updated, 'updated', result.duplicates);
+	}
+
+	/** The company's tiles with exactly this title, oldest first. */
+	private async tilesTitled(companyId: string, title: string): Promise<HuduMagicDash[]> {
 		const operation = 'find report tile';
-		const existing = this.parse(
+		const tiles = this.parse(
 			HuduMagicDashListSchema,
 			await this.transport.request({
 				method: 'GET',
 				path: 'magic_dash',
-				qs: { company_id: input.company.id, title: input.title },
+				qs: { company_id: companyId, title },
 				operation,
 			}),
 			operation,
-		).find((tile) => tile.title === input.title);
+		);
+		return tiles.filter((t) => t.title === title).sort((a, b) => a.id - b.id);
+	}
+
+	/**
+	 * A publish running at the same moment may delete it first: a failed delete counts as done once
+	 * the tile is gone; while it is listed, the delete is sent once more and its error is reported.
+	 */
+	private async deleteTile(duplicate: HuduMagicDash, companyId: string): Promise<void> {
+		const remove = async () =>
+			await this.transport.request({
+				method: 'DELETE',
+				path: `magic_dash/${duplicate.id}`,
+				operation: 'delete duplicate report tile',
+				idempotent: true,
+			});
+		if (await remove().then(succeeded, failed)) return;
+		const live = await this.tilesTitled(companyId, duplicate.title);
+		if (live.some((t) => t.id === duplicate.id)) await remove();
+	}
+
+	/**
+	 * Hudu's POST creates or updates the tile keyed on title and company name. Whether two POSTs at
+	 * the same moment can still make two tiles is not documented [unverified], so a POST that created
+	 * reads the title back like an article: the oldest tile stays, newer ones are deleted (tiles have
+	 * no archive), and the POST is sent again so the kept tile shows this run's status.
+	 */
+	async upsertTile(input: TileInput): Promise<PublishedTile> {
 		const body: IDataObject = {
 			title: input.title,
 			company_name: input.company.name,
@@ -171,18 +238,31 @@ export class HuduProvider implements DocumentationProvider {
 		};
 		// content and content_link are mutually exclusive on a tile: the tile links to the article.
 		if (input.link) body.content_link = input.link;
-		const tile = await this.transport.request({
-			method: 'POST',
-			path: 'magic_dash',
-			body,
-			operation: 'upsert report tile',
-			// Create-or-update keyed on title + company_name: repeating it changes nothing more.
-			idempotent: true,
+		const post = async () =>
+			this.parse(
+				HuduMagicDashSchema,
+				await this.transport.request({
+					method: 'POST',
+					path: 'magic_dash',
+					body,
+					operation: 'upsert report tile',
+					// Create-or-update keyed on title + company_name: repeating it changes nothing more.
+					idempotent: true,
+				}),
+				'upsert report tile',
+			);
+		const companyId = input.company.id;
+		const result = await findOrCreateConverged<HuduMagicDash>({
+			find: async () => (await this.tilesTitled(companyId, input.title))[0],
+			create: post,
+			readBack: async () => await this.tilesTitled(companyId, input.title),
+			retire: async (duplicate) => await this.deleteTile(duplicate, companyId),
+			age: (t) => ({ id: String(t.id) }),
 		});
-		return toTile(
-			this.parse(HuduMagicDashSchema, tile, 'upsert report tile'),
-			input.status,
-			existing ? 'updated' : 'created',
-		);
+		const tile = result.created ? result.record : await post();
+		return toTile(tile, input.status, result.created ? 'created' : 'updated', result.duplicates);
 	}
 }
+
+const succeeded = (): boolean => true;
+const failed = (): boolean => false;

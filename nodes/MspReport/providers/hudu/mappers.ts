@@ -13,12 +13,14 @@ export function toCompany(company: HuduCompany): DocumentationCompany {
 export function toArticle(
 	article: HuduArticle,
 	action: PublishedArticle['action'],
+	duplicatesArchived: string[] = [],
 ): PublishedArticle {
 	return {
 		id: String(article.id),
 		title: article.name,
 		url: article.url ?? undefined,
 		action,
+		duplicatesArchived,
 		raw: article,
 	};
 }
@@ -27,6 +29,7 @@ export function toTile(
 	tile: HuduMagicDash,
 	status: TileStatus,
 	action: PublishedTile['action'],
+	duplicatesDeleted: string[] = [],
 ): PublishedTile {
 	return {
 		id: String(tile.id),
@@ -34,6 +37,7 @@ export function toTile(
 		message: tile.message ?? '',
 		status,
 		action,
+		duplicatesDeleted,
 		raw: tile,
 	};
 }

@@ -19,6 +19,7 @@ export const HuduArticleSchema = z
 		name: z.string(),
 		url: z.string().nullish(),
 		company_id: z.number().nullish(),
+		created_at: z.string().nullish(),
 	})
 	.passthrough();
 export type HuduArticle = z.infer<typeof HuduArticleSchema>;
