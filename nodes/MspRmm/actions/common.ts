@@ -1,15 +1,64 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeProperties,
+	INodePropertyMode,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { CommonOptions, Device } from '../../shared';
 import { commonOptionsProperty, readCommonOptions, waitOptionFields, withRaw } from '../../shared';
-import { rmmProvider } from '../providers';
-import type { RmmCompany, RmmIdKind, RmmProvider } from '../providers/types';
+import { PROVIDERS, rmmProvider } from '../providers';
+import type { RmmCapabilities, RmmCompany, RmmIdKind, RmmProvider } from '../providers/types';
 
 type Show = { resource: string[]; operation: string[] };
 
-/** Device locator: pick from the list (searchable), by exact hostname, or by the RMM's device ID. */
-export function deviceLocator(show: Show, description = 'The device in the RMM'): INodeProperties {
+/** An operation of the Operation list; `needs` names the capability a provider must have to offer it. */
+export type OperationOption = INodePropertyOptions & { needs?: keyof RmmCapabilities };
+
+/**
+ * The Operation parameter of a resource, once per provider with only the operations that provider
+ * can run (an option cannot be hidden on its own in every n8n version, a parameter can). A saved
+ * value a provider lacks is kept and fails at run time with that RMM's reason.
+ */
+export function operationsByProvider(
+	resource: string,
+	options: OperationOption[],
+	defaultValue: string,
+): INodeProperties[] {
+	return PROVIDERS.map((provider) => ({
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { provider: [provider.value], resource: [resource] } },
+		options: options
+			.filter((o) => !o.needs || provider.capabilities[o.needs])
+			.map((o) => ({ name: o.name, value: o.value, description: o.description, action: o.action })),
+		default: defaultValue,
+	}));
+}
+
+// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- a locator mode has no default
+const HOSTNAME_MODE: INodePropertyMode = {
+	displayName: 'By Hostname',
+	name: 'hostname',
+	type: 'string',
+	placeholder: 'NWL-WS03',
+	hint: 'Exact hostname, not case-sensitive',
+};
+
+/**
+ * Device locator: pick from the list (searchable), by exact hostname, or by the RMM's device ID.
+ * `byHostname: false` leaves the hostname mode out where an operation of its own does that lookup
+ * (Device > Get by Hostname); a value saved in that mode still works (`resolveDevice`).
+ */
+export function deviceLocator(
+	show: Show,
+	description = 'The device in the RMM',
+	{ byHostname = true }: { byHostname?: boolean } = {},
+): INodeProperties {
 	return {
 		displayName: 'Device',
 		name: 'device',
@@ -25,13 +74,7 @@ export function deviceLocator(show: Show, description = 'The device in the RMM')
 				type: 'list',
 				typeOptions: { searchListMethod: 'searchDevices', searchable: true },
 			},
-			{
-				displayName: 'By Hostname',
-				name: 'hostname',
-				type: 'string',
-				placeholder: 'NWL-WS03',
-				hint: 'Exact hostname, not case-sensitive',
-			},
+			...(byHostname ? [HOSTNAME_MODE] : []),
 			{
 				displayName: 'By ID',
 				name: 'id',

@@ -1,5 +1,5 @@
 /** What an id names, for messages: the RMM's own word is added by the provider. */
-export type RmmIdKind = 'device' | 'company' | 'script';
+export type RmmIdKind = 'device' | 'company' | 'script' | 'alert' | 'run';
 
 /**
  * NinjaOne (`int32` in its spec) and Automate (numeric database keys, typed string in its spec)
@@ -20,4 +20,11 @@ export function positiveWholeNumber(value: string): number | undefined {
 /** "a positive whole number (1 to 2147483647), for example 1013" */
 export function positiveWholeNumberRule(example: string): string {
 	return `a positive whole number (1 to ${MAX_ID}), for example ${example}`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether the text is a UUID (NinjaOne alert uids and job/series uids are). */
+export function isUuid(value: string): boolean {
+	return UUID.test(String(value ?? '').trim());
 }

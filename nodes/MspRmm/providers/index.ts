@@ -2,16 +2,19 @@ import type { INodePropertyOptions } from 'n8n-workflow';
 
 import type { RequestContext, TransportOptions } from '../../shared';
 import { Transport } from '../../shared';
-import { AUTOMATE_PROFILE, AutomateProvider } from './connectwiseAutomate/client';
-import { NINJAONE_PROFILE, NinjaOneProvider } from './ninjaone/client';
-import type { RmmProvider } from './types';
+import { AUTOMATE_EDITOR, AUTOMATE_PROFILE, AutomateProvider } from './connectwiseAutomate/client';
+import { NINJAONE_EDITOR, NINJAONE_PROFILE, NinjaOneProvider } from './ninjaone/client';
+import type { RmmEditorFacts, RmmProvider } from './types';
 
 export type ProviderName = 'ninjaOne' | 'connectWiseAutomate';
 
-export const PROVIDER_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'NinjaOne', value: 'ninjaOne' },
-	{ name: 'ConnectWise Automate', value: 'connectWiseAutomate' },
-];
+/** Every provider with what the editor offers for it, in the Provider list's order. */
+export const PROVIDERS: readonly RmmEditorFacts[] = [NINJAONE_EDITOR, AUTOMATE_EDITOR];
+
+export const PROVIDER_OPTIONS: INodePropertyOptions[] = PROVIDERS.map((p) => ({
+	name: p.name,
+	value: p.value,
+}));
 
 /** The RMM provider chosen in the node, talking through the shared transport. */
 export function rmmProvider(

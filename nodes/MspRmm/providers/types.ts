@@ -48,9 +48,32 @@ export interface RmmScript {
 export interface ScriptRunRequest {
 	deviceId: string;
 	scriptId: string;
-	/** Command-line style parameters (NinjaOne) or `name=value|` pairs (Automate). */
+	/** In the RMM's own form (see `RmmEditorFacts.scriptParameters`), checked by `scriptParametersProblem`. */
 	parameters?: string;
+	/** One of `RmmEditorFacts.runAs` or a saved credential's id; only where `scriptRunAs`. */
 	runAs?: string;
+}
+
+/** A choice the editor offers; `value` is what the provider receives. */
+export interface RmmChoice {
+	name: string;
+	value: string;
+	description?: string;
+}
+
+/**
+ * What the editor shows per provider, so actions build fields from vendor facts without knowing the
+ * vendor: which operations exist, who a script can run as, and how script parameters are written.
+ */
+export interface RmmEditorFacts {
+	/** The Provider parameter's value. */
+	value: string;
+	name: string;
+	capabilities: RmmCapabilities;
+	/** Accounts a script can run as (only where `capabilities.scriptRunAs`); a saved credential is given by id. */
+	runAs?: RmmChoice[];
+	/** How the RMM takes script parameters. */
+	scriptParameters: { placeholder: string; description: string };
 }
 
 /** What a vendor can and cannot do, so actions can say so before sending anything. */
@@ -74,6 +97,8 @@ export interface RmmProvider {
 	 * is a positive whole number..."), or undefined when it has the vendor's shape. No request is sent.
 	 */
 	idProblem(kind: RmmIdKind, value: string): string | undefined;
+	/** What is wrong with script parameters for this vendor (undefined when they fit); no request is sent. */
+	scriptParametersProblem(parameters: string): string | undefined;
 	getDevice(deviceId: string): Promise<Device>;
 	searchDevices(search: DeviceSearch): Promise<Device[]>;
 	/** Devices whose hostname matches exactly (case-insensitive), in every client. */

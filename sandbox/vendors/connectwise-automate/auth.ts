@@ -4,6 +4,7 @@ import { TokenStore } from '../../lib/tokens';
 import { worldNow } from '../../world/clock';
 import type { VendorContext } from '../../vendor';
 import { automateError } from './errors';
+import { slice } from './slice';
 
 /** The partner integration's registered ClientId and the API users of the sandbox server. */
 export const AUTOMATE_CLIENT_ID = '7c1f0d52-5a3e-4b8e-9d2f-3a6b1c0e8f41';
@@ -60,6 +61,7 @@ function tokenResult(now: number, token: string, username: string, userId: strin
  * `POST /cwa/api/v1/apitoken` with `{Username, Password, TwoFactorPasscode?}` and the
  * `ClientId` header (required since Automate 2020 patch 11). A user with two-factor and no
  * passcode gets 200 with an empty token and `IsTwoFactorRequired: true`, as the clients expect.
+ * A passcode logs in once (a one-time code): used again it is refused like a wrong one.
  * `POST apitoken/refresh` (body: the token as a bare JSON string) is not served: the sandbox's
  * strict JSON parser refuses bare strings, and the node logs in again instead of refreshing.
  */
@@ -94,8 +96,10 @@ export function mountTokenEndpoints(router: Router, ctx: VendorContext): void {
 			});
 			return;
 		}
-		if (user.twoFactor && passcode !== user.twoFactor)
+		const used = (slice(ctx.world()).usedPasscodes[user.username] ??= []);
+		if (user.twoFactor && (passcode !== user.twoFactor || used.includes(passcode)))
 			return automateError(res, 401, 'Unauthorized', 'Invalid two-factor passcode.');
+		if (user.twoFactor && passcode) used.push(passcode);
 		const issued = tokenStore(ctx).issue(user.username, user.userId, TOKEN_TTL_SECONDS);
 		res.json(tokenResult(worldNow(ctx.world()), issued.token, user.username, user.userId));
 	});

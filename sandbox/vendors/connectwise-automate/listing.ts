@@ -2,9 +2,14 @@ import type { Request } from 'express';
 
 import { ConditionError, parseCondition } from './condition';
 
-/** [unverified] Automate documents no default or maximum page size; clients use up to 1000. */
+/**
+ * [unverified] Automate documents no default or maximum page size; clients ask for up to 1000.
+ * The sandbox caps a page at 500 without saying so, as a server with a lower maximum would: a
+ * client that stops on a short page loses rows, one that pages until an empty array (the
+ * reference's rule) does not.
+ */
 const DEFAULT_PAGE_SIZE = 50;
-const MAX_PAGE_SIZE = 1000;
+export const MAX_PAGE_SIZE = 500;
 
 export class ListError extends Error {}
 
@@ -22,8 +27,8 @@ function option(req: Request, name: string): string | undefined {
 
 /**
  * Automate's list options over plain JSON rows: `condition`, `orderBy` ("Field asc|desc"),
- * `ids`, `page` (1-based) and `pageSize`. The answer is a plain array without a total; a
- * client pages until it gets an empty array.
+ * `ids`, `page` (1-based) and `pageSize` (at most `MAX_PAGE_SIZE`). The answer is a plain array
+ * without a total; a client pages until it gets an empty array.
  */
 export function listPage<T extends Record<string, unknown>>(req: Request, rows: T[]): T[] {
 	let result = rows;

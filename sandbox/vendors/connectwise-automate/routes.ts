@@ -42,6 +42,11 @@ export function apiRoutes(ctx: VendorContext): Router {
 			}
 		};
 
+	// `DatabaseServerTime_GetDatabaseServerDateTimeWithUtcOffset`: the server clock with its offset.
+	// The sandbox's server runs on UTC, so the offset is +00:00 (its dates carry a `Z`).
+	api.get('/DatabaseServerTime', (_req, res) => {
+		res.json(worldIso(world()).replace(/Z$/, '+00:00'));
+	});
 	api.get(
 		'/Clients',
 		list(() => world().clients.map(clientBody)),

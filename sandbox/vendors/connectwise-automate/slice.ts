@@ -28,12 +28,16 @@ export interface AutomateSlice {
 	schedules: AutomateSchedule[];
 	/** Operation id -> ScriptHistory row id, given when the run first shows up in the history. */
 	historyIds: Record<string, number>;
+	/** Two-factor passcodes already used, per user: a passcode logs in once. */
+	usedPasscodes: Record<string, string[]>;
 }
 
 export function slice(world: World): AutomateSlice {
 	let value = world.vendors['connectwise-automate'] as AutomateSlice | undefined;
+	// A world saved before passcodes were tracked.
+	if (value && !value.usedPasscodes) value.usedPasscodes = {};
 	if (!value) {
-		value = { alerts: [], schedules: [], historyIds: {} };
+		value = { alerts: [], schedules: [], historyIds: {}, usedPasscodes: {} };
 		world.vendors['connectwise-automate'] = value;
 	}
 	return value;

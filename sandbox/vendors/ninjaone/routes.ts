@@ -93,19 +93,29 @@ export function apiRoutes(ctx: VendorContext): Router {
 		const device = deviceOr404(world(), req, res);
 		if (!device) return;
 		observeDevice(world(), device, ctx.timing());
-		const rows = patchesOf(world(), device)
-			.filter((p) => p.status !== 'installed')
-			.filter(patchFilter(req, ['status', 'type', 'severity']));
-		res.json(rows.map((p) => osPatch(world(), p, false)));
+		try {
+			const rows = patchesOf(world(), device)
+				.filter((p) => p.status !== 'installed')
+				.filter(patchFilter(req, ['status', 'type', 'severity']));
+			res.json(rows.map((p) => osPatch(world(), p, false)));
+		} catch (error) {
+			if (error instanceof QueryError) return ninjaError(res, 400, 'BAD_REQUEST', error.message);
+			throw error;
+		}
 	});
 	router.get('/v2/device/:id/os-patch-installs', read, (req, res) => {
 		const device = deviceOr404(world(), req, res);
 		if (!device) return;
 		observeDevice(world(), device, ctx.timing());
-		const rows = patchesOf(world(), device)
-			.filter((p) => p.status === 'installed' || p.status === 'failed')
-			.filter(installedFilter(req));
-		res.json(rows.map((p) => osPatch(world(), p, false)));
+		try {
+			const rows = patchesOf(world(), device)
+				.filter((p) => p.status === 'installed' || p.status === 'failed')
+				.filter(installedFilter(req));
+			res.json(rows.map((p) => osPatch(world(), p, false)));
+		} catch (error) {
+			if (error instanceof QueryError) return ninjaError(res, 400, 'BAD_REQUEST', error.message);
+			throw error;
+		}
 	});
 	router.get('/v2/queries/os-patches', read, (req, res) => fleetPatches(req, res, false));
 	router.get('/v2/queries/os-patch-installs', read, (req, res) => fleetPatches(req, res, true));
@@ -195,8 +205,11 @@ export function apiRoutes(ctx: VendorContext): Router {
 		if (q.activityType) rows = rows.filter((a) => a.activityType === q.activityType);
 		if (q.status) rows = rows.filter((a) => q.status?.split(',').includes(a.statusCode));
 		if (q.seriesUid) rows = rows.filter((a) => a.seriesUid === q.seriesUid);
-		if (q.newerThan) rows = rows.filter((a) => a.id > Number(q.newerThan));
-		if (q.olderThan) rows = rows.filter((a) => a.id < Number(q.olderThan));
+		// As the spec words them, the reverse of their names: `olderThan` - "Return activities
+		// recorded that are newer than specified activity ID"; `newerThan` - "Return activities
+		// recorded that are older than specified activity ID".
+		if (q.olderThan) rows = rows.filter((a) => a.id > Number(q.olderThan));
+		if (q.newerThan) rows = rows.filter((a) => a.id < Number(q.newerThan));
 		const pageSize = Math.max(10, intParam(q.pageSize, 200, 1000));
 		const newestFirst = [...rows].sort((a, b) => b.id - a.id).slice(0, pageSize);
 		const lastActivityId = all.length ? all[all.length - 1].id : 0;
@@ -375,14 +388,28 @@ function deviceOr404(world: World, req: Request, res: Response): Device | undefi
 	return device;
 }
 
+/**
+ * One value of a patch filter. The spec types `status`, `type` and `severity` as one string and
+ * says nothing of several values ([unverified]), so the sandbox takes exactly one: a comma-joined
+ * list is refused with a 400, as an enum filter would be. Clients send one value, or none and
+ * filter themselves.
+ */
+function filterValue(q: Record<string, string | undefined>, key: string): string | undefined {
+	const value = q[key]?.trim();
+	if (!value) return undefined;
+	if (!/^[A-Z_]+$/i.test(value)) throw new QueryError(`Invalid ${key} filter: ${value}`);
+	return value.toUpperCase();
+}
+
 function patchFilter(req: Request, keys: Array<'status' | 'type' | 'severity'>) {
 	const q = req.query as Record<string, string | undefined>;
+	const wanted = keys.map((key) => [key, filterValue(q, key)] as const);
 	return (patch: Patch) => {
 		const row = { status: patchStatus(patch), type: '', severity: '' };
 		const mapped = osPatchFields(patch);
 		row.type = mapped.type;
 		row.severity = mapped.severity;
-		return keys.every((key) => !q[key] || q[key]?.toUpperCase().split(',').includes(row[key]));
+		return wanted.every(([key, value]) => value === undefined || row[key] === value);
 	};
 }
 
@@ -395,15 +422,9 @@ function installedFilter(req: Request) {
 	const q = req.query as Record<string, string | undefined>;
 	const before = timeParam(q.installedBefore);
 	const after = timeParam(q.installedAfter);
+	const status = filterValue(q, 'status');
 	return (patch: Patch) => {
-		if (
-			q.status &&
-			!q.status
-				.toUpperCase()
-				.split(',')
-				.includes(patch.status === 'installed' ? 'INSTALLED' : 'FAILED')
-		)
-			return false;
+		if (status && status !== (patch.status === 'installed' ? 'INSTALLED' : 'FAILED')) return false;
 		const at = Date.parse(patch.installedAt ?? patch.releasedAt);
 		return (before === undefined || at < before) && (after === undefined || at > after);
 	};

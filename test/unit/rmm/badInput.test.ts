@@ -45,6 +45,113 @@ describe('MSP RMM: bad input and vendor errors', () => {
 		expect(requests).toHaveLength(0);
 	});
 
+	it.each([
+		[
+			'a NinjaOne run id that is neither a job uid nor a Run Script id',
+			'ninjaOne',
+			{
+				resource: 'script',
+				operation: 'getResult',
+				device: { mode: 'id', value: '1001' },
+				runId: '88812',
+			},
+			/Run ID "88812" is not valid for NinjaOne/,
+		],
+		[
+			'an Automate run id in exponent form',
+			'connectWiseAutomate',
+			{
+				resource: 'script',
+				operation: 'waitForCompletion',
+				device: { mode: 'id', value: '201' },
+				runId: '1e3',
+			},
+			/Run ID "1e3" is not valid for ConnectWise Automate/,
+		],
+		[
+			'a NinjaOne alert id that is not a uid',
+			'ninjaOne',
+			{ resource: 'alert', operation: 'reset', alertId: '12' },
+			/Alert ID "12" is not valid for NinjaOne: a NinjaOne alert ID is the alert uid/,
+		],
+		[
+			'an alert list device id with a sign',
+			'connectWiseAutomate',
+			{ resource: 'alert', operation: 'list', deviceId: '-5' },
+			/Device ID "-5" is not valid for ConnectWise Automate/,
+		],
+		[
+			'a KB that is not one',
+			'ninjaOne',
+			{
+				resource: 'patch',
+				operation: 'waitForCompletion',
+				device: { mode: 'id', value: '1001' },
+				kbs: 'KB5045935,latest',
+			},
+			/Patch KBs has invalid value\(s\) latest/,
+		],
+		[
+			'Automate parameters that are not name=value pairs',
+			'connectWiseAutomate',
+			{
+				resource: 'script',
+				operation: 'run',
+				device: { mode: 'id', value: '201' },
+				script: { mode: 'id', value: '6001' },
+				parameters: '-Drive C',
+			},
+			/Parameters are not valid for ConnectWise Automate: "-Drive C" is not a name=value pair/,
+		],
+		[
+			'a saved-credential Run As without a credential id',
+			'ninjaOne',
+			{
+				resource: 'script',
+				operation: 'run',
+				device: { mode: 'id', value: '1001' },
+				script: { mode: 'id', value: '105' },
+				runAs: 'credential',
+				runAsCredential: '0x1A',
+			},
+			/Run As Credential ID "0x1A" is not valid/,
+		],
+		[
+			'a fleet limit of zero',
+			'connectWiseAutomate',
+			{ resource: 'patch', operation: 'listFleet', returnAll: false, limit: 0 },
+			/Limit must be a whole number of at least 1, got 0/,
+		],
+		[
+			'a fractional search limit',
+			'ninjaOne',
+			{ resource: 'device', operation: 'search', returnAll: false, limit: 2.5 },
+			/Limit must be a whole number of at least 1, got 2.5/,
+		],
+		[
+			'a script id with a decimal point',
+			'ninjaOne',
+			{
+				resource: 'script',
+				operation: 'run',
+				device: { mode: 'id', value: '1001' },
+				script: { mode: 'id', value: '105.0' },
+			},
+			/Script ID "105.0" is not valid for NinjaOne/,
+		],
+	])('refuses %s before any request', async (_label, provider, parameters, message) => {
+		const type = provider === 'ninjaOne' ? 'mspNinjaOneApi' : 'mspConnectWiseAutomateApi';
+		sandbox.requests.clear();
+		const { ctx, requests } = context(provider, type, parameters);
+		await expect(node.execute.call(ctx)).rejects.toThrow(message);
+		expect(requests).toHaveLength(0);
+		expect(
+			sandbox.requests.query({
+				vendor: provider === 'ninjaOne' ? 'ninjaone' : 'connectwise-automate',
+			}),
+		).toEqual([]);
+	});
+
 	it('rejects unknown patch statuses, a bad limit and an empty hostname with the allowed values', async () => {
 		const statuses = context('connectWiseAutomate', 'mspConnectWiseAutomateApi', {
 			resource: 'patch',
@@ -91,7 +198,8 @@ describe('MSP RMM: bad input and vendor errors', () => {
 		);
 	});
 
-	it('refuses Run As on Automate and an unknown run-as role on NinjaOne', async () => {
+	it('never sends Run As to Automate (its editor has none) and refuses an unknown run-as role on NinjaOne', async () => {
+		// A value left from NinjaOne is not read for Automate, which runs scripts as the agent.
 		const automate = context('connectWiseAutomate', 'mspConnectWiseAutomateApi', {
 			resource: 'script',
 			operation: 'run',
@@ -99,7 +207,10 @@ describe('MSP RMM: bad input and vendor errors', () => {
 			script: { mode: 'id', value: '6001' },
 			runAs: 'loggedonuser',
 		});
-		await expect(node.execute.call(automate.ctx)).rejects.toThrow(/Run As is not supported/);
+		const [out] = await node.execute.call(automate.ctx);
+		expect(out[0].json).toMatchObject({ status: 'queued', kind: 'script' });
+		const schedule = automate.requests.find((r) => r.method === 'POST');
+		expect(JSON.stringify(schedule?.body)).not.toMatch(/loggedonuser/);
 		const ninja = context('ninjaOne', 'mspNinjaOneApi', {
 			resource: 'script',
 			operation: 'run',

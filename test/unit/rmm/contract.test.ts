@@ -80,7 +80,7 @@ describe.each(CASES)('MSP RMM contract: $provider', (c) => {
 		String((await run({ resource: 'device', operation: 'getByHostname', hostname })).json[0].id);
 	const byHost = (hostname: string) => ({ mode: 'hostname', value: hostname });
 
-	it('searches devices across pages (returnAll) with the vendor page size', async () => {
+	it('searches devices across pages (returnAll) with the vendor page size, until an empty page', async () => {
 		sandbox.reset({ clients: 3, devicesPerClient: 400 });
 		const { json, requests } = await run({
 			resource: 'device',
@@ -89,9 +89,13 @@ describe.each(CASES)('MSP RMM contract: $provider', (c) => {
 		});
 		expect(json).toHaveLength(1200);
 		expect(new Set(json.map((d) => d.id)).size).toBe(1200);
-		expect(
-			requests.filter((r) => /\/(v2\/devices|Computers)$/.test(new URL(r.url).pathname)).length,
-		).toBe(2);
+		const pages = requests.filter((r) =>
+			/\/(v2\/devices|Computers)$/.test(new URL(r.url).pathname),
+		);
+		// Neither page-size maximum is published, so a short page does not end the list; an empty one
+		// does. NinjaOne honours 1000 (1000, 200, empty); Automate's sandbox caps at 500 (500, 500, 200, empty).
+		expect(pages.every((r) => r.qs?.pageSize === 1000)).toBe(true);
+		expect(pages).toHaveLength(c.vendor === 'ninjaone' ? 3 : 4);
 	});
 
 	it('searches by organization, online state and type, and honours the limit', async () => {
@@ -236,8 +240,11 @@ describe.each(CASES)('MSP RMM contract: $provider', (c) => {
 				(cl) => cl.key === world.devices.find((d) => d.hostname === host)!.clientKey,
 			)!.name;
 		expect(result.map((r) => r.json.companyName)).toEqual(hosts.map(clientName));
-		const orgReads = requests.filter((r) => new URL(r.url).pathname.endsWith('/v2/organizations'));
-		expect(orgReads).toHaveLength(c.vendor === 'ninjaone' ? 1 : 0);
+		// One listing (its first page has no `after`; the next, empty, page ends it).
+		const orgListings = requests.filter(
+			(r) => new URL(r.url).pathname.endsWith('/v2/organizations') && r.qs?.after === undefined,
+		);
+		expect(orgListings).toHaveLength(c.vendor === 'ninjaone' ? 1 : 0);
 	});
 
 	it('lists pending and approved patches of a device with severity and KB', async () => {

@@ -116,6 +116,24 @@ describe('sandbox: ConnectWise Automate', () => {
 				{ headers: clientHeader() },
 			);
 			expect(good.data.AccessToken).toEqual(expect.any(String));
+			// A passcode logs in once: used again, it is refused like a wrong one.
+			const reused = await http.post(
+				'/apitoken',
+				{
+					Username: 'sandbox-2fa',
+					Password: 'Sandbox-Automate-Pass-2',
+					TwoFactorPasscode: '246810',
+				},
+				{ headers: clientHeader() },
+			);
+			expect(reused.status).toBe(401);
+			expect(reused.data.message).toBe('Invalid two-factor passcode.');
+		});
+
+		it('answers the server time with its UTC offset (DatabaseServerTime)', async () => {
+			const res = await get('/DatabaseServerTime');
+			expect(res.status).toBe(200);
+			expect(res.data).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+00:00$/);
 		});
 
 		it('needs both the bearer token and ClientId on every call', async () => {
@@ -146,6 +164,18 @@ describe('sandbox: ConnectWise Automate', () => {
 			expect(ids).toHaveLength(30);
 			expect(new Set(ids).size).toBe(30);
 		});
+
+		it('caps a page at 500 without saying so: a short page is not the last one', async () => {
+			sandbox.reset({ clients: 2, devicesPerClient: 400 });
+			const headers = await login();
+			const sizes: number[] = [];
+			for (let page = 1; page < 10; page++) {
+				const res = await http.get('/Computers', { params: { page, pageSize: 1000 }, headers });
+				sizes.push(res.data.length);
+				if (!res.data.length) break;
+			}
+			expect(sizes).toEqual([500, 300, 0]);
+		}, 30_000);
 
 		it('filters with condition (client, status, type, like) and accepts the options.* prefix', async () => {
 			const res = await sampled('computers', 'Computers_GetComputerList', '/Computers', {

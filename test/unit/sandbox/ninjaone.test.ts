@@ -262,6 +262,20 @@ describe('sandbox: NinjaOne', () => {
 			expect(bad.status).toBe(400);
 		});
 
+		it('takes one value per patch filter, as the spec types it, and refuses a comma-joined list', async () => {
+			const one = await api('get', '/v2/queries/os-patches?status=APPROVED');
+			expect(one.status).toBe(200);
+			expect(one.data.results.length).toBeGreaterThan(0);
+			expect(one.data.results.every((r: { status: string }) => r.status === 'APPROVED')).toBe(true);
+			const list = await api('get', '/v2/queries/os-patches?status=APPROVED,MANUAL');
+			expect(list.status).toBe(400);
+			expect(list.data).toMatchObject({ errorMessage: 'Invalid status filter: APPROVED,MANUAL' });
+			const device = await api('get', '/v2/device/1013/os-patches?severity=CRITICAL,IMPORTANT');
+			expect(device.status).toBe(400);
+			const installs = await api('get', '/v2/queries/os-patch-installs?status=FAILED,INSTALLED');
+			expect(installs.status).toBe(400);
+		});
+
 		it('apply installs what policy approved, through a PATCH_MANAGEMENT job and activities; NWL-WS03 fails', async () => {
 			const before = sandbox
 				.world()
@@ -334,6 +348,34 @@ describe('sandbox: NinjaOne', () => {
 				sourceName: 'Check Disk Space',
 				data: { message: { params: { exitCode: 0, output: expect.stringContaining('BSD-WS01') } } },
 			});
+		});
+
+		it('reads olderThan and newerThan as the spec words them (olderThan: newer than the id)', async () => {
+			for (let run = 0; run < 2; run++) {
+				expect(
+					(await api('post', '/v2/device/1001/script/run', { type: 'SCRIPT', id: 105 })).status,
+				).toBe(204);
+				await api('get', '/v2/device/1001/jobs');
+				await api('get', '/v2/device/1001/jobs');
+			}
+			const all = (await api('get', '/v2/device/1001/activities?activityType=SCRIPTING')).data
+				.activities as Array<{ id: number }>;
+			expect(all.length).toBe(4);
+			const ids = all.map((a) => a.id).sort((a, b) => a - b);
+			const middle = ids[1];
+			const newer = await api(
+				'get',
+				`/v2/device/1001/activities?activityType=SCRIPTING&olderThan=${middle}`,
+			);
+			expect(newer.data.activities.map((a: { id: number }) => a.id).sort()).toEqual(ids.slice(2));
+			const older = await api(
+				'get',
+				`/v2/device/1001/activities?activityType=SCRIPTING&newerThan=${middle}`,
+			);
+			expect(older.data.activities.map((a: { id: number }) => a.id)).toEqual([ids[0]]);
+			// Newest first, and the account's last activity id.
+			expect(all.map((a) => a.id)).toEqual([...ids].reverse());
+			expect(newer.data.lastActivityId).toBe(ids[3]);
 		});
 
 		it('rejects an unknown script and an invalid runAs', async () => {

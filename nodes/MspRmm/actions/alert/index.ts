@@ -1,18 +1,17 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationsByProvider } from '../common';
+
 import * as list from './list.operation';
 import * as reset from './reset.operation';
 
 export { list, reset };
 
+/** Reset only where the RMM's API can clear an alert (NinjaOne). */
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['alert'] } },
-		options: [
+	...operationsByProvider(
+		'alert',
+		[
 			{
 				name: 'List Active',
 				value: 'list',
@@ -22,12 +21,13 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Reset',
 				value: 'reset',
-				description: 'Reset an alert (NinjaOne; Automate has no API for it)',
+				description: 'Reset an alert',
 				action: 'Reset an alert',
+				needs: 'alertReset',
 			},
 		],
-		default: 'list',
-	},
+		'list',
+	),
 	...list.description,
 	...reset.description,
 ];

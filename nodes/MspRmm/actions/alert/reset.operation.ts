@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { runPerItem } from '../../../shared';
-import { optionsProperty, setup } from '../common';
+import { checkedId, optionsProperty, setup } from '../common';
 
 const show = { resource: ['alert'], operation: ['reset'] };
 
@@ -24,7 +24,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const alertId = String(this.getNodeParameter('alertId', i, '') ?? '').trim();
 		if (!alertId)
 			throw new NodeOperationError(this.getNode(), 'Alert ID is empty', { itemIndex: i });
-		await provider.resetAlert(alertId);
-		return { id: alertId, reset: true };
+		// An RMM that cannot reset says so itself; where it can, the id is checked before the request.
+		const id = provider.capabilities.alertReset
+			? checkedId(this, provider, 'alert', 'Alert ID', alertId, i)
+			: alertId;
+		await provider.resetAlert(id);
+		return { id, reset: true };
 	});
 }

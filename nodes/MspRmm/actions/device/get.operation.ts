@@ -5,7 +5,16 @@ import { deviceLocator, optionsProperty, out, resolveDevice, setup } from '../co
 
 const show = { resource: ['device'], operation: ['get'] };
 
-export const description: INodeProperties[] = [deviceLocator(show), optionsProperty(show)];
+/**
+ * By ID or from the list. A hostname is looked up by Get by Hostname, which can narrow it to one
+ * client; a Get saved with a hostname (the mode it once had) still runs.
+ */
+export const description: INodeProperties[] = [
+	deviceLocator(show, 'The device in the RMM; to find it by hostname use Get by Hostname', {
+		byHostname: false,
+	}),
+	optionsProperty(show),
+];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const { provider, options } = setup(this);

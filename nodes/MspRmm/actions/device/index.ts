@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get',
 				value: 'get',
-				description: 'Get a device by ID, hostname or from the list',
+				description: 'Get a device by its ID or from the list',
 				action: 'Get a device',
 			},
 			{

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationsByProvider } from '../common';
+
 import * as apply from './apply.operation';
 import * as getStatus from './getStatus.operation';
 import * as list from './list.operation';
@@ -9,14 +11,11 @@ import * as waitForCompletion from './waitForCompletion.operation';
 
 export { apply, getStatus, list, listFleet, scan, waitForCompletion };
 
+/** Scan only where the RMM has one (NinjaOne): Automate collects patch inventory on its own schedule. */
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['patch'] } },
-		options: [
+	...operationsByProvider(
+		'patch',
+		[
 			{
 				name: 'Apply Approved',
 				value: 'apply',
@@ -47,8 +46,9 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Scan',
 				value: 'scan',
-				description: 'Start an OS patch scan (NinjaOne only)',
+				description: 'Start an OS patch scan',
 				action: 'Scan a device for patches',
+				needs: 'patchScan',
 			},
 			{
 				name: 'Wait for Completion',
@@ -57,8 +57,8 @@ export const description: INodeProperties[] = [
 				action: 'Wait for patches to install',
 			},
 		],
-		default: 'list',
-	},
+		'list',
+	),
 	...apply.description,
 	...getStatus.description,
 	...list.description,

@@ -4,6 +4,7 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { cancelSignalOf, runPerItem, withRaw } from '../../../shared';
 import { deviceLocator, waitingOptionsProperty, resolveDevice, setup } from '../common';
@@ -26,15 +27,30 @@ export const description: INodeProperties[] = [
 	waitingOptionsProperty(show),
 ];
 
+/** The KB numbers of the item (`KB5045935` or `5045935`), refused before any request when one is not. */
+function kbsOf(ctx: IExecuteFunctions, i: number): Array<{ kb: string }> {
+	const kbs = String(ctx.getNodeParameter('kbs', i, '') ?? '')
+		.split(',')
+		.map((kb) => kb.trim())
+		.filter(Boolean);
+	const bad = kbs.filter((kb) => !/^(KB)?[0-9]+$/i.test(kb));
+	if (bad.length)
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Patch KBs has invalid value(s) ${bad.join(', ')}`,
+			{
+				itemIndex: i,
+				description: 'A KB number is KB followed by digits, e.g. KB5045935 (or the digits alone)',
+			},
+		);
+	return kbs.map((kb) => ({ kb: /^KB/i.test(kb) ? kb.toUpperCase() : `KB${kb}` }));
+}
+
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const { provider, options } = setup(this);
 	return await runPerItem(this, { concurrency: options.concurrency }, async (i) => {
+		const kbs = kbsOf(this, i);
 		const device = await resolveDevice(this, provider, i);
-		const kbs = String(this.getNodeParameter('kbs', i, '') ?? '')
-			.split(',')
-			.map((kb) => kb.trim())
-			.filter(Boolean)
-			.map((kb) => ({ kb: /^KB/i.test(kb) ? kb : `KB${kb}` }));
 		const result = await waitForPatches(provider, device.id, kbs, {
 			timeoutMs: options.waitTimeoutMs,
 			intervalMs: options.pollIntervalMs,

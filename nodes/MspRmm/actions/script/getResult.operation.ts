@@ -8,6 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { cancelSignalOf, runPerItem } from '../../../shared';
 import {
+	checkedId,
 	deviceLocator,
 	optionsProperty,
 	out,
@@ -15,6 +16,7 @@ import {
 	setup,
 	waitingOptionsProperty,
 } from '../common';
+import type { RmmProvider } from '../../providers/types';
 import { waitForScript } from '../wait';
 
 const runIdField = (operation: string): INodeProperties => ({
@@ -39,20 +41,21 @@ export const waitDescription: INodeProperties[] = [
 	waitingOptionsProperty({ resource: ['script'], operation: ['waitForCompletion'] }),
 ];
 
-function runId(ctx: IExecuteFunctions, i: number): string {
+/** The Run ID of the item, checked against the shapes Run Script returns for this RMM. */
+function runId(ctx: IExecuteFunctions, provider: RmmProvider, i: number): string {
 	const value = String(ctx.getNodeParameter('runId', i, '') ?? '').trim();
 	if (!value)
 		throw new NodeOperationError(ctx.getNode(), 'Run ID is empty', {
 			itemIndex: i,
 			description: 'Use the id returned by Run Script',
 		});
-	return value;
+	return checkedId(ctx, provider, 'run', 'Run ID', value, i);
 }
 
 export async function getResult(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const { provider, options } = setup(this);
 	return await runPerItem(this, { concurrency: options.concurrency }, async (i) => {
-		const id = runId(this, i);
+		const id = runId(this, provider, i);
 		const device = await resolveDevice(this, provider, i);
 		return {
 			...out(await provider.getScriptRun(device.id, id), options.includeRaw),
@@ -64,7 +67,7 @@ export async function getResult(this: IExecuteFunctions): Promise<INodeExecution
 export async function waitForCompletion(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const { provider, options } = setup(this);
 	return await runPerItem(this, { concurrency: options.concurrency }, async (i) => {
-		const id = runId(this, i);
+		const id = runId(this, provider, i);
 		const device = await resolveDevice(this, provider, i);
 		const done = await waitForScript(provider, device.id, id, {
 			timeoutMs: options.waitTimeoutMs,

@@ -7,6 +7,8 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { cancelSignalOf, runPerItem } from '../../../shared';
+import { PROVIDERS } from '../../providers';
+import type { RmmEditorFacts, RmmProvider } from '../../providers/types';
 import {
 	checkedId,
 	deviceLocator,
@@ -24,33 +26,99 @@ import { waitForScript } from '../wait';
 
 const show = { resource: ['script'], operation: ['run'] };
 
-export const description: INodeProperties[] = [
-	deviceLocator(show),
-	scriptLocator(show),
-	{
+/** The Run As choice that stands for a saved credential, given by id in Run As Credential ID. */
+const SAVED_CREDENTIAL = 'credential';
+
+/** Parameters, once per provider: each RMM takes them in its own form (same name, so saved values stay). */
+function parametersField(provider: RmmEditorFacts): INodeProperties {
+	return {
 		displayName: 'Parameters',
 		name: 'parameters',
 		type: 'string',
 		default: '',
-		placeholder: '-Drive C -Verbose',
-		description:
-			'NinjaOne: one command-line string. ConnectWise Automate: name=value pairs separated by |, e.g. drive=C|verbose=1.',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Run As',
-		name: 'runAs',
-		type: 'string',
-		default: 'system',
-		placeholder: 'system',
-		description:
-			'NinjaOne: system, loggedonuser, SR_LOCAL_ADMINISTRATOR, SR_DOMAIN_ADMINISTRATOR or a credential ID. Automate runs scripts as the agent: leave system.',
-		displayOptions: { show },
-	},
+		placeholder: provider.scriptParameters.placeholder,
+		description: provider.scriptParameters.description,
+		displayOptions: { show: { ...show, provider: [provider.value] } },
+	};
+}
+
+/**
+ * Run As, only for an RMM that lets the caller choose: its accounts, or a saved credential by id.
+ * A value saved when this was free text (a role in the vendor's spelling, or a credential id) is
+ * still taken, so arbitrary values are allowed.
+ */
+function runAsFields(provider: RmmEditorFacts): INodeProperties[] {
+	if (!provider.capabilities.scriptRunAs || !provider.runAs?.length) return [];
+	const where = { ...show, provider: [provider.value] };
+	const first = provider.runAs[0].value;
+	return [
+		{
+			displayName: 'Run As',
+			name: 'runAs',
+			type: 'options',
+			default: first,
+			allowArbitraryValues: true,
+			options: [
+				...provider.runAs,
+				{
+					name: 'Saved Credential (by ID)',
+					value: SAVED_CREDENTIAL,
+					description: `A credential saved in ${provider.name}, by its ID`,
+				},
+			],
+			description: `The account the script runs as; ${provider.name} checks it against what the device offers`,
+			displayOptions: { show: where },
+		},
+		{
+			displayName: 'Run As Credential ID',
+			name: 'runAsCredential',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: '26',
+			description: `The ID of the saved ${provider.name} credential`,
+			displayOptions: { show: { ...where, runAs: [SAVED_CREDENTIAL] } },
+		},
+	];
+}
+
+export const description: INodeProperties[] = [
+	deviceLocator(show),
+	scriptLocator(show),
+	...PROVIDERS.map(parametersField),
+	...PROVIDERS.flatMap(runAsFields),
 	{ ...failIfOfflineField, displayOptions: { show } },
 	{ ...waitField, displayOptions: { show } },
 	waitingOptionsProperty(show),
 ];
+
+/** Who the script runs as, where the RMM lets the caller choose; undefined elsewhere (Automate). */
+function runAsOf(ctx: IExecuteFunctions, provider: RmmProvider, i: number): string | undefined {
+	if (!provider.capabilities.scriptRunAs) return undefined;
+	const chosen = String(ctx.getNodeParameter('runAs', i, '') ?? '').trim();
+	if (chosen !== SAVED_CREDENTIAL) return chosen || undefined;
+	const id = String(ctx.getNodeParameter('runAsCredential', i, '') ?? '').trim();
+	if (!/^[1-9][0-9]*$/.test(id))
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Run As Credential ID "${id}" is not valid: a credential ID is a positive whole number, for example 26`,
+			{ itemIndex: i },
+		);
+	return id;
+}
+
+/** The script's parameters, checked against the RMM's form before anything is sent. */
+function parametersOf(ctx: IExecuteFunctions, provider: RmmProvider, i: number): string {
+	const parameters = String(ctx.getNodeParameter('parameters', i, '') ?? '');
+	const problem = provider.scriptParametersProblem(parameters);
+	if (problem)
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Parameters are not valid for ${provider.name}: ${problem}`,
+			{ itemIndex: i },
+		);
+	return parameters;
+}
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const { provider, options } = setup(this);
@@ -62,8 +130,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				description: 'Pick a script from the list or give its ID',
 			});
 		const scriptId = checkedId(this, provider, 'script', 'Script ID', script, i);
-		const parameters = String(this.getNodeParameter('parameters', i, '') ?? '');
-		const runAs = String(this.getNodeParameter('runAs', i, 'system') ?? '').trim() || undefined;
+		const parameters = parametersOf(this, provider, i);
+		const runAs = runAsOf(this, provider, i);
 		const device = await resolveDevice(this, provider, i);
 		if (device.online === false) return offlineResult(this, device, i, 'run a script');
 		const job = await provider.runScript({

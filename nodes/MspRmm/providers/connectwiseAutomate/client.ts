@@ -7,26 +7,29 @@ import type { Alert, Device, Job, Patch, Transport, VendorProfile } from '../../
 import {
 	collect,
 	mapWithConcurrency,
-	pageNumberPages,
 	parseVendorResponse,
 	requestParsed,
 	writeVerified,
 } from '../../../shared';
 import { positiveWholeNumber, positiveWholeNumberRule, type RmmIdKind } from '../ids';
+import { pageNumberUntilEmpty } from '../paging';
 import type {
 	DeviceSearch,
 	FleetPatchSearch,
 	PatchState,
 	RmmCapabilities,
 	RmmCompany,
+	RmmEditorFacts,
 	RmmProvider,
 	RmmScript,
 	ScriptRunRequest,
 } from '../types';
-import { historyJob, toAlert, toDevice, toPatch } from './mappers';
+import { type DateReader, historyJob, toAlert, toDevice, toPatch } from './mappers';
+import { parametersProblem, scheduleParameters } from './parameters';
 import {
 	AlertListSchema,
 	ClientListSchema,
+	type Computer,
 	ComputerListSchema,
 	MicrosoftUpdateListSchema,
 	PatchingStatsSchema,
@@ -34,10 +37,24 @@ import {
 	ScheduledScriptSchema,
 	ScriptHistoryListSchema,
 	ScriptListSchema,
+	type ScriptHistoryRow,
 } from './schemas';
+import {
+	automateEpoch,
+	automateIso,
+	hasZone,
+	MAX_ZONE_OFFSET_MS,
+	offsetFromServerTime,
+} from './time';
 
-/** [unverified] Automate documents no page-size maximum; its API clients allow up to 1000. */
+/**
+ * [unverified] Automate documents no default or maximum page size; its API clients allow up to
+ * 1000. Lists are read page after page until an empty array (the reference's rule, from gavsto's
+ * loop), never stopped by a short page, which a lower server maximum would also produce.
+ */
 const PAGE_SIZE = 1000;
+/** Script history rows read back per lookup: the newest few of one script on one computer. */
+const HISTORY_ROWS = 5;
 /** `PatchActionArgs.EntityType` of a computer [unverified: 1, as community clients send]. */
 const ENTITY_COMPUTER = 1;
 /** History dates come from the server clock: a run is looked up from a little before it was scheduled. */
@@ -51,16 +68,38 @@ const FOUND_RUN = /^script-(\d+)-at-(.+)$/;
 const foundRunId = (scriptId: number, scheduledAt: string) =>
 	`script-${scriptId}-at-${scheduledAt}`;
 
+export const AUTOMATE_CAPABILITIES: RmmCapabilities = {
+	alertReset: false,
+	patchScan: false,
+	scriptExitCode: false,
+	scriptRunAs: false,
+};
+
+/** What the editor offers for Automate: no Run As (scripts run as the agent). */
+export const AUTOMATE_EDITOR: RmmEditorFacts = {
+	value: 'connectWiseAutomate',
+	name: 'ConnectWise Automate',
+	capabilities: AUTOMATE_CAPABILITIES,
+	// `ScheduledScript.Parameters` is a string of `name=value|` pairs (e.g. `subject=Text|`).
+	scriptParameters: {
+		placeholder: 'drive=C|verbose=1|',
+		description:
+			"The script's parameters as Automate's scheduled scripts take them: name=value pairs, each ended by |",
+	},
+};
+
 export const AUTOMATE_PROFILE: VendorProfile = {
 	vendor: 'ConnectWise Automate',
 	credentialType: 'mspConnectWiseAutomateApi',
 	baseUrl: (credentials) => automateApiBase(credentials),
 	errorMessage: (body) => {
 		if (!body || typeof body !== 'object') return undefined;
+		// `{code, message, errors[]}` (gavsto) or [unverified] ASP.NET's `{Message, ModelState}` (wyre).
 		const b = body as {
 			message?: unknown;
 			Message?: unknown;
 			errors?: Array<{ message?: unknown }>;
+			ModelState?: Record<string, unknown>;
 		};
 		const main =
 			typeof b.message === 'string'
@@ -68,9 +107,14 @@ export const AUTOMATE_PROFILE: VendorProfile = {
 				: typeof b.Message === 'string'
 					? b.Message
 					: undefined;
-		const details = (b.errors ?? [])
-			.map((e) => e.message)
-			.filter((m): m is string => typeof m === 'string');
+		const details = [
+			...(Array.isArray(b.errors) ? b.errors.map((e) => e?.message) : []),
+			...Object.entries(b.ModelState ?? {}).flatMap(([field, messages]) =>
+				(Array.isArray(messages) ? messages : [messages]).map((m) =>
+					typeof m === 'string' ? `${field}: ${m}` : undefined,
+				),
+			),
+		].filter((m): m is string => typeof m === 'string');
 		return main ? [main, ...details].join(' ') : details[0];
 	},
 };
@@ -83,12 +127,10 @@ function quoted(value: string): string {
 export class AutomateProvider implements RmmProvider {
 	readonly name = 'ConnectWise Automate';
 
-	readonly capabilities: RmmCapabilities = {
-		alertReset: false,
-		patchScan: false,
-		scriptExitCode: false,
-		scriptRunAs: false,
-	};
+	readonly capabilities: RmmCapabilities = AUTOMATE_CAPABILITIES;
+
+	/** The server's offset from UTC in minutes, read at most once per execution (see `time.ts`). */
+	private serverOffset?: Promise<number>;
 
 	constructor(
 		private readonly transport: Transport,
@@ -104,7 +146,7 @@ export class AutomateProvider implements RmmProvider {
 		return await requestParsed(this.transport, this.node, schema, { path, qs, operation });
 	}
 
-	/** Every page of a list endpoint (`page`/`pageSize`, a plain array, empty or short at the end). */
+	/** Every page of a list endpoint (`page`/`pageSize`), until an empty page. */
 	private async list<S extends z.ZodTypeAny>(
 		path: string,
 		schema: S,
@@ -112,7 +154,7 @@ export class AutomateProvider implements RmmProvider {
 		qs: Record<string, string>,
 		opts: { returnAll: boolean; limit?: number } = { returnAll: true },
 	): Promise<z.output<S>> {
-		const pages = pageNumberPages(this.transport, {
+		const pages = pageNumberUntilEmpty(this.transport, {
 			request: { method: 'GET', path, qs, operation },
 			items: (body) =>
 				parseVendorResponse(this.node, schema, body, { vendor: this.name, operation }) as unknown[],
@@ -124,10 +166,40 @@ export class AutomateProvider implements RmmProvider {
 		return (await collect(pages, opts)) as z.output<S>;
 	}
 
+	/**
+	 * How to read the dates of one answer: with the server's offset when one of them has no zone
+	 * (the offset is then read once per execution), else as they say.
+	 */
+	private async dates(values: Array<string | null | undefined>): Promise<DateReader> {
+		const zoneless = values.some((v) => typeof v === 'string' && v.trim() !== '' && !hasZone(v));
+		const offset = zoneless ? await this.offsetMinutes() : 0;
+		return (value) => automateIso(value, offset);
+	}
+
+	/**
+	 * `GET /DatabaseServerTime`: the server's clock "with UTC offset". [unverified] A server that
+	 * refuses it or answers without a readable offset leaves zone-less dates read as UTC.
+	 */
+	private async offsetMinutes(): Promise<number> {
+		this.serverOffset ??= this.transport
+			.request({ method: 'GET', path: '/DatabaseServerTime', operation: 'read server time' })
+			.then(
+				(answer) => offsetFromServerTime(answer, Date.now()) ?? 0,
+				() => 0,
+			);
+		return await this.serverOffset;
+	}
+
 	idProblem(kind: RmmIdKind, value: string): string | undefined {
-		if (positiveWholeNumber(value) !== undefined) return undefined;
+		const text = String(value ?? '').trim();
+		if (kind === 'run' && FOUND_RUN.test(text)) return undefined;
+		if (positiveWholeNumber(text) !== undefined) return undefined;
 		const [word, example] = AUTOMATE_ID_WORDS[kind];
 		return `an Automate ${word} ID is ${positiveWholeNumberRule(example)}`;
+	}
+
+	scriptParametersProblem(parameters: string): string | undefined {
+		return parametersProblem(parameters);
 	}
 
 	async getDevice(deviceId: string): Promise<Device> {
@@ -140,7 +212,13 @@ export class AutomateProvider implements RmmProvider {
 				this.node,
 				`ConnectWise Automate has no computer with id ${deviceId}`,
 			);
-		return toDevice(found[0]);
+		return (await this.devices(found))[0];
+	}
+
+	/** Computers as devices, their last contact read in the server's zone. */
+	private async devices(computers: Computer[]): Promise<Device[]> {
+		const at = await this.dates(computers.map((c) => c.RemoteAgentLastContact));
+		return computers.map((c) => toDevice(c, at));
 	}
 
 	async searchDevices(search: DeviceSearch): Promise<Device[]> {
@@ -161,17 +239,16 @@ export class AutomateProvider implements RmmProvider {
 			qs,
 			search,
 		);
-		return computers.map(toDevice);
+		return await this.devices(computers);
 	}
 
 	async findDevicesByHostname(hostname: string): Promise<Device[]> {
-		const found = await this.get('/Computers', ComputerListSchema, 'find computer by name', {
+		const found = await this.list('/Computers', ComputerListSchema, 'find computer by name', {
 			condition: `ComputerName = ${quoted(hostname)}`,
-			pageSize: PAGE_SIZE,
 		});
-		return found
-			.filter((c) => c.ComputerName.toLowerCase() === hostname.toLowerCase())
-			.map(toDevice);
+		return await this.devices(
+			found.filter((c) => c.ComputerName.toLowerCase() === hostname.toLowerCase()),
+		);
 	}
 
 	async listCompanies(filter?: string): Promise<RmmCompany[]> {
@@ -190,7 +267,8 @@ export class AutomateProvider implements RmmProvider {
 				'list computer updates',
 				{},
 			);
-			return rows.map((row) => toPatch(row, deviceId));
+			const at = await this.dates(rows.flatMap((r) => [r.ReleaseDate, r.InstallDate]));
+			return rows.map((row) => toPatch(row, deviceId, at));
 		} catch (error) {
 			throw notFound(this.node, error, `ConnectWise Automate has no computer with id ${deviceId}`);
 		}
@@ -273,6 +351,9 @@ export class AutomateProvider implements RmmProvider {
 				},
 			);
 		}
+		const problem = parametersProblem(request.parameters ?? '');
+		if (problem)
+			throw new NodeOperationError(this.node, `Parameters are not valid for Automate: ${problem}`);
 		const scripts = await this.get('/Scripts', ScriptListSchema, 'get script', {
 			condition: `Id = ${scriptId}`,
 		});
@@ -281,6 +362,7 @@ export class AutomateProvider implements RmmProvider {
 				this.node,
 				`ConnectWise Automate has no script with id ${request.scriptId}`,
 			);
+		// Sent with its zone: `DisableTimeZone` asks the server to run it at this instant, not agent time.
 		const now = new Date().toISOString();
 		const body = {
 			ScriptId: scriptId,
@@ -306,7 +388,7 @@ export class AutomateProvider implements RmmProvider {
 			WakeScript: false,
 			DisableTimeZone: true,
 			RunScriptOnProbe: false,
-			Parameters: request.parameters ?? '',
+			Parameters: scheduleParameters(request.parameters),
 			Priority: 15,
 			TimeZoneAdd: 0,
 			User: '',
@@ -326,13 +408,14 @@ export class AutomateProvider implements RmmProvider {
 					vendor: this.name,
 					operation: 'run script',
 				});
+				const at = await this.dates([schedule.NextRun]);
 				return {
 					id: schedule.Id,
 					deviceId: request.deviceId,
 					kind: 'script',
 					name: scripts[0].Name,
 					status: 'queued',
-					startedAt: schedule.NextRun ?? now,
+					startedAt: at(schedule.NextRun) ?? now,
 					raw: schedule,
 				};
 			},
@@ -346,6 +429,7 @@ export class AutomateProvider implements RmmProvider {
 	 * agent). Automate's REST API keeps no request id on either, so a run of the same script on the same
 	 * computer started by someone else within the allowance counts as this one: the defensive reading,
 	 * since running a script twice can do harm (a second reboot) while that run does what was asked.
+	 * Dates are compared here, each read in its zone (see `time.ts`), never on the server.
 	 * [unverified] The per-computer schedule list (`GET Computers/{id}/ScheduledScripts`, in the spec) would
 	 * also show a schedule the agent has not picked up yet; the sandbox does not serve it, so the running
 	 * scripts (which the sandbox fills from the moment of scheduling) stand for it.
@@ -359,39 +443,65 @@ export class AutomateProvider implements RmmProvider {
 		const since = Date.parse(scheduledAt) - CLOCK_SKEW_MS;
 		const runId = foundRunId(scriptId, scheduledAt);
 		const history = await this.scriptHistorySince(computerId, scriptId, since);
-		if (history) return historyJob(runId, deviceId, history, scheduledAt);
-		const running = (
+		if (history) return historyJob(runId, deviceId, history.row, scheduledAt, history.at);
+		const running = await this.runningSince(computerId, scriptId, since);
+		if (!running) return undefined;
+		return {
+			id: runId,
+			deviceId,
+			kind: 'script',
+			status: 'running',
+			startedAt: running.startedAt ?? scheduledAt,
+			raw: running.row,
+		};
+	}
+
+	/** The computer's running entry of this script that started at or after `since` (epoch ms). */
+	private async runningSince(computerId: number, scriptId: number, since: number) {
+		const rows = (
 			await this.get(
 				`/Computers/${computerId}/RunningScripts`,
 				RunningScriptListSchema,
 				'find running script',
 				{ condition: `ScriptId = ${scriptId}` },
 			)
-		).filter((r) => r.ScriptId === scriptId && !(Date.parse(r.StartDate ?? '') < since));
-		if (!running.length) return undefined;
-		return {
-			id: runId,
-			deviceId,
-			kind: 'script',
-			status: 'running',
-			startedAt: running[0].StartDate ?? scheduledAt,
-			raw: running[0],
-		};
+		).filter((r) => r.ScriptId === scriptId);
+		const at = await this.dates(rows.map((r) => r.StartDate));
+		// A running entry without a start date may be this run: it is not left out.
+		const row = rows.find((r) => !(Date.parse(at(r.StartDate) ?? '') < since));
+		return row ? { row, startedAt: at(row.StartDate) } : undefined;
 	}
 
-	/** The newest script history row of this script on the computer dated at or after `since` (epoch ms). */
-	private async scriptHistorySince(computerId: number, scriptId: number, since: number) {
-		const history = await this.get(
-			`/Computers/${computerId}/ScriptHistory`,
-			ScriptHistoryListSchema,
-			'get script history',
-			{
-				condition: `ScriptId = ${scriptId} and HistoryDate >= ${quoted(new Date(since || 0).toISOString())}`,
-				orderBy: 'HistoryDate desc',
-				pageSize: 1,
-			},
-		);
-		return history.find((row) => row.ScriptId === scriptId);
+	/**
+	 * The newest script history row of this script on the computer dated at or after `since` (epoch
+	 * ms). The server is asked for rows from `MAX_ZONE_OFFSET_MS` earlier, so however it reads the
+	 * date in the condition no row of this run is left out; each row's own date is then read in its
+	 * zone and compared here, so an earlier run's row is not taken for this one.
+	 */
+	private async scriptHistorySince(
+		computerId: number,
+		scriptId: number,
+		since: number,
+	): Promise<{ row: ScriptHistoryRow; at: DateReader } | undefined> {
+		const from = new Date(Math.max(0, (since || 0) - MAX_ZONE_OFFSET_MS)).toISOString();
+		const rows = (
+			await this.get(
+				`/Computers/${computerId}/ScriptHistory`,
+				ScriptHistoryListSchema,
+				'get script history',
+				{
+					condition: `ScriptId = ${scriptId} and HistoryDate >= ${quoted(from)}`,
+					orderBy: 'HistoryDate desc',
+					pageSize: HISTORY_ROWS,
+				},
+			)
+		).filter((row) => row.ScriptId === scriptId);
+		const at = await this.dates(rows.map((r) => r.HistoryDate));
+		const row = rows
+			.map((r) => ({ r, time: Date.parse(at(r.HistoryDate) ?? '') }))
+			.filter(({ time }) => !Number.isNaN(time) && time >= (since || 0))
+			.sort((a, b) => b.time - a.time)[0]?.r;
+		return row ? { row, at } : undefined;
 	}
 
 	async getScriptRun(deviceId: string, runId: string): Promise<Job> {
@@ -421,25 +531,19 @@ export class AutomateProvider implements RmmProvider {
 				`ConnectWise Automate has no script run ${runId} on computer ${deviceId}`,
 			);
 		}
-		const scheduledAt =
+		const when =
 			schedule.NextRun ?? schedule.EffectiveStartDate ?? schedule.LastUpdate ?? undefined;
-		const history = await this.scriptHistorySince(
-			computerId,
-			schedule.ScriptId,
-			Date.parse(scheduledAt ?? '') - CLOCK_SKEW_MS,
-		);
-		if (history) return historyJob(runId, deviceId, history, scheduledAt);
-		const running = await this.get(
-			`/Computers/${computerId}/RunningScripts`,
-			RunningScriptListSchema,
-			'get running scripts',
-			{ condition: `ScriptId = ${schedule.ScriptId}` },
-		);
+		const scheduledAt = (await this.dates([when]))(when);
+		const since = automateEpoch(scheduledAt, 0);
+		const from = since === undefined ? 0 : since - CLOCK_SKEW_MS;
+		const history = await this.scriptHistorySince(computerId, schedule.ScriptId, from);
+		if (history) return historyJob(runId, deviceId, history.row, scheduledAt, history.at);
+		const running = await this.runningSince(computerId, schedule.ScriptId, from);
 		return {
 			id: runId,
 			deviceId,
 			kind: 'script',
-			status: running.length ? 'running' : 'queued',
+			status: running ? 'running' : 'queued',
 			startedAt: scheduledAt,
 			raw: schedule,
 		};
@@ -453,7 +557,9 @@ export class AutomateProvider implements RmmProvider {
 			clauses.push(`Computer.Id = ${numericId(this.node, filter.deviceId, 'Computer')}`);
 		const qs: Record<string, string> = { orderBy: 'AlertId asc' };
 		if (clauses.length) qs.condition = clauses.join(' and ');
-		return (await this.list('/Alerts', AlertListSchema, 'list alerts', qs)).map(toAlert);
+		const alerts = await this.list('/Alerts', AlertListSchema, 'list alerts', qs);
+		const at = await this.dates(alerts.map((a) => a.AlertDate));
+		return alerts.map((a) => toAlert(a, at));
 	}
 
 	/** Automate's REST API has no way to clear or resolve an alert (only monitor suspensions). */
@@ -474,6 +580,8 @@ const AUTOMATE_ID_WORDS: Record<RmmIdKind, [string, string]> = {
 	device: ['computer', '213'],
 	company: ['client', '32'],
 	script: ['script', '6001'],
+	alert: ['alert', '3311'],
+	run: ['script run (schedule)', '90210'],
 };
 
 /** The id as Automate numbers it, or an error naming the id and what is allowed, before any request. */

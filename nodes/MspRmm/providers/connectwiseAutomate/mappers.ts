@@ -1,6 +1,13 @@
 import type { Alert, Device, Job, Patch, PatchStatus, Severity } from '../../../shared';
 import type { z } from 'zod';
-import type { AlertSchema, Computer, MicrosoftUpdate, ScriptHistoryListSchema } from './schemas';
+import type { AlertSchema, Computer, MicrosoftUpdate, ScriptHistoryRow } from './schemas';
+import { automateIso } from './time';
+
+/** Reads an Automate date as ISO in UTC (see `time.ts`); the provider gives the server's offset. */
+export type DateReader = (value: string | null | undefined) => string | undefined;
+
+/** Dates that name their zone, and zone-less ones as UTC: for callers that know no better. */
+const asUtc: DateReader = (value) => automateIso(value, 0);
 
 /**
  * Automate's `Type` is Server or Workstation (the OS name says it when `Type` is missing). Its
@@ -16,7 +23,7 @@ function computerType(raw: Computer): Device['type'] {
 	return undefined;
 }
 
-export function toDevice(raw: Computer): Device {
+export function toDevice(raw: Computer, at: DateReader = asUtc): Device {
 	return {
 		id: raw.Id,
 		hostname: raw.ComputerName,
@@ -26,7 +33,7 @@ export function toDevice(raw: Computer): Device {
 		os: raw.OperatingSystemName ?? undefined,
 		type: computerType(raw),
 		online: raw.Status ? /^online$/i.test(raw.Status) : undefined,
-		lastSeen: raw.RemoteAgentLastContact ?? undefined,
+		lastSeen: at(raw.RemoteAgentLastContact),
 		ipAddress: raw.LocalIPAddress ?? undefined,
 		raw,
 	};
@@ -53,7 +60,7 @@ function status(raw: MicrosoftUpdate): PatchStatus {
 	return 'pending';
 }
 
-export function toPatch(raw: MicrosoftUpdate, deviceId: string): Patch {
+export function toPatch(raw: MicrosoftUpdate, deviceId: string, at: DateReader = asUtc): Patch {
 	const kb = raw.KnowledgeBaseId
 		? `KB${String(raw.KnowledgeBaseId).replace(/^KB/i, '')}`
 		: undefined;
@@ -67,8 +74,8 @@ export function toPatch(raw: MicrosoftUpdate, deviceId: string): Patch {
 			SEVERITY[(raw.Severity ?? '').toLowerCase()] ??
 			(raw.Severity === '' ? 'informational' : undefined),
 		status: state,
-		releasedAt: raw.ReleaseDate ?? undefined,
-		installedAt: state === 'installed' ? (raw.InstallDate ?? undefined) : undefined,
+		releasedAt: at(raw.ReleaseDate),
+		installedAt: state === 'installed' ? at(raw.InstallDate) : undefined,
 		raw,
 	};
 }
@@ -81,7 +88,7 @@ const ALERT_SEVERITY: Record<string, Severity> = {
 	information: 'informational',
 };
 
-export function toAlert(raw: z.infer<typeof AlertSchema>): Alert {
+export function toAlert(raw: z.infer<typeof AlertSchema>, at: DateReader = asUtc): Alert {
 	return {
 		id: raw.AlertId,
 		deviceId: raw.Computer?.Id,
@@ -90,7 +97,7 @@ export function toAlert(raw: z.infer<typeof AlertSchema>): Alert {
 		severity: ALERT_SEVERITY[(raw.Severity?.Name ?? '').toLowerCase()] ?? 'medium',
 		message: raw.Message ?? raw.Monitor?.Name ?? 'Alert',
 		category: raw.Monitor?.Name ?? raw.Source ?? undefined,
-		createdAt: raw.AlertDate ?? undefined,
+		createdAt: at(raw.AlertDate),
 		resolved: false,
 		raw,
 	};
@@ -103,8 +110,9 @@ export function toAlert(raw: z.infer<typeof AlertSchema>): Alert {
 export function historyJob(
 	runId: string,
 	deviceId: string,
-	row: z.infer<typeof ScriptHistoryListSchema>[number],
+	row: ScriptHistoryRow,
 	startedAt: string | undefined,
+	at: DateReader = asUtc,
 ): Job {
 	const completed = /^completed$/i.test(row.Status ?? '');
 	return {
@@ -114,7 +122,7 @@ export function historyJob(
 		name: row.Name,
 		status: !completed ? 'running' : /^success$/i.test(row.State ?? '') ? 'succeeded' : 'failed',
 		startedAt,
-		finishedAt: completed ? row.HistoryDate : undefined,
+		finishedAt: completed ? at(row.HistoryDate) : undefined,
 		output: completed ? (row.DiagnosticMessage ?? undefined) : undefined,
 		raw: row,
 	};

@@ -3,6 +3,39 @@ import { z } from 'zod';
 /** Automate's spec types most ids as strings while servers send numbers: both are accepted. */
 const AnyId = z.union([z.string(), z.number()]).transform((v) => String(v));
 
+/**
+ * A number the spec types int32 (script and history ids) [unverified: like `Id`, a server may send
+ * it as a string]: a number or a numeric string, read as a number.
+ */
+const AnyNumber = z.union([
+	z.number(),
+	z
+		.string()
+		.regex(/^\s*-?\d+\s*$/)
+		.transform((v) => Number(v)),
+]);
+
+/**
+ * A list answer. The spec and gavsto's client say a plain JSON array; [unverified: sources
+ * conflict] another client expects `{TotalRecords, Data}`, the spec's `ResultSetWithCount` is
+ * `{ResultSet, TotalRecordCount}`, and `Computers/{id}/MicrosoftUpdates` is typed only "object".
+ * Every one of these shapes is read as its rows.
+ */
+export function automateList<T extends z.ZodTypeAny>(row: T) {
+	const rows = z.array(row);
+	return z.union([
+		rows,
+		z
+			.object({ Data: rows })
+			.passthrough()
+			.transform((b) => b.Data),
+		z
+			.object({ ResultSet: rows })
+			.passthrough()
+			.transform((b) => b.ResultSet),
+	]);
+}
+
 export const ComputerSchema = z
 	.object({
 		Id: AnyId,
@@ -21,9 +54,11 @@ export const ComputerSchema = z
 	})
 	.passthrough();
 export type Computer = z.infer<typeof ComputerSchema>;
-export const ComputerListSchema = z.array(ComputerSchema);
+export const ComputerListSchema = automateList(ComputerSchema);
 
-export const ClientListSchema = z.array(z.object({ Id: AnyId, Name: z.string() }).passthrough());
+export const ClientListSchema = automateList(
+	z.object({ Id: AnyId, Name: z.string() }).passthrough(),
+);
 
 export const MicrosoftUpdateSchema = z
 	.object({
@@ -45,13 +80,13 @@ export const MicrosoftUpdateSchema = z
 	})
 	.passthrough();
 export type MicrosoftUpdate = z.infer<typeof MicrosoftUpdateSchema>;
-export const MicrosoftUpdateListSchema = z.array(MicrosoftUpdateSchema);
+export const MicrosoftUpdateListSchema = automateList(MicrosoftUpdateSchema);
 
 export const PatchingStatsSchema = z
 	.object({ PatchJobRunning: z.boolean().optional().nullable() })
 	.passthrough();
 
-export const ScriptListSchema = z.array(
+export const ScriptListSchema = automateList(
 	z
 		.object({
 			Id: AnyId,
@@ -65,19 +100,19 @@ export const ScriptListSchema = z.array(
 export const ScheduledScriptSchema = z
 	.object({
 		Id: AnyId,
-		ScriptId: z.number(),
-		ComputerId: z.number().optional(),
+		ScriptId: AnyNumber,
+		ComputerId: AnyNumber.optional(),
 		NextRun: z.string().optional().nullable(),
 		EffectiveStartDate: z.string().optional().nullable(),
 		LastUpdate: z.string().optional().nullable(),
 	})
 	.passthrough();
 
-export const ScriptHistoryListSchema = z.array(
+export const ScriptHistoryListSchema = automateList(
 	z
 		.object({
-			Id: z.number(),
-			ScriptId: z.number(),
+			Id: AnyNumber,
+			ScriptId: AnyNumber,
 			Name: z.string().optional(),
 			Status: z.string().optional(),
 			State: z.string().optional(),
@@ -86,9 +121,10 @@ export const ScriptHistoryListSchema = z.array(
 		})
 		.passthrough(),
 );
-export const RunningScriptListSchema = z.array(
-	z.object({ ScriptId: z.number(), StartDate: z.string().optional().nullable() }).passthrough(),
+export const RunningScriptListSchema = automateList(
+	z.object({ ScriptId: AnyNumber, StartDate: z.string().optional().nullable() }).passthrough(),
 );
+export type ScriptHistoryRow = z.output<typeof ScriptHistoryListSchema>[number];
 
 export const AlertSchema = z
 	.object({
@@ -106,4 +142,4 @@ export const AlertSchema = z
 		Source: z.string().optional().nullable(),
 	})
 	.passthrough();
-export const AlertListSchema = z.array(AlertSchema);
+export const AlertListSchema = automateList(AlertSchema);

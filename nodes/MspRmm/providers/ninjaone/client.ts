@@ -3,22 +3,32 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { ninjaOneBaseUrl } from '../../../../credentials/MspNinjaOneApi.credentials';
-import type { Alert, Device, Job, Patch, Transport, VendorProfile } from '../../../shared';
+import type {
+	Alert,
+	Device,
+	Job,
+	Patch,
+	PatchStatus,
+	Transport,
+	VendorProfile,
+} from '../../../shared';
 import {
-	afterIdPages,
 	collect,
 	cursorPages,
+	filterPages,
 	parseVendorResponse,
 	requestParsed,
 	writeVerified,
 } from '../../../shared';
-import { positiveWholeNumber, positiveWholeNumberRule, type RmmIdKind } from '../ids';
+import { isUuid, positiveWholeNumber, positiveWholeNumberRule, type RmmIdKind } from '../ids';
+import { afterIdUntilEmpty } from '../paging';
 import type {
 	DeviceSearch,
 	FleetPatchSearch,
 	PatchState,
 	RmmCapabilities,
 	RmmCompany,
+	RmmEditorFacts,
 	RmmProvider,
 	RmmScript,
 	ScriptRunRequest,
@@ -49,16 +59,57 @@ import {
 	NinjaPatchListSchema,
 	NinjaPatchReportSchema,
 	NinjaScriptingOptionsSchema,
+	type NinjaActivity,
 	type NinjaDevice,
 	type NinjaPatch,
 } from './schemas';
+import { NINJA_RUN_AS_ROLES, runAsFor } from './runAs';
 
 /**
  * [unverified] NinjaOne publishes neither a page-size maximum nor a rate limit for API v2:
  * 1000 per page is what its own SDKs use; 429s are retried with Retry-After by the transport.
+ * Because the maximum is unverified, keyset lists are read until an empty page (see `paging.ts`).
  */
 const PAGE_SIZE = 1000;
 const SEARCH_LIMIT = 1000;
+/** `pageSize` of the activity endpoints: the spec allows 10 to 1000 (default 200). */
+const ACTIVITY_PAGE_MAX = 1000;
+const ACTIVITY_PAGE_MIN = 10;
+
+/**
+ * The id of a run whose job was not seen yet: "the first run of script S on the device after
+ * activity W", plus the SCRIPTING jobs of that script already on the device before the run (never
+ * this run). Old ids without the `-not-` part are still followed.
+ */
+const PENDING_RUN = /^after-(\d+)-script-(\d+)(?:-not-([0-9a-f.-]+))?$/i;
+function pendingRunId(watermark: number, scriptId: string, before: readonly string[]): string {
+	return `after-${watermark}-script-${scriptId}${before.length ? `-not-${before.join('.')}` : ''}`;
+}
+
+export const NINJAONE_CAPABILITIES: RmmCapabilities = {
+	alertReset: true,
+	patchScan: true,
+	scriptExitCode: true,
+	scriptRunAs: true,
+};
+
+/** What the editor offers for NinjaOne. */
+export const NINJAONE_EDITOR: RmmEditorFacts = {
+	value: 'ninjaOne',
+	name: 'NinjaOne',
+	capabilities: NINJAONE_CAPABILITIES,
+	runAs: NINJA_RUN_AS_ROLES.map((r) => ({
+		name: r.name,
+		value: r.value,
+		description: r.description,
+	})),
+	// `RunScriptRequest.parameters` is one string ("Action/Script parameters").
+	scriptParameters: {
+		placeholder: '-Drive C -Verbose',
+		description:
+			'One command line, passed to the script as NinjaOne passes parameters typed in its console',
+	},
+};
 
 export const NINJAONE_PROFILE: VendorProfile = {
 	vendor: 'NinjaOne',
@@ -77,7 +128,7 @@ export const NINJAONE_PROFILE: VendorProfile = {
 const SERVER_CLASSES = NINJA_SERVER_CLASSES.join(',');
 const WORKSTATION_CLASSES = NINJA_WORKSTATION_CLASSES.join(',');
 /** Words and examples of NinjaOne ids, for the messages of `idProblem`. */
-const ID_WORDS: Record<RmmIdKind, [string, string]> = {
+const ID_WORDS: Record<'device' | 'company' | 'script', [string, string]> = {
 	device: ['device', '1013'],
 	company: ['organization', '2'],
 	script: ['script', '101'],
@@ -86,18 +137,19 @@ const ID_WORDS: Record<RmmIdKind, [string, string]> = {
 export class NinjaOneProvider implements RmmProvider {
 	readonly name = 'NinjaOne';
 
-	readonly capabilities: RmmCapabilities = {
-		alertReset: true,
-		patchScan: true,
-		scriptExitCode: true,
-		scriptRunAs: true,
-	};
+	readonly capabilities: RmmCapabilities = NINJAONE_CAPABILITIES;
 
 	/** Organizations, read once per execution and shared by every item. */
 	private organizationList?: Promise<Array<{ id: number; name: string }>>;
 
 	/** Ids of the device roles that mark domain controllers, read once per execution when needed. */
 	private dcRoles?: Promise<Set<number>>;
+
+	/** Scripting options per device, read once per execution (a wait polls the same device). */
+	private readonly scripting = new Map<
+		number,
+		ReturnType<NinjaOneProvider['readScriptingOptions']>
+	>();
 
 	constructor(
 		private readonly transport: Transport,
@@ -114,9 +166,23 @@ export class NinjaOneProvider implements RmmProvider {
 	}
 
 	idProblem(kind: RmmIdKind, value: string): string | undefined {
-		if (positiveWholeNumber(value) !== undefined) return undefined;
+		const text = String(value ?? '').trim();
+		if (kind === 'alert')
+			return isUuid(text)
+				? undefined
+				: 'a NinjaOne alert ID is the alert uid, a UUID such as d5e4c3b2-a190-4f8e-9d7c-6b5a4f3e2d1c';
+		if (kind === 'run')
+			return isUuid(text) || PENDING_RUN.test(text)
+				? undefined
+				: 'a NinjaOne run ID is the id Run Script returned: a job uid (UUID) or after-<activity>-script-<id>';
+		if (positiveWholeNumber(text) !== undefined) return undefined;
 		const [word, example] = ID_WORDS[kind];
 		return `a NinjaOne ${word} ID is ${positiveWholeNumberRule(example)}`;
+	}
+
+	/** NinjaOne takes any single string as a script's parameters. */
+	scriptParametersProblem(): string | undefined {
+		return undefined;
 	}
 
 	async getDevice(deviceId: string): Promise<Device> {
@@ -180,7 +246,7 @@ export class NinjaOneProvider implements RmmProvider {
 			return search.returnAll ? filtered : filtered.slice(0, search.limit ?? 50);
 		}
 		const df = deviceFilter(this.node, search);
-		const pages = afterIdPages<NinjaDevice>(this.transport, {
+		const pages = afterIdUntilEmpty<NinjaDevice>(this.transport, {
 			request: {
 				method: 'GET',
 				path: '/v2/devices',
@@ -225,7 +291,7 @@ export class NinjaOneProvider implements RmmProvider {
 	}
 
 	private async organizations() {
-		const pages = afterIdPages(this.transport, {
+		const pages = afterIdUntilEmpty(this.transport, {
 			request: { method: 'GET', path: '/v2/organizations', operation: 'list organizations' },
 			items: (body) =>
 				parseVendorResponse(this.node, NinjaOrganizationListSchema, body, {
@@ -282,55 +348,55 @@ export class NinjaOneProvider implements RmmProvider {
 		return dedupe([...open, ...installs]).map((p) => toPatch(p, deviceId));
 	}
 
-	/** The fleet-wide patch reports, paged with their cursor: one call per page, not per device. */
+	/**
+	 * The fleet-wide patch reports, paged with their cursor: one listing per report, not per device.
+	 * [unverified] The spec types the reports' `status` filter as one string and says nothing of
+	 * several values (comma-joined or repeated). So one wanted status is sent as itself, which
+	 * every reading takes, and several are not sent at all: the report is read whole and filtered
+	 * here, which no reading of the filter can cut short.
+	 */
 	async listFleetPatches(search: FleetPatchSearch): Promise<Patch[]> {
 		const df = search.companyId
 			? `org = ${numericId(this.node, search.companyId, 'Organization')}`
 			: undefined;
-		const open = search.statuses.filter((s) => s !== 'installed').map((s) => NINJA_PATCH_STATUS[s]);
-		const installs = search.statuses
-			.filter((s) => s === 'installed' || s === 'failed')
-			.map((s) => NINJA_PATCH_STATUS[s]);
-		const rows: NinjaPatch[] = [];
+		const open = search.statuses.filter((s) => s !== 'installed');
+		const installs = search.statuses.filter((s) => s === 'installed' || s === 'failed');
 		const limit = search.returnAll ? undefined : search.limit;
-		if (open.length)
-			rows.push(
-				...(await this.report(
-					'/v2/queries/os-patches',
-					{ status: open.join(','), ...(df ? { df } : {}) },
-					limit,
-				)),
-			);
+		const rows: NinjaPatch[] = [];
+		if (open.length) rows.push(...(await this.report('/v2/queries/os-patches', open, df, limit)));
 		if (installs.length && !(limit !== undefined && rows.length >= limit))
-			rows.push(
-				...(await this.report(
-					'/v2/queries/os-patch-installs',
-					{ status: installs.join(','), ...(df ? { df } : {}) },
-					limit,
-				)),
-			);
+			rows.push(...(await this.report('/v2/queries/os-patch-installs', installs, df, limit)));
 		const patches = dedupe(rows).map((p) => toPatch(p, undefined));
 		return limit === undefined ? patches : patches.slice(0, limit);
 	}
 
+	/** One report's rows of the wanted statuses: the filter sent only when it names one status. */
 	private async report(
 		path: string,
-		qs: Record<string, string>,
+		statuses: PatchStatus[],
+		df: string | undefined,
 		limit: number | undefined,
 	): Promise<NinjaPatch[]> {
-		const pages = cursorPages(this.transport, {
-			request: { method: 'GET', path, qs, operation: 'list fleet patches' },
-			items: (body) =>
-				parseVendorResponse(this.node, NinjaPatchReportSchema, body, {
-					vendor: this.name,
-					operation: 'list fleet patches',
-				}).results,
-			cursor: (body) => (body as { cursor?: { name?: string } | null }).cursor?.name,
-			cursorParam: 'cursor',
-			pageSize: PAGE_SIZE,
-			limit,
-			sizeParam: 'pageSize',
-		});
+		const qs: Record<string, string> = df ? { df } : {};
+		if (statuses.length === 1) qs.status = NINJA_PATCH_STATUS[statuses[0]];
+		const wanted = (row: NinjaPatch) => statuses.includes(toPatch(row, undefined).status);
+		const pages = filterPages(
+			cursorPages(this.transport, {
+				request: { method: 'GET', path, qs, operation: 'list fleet patches' },
+				items: (body) =>
+					parseVendorResponse(this.node, NinjaPatchReportSchema, body, {
+						vendor: this.name,
+						operation: 'list fleet patches',
+					}).results,
+				cursor: (body) => (body as { cursor?: { name?: string } | null }).cursor?.name,
+				cursorParam: 'cursor',
+				pageSize: PAGE_SIZE,
+				// A filtered read may keep few rows per page: ask for full pages, stop at the limit.
+				limit: statuses.length === 1 ? limit : undefined,
+				sizeParam: 'pageSize',
+			}),
+			wanted,
+		);
 		return await collect(pages, { returnAll: limit === undefined, limit });
 	}
 
@@ -406,8 +472,19 @@ export class NinjaOneProvider implements RmmProvider {
 		return scripts.filter((s) => !needle || s.name.toLowerCase().includes(needle));
 	}
 
+	/** The device's scripting options (scripts, run-as roles and credentials), once per execution. */
 	private async scriptingOptions(deviceId: string) {
 		const id = numericId(this.node, deviceId, 'Device');
+		let options = this.scripting.get(id);
+		if (!options) {
+			options = this.readScriptingOptions(id);
+			this.scripting.set(id, options);
+			options.catch(() => this.scripting.delete(id));
+		}
+		return await options;
+	}
+
+	private async readScriptingOptions(id: number) {
 		return await this.get(
 			`/v2/device/${id}/scripting/options`,
 			NinjaScriptingOptionsSchema,
@@ -415,10 +492,20 @@ export class NinjaOneProvider implements RmmProvider {
 		);
 	}
 
+	/** The SCRIPT entry of the device's scripting options with this id, or undefined. */
+	private async scriptFor(deviceId: string, scriptId: string) {
+		const options = await this.scriptingOptions(deviceId);
+		return options.scripts.find((s) => s.type === 'SCRIPT' && String(s.id) === scriptId);
+	}
+
 	/**
-	 * `POST /v2/device/{id}/script/run` answers 204 without a job id. The run is found as the
-	 * device's SCRIPTING job for this script, or, if it already finished, as a SCRIPTING activity
-	 * newer than the account's last activity id read just before the run.
+	 * `POST /v2/device/{id}/script/run` answers 204 without a job id, so the run is recognised by
+	 * what was on the device before it: the newest activity id (the watermark) and the SCRIPTING
+	 * jobs of this script already running. The run is then this script's SCRIPTING job that was not
+	 * there before, or a SCRIPTING activity series that began after the watermark; an earlier run's
+	 * result, even one that completes after this run was sent, is never reported as this run's.
+	 * [unverified] Nothing ties a run to its request: a run of the same script on the same device
+	 * that someone else starts between the watermark and this request cannot be told apart.
 	 */
 	async runScript(request: ScriptRunRequest): Promise<Job> {
 		const id = numericId(this.node, request.deviceId, 'Device');
@@ -435,33 +522,20 @@ export class NinjaOneProvider implements RmmProvider {
 						'Pick a script from the list for this device; scripts are offered per OS and architecture.',
 				},
 			);
-		const runAs = request.runAs || 'system';
-		const roles = options.credentials?.roles ?? [];
-		const credentialIds = (options.credentials?.credentials ?? []).map((c) => String(c.id));
-		if (roles.length && !roles.includes(runAs) && !credentialIds.includes(runAs)) {
-			throw new NodeOperationError(this.node, `Run As "${runAs}" is not allowed for this device`, {
-				description: `Allowed: ${[...roles, ...credentialIds.map((c) => `credential ${c}`)].join(', ')}`,
-			});
-		}
-		const watermark =
-			(
-				await this.get(
-					`/v2/device/${id}/activities`,
-					NinjaActivityPageSchema,
-					'read activity position',
-					{ pageSize: 10 },
-				)
-			).lastActivityId ?? 0;
+		const runAs = this.runAsFor(request.runAs || 'system', options.credentials);
+		const watermark = await this.activityWatermark(id);
+		const before = await this.scriptJobs(request.deviceId, script);
 		const body: Record<string, string | number> = { type: 'SCRIPT', id: Number(script.id), runAs };
 		if (request.parameters) body.parameters = request.parameters;
+		const marks: RunMarks = { watermark, before: new Set(before.map((j) => j.uid)) };
 		const queued: Job = {
-			id: `after-${watermark}-script-${script.id}`,
+			id: pendingRunId(watermark, String(script.id), [...marks.before]),
 			deviceId: request.deviceId,
 			kind: 'script',
 			name: script.name,
 			status: 'queued',
 		};
-		// A run whose answer was lost is looked for (job or activity since the watermark) before it is sent again.
+		// A run whose answer was lost is looked for (new job or activity series) before it is sent again.
 		return await writeVerified(
 			async () => {
 				await this.transport.request({
@@ -470,24 +544,92 @@ export class NinjaOneProvider implements RmmProvider {
 					body,
 					operation: 'run script',
 				});
-				return (await this.findScriptRun(request.deviceId, script, watermark)) ?? queued;
+				return (await this.findScriptRun(request.deviceId, script, marks)) ?? queued;
 			},
-			async () => await this.findScriptRun(request.deviceId, script, watermark),
+			async () => await this.findScriptRun(request.deviceId, script, marks),
 		);
 	}
 
-	/** The device's SCRIPTING job for this script, or its SCRIPTING activity newer than the watermark. */
+	/** The run-as value as this device takes it, or an error naming what it allows. */
+	private runAsFor(
+		requested: string,
+		credentials: { roles?: string[]; credentials?: Array<{ id: number }> } | undefined,
+	): string {
+		const choice = runAsFor(
+			requested,
+			credentials?.roles ?? [],
+			(credentials?.credentials ?? []).map((c) => String(c.id)),
+		);
+		if (choice.send !== undefined) return choice.send;
+		throw new NodeOperationError(
+			this.node,
+			`Run As "${requested}" is not allowed for this device: ${choice.problem}`,
+			{ description: choice.problem },
+		);
+	}
+
+	/**
+	 * The newest activity id before the run: the account's `lastActivityId` ("Last recorded activity
+	 * ID for account") or the device's newest activity, whichever is higher.
+	 */
+	private async activityWatermark(id: number): Promise<number> {
+		const page = await this.get(
+			`/v2/device/${id}/activities`,
+			NinjaActivityPageSchema,
+			'read activity position',
+			{ pageSize: ACTIVITY_PAGE_MIN },
+		);
+		return Math.max(page.lastActivityId ?? 0, ...page.activities.map((a) => a.id));
+	}
+
+	/** The device's SCRIPTING jobs of this script (by config uid or, without one, by name). */
+	private async scriptJobs(deviceId: string, script: ScriptIdentity) {
+		const id = numericId(this.node, deviceId, 'Device');
+		const jobs = await this.get(`/v2/device/${id}/jobs`, NinjaJobListSchema, 'find script job');
+		return jobs.filter((j) => j.jobType === 'SCRIPTING' && isOfScript(j, script));
+	}
+
+	/**
+	 * SCRIPTING activities newer than the watermark. The spec's wording of the two filters is the
+	 * reverse of their names: `olderThan` - "Return activities recorded that are newer than specified
+	 * activity ID"; `newerThan` - "Return activities recorded that are older than specified activity
+	 * ID". So `olderThan` asks for the newer ones, as the spec says; the ids are checked here as well,
+	 * so a server that reads the names the other way can return nothing older as this run's.
+	 */
+	private async activitiesAfter(deviceId: string, watermark: number): Promise<NinjaActivity[]> {
+		const id = numericId(this.node, deviceId, 'Device');
+		const page = await this.get(
+			`/v2/device/${id}/activities`,
+			NinjaActivityPageSchema,
+			'find script activity',
+			{ activityType: 'SCRIPTING', olderThan: watermark, pageSize: ACTIVITY_PAGE_MAX },
+		);
+		return page.activities.filter((a) => a.id > watermark);
+	}
+
+	/** Every activity of one series (a job's uid), whatever its position. */
+	private async series(deviceId: string, seriesUid: string): Promise<NinjaActivity[]> {
+		const id = numericId(this.node, deviceId, 'Device');
+		const page = await this.get(
+			`/v2/device/${id}/activities`,
+			NinjaActivityPageSchema,
+			'get script result',
+			{ activityType: 'SCRIPTING', seriesUid, pageSize: ACTIVITY_PAGE_MAX },
+		);
+		return page.activities.filter((a) => a.seriesUid === seriesUid);
+	}
+
+	/**
+	 * This run: a SCRIPTING job of the script that was not on the device before it, else the first
+	 * activity series of the script that began after the watermark (every activity of the series is
+	 * newer than it). Undefined while neither shows.
+	 */
 	private async findScriptRun(
 		deviceId: string,
-		script: { uid?: string; name: string },
-		watermark: number,
+		script: ScriptIdentity,
+		marks: RunMarks,
 	): Promise<Job | undefined> {
-		const id = numericId(this.node, deviceId, 'Device');
-		const matchesScript = (entry: { sourceConfigUid?: string; sourceName?: string }) =>
-			(script.uid !== undefined && entry.sourceConfigUid === script.uid) ||
-			entry.sourceName === script.name;
-		const jobs = await this.get(`/v2/device/${id}/jobs`, NinjaJobListSchema, 'find script job');
-		const job = jobs.filter((j) => j.jobType === 'SCRIPTING' && matchesScript(j)).pop();
+		const job = (await this.scriptJobs(deviceId, script)).find((j) => !marks.before.has(j.uid));
 		if (job)
 			return runningJob(
 				job.uid,
@@ -497,55 +639,64 @@ export class NinjaOneProvider implements RmmProvider {
 				isoFromEpoch(job.createTime),
 				job,
 			);
-		const done = await this.get(
-			`/v2/device/${id}/activities`,
-			NinjaActivityPageSchema,
-			'find script activity',
-			{ activityType: 'SCRIPTING', newerThan: watermark },
-		);
-		const activity = done.activities.find((a) => a.seriesUid && matchesScript(a));
-		if (activity?.seriesUid) return await this.getScriptRun(deviceId, activity.seriesUid);
+		const candidates = (await this.activitiesAfter(deviceId, marks.watermark))
+			.filter((a) => a.seriesUid && isOfScript(a, script) && !marks.before.has(a.seriesUid))
+			.sort((a, b) => a.id - b.id);
+		for (const seriesUid of new Set(candidates.map((a) => a.seriesUid as string))) {
+			const activities = await this.series(deviceId, seriesUid);
+			if (activities.every((a) => a.id > marks.watermark))
+				return await this.runOfSeries(deviceId, seriesUid, activities);
+		}
 		return undefined;
 	}
 
-	async getScriptRun(deviceId: string, runId: string): Promise<Job> {
-		const id = numericId(this.node, deviceId, 'Device');
-		const pending = /^after-(\d+)-script-(\d+)$/.exec(runId);
-		const qs: Record<string, string | number> = pending
-			? { activityType: 'SCRIPTING', newerThan: Number(pending[1]) }
-			: { activityType: 'SCRIPTING', seriesUid: runId };
-		const page = await this.get(
-			`/v2/device/${id}/activities`,
-			NinjaActivityPageSchema,
-			'get script result',
-			qs,
-		);
-		const series = pending
-			? page.activities.filter((a) => a.seriesUid).slice(-1)[0]?.seriesUid
-			: runId;
-		const ofRun = page.activities.filter((a) => a.seriesUid === series);
-		const completed = ofRun.find(
+	/** A series as a run: finished when it has a completed activity, else its job, else undefined. */
+	private async runOfSeries(
+		deviceId: string,
+		seriesUid: string,
+		activities: NinjaActivity[],
+	): Promise<Job | undefined> {
+		const completed = activities.find(
 			(a) => a.statusCode === 'COMPLETED' || (a.activityResult && a.statusCode !== 'STARTED'),
 		);
-		const started = ofRun.find((a) => a.statusCode === 'STARTED');
+		const started = activities.find((a) => a.statusCode === 'STARTED');
 		if (completed) return finishedJob(deviceId, completed, isoFromEpoch(started?.activityTime));
+		const id = numericId(this.node, deviceId, 'Device');
 		const jobs = await this.get(`/v2/device/${id}/jobs`, NinjaJobListSchema, 'get script job');
-		const job = jobs.find((j) => j.uid === series);
-		if (job)
-			return runningJob(
-				job.uid,
-				deviceId,
-				job.sourceName,
-				job.jobStatus,
-				isoFromEpoch(job.createTime),
-				job,
-			);
-		if (pending) return { id: runId, deviceId, kind: 'script', status: 'queued' };
+		const job = jobs.find((j) => j.uid === seriesUid);
+		if (!job) return undefined;
+		return runningJob(
+			job.uid,
+			deviceId,
+			job.sourceName,
+			job.jobStatus,
+			isoFromEpoch(job.createTime),
+			job,
+		);
+	}
+
+	async getScriptRun(deviceId: string, runId: string): Promise<Job> {
+		const pending = PENDING_RUN.exec(runId.trim());
+		if (pending) return await this.pendingRun(deviceId, runId.trim(), pending);
+		const run = await this.runOfSeries(deviceId, runId, await this.series(deviceId, runId));
+		if (run) return run;
 		throw new NodeOperationError(
 			this.node,
 			`NinjaOne has no script run ${runId} on device ${deviceId}`,
 			{ description: 'Use the run id returned by Run Script for the same device.' },
 		);
+	}
+
+	/** A run Run Script returned before its job showed: looked for again with the same marks. */
+	private async pendingRun(deviceId: string, runId: string, match: RegExpExecArray): Promise<Job> {
+		const [, watermark, scriptId, before] = match;
+		const script = await this.scriptFor(deviceId, scriptId);
+		const marks: RunMarks = {
+			watermark: Number(watermark),
+			before: new Set(before ? before.split('.') : []),
+		};
+		const found = script ? await this.findScriptRun(deviceId, script, marks) : undefined;
+		return found ?? { id: runId, deviceId, kind: 'script', name: script?.name, status: 'queued' };
 	}
 
 	async listAlerts(filter: { companyId?: string; deviceId?: string }): Promise<Alert[]> {
@@ -581,6 +732,32 @@ export class NinjaOneProvider implements RmmProvider {
 			);
 		}
 	}
+}
+
+/** What was on the device before a run: the newest activity id and the script's jobs. */
+interface RunMarks {
+	watermark: number;
+	before: Set<string>;
+}
+
+/** A script as its jobs and activities name it. */
+interface ScriptIdentity {
+	uid?: string;
+	name: string;
+}
+
+/**
+ * Whether a job or activity is of this script: its config uid or its name. [unverified] Whether the
+ * script's `uid` in the scripting options is the `sourceConfigUid` of its jobs, so the name counts too.
+ */
+function isOfScript(
+	entry: { sourceConfigUid?: string; sourceName?: string },
+	script: ScriptIdentity,
+): boolean {
+	return (
+		(script.uid !== undefined && entry.sourceConfigUid === script.uid) ||
+		entry.sourceName === script.name
+	);
 }
 
 function matches(device: Device, search: DeviceSearch): boolean {
