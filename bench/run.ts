@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every scenario side by side against the same sandbox and latency, results in
  * bench/results/latest.md and latest.json. Options:
- *   --only s1,s4     run some scenarios (ids s1..s7)
+ *   --only s1,s4     run some scenarios (ids s1..s8)
  *   --latency-ms N   sandbox latency on every vendor request (default 40)
  *   --full           full sizes everywhere (the patch template on all 2,000 devices, about an hour)
  *   --no-build       use the existing dist/ instead of running `npm run build` first
@@ -20,6 +20,7 @@ import { throttledScenario } from './scenarios/s4-throttled';
 import { triageScenario } from './scenarios/s5-triage';
 import { devicesMemoryScenario } from './scenarios/s6-devices-memory';
 import { haloFindOrCreateScenario } from './scenarios/s7-halo-find-or-create';
+import { sharedBudgetScenario } from './scenarios/s8-shared-budget';
 
 const SCENARIOS: Scenario[] = [
 	ticketsScenario,
@@ -29,6 +30,7 @@ const SCENARIOS: Scenario[] = [
 	triageScenario,
 	devicesMemoryScenario,
 	haloFindOrCreateScenario,
+	sharedBudgetScenario,
 ];
 
 function parseArgs(argv: string[]) {

@@ -12,6 +12,7 @@ import type { CachedToken } from './common/cachedToken';
 import { bearerWhileFresh, cachedTokenProperties } from './common/cachedToken';
 import type { LoginAnswer } from './common/login';
 import { loginWithRetry, sharedLogin } from './common/login';
+import { sharedRateLimitProperties } from './common/sharedRateLimit';
 
 /** Tokens this close to expiry are not sent, so a request never races the expiry. */
 const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
@@ -23,13 +24,42 @@ export function automateApiBase(credentials: ICredentialDataDecryptedObject): st
 		.replace(/\/cwa(\/api\/v1)?$/i, '')}/cwa/api/v1`;
 }
 
+/**
+ * A date of the login answer as epoch ms, or undefined when it names no zone: Automate's zone-less
+ * dates are its server's local time (see the RMM provider's `time.ts`), which the login cannot
+ * place, so such an expiry is not trusted.
+ */
+function zonedEpoch(value: unknown): number | undefined {
+	const text = typeof value === 'string' ? value.trim() : '';
+	if (!/\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:z|[+-]\d{2}:?\d{2})$/i.test(text)) return undefined;
+	const epoch = Date.parse(text);
+	return Number.isNaN(epoch) ? undefined : epoch;
+}
+
+/** What a two-factor login needs said, depending on whether the credential's passcode was used already. */
+function twoFactorMessage(
+	credentials: ICredentialDataDecryptedObject,
+	sentPasscode: boolean,
+): string {
+	const fix =
+		'Enter a new two-factor passcode in the credential, or use an integrator account (an Automate API user without two-factor authentication), whose token renews without anyone typing a passcode.';
+	// Worded without "passcode:" or "token:" before a word, which redaction would take for a secret.
+	if (sentPasscode)
+		return `ConnectWise Automate refused the two-factor passcode, which is valid once and for a short time. ${fix}`;
+	if (credentials.twoFactorUsedAt)
+		return `ConnectWise Automate needs a new two-factor passcode to renew its token, because the passcode in the credential was used for the first token and is valid only once. ${fix}`;
+	return `ConnectWise Automate login needs a two-factor passcode. ${fix}`;
+}
+
 /** Automate's login answer -> the token n8n stores, or the vendor's reason as the error. */
-function automateToken(response: LoginAnswer): CachedToken {
+function automateToken(
+	response: LoginAnswer,
+	credentials: ICredentialDataDecryptedObject,
+	sentPasscode: boolean,
+): CachedToken {
 	const result = (response.body ?? {}) as Record<string, unknown>;
 	if (result.IsTwoFactorRequired === true && !result.AccessToken) {
-		throw new Error(
-			'ConnectWise Automate login needs a two-factor passcode: set Two-Factor Passcode in the credential, or use an API user without two-factor',
-		);
+		throw new Error(twoFactorMessage(credentials, sentPasscode));
 	}
 	if (response.statusCode >= 400 || typeof result.AccessToken !== 'string' || !result.AccessToken) {
 		const message =
@@ -38,12 +68,15 @@ function automateToken(response: LoginAnswer): CachedToken {
 				: typeof result.Message === 'string'
 					? result.Message
 					: `HTTP ${response.statusCode}`;
+		if (sentPasscode && /two.?factor|passcode|2fa|mfa/i.test(message))
+			throw new Error(`${twoFactorMessage(credentials, true)} (Automate said: ${message})`);
 		throw new Error(`ConnectWise Automate login failed: ${message}`);
 	}
-	const expiresAt = Date.parse(String(result.ExpirationDate ?? ''));
+	// [unverified] ~1 hour, as community clients observe, when the expiry names no zone.
+	const expiresAt = zonedEpoch(result.ExpirationDate);
 	return {
 		accessToken: result.AccessToken,
-		expiresAt: Number.isNaN(expiresAt) ? Date.now() + 3600 * 1000 : expiresAt,
+		expiresAt: expiresAt ?? Date.now() + 3600 * 1000,
 	};
 }
 
@@ -55,8 +88,11 @@ function automateToken(response: LoginAnswer): CachedToken {
  * Token handling: `preAuthentication` logs in and n8n keeps the token in the hidden expirable
  * `accessToken` field. n8n calls it when the token is empty and again after a 401; a token within
  * five minutes of its `ExpirationDate` is not sent, so Automate answers 401 and n8n logs in again.
- * A two-factor passcode is only valid once: use an API user without two-factor, or expect the
- * login to fail once the passcode has been used.
+ *
+ * A two-factor passcode is valid once: it is sent for the first token only. The login that used it
+ * also clears it from the credential (n8n stores what `preAuthentication` returns) and notes when
+ * (`twoFactorUsedAt`, no secret), so a later renewal never resends a spent passcode and its error
+ * says that a new passcode, or an integrator account without two-factor, is needed.
  */
 export class MspConnectWiseAutomateApi implements ICredentialType {
 	name = 'mspConnectWiseAutomateApi';
@@ -111,9 +147,17 @@ export class MspConnectWiseAutomateApi implements ICredentialType {
 			name: 'twoFactorPasscode',
 			type: 'string',
 			default: '',
-			description: 'Only for API users with two-factor authentication',
+			description:
+				'Only for API users with two-factor authentication. Used once, for the first token, then cleared: a renewal needs a new passcode, so prefer an integrator account without two-factor.',
+		},
+		{
+			displayName: 'Two-Factor Passcode Used At',
+			name: 'twoFactorUsedAt',
+			type: 'hidden',
+			default: 0,
 		},
 		...cachedTokenProperties(),
+		...sharedRateLimitProperties(),
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
@@ -122,11 +166,11 @@ export class MspConnectWiseAutomateApi implements ICredentialType {
 			Username: String(credentials.username ?? ''),
 			Password: String(credentials.password ?? ''),
 		};
-		if (credentials.twoFactorPasscode)
-			body.TwoFactorPasscode = String(credentials.twoFactorPasscode);
+		const passcode = String(credentials.twoFactorPasscode ?? '').trim();
+		if (passcode) body.TwoFactorPasscode = passcode;
 		const clientId = String(credentials.clientId ?? '');
 		// Items sent together share one login: a two-factor passcode is only valid once.
-		return await sharedLogin([url, clientId, body], async () => {
+		const token = await sharedLogin([url, clientId, body], async () => {
 			const response = await loginWithRetry(
 				'ConnectWise Automate login',
 				async () =>
@@ -140,8 +184,10 @@ export class MspConnectWiseAutomateApi implements ICredentialType {
 						ignoreHttpStatusErrors: true,
 					})) as LoginAnswer,
 			);
-			return automateToken(response);
+			return automateToken(response, credentials, passcode !== '');
 		});
+		// A spent passcode is cleared, so the next renewal does not send it again.
+		return passcode ? { ...token, twoFactorPasscode: '', twoFactorUsedAt: Date.now() } : token;
 	}
 
 	async authenticate(

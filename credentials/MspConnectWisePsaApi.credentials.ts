@@ -7,6 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { sharedRateLimitProperties } from './common/sharedRateLimit';
+
 const DEFAULT_CODEBASE = 'v4_6_release';
 
 /**
@@ -115,6 +117,7 @@ export class MspConnectWisePsaApi implements ICredentialType {
 				'Your integration GUID from developer.connectwise.com/ClientID, sent as the clientId header',
 			required: true,
 		},
+		...sharedRateLimitProperties(),
 	];
 
 	async authenticate(

@@ -13,6 +13,7 @@ import {
 	cachedTokenProperties,
 	requestClientCredentialsToken,
 } from './common/cachedToken';
+import { sharedRateLimitProperties } from './common/sharedRateLimit';
 
 /** Tokens this close to expiry are not sent, so a request never races the expiry. */
 const EXPIRY_MARGIN_MS = 2 * 60 * 1000;
@@ -110,6 +111,7 @@ export class MspHaloPsaApi implements ICredentialType {
 				'Space-separated scopes; "all" or at least "read:tickets edit:tickets read:customers read:assets edit:timesheets"',
 		},
 		...cachedTokenProperties(),
+		...sharedRateLimitProperties(),
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {

@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { sharedRateLimitProperties } from './common/sharedRateLimit';
+
 /**
  * Hudu REST API v1: every request carries the API key in the `x-api-key` header. Keys are created
  * under Admin → Basic Information → API Keys and can be limited to one company; the report node
@@ -39,6 +41,7 @@ export class MspHuduApi implements ICredentialType {
 			default: '',
 			required: true,
 		},
+		...sharedRateLimitProperties(),
 	];
 
 	authenticate: IAuthenticateGeneric = {

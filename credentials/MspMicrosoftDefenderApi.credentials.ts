@@ -13,6 +13,7 @@ import {
 	cachedTokenProperties,
 	requestClientCredentialsToken,
 } from './common/cachedToken';
+import { sharedRateLimitProperties } from './common/sharedRateLimit';
 
 const COMMERCIAL_SCOPE = 'https://api.securitycenter.microsoft.com/.default';
 /** Tokens this close to expiry are not sent, so a request never races the expiry. */
@@ -129,6 +130,7 @@ export class MspMicrosoftDefenderApi implements ICredentialType {
 				'Microsoft identity platform host; change it for sovereign clouds (for example https://login.microsoftonline.us)',
 		},
 		...cachedTokenProperties(),
+		...sharedRateLimitProperties(),
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {

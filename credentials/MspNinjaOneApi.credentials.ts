@@ -13,6 +13,7 @@ import {
 	cachedTokenProperties,
 	requestClientCredentialsToken,
 } from './common/cachedToken';
+import { sharedRateLimitProperties } from './common/sharedRateLimit';
 
 /** Tokens this close to expiry are not sent, so a request never races the expiry. */
 const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
@@ -121,6 +122,7 @@ export class MspNinjaOneApi implements ICredentialType {
 				'Scopes to request; the API application must allow them. Patching, scripts and alert resets need Management.',
 		},
 		...cachedTokenProperties(),
+		...sharedRateLimitProperties(),
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {

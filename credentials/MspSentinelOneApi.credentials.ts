@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { sharedRateLimitProperties } from './common/sharedRateLimit';
+
 /**
  * SentinelOne management API v2.1. Every request carries `Authorization: ApiToken <token>`.
  * Create a service user (Settings → Users → Service Users) scoped to the account or sites the
@@ -40,6 +42,7 @@ export class MspSentinelOneApi implements ICredentialType {
 			default: '',
 			required: true,
 		},
+		...sharedRateLimitProperties(),
 	];
 
 	authenticate: IAuthenticateGeneric = {

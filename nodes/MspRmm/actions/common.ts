@@ -2,7 +2,6 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	INodeProperties,
-	INodePropertyMode,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
@@ -40,15 +39,6 @@ export function operationsByProvider(
 	}));
 }
 
-// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- a locator mode has no default
-const HOSTNAME_MODE: INodePropertyMode = {
-	displayName: 'By Hostname',
-	name: 'hostname',
-	type: 'string',
-	placeholder: 'NWL-WS03',
-	hint: 'Exact hostname, not case-sensitive',
-};
-
 /**
  * Device locator: pick from the list (searchable), by exact hostname, or by the RMM's device ID.
  * `byHostname: false` leaves the hostname mode out where an operation of its own does that lookup
@@ -59,7 +49,7 @@ export function deviceLocator(
 	description = 'The device in the RMM',
 	{ byHostname = true }: { byHostname?: boolean } = {},
 ): INodeProperties {
-	return {
+	const locator: INodeProperties = {
 		displayName: 'Device',
 		name: 'device',
 		type: 'resourceLocator',
@@ -74,7 +64,13 @@ export function deviceLocator(
 				type: 'list',
 				typeOptions: { searchListMethod: 'searchDevices', searchable: true },
 			},
-			...(byHostname ? [HOSTNAME_MODE] : []),
+			{
+				displayName: 'By Hostname',
+				name: 'hostname',
+				type: 'string',
+				placeholder: 'NWL-WS03',
+				hint: 'Exact hostname, not case-sensitive',
+			},
 			{
 				displayName: 'By ID',
 				name: 'id',
@@ -92,6 +88,9 @@ export function deviceLocator(
 			},
 		],
 	};
+	// A mode can only be left out after the fact: n8n's lint reads a mode object outside `modes: [...]` as a parameter.
+	if (!byHostname) locator.modes = locator.modes?.filter((mode) => mode.name !== 'hostname');
+	return locator;
 }
 
 /** Organization (NinjaOne) or client (Automate) locator; optional where a filter. */

@@ -1,6 +1,7 @@
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
+	IExecuteFunctions,
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
@@ -16,6 +17,7 @@ import {
 import type { SecretSet } from '../redact';
 import { executionSecrets, redact, redactSecretValues } from '../redact';
 import { profilePacer } from './pacing';
+import { sharedPacerFor } from './sharedBudget';
 import type { CredentialInfo } from './credentialInfo';
 import { describeCredentials, resolveUrl } from './credentialInfo';
 import { DryRunStop } from './dryRun';
@@ -31,6 +33,7 @@ import {
 import { isAmbiguousWrite, markAmbiguous } from '../ambiguousWrite';
 import { backoffDelay, isRead, isRetryable, networkErrorCode, parseRetryAfter } from './retry';
 import type {
+	BudgetPacer,
 	DryRunRequest,
 	RawResponse,
 	RequestContext,
@@ -55,7 +58,13 @@ type Outcome =
 /** Stands in for a network code so that an unreadable answer is retried exactly like a lost one. */
 const UNREADABLE_ANSWER = 'UNREADABLE_ANSWER';
 
-type Step = { waitMs: number; error?: undefined } | { error: Error };
+const NOTHING_TO_RELEASE = (): void => undefined;
+
+/** The node runs that have been told the shared budget is not available. */
+const budgetNoticeShown = new WeakSet<object>();
+
+/** A retry after `waitMs`; `rateLimited` when the vendor throttled (the pacer then slows down). */
+type Step = { waitMs: number; rateLimited?: boolean; error?: undefined } | { error: Error };
 
 function formEncode(body: IDataObject): string {
 	const params = new URLSearchParams();
@@ -195,9 +204,15 @@ export class Transport {
 		};
 		let waitedMs = 0;
 		for (let attempt = 1; ; attempt++) {
-			await this.pace(info);
-			stopIfCancelled(this.signal, `waiting to send "${spec.operation}"`);
-			const outcome = await this.attempt<T>(spec, info);
+			const { pacer, done } = await this.pace(info);
+			let outcome: RawResponse<T> | Outcome;
+			try {
+				stopIfCancelled(this.signal, `waiting to send "${spec.operation}"`);
+				outcome = await this.attempt<T>(spec, info);
+			} finally {
+				// The shared budget counts the request until its answer is in.
+				done();
+			}
 			if ('statusCode' in outcome) return outcome;
 			const ambiguous = isAmbiguousWrite(spec, outcome.response?.statusCode);
 			if (this.signal?.aborted) {
@@ -206,6 +221,7 @@ export class Transport {
 			}
 			const step = this.nextStep(spec, outcome, attempt, waitedMs, errorContext);
 			if (step.error) throw markAmbiguous(step.error, ambiguous);
+			if (step.rateLimited) pacer?.throttled?.(step.waitMs);
 			await this.pause(step.waitMs);
 			stopIfCancelled(this.signal, `waiting to retry "${spec.operation}"`);
 			waitedMs += step.waitMs;
@@ -216,12 +232,46 @@ export class Transport {
 	private readonly pause = async (ms: number): Promise<void> =>
 		await cancellableSleep(ms, this.signal, this.sleep);
 
-	private async pace(info: CredentialInfo): Promise<void> {
-		const pacer =
-			this.options.pacer === undefined
-				? profilePacer(info.pacerKey, this.profile)
-				: this.options.pacer;
-		await pacer?.acquire(this.pause);
+	/**
+	 * The credential's budget: in Redis for every n8n process when the credential names one (queue
+	 * mode), else the process-wide pacer. Returns the pacer, so a 429 can slow it down.
+	 */
+	private async pace(
+		info: CredentialInfo,
+	): Promise<{ pacer: BudgetPacer | undefined; done: () => void }> {
+		let pacer: BudgetPacer | null | undefined = this.options.pacer;
+		if (pacer === undefined) {
+			pacer = info.sharedBudget
+				? sharedPacerFor(
+						info.sharedBudget,
+						info.pacerKey,
+						this.profile.rateLimits,
+						this.profile.vendor,
+					)
+				: profilePacer(info.pacerKey, this.profile);
+		}
+		if (!pacer) return { pacer: undefined, done: NOTHING_TO_RELEASE };
+		let done: () => void = NOTHING_TO_RELEASE;
+		if (pacer.slot) done = (await pacer.slot(this.pause, this.signal)).done;
+		else await pacer.acquire(this.pause);
+		const notice = pacer.notice?.();
+		if (notice) this.showBudgetNotice(notice);
+		return { pacer, done };
+	}
+
+	/**
+	 * A shared budget that fell back to in-process pacing says so: in n8n's log once per outage and
+	 * process, and as a hint once per node run. The message names the Redis host, never a secret.
+	 */
+	private showBudgetNotice(notice: { message: string; log: boolean }): void {
+		const message = redactSecretValues(notice.message, this.secrets);
+		if (notice.log) this.ctx.logger?.warn(message);
+		// Once per node run, however many transports the node creates (one per item, say).
+		if (budgetNoticeShown.has(this.ctx)) return;
+		budgetNoticeShown.add(this.ctx);
+		const addHints = (this.ctx as { addExecutionHints?: IExecuteFunctions['addExecutionHints'] })
+			.addExecutionHints;
+		addHints?.call(this.ctx, { message, type: 'warning', location: 'outputPane' });
 	}
 
 	/** A success status whose body should be JSON but does not parse. */
@@ -331,9 +381,9 @@ export class Transport {
 			if (waitMs > remainingMs) {
 				return fail(`${this.profile.vendor} asked to wait longer than the remaining retry budget.`);
 			}
-			return { waitMs };
+			return { waitMs, rateLimited };
 		}
 		if (remainingMs <= 0) return fail(tries);
-		return { waitMs: Math.min(backoffDelay(attempt, this.random), remainingMs) };
+		return { waitMs: Math.min(backoffDelay(attempt, this.random), remainingMs), rateLimited };
 	}
 }

@@ -2,12 +2,16 @@ import { createHash } from 'crypto';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { isSecretKey, secretsOf } from '../redact';
+import type { SharedBudgetConfig } from './sharedBudget';
+import { SHARED_BUDGET_FIELD_PREFIX, sharedBudgetConfigOf } from './sharedBudget';
 
 export interface CredentialInfo {
 	baseUrl: string;
 	secrets: string[];
 	/** Identifies the vendor account for pacing without containing any secret. */
 	pacerKey: string;
+	/** The Redis that keeps the account's budget for every n8n process, when the credential names one. */
+	sharedBudget?: SharedBudgetConfig;
 }
 
 /** Fields that change over time (token expiry, refresh stamps) do not identify the account. */
@@ -16,6 +20,8 @@ const VOLATILE_KEY = /expir|updated|timestamp|issued/i;
 function identifyingFields(credentials: ICredentialDataDecryptedObject): string {
 	const entries = Object.entries(credentials)
 		.filter(([key]) => !isSecretKey(key) && !VOLATILE_KEY.test(key))
+		// Where the budget is kept is not who the account is: turning sharing on keeps the same budget.
+		.filter(([key]) => !key.startsWith(SHARED_BUDGET_FIELD_PREFIX))
 		.filter(([, value]) => ['string', 'number', 'boolean'].includes(typeof value))
 		.sort(([a], [b]) => a.localeCompare(b));
 	return JSON.stringify(entries);
@@ -34,6 +40,7 @@ export function describeCredentials(
 		baseUrl,
 		secrets: secretsOf(credentials),
 		pacerKey: `${credentialType}|${baseUrl}|${digest}`,
+		sharedBudget: sharedBudgetConfigOf(credentials),
 	};
 }
 

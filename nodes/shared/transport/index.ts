@@ -2,6 +2,22 @@ export * from './types';
 export { Transport } from './Transport';
 export { Pacer, pacerFor, profilePacer } from './pacing';
 export type { PacerOptions } from './pacing';
+export {
+	budgetKeyOf,
+	budgetStoreFor,
+	closeSharedBudgets,
+	RedisBudgetStore,
+	SharedPacer,
+	sharedBudgetConfigOf,
+	sharedPacerFor,
+} from './sharedBudget';
+export type {
+	BudgetNotice,
+	RedisClient,
+	RedisClientFactory,
+	Slot,
+	SharedBudgetConfig,
+} from './sharedBudget';
 export { DryRunStop, findDryRunStop } from './dryRun';
 export { commonErrorMessage, fieldErrors } from './errorBody';
 export { httpError, networkError, vendorMessageOf } from './errors';

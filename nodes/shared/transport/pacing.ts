@@ -7,13 +7,24 @@ export interface PacerOptions {
 	/** Milliseconds on a monotonic clock (default `performance.now()`): spans only, never dates. */
 	now?: () => number;
 	sleep?: (ms: number) => Promise<void>;
+	/**
+	 * Slows down when the vendor answers 429 anyway (`throttled`): every request holds until the
+	 * vendor's Retry-After, and each window's budget is halved (down to an eighth), then grows back
+	 * by an eighth for every quiet window. Off by default: a pacer that alone spends a credential's
+	 * budget is never answered 429. On for the fallback of a shared budget whose Redis is out of
+	 * reach, where other workers spend the same budget unseen.
+	 */
+	adaptive?: boolean;
 }
+
+/** The least share of a window's budget an adaptive pacer slows down to. */
+const MIN_ADAPTIVE_SHARE = 1 / 8;
 
 /**
  * Extra room after a window before a request that depends on it is sent: the vendor counts a
  * request when it arrives, and the one a window earlier may have arrived later than it was sent.
  */
-function guardMs(windowMs: number): number {
+export function guardMs(windowMs: number): number {
 	return Math.min(1000, Math.max(50, Math.ceil(windowMs * 0.02)));
 }
 
@@ -37,11 +48,52 @@ export class Pacer {
 	/** The clock reading of the last reservation, to notice a clock that went backwards. */
 	private lastNow?: number;
 
+	private readonly adaptive: boolean;
+
+	/** Adaptive only: the share of each window's budget in use (1 until the vendor answers 429). */
+	private share = 1;
+
+	/** Adaptive only: no slot before this (the vendor's Retry-After), and when the share last changed. */
+	private holdUntil = -Infinity;
+
+	private shareChangedAt = 0;
+
 	constructor(windows: readonly RateLimit[], options: PacerOptions = {}) {
 		this.windows = windows.filter(isBudget);
 		this.starts = this.windows.map(() => []);
 		this.now = options.now ?? monotonicNow;
 		this.sleepFn = options.sleep ?? n8nSleep;
+		this.adaptive = options.adaptive === true;
+	}
+
+	/** The budget of one window now: all of it, or the adaptive share (at least one request). */
+	private budgetOf(window: RateLimit): number {
+		if (this.share >= 1) return window.requestsPerWindow;
+		return Math.max(1, Math.floor(window.requestsPerWindow * this.share));
+	}
+
+	/** Adaptive only: the share grows back by an eighth for every shortest window without a 429. */
+	private recover(now: number): void {
+		if (this.share >= 1 || !this.windows.length) return;
+		const quietMs = Math.min(...this.windows.map((w) => w.windowMs + guardMs(w.windowMs)));
+		const steps = Math.floor((now - Math.max(this.shareChangedAt, this.holdUntil)) / quietMs);
+		if (steps <= 0) return;
+		this.share = Math.min(1, this.share + steps * MIN_ADAPTIVE_SHARE);
+		this.shareChangedAt = now;
+	}
+
+	/**
+	 * The vendor answered 429 (or its equivalent) although the pacer let the request through: some
+	 * other client spends the same budget. An adaptive pacer holds every request for `waitMs` (the
+	 * vendor's Retry-After, or the retry's backoff) and halves its share of the budget; any other
+	 * pacer ignores it (the retry of the request itself waits either way).
+	 */
+	throttled(waitMs: number): void {
+		if (!this.adaptive) return;
+		const now = this.readClock();
+		this.holdUntil = Math.max(this.holdUntil, now + Math.max(0, waitMs));
+		this.share = Math.max(MIN_ADAPTIVE_SHARE, this.share / 2);
+		this.shareChangedAt = now;
 	}
 
 	/**
@@ -55,6 +107,8 @@ export class Pacer {
 		if (this.lastNow !== undefined && now < this.lastNow) {
 			const step = now - this.lastNow;
 			for (const starts of this.starts) starts.forEach((start, i) => (starts[i] = start + step));
+			this.holdUntil += step;
+			this.shareChangedAt += step;
 		}
 		this.lastNow = now;
 		return now;
@@ -63,15 +117,17 @@ export class Pacer {
 	/** Takes the earliest slot every window allows and returns how long the caller must wait for it. */
 	reserve(): number {
 		const now = this.readClock();
-		let at = now;
+		if (this.adaptive) this.recover(now);
+		let at = Math.max(now, this.holdUntil);
 		this.windows.forEach((window, i) => {
 			const starts = this.starts[i];
-			if (starts.length >= window.requestsPerWindow) {
+			const budget = this.budgetOf(window);
+			// A share that grew back must not hand out a slot before one already given.
+			if (this.adaptive && starts.length) at = Math.max(at, starts[starts.length - 1]);
+			if (starts.length >= budget) {
 				at = Math.max(
 					at,
-					starts[starts.length - window.requestsPerWindow] +
-						window.windowMs +
-						guardMs(window.windowMs),
+					starts[starts.length - budget] + window.windowMs + guardMs(window.windowMs),
 				);
 			}
 		});
@@ -82,6 +138,21 @@ export class Pacer {
 			if (starts.length > window.requestsPerWindow) starts.shift();
 		});
 		return at - now;
+	}
+
+	/**
+	 * Records a request that was paced elsewhere (a slot `waitMs` from now, taken from a shared
+	 * budget), so that when this pacer takes over it knows what this process has just sent.
+	 */
+	record(waitMs: number): void {
+		const at = this.readClock() + Math.max(0, waitMs);
+		this.windows.forEach((window, i) => {
+			const starts = this.starts[i];
+			let index = starts.length;
+			while (index > 0 && starts[index - 1] > at) index--;
+			starts.splice(index, 0, at);
+			if (starts.length > window.requestsPerWindow) starts.shift();
+		});
 	}
 
 	/** Waits for a slot; `sleep` overrides the pacer's own sleep for this call. */

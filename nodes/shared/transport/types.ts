@@ -103,8 +103,29 @@ export interface TransportOptions {
 	 * Default: the execution's cancel signal, where the context has one.
 	 */
 	cancelSignal?: AbortSignal;
-	/** Replaces the process-wide pacer (tests, or callers that pace themselves). null disables pacing. */
-	pacer?: { acquire(sleep?: (ms: number) => Promise<void>): Promise<number> } | null;
+	/**
+	 * Replaces the process-wide pacer, or the shared one a credential names (tests, or callers that
+	 * pace themselves). null disables pacing.
+	 */
+	pacer?: BudgetPacer | null;
+}
+
+/** What the transport asks of a pacer: the in-process `Pacer` and the Redis-backed `SharedPacer`. */
+export interface BudgetPacer {
+	/** Waits for the next slot of the budget; returns the wait. */
+	acquire(sleep?: (ms: number) => Promise<void>): Promise<number>;
+	/**
+	 * Like `acquire`, for a pacer that counts a request until its answer is in (the shared budget):
+	 * the transport calls `done` once the attempt has ended, whatever its outcome.
+	 */
+	slot?(
+		sleep?: (ms: number) => Promise<void>,
+		signal?: AbortSignal,
+	): Promise<{ waitMs: number; done(): void }>;
+	/** The vendor answered 429 although the pacer let the request through; `waitMs` is the retry's wait. */
+	throttled?(waitMs: number): void;
+	/** Why the budget is not kept as configured right now (a shared budget whose Redis is gone). */
+	notice?(): { message: string; log: boolean } | undefined;
 }
 
 /** A request as it would be sent, without any authentication material. */

@@ -25,13 +25,32 @@ export interface CacheInstall {
 	n8nBin: string;
 }
 
-/** Reads the marker scripts/setup-n8n.sh writes once n8n works on Node 24. */
-export function cacheInstall(): CacheInstall {
-	const cache = process.env.N8N_E2E_CACHE ?? join(REPO_ROOT, '.cache', 'n8n');
-	const marker = join(cache, 'install.json');
+/** An n8n release line the e2e tier runs against: where its setup script installs it. */
+export interface N8nLine {
+	/** The cache folder holding install.json. */
+	cacheDir: string;
+	/** The script that fills it (named in the error when it is missing). */
+	setupScript: string;
+}
+
+/** n8n 2.x on Node 24, from scripts/setup-n8n.sh: the default of every helper. */
+export const N8N_2X: N8nLine = {
+	cacheDir: process.env.N8N_E2E_CACHE ?? join(REPO_ROOT, '.cache', 'n8n'),
+	setupScript: 'scripts/setup-n8n.sh',
+};
+
+/** n8n 1.x LTS (1.123) on Node 24, from scripts/setup-n8n1.sh. */
+export const N8N_1X: N8nLine = {
+	cacheDir: process.env.N8N1_E2E_CACHE ?? join(REPO_ROOT, '.cache', 'n8n1'),
+	setupScript: 'scripts/setup-n8n1.sh',
+};
+
+/** Reads the marker the line's setup script writes once n8n works on Node 24. */
+export function cacheInstall(line: N8nLine = N8N_2X): CacheInstall {
+	const marker = join(line.cacheDir, 'install.json');
 	if (!existsSync(marker)) {
 		throw new Error(
-			`${marker} is missing: run \`bash scripts/setup-n8n.sh\` (npm run test:e2e does) first`,
+			`${marker} is missing: run \`bash ${line.setupScript}\` (npm run test:e2e does) first`,
 		);
 	}
 	return JSON.parse(readFileSync(marker, 'utf8')) as CacheInstall;
@@ -126,16 +145,17 @@ export interface StartedN8n {
 
 /**
  * A throwaway n8n user folder with this package installed as a community package, and helpers to
- * drive the n8n CLI (Node 24 from the setup cache) against it.
+ * drive the n8n CLI (Node 24 from the setup cache of the given n8n line, 2.x by default) against it.
  */
 export class N8nInstance {
-	readonly install = cacheInstall();
+	readonly install: CacheInstall;
 
 	readonly userFolder: string;
 
 	private started: StartedN8n[] = [];
 
-	constructor(userFolder?: string) {
+	constructor(userFolder?: string, line: N8nLine = N8N_2X) {
+		this.install = cacheInstall(line);
 		this.userFolder = userFolder ?? mkdtempSync(join(tmpdir(), 'msp-e2e-n8n-'));
 	}
 
@@ -417,9 +437,9 @@ export class N8nInstance {
 	}
 }
 
-/** A user folder with the freshly packed package installed. */
-export async function n8nWithPackage(): Promise<N8nInstance> {
-	const instance = new N8nInstance();
+/** A user folder with the freshly packed package installed, for the given n8n line (2.x by default). */
+export async function n8nWithPackage(line: N8nLine = N8N_2X): Promise<N8nInstance> {
+	const instance = new N8nInstance(undefined, line);
 	await instance.installPackage(await packPackage());
 	return instance;
 }
