@@ -11,6 +11,7 @@ import {
 } from '../../../nodes/MspReport/actions/report/settings';
 import { previousMonth } from '../../fixtures/period';
 import { demoEvidence } from './demoEvidence';
+import { withoutFakeTime } from '../helpers/withoutFakeTime';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Last month's report, built the morning after the month ended. */
@@ -20,13 +21,6 @@ const AFTER_PERIOD = new Date(PERIOD.end.getTime() + 1 + 6 * 3_600_000);
 const SCREENSHOT = process.env.UPDATE_DOC_IMAGES
 	? path.resolve(__dirname, '../../../docs/images/report-example.png')
 	: path.join(tmpdir(), `msp-report-example-${process.pid}.png`);
-
-function withoutFakeTime(env: NodeJS.ProcessEnv): Record<string, string> {
-	const kept = Object.entries(env).filter(
-		([key, value]) => value !== undefined && key !== 'LD_PRELOAD' && !key.startsWith('FAKETIME'),
-	);
-	return Object.fromEntries(kept) as Record<string, string>;
-}
 
 /** Renders the report in Debian's headless chromium: what a client opens or prints. */
 describe('HTML report in a real browser', () => {

@@ -5,6 +5,8 @@ import { createConnection, createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
+import { withoutFakeTime } from '../helpers/withoutFakeTime';
+
 /**
  * A real redis-server for the tests of the shared rate limit: Debian's binary, on a free port of
  * 127.0.0.1, in a temporary folder, without persistence. `stop()` ends it (and removes the folder).
@@ -86,7 +88,8 @@ export async function startRedis(): Promise<RedisServer> {
 				'--daemonize',
 				'no',
 			],
-			{ stdio: ['ignore', 'pipe', 'pipe'] },
+			// Under CI's faketime pass the preload would stall redis-server: it keeps the real clock.
+			{ stdio: ['ignore', 'pipe', 'pipe'], env: withoutFakeTime(process.env) },
 		);
 		child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
 		child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
