@@ -114,7 +114,14 @@ export async function startRedis(): Promise<RedisServer> {
 		await exited;
 	};
 
-	await launch();
+	try {
+		await launch();
+	} catch (error) {
+		// A server that never answered must not outlive the test and keep jest from exiting.
+		await end('SIGKILL');
+		rmSync(dir, { recursive: true, force: true });
+		throw error;
+	}
 	return {
 		host: '127.0.0.1',
 		port,
