@@ -227,8 +227,12 @@ export function devicesNeedingPatches(seeded: World): string[] {
 export function publishedOnce(world: World, articlePrefix: string, tileTitle: string) {
 	return world.clients.map((client) => ({
 		client: client.name,
+		// Live articles, as a client reads them: a duplicate that concurrent or retried runs converged on is archived.
 		articles: hudu(world).articles.filter(
-			(a) => a.company_id === client.ids.huduCompanyId && a.name.startsWith(articlePrefix),
+			(a) =>
+				a.company_id === client.ids.huduCompanyId &&
+				a.name.startsWith(articlePrefix) &&
+				!a.archived,
 		).length,
 		tiles: hudu(world).magicDash.filter(
 			(m) => m.company_id === client.ids.huduCompanyId && m.title === tileTitle,
