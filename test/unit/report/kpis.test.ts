@@ -5,10 +5,16 @@ import { periodLabel, resolvePeriod } from '../../../nodes/MspReport/report/peri
 import type { ReportSettings } from '../../../nodes/MspReport/report/types';
 import { DEFAULT_SLA_HOURS } from '../../../nodes/MspReport/actions/report/settings';
 
+/**
+ * The fixtures live in November of last year (taken from the clock): a whole, past 30-day month whatever day the
+ * tests run. Every function here takes its clock as `now`, so only the calendar shape matters.
+ */
+const Y = new Date().getUTCFullYear() - 1;
+
 const settings = (overrides: Partial<ReportSettings> = {}): ReportSettings => ({
-	periodStart: new Date('2026-11-01T00:00:00Z'),
-	periodEnd: new Date('2026-11-30T23:59:59.999Z'),
-	now: new Date('2026-12-01T06:00:00Z'),
+	periodStart: new Date(`${Y}-11-01T00:00:00Z`),
+	periodEnd: new Date(`${Y}-11-30T23:59:59.999Z`),
+	now: new Date(`${Y}-12-01T06:00:00Z`),
 	slaHours: DEFAULT_SLA_HOURS,
 	knownClients: [],
 	titleTemplate: 'Compliance report {client} {period}',
@@ -30,9 +36,9 @@ const ACME = [
 	ev({
 		device: 'WS01',
 		reference: 'KB1',
-		detectedAt: '2026-11-01T00:00:00Z',
-		remediatedAt: '2026-11-02T00:00:00Z',
-		verifiedAt: '2026-11-02T01:00:00Z',
+		detectedAt: `${Y}-11-01T00:00:00Z`,
+		remediatedAt: `${Y}-11-02T00:00:00Z`,
+		verifiedAt: `${Y}-11-02T01:00:00Z`,
 		outcome: 'remediated',
 	}),
 	// Exactly 336 h: on the SLA boundary counts as within.
@@ -40,44 +46,44 @@ const ACME = [
 		device: 'WS02',
 		reference: 'KB2',
 		severity: 'high',
-		detectedAt: '2026-11-01T00:00:00Z',
-		remediatedAt: '2026-11-15T00:00:00Z',
-		verifiedAt: '2026-11-15T02:00:00Z',
+		detectedAt: `${Y}-11-01T00:00:00Z`,
+		remediatedAt: `${Y}-11-15T00:00:00Z`,
+		verifiedAt: `${Y}-11-15T02:00:00Z`,
 		outcome: 'remediated',
 	}),
 	// Failed and open past its due date (Nov 15): failed + overdue.
 	ev({
 		device: 'WS03',
 		reference: 'KB3',
-		detectedAt: '2026-11-01T00:00:00Z',
+		detectedAt: `${Y}-11-01T00:00:00Z`,
 		outcome: 'failed',
-		actions: [{ at: '2026-11-03T00:00:00Z', action: 'install patch', result: '0x80070643' }],
+		actions: [{ at: `${Y}-11-03T00:00:00Z`, action: 'install patch', result: '0x80070643' }],
 	}),
 	// Incident: isolated, resolved in 6 h against a 4 h SLA, never verified: overdue + unverified.
 	ev({
 		device: 'ws01',
 		kind: 'incident',
 		reference: 'T-1',
-		detectedAt: '2026-11-10T00:00:00Z',
-		remediatedAt: '2026-11-10T06:00:00Z',
+		detectedAt: `${Y}-11-10T00:00:00Z`,
+		remediatedAt: `${Y}-11-10T06:00:00Z`,
 		outcome: 'remediated',
-		actions: [{ at: '2026-11-10T00:05:00Z', action: 'isolate device' }],
+		actions: [{ at: `${Y}-11-10T00:05:00Z`, action: 'isolate device' }],
 	}),
 	// Pending, due Dec 20: not overdue, but the device is not compliant.
 	ev({
 		device: 'WS04',
 		reference: 'KB4',
 		severity: 'medium',
-		detectedAt: '2026-11-20T00:00:00Z',
+		detectedAt: `${Y}-11-20T00:00:00Z`,
 		outcome: 'pending',
 	}),
 	// Remediated before the period started: outside the period.
 	ev({
 		device: 'WS05',
 		reference: 'KB0',
-		detectedAt: '2026-10-01T00:00:00Z',
-		remediatedAt: '2026-10-20T00:00:00Z',
-		verifiedAt: '2026-10-20T00:00:00Z',
+		detectedAt: `${Y}-10-01T00:00:00Z`,
+		remediatedAt: `${Y}-10-20T00:00:00Z`,
+		verifiedAt: `${Y}-10-20T00:00:00Z`,
 		outcome: 'remediated',
 	}),
 ];
@@ -86,7 +92,7 @@ describe('report KPIs', () => {
 	it('computes every KPI of a mixed client by hand', () => {
 		const [report] = buildReports(ACME, settings());
 		expect(report.client).toBe('Acme');
-		expect(report.title).toBe('Compliance report Acme November 2026');
+		expect(report.title).toBe(`Compliance report Acme November ${Y}`);
 		expect(report.kpis).toEqual({
 			devicesInScope: 4, // WS01 (patch + incident, case-insensitive), WS02, WS03, WS04
 			compliantDevices: 2, // WS03 failed, WS04 pending
@@ -122,7 +128,7 @@ describe('report KPIs', () => {
 		expect(boundary).toMatchObject({
 			hoursToRemediate: 336,
 			withinSla: true,
-			slaDueAt: '2026-11-15T00:00:00.000Z',
+			slaDueAt: `${Y}-11-15T00:00:00.000Z`,
 		});
 	});
 
@@ -130,9 +136,9 @@ describe('report KPIs', () => {
 		const late = ev({
 			device: 'WS02',
 			severity: 'high',
-			detectedAt: '2026-11-01T00:00:00Z',
-			remediatedAt: '2026-11-15T00:00:01Z',
-			verifiedAt: '2026-11-15T01:00:00Z',
+			detectedAt: `${Y}-11-01T00:00:00Z`,
+			remediatedAt: `${Y}-11-15T00:00:01Z`,
+			verifiedAt: `${Y}-11-15T01:00:00Z`,
 			outcome: 'remediated',
 		});
 		const [report] = buildReports([late], settings());
@@ -145,14 +151,14 @@ describe('report KPIs', () => {
 		const open = ev({
 			device: 'WS09',
 			kind: 'incident',
-			detectedAt: '2026-11-30T20:00:00Z',
+			detectedAt: `${Y}-11-30T20:00:00Z`,
 			outcome: 'pending',
 		});
 		const [report] = buildReports(
 			[open],
 			settings({
-				now: new Date('2026-12-01T00:00:00Z'),
-				periodEnd: new Date('2026-12-01T00:00:00Z'),
+				now: new Date(`${Y}-12-01T00:00:00Z`),
+				periodEnd: new Date(`${Y}-12-01T00:00:00Z`),
 			}),
 		);
 		expect(report.kpis.slaMeasured).toBe(0);
@@ -162,10 +168,10 @@ describe('report KPIs', () => {
 	it('a record-level slaDueAt overrides the SLA hours', () => {
 		const withDue = ev({
 			device: 'WS01',
-			detectedAt: '2026-11-01T00:00:00Z',
-			slaDueAt: '2026-11-01T12:00:00Z',
-			remediatedAt: '2026-11-02T00:00:00Z',
-			verifiedAt: '2026-11-02T00:00:00Z',
+			detectedAt: `${Y}-11-01T00:00:00Z`,
+			slaDueAt: `${Y}-11-01T12:00:00Z`,
+			remediatedAt: `${Y}-11-02T00:00:00Z`,
+			verifiedAt: `${Y}-11-02T00:00:00Z`,
 			outcome: 'remediated',
 		});
 		const [report] = buildReports([withDue], settings());
@@ -174,7 +180,7 @@ describe('report KPIs', () => {
 
 	it('all failed: zero compliance, no remediation times', () => {
 		const failed = ['WS01', 'WS02'].map((device) =>
-			ev({ client: 'Beta', device, detectedAt: '2026-11-25T00:00:00Z', outcome: 'failed' }),
+			ev({ client: 'Beta', device, detectedAt: `${Y}-11-25T00:00:00Z`, outcome: 'failed' }),
 		);
 		const [report] = buildReports(failed, settings());
 		expect(report.kpis).toMatchObject({
@@ -221,9 +227,9 @@ describe('report KPIs', () => {
 				ev({
 					client: 'acme',
 					device: 'WS06',
-					detectedAt: '2026-11-05T00:00:00Z',
-					remediatedAt: '2026-11-05T10:00:00Z',
-					verifiedAt: '2026-11-05T10:00:00Z',
+					detectedAt: `${Y}-11-05T00:00:00Z`,
+					remediatedAt: `${Y}-11-05T10:00:00Z`,
+					verifiedAt: `${Y}-11-05T10:00:00Z`,
 					outcome: 'installed',
 				}),
 			],
@@ -239,19 +245,19 @@ describe('report bad input: exceptions, never dropped, never fatal', () => {
 		ev({
 			client: 'Ghost Co',
 			device: 'G1',
-			detectedAt: '2026-11-02T00:00:00Z',
+			detectedAt: `${Y}-11-02T00:00:00Z`,
 			outcome: 'remediated',
 		}),
 		ev({ device: 'WS07', detectedAt: 'yesterday', outcome: 'pending' }),
 		ev({
 			device: 'WS08',
-			detectedAt: '2026-11-10T00:00:00Z',
-			remediatedAt: '2026-11-09T00:00:00Z',
+			detectedAt: `${Y}-11-10T00:00:00Z`,
+			remediatedAt: `${Y}-11-09T00:00:00Z`,
 			outcome: 'remediated',
 		}),
-		ev({ device: 'WS10', detectedAt: '2026-11-10T00:00:00Z', outcome: 'sort of fixed' }),
+		ev({ device: 'WS10', detectedAt: `${Y}-11-10T00:00:00Z`, outcome: 'sort of fixed' }),
 		{ client: 'Acme', note: 'not evidence at all' },
-		ev({ client: '', device: 'X1', detectedAt: '2026-11-10T00:00:00Z', outcome: 'failed' }),
+		ev({ client: '', device: 'X1', detectedAt: `${Y}-11-10T00:00:00Z`, outcome: 'failed' }),
 	];
 
 	it('reports unknown clients, invalid dates, negative durations and malformed records as exceptions', () => {
@@ -286,14 +292,14 @@ describe('percentile and period helpers', () => {
 	});
 
 	it('resolves presets in UTC and labels whole months', () => {
-		const now = new Date('2026-12-03T10:00:00Z');
+		const now = new Date(`${Y}-12-03T10:00:00Z`);
 		const previous = resolvePeriod('previousMonth', now);
-		expect(previous.start.toISOString()).toBe('2026-11-01T00:00:00.000Z');
-		expect(previous.end.toISOString()).toBe('2026-11-30T23:59:59.999Z');
-		expect(periodLabel(previous.start, previous.end)).toBe('November 2026');
-		const custom = resolvePeriod('custom', now, { start: '2026-11-03', end: '2026-11-09' });
-		expect(custom.end.toISOString()).toBe('2026-11-09T23:59:59.999Z');
-		expect(periodLabel(custom.start, custom.end)).toBe('2026-11-03 to 2026-11-09');
+		expect(previous.start.toISOString()).toBe(`${Y}-11-01T00:00:00.000Z`);
+		expect(previous.end.toISOString()).toBe(`${Y}-11-30T23:59:59.999Z`);
+		expect(periodLabel(previous.start, previous.end)).toBe(`November ${Y}`);
+		const custom = resolvePeriod('custom', now, { start: `${Y}-11-03`, end: `${Y}-11-09` });
+		expect(custom.end.toISOString()).toBe(`${Y}-11-09T23:59:59.999Z`);
+		expect(periodLabel(custom.start, custom.end)).toBe(`${Y}-11-03 to ${Y}-11-09`);
 	});
 });
 
@@ -304,16 +310,16 @@ describe('buildEvidence', () => {
 			device: 'WS01',
 			kind: 'patch',
 			severity: 'Critical',
-			detectedAt: '2026-11-01T01:00:00+01:00',
+			detectedAt: `${Y}-11-01T01:00:00+01:00`,
 			outcome: 'installed',
-			remediatedAt: '2026-11-02T00:00:00Z',
-			actions: '[{"at":"2026-11-01T12:00:00Z","action":"install patch"}]',
+			remediatedAt: `${Y}-11-02T00:00:00Z`,
+			actions: `[{"at":"${Y}-11-01T12:00:00Z","action":"install patch"}]`,
 		});
 		expect(problems).toEqual([]);
 		expect(evidence).toMatchObject({
 			severity: 'critical',
 			outcome: 'remediated',
-			detectedAt: '2026-11-01T00:00:00.000Z',
+			detectedAt: `${Y}-11-01T00:00:00.000Z`,
 			actions: [{ action: 'install patch' }],
 		});
 	});
@@ -326,7 +332,7 @@ describe('buildEvidence', () => {
 			severity: 'urgent',
 			detectedAt: '',
 			outcome: 'maybe',
-			remediatedAt: '31/11/2026',
+			remediatedAt: `31/11/${Y}`,
 		});
 		expect(evidence).toBeUndefined();
 		expect(problems.map((p) => p.split(':')[0])).toEqual([
@@ -345,12 +351,12 @@ describe('buildEvidence', () => {
 			device: 'B',
 			kind: 'incident',
 			severity: 'low',
-			detectedAt: '2026-11-02',
+			detectedAt: `${Y}-11-02`,
 			outcome: 'resolved',
-			remediatedAt: '2026-11-01',
+			remediatedAt: `${Y}-11-01`,
 		});
 		expect(problems).toEqual([
-			'remediatedAt: 2026-11-01T00:00:00.000Z is before detectedAt 2026-11-02T00:00:00.000Z',
+			`remediatedAt: ${Y}-11-01T00:00:00.000Z is before detectedAt ${Y}-11-02T00:00:00.000Z`,
 		]);
 	});
 });
