@@ -144,5 +144,33 @@ export class MspConnectWisePsaApi implements ICredentialType {
 			url: '/company/companies',
 			qs: { pageSize: 1, fields: 'id' },
 		},
+		// n8n shows a failed test's HTTP status text ("Unauthorized"), never the answer's body, so the
+		// vendor's reason for each status is given here.
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'ConnectWise PSA did not accept these keys (401): check Company ID, Public Key, Private Key and Client ID, and that the API member is active',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						"ConnectWise PSA accepted the keys but the API member's security role may not read companies (403): allow Company Maintenance (Inquire)",
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'No ConnectWise PSA API at this address (404): check Site and Codebase (on cloud sites a wrong Company ID can also answer 404)',
+				},
+			},
+		],
 	};
 }

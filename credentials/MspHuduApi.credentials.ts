@@ -57,5 +57,33 @@ export class MspHuduApi implements ICredentialType {
 			url: '/companies',
 			qs: { page: 1, page_size: 1 },
 		},
+		// n8n shows a failed test's HTTP status text ("Unauthorized"), never the answer's body, so the
+		// vendor's reason for each status is given here.
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Hudu did not accept the API key (401): check it under Admin → Basic Information → API Keys (it may have been deleted, or limited to other IP addresses)',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'Hudu accepted the API key but it may not read companies (403): check the key’s company and IP restrictions',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						"No Hudu API at this address (404): Hudu URL is your instance's address, without /api/v1",
+				},
+			},
+		],
 	};
 }

@@ -38,11 +38,47 @@ export function ninjaOneBaseUrl(credentials: ICredentialDataDecryptedObject): st
 	return url.replace(/\/+$/, '');
 }
 
-function scopesOf(credentials: ICredentialDataDecryptedObject): string {
-	const scopes = Array.isArray(credentials.scopes)
-		? credentials.scopes.map(String)
-		: ['monitoring', 'management'];
-	return (scopes.length ? scopes : ['monitoring']).join(' ');
+/** The scopes NinjaOne knows; anything else in a stored value is not a NinjaOne scope. */
+const NINJA_SCOPES = ['monitoring', 'management', 'control'];
+
+/** What every operation of the node needs: reads (monitoring), patching, scripts and resets (management). */
+export const DEFAULT_NINJAONE_SCOPES = ['monitoring', 'management'];
+
+function ninjaScopes(value: unknown): string[] {
+	const list = Array.isArray(value)
+		? value
+		: typeof value === 'string'
+			? value.split(/[\s,]+/)
+			: [];
+	return [...new Set(list.map((v) => String(v).trim()).filter((v) => NINJA_SCOPES.includes(v)))];
+}
+
+function sameScopes(a: string[], b: string[]): boolean {
+	return a.length === b.length && a.every((s) => b.includes(s));
+}
+
+/**
+ * The scope of the token request, space-separated. Never empty: an empty or missing choice means the
+ * default (monitoring and management), since asking for nothing gives a token that every write
+ * refuses with 403 "missing the required scope".
+ *
+ * Scopes are read from `apiScopes`. Credentials saved before kept them in `scopes`, a name n8n's
+ * credential form also uses for the user's own permissions on the credential (a new credential got
+ * `[]` or those permissions there, not the declared default); a stored `scopes` list of NinjaOne
+ * scopes still applies unless `apiScopes` was changed from its default.
+ */
+export function ninjaOneScope(credentials: ICredentialDataDecryptedObject): string {
+	const chosen = ninjaScopes(credentials.apiScopes);
+	const legacy = ninjaScopes(credentials.scopes);
+	const explicit = chosen.length > 0 && !sameScopes(chosen, DEFAULT_NINJAONE_SCOPES);
+	const scopes = explicit
+		? chosen
+		: legacy.length
+			? legacy
+			: chosen.length
+				? chosen
+				: DEFAULT_NINJAONE_SCOPES;
+	return scopes.join(' ');
 }
 
 /**
@@ -110,16 +146,25 @@ export class MspNinjaOneApi implements ICredentialType {
 		},
 		{
 			displayName: 'Scopes',
-			name: 'scopes',
+			// Not `scopes`: n8n's credential form keeps the user's permissions under that key and
+			// overwrites the field with them, so the declared default never reached a new credential.
+			name: 'apiScopes',
 			type: 'multiOptions',
-			default: ['monitoring', 'management'],
+			default: [...DEFAULT_NINJAONE_SCOPES],
 			options: [
 				{ name: 'Monitoring (Read)', value: 'monitoring' },
 				{ name: 'Management (Patching, Scripts, Alert Resets)', value: 'management' },
 				{ name: 'Control (Remote Access)', value: 'control' },
 			],
 			description:
-				'Scopes to request; the API application must allow them. Patching, scripts and alert resets need Management.',
+				'Scopes to request; the API application must allow them. Patching, scripts and alert resets need Management. None chosen means Monitoring and Management.',
+		},
+		{
+			// Where credentials saved before kept their scopes; read by ninjaOneScope, never shown.
+			displayName: 'Scopes (Saved Before)',
+			name: 'scopes',
+			type: 'hidden',
+			default: [],
 		},
 		...cachedTokenProperties(),
 		...sharedRateLimitProperties(),
@@ -130,7 +175,7 @@ export class MspNinjaOneApi implements ICredentialType {
 			url: `${ninjaOneBaseUrl(credentials)}/ws/oauth/token`,
 			clientId: credentials.clientId,
 			clientSecret: credentials.clientSecret,
-			scope: scopesOf(credentials),
+			scope: ninjaOneScope(credentials),
 			failure: (body, statusCode) => `NinjaOne login failed: ${loginError(body, statusCode)}`,
 		});
 	}

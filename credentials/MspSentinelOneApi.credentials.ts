@@ -58,5 +58,33 @@ export class MspSentinelOneApi implements ICredentialType {
 			url: '/sites',
 			qs: { limit: 1 },
 		},
+		// n8n shows a failed test's HTTP status text ("Unauthorized"), never the answer's body, so the
+		// vendor's reason for each status is given here.
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'SentinelOne did not accept the API token (401): it is mistyped, revoked or expired (tokens expire: generate a new one for the service user)',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						"SentinelOne accepted the token but its user's role may not list sites (403): use a service user with access to the account or sites",
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						"No SentinelOne API at this address (404): Console URL is the console's address, without /web/api/v2.1",
+				},
+			},
+		],
 	};
 }

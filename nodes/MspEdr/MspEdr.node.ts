@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { operationSubtitle } from '../shared/actions/subtitle';
 import { edrProperties } from './actions/properties';
 import { router } from './actions/router';
 import { searchDevices } from './methods/listSearch';
@@ -17,7 +18,7 @@ export class MspEdr implements INodeType {
 		icon: { light: 'file:mspEdr.svg', dark: 'file:mspEdr.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: operationSubtitle(edrProperties),
 		description:
 			'Threats, containment and mitigation in SentinelOne or Microsoft Defender for Endpoint',
 		defaults: { name: 'MSP EDR' },

@@ -16,6 +16,7 @@ import { createProvider } from '../MspEdr/providers';
 import type { EdrProviderName, ThreatQuery } from '../MspEdr/providers/types';
 import type { Severity, Threat, ThreatStatus } from '../shared';
 import { withRaw } from '../shared';
+import { optionSubtitle } from '../shared/actions/subtitle';
 import { planSince, selectNew, upgradeState, windowOf, type TriggerState } from './checkpoint';
 import { hostClock } from './hostClock';
 
@@ -30,7 +31,7 @@ export class MspEdrTrigger implements INodeType {
 		icon: { light: 'file:mspEdrTrigger.svg', dark: 'file:mspEdrTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"New threats in " + $parameter["provider"]}}',
+		subtitle: optionSubtitle('New threats in ', providerProperty),
 		description:
 			'Starts the workflow when SentinelOne or Microsoft Defender for Endpoint reports a new threat',
 		defaults: { name: 'MSP EDR Trigger' },

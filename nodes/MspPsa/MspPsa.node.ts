@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { operationSubtitle } from '../shared/actions/subtitle';
 import { router } from './actions/router';
 import { credentials, properties } from './actions/versionDescription';
 import { listSearch } from './methods';
@@ -17,7 +18,7 @@ export class MspPsa implements INodeType {
 		icon: { light: 'file:mspPsa.svg', dark: 'file:mspPsa.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: operationSubtitle(properties),
 		description:
 			'Tickets, companies and configurations in ConnectWise PSA or HaloPSA, with one set of operations and one output shape',
 		defaults: { name: 'MSP PSA' },

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { operationSubtitle } from '../shared/actions/subtitle';
 import { router } from './actions/router';
 import { credentials, properties } from './actions/versionDescription';
 import { listSearch } from './methods';
@@ -17,7 +18,7 @@ export class MspReport implements INodeType {
 		icon: { light: 'file:mspReport.svg', dark: 'file:mspReport.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + " " + $parameter["resource"] }}',
+		subtitle: operationSubtitle(properties),
 		description:
 			'Build compliance and incident evidence per client, render it as HTML, Markdown and CSV, and publish it to Hudu',
 		defaults: { name: 'MSP Report' },

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { operationSubtitle } from '../shared/actions/subtitle';
 import { router } from './actions/router';
 import { credentials, properties } from './actions/versionDescription';
 import { listSearch } from './methods';
@@ -17,7 +18,7 @@ export class MspRmm implements INodeType {
 		icon: { light: 'file:mspRmm.svg', dark: 'file:mspRmm.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: operationSubtitle(properties),
 		description: 'Devices, patching, scripts and alerts in NinjaOne or ConnectWise Automate',
 		defaults: { name: 'MSP RMM' },
 		usableAsTool: true,

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { commonOptionsProperty, waitOptionFields } from '../../shared';
+import { commonOptionsProperty, waitOptionFieldsWhileWaiting } from '../../shared';
 import { providerProperty } from './common.descriptions';
 import * as containment from './containment';
 import * as device from './device';
@@ -29,6 +29,6 @@ export const edrProperties: INodeProperties[] = [
 	...mitigation.description,
 	containment.containmentOptions,
 	commonOptionsProperty({ show: { resource: ['threat', 'device'] } }),
-	// Run Mitigation can wait for the action to finish.
-	commonOptionsProperty({ show: { resource: ['mitigation'] } }, waitOptionFields),
+	// Run Mitigation can wait for the action to finish; its wait fields show while it does.
+	commonOptionsProperty({ show: { resource: ['mitigation'] } }, waitOptionFieldsWhileWaiting),
 ];

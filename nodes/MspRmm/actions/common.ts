@@ -7,7 +7,13 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { CommonOptions, Device } from '../../shared';
-import { commonOptionsProperty, readCommonOptions, waitOptionFields, withRaw } from '../../shared';
+import {
+	commonOptionsProperty,
+	readCommonOptions,
+	waitOptionFields,
+	waitOptionFieldsWhileWaiting,
+	withRaw,
+} from '../../shared';
 import { PROVIDERS, rmmProvider } from '../providers';
 import type { RmmCapabilities, RmmCompany, RmmIdKind, RmmProvider } from '../providers/types';
 
@@ -186,9 +192,19 @@ export function optionsProperty(show: Show, extra: INodeProperties[] = []): INod
 	return commonOptionsProperty({ show }, extra);
 }
 
-/** Options of an operation that can wait for the device: the common ones plus Poll Interval and Wait Timeout. */
-export function waitingOptionsProperty(show: Show): INodeProperties {
-	return commonOptionsProperty({ show }, waitOptionFields);
+/**
+ * Options of an operation that can wait for the device: the common ones plus Poll Interval and Wait
+ * Timeout. With `whileWaiting` (an operation with a Wait for Completion switch) those two show only
+ * while the switch is on; an operation that always waits shows them always.
+ */
+export function waitingOptionsProperty(
+	show: Show,
+	{ whileWaiting = false }: { whileWaiting?: boolean } = {},
+): INodeProperties {
+	return commonOptionsProperty(
+		{ show },
+		whileWaiting ? waitOptionFieldsWhileWaiting : waitOptionFields,
+	);
 }
 
 export interface ItemContext {
@@ -369,7 +385,7 @@ export async function deviceByHostname(
 				itemIndex,
 				description: elsewhere.length
 					? 'Check the Client option: the device with this hostname belongs to another client.'
-					: 'The hostname must match exactly (case does not matter). Use Search Devices for partial names.',
+					: 'The hostname must match exactly (case does not matter). Use Device > Get Many with Hostname Contains for partial names.',
 			},
 		);
 	}
@@ -380,7 +396,7 @@ export async function deviceByHostname(
 			{
 				itemIndex,
 				description:
-					'The hostname must match exactly (case does not matter). Use Search Devices for partial names.',
+					'The hostname must match exactly (case does not matter). Use Device > Get Many with Hostname Contains for partial names.',
 			},
 		);
 	}

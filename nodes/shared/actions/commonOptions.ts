@@ -63,6 +63,15 @@ export const waitOptionFields: INodeProperties[] = [
 ];
 
 /**
+ * The wait fields of an operation that waits only when its Wait for Completion switch is on: shown
+ * while the switch is on (or an expression), so a user never sets a timeout that cannot apply.
+ */
+export const waitOptionFieldsWhileWaiting: INodeProperties[] = waitOptionFields.map((field) => ({
+	...field,
+	displayOptions: { show: { '/waitForCompletion': [true] } },
+}));
+
+/**
  * The "Options" collection with the common fields, plus any node-specific ones (kept sorted).
  * Operations that wait add `waitOptionFields` to `extraFields`; the others do not show them.
  */

@@ -49,7 +49,7 @@ describe('MSP RMM editor', () => {
 		expect(operations('ninjaOne', 'patch')).toContain('scan');
 		expect(operations('ninjaOne', 'alert')).toEqual(['list', 'reset']);
 		// Everything else is offered for both.
-		const common = ['apply', 'getStatus', 'list', 'listFleet', 'waitForCompletion'];
+		const common = ['apply', 'list', 'listFleet', 'getStatus', 'waitForCompletion'];
 		expect(operations('connectWiseAutomate', 'patch')).toEqual(common);
 	});
 

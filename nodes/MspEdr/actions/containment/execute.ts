@@ -160,7 +160,7 @@ function knownRoleOf(
 		{
 			itemIndex,
 			description:
-				'Fix the option "Known Device Role" (options.deviceRole), for example {{ $json.rmmRole }} from the RMM device.',
+				'Fix the option "Known Device Role" (options.deviceRole), for example {{ $(\'MSP RMM\').item.json.type }} (the type of the device in MSP RMM).',
 		},
 	);
 }

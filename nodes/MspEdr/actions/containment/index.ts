@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { commonOptionsProperty, waitOptionFields } from '../../../shared';
+import { commonOptionsProperty, waitOptionFieldsWhileWaiting } from '../../../shared';
 import { deviceProperty } from '../common.descriptions';
 import { executeContainment } from './execute';
 
@@ -58,17 +58,20 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Containment options: the shared ones, waiting (Wait for Completion) and protection. All read per item. */
+/**
+ * Containment options: the shared ones, waiting (only while Wait for Completion is on) and
+ * protection. All read per item.
+ */
 export const containmentOptions: INodeProperties = commonOptionsProperty({ show }, [
-	...waitOptionFields,
+	...waitOptionFieldsWhileWaiting,
 	{
 		displayName: 'Known Device Role',
 		name: 'deviceRole',
 		type: 'string',
 		default: '',
-		placeholder: 'e.g. {{ $json.rmmRole }}',
+		placeholder: "e.g. {{ $('MSP RMM').item.json.type }}",
 		description:
-			'The role you know from elsewhere (e.g. the RMM): workstation, server or domainController (also "domain controller" or "dc"); empty means unknown. The stronger of this and the role the EDR reports decides protection.',
+			'The role you know from elsewhere (e.g. the type of the device in MSP RMM): workstation, server or domainController (also "domain controller" or "dc"); empty means unknown. The stronger of this and the role the EDR reports decides protection.',
 	},
 	{
 		displayName: 'Never Isolate (Hostname Patterns)',

@@ -15,10 +15,10 @@ export const description: INodeProperties[] = [
 		options: [
 			{ name: 'Get', value: 'get', action: 'Get a company' },
 			{
-				name: 'Search',
+				name: 'Get Many',
 				value: 'search',
-				action: 'Search companies',
-				description: 'Find companies by name or identifier',
+				action: 'Get many companies',
+				description: 'Companies filtered by name or identifier',
 			},
 		],
 		default: 'get',

@@ -10,7 +10,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		description: 'ConnectWise configuration or Halo asset ID, e.g. from Find',
+		description: 'ConnectWise configuration or Halo asset ID, e.g. from Configuration > Get Many',
 		displayOptions: { show: { resource: ['configuration'], operation: ['attach'] } },
 	},
 ];

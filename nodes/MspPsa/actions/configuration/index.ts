@@ -14,7 +14,12 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['configuration'] } },
 		options: [
 			{ name: 'Attach to Ticket', value: 'attach', action: 'Attach a configuration to a ticket' },
-			{ name: 'Find', value: 'find', action: 'Find configurations by device name or serial' },
+			{
+				name: 'Get Many',
+				value: 'find',
+				action: 'Get many configurations',
+				description: 'Configurations (assets) with this device name or serial number',
+			},
 		],
 		default: 'find',
 	},

@@ -27,9 +27,9 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: 'e.g. ={{ $json.alertId }}',
+		placeholder: 'e.g. edr-device:{{ $json.deviceId }}',
 		description:
-			'ID of the alert or device the ticket is about. A ticket with this reference is reused instead of creating a duplicate.',
+			'A stable key for what the ticket is about, with a prefix naming the kind: the device of a threat or alert (deviceId in MSP EDR and MSP RMM output), or the threat itself (its ID, as the threat-response template does). A ticket with this reference is reused instead of creating a duplicate.',
 		displayOptions: { show: { resource: ['ticket'], operation: ['findOrCreate'] } },
 	},
 	{

@@ -13,10 +13,10 @@ export const description: INodeProperties[] = [
 		'alert',
 		[
 			{
-				name: 'List Active',
+				name: 'Get Many',
 				value: 'list',
-				description: 'Active (triggered) alerts',
-				action: 'List active alerts',
+				description: 'Active (triggered) alerts, of one device or all',
+				action: 'Get many active alerts',
 			},
 			{
 				name: 'Reset',

@@ -17,20 +17,22 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get',
 				value: 'get',
-				description: 'Get a device by its ID or from the list',
+				description:
+					'Get a device by its RMM ID or from the list; to look one up by hostname use Get by Hostname',
 				action: 'Get a device',
 			},
 			{
 				name: 'Get by Hostname',
 				value: 'getByHostname',
-				description: 'Find the one device with this exact hostname',
+				description:
+					'Get the one device with this exact hostname, optionally within one client; several matches is an error that lists them',
 				action: 'Get a device by hostname',
 			},
 			{
-				name: 'Search',
+				name: 'Get Many',
 				value: 'search',
-				description: 'Search devices by organization, hostname, online state and type',
-				action: 'Search devices',
+				description: 'Devices filtered by organization, hostname, online state and type',
+				action: 'Get many devices',
 			},
 		],
 		default: 'get',

@@ -23,7 +23,7 @@ export const description: INodeProperties[] = [
 	deviceLocator(show),
 	{ ...failIfOfflineField, displayOptions: { show } },
 	{ ...waitField, displayOptions: { show } },
-	waitingOptionsProperty(show),
+	waitingOptionsProperty(show, { whileWaiting: true }),
 ];
 
 /**

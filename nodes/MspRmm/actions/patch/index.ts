@@ -24,24 +24,24 @@ export const description: INodeProperties[] = [
 				action: 'Apply approved patches on a device',
 			},
 			{
+				name: 'Get Many',
+				value: 'list',
+				description: 'Patches of one device with severity and KB',
+				action: 'Get many patches of a device',
+			},
+			{
+				name: 'Get Many Across Fleet',
+				value: 'listFleet',
+				description:
+					'Patches across all devices or one organization (NinjaOne fleet report; Automate per computer)',
+				action: 'Get many patches across the fleet',
+			},
+			{
 				name: 'Get Status',
 				value: 'getStatus',
 				description:
 					'Patch counts, failed and approved patches, and whether a patch job is running',
 				action: 'Get the patch status of a device',
-			},
-			{
-				name: 'List',
-				value: 'list',
-				description: 'Patches of one device with severity and KB',
-				action: 'List patches of a device',
-			},
-			{
-				name: 'List Across Fleet',
-				value: 'listFleet',
-				description:
-					'Patches across all devices or one organization (NinjaOne fleet report; Automate per computer)',
-				action: 'List patches across the fleet',
 			},
 			{
 				name: 'Scan',

@@ -17,16 +17,16 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['script'] } },
 		options: [
 			{
+				name: 'Get Many',
+				value: 'list',
+				description: 'Scripts in the RMM library, optionally by name',
+				action: 'Get many scripts',
+			},
+			{
 				name: 'Get Result',
 				value: 'getResult',
 				description: 'Status, exit code (NinjaOne) and output of a script run',
 				action: 'Get a script result',
-			},
-			{
-				name: 'List',
-				value: 'list',
-				description: 'Scripts in the RMM library',
-				action: 'List scripts',
 			},
 			{
 				name: 'Run',

@@ -89,7 +89,7 @@ export const description: INodeProperties[] = [
 	...PROVIDERS.flatMap(runAsFields),
 	{ ...failIfOfflineField, displayOptions: { show } },
 	{ ...waitField, displayOptions: { show } },
-	waitingOptionsProperty(show),
+	waitingOptionsProperty(show, { whileWaiting: true }),
 ];
 
 /** Who the script runs as, where the RMM lets the caller choose; undefined elsewhere (Automate). */
