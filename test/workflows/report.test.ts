@@ -1,6 +1,9 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { startSandbox, type Sandbox } from '../../sandbox';
 import type { HuduSlice } from '../../sandbox/vendors/hudu/store';
 
+import { readEmbeddedEvidence } from '../../nodes/MspReport/report/store';
 import { previousMonth } from '../fixtures/period';
 
 import { runWorkflow, type WorkflowJson } from './harness';
@@ -129,5 +132,86 @@ describe('workflow: evidence -> report -> Hudu', () => {
 				),
 			).toHaveLength(1);
 		}
+	});
+
+	it('publishes the whole period: a rerun of two devices keeps all ten in the article and tile, a fix raises them', async () => {
+		sandbox.reset();
+		const entry = sandbox.n8nCredentials().find((c) => c.type === 'mspHuduApi')!;
+		const credentials = { mspHuduApi: entry.data as never };
+		const client = sandbox.world().clients[2];
+		const host = (n: number) => `${client.code}-WS${String(n).padStart(2, '0')}`;
+		// As the RMM node normalizes a patch; `fixed` devices installed it, the rest failed (03, 04, 05 in the first run).
+		const patch = (n: number, installed: boolean, installDay: number) => ({
+			companyName: client.name,
+			hostname: host(n),
+			kb: 'KB5045935',
+			severity: 'critical',
+			status: installed ? 'installed' : 'failed',
+			releasedAt: day(3, '17:00'),
+			...(installed
+				? { installedAt: day(installDay, '02:00'), verifiedAt: day(installDay, '03:00') }
+				: {
+						actions: [
+							{ at: day(installDay, '02:00'), action: 'install patch', result: 'error 0x80070643' },
+						],
+					}),
+		});
+		const ten = Array.from({ length: 10 }, (_, i) => patch(i + 1, ![3, 4, 5].includes(i + 1), 5));
+		const run = async (input: IDataObject[]) => {
+			const result = await runWorkflow(workflow(), { input, credentials });
+			expect(result.error).toBeUndefined();
+			const [published] = result.outputOf('Publish');
+			return published as {
+				tile: { message: string };
+				article: { id: string; title: string; action: string };
+				kpis: { devicesInScope: number; compliancePercent: number };
+				evidenceStore: Record<string, unknown>;
+			};
+		};
+		// Read back through Hudu's API, as a technician's tooling would.
+		const hudu = async (path: string) => {
+			const response = await fetch(`${sandbox.vendorUrl('hudu')}/api/v1/${path}`, {
+				headers: { 'x-api-key': String((entry.data as { apiKey: string }).apiKey) },
+			});
+			expect(response.status).toBe(200);
+			return (await response.json()) as unknown;
+		};
+		const readBack = async (title: string) => {
+			const { articles } = (await hudu(
+				`articles?company_id=${client.ids.huduCompanyId}&name=${encodeURIComponent(title)}`,
+			)) as { articles: Array<{ content: string }> };
+			expect(articles).toHaveLength(1);
+			const tiles = (await hudu(
+				`magic_dash?company_id=${client.ids.huduCompanyId}&title=${encodeURIComponent('Patch compliance')}`,
+			)) as Array<{ message: string; shade: string }>;
+			expect(tiles).toHaveLength(1);
+			return { content: articles[0].content, tile: tiles[0] };
+		};
+
+		const first = await run(ten);
+		expect(first.kpis).toMatchObject({ devicesInScope: 10, compliancePercent: 70 });
+		expect(first.article.action).toBe('created');
+
+		// The rerun covers only the two devices still failing.
+		const second = await run([patch(3, false, 12), patch(4, false, 12)]);
+		expect(second.article.action).toBe('updated');
+		expect(second.kpis).toMatchObject({ devicesInScope: 10, compliancePercent: 70 });
+		expect(second.evidenceStore).toMatchObject({ readBack: 10, replaced: 2, stored: 10 });
+		const afterRerun = await readBack(second.article.title);
+		expect(afterRerun.tile.message).toMatch(new RegExp(`^70% compliant \\(${label}\\)`));
+		expect(afterRerun.tile.shade).toBe('danger');
+		expect(afterRerun.content).toContain('Devices patched');
+		expect(
+			readEmbeddedEvidence(afterRerun.content)
+				.records.map((r) => r.device)
+				.sort(),
+		).toEqual(Array.from({ length: 10 }, (_, i) => host(i + 1)));
+
+		// A later run installs the update on WS05.
+		const third = await run([patch(5, true, 14)]);
+		expect(third.kpis).toMatchObject({ devicesInScope: 10, compliancePercent: 80 });
+		const afterFix = await readBack(third.article.title);
+		expect(afterFix.tile.message).toMatch(new RegExp(`^80% compliant \\(${label}\\)`));
+		expect(afterFix.content).toContain('Device compliance: <strong');
 	});
 });

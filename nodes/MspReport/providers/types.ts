@@ -35,7 +35,11 @@ export interface PublishedTile {
 export interface ArticleInput {
 	company: DocumentationCompany;
 	title: string;
-	html: string;
+	/**
+	 * The article body, or a function of the body of the article about to be updated (undefined when
+	 * creating), so a report can carry forward what that article holds (see report/store.ts).
+	 */
+	html: string | ((current: string | undefined) => string);
 }
 
 export interface TileInput {

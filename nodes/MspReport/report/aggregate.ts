@@ -3,6 +3,7 @@ import { describeZodIssues, EvidenceSchema } from '../../shared';
 import { toIso } from './evidence';
 import { computeKpis, dueAt, hoursBetween } from './kpis';
 import { periodLabel } from './period';
+import { failureReason } from './reason';
 import { localDate } from './zone';
 import type { ClientReport, EvidenceRow, ReportException, ReportSettings } from './types';
 
@@ -145,14 +146,7 @@ function assess(checked: Checked, evidence: Evidence, settings: ReportSettings):
 		if (!evidence.verifiedAt)
 			checked.problems.push(exceptionFor(row, 'unverified', 'Remediated but never verified'));
 	} else if (evidence.outcome === 'failed' || evidence.outcome === 'exception') {
-		const last = evidence.actions[evidence.actions.length - 1];
-		checked.problems.push(
-			exceptionFor(
-				row,
-				'failed',
-				last?.result ? `${last.action}: ${last.result}` : `Outcome ${evidence.outcome}`,
-			),
-		);
+		checked.problems.push(exceptionFor(row, 'failed', failureReason(evidence)));
 	}
 	if (evidence.outcome !== 'remediated' && evidence.outcome !== 'dismissed' && asOf > due) {
 		row.withinSla = false;
@@ -198,11 +192,29 @@ export function buildReports(inputs: unknown[], settings: ReportSettings): Clien
 	);
 }
 
+/**
+ * One client's report from records that are all its own: the period's records read back from the
+ * published article merged with this run's (see store.ts). `carried` are exceptions about input
+ * that is not among the records (unreadable stored records, this run's invalid items).
+ */
+export function buildClientReport(
+	client: string,
+	records: unknown[],
+	settings: ReportSettings,
+	carried: ReportException[] = [],
+): ClientReport {
+	const open = { ...settings, knownClients: [] };
+	const checkedList = records.map((record, index) => check(record, index, open));
+	const label = periodLabel(settings.periodStart, settings.periodEnd, settings.timeZone);
+	return reportFor(client, checkedList, open, label, carried);
+}
+
 function reportFor(
 	client: string,
 	checkedList: Checked[],
 	settings: ReportSettings,
 	label: string,
+	carried: ReportException[] = [],
 ): ClientReport {
 	const counted: Evidence[] = [];
 	let outsidePeriod = 0;
@@ -216,7 +228,7 @@ function reportFor(
 		counted.push(checked.evidence);
 	}
 	const rows = checkedList.filter((c) => c.row.counted || !c.evidence).map((c) => c.row);
-	const exceptions = checkedList.flatMap((c) => c.problems);
+	const exceptions = [...checkedList.flatMap((c) => c.problems), ...carried];
 	const kpis = computeKpis(counted, rows, exceptions.length, isContained);
 	return {
 		client,
@@ -228,11 +240,20 @@ function reportFor(
 			timeZone: settings.timeZone,
 		},
 		generatedAt: settings.now.toISOString(),
-		noActivity: rows.length === 0,
+		noActivity: rows.length === 0 && carried.length === 0,
 		kpis,
 		exceptions,
 		evidence: rows,
 		outsidePeriod,
 		itemIndexes: checkedList.map((c) => c.itemIndex),
+		// Each with the SLA due date it was judged by, so a later publish judges it the same way.
+		records: counted.map((e) => {
+			const record: Evidence = {
+				...e,
+				slaDueAt: new Date(dueAt(e, settings.slaHours)).toISOString(),
+			};
+			delete record.raw;
+			return record;
+		}),
 	};
 }

@@ -74,7 +74,10 @@ export interface EvidenceFields {
 	device: unknown;
 	kind: unknown;
 	reference?: unknown;
+	/** When the workflow first saw it (often the run time). */
 	detectedAt: unknown;
+	/** The vendor's time: the patch's release or first-seen date, the EDR's detection time. */
+	vendorDetectedAt?: unknown;
 	severity: unknown;
 	outcome: unknown;
 	slaDueAt?: unknown;
@@ -84,6 +87,8 @@ export interface EvidenceFields {
 	verifiedHow?: unknown;
 	ticketReference?: unknown;
 	actions?: unknown;
+	/** Why it is not remediated: the vendor error code, the policy state, offline. */
+	reason?: unknown;
 }
 
 function text(value: unknown): string | undefined {
@@ -122,17 +127,29 @@ function readActions(value: unknown, problems: string[]): Evidence['actions'] {
 	});
 }
 
-function requiredDate(name: string, value: unknown, problems: string[]): string {
-	const iso = toIso(value);
-	if (iso === undefined) problems.push(`${name}: is required`);
-	else if (iso === null) problems.push(`${name}: "${String(value)}" is not a valid ISO 8601 date`);
-	return iso ?? '';
-}
-
 function optionalDate(name: string, value: unknown, problems: string[]): string | undefined {
 	const iso = toIso(value);
 	if (iso === null) problems.push(`${name}: "${String(value)}" is not a valid ISO 8601 date`);
 	return iso ?? undefined;
+}
+
+/**
+ * The earliest valid one of the vendor's time and the workflow's. The vendor's (a patch's release,
+ * a threat's detection) is what time to remediate is measured from; the workflow's time is often
+ * the run that found it, so it only counts when the vendor gives none or gives a later one (a
+ * vendor clock running ahead never makes a remediation look earlier than its detection).
+ */
+function detectionTime(fields: EvidenceFields, problems: string[]): string {
+	const vendor = optionalDate('vendorDetectedAt', fields.vendorDetectedAt, problems);
+	const own = toIso(fields.detectedAt);
+	if (own === null)
+		problems.push(`detectedAt: "${String(fields.detectedAt)}" is not a valid ISO 8601 date`);
+	const times = [vendor, own ?? undefined].filter((t): t is string => !!t);
+	if (!times.length) {
+		if (own === undefined && vendor === undefined) problems.push('detectedAt: is required');
+		return '';
+	}
+	return times.sort((a, b) => Date.parse(a) - Date.parse(b))[0];
 }
 
 /**
@@ -158,7 +175,7 @@ export function buildEvidence(fields: EvidenceFields): { evidence?: Evidence; pr
 		problems.push(
 			`outcome: must be one of remediated, failed, exception, pending, dismissed (or a status such as ${OUTCOME_VALUES.slice(1, 6).join(', ')}), got "${String(fields.outcome ?? '')}"`,
 		);
-	const detectedAt = requiredDate('detectedAt', fields.detectedAt, problems);
+	const detectedAt = detectionTime(fields, problems);
 	const remediatedAt = optionalDate('remediatedAt', fields.remediatedAt, problems);
 	const candidate = {
 		client,
@@ -175,6 +192,7 @@ export function buildEvidence(fields: EvidenceFields): { evidence?: Evidence; pr
 		verifiedHow: text(fields.verifiedHow),
 		ticketReference: text(fields.ticketReference),
 		outcome,
+		reason: text(fields.reason),
 	};
 	if (detectedAt && remediatedAt && Date.parse(remediatedAt) < Date.parse(detectedAt)) {
 		problems.push(`remediatedAt: ${remediatedAt} is before detectedAt ${detectedAt}`);

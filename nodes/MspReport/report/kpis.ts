@@ -36,6 +36,35 @@ export function percentile(values: number[], p: number): number | null {
 }
 
 /**
+ * Devices with patch records, each in one state: failed (a failed or exception record) before
+ * pending before patched (every record remediated). Records are not patches: a template writes one
+ * per device listing several updates, so devices are what can be counted truthfully.
+ */
+function devicesByPatchState(patches: Evidence[]): {
+	patched: number;
+	failed: number;
+	pending: number;
+} {
+	const state = new Map<string, 'patched' | 'failed' | 'pending'>();
+	const rank = { patched: 0, pending: 1, failed: 2 };
+	for (const e of patches) {
+		const key = e.device.toLowerCase();
+		const next =
+			e.outcome === 'failed' || e.outcome === 'exception'
+				? 'failed'
+				: e.outcome === 'pending'
+					? 'pending'
+					: e.outcome === 'remediated'
+						? 'patched'
+						: undefined;
+		const current = state.get(key);
+		if (next && (!current || rank[next] > rank[current])) state.set(key, next);
+	}
+	const count = (s: string) => [...state.values()].filter((v) => v === s).length;
+	return { patched: count('patched'), failed: count('failed'), pending: count('pending') };
+}
+
+/**
  * KPIs over the evidence that counts for the period. A device is compliant when none of its patch
  * records is failed, pending or an exception; devices in scope are the distinct devices named.
  */
@@ -61,6 +90,11 @@ export function computeKpis(
 	const incidentMeasured = measured.filter((r) => r.kind === 'incident');
 	const incidentsWithin = incidentMeasured.filter((r) => r.withinSla === true).length;
 	const compliant = devices.size - nonCompliant.size;
+	const patchDevices = devicesByPatchState(patches);
+	const open = rows.filter(
+		(r) =>
+			r.counted && r.withinSla === false && r.outcome !== 'remediated' && r.outcome !== 'dismissed',
+	);
 	return {
 		devicesInScope: devices.size,
 		compliantDevices: compliant,
@@ -69,6 +103,9 @@ export function computeKpis(
 		patchesFailed: patches.filter((e) => e.outcome === 'failed' || e.outcome === 'exception')
 			.length,
 		patchesPending: patches.filter((e) => e.outcome === 'pending').length,
+		devicesPatched: patchDevices.patched,
+		devicesFailed: patchDevices.failed,
+		devicesPending: patchDevices.pending,
 		incidentsDetected: incidents.length,
 		incidentsContained: incidents.filter(isContained).length,
 		incidentsResolved: incidents.filter(
@@ -83,6 +120,7 @@ export function computeKpis(
 		incidentSlaMeasured: incidentMeasured.length,
 		incidentsWithinSla: incidentsWithin,
 		incidentsWithinSlaPercent: percent(incidentsWithin, incidentMeasured.length),
+		openPastSla: open.length,
 		exceptions: exceptionCount,
 	};
 }

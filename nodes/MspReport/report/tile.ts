@@ -1,8 +1,8 @@
+import { headline, tileKpiFor, worst, type TileKpi } from './headline';
 import { pct, rate, type Rating, type Thresholds } from './render/format';
 import type { ReportKpis } from './types';
 
-/** What a dashboard tile reports: patch compliance of the devices, or how incidents were handled. */
-export type TileKpi = 'patchCompliance' | 'incidents';
+export { tileKpiFor, type TileKpi };
 
 export interface TileReport {
 	noActivity: boolean;
@@ -15,12 +15,6 @@ export interface TileSummary {
 	status: Rating;
 }
 
-/** An incident report (incident records and no patch records) gets the incident tile; anything else patch compliance. */
-export function tileKpiFor(kpis: ReportKpis): TileKpi {
-	const patches = kpis.patchesInstalled + kpis.patchesFailed + kpis.patchesPending;
-	return kpis.incidentsDetected > 0 && patches === 0 ? 'incidents' : 'patchCompliance';
-}
-
 function plural(count: number, word: string): string {
 	return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
@@ -29,25 +23,34 @@ function plural(count: number, word: string): string {
  * The tile's message and rating. Patch compliance: "96% compliant (November 2026)", rated on the
  * compliant share of devices. Incidents: "3 incidents, 2 contained, 67% resolved within SLA
  * (November 2026)", rated on the share of incidents resolved within their SLA (incidents still
- * open and not yet due are not measured; with none measured the tile is not rated).
+ * open and not yet due are not measured; with none measured the tile is not rated). Either way the
+ * colour is never better than the report's headline: work open past its SLA makes it red.
  */
 export function tileSummary(report: TileReport, kpi: TileKpi, thresholds: Thresholds): TileSummary {
 	const { kpis, period } = report;
+	const capped = (rating: Rating) =>
+		kpis.openPastSla > 0 || rating !== 'none'
+			? worst(rating, headline(kpis, thresholds).rating)
+			: rating;
 	if (report.noActivity) return { message: `No activity in ${period.label}`, status: 'none' };
 	const exceptions = kpis.exceptions ? ` · ${plural(kpis.exceptions, 'exception')}` : '';
 	if (kpi === 'patchCompliance') {
 		return {
 			message: `${pct(kpis.compliancePercent)} compliant (${period.label})${exceptions}`,
-			status: rate(kpis.compliancePercent, thresholds),
+			status: capped(rate(kpis.compliancePercent, thresholds)),
 		};
 	}
 	if (kpis.incidentsDetected === 0)
-		return { message: `No incidents in ${period.label}${exceptions}`, status: 'good' };
+		return {
+			message: `No incidents in ${period.label}${exceptions}`,
+			status: kpis.openPastSla > 0 ? 'bad' : 'good',
+		};
 	const sla = kpis.incidentSlaMeasured
 		? `${pct(kpis.incidentsWithinSlaPercent)} resolved within SLA`
 		: 'SLA not due yet';
+	const overdue = kpis.openPastSla ? `, ${kpis.openPastSla} open past SLA` : '';
 	return {
-		message: `${plural(kpis.incidentsDetected, 'incident')}, ${kpis.incidentsContained} contained, ${sla} (${period.label})${exceptions}`,
-		status: rate(kpis.incidentsWithinSlaPercent, thresholds),
+		message: `${plural(kpis.incidentsDetected, 'incident')}, ${kpis.incidentsContained} contained, ${sla}${overdue} (${period.label})${exceptions}`,
+		status: capped(rate(kpis.incidentsWithinSlaPercent, thresholds)),
 	};
 }

@@ -1,4 +1,4 @@
-import type { EvidenceOutcome, Severity } from '../../shared';
+import type { Evidence, EvidenceOutcome, Severity } from '../../shared';
 
 export type EvidenceKind = 'patch' | 'incident';
 
@@ -26,7 +26,8 @@ export type ExceptionReason =
 	| 'unknownClient'
 	| 'invalidRecord'
 	| 'invalidDate'
-	| 'negativeDuration';
+	| 'negativeDuration'
+	| 'unreadableRecord';
 
 export interface ReportException {
 	reason: ExceptionReason;
@@ -64,9 +65,14 @@ export interface ReportKpis {
 	devicesInScope: number;
 	compliantDevices: number;
 	compliancePercent: number | null;
+	/** Patch records by outcome (the templates write one per device and run). */
 	patchesInstalled: number;
 	patchesFailed: number;
 	patchesPending: number;
+	/** Devices with patch records, each counted once: failed before pending before patched. */
+	devicesPatched: number;
+	devicesFailed: number;
+	devicesPending: number;
 	incidentsDetected: number;
 	incidentsContained: number;
 	incidentsResolved: number;
@@ -80,6 +86,8 @@ export interface ReportKpis {
 	incidentSlaMeasured: number;
 	incidentsWithinSla: number;
 	incidentsWithinSlaPercent: number | null;
+	/** Records still open after their SLA ended (any kind): the headline is never green with one. */
+	openPastSla: number;
 	exceptions: number;
 }
 
@@ -96,6 +104,11 @@ export interface ClientReport {
 	outsidePeriod: number;
 	/** Input items this report was built from (pairedItem). */
 	itemIndexes: number[];
+	/**
+	 * The valid records counted for the period, each with its SLA due date, so a later publish can
+	 * recompute the period's figures from every run (see store.ts).
+	 */
+	records: Evidence[];
 }
 
 export type { EvidenceOutcome, Severity };

@@ -25,6 +25,7 @@ export const EvidenceSchema = z.object({
 	device: z.string().describe('Hostname of the affected device'),
 	kind: z.enum(['patch', 'incident']),
 	reference: z.string().optional().describe('Patch KB or threat id the record is about'),
+	/** The vendor's time (patch release or first seen, EDR detection) when known, else when the workflow first saw it. */
 	detectedAt: Timestamp,
 	severity: Severity,
 	slaDueAt: Timestamp.optional(),
@@ -38,6 +39,12 @@ export const EvidenceSchema = z.object({
 		.describe('How the fix was verified, e.g. patch re-scan or threat status read-back'),
 	ticketReference: z.string().optional(),
 	outcome: EvidenceOutcome,
+	reason: z
+		.string()
+		.optional()
+		.describe(
+			'Why it is not remediated: the vendor error code, the patch policy state, the device offline',
+		),
 	raw: Raw,
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;

@@ -100,6 +100,9 @@ describe('report KPIs', () => {
 			patchesInstalled: 2,
 			patchesFailed: 1,
 			patchesPending: 1,
+			devicesPatched: 2, // WS01, WS02
+			devicesFailed: 1, // WS03
+			devicesPending: 1, // WS04
 			incidentsDetected: 1,
 			incidentsContained: 1,
 			incidentsResolved: 1,
@@ -112,6 +115,7 @@ describe('report KPIs', () => {
 			incidentSlaMeasured: 1, // T-1 resolved after its 4 h SLA
 			incidentsWithinSla: 0,
 			incidentsWithinSlaPercent: 0,
+			openPastSla: 1, // WS03
 			exceptions: 4,
 		});
 		expect(report.outsidePeriod).toBe(1);

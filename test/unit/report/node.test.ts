@@ -296,12 +296,21 @@ describe('MSP Report node', () => {
 				status: 'bad',
 			});
 
-			// The second run reports better compliance: the same article and tile are updated.
-			const improved = reports.map((r) => ({
-				...r,
-				kpis: { ...(r.kpis as IDataObject), compliancePercent: 96, exceptions: 0 },
-				exceptions: [],
-			}));
+			// The second run reinstalls on WS03 alone and succeeds: the period now counts both devices as patched.
+			const rerun = (
+				await build(
+					clients.map((client) => ({
+						...EVIDENCE(client)[1],
+						outcome: 'remediated',
+						remediatedAt: beforeEnd(2 * 24),
+						verifiedAt: beforeEnd(2 * 24 - 1),
+						verifiedHow: 'Patch re-scan',
+						actions: [{ at: beforeEnd(2 * 24), action: 'install patch', result: 'installed' }],
+					})),
+				)
+			).map((i) => i.json);
+			expect(rerun[0].kpis).toMatchObject({ devicesInScope: 1 });
+			const improved = rerun;
 			const second = await publish(improved);
 			expect(
 				second.out.map((i) => [
@@ -319,14 +328,14 @@ describe('MSP Report node', () => {
 					(a) => a.company_id === companyId && a.name === `Compliance report ${name} ${LABEL}`,
 				);
 				expect(articles).toHaveLength(1);
-				expect(articles[0].content).toContain('96%');
+				expect(articles[0].content).toContain('100%');
 				const tiles = hudu().magicDash.filter(
 					(m) => m.company_id === companyId && m.title === 'Patch compliance',
 				);
 				expect(tiles).toHaveLength(1);
 				expect(tiles[0]).toMatchObject({
 					shade: 'success',
-					message: `96% compliant (${LABEL})`,
+					message: `100% compliant (${LABEL})`,
 					content_link: (second.out[index].json.article as IDataObject).url,
 				});
 			}
@@ -386,6 +395,7 @@ describe('MSP Report node', () => {
 			);
 			const [patchReport] = (await build(EVIDENCE(client.name))).map((i) => i.json);
 			const none = await publish([patchReport], {
+				articleTitle: `Patch report ${client.name}`,
 				tileTitle: 'Security incidents',
 				tileKpi: 'incidents',
 			});

@@ -4,48 +4,60 @@ import { MspHuduApi } from '../../../credentials/MspHuduApi.credentials';
 import { MspReport } from '../../../nodes/MspReport/MspReport.node';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import type { HuduSlice } from '../../../sandbox/vendors/hudu/store';
+import { buildReports } from '../../../nodes/MspReport/report/aggregate';
+import { DEFAULT_SLA_HOURS } from '../../../nodes/MspReport/report/sla';
 import { previousMonth } from '../../fixtures/period';
 import { fakeExecuteContext } from '../helpers/fakeContext';
 
 const PERIOD = previousMonth();
 
-/** A Build Report item reduced to what Publish reads. */
-function report(client: string, compliancePercent: number): IDataObject {
-	return {
+/**
+ * A Build Report item for `client`: one patch record per device, remediated or failed, recorded `hour` hours before
+ * the period's end (a later run passes a smaller `hour`, so its records are newer).
+ */
+function report(
+	client: string,
+	devices: Record<string, 'remediated' | 'failed'>,
+	hour = 48,
+): IDataObject {
+	const at = PERIOD.beforeEnd(hour);
+	const records = Object.entries(devices).map(([device, outcome]) => ({
 		client,
-		title: `Compliance report ${client} ${PERIOD.label}`,
-		period: {
-			start: PERIOD.start.toISOString(),
-			end: PERIOD.end.toISOString(),
-			label: PERIOD.label,
-			timeZone: 'UTC',
-		},
-		generatedAt: PERIOD.end.toISOString(),
-		noActivity: false,
-		kpis: {
-			devicesInScope: 4,
-			compliantDevices: Math.round((4 * compliancePercent) / 100),
-			compliancePercent,
-			patchesInstalled: 3,
-			patchesFailed: 1,
-			patchesPending: 0,
-			incidentsDetected: 0,
-			incidentsContained: 0,
-			incidentsResolved: 0,
-			remediated: 3,
-			meanHoursToRemediate: 20,
-			p90HoursToRemediate: 30,
-			slaMeasured: 3,
-			withinSla: 3,
-			withinSlaPercent: 100,
-			incidentSlaMeasured: 0,
-			incidentsWithinSla: 0,
-			incidentsWithinSlaPercent: null,
-			exceptions: 0,
-		},
-		exceptions: [],
-	};
+		device,
+		kind: 'patch',
+		reference: 'KB5045935',
+		severity: 'critical',
+		detectedAt: PERIOD.beforeEnd(10 * 24),
+		outcome,
+		...(outcome === 'remediated' ? { remediatedAt: at, verifiedAt: at } : {}),
+		actions: [
+			{
+				at,
+				action: 'install patch',
+				result: outcome === 'remediated' ? 'installed' : 'error 0x80070643',
+			},
+		],
+	}));
+	const [built] = buildReports(records, {
+		periodStart: PERIOD.start,
+		periodEnd: PERIOD.end,
+		now: new Date(PERIOD.end.getTime() + 1),
+		slaHours: DEFAULT_SLA_HOURS,
+		knownClients: [],
+		titleTemplate: 'Compliance report {client} {period}',
+		timeZone: 'UTC',
+	});
+	const { evidence: _evidence, itemIndexes: _indexes, ...item } = built;
+	return item as unknown as IDataObject;
 }
+
+const FOUR = {
+	'WS-1': 'remediated',
+	'WS-2': 'remediated',
+	'WS-3': 'failed',
+	'WS-4': 'failed',
+} as const;
+const FIVE = { ...FOUR, 'WS-4': 'remediated', 'WS-5': 'remediated' } as const;
 
 describe('MSP Report Publish to Hudu under concurrency', () => {
 	let sandbox: Sandbox;
@@ -90,7 +102,12 @@ describe('MSP Report Publish to Hudu under concurrency', () => {
 
 	it('three items for one client and title in one execution make one article and one tile', async () => {
 		const name = client().name;
-		const out = await publish([report(name, 50), report(name, 75), report(name, 100)]);
+		// Three runs: the first patches half the devices, each later one fixes one more (it covers only that device).
+		const out = await publish([
+			report(name, FOUR, 72),
+			report(name, { 'WS-3': 'remediated' }, 48),
+			report(name, { 'WS-4': 'remediated' }, 24),
+		]);
 		const title = String(out[0].article && (out[0].article as IDataObject).title);
 		expect(liveArticles(title)).toHaveLength(1);
 		expect(hudu().articles.filter((a) => a.name === title)).toHaveLength(1);
@@ -103,16 +120,18 @@ describe('MSP Report Publish to Hudu under concurrency', () => {
 			(m) => m.company_id === client().ids.huduCompanyId && m.title === 'Patch compliance',
 		);
 		expect(tiles).toHaveLength(1);
-		// Items took turns in input order: the last one's report is what the tile shows.
+		// Items took turns in input order, each merged into what the one before wrote: all four devices are patched.
 		expect(tiles[0].message).toContain('100%');
+		expect(out.map((o) => (o.kpis as IDataObject).compliancePercent)).toEqual([50, 75, 100]);
+		expect(out.map((o) => (o.kpis as IDataObject).devicesInScope)).toEqual([4, 4, 4]);
 	});
 
 	it('two executions at the same moment leave one live article: the oldest, newer ones archived', async () => {
 		sandbox.setLatency(15);
 		const name = client().name;
 		const [first, second] = await Promise.all([
-			publish([report(name, 80)]),
-			publish([report(name, 80)]),
+			publish([report(name, FIVE)]),
+			publish([report(name, FIVE)]),
 		]);
 		sandbox.setLatency(0);
 		const title = String((first[0].article as IDataObject).title);
@@ -133,8 +152,10 @@ describe('MSP Report Publish to Hudu under concurrency', () => {
 		expect(archived.length).toBeGreaterThan(0);
 		expect(kept.content).toContain('80%');
 		// A later publish finds and updates the kept article.
-		const again = await publish([report(name, 90)]);
+		const again = await publish([report(name, { 'WS-3': 'remediated' }, 24)]);
 		expect(again[0].article).toMatchObject({ id: String(kept.id), action: 'updated' });
+		// It read the kept article's records back: the fix of WS-3 completes the five devices.
+		expect(again[0].kpis).toMatchObject({ devicesInScope: 5, compliancePercent: 100 });
 		expect(liveArticles(title)).toHaveLength(1);
 	});
 });

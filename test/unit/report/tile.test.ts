@@ -8,6 +8,9 @@ const ZERO: ReportKpis = {
 	patchesInstalled: 0,
 	patchesFailed: 0,
 	patchesPending: 0,
+	devicesPatched: 0,
+	devicesFailed: 0,
+	devicesPending: 0,
 	incidentsDetected: 0,
 	incidentsContained: 0,
 	incidentsResolved: 0,
@@ -20,6 +23,7 @@ const ZERO: ReportKpis = {
 	incidentSlaMeasured: 0,
 	incidentsWithinSla: 0,
 	incidentsWithinSlaPercent: null,
+	openPastSla: 0,
 	exceptions: 0,
 };
 const thresholds = { good: 95, warning: 80 };

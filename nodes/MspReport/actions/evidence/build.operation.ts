@@ -64,6 +64,15 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	{
+		displayName: 'Vendor Detection Time',
+		name: 'vendorDetectedAt',
+		type: 'string',
+		default: '={{ $json.vendorDetectedAt ?? $json.releasedAt ?? $json.threat?.detectedAt ?? "" }}',
+		description:
+			"The vendor's time: the patch's release or first-seen date, the EDR's detection time. The earlier of this and Detected At is kept, so time to remediate is not measured from the workflow run.",
+		displayOptions: { show },
+	},
+	{
 		displayName: 'Outcome',
 		name: 'outcome',
 		type: 'string',
@@ -71,6 +80,15 @@ export const description: INodeProperties[] = [
 		required: true,
 		description:
 			'Remediated, failed, exception, pending or dismissed. Statuses of the other nodes are understood: installed, succeeded and resolved mean remediated; approved, queued, running, new and inProgress mean pending.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Reason',
+		name: 'reason',
+		type: 'string',
+		default: '={{ $json.reason ?? "" }}',
+		description:
+			'Why it is not remediated, as the report shows it: the vendor error code, the patch policy state, the device offline',
 		displayOptions: { show },
 	},
 	{
@@ -158,7 +176,9 @@ const FIELDS = [
 	'kind',
 	'severity',
 	'detectedAt',
+	'vendorDetectedAt',
 	'outcome',
+	'reason',
 	'reference',
 	'remediatedAt',
 	'verifiedAt',

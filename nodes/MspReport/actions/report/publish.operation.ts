@@ -10,16 +10,16 @@ import { z } from 'zod';
 import {
 	commonOptionsProperty,
 	describeZodIssues,
+	EvidenceSchema,
 	KeyedQueue,
 	readCommonOptions,
 	runPerItem,
 } from '../../../shared';
 import { documentationProvider } from '../../providers';
 import type { DocumentationCompany, DocumentationProvider } from '../../providers/types';
-import { renderArticleHtml } from '../../report/render/html';
+import { reportForPeriod, type PeriodReport } from '../../report/periodReport';
 import type { Thresholds } from '../../report/render/format';
 import { tileKpiFor, tileSummary, type TileKpi } from '../../report/tile';
-import type { ClientReport, ReportKpis } from '../../report/types';
 import { readThresholds, thresholdFields } from './settings';
 
 const show = { resource: ['report'], operation: ['publish'] };
@@ -158,6 +158,8 @@ const ReportItemSchema = z.object({
 	),
 	outsidePeriod: z.number().default(0),
 	thresholds: z.object({ good: z.number(), warning: z.number() }).optional(),
+	// The period's figures are recomputed from these and the records the article already holds.
+	records: z.array(EvidenceSchema),
 });
 
 async function resolveCompany(
@@ -201,10 +203,9 @@ async function companyName(provider: DocumentationProvider, id: string): Promise
 	return match?.name ?? '';
 }
 
-function readTileKpi(ctx: IExecuteFunctions, i: number, kpis: ReportKpis): TileKpi {
+function readTileKpi(ctx: IExecuteFunctions, i: number): TileKpi | 'auto' {
 	const value = ctx.getNodeParameter('tileKpi', i, 'auto') as string;
-	if (value === 'auto') return tileKpiFor(kpis);
-	if (value === 'incidents' || value === 'patchCompliance') return value;
+	if (value === 'auto' || value === 'incidents' || value === 'patchCompliance') return value;
 	throw new NodeOperationError(ctx.getNode(), `Tile Shows "${value}" is not supported`, {
 		itemIndex: i,
 		description: 'Allowed: auto, incidents, patchCompliance',
@@ -234,7 +235,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const report = parsed.data;
 		const options = this.getNodeParameter('publishOptions', i, {}) as IDataObject;
 		const thresholds: Thresholds = readThresholds(options, report.thresholds);
-		const tileKpi = readTileKpi(this, i, report.kpis);
+		const tileChoice = readTileKpi(this, i);
 		const company = await resolveCompany(this, provider, i);
 		if (!company.name) {
 			throw new NodeOperationError(
@@ -252,15 +253,20 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				{ itemIndex: i },
 			);
 		}
-		const html = renderArticleHtml(
-			{ ...report, evidence: [], itemIndexes: [] } as ClientReport,
-			thresholds,
-		);
+		// The article is rendered from what it holds when it is written (a create renders from
+		// nothing): the period's figures come from every run's records, not this run's alone.
+		let period: PeriodReport | undefined;
+		const html = (current: string | undefined) => {
+			period = reportForPeriod(report, current, thresholds);
+			return period.html;
+		};
 		const article = await turns.run(
 			`article\n${company.id}\n${title}`,
 			async () => await provider.upsertArticle({ company, title, html }),
 		);
-		const { message, status } = tileSummary(report, tileKpi, thresholds);
+		const { report: full, store } = period ?? reportForPeriod(report, undefined, thresholds);
+		const tileKpi = tileChoice === 'auto' ? tileKpiFor(full.kpis) : tileChoice;
+		const { message, status } = tileSummary(full, tileKpi, thresholds);
 		const tile = await turns.run(
 			`tile\n${company.id}\n${tileTitle}`,
 			async () =>
@@ -281,6 +287,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			company: companyOut,
 			article: articleOut,
 			tile: tileOut,
+			kpis: full.kpis as unknown as IDataObject,
+			evidenceStore: store as unknown as IDataObject,
 		};
 		if (common.includeRaw)
 			result.raw = { company: companyRaw, article: articleRaw, tile: tileRaw } as IDataObject;

@@ -5,18 +5,12 @@ import type { Severity } from '../../../shared';
 import { resolvePeriod, type PeriodPreset } from '../../report/period';
 import { isTimeZone } from '../../report/zone';
 import type { Thresholds } from '../../report/render/format';
+import { DEFAULT_SLA_HOURS } from '../../report/sla';
 import type { ReportSettings, SlaHours } from '../../report/types';
 
 const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'informational'];
 
-/**
- * Default SLA hours. Patches: 14 days for critical and high (Cyber Essentials asks for 14 days
- * for high and critical updates), 30 days medium, 90 days low. Incidents: hours, not days.
- */
-export const DEFAULT_SLA_HOURS: SlaHours = {
-	patch: { critical: 336, high: 336, medium: 720, low: 2160, informational: 2160 },
-	incident: { critical: 4, high: 24, medium: 72, low: 168, informational: 336 },
-};
+export { DEFAULT_SLA_HOURS };
 
 export const DEFAULT_THRESHOLDS: Thresholds = { good: 95, warning: 80 };
 

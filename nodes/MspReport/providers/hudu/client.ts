@@ -132,7 +132,11 @@ export class HuduProvider implements DocumentationProvider {
 			method: 'POST',
 			path: 'articles',
 			body: {
-				article: { name: input.title, content: input.html, company_id: Number(input.company.id) },
+				article: {
+					name: input.title,
+					content: bodyFor(input, undefined),
+					company_id: Number(input.company.id),
+				},
 			},
 			operation,
 		});
@@ -184,8 +188,12 @@ export class HuduProvider implements DocumentationProvider {
 			age: (a) => ({ id: String(a.id), createdAt: a.created_at ?? undefined }),
 		});
 		if (result.created) return toArticle(result.record, 'created', result.duplicates);
-		// Found, or a concurrent publish's article was kept: this run's report goes into it.
-		const updated = await this.updateArticle(result.record.id, input.html);
+		// Found, or a concurrent publish's article was kept: this run's report goes into it, built
+		// from what that article holds now.
+		const updated = await this.updateArticle(
+			result.record.id,
+			bodyFor(input, result.record.content ?? undefined),
+		);
 		return toArticle(updated, 'updated', result.duplicates);
 	}
 
@@ -262,6 +270,10 @@ export class HuduProvider implements DocumentationProvider {
 		const tile = result.created ? result.record : await post();
 		return toTile(tile, input.status, result.created ? 'created' : 'updated', result.duplicates);
 	}
+}
+
+function bodyFor(input: ArticleInput, current: string | undefined): string {
+	return typeof input.html === 'function' ? input.html(current) : input.html;
 }
 
 const succeeded = (): boolean => true;

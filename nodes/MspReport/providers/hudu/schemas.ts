@@ -20,6 +20,8 @@ export const HuduArticleSchema = z
 		url: z.string().nullish(),
 		company_id: z.number().nullish(),
 		created_at: z.string().nullish(),
+		/** "The HTML content of the article." */
+		content: z.string().nullish(),
 	})
 	.passthrough();
 export type HuduArticle = z.infer<typeof HuduArticleSchema>;

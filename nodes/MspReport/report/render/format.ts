@@ -33,6 +33,7 @@ export const REASON_LABELS: Record<ExceptionReason, string> = {
 	invalidRecord: 'Invalid record',
 	invalidDate: 'Invalid date',
 	negativeDuration: 'Negative duration',
+	unreadableRecord: 'Unreadable stored record',
 };
 
 export interface Thresholds {
@@ -62,9 +63,10 @@ export function kpiLines(k: ReportKpis): Array<{ label: string; value: string }>
 	return [
 		{ label: 'Devices in scope', value: String(k.devicesInScope) },
 		{ label: 'Compliant devices', value: `${k.compliantDevices} (${pct(k.compliancePercent)})` },
-		{ label: 'Patches installed', value: String(k.patchesInstalled) },
-		{ label: 'Patches failed', value: String(k.patchesFailed) },
-		{ label: 'Patches pending', value: String(k.patchesPending) },
+		// Devices, not patches: a patch record covers one device and the updates it was missing.
+		{ label: 'Devices patched', value: String(k.devicesPatched) },
+		{ label: 'Devices failed', value: String(k.devicesFailed) },
+		{ label: 'Devices pending', value: String(k.devicesPending) },
 		{ label: 'Incidents detected', value: String(k.incidentsDetected) },
 		{ label: 'Incidents contained', value: String(k.incidentsContained) },
 		{ label: 'Incidents resolved', value: String(k.incidentsResolved) },
@@ -74,6 +76,7 @@ export function kpiLines(k: ReportKpis): Array<{ label: string; value: string }>
 			label: 'Remediated within SLA',
 			value: `${k.withinSla} of ${k.slaMeasured} (${pct(k.withinSlaPercent)})`,
 		},
+		{ label: 'Open past SLA', value: String(k.openPastSla) },
 		{ label: 'Exceptions', value: String(k.exceptions) },
 	];
 }

@@ -1,3 +1,4 @@
+import { headline } from '../headline';
 import type { ClientReport } from '../types';
 import {
 	escapeHtml,
@@ -5,7 +6,6 @@ import {
 	kpiLines,
 	pct,
 	RATING_COLORS,
-	rate,
 	REASON_LABELS,
 	type Thresholds,
 	when,
@@ -42,9 +42,12 @@ footer{margin-top:28px;color:#64748b;font-size:11px}
 }`;
 
 function kpiCards(report: ClientReport, thresholds: Thresholds): string {
-	const color = RATING_COLORS[rate(report.kpis.compliancePercent, thresholds)];
+	const head = headline(report.kpis, thresholds);
+	const color = RATING_COLORS[head.rating];
 	const cards = [
-		['Compliance', pct(report.kpis.compliancePercent), color],
+		head.caption === 'compliant'
+			? ['Compliance', pct(head.value), color]
+			: ['Incidents within SLA', pct(head.value), color],
 		['Devices in scope', String(report.kpis.devicesInScope), ''],
 		['Within SLA', pct(report.kpis.withinSlaPercent), ''],
 		['Mean time to remediate', hours(report.kpis.meanHoursToRemediate), ''],
@@ -123,7 +126,7 @@ export function renderHtml(report: ClientReport, thresholds: Thresholds): string
 	const body = report.noActivity
 		? `<p class="notice" data-no-activity="true"><strong>No activity in period.</strong> No patch or incident evidence was recorded for ${escapeHtml(report.client)} between ${escapeHtml(when(report.period.start, report.period.timeZone))} and ${escapeHtml(when(report.period.end, report.period.timeZone))}.</p>`
 		: [
-				`<section class="summary">${complianceRing(report.kpis, thresholds)}${kpiCards(report, thresholds)}</section>`,
+				`<section class="summary">${complianceRing(headline(report.kpis, thresholds))}${kpiCards(report, thresholds)}</section>`,
 				'<h2>Key measures</h2>',
 				kpiTable(report),
 				'<h2>Outcomes</h2>',
@@ -152,7 +155,8 @@ export function renderHtml(report: ClientReport, thresholds: Thresholds): string
  * sheet and no SVG (article editors sanitise both), inline styles only.
  */
 export function renderArticleHtml(report: ClientReport, thresholds: Thresholds): string {
-	const color = RATING_COLORS[rate(report.kpis.compliancePercent, thresholds)];
+	const head = headline(report.kpis, thresholds);
+	const color = RATING_COLORS[head.rating];
 	const cell = 'style="border:1px solid #cbd5e1;padding:4px 8px;text-align:left"';
 	const rows = (cells: string[][]) =>
 		cells.map((r) => `<tr>${r.map((c) => `<td ${cell}>${c}</td>`).join('')}</tr>`).join('');
@@ -165,7 +169,7 @@ export function renderArticleHtml(report: ClientReport, thresholds: Thresholds):
 		return parts.join('\n');
 	}
 	parts.push(
-		`<p style="font-size:18px">Device compliance: <strong style="color:${color}">${escapeHtml(pct(report.kpis.compliancePercent))}</strong></p>`,
+		`<p style="font-size:18px">${escapeHtml(head.label)}: <strong style="color:${color}">${escapeHtml(pct(head.value))}</strong></p>`,
 		`<table style="border-collapse:collapse">${rows(kpiLines(report.kpis).map((l) => [escapeHtml(l.label), escapeHtml(l.value)]))}</table>`,
 		'<h3>Exceptions</h3>',
 		report.exceptions.length
