@@ -5,13 +5,16 @@
  *   --latency-ms N   sandbox latency on every vendor request (default 40)
  *   --full           full sizes everywhere (the patch template on all 2,000 devices, about an hour)
  *   --no-build       use the existing dist/ instead of running `npm run build` first
+ *   --merge          with --only: replace only those scenarios' rows in the existing results and
+ *                    keep the others (the report lists the re-measured scenarios and when)
+ *   --merge-note T   with --merge: a caveat about this run, printed with it
  */
 import { execSync } from 'child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
 import { ROOT } from './lib/builtin';
-import { markdown, machine, type BenchReport } from './lib/report';
+import { markdown, machine, mergeReports, type BenchReport } from './lib/report';
 import type { Row, Scenario } from './lib/types';
 import { ticketsScenario } from './scenarios/s1-tickets';
 import { isolateScenario } from './scenarios/s2-isolate';
@@ -34,11 +37,20 @@ const SCENARIOS: Scenario[] = [
 ];
 
 function parseArgs(argv: string[]) {
-	const args = { only: undefined as string[] | undefined, latencyMs: 40, full: false, build: true };
+	const args = {
+		only: undefined as string[] | undefined,
+		latencyMs: 40,
+		full: false,
+		build: true,
+		merge: false,
+		mergeNote: undefined as string | undefined,
+	};
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
 		if (arg === '--full') args.full = true;
 		else if (arg === '--no-build') args.build = false;
+		else if (arg === '--merge') args.merge = true;
+		else if (arg === '--merge-note') args.mergeNote = argv[++i];
 		else if (arg === '--only')
 			args.only = (argv[++i] ?? '')
 				.split(',')
@@ -47,11 +59,14 @@ function parseArgs(argv: string[]) {
 		else if (arg === '--latency-ms') args.latencyMs = Number(argv[++i]);
 		else
 			throw new Error(
-				`Unknown argument ${arg} (use --only s1,s2 --latency-ms N --full --no-build)`,
+				`Unknown argument ${arg} (use --only s1,s2 --latency-ms N --full --no-build --merge)`,
 			);
 	}
 	if (!Number.isFinite(args.latencyMs) || args.latencyMs < 0)
 		throw new Error('--latency-ms needs a non-negative number');
+	if (args.merge && !args.only?.length)
+		throw new Error('--merge needs --only: which rows to replace');
+	if (args.mergeNote !== undefined && !args.merge) throw new Error('--merge-note needs --merge');
 	const unknown = (args.only ?? []).filter((id) => !SCENARIOS.some((s) => s.id === id));
 	if (unknown.length)
 		throw new Error(
@@ -109,7 +124,7 @@ async function main(): Promise<void> {
 			});
 		}
 	}
-	const report: BenchReport = {
+	const run: BenchReport = {
 		startedAt: new Date(started).toISOString(),
 		durationS: (Date.now() - started) / 1000,
 		latencyMs: args.latencyMs,
@@ -120,10 +135,22 @@ async function main(): Promise<void> {
 	};
 	const dir = join(ROOT, 'bench', 'results');
 	mkdirSync(dir, { recursive: true });
+	const previous = join(dir, 'latest.json');
+	if (args.merge && !existsSync(previous))
+		throw new Error('--merge: bench/results/latest.json does not exist yet');
+	const report =
+		args.merge && args.only
+			? mergeReports(
+					JSON.parse(readFileSync(previous, 'utf8')) as BenchReport,
+					run,
+					args.only,
+					args.mergeNote,
+				)
+			: run;
 	writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
 	writeFileSync(join(dir, 'latest.md'), markdown(report));
 	log(
-		`wrote bench/results/latest.md and latest.json (${rows.length} rows, ${Math.round(report.durationS)} s)`,
+		`wrote bench/results/latest.md and latest.json (${rows.length} rows measured${args.merge ? ` and merged into ${report.rows.length}` : ''}, ${Math.round(run.durationS)} s)`,
 	);
 }
 

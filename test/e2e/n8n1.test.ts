@@ -1,6 +1,9 @@
+import { createServer, request as httpRequest, type Server } from 'http';
+import type { AddressInfo } from 'net';
 import { dirname, join } from 'path';
 
 import { startSandbox, type Sandbox, type World } from '../../sandbox';
+import { TokenStore } from '../../sandbox/lib/tokens';
 import type { OpenAiSlice } from '../../sandbox/vendors/openai';
 import {
 	approvalLink,
@@ -37,11 +40,11 @@ const { loadPackageNodes } = require('../../scripts/lib/validate-templates') as 
  * executed with `n8n execute` to the same end state in the sandbox as on n8n 2.x (the shared
  * expectations of the workflows tier, as test/e2e/templates.test.ts checks them on 2.x).
  *
- * What does not work on 1.x is pinned in the two "known 1.x limitation" tests: a stored login
- * token the vendor rejects is never refreshed, and a dropped or refused connection is not retried
- * (so the 2.x test's run under the sandbox's flaky fault profile has no 1.x counterpart here).
- * Each template test therefore starts from freshly imported credentials: a sandbox reset forgets
- * the tokens n8n stored in them during the previous test.
+ * Two things n8n 1.x's HTTP helper does differently are checked end to end: a login token the
+ * vendor refuses mid-run is renewed (1.x hands the 401 back instead of refreshing, the transport
+ * resends so that 1.x's own refresh runs), and a dropped connection on a read is retried (1.x keeps
+ * the socket's code only as the error's httpCode). Each template test starts from freshly imported
+ * credentials: a sandbox reset forgets the tokens n8n stored in them during the previous test.
  */
 describe('n8n 1.x LTS with the package from npm pack', () => {
 	let sandbox: Sandbox;
@@ -99,8 +102,11 @@ describe('n8n 1.x LTS with the package from npm pack', () => {
 		const credentials = new Set(n8n.staticTypes('credentials').map((c) => c.name));
 		const declared = PACKAGE_JSON.n8n.credentials.map((rel) => {
 			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			const mod = require(`${REPO_ROOT}/${rel}`) as Record<string, new () => { name: string }>;
-			return new (Object.values(mod)[0])().name;
+			const mod = require(`${REPO_ROOT}/${rel}`) as Record<string, unknown>;
+			// The credential class is the export named like the file; a module may export helpers too.
+			const className = /([^/]+)\.credentials\.js$/.exec(rel)?.[1] ?? '';
+			const Credential = mod[className] as new () => { name: string };
+			return new Credential().name;
 		});
 		expect(declared.filter((name) => !credentials.has(name))).toEqual([]);
 	});
@@ -121,14 +127,13 @@ describe('n8n 1.x LTS with the package from npm pack', () => {
 	});
 
 	/**
-	 * What does not work on 1.x (2). The transport retries an idempotent request after a dropped,
-	 * aborted or refused connection, recognising it by the error code, which it looks for in n8n's
-	 * error and its `cause`. n8n 1.x wraps the request error in a NodeApiError without a `cause`
-	 * (the code survives only as `httpCode`), so only a timeout is recognised, by its message: a
-	 * reset, an abort or a refusal fails the node at once. Shown with n8n 1.x's own n8n-workflow and
-	 * the installed package's retry module, next to n8n 2.x.
+	 * The transport retries an idempotent request after a dropped, aborted or refused connection,
+	 * recognising it by the error code. n8n 2.x keeps the request error as the NodeApiError's
+	 * `cause`; n8n 1.x drops the cause and keeps the code only as `httpCode` (its message becomes
+	 * n8n's own sentence). Shown with n8n 1.x's own n8n-workflow and the installed package's retry
+	 * module, next to n8n 2.x.
 	 */
-	it('known 1.x limitation: a reset, aborted or refused connection is not recognised as retryable', () => {
+	it('recognises a reset, aborted or refused connection in the shape n8n 1.x throws, as on 2.x', () => {
 		const n8nWorkflow = (install: { n8nBin: string }) =>
 			// eslint-disable-next-line @typescript-eslint/no-require-imports
 			require(join(dirname(dirname(dirname(install.n8nBin))), 'n8n-workflow')) as {
@@ -153,24 +158,32 @@ describe('n8n 1.x LTS with the package from npm pack', () => {
 					['ECONNABORTED', 'timeout of 30000ms exceeded'],
 					['ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:9'],
 					['ETIMEDOUT', 'connect ETIMEDOUT 10.0.0.1:443'],
-				].map(([code, message]) => [
-					code,
-					networkErrorCode(new NodeApiError(node, Object.assign(new Error(message), { code }))) ??
-						'not retried',
-				]),
+					['ERR_CANCELED', 'canceled'],
+				].map(([code, message]) => {
+					const error = new NodeApiError(node, Object.assign(new Error(message), { code }));
+					return [code, networkErrorCode(error) ?? 'not retried'];
+				}),
 			);
-		expect(recognised(n8nWorkflow(n8n.install))).toEqual({
-			ECONNRESET: 'not retried',
-			ECONNABORTED: 'not retried',
-			ECONNREFUSED: 'not retried',
-			ETIMEDOUT: 'ETIMEDOUT',
-		});
-		expect(recognised(n8nWorkflow(cacheInstall(N8N_2X)))).toEqual({
+		const expected = {
 			ECONNRESET: 'ECONNRESET',
 			ECONNABORTED: 'ECONNABORTED',
 			ECONNREFUSED: 'ECONNREFUSED',
 			ETIMEDOUT: 'ETIMEDOUT',
+			// An aborted execution is never sent again.
+			ERR_CANCELED: 'not retried',
+		};
+		const n8n1Workflow = n8nWorkflow(n8n.install);
+		// The 1.x shape: no cause, the code as httpCode.
+		const reset = new n8n1Workflow.NodeApiError(
+			node,
+			Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+		) as Error & { httpCode?: string };
+		expect({ cause: reset.cause, httpCode: reset.httpCode }).toEqual({
+			cause: undefined,
+			httpCode: 'ECONNRESET',
 		});
+		expect(recognised(n8n1Workflow)).toEqual(expected);
+		expect(recognised(n8nWorkflow(cacheInstall(N8N_2X)))).toEqual(expected);
 	});
 
 	describe('shipped templates, executed with n8n execute against the sandbox', () => {
@@ -240,37 +253,115 @@ describe('n8n 1.x LTS with the package from npm pack', () => {
 		});
 
 		/**
-		 * What does not work on 1.x (1). The transport asks n8n to return every HTTP status except 401
+		 * The transport asks n8n to hand back every HTTP status except 401
 		 * (`ignoreHttpStatusErrors: { ignore: true, except: [401] }`), so that a 401 reaches n8n's
-		 * refresh: call the credential's preAuthentication again and resend. n8n 1.x knows only a
-		 * boolean there, returns the 401 as well, and never refreshes. A stored token past its expiry
-		 * (which the credential stops sending five minutes early) or revoked by the vendor therefore
-		 * fails every request of that credential with 401 until the credential's data is replaced.
-		 * This hits the login-token credentials: NinjaOne, ConnectWise Automate, HaloPSA and Microsoft
-		 * Defender; ConnectWise PSA, SentinelOne and Hudu send fixed keys. When this test fails, 1.x
-		 * refreshes: drop it and the re-import in beforeEach.
+		 * refresh. n8n 1.x knows only a boolean there and hands the 401 back too; the transport then
+		 * resends once with status errors on, and 1.x's own refresh runs: the credential's
+		 * preAuthentication logs in again and n8n stores the new token. Here the vendor revokes every
+		 * NinjaOne token right after the run's first NinjaOne answer, so the rest of the run only
+		 * goes through with a renewed token.
 		 */
-		it('known 1.x limitation: an expired stored login token is not refreshed, the run fails with 401', async () => {
-			const ninja = sandbox.n8nCredentials().find((c) => c.type === 'mspNinjaOneApi')!;
-			await n8n.importCredentials([
-				{
-					...ninja,
-					data: { ...ninja.data, accessToken: 'stale-e2e-token', expiresAt: Date.now() - 1000 },
-				},
-			]);
+		it('renews a login token the vendor revoked mid-run, and the run completes', async () => {
+			const seeded = JSON.parse(JSON.stringify(sandbox.world())) as World;
 			const since = sandbox.requests.all().at(-1)?.seq ?? 0;
-			const result = await run(ids.patch);
-			expect(result.status).toBe('error');
-			expect(result.error).toMatchObject({
-				httpCode: '401',
-				errorResponse: { vendor: 'NinjaOne' },
-			});
-			const ninjaRequests = sandbox.requests
-				.query({ since })
+			const ninjaApi = (r: { path: string }) =>
+				r.path.includes('/ninjaone/') && !r.path.endsWith('/ws/oauth/token');
+			let revokedAfter: number | undefined;
+			const log = sandbox.requests as unknown as {
+				push(entry: { seq: number; path: string; status: number }): void;
+			};
+			const push = log.push.bind(log);
+			// The log records an answer once it is sent: revoke right after the first NinjaOne answer.
+			log.push = (entry) => {
+				push(entry);
+				if (revokedAfter === undefined && ninjaApi(entry) && entry.status < 400) {
+					revokedAfter = entry.seq;
+					new TokenStore(() => sandbox.world(), 'ninjaone').expireAll();
+				}
+			};
+			try {
+				await execute(ids.patch);
+			} finally {
+				log.push = push;
+			}
+			assertPatchEndState(seeded, sandbox.world());
+			expect(revokedAfter).toBeDefined();
+			const after = sandbox.requests
+				.query({ since: revokedAfter })
 				.filter((r) => r.path.includes('/ninjaone/'));
-			expect(ninjaRequests.filter((r) => r.status === 401).length).toBeGreaterThan(0);
-			// No new token was asked for.
-			expect(ninjaRequests.filter((r) => r.path.endsWith('/ws/oauth/token'))).toEqual([]);
+			const firstRefused = after.findIndex((r) => r.status === 401);
+			expect(firstRefused).toBeGreaterThanOrEqual(0);
+			// A new token was asked for after the refusal, and NinjaOne answered with it.
+			const login = after.findIndex(
+				(r, i) => i > firstRefused && r.path.endsWith('/ws/oauth/token'),
+			);
+			expect(login).toBeGreaterThan(firstRefused);
+			expect(after.slice(login + 1).some((r) => ninjaApi(r) && r.status === 200)).toBe(true);
+			expect(
+				sandbox.requests.query({ since }).filter((r) => r.path.endsWith('/ws/oauth/token')).length,
+			).toBeGreaterThanOrEqual(2);
+		});
+
+		/**
+		 * A connection that drops on a read is sent again. NinjaOne is reached through a proxy that
+		 * closes the socket of the first two device reads without forwarding them (the vendor never
+		 * saw them); the transport recognises n8n 1.x's shape of that error and retries.
+		 */
+		it('retries a read whose connection dropped, and the run completes', async () => {
+			const seeded = JSON.parse(JSON.stringify(sandbox.world())) as World;
+			const ninja = sandbox.n8nCredentials().find((c) => c.type === 'mspNinjaOneApi')!;
+			const proxy = await droppingProxy(String(ninja.data.baseUrl), 2);
+			try {
+				await n8n.importCredentials([
+					{ ...ninja, data: { ...ninja.data, baseUrl: proxy.baseUrl } },
+				]);
+				await execute(ids.patch);
+			} finally {
+				await proxy.close();
+			}
+			assertPatchEndState(seeded, sandbox.world());
+			expect(proxy.dropped).toHaveLength(2);
+			// Each dropped read came again and was forwarded.
+			for (const path of proxy.dropped) expect(proxy.forwarded).toContain(`GET ${path}`);
 		});
 	});
 });
+
+/**
+ * An HTTP proxy to `target` (a vendor's sandbox base URL) that closes the socket of the first
+ * `drops` GETs other than token requests without forwarding them, and forwards everything else.
+ */
+async function droppingProxy(target: string, drops: number) {
+	const origin = new URL(target);
+	const dropped: string[] = [];
+	const forwarded: string[] = [];
+	const server: Server = createServer((req, res) => {
+		const path = req.url ?? '/';
+		if (req.method === 'GET' && !path.includes('/oauth/') && dropped.length < drops) {
+			dropped.push(path);
+			req.socket.destroy();
+			return;
+		}
+		forwarded.push(`${req.method} ${path}`);
+		const upstream = httpRequest(
+			{ host: origin.hostname, port: origin.port, method: req.method, path, headers: req.headers },
+			(answer) => {
+				res.writeHead(answer.statusCode ?? 502, answer.headers);
+				answer.pipe(res);
+			},
+		);
+		upstream.on('error', () => res.destroy());
+		req.pipe(upstream);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		baseUrl: `http://127.0.0.1:${port}${origin.pathname.replace(/\/+$/, '')}`,
+		dropped,
+		forwarded,
+		close: async () => {
+			server.closeAllConnections();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
+	};
+}

@@ -19,7 +19,7 @@ import { executionSecrets, redact, redactSecretValues } from '../redact';
 import { profilePacer } from './pacing';
 import { sharedPacerFor } from './sharedBudget';
 import type { CredentialInfo } from './credentialInfo';
-import { describeCredentials, resolveUrl } from './credentialInfo';
+import { describeCredentials, holdsRenewableToken, resolveUrl } from './credentialInfo';
 import { DryRunStop } from './dryRun';
 import type { ErrorContext } from './errors';
 import { httpError, networkError, unreadableAnswerError } from './errors';
@@ -49,11 +49,18 @@ const DEFAULT_TIMEOUT_MS = 30000;
 /**
  * A failed try. Without `response` the answer never arrived (`networkCode`) or arrived unreadable
  * (`unreadableStatus`: a success status with a body that is not valid JSON); both are a lost
- * answer to the retry and ambiguous-write rules.
+ * answer to the retry and ambiguous-write rules. `returned`: n8n handed the failed status back as an
+ * answer rather than throwing it.
  */
 type Outcome =
-	| { response: FailedResponse; error?: undefined }
-	| { response?: undefined; error: unknown; networkCode?: string; unreadableStatus?: number };
+	| { response: FailedResponse; error?: undefined; returned?: boolean }
+	| {
+			response?: undefined;
+			returned?: undefined;
+			error: unknown;
+			networkCode?: string;
+			unreadableStatus?: number;
+	  };
 
 /** Stands in for a network code so that an unreadable answer is retried exactly like a lost one. */
 const UNREADABLE_ANSWER = 'UNREADABLE_ANSWER';
@@ -99,6 +106,9 @@ export class Transport {
 
 	private readonly random: () => number;
 
+	/** The credential keeps a login token n8n renews (read again after every request). */
+	private renewableToken = false;
+
 	constructor(
 		private readonly ctx: RequestContext,
 		readonly profile: VendorProfile,
@@ -134,6 +144,7 @@ export class Transport {
 	private async credentialInfo(): Promise<CredentialInfo> {
 		this.info ??= this.ctx.getCredentials(this.profile.credentialType).then((credentials) => {
 			this.secrets.addCredentials(credentials);
+			this.renewableToken = holdsRenewableToken(credentials);
 			return describeCredentials(
 				this.profile.credentialType,
 				this.profile.baseUrl(credentials),
@@ -151,6 +162,7 @@ export class Transport {
 		try {
 			const credentials = await this.ctx.getCredentials(this.profile.credentialType);
 			this.secrets.addCredentials(credentials as ICredentialDataDecryptedObject);
+			this.renewableToken = holdsRenewableToken(credentials as ICredentialDataDecryptedObject);
 		} catch {
 			// It was readable before the request; the secrets known so far stay in force, and
 			// failing here would lose a response whose write already happened.
@@ -169,7 +181,11 @@ export class Transport {
 		return redact(described, this.secrets);
 	}
 
-	private buildOptions(spec: RequestSpec, info: CredentialInfo): IHttpRequestOptions {
+	private buildOptions(
+		spec: RequestSpec,
+		info: CredentialInfo,
+		renewToken = false,
+	): IHttpRequestOptions {
 		const headers: IDataObject = { ...spec.headers };
 		let body = spec.body;
 		if (spec.form && body && typeof body === 'object' && !Array.isArray(body)) {
@@ -186,7 +202,9 @@ export class Transport {
 			returnFullResponse: true,
 			// 401 still throws so n8n can refresh a pre-authenticated token and resend;
 			// every other status comes back as a response we turn into a precise error.
-			ignoreHttpStatusErrors: { ignore: true, except: [401] },
+			// n8n 1.x reads this as a plain boolean and hands the 401 back as well; the renewal resend
+			// then lets every status throw, which is what takes 1.x through its refresh (`tokenRefused`).
+			ignoreHttpStatusErrors: renewToken ? false : { ignore: true, except: [401] },
 			timeout: spec.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 		};
 		if (spec.arrayFormat) options.arrayFormat = spec.arrayFormat;
@@ -203,17 +221,27 @@ export class Transport {
 			secrets: this.secrets,
 		};
 		let waitedMs = 0;
+		let renewing = false;
+		let renewed = false;
 		for (let attempt = 1; ; attempt++) {
 			const { pacer, done } = await this.pace(info);
 			let outcome: RawResponse<T> | Outcome;
 			try {
 				stopIfCancelled(this.signal, `waiting to send "${spec.operation}"`);
-				outcome = await this.attempt<T>(spec, info);
+				outcome = await this.attempt<T>(spec, info, renewing);
 			} finally {
 				// The shared budget counts the request until its answer is in.
 				done();
 			}
 			if ('statusCode' in outcome) return outcome;
+			renewing = !renewed && this.tokenRefused(outcome);
+			if (renewing) {
+				// Once per request and not counted as a retry: the vendor refused the token before
+				// doing anything, so even a write is safe to send again.
+				renewed = true;
+				attempt--;
+				continue;
+			}
 			const ambiguous = isAmbiguousWrite(spec, outcome.response?.statusCode);
 			if (this.signal?.aborted) {
 				// Cut off in flight: a write may have been applied, the caller's read-back will say.
@@ -274,6 +302,16 @@ export class Transport {
 		addHints?.call(this.ctx, { message, type: 'warning', location: 'outputPane' });
 	}
 
+	/**
+	 * A 401 that n8n handed back as an answer instead of renewing the token: n8n 1.x, which takes
+	 * `ignoreHttpStatusErrors` as a plain boolean (n8n 2.x throws the 401 into its own refresh).
+	 * Only for credentials that log in for a token (NinjaOne, Defender...): a fixed key that is
+	 * refused stays refused, and sending it again would only cost the vendor's budget.
+	 */
+	private tokenRefused(outcome: Outcome): boolean {
+		return outcome.returned === true && outcome.response.statusCode === 401 && this.renewableToken;
+	}
+
 	/** A success status whose body should be JSON but does not parse. */
 	private unreadable(spec: RequestSpec, response: FailedResponse): boolean {
 		return (
@@ -291,13 +329,14 @@ export class Transport {
 	private async attempt<T>(
 		spec: RequestSpec,
 		info: CredentialInfo,
+		renewToken: boolean,
 	): Promise<RawResponse<T> | Outcome> {
 		let outcome: RawResponse<T> | Outcome;
 		try {
 			const full = (await this.ctx.helpers.httpRequestWithAuthentication.call(
 				this.ctx,
 				this.profile.credentialType,
-				this.buildOptions(spec, info),
+				this.buildOptions(spec, info, renewToken),
 			)) as IN8nHttpFullResponse;
 			const response = {
 				statusCode: full.statusCode,
@@ -306,7 +345,7 @@ export class Transport {
 			};
 			if (this.unreadable(spec, response)) {
 				outcome = { error: undefined, unreadableStatus: response.statusCode };
-			} else outcome = response.statusCode < 400 ? response : { response };
+			} else outcome = response.statusCode < 400 ? response : { response, returned: true };
 		} catch (error) {
 			const response = responseFromError(error);
 			if (isJsonParseFailure(error) || (response && response.statusCode < 400)) {

@@ -44,6 +44,15 @@ export function describeCredentials(
 	};
 }
 
+/**
+ * Whether the credential logs in for a token that n8n keeps in the hidden, `expirable`
+ * `accessToken` field and renews through the credential's preAuthentication (see
+ * credentials/common/cachedToken.ts); fixed API keys have no such field.
+ */
+export function holdsRenewableToken(credentials: ICredentialDataDecryptedObject): boolean {
+	return typeof credentials.accessToken === 'string';
+}
+
 /** Joins a relative path to the base URL; absolute URLs (next links) pass through. */
 export function resolveUrl(baseUrl: string, path: string): string {
 	if (/^https?:\/\//i.test(path)) return path;

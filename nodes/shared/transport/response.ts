@@ -52,10 +52,16 @@ export function responseFromError(error: unknown): FailedResponse | undefined {
 		if (found) return found;
 		current = cause;
 	}
+	// n8n 1.x drops the axios error (`cause`): only the status (`httpCode`) and the parsed body
+	// (`context.data`, when it was an object) are left; the headers are lost.
 	const httpCode = Number((error as { httpCode?: unknown } | undefined)?.httpCode);
 	if (Number.isInteger(httpCode) && httpCode >= 400) {
-		const { description, message } = error as { description?: unknown; message?: unknown };
-		return { statusCode: httpCode, headers: {}, body: description ?? message };
+		const { description, message, context } = error as {
+			description?: unknown;
+			message?: unknown;
+			context?: { data?: unknown };
+		};
+		return { statusCode: httpCode, headers: {}, body: context?.data ?? description ?? message };
 	}
 	return undefined;
 }

@@ -78,23 +78,35 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
 	return Math.max(0, at - nowMs);
 }
 
-function errorCodeOf(error: object): { code?: string; message?: string; name?: string } {
-	const { code, message, name } = error as { code?: unknown; message?: unknown; name?: unknown };
+function errorCodeOf(error: object): {
+	codes: string[];
+	message?: string;
+	name?: string;
+} {
+	const { code, httpCode, message, name } = error as Record<string, unknown>;
 	const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-	return { code: text(code), message: text(message), name: text(name) };
+	// n8n 1.x wraps the request error in a NodeApiError that drops its `cause`: the socket's code
+	// survives only as the wrapper's `httpCode` ("ECONNRESET"), its message is replaced by n8n's own.
+	const codes = [text(code), text(httpCode)].filter((c): c is string => c !== undefined);
+	return { codes, message: text(message), name: text(name) };
 }
 
 /**
  * The network failure code of a thrown request error (looking through n8n's
  * wrappers), or undefined when the error is not a transient network failure.
+ * n8n 2.x keeps the request error as `cause`; n8n 1.x keeps only its code, as
+ * `httpCode`. Both shapes count.
  */
 export function networkErrorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	let timeoutSeen: string | undefined;
 	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-		const { code, message, name } = errorCodeOf(current);
-		if (CANCELLED_CODES.has(code ?? '') || CANCELLED_NAMES.has(name ?? '')) return undefined;
-		if (code && NETWORK_CODES.has(code)) return code;
+		const { codes, message, name } = errorCodeOf(current);
+		if (codes.some((c) => CANCELLED_CODES.has(c)) || CANCELLED_NAMES.has(name ?? '')) {
+			return undefined;
+		}
+		const network = codes.find((c) => NETWORK_CODES.has(c));
+		if (network) return network;
 		if (message && NETWORK_MESSAGE.test(message))
 			timeoutSeen ??= /hang up/i.test(message) ? 'ECONNRESET' : 'ETIMEDOUT';
 		current = (current as { cause?: unknown }).cause;
