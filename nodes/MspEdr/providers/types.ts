@@ -39,7 +39,7 @@ export interface ThreatReading {
 
 export interface ThreatUpdate {
 	status?: ThreatStatus;
-	verdict?: Exclude<Verdict, 'undefined'>;
+	verdict?: Verdict;
 	comment?: string;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { Id, Raw, Timestamp } from './common';
+import { checkHostnameKey, CompanyRefSchema, HostnameKey, Id, Raw, UtcTimestamp } from './common';
 
 export const CompanySchema = z.object({
 	id: Id,
@@ -18,8 +18,9 @@ export const TicketSchema = z.object({
 	status: z.string().optional().describe('Vendor status name (boards define their own statuses)'),
 	isClosed: z.boolean().optional(),
 	priority: z.string().optional(),
-	companyId: Id.optional(),
-	companyName: z.string().optional(),
+	companyId: Id.optional().describe('Same as company.id'),
+	companyName: z.string().optional().describe('Same as company.name'),
+	company: CompanyRefSchema.optional().describe("The ticket's company (client), from the PSA"),
 	board: z.string().optional().describe('Board, queue or team the ticket belongs to'),
 	boardId: Id.optional(),
 	externalReference: z
@@ -27,8 +28,8 @@ export const TicketSchema = z.object({
 		.optional()
 		.describe('Reference set by the automation (e.g. alert id) used to find the ticket again'),
 	url: z.string().optional().describe('Link to the ticket in the PSA user interface'),
-	createdAt: Timestamp.optional(),
-	updatedAt: Timestamp.optional(),
+	createdAt: UtcTimestamp.optional(),
+	updatedAt: UtcTimestamp.optional(),
 	raw: Raw,
 });
 export type Ticket = z.infer<typeof TicketSchema>;
@@ -39,7 +40,7 @@ export const TicketNoteSchema = z.object({
 	text: z.string(),
 	internal: z.boolean().optional().describe('Hidden from the end customer'),
 	createdBy: z.string().optional(),
-	createdAt: Timestamp.optional(),
+	createdAt: UtcTimestamp.optional(),
 	raw: Raw,
 });
 export type TicketNote = z.infer<typeof TicketNoteSchema>;
@@ -48,8 +49,8 @@ export const TimeEntrySchema = z.object({
 	id: Id,
 	ticketId: Id.optional(),
 	member: z.string().optional().describe('Technician or resource the time is logged for'),
-	startedAt: Timestamp.optional(),
-	endedAt: Timestamp.optional(),
+	startedAt: UtcTimestamp.optional(),
+	endedAt: UtcTimestamp.optional(),
 	hours: z.number().nonnegative(),
 	notes: z.string().optional(),
 	billable: z.boolean().optional(),
@@ -58,15 +59,18 @@ export const TimeEntrySchema = z.object({
 export type TimeEntry = z.infer<typeof TimeEntrySchema>;
 
 /** A configuration item / asset in the PSA (the CMDB side of a device). */
-export const ConfigurationSchema = z.object({
-	id: Id,
-	name: z.string(),
-	companyId: Id.optional(),
-	type: z.string().optional(),
-	serialNumber: z.string().optional(),
-	hostname: z.string().optional(),
-	deviceId: Id.optional().describe('Id of the matching RMM device, when the PSA stores it'),
-	active: z.boolean().optional(),
-	raw: Raw,
-});
+export const ConfigurationSchema = z
+	.object({
+		id: Id,
+		name: z.string(),
+		companyId: Id.optional(),
+		type: z.string().optional(),
+		serialNumber: z.string().optional(),
+		hostname: z.string().optional(),
+		hostnameKey: HostnameKey.optional(),
+		deviceId: Id.optional().describe('Id of the matching RMM device, when the PSA stores it'),
+		active: z.boolean().optional(),
+		raw: Raw,
+	})
+	.superRefine(checkHostnameKey);
 export type Configuration = z.infer<typeof ConfigurationSchema>;

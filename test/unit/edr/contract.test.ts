@@ -134,11 +134,10 @@ describe.each(PROVIDERS)('EDR contract: $label', ({ name, vendor }) => {
 	it('gets one threat, updates status and verdict, and adds a note', async () => {
 		const threat = sandbox.world().threats[1];
 		const id = threatIdIn(name, threat);
-		expect(await provider().getThreat(id)).toMatchObject({
-			id,
-			status: 'new',
-			verdict: 'undefined',
-		});
+		const unjudged = await provider().getThreat(id);
+		expect(unjudged).toMatchObject({ id, status: 'new' });
+		// No analyst verdict yet: the field is absent, never the text "undefined".
+		expect(unjudged.verdict).toBeUndefined();
 		const updated = await provider().updateThreat(id, {
 			status: 'inProgress',
 			verdict: 'falsePositive',

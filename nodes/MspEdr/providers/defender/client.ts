@@ -4,6 +4,7 @@ import type { z } from 'zod';
 
 import {
 	DryRunStop,
+	isoUtc,
 	mapWithConcurrency,
 	offsetPages,
 	parseVendorResponse,
@@ -161,7 +162,8 @@ function keepAlert(query: ThreatQuery): (t: Threat) => boolean {
 	return (t) =>
 		(!query.deviceId || t.deviceId === query.deviceId) &&
 		(!query.hostname || sameHost((t.raw as MdeAlert).computerDnsName ?? '', query.hostname)) &&
-		(!query.groups?.length || query.groups.includes(t.companyId ?? '')) &&
+		// Alerts name their machine group without its id: the filter takes group names.
+		(!query.groups?.length || query.groups.includes(t.companyName ?? '')) &&
 		(!query.severities?.length ||
 			query.severities.includes(t.severity) ||
 			(query.severities.includes('critical') && t.severity === 'high'));
@@ -641,7 +643,7 @@ export class DefenderProvider implements EdrProvider {
 		const containment: Containment = {
 			deviceId,
 			state: stateOf(action),
-			changedAt: action.lastUpdateDateTimeUtc ?? undefined,
+			changedAt: isoUtc(action.lastUpdateDateTimeUtc),
 			actionId: action.id,
 			raw: action,
 		};
@@ -777,8 +779,8 @@ export class DefenderProvider implements EdrProvider {
 			deviceId: action.machineId ?? undefined,
 			action: kind,
 			status,
-			requestedAt: action.creationDateTimeUtc,
-			completedAt: status === 'pending' ? undefined : (action.lastUpdateDateTimeUtc ?? undefined),
+			requestedAt: isoUtc(action.creationDateTimeUtc),
+			completedAt: status === 'pending' ? undefined : isoUtc(action.lastUpdateDateTimeUtc),
 			raw: action,
 		};
 	}

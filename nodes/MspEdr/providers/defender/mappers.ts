@@ -8,6 +8,7 @@ import type {
 	ThreatStatus,
 	Verdict,
 } from '../../../shared';
+import { companyRefOf, hostnameKeyOf, isoUtc } from '../../../shared';
 import { techniqueIdsOf, textOf } from '../common';
 import type { MdeAlert, MdeEvidence, MdeFile, MdeMachine, MdeMachineAction } from './schemas';
 
@@ -118,16 +119,24 @@ export function signatureOf(file: MdeFile): FileSignature {
 	return signed && signer ? { signer, signed } : { signed: false };
 }
 
+/**
+ * Alerts name the machine group (`rbacGroupName`) but not its id, which only the machine carries:
+ * a threat's `company` is `{ name }` and `companyId` is absent, rather than a name posing as an id.
+ */
 export function toThreat(raw: MdeAlert): Threat {
 	const file = raw.evidence?.find((e) => e.sha1 || e.fileName);
 	const mitigated = raw.evidence?.some(
 		(e) => e.detectionStatus === 'Prevented' || e.detectionStatus === 'Blocked',
 	);
+	const hostname = hostOf(raw.computerDnsName);
+	const company = companyRefOf(undefined, raw.rbacGroupName);
 	return {
 		id: raw.id,
 		deviceId: raw.machineId ?? undefined,
-		hostname: hostOf(raw.computerDnsName),
-		companyId: raw.rbacGroupName ?? undefined,
+		hostname,
+		hostnameKey: hostname === undefined ? undefined : hostnameKeyOf(hostname),
+		companyName: company?.name,
+		company,
 		severity: FROM_SEVERITY[raw.severity ?? ''] ?? 'informational',
 		classification: raw.threatFamilyName ?? raw.category ?? undefined,
 		processName: file?.fileName ?? undefined,
@@ -137,10 +146,11 @@ export function toThreat(raw: MdeAlert): Threat {
 				: (file?.filePath ?? undefined),
 		sha1: file?.sha1 ?? undefined,
 		sha256: file?.sha256 ?? undefined,
-		verdict: FROM_CLASSIFICATION[raw.classification ?? ''] ?? 'undefined',
+		// Unknown or no classification yet: no verdict.
+		verdict: FROM_CLASSIFICATION[raw.classification ?? ''],
 		status: FROM_STATUS[raw.status ?? ''] ?? 'new',
-		detectedAt: raw.alertCreationTime,
-		updatedAt: raw.lastUpdateTime ?? raw.alertCreationTime,
+		detectedAt: isoUtc(raw.alertCreationTime),
+		updatedAt: isoUtc(raw.lastUpdateTime) ?? isoUtc(raw.alertCreationTime),
 		mitigationStatus: mitigated ? 'mitigated' : 'notMitigated',
 		...triageFactsOf(raw, file),
 		raw,
@@ -148,19 +158,20 @@ export function toThreat(raw: MdeAlert): Threat {
 }
 
 export function toDevice(raw: MdeMachine): Device {
+	const hostname = hostOf(raw.computerDnsName) ?? raw.computerDnsName;
+	const company = companyRefOf(raw.rbacGroupId, raw.rbacGroupName);
 	return {
 		id: raw.id,
-		hostname: hostOf(raw.computerDnsName) ?? raw.computerDnsName,
+		hostname,
+		hostnameKey: hostnameKeyOf(hostname),
 		displayName: raw.computerDnsName,
-		companyId:
-			raw.rbacGroupId === null || raw.rbacGroupId === undefined
-				? undefined
-				: String(raw.rbacGroupId),
-		companyName: raw.rbacGroupName ?? undefined,
+		companyId: company?.id,
+		companyName: company?.name,
+		company,
 		os: raw.osPlatform ?? undefined,
 		type: roleOfPlatform(raw.osPlatform),
 		online: raw.healthStatus === 'Active',
-		lastSeen: raw.lastSeen ?? undefined,
+		lastSeen: isoUtc(raw.lastSeen),
 		ipAddress: raw.lastIpAddress ?? undefined,
 		raw,
 	};
@@ -197,7 +208,7 @@ export function containmentFrom(machineId: string, actions: MdeMachineAction[]):
 	return {
 		deviceId: machineId,
 		state: stateOf(newest),
-		changedAt: newest.lastUpdateDateTimeUtc ?? newest.creationDateTimeUtc,
+		changedAt: isoUtc(newest.lastUpdateDateTimeUtc) ?? isoUtc(newest.creationDateTimeUtc),
 		actionId: newest.id,
 		raw: newest,
 	};

@@ -7,6 +7,7 @@ import {
 	cursorPages,
 	DryRunStop,
 	filterPages,
+	isoUtc,
 	parseVendorResponse,
 	Transport,
 	writeVerified,
@@ -516,7 +517,7 @@ export class SentinelOneProvider implements EdrProvider {
 		return {
 			...action,
 			status,
-			completedAt: status === 'pending' ? undefined : (entry?.lastUpdate ?? undefined),
+			completedAt: status === 'pending' ? undefined : isoUtc(entry?.lastUpdate),
 			raw,
 		};
 	}

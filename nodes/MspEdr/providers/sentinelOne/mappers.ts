@@ -4,11 +4,13 @@ import type {
 	Device,
 	DeviceType,
 	EdrConfidence,
+	MitigationStatus,
 	Severity,
 	Threat,
 	ThreatStatus,
 	Verdict,
 } from '../../../shared';
+import { companyRefOf, hostnameKeyOf, isoUtc } from '../../../shared';
 import { firstTextOf, techniqueIdsOf, textOf } from '../common';
 import type { S1Agent, S1Threat } from './schemas';
 
@@ -64,11 +66,36 @@ export const INCIDENT: Record<ThreatStatus, string> = {
 	inProgress: 'in_progress',
 	resolved: 'resolved',
 };
-export const VERDICT: Record<Exclude<Verdict, 'undefined'>, string> = {
+export const VERDICT: Record<Verdict, string> = {
 	truePositive: 'true_positive',
 	falsePositive: 'false_positive',
 	suspicious: 'suspicious',
 };
+
+/**
+ * `threatInfo.mitigationStatus` in the shared words. The reference shows `mitigated`; the console's
+ * filter also names `not_mitigated`, `marked_as_benign`, `partially_mitigated` and the older
+ * `active`, `blocked`, `pending` [unverified: full list]. A blocked threat never ran, so it is
+ * mitigated; an active or pending one is not (yet). Anything else is left absent (the vendor's word
+ * stays in `raw`) rather than guessed.
+ */
+const MITIGATION: Record<string, MitigationStatus> = {
+	mitigated: 'mitigated',
+	blocked: 'mitigated',
+	notmitigated: 'notMitigated',
+	active: 'notMitigated',
+	pending: 'notMitigated',
+	partiallymitigated: 'partiallyMitigated',
+	markedasbenign: 'markedAsBenign',
+};
+
+export function mitigationStatusOf(value: string | null | undefined): MitigationStatus | undefined {
+	return MITIGATION[
+		String(value ?? '')
+			.toLowerCase()
+			.replace(/[^a-z]/g, '')
+	];
+}
 
 /**
  * Threats carry no severity, only a confidence level: malicious is treated as high and
@@ -154,13 +181,21 @@ export function toThreat(raw: S1Threat): Threat {
 	const status = Object.entries(INCIDENT).find(([, v]) => v === info.incidentStatus)?.[0] as
 		| ThreatStatus
 		| undefined;
-	const verdict = (Object.entries(VERDICT).find(([, v]) => v === info.analystVerdict)?.[0] ??
-		'undefined') as Verdict;
+	// `undefined` is SentinelOne's word for "no analyst verdict yet": the field is then absent.
+	const verdict = Object.entries(VERDICT).find(([, v]) => v === info.analystVerdict)?.[0] as
+		| Verdict
+		| undefined;
+	const agent = raw.agentRealtimeInfo;
+	const hostname = textOf(agent.agentComputerName);
+	const company = companyRefOf(agent.siteId, agent.siteName);
 	return {
 		id: raw.id,
-		deviceId: raw.agentRealtimeInfo.agentId ?? undefined,
-		hostname: raw.agentRealtimeInfo.agentComputerName ?? undefined,
-		companyId: raw.agentRealtimeInfo.siteId ?? undefined,
+		deviceId: agent.agentId ?? undefined,
+		hostname,
+		hostnameKey: hostname === undefined ? undefined : hostnameKeyOf(hostname),
+		companyId: company?.id,
+		companyName: company?.name,
+		company,
 		severity: severityOf(info.confidenceLevel),
 		classification: info.classification ?? undefined,
 		processName: textOf(info.threatName) ?? fileNameOf(info.filePath),
@@ -169,24 +204,27 @@ export function toThreat(raw: S1Threat): Threat {
 		sha256: info.sha256 ?? undefined,
 		verdict,
 		status: status ?? 'new',
-		detectedAt: info.createdAt,
-		updatedAt: info.updatedAt ?? info.createdAt,
-		mitigationStatus: info.mitigationStatus ?? undefined,
+		detectedAt: isoUtc(info.createdAt),
+		updatedAt: isoUtc(info.updatedAt) ?? isoUtc(info.createdAt),
+		mitigationStatus: mitigationStatusOf(info.mitigationStatus),
 		...triageFactsOf(raw),
 		raw,
 	};
 }
 
 export function toDevice(raw: S1Agent): Device {
+	const company = companyRefOf(raw.siteId, raw.siteName);
 	return {
 		id: raw.id,
 		hostname: raw.computerName,
-		companyId: raw.siteId ?? undefined,
-		companyName: raw.siteName ?? undefined,
+		hostnameKey: hostnameKeyOf(raw.computerName),
+		companyId: company?.id,
+		companyName: company?.name,
+		company,
 		os: raw.osName ?? undefined,
 		type: roleOfMachineType(raw.machineType),
 		online: raw.isActive,
-		lastSeen: raw.lastActiveDate ?? undefined,
+		lastSeen: isoUtc(raw.lastActiveDate),
 		ipAddress: raw.networkInterfaces?.[0]?.inet?.[0],
 		raw,
 	};
@@ -196,7 +234,7 @@ export function toContainment(raw: S1Agent): Containment {
 	return {
 		deviceId: raw.id,
 		state: networkStateOf(raw.networkStatus),
-		changedAt: raw.updatedAt ?? undefined,
+		changedAt: isoUtc(raw.updatedAt),
 		raw,
 	};
 }

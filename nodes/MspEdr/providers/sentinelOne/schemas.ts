@@ -61,6 +61,7 @@ export const S1Threat = z
 				agentComputerName: z.string().nullable().optional(),
 				agentMachineType: z.string().nullable().optional(),
 				siteId: z.string().nullable().optional(),
+				siteName: z.string().nullable().optional(),
 			})
 			.passthrough(),
 		threatInfo: z

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 
 import type { Company, Configuration, Ticket, TicketNote, TimeEntry } from '../../../shared';
+import { companyRefOf, hostnameKeyOf } from '../../../shared';
 import { utc } from '../common';
 import type {
 	CwCompanySchema,
@@ -10,15 +11,20 @@ import type {
 	CwTimeEntrySchema,
 } from './schemas';
 
-/** Link to the ticket in the ConnectWise UI: the UI host is the API host without its `api-` prefix. */
+/**
+ * Link to the ticket in the ConnectWise UI: the UI host is the API host without its `api-` prefix,
+ * under the same path (the codebase, `v4_6_release`, and whatever sits before it on a server
+ * behind a path prefix).
+ */
 export function ticketUrl(apiBase: string, id: number): string | undefined {
-	const match = /^(https?:\/\/)(?:api-)?([^/]+)\/([^/]+)\/apis\/3\.0/.exec(apiBase);
+	const match = /^(https?:\/\/)(?:api-)?([^/]+)((?:\/[^/]+)*?)\/apis\/3\.0(?:\/|$)/.exec(apiBase);
 	if (!match) return undefined;
-	return `${match[1]}${match[2]}/${match[3]}/services/system_io/Service/fv_sr100_request.rails?service_recid=${id}`;
+	return `${match[1]}${match[2]}${match[3]}/services/system_io/Service/fv_sr100_request.rails?service_recid=${id}`;
 }
 
 export function toTicket(ticket: CwTicket, apiBase: string): Ticket {
 	const info = ticket._info ?? {};
+	const company = companyRefOf(ticket.company?.id, ticket.company?.name);
 	return {
 		id: String(ticket.id),
 		number: String(ticket.id),
@@ -26,8 +32,9 @@ export function toTicket(ticket: CwTicket, apiBase: string): Ticket {
 		status: ticket.status?.name,
 		isClosed: ticket.closedFlag === true,
 		priority: ticket.priority?.name,
-		companyId: ticket.company ? String(ticket.company.id) : undefined,
-		companyName: ticket.company?.name,
+		companyId: company?.id,
+		companyName: company?.name,
+		company,
 		board: ticket.board?.name,
 		boardId: ticket.board ? String(ticket.board.id) : undefined,
 		externalReference: ticket.externalXRef || undefined,
@@ -81,6 +88,7 @@ export function toConfiguration(config: z.infer<typeof CwConfigurationSchema>): 
 		type: config.type?.name,
 		serialNumber: config.serialNumber || undefined,
 		hostname: config.name,
+		hostnameKey: hostnameKeyOf(config.name),
 		deviceId: config.deviceIdentifier || undefined,
 		active: config.activeFlag ?? undefined,
 		raw: config,

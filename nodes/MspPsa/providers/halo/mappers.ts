@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 
 import type { Company, Configuration, Ticket, TicketNote, TimeEntry } from '../../../shared';
+import { companyRefOf, hostnameKeyOf } from '../../../shared';
 import { utc } from '../common';
 import type { HaloActionSchema, HaloAssetSchema, HaloClientSchema, HaloTicket } from './schemas';
 
@@ -12,7 +13,9 @@ export interface HaloNames {
 	instanceUrl: string;
 }
 
+/** A Halo ticket names its team but not the team's id: `boardId` is absent on HaloPSA. */
 export function toTicket(ticket: HaloTicket, names: HaloNames): Ticket {
+	const company = companyRefOf(ticket.client_id || undefined, ticket.client_name);
 	return {
 		id: String(ticket.id),
 		number: String(ticket.id),
@@ -22,8 +25,9 @@ export function toTicket(ticket: HaloTicket, names: HaloNames): Ticket {
 		status: names.status(ticket.status_id) ?? (ticket.status_name || undefined),
 		isClosed: names.isClosed(ticket.status_id),
 		priority: names.priority(ticket.priority_id) ?? (ticket.priority_name || undefined),
-		companyId: ticket.client_id ? String(ticket.client_id) : undefined,
-		companyName: ticket.client_name || undefined,
+		companyId: company?.id,
+		companyName: company?.name,
+		company,
 		board: ticket.team || undefined,
 		externalReference: ticket.third_party_id_string || undefined,
 		url: `${names.instanceUrl}/tickets?id=${ticket.id}`,
@@ -82,13 +86,15 @@ export function serialOf(asset: z.infer<typeof HaloAssetSchema>): string | undef
 
 export function toConfiguration(asset: z.infer<typeof HaloAssetSchema>): Configuration {
 	const name = asset.inventory_number || asset.key_field || String(asset.id);
+	const hostname = asset.key_field || asset.inventory_number || undefined;
 	return {
 		id: String(asset.id),
 		name,
 		companyId: asset.client_id ? String(asset.client_id) : undefined,
 		type: asset.assettype_name || undefined,
 		serialNumber: serialOf(asset),
-		hostname: asset.key_field || asset.inventory_number || undefined,
+		hostname,
+		hostnameKey: hostname === undefined ? undefined : hostnameKeyOf(hostname),
 		active: asset.inactive === undefined || asset.inactive === null ? undefined : !asset.inactive,
 		raw: asset,
 	};

@@ -1,4 +1,5 @@
 import type { Alert, Device, Job, Patch, PatchStatus, Severity } from '../../../shared';
+import { companyRefOf, hostnameKeyOf } from '../../../shared';
 import type { z } from 'zod';
 import type { AlertSchema, Computer, MicrosoftUpdate, ScriptHistoryRow } from './schemas';
 import { automateIso } from './time';
@@ -24,12 +25,15 @@ function computerType(raw: Computer): Device['type'] {
 }
 
 export function toDevice(raw: Computer, at: DateReader = asUtc): Device {
+	const company = companyRefOf(raw.Client?.Id, raw.Client?.Name);
 	return {
 		id: raw.Id,
 		hostname: raw.ComputerName,
+		hostnameKey: hostnameKeyOf(raw.ComputerName),
 		displayName: raw.FriendlyName ?? undefined,
-		companyId: raw.Client?.Id,
-		companyName: raw.Client?.Name,
+		companyId: company?.id,
+		companyName: company?.name,
+		company,
 		os: raw.OperatingSystemName ?? undefined,
 		type: computerType(raw),
 		online: raw.Status ? /^online$/i.test(raw.Status) : undefined,
@@ -89,11 +93,16 @@ const ALERT_SEVERITY: Record<string, Severity> = {
 };
 
 export function toAlert(raw: z.infer<typeof AlertSchema>, at: DateReader = asUtc): Alert {
+	const hostname = raw.Computer?.Name;
+	const company = companyRefOf(raw.Client?.Id, raw.Client?.Name);
 	return {
 		id: raw.AlertId,
 		deviceId: raw.Computer?.Id,
-		hostname: raw.Computer?.Name,
-		companyId: raw.Client?.Id,
+		hostname,
+		hostnameKey: hostname === undefined ? undefined : hostnameKeyOf(hostname),
+		companyId: company?.id,
+		companyName: company?.name,
+		company,
 		severity: ALERT_SEVERITY[(raw.Severity?.Name ?? '').toLowerCase()] ?? 'medium',
 		message: raw.Message ?? raw.Monitor?.Name ?? 'Alert',
 		category: raw.Monitor?.Name ?? raw.Source ?? undefined,

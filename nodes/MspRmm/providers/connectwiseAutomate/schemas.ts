@@ -129,7 +129,11 @@ export type ScriptHistoryRow = z.output<typeof ScriptHistoryListSchema>[number];
 export const AlertSchema = z
 	.object({
 		AlertId: AnyId,
-		Client: z.object({ Id: AnyId.optional() }).passthrough().optional().nullable(),
+		Client: z
+			.object({ Id: AnyId.optional(), Name: z.string().optional() })
+			.passthrough()
+			.optional()
+			.nullable(),
 		Computer: z
 			.object({ Id: AnyId.optional(), Name: z.string().optional() })
 			.passthrough()

@@ -1,4 +1,5 @@
 import type { Alert, Device, Job, JobStatus, Patch, PatchStatus, Severity } from '../../../shared';
+import { companyRefOf, hostnameKeyOf } from '../../../shared';
 import type { NinjaActivity, NinjaDevice, NinjaPatch, NinjaAlertSchema } from './schemas';
 import type { z } from 'zod';
 
@@ -71,12 +72,16 @@ function deviceType(raw: NinjaDevice, dcRoleIds: ReadonlySet<number>): Device['t
 }
 
 export function toDevice(raw: NinjaDevice, dcRoleIds: ReadonlySet<number> = new Set()): Device {
+	const hostname = raw.systemName ?? raw.dnsName ?? raw.displayName ?? String(raw.id);
+	const company = companyRefOf(raw.organizationId, raw.references?.organization?.name);
 	return {
 		id: String(raw.id),
-		hostname: raw.systemName ?? raw.dnsName ?? raw.displayName ?? String(raw.id),
+		hostname,
+		hostnameKey: hostnameKeyOf(hostname),
 		displayName: raw.displayName,
-		companyId: raw.organizationId === undefined ? undefined : String(raw.organizationId),
-		companyName: raw.references?.organization?.name,
+		companyId: company?.id,
+		companyName: company?.name,
+		company,
 		os: raw.os?.name,
 		type: deviceType(raw, dcRoleIds),
 		online: raw.offline === undefined ? undefined : !raw.offline,
@@ -138,12 +143,15 @@ const ALERT_SEVERITY: Record<string, Severity> = {
 };
 
 export function toAlert(raw: z.infer<typeof NinjaAlertSchema>): Alert {
+	const hostname = raw.device?.systemName;
+	const company = companyRefOf(raw.device?.organizationId, undefined);
 	return {
 		id: raw.uid,
 		deviceId: raw.deviceId === undefined ? undefined : String(raw.deviceId),
-		hostname: raw.device?.systemName,
-		companyId:
-			raw.device?.organizationId === undefined ? undefined : String(raw.device.organizationId),
+		hostname,
+		hostnameKey: hostname === undefined ? undefined : hostnameKeyOf(hostname),
+		companyId: company?.id,
+		company,
 		severity: ALERT_SEVERITY[String(raw.severity).toUpperCase()] ?? 'medium',
 		message: raw.message ?? raw.subject ?? raw.sourceName ?? raw.sourceType ?? 'Alert',
 		category: raw.sourceType,
