@@ -166,7 +166,7 @@ function isolate(options: IDataObject = {}, extra: IDataObject = {}): IDataObjec
 			value: extra.mode === 'id' ? '={{ $json.id }}' : '={{ $json.host }}',
 		},
 		comment: extra.comment ?? 'Isolated by the workflows tier',
-		waitForCompletion: false,
+		waitForCompletion: extra.waitForCompletion ?? false,
 		options,
 	};
 }
@@ -379,7 +379,7 @@ describe.each(VENDORS)('workflow: containment you can trust ($label)', ({ provid
 		],
 		[
 			'a negative wait timeout',
-			{},
+			{ waitForCompletion: true },
 			{ host: 'NWL-WS03' },
 			{ waitTimeout: -5 },
 			/Wait Timeout \(Seconds\) must be a number of seconds, 0 or more, not -5/,
