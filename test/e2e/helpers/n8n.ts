@@ -370,12 +370,13 @@ export class N8nInstance {
 
 	/**
 	 * `n8n start` on a free port; resolves once /healthz/readiness answers 200 (database and
-	 * migrations ready). The type files the editor loads are then in staticTypes().
+	 * migrations ready). The type files the editor loads are then in staticTypes(). `port` keeps an
+	 * address across a restart (links n8n wrote before it stopped still lead to it); a free port by default.
 	 */
 	async start(
-		options: { env?: Record<string, string>; timeoutMs?: number } = {},
+		options: { env?: Record<string, string>; timeoutMs?: number; port?: number } = {},
 	): Promise<StartedN8n> {
-		const port = await freePort();
+		const port = options.port ?? (await freePort());
 		const baseUrl = `http://127.0.0.1:${port}`;
 		const child = spawn(this.install.nodeBin, [this.install.n8nBin, 'start'], {
 			cwd: this.userFolder,
