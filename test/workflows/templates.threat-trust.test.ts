@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { World } from '../../sandbox';
+import { HOUR } from '../../sandbox/world/clock';
 
 import type { WorkflowJson } from './harness';
 import {
@@ -33,14 +34,22 @@ const notes = (w: World, stack: Stack, threatId: string) =>
 const operations = (w: World, deviceKey: string, kind: string) =>
 	w.operations.filter((o) => o.deviceKey === deviceKey && o.kind === kind);
 
-/** What the approval form hands the workflow when someone submits it (n8n Form Trigger, fields by label). */
-const answer = (threatId: string, decision: 'Approve containment' | 'Reject', by = 'Dana Reyes') =>
+/**
+ * What the approval form hands the workflow when someone submits it (n8n Form Trigger, fields by label);
+ * `submittedAt` is the n8n host's time of the submission, `laterMs` after now.
+ */
+const answer = (
+	threatId: string,
+	decision: 'Approve containment' | 'Reject',
+	by = 'Dana Reyes',
+	laterMs = 0,
+) =>
 	({
 		threat: threatId,
 		Decision: decision,
 		'Your name': by,
 		Reason: decision === 'Reject' ? 'Change freeze on this server' : 'Confirmed with the client',
-		submittedAt: new Date().toISOString(),
+		submittedAt: new Date(Date.now() + laterMs).toISOString(),
 		formMode: 'production',
 	}) as IDataObject;
 
@@ -157,9 +166,9 @@ describe('threat response template: identities, not names', () => {
 	}, 120000);
 });
 
-/** The template with one step given input it must refuse: the run stops there for that threat. */
-function failingAt(step: string): WorkflowJson {
-	const broken = JSON.parse(JSON.stringify(loadTemplate('threat-response'))) as Template;
+/** The template on a stack with one step given input it must refuse: the run stops there for that threat. */
+function failingAt(step: string, stack: Stack = DEFAULT_STACK): WorkflowJson {
+	const broken = onStack(loadTemplate('threat-response'), stack);
 	const node = broken.nodes.find((n) => n.name === step)!;
 	const p = node.parameters;
 	// An expression that comes out empty: the node refuses it when it runs (a blank value would be refused on import).
@@ -171,30 +180,76 @@ function failingAt(step: string): WorkflowJson {
 	return broken as unknown as WorkflowJson;
 }
 
+/** What each EDR and RMM was asked to do, from the sandbox's request log: accepted mitigation and script requests. */
+const SENT: Record<string, { mitigation: RegExp; script: RegExp }> = {
+	[DEFAULT_STACK.label]: {
+		mitigation: /\/threats\/mitigate\/[a-z-]+$/,
+		script: /\/v2\/device\/\d+\/script\/run$/,
+	},
+	[OTHER_STACK.label]: {
+		mitigation: /\/api\/machines\/[^/]+\/StopAndQuarantineFile$/,
+		script: /\/Computers\/\d+\/ScheduledScripts$/,
+	},
+};
+
 describe('threat response template: a rerun after a failure at any step reaches the clean end state', () => {
-	it.each([
+	// In order along the Contain path; "Cleanup Note" fails right after the mitigation, "Cleanup Result" right after
+	// the script started, "Read Threat Back" right after it finished.
+	const steps = [
 		'Isolate Endpoint',
 		'Mitigate Threat',
+		'Cleanup Note',
 		'Run Cleanup Script',
+		'Cleanup Run Note',
+		'Cleanup Result',
+		'Read Threat Back',
 		'Timeline Note',
 		'Close Incident Ticket',
 		'Release Isolation',
 		'Resolve in EDR',
-	])(
-		'failing at %s: escalated with a note, then converged; nothing isolated twice, one note per event',
-		async (step) => {
-			const failed = await run(failingAt(step));
+	];
+	describe.each(
+		[DEFAULT_STACK, OTHER_STACK].flatMap((stack) =>
+			steps.map((step) => ({ stack, step, label: stack.label })),
+		),
+	)('on $label, failing at $step', ({ stack, step }) => {
+		// A sandbox of its own: MSP EDR and MSP PSA keep each vendor's budget per account (Defender 100 requests a
+		// minute, HaloPSA 300 per 5 minutes), and a failed run with its rerun fits in it, so no test waits for a window.
+		const own = templateSandbox();
+		it('escalated with a note, then converged; one isolation, mitigation and cleanup run, one note per event', async () => {
+			const failed = await own.run(failingAt(step, stack));
 			expect(failed.error).toBeUndefined();
-			const ransomware = world().threats.find((t) => t.scenario === 'ransomware')!;
-			expect(notes(world(), DEFAULT_STACK, ransomware.sentinelOneThreatId).join('\n')).toMatch(
-				/Automation stopped at|Containment NOT verified/,
+			const ransomware = own.world().threats.find((t) => t.scenario === 'ransomware')!;
+			const firstRun = notes(own.world(), stack, stack.edrThreatId(ransomware)).join('\n');
+			// A refused cleanup note does not stop containment: the run follows the script it started and says so.
+			expect(firstRun).toMatch(
+				step === 'Cleanup Run Note'
+					? /could not be noted on the ticket/
+					: /Automation stopped at|Containment NOT verified/,
 			);
-			const rerun = await run(template());
+			const rerun = await own.run(template(stack));
 			expect(rerun.error).toBeUndefined();
-			assertThreatEndState(world(), { afterFailure: true });
-		},
-		120000,
-	);
+			const w = own.world();
+			assertThreatEndState(w, { stack });
+			// What the vendors were asked, not what the nodes said: one accepted mitigation and one script run.
+			const sent = (pattern: RegExp) =>
+				own
+					.sandbox()
+					.requests.query({})
+					.filter((e) => e.method === 'POST' && e.applied && pattern.test(e.path)).length;
+			expect({
+				mitigations: sent(SENT[stack.label].mitigation),
+				scripts: sent(SENT[stack.label].script),
+			}).toEqual({ mitigations: 1, scripts: 1 });
+			expect(
+				w.operations
+					.filter((o) => o.deviceKey === ransomware.deviceKey)
+					.map((o) => o.kind)
+					.filter((k) => k === 'mitigation' || k === 'script')
+					.sort(),
+			).toEqual(['mitigation', 'script']);
+		}, 120000);
+	});
 
 	it('with Hudu down the run publishes nothing; the rerun publishes every client, the contained incident included', async () => {
 		sandbox().setFaults({ profile: 'flaky', rate: 1, vendors: ['hudu'], timeoutMs: 50 });
@@ -221,5 +276,98 @@ describe('threat response template: a rerun after a failure at any step reaches 
 				outcome: 'remediated',
 			}),
 		);
+	}, 120000);
+});
+
+/** ConnectWise PSA or HaloPSA with SentinelOne and NinjaOne: SentinelOne's server alert is the one that asks for approval. */
+const APPROVAL_STACKS: Stack[] = [
+	DEFAULT_STACK,
+	{
+		...DEFAULT_STACK,
+		label: 'HaloPSA, NinjaOne, SentinelOne',
+		vendors: ['halopsa', 'ninjaone', 'sentinelone'],
+		providers: { ...DEFAULT_STACK.providers, mspPsa: OTHER_STACK.providers.mspPsa },
+		tickets: OTHER_STACK.tickets,
+		notes: OTHER_STACK.notes,
+	},
+];
+
+/** The template with the MSP's approval timeout set in Configuration. */
+function withApprovalTimeout(stack: Stack, hours: number): WorkflowJson {
+	const copy = onStack(loadTemplate('threat-response'), stack);
+	const timeout = copy.nodes
+		.find((n) => n.name === 'Configuration')!
+		.parameters.assignments.assignments.find(
+			(a: { name: string }) => a.name === 'approvalTimeoutHours',
+		);
+	timeout.value = hours;
+	return copy as unknown as WorkflowJson;
+}
+
+/**
+ * Approval expiry reads one clock, the n8n host's: the request note carries the host's time it was written, and an
+ * answer is judged by the host's time it was submitted. The PSA's clock, hours off in either direction, changes
+ * nothing (its ticket creation time would have expired a fresh request, or kept a stale one alive).
+ */
+describe('threat response template: approval expiry on the n8n host clock, whatever the PSA clock says', () => {
+	// A sandbox of its own, so HaloPSA's request budget is this block's alone.
+	const { world, run, sandbox } = templateSandbox();
+	const TIMEOUT_HOURS = 2;
+	const SKEW_HOURS = 5;
+	it.each(
+		APPROVAL_STACKS.flatMap((stack) =>
+			[SKEW_HOURS, -SKEW_HOURS].map((skew) => [stack.label, skew, stack] as const),
+		),
+	)(
+		'on %s with the PSA %d h off the host: an answer after the timeout is expired, one within it contains',
+		async (_label, skew, stack) => {
+			sandbox().reset({ now: Date.now() + skew * HOUR });
+			sandbox().setTiming({ readsToFinish: 1, msToFinish: 50 });
+			const workflow = withApprovalTimeout(stack, TIMEOUT_HOURS);
+			expect((await run(workflow)).error).toBeUndefined();
+			const server = world().threats.find((t) => t.scenario === 'serverCredentialTheft')!;
+			const id = stack.edrThreatId(server);
+			const ticketNotes = () => notes(world(), stack, id).join('\n');
+			expect(ticketNotes()).toMatch(/Requested at \S+ \(n8n host clock\)/);
+			// A later run within the timeout leaves the request waiting, whichever way the PSA's clock is off.
+			expect((await run(workflow)).error).toBeUndefined();
+			expect(ticketNotes()).not.toMatch(/No approval within/);
+
+			// Answered three hours after the request on the host's clock: expired, nothing isolated.
+			const late = await run(workflow, {
+				startNode: 'Approval Form',
+				input: [answer(id, 'Approve containment', 'Dana Reyes', (TIMEOUT_HOURS + 1) * HOUR)],
+			});
+			expect(late.error).toBeUndefined();
+			expect(operations(world(), server.deviceKey, 'isolate')).toEqual([]);
+			expect(ticketNotes()).toMatch(/was not acted on: the approval expired after 2 h/);
+
+			// Answered now, within the timeout: honoured and contained.
+			const timely = await run(workflow, {
+				startNode: 'Approval Form',
+				input: [answer(id, 'Approve containment', 'Sam Ortiz')],
+			});
+			expect(timely.error).toBeUndefined();
+			expect(operations(world(), server.deviceKey, 'isolate')).toHaveLength(1);
+			expect(ticketNotes()).toMatch(/Containment approved by Sam Ortiz/);
+		},
+		120000,
+	);
+
+	it('a run after the timeout escalates the waiting request once, with the PSA clock ahead of the host', async () => {
+		// Ahead: the PSA's own creation time would lie in the host's future and never expire; the host's stamp decides.
+		sandbox().reset({ now: Date.now() + SKEW_HOURS * HOUR });
+		sandbox().setTiming({ readsToFinish: 1, msToFinish: 50 });
+		expect((await run(withApprovalTimeout(DEFAULT_STACK, 24))).error).toBeUndefined();
+		const server = world().threats.find((t) => t.scenario === 'serverCredentialTheft')!;
+		const id = server.sentinelOneThreatId;
+		expect(notes(world(), DEFAULT_STACK, id).join('\n')).not.toMatch(/No approval within/);
+		// The same request seen by a run whose timeout has passed (a zero-hour timeout: any age is past it).
+		for (let i = 0; i < 2; i++)
+			expect((await run(withApprovalTimeout(DEFAULT_STACK, 0))).error).toBeUndefined();
+		expect(
+			notes(world(), DEFAULT_STACK, id).filter((t) => /No approval within 0 h/.test(t)),
+		).toHaveLength(1);
+		expect(operations(world(), server.deviceKey, 'isolate')).toEqual([]);
 	}, 120000);
 });

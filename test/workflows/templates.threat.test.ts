@@ -127,7 +127,7 @@ describe('threat response template with the other providers (HaloPSA, ConnectWis
 				.sort(),
 		).toEqual(['HLL-WS01', 'NWL-SRV01', 'NWL-WS05']);
 		// Automate reports a script's success without an exit code; the template accepts that as exit code 0.
-		expect(result.outputOf('Run Cleanup Script')).toEqual([
+		expect(result.outputOf('Cleanup Result')).toEqual([
 			expect.objectContaining({ status: 'succeeded' }),
 		]);
 		assertThreatEndState(currentWorld(), { stack: OTHER_STACK });

@@ -14,6 +14,7 @@ const OPERATIONS: OperationTable = {
 		search: ticket.search.execute,
 		update: ticket.update.execute,
 		addNote: ticket.addNote.execute,
+		findNote: ticket.findNote.execute,
 		addTimeEntry: ticket.addTimeEntry.execute,
 		close: ticket.close.execute,
 		reopen: ticket.reopen.execute,

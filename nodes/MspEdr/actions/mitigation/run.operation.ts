@@ -67,6 +67,15 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	{
+		displayName: 'Skip If Already Mitigated',
+		name: 'skipIfMitigated',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to send nothing when the EDR already shows the threat mitigated, and return that as succeeded with alreadyMitigated: true (a rerun after a failure does not mitigate again)',
+		displayOptions: { show },
+	},
+	{
 		displayName: 'Wait for Completion',
 		name: 'waitForCompletion',
 		type: 'boolean',
@@ -91,6 +100,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				});
 			}
 			const threat = await provider.getThreat(threatIdOf(this, i));
+			// The threat is read right before the action anyway, so the check costs no request.
+			if (
+				this.getNodeParameter('skipIfMitigated', i, false) === true &&
+				/^mitigated$/i.test(String(threat.mitigationStatus ?? ''))
+			)
+				return asData({
+					threatId: threat.id,
+					deviceId: threat.deviceId,
+					action: kind,
+					status: 'succeeded',
+					alreadyMitigated: true,
+				});
 			const comment = String(
 				this.getNodeParameter('comment', i, '') || `Mitigation ${kind} by n8n`,
 			);

@@ -5,13 +5,25 @@ import * as addNote from './addNote.operation';
 import * as addTimeEntry from './addTimeEntry.operation';
 import * as close from './close.operation';
 import * as create from './create.operation';
+import * as findNote from './findNote.operation';
 import * as findOrCreate from './findOrCreate.operation';
 import * as get from './get.operation';
 import * as reopen from './reopen.operation';
 import * as search from './search.operation';
 import * as update from './update.operation';
 
-export { addNote, addTimeEntry, close, create, findOrCreate, get, reopen, search, update };
+export {
+	addNote,
+	addTimeEntry,
+	close,
+	create,
+	findNote,
+	findOrCreate,
+	get,
+	reopen,
+	search,
+	update,
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -36,14 +48,25 @@ export const description: INodeProperties[] = [
 			},
 			{ name: 'Create', value: 'create', action: 'Create a ticket' },
 			{
+				name: 'Find Note',
+				value: 'findNote',
+				action: 'Find a note on a ticket by its key',
+				description: 'Read whether an event was already recorded (a note added with a Note Key)',
+			},
+			{
 				name: 'Find or Create',
 				value: 'findOrCreate',
 				action: 'Find or create a ticket by external reference',
 				description: 'Reuse the ticket for the same alert or device instead of opening a duplicate',
 			},
 			{ name: 'Get', value: 'get', action: 'Get a ticket' },
+			{
+				name: 'Get Many',
+				value: 'search',
+				action: 'Get many tickets',
+				description: 'Tickets filtered by state, company, board, text or last update',
+			},
 			{ name: 'Reopen', value: 'reopen', action: 'Reopen a ticket' },
-			{ name: 'Search', value: 'search', action: 'Search tickets' },
 			{
 				name: 'Update',
 				value: 'update',
@@ -53,13 +76,14 @@ export const description: INodeProperties[] = [
 		],
 		default: 'findOrCreate',
 	},
-	ticketIdField(['get', 'update', 'addNote', 'addTimeEntry', 'close', 'reopen']),
+	ticketIdField(['get', 'update', 'addNote', 'findNote', 'addTimeEntry', 'close', 'reopen']),
 	...create.description,
 	...findOrCreate.description,
 	...get.description,
 	...search.description,
 	...update.description,
 	...addNote.description,
+	...findNote.description,
 	...addTimeEntry.description,
 	...close.description,
 	...reopen.description,
