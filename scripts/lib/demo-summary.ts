@@ -310,36 +310,37 @@ function threatOutcome(
 	return `${ticketText}; EDR status ${threat?.status ?? 'unknown'}, mitigation ${threat?.mitigationStatus ?? 'unknown'}`;
 }
 
-/** The items that reached the "Awaiting Approval" step, where the execution now waits. */
+/** The threats whose approval was requested in this run: each has its own ticket and form link. */
 function awaitingApproval(run: ExecuteResult): Json[] {
-	return run.status === 'waiting' ? run.outputOf('Awaiting Approval') : [];
+	return run.outputOf('Approval Pending Record');
 }
 
-/** One block per approval: what it approves and the exact links the ticket note carries (the Wait node's resume URL). */
+/** One block per approval: what it approves and the form link its ticket note carries. */
 function approvalLines(world: World, run: ExecuteResult, cw: CwSlice): string[] {
 	const pending = awaitingApproval(run);
 	if (!pending.length) return ['Approvals pending: none'];
 	const lines = [
-		`Approvals pending: ${pending.length} (the execution waits at "Wait for Approval"; one answer covers every threat in this run)`,
+		`Approvals pending: ${pending.length} (one form per threat; answering one contains only that threat)`,
 	];
 	for (const item of pending) {
-		const ticketId = Number(item.ticketId ?? item.ticketReference);
-		const threat = worldThreat(world, String(item.reference ?? item.alert?.threat?.id));
+		const ticketId = Number(item.ticketReference);
+		const threat = worldThreat(world, String(item.reference));
 		const note =
 			cw.notes
 				.filter((n) => n.ticketId === ticketId)
 				.map((n) => n.text)
-				.find((t) => t.includes('Approve: ')) ?? '';
-		const link = (label: string) =>
-			new RegExp(`${label}: (\\S+)`).exec(note)?.[1] ??
-			`(no ${label.toLowerCase()} link in the note of ticket #${ticketId})`;
+				.find((t) => t.includes('Approve or reject')) ?? '';
+		const link =
+			/Approve or reject[^:]*: (\S+)/.exec(note)?.[1] ??
+			`(no form link in the notes of ticket #${ticketId})`;
 		lines.push(
-			`  ${String(item.device)}: containment of "${threat?.title ?? item.alert?.threat?.classification ?? item.reference}" (ticket #${ticketId})`,
+			`  ${String(item.device)}: containment of "${threat?.title ?? item.reference}" (ticket #${ticketId})`,
 		);
-		lines.push(`    Approve: ${link('Approve')}`);
-		lines.push(`    Reject:  ${link('Reject')}`);
+		lines.push(`    Approve or reject: ${link}`);
 	}
-	lines.push('  The links answer while n8n runs: `npm run demo -- --ui` keeps it running.');
+	lines.push(
+		'  The form answers while the workflow is active in a running n8n: `npm run demo -- --ui`, then activate it.',
+	);
 	return lines;
 }
 
