@@ -14,3 +14,4 @@ export * from './ambiguousWrite';
 export * from './batch';
 export * from './keyedQueue';
 export * from './converge';
+export * from './executionCache';

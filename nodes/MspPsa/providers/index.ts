@@ -1,7 +1,7 @@
 import type { INodePropertyOptions } from 'n8n-workflow';
 
 import type { RequestContext, TransportOptions } from '../../shared';
-import { Transport } from '../../shared';
+import { executionCache, Transport } from '../../shared';
 import { ConnectWiseProvider, CONNECTWISE_PROFILE } from './connectwise/client';
 import { ConnectWiseTransport } from './connectwise/transport';
 import { HaloProvider, HALO_PROFILE } from './halo/client';
@@ -31,7 +31,11 @@ export function psaProvider(
 				ctx.getNode(),
 			);
 		case 'halo':
-			return new HaloProvider(new Transport(ctx, HALO_PROFILE, options), ctx.getNode());
+			return new HaloProvider(
+				new Transport(ctx, HALO_PROFILE, options),
+				ctx.getNode(),
+				executionCache(ctx, HALO_PROFILE.credentialType),
+			);
 		default:
 			throw new Error(`Unknown PSA provider "${name}"; supported: connectwise, halo`);
 	}

@@ -1,7 +1,7 @@
 import type { INodePropertyOptions } from 'n8n-workflow';
 
 import type { RequestContext, TransportOptions } from '../../shared';
-import { Transport } from '../../shared';
+import { executionCache, Transport } from '../../shared';
 import { AUTOMATE_EDITOR, AUTOMATE_PROFILE, AutomateProvider } from './connectwiseAutomate/client';
 import { NINJAONE_EDITOR, NINJAONE_PROFILE, NinjaOneProvider } from './ninjaone/client';
 import type { RmmEditorFacts, RmmProvider } from './types';
@@ -16,7 +16,11 @@ export const PROVIDER_OPTIONS: INodePropertyOptions[] = PROVIDERS.map((p) => ({
 	value: p.value,
 }));
 
-/** The RMM provider chosen in the node, talking through the shared transport. */
+/**
+ * The RMM provider chosen in the node, talking through the shared transport. Device and patch
+ * reads are shared with the other nodes of the execution under the same credential (see
+ * `executionCache`).
+ */
 export function rmmProvider(
 	ctx: RequestContext,
 	name: string,
@@ -24,9 +28,17 @@ export function rmmProvider(
 ): RmmProvider {
 	switch (name) {
 		case 'ninjaOne':
-			return new NinjaOneProvider(new Transport(ctx, NINJAONE_PROFILE, options), ctx.getNode());
+			return new NinjaOneProvider(
+				new Transport(ctx, NINJAONE_PROFILE, options),
+				ctx.getNode(),
+				executionCache(ctx, NINJAONE_PROFILE.credentialType),
+			);
 		case 'connectWiseAutomate':
-			return new AutomateProvider(new Transport(ctx, AUTOMATE_PROFILE, options), ctx.getNode());
+			return new AutomateProvider(
+				new Transport(ctx, AUTOMATE_PROFILE, options),
+				ctx.getNode(),
+				executionCache(ctx, AUTOMATE_PROFILE.credentialType),
+			);
 		default:
 			throw new Error(`Unknown RMM provider "${name}"; supported: ninjaOne, connectWiseAutomate`);
 	}

@@ -1,7 +1,7 @@
-import axios, { type InternalAxiosRequestConfig } from 'axios';
+import type { InternalAxiosRequestConfig } from 'axios';
 
 import * as contain from '../../../nodes/MspEdr/actions/containment/contain';
-import { startSandbox, type Sandbox } from '../../../sandbox';
+import { LostAnswersSeen, lostAnswerSandbox } from '../helpers/lostAnswer';
 import { PROVIDERS, providerFor } from './setup';
 
 /**
@@ -31,51 +31,14 @@ const HOST = 'BSD-WS03';
 describe.each(PROVIDERS)(
 	'$label containment: read back before sending again',
 	({ name, vendor }) => {
-		let sandbox: Sandbox;
-		const interceptors: { request?: number; response?: number } = {};
 		let kind: 'isolate' | 'release' = 'isolate';
 		const isWrite = (config: InternalAxiosRequestConfig) =>
 			String(config.method).toLowerCase() === 'post' && WRITE[vendor][kind].test(config.url ?? '');
-		/** Set before each request: the next containment request is hit by a fault, the ones after it are not. */
-		let armed = false;
-
-		beforeAll(async () => {
-			sandbox = await startSandbox({ port: 0, seed: 3 });
-			interceptors.request = axios.interceptors.request.use((config) => {
-				if (armed && isWrite(config)) {
-					armed = false;
-					sandbox.setFaults({
-						profile: 'chaos',
-						rate: 1,
-						vendors: [vendor],
-						timeoutMs: 30,
-						slowMs: 10,
-						throttleWindowScale: 1e-6,
-					});
-				}
-				return config;
-			});
-			const off = () => sandbox.setFaults({ profile: 'none' });
-			interceptors.response = axios.interceptors.response.use(
-				(response) => {
-					if (isWrite(response.config)) off();
-					return response;
-				},
-				(error: { config?: InternalAxiosRequestConfig }) => {
-					if (error.config && isWrite(error.config)) off();
-					throw error;
-				},
-			);
-		});
-		afterAll(async () => {
-			axios.interceptors.request.eject(interceptors.request!);
-			axios.interceptors.response.eject(interceptors.response!);
-			await sandbox.stop();
-		});
+		const lost = lostAnswerSandbox({ seed: 3, vendor, isWrite });
 
 		const run = async (k: 'isolate' | 'release') =>
 			await contain.changeContainment(
-				providerFor(sandbox, name),
+				providerFor(lost.sandbox(), name),
 				NODE,
 				{ kind: k, sleep: async () => undefined },
 				[
@@ -95,7 +58,8 @@ describe.each(PROVIDERS)(
 		it.each<'isolate' | 'release'>(['isolate', 'release'])(
 			'%s: one vendor action whatever fault struck the request, reported as requested',
 			async (k) => {
-				const seen = new Set<string>();
+				const sandbox = lost.sandbox();
+				const seen = new LostAnswersSeen();
 				for (let attempt = 0; attempt < 80; attempt++) {
 					sandbox.reset();
 					sandbox.setFaults({ profile: 'none' });
@@ -104,7 +68,7 @@ describe.each(PROVIDERS)(
 					if (k === 'release') expect((await run('isolate'))[0]).toHaveProperty('containment');
 					const since = sandbox.requests.query({}).length;
 					kind = k;
-					armed = true;
+					lost.arm();
 					const [result] = await run(k);
 
 					expect(result).toEqual({
@@ -121,24 +85,16 @@ describe.each(PROVIDERS)(
 					expect(
 						sandbox.world().operations.filter((o) => o.kind === k && o.deviceKey === device.key),
 					).toHaveLength(1);
-					const sent = sandbox.requests
-						.query({ vendor })
-						.slice(since)
-						.filter((e) => e.method === 'POST' && WRITE[vendor][k].test(e.path));
 					// A request that never reached the vendor is sent again once; one that did is not.
-					expect(sent).toHaveLength(sent[0].applied ? 1 : 2);
-					if (sent[0].fault && sent[0].fault !== 'slow')
-						seen.add(`${sent[0].fault}:${sent[0].applied ? 'after' : 'before'}`);
-					if (
-						['serverError:before', 'serverError:after', 'malformed:after'].every((w) =>
-							seen.has(w),
-						) &&
-						[...seen].some((s) => /^(reset|timeout):after/.test(s))
-					)
-						break;
+					seen.record(
+						sandbox.requests
+							.query({ vendor })
+							.slice(since)
+							.filter((e) => e.method === 'POST' && WRITE[vendor][k].test(e.path)),
+					);
+					if (seen.complete) break;
 				}
-				expect([...seen].some((s) => s.endsWith(':before'))).toBe(true);
-				expect([...seen].some((s) => s.endsWith(':after'))).toBe(true);
+				seen.expectBothSides();
 			},
 			120_000,
 		);

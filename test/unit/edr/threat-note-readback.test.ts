@@ -1,8 +1,8 @@
-import axios, { type InternalAxiosRequestConfig } from 'axios';
+import type { InternalAxiosRequestConfig } from 'axios';
 
 import type { EdrProvider } from '../../../nodes/MspEdr/providers/types';
-import { startSandbox, type Sandbox } from '../../../sandbox';
 import type { Threat } from '../../../sandbox/world/types';
+import { LostAnswersSeen, lostAnswerSandbox } from '../helpers/lostAnswer';
 import { PROVIDERS, providerFor, threatIdIn } from './setup';
 
 /**
@@ -19,51 +19,15 @@ const WRITE: Record<string, { method: string; path: RegExp }> = {
 describe.each(PROVIDERS)(
 	'$label threat notes: read back before sending again',
 	({ name, vendor }) => {
-		let sandbox: Sandbox;
-		const interceptors: { request?: number; response?: number } = {};
 		const isWrite = (config: InternalAxiosRequestConfig) =>
 			String(config.method).toLowerCase() === WRITE[vendor].method &&
 			WRITE[vendor].path.test(config.url ?? '');
-		/** Set before each write: the next note request is hit by a fault, the ones after it are not. */
-		let armed = false;
-
-		beforeAll(async () => {
-			sandbox = await startSandbox({ port: 0, seed: 3 });
-			interceptors.request = axios.interceptors.request.use((config) => {
-				if (armed && isWrite(config)) {
-					armed = false;
-					sandbox.setFaults({
-						profile: 'chaos',
-						rate: 1,
-						vendors: [vendor],
-						timeoutMs: 30,
-						slowMs: 10,
-						throttleWindowScale: 1e-6,
-					});
-				}
-				return config;
-			});
-			const off = () => sandbox.setFaults({ profile: 'none' });
-			interceptors.response = axios.interceptors.response.use(
-				(response) => {
-					if (isWrite(response.config)) off();
-					return response;
-				},
-				(error: { config?: InternalAxiosRequestConfig }) => {
-					if (error.config && isWrite(error.config)) off();
-					throw error;
-				},
-			);
-		});
-		afterAll(async () => {
-			axios.interceptors.request.eject(interceptors.request!);
-			axios.interceptors.response.eject(interceptors.response!);
-			await sandbox.stop();
-		});
+		const lost = lostAnswerSandbox({ seed: 3, vendor, isWrite });
 
 		const writes = (since: number) =>
-			sandbox.requests
-				.query({ vendor })
+			lost
+				.sandbox()
+				.requests.query({ vendor })
 				.slice(since)
 				.filter(
 					(e) => e.method.toLowerCase() === WRITE[vendor].method && WRITE[vendor].path.test(e.path),
@@ -86,7 +50,8 @@ describe.each(PROVIDERS)(
 		])(
 			'$call writes the note exactly once whatever fault struck the request',
 			async ({ write }) => {
-				const seen = new Set<string>();
+				const sandbox = lost.sandbox();
+				const seen = new LostAnswersSeen();
 				for (let attempt = 0; attempt < 80; attempt++) {
 					sandbox.reset();
 					sandbox.setFaults({ profile: 'none' });
@@ -96,32 +61,21 @@ describe.each(PROVIDERS)(
 					const id = threatIdIn(name, threatOf());
 					const text = `Contained and cleaned by n8n, ticket ${1000 + attempt}`;
 
-					armed = true;
+					lost.arm();
 					await write(edr, id, text);
 
 					expect(threatOf().notes.filter((n) => n.text === text)).toHaveLength(1);
-					const sent = writes(0);
-					const first = sent[0];
 					// A request that never reached the vendor is sent again once; one that did is not.
-					expect(sent).toHaveLength(first.applied ? 1 : 2);
-					if (first.fault && first.fault !== 'slow')
-						seen.add(`${first.fault}:${first.applied ? 'after' : 'before'}`);
-					if (
-						['serverError:before', 'serverError:after', 'malformed:after'].every((w) =>
-							seen.has(w),
-						) &&
-						[...seen].some((s) => /^(reset|timeout):after/.test(s))
-					)
-						break;
+					seen.record(writes(0));
+					if (seen.complete) break;
 				}
-				// Both sides of a lost answer were exercised: the request never arrived, and it arrived but its answer did not.
-				expect([...seen].some((s) => s.endsWith(':before'))).toBe(true);
-				expect([...seen].some((s) => s.endsWith(':after'))).toBe(true);
+				seen.expectBothSides();
 			},
 			120_000,
 		);
 
 		it('an update repeated after its read failed (Retry On Fail, a rerun) sets the status again but comments once', async () => {
+			const sandbox = lost.sandbox();
 			sandbox.reset();
 			sandbox.setFaults({ profile: 'none' });
 			const threat = sandbox.world().threats.find((t) => t.scenario === 'ransomware')!;
@@ -142,6 +96,7 @@ describe.each(PROVIDERS)(
 		});
 
 		it('sends a note again when the lost request never arrived, even with the same text from an hour before', async () => {
+			const sandbox = lost.sandbox();
 			const text = 'Isolated by n8n';
 			let resent = false;
 			for (let attempt = 0; attempt < 40 && !resent; attempt++) {
@@ -155,7 +110,7 @@ describe.each(PROVIDERS)(
 					at: new Date(Date.now() - 3_600_000).toISOString(),
 					author: 'Analyst',
 				});
-				armed = true;
+				lost.arm();
 				await providerFor(sandbox, name).addNote(threatIdIn(name, threat), text);
 				expect(threat.notes.filter((n) => n.text === text)).toHaveLength(2);
 				resent = writes(0).length === 2;

@@ -1,10 +1,9 @@
-import axios, { type InternalAxiosRequestConfig } from 'axios';
-import type { INode } from 'n8n-workflow';
+import type { InternalAxiosRequestConfig } from 'axios';
 
 import { MspConnectWiseAutomateApi } from '../../../credentials/MspConnectWiseAutomateApi.credentials';
 import { rmmProvider } from '../../../nodes/MspRmm/providers';
-import { startSandbox, type Sandbox } from '../../../sandbox';
 import { fakeExecuteContext } from '../helpers/fakeContext';
+import { LostAnswersSeen, lostAnswerSandbox } from '../helpers/lostAnswer';
 
 /**
  * ConnectWise Automate script runs (`POST Computers/{id}/ScheduledScripts`) whose answer is lost: the
@@ -17,48 +16,12 @@ const isScheduleRequest = (config: InternalAxiosRequestConfig) =>
 	String(config.method).toLowerCase() === 'post' && /\/ScheduledScripts$/.test(config.url ?? '');
 
 describe('ConnectWise Automate script run: read back before sending again', () => {
-	let sandbox: Sandbox;
-	const interceptors: { request?: number; response?: number } = {};
-	/** Set before each run: the next schedule request is hit by a fault, the ones after it are not. */
-	let armed = false;
-
-	beforeAll(async () => {
-		sandbox = await startSandbox({ port: 0, seed: 5 });
-		// Faults on for the first schedule request only, off again as soon as its outcome is known.
-		interceptors.request = axios.interceptors.request.use((config) => {
-			if (armed && isScheduleRequest(config)) {
-				armed = false;
-				sandbox.setFaults({
-					profile: 'chaos',
-					rate: 1,
-					vendors: [VENDOR],
-					timeoutMs: 30,
-					slowMs: 10,
-					throttleWindowScale: 1e-6,
-				});
-			}
-			return config;
-		});
-		const off = () => sandbox.setFaults({ profile: 'none' });
-		interceptors.response = axios.interceptors.response.use(
-			(response) => {
-				if (isScheduleRequest(response.config)) off();
-				return response;
-			},
-			(error: { config?: InternalAxiosRequestConfig }) => {
-				if (error.config && isScheduleRequest(error.config)) off();
-				throw error;
-			},
-		);
-	});
-	afterAll(async () => {
-		axios.interceptors.request.eject(interceptors.request!);
-		axios.interceptors.response.eject(interceptors.response!);
-		await sandbox.stop();
-	});
+	// Faults on for the first schedule request only, off again as soon as its outcome is known.
+	const lost = lostAnswerSandbox({ seed: 5, vendor: VENDOR, isWrite: isScheduleRequest });
 
 	function provider() {
-		const credentials = sandbox
+		const credentials = lost
+			.sandbox()
 			.n8nCredentials()
 			.find((c) => c.type === 'mspConnectWiseAutomateApi')!.data as Record<string, string>;
 		const { ctx } = fakeExecuteContext({
@@ -70,7 +33,8 @@ describe('ConnectWise Automate script run: read back before sending again', () =
 	}
 
 	it('runs the script exactly once whatever fault struck the schedule request, and the run can be followed', async () => {
-		const seen = new Set<string>();
+		const sandbox = lost.sandbox();
+		const seen = new LostAnswersSeen(/^(reset|timeout):/);
 		for (let attempt = 0; attempt < 80; attempt++) {
 			sandbox.reset();
 			sandbox.setFaults({ profile: 'none' });
@@ -79,7 +43,7 @@ describe('ConnectWise Automate script run: read back before sending again', () =
 			const device = world.devices.find((d) => d.hostname === 'BSD-WS01')!;
 			const script = world.scripts[0];
 			const rmm = provider();
-			armed = true;
+			lost.arm();
 
 			const job = await rmm.runScript({
 				deviceId: String(device.ids.automateComputerId),
@@ -95,12 +59,9 @@ describe('ConnectWise Automate script run: read back before sending again', () =
 				.query({ vendor: VENDOR })
 				.filter((e) => e.method === 'POST' && e.path.endsWith('/ScheduledScripts'));
 			expect(posts.filter((e) => e.applied)).toHaveLength(1);
-			const first = posts[0];
 			// A request that never reached Automate is sent again once; one that did is not.
-			expect(posts).toHaveLength(first.applied ? 1 : 2);
-			const lost = first.fault && first.fault !== 'slow';
-			if (lost) seen.add(`${first.fault}:${first.applied ? 'after' : 'before'}`);
-			if (lost && first.applied) {
+			const first = seen.record(posts);
+			if (first.fault && first.fault !== 'slow' && first.applied) {
 				// Found by the read-back: followed by script and time, since Automate never gave its schedule id.
 				expect(job.id).toMatch(new RegExp(`^script-${script.automateScriptId}-at-`));
 			}
@@ -116,16 +77,9 @@ describe('ConnectWise Automate script run: read back before sending again', () =
 			expect(status).toBe(sandbox.world().operations.find((o) => o === runs[0])!.status);
 			expect(['succeeded', 'failed']).toContain(status);
 
-			const wanted = ['serverError:before', 'serverError:after', 'malformed:after'];
-			if (
-				wanted.every((w) => seen.has(w)) &&
-				[...seen].some((s) => s.startsWith('reset') || s.startsWith('timeout'))
-			)
-				break;
+			if (seen.complete) break;
 		}
-		// Both sides of a lost answer were exercised: the request never arrived, and it arrived but its answer did not.
-		expect([...seen].some((s) => s.endsWith(':before'))).toBe(true);
-		expect([...seen].some((s) => s.endsWith(':after'))).toBe(true);
+		seen.expectBothSides();
 		expect(seen.has('malformed:after')).toBe(true);
 	}, 120_000);
 });

@@ -6,6 +6,7 @@ import { haloApiBase } from '../../../../credentials/MspHaloPsaApi.credentials';
 import type {
 	Company,
 	Configuration,
+	ScopedCache,
 	Ticket,
 	TicketNote,
 	TimeEntry,
@@ -15,6 +16,7 @@ import type {
 import {
 	collect,
 	commonErrorMessage,
+	ExecutionCache,
 	filterPages,
 	pageNumberPages,
 	parseVendorResponse,
@@ -132,9 +134,14 @@ export class HaloProvider implements PsaProvider {
 	/** Whether a lookup of this execution already read its ticket with details (see mapFound). */
 	private foundAlone = false;
 
+	/**
+	 * @param shared the tenant's statuses, priorities and teams, read once per execution for every
+	 * Halo node on the credential (a template's find-or-create, close and escalation share them).
+	 */
 	constructor(
 		private readonly transport: Transport,
 		private readonly node: INode,
+		private readonly shared: ScopedCache = new ExecutionCache().scoped(''),
 	) {}
 
 	private fail(message: string, description?: string): never {
@@ -201,20 +208,20 @@ export class HaloProvider implements PsaProvider {
 	}
 
 	private async statuses(): Promise<HaloStatus[]> {
-		return await this.memo.get('statuses', () =>
+		return await this.shared.get('statuses', () =>
 			this.get('/Status', haloConfigList(HaloStatusSchema, 'statuses'), 'list statuses'),
 		);
 	}
 
 	private async teams(): Promise<Named[]> {
-		return await this.memo.get('teams', async () => {
+		return await this.shared.get('teams', async () => {
 			const teams = await this.get('/Team', haloConfigList(HaloTeamSchema, 'teams'), 'list teams');
 			return teams.filter((t) => !t.inactive).map((t) => ({ id: String(t.id), name: t.name }));
 		});
 	}
 
 	private async priorities(): Promise<Named[]> {
-		return await this.memo.get('priorities', async () => {
+		return await this.shared.get('priorities', async () => {
 			const rows = await this.get(
 				'/Priority',
 				haloConfigList(HaloPrioritySchema, 'priorities'),
@@ -574,30 +581,50 @@ export class HaloProvider implements PsaProvider {
 		return toTimeEntry(saved, ticketId, element.datetime as string);
 	}
 
+	/**
+	 * A close with a resolution is one action: the resolution note with `new_status` set to the closed
+	 * status (Halo documents closing a ticket by an action), so the note and the status change are
+	 * saved together and a close is never left half done. The ticket is read first (a closed ticket
+	 * is left as is, so a repeated close writes nothing) and read again only when the action's answer
+	 * was lost: then its status says whether the close happened. A close without a resolution sets
+	 * the status on the ticket.
+	 */
 	async closeTicket(id: string, resolution: string, status?: Ref): Promise<Ticket> {
 		const closed = await this.closeTarget(status);
 		const isClosed = await this.closedCheck();
+		// Done when closed, or in the chosen closed status when the user picked one.
+		const done = (ticket: HaloTicket) =>
+			hasRef(status) ? String(ticket.status_id) === closed.id : isClosed(ticket.status_id);
 		const current = await this.ticketRecord(id, 'close ticket');
-		// A closed ticket is left as is, unless the user chose another closed status for it.
-		const done = hasRef(status)
-			? String(current.status_id) === closed.id
-			: isClosed(current.status_id);
-		if (done) return (await this.map([current]))[0];
-		// A rerun of a close whose note was written but whose status change failed finds its note.
-		const written =
-			resolution &&
-			(await this.actions(id)).some(
-				(a) => sameText(a.outcome, OUTCOME.resolution, true) && sameText(a.note, resolution),
+		if (done(current)) return (await this.map([current]))[0];
+		if (!resolution) {
+			const saved = await this.post(
+				'/Tickets',
+				{ id: current.id, status_id: Number(closed.id) },
+				HaloTicketSchema,
+				'close ticket',
 			);
-		if (resolution && !written)
-			await this.addNote(id, { text: resolution, internal: false, resolution: true });
-		const saved = await this.post(
-			'/Tickets',
-			{ id: current.id, status_id: Number(closed.id) },
-			HaloTicketSchema,
-			'close ticket',
+			return (await this.map([saved]))[0];
+		}
+		const closing: IDataObject = {
+			ticket_id: current.id,
+			outcome: OUTCOME.resolution,
+			note: resolution,
+			hiddenfromuser: false,
+			new_status: Number(closed.id),
+		};
+		const after = await writeVerified(
+			async () => {
+				await this.post('/Actions', closing, HaloActionSchema, 'close ticket');
+				// Halo answers with the action: the ticket is the one read before, now in the closed status.
+				return { ...current, status_id: Number(closed.id) };
+			},
+			async () => {
+				const ticket = await this.ticketRecord(id, 'close ticket');
+				return done(ticket) ? ticket : undefined;
+			},
 		);
-		return (await this.map([saved]))[0];
+		return (await this.map([after]))[0];
 	}
 
 	async reopenTicket(id: string, status?: Ref): Promise<Ticket> {

@@ -3,9 +3,18 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { automateApiBase } from '../../../../credentials/MspConnectWiseAutomateApi.credentials';
-import type { Alert, Device, Job, Patch, Transport, VendorProfile } from '../../../shared';
+import type {
+	Alert,
+	Device,
+	Job,
+	Patch,
+	ScopedCache,
+	Transport,
+	VendorProfile,
+} from '../../../shared';
 import {
 	collect,
+	ExecutionCache,
 	mapWithConcurrency,
 	parseVendorResponse,
 	requestParsed,
@@ -119,6 +128,9 @@ export const AUTOMATE_PROFILE: VendorProfile = {
 	},
 };
 
+/** The key a computer's shared read is kept under, and the record a write to it touches. */
+const computerRecord = (id: number) => `computer:${id}`;
+
 /** A string value inside an Automate condition: single quotes, doubled when in the value. */
 function quoted(value: string): string {
 	return `'${value.replace(/'/g, "''")}'`;
@@ -132,9 +144,15 @@ export class AutomateProvider implements RmmProvider {
 	/** The server's offset from UTC in minutes, read at most once per execution (see `time.ts`). */
 	private serverOffset?: Promise<number>;
 
+	/**
+	 * @param shared reads shared with the other nodes of the execution: the computers and update
+	 * lists the fleet patch report read are reused by the Device node and the install, until
+	 * something is sent to the computer (see `executionCache`).
+	 */
 	constructor(
 		private readonly transport: Transport,
 		private readonly node: INode,
+		private readonly shared: ScopedCache = new ExecutionCache().scoped(''),
 	) {}
 
 	private async get<S extends z.ZodTypeAny>(
@@ -202,23 +220,43 @@ export class AutomateProvider implements RmmProvider {
 		return parametersProblem(parameters);
 	}
 
+	/**
+	 * The computer (`condition=Id = n`), or the read of it this execution already made (a listing
+	 * or another node's lookup) while it is recent and nothing was sent to the computer since: the
+	 * install's online check may use it, the read-back after an install never does.
+	 */
 	async getDevice(deviceId: string): Promise<Device> {
 		const id = numericId(this.node, deviceId, 'Computer');
-		const found = await this.get('/Computers', ComputerListSchema, 'get computer', {
-			condition: `Id = ${id}`,
-		});
-		if (!found.length)
-			throw new NodeOperationError(
-				this.node,
-				`ConnectWise Automate has no computer with id ${deviceId}`,
-			);
-		return (await this.devices(found))[0];
+		const record = computerRecord(id);
+		return await this.shared.get(
+			record,
+			async () => {
+				const found = await this.get('/Computers', ComputerListSchema, 'get computer', {
+					condition: `Id = ${id}`,
+				});
+				if (!found.length)
+					throw new NodeOperationError(
+						this.node,
+						`ConnectWise Automate has no computer with id ${deviceId}`,
+					);
+				return (await this.devices(found))[0];
+			},
+			{ record },
+		);
 	}
 
-	/** Computers as devices, their last contact read in the server's zone. */
+	/**
+	 * Computers as devices, their last contact read in the server's zone. Each is kept for the
+	 * execution's later lookups of that computer: a listing reads the same rows `getDevice` does.
+	 */
 	private async devices(computers: Computer[]): Promise<Device[]> {
 		const at = await this.dates(computers.map((c) => c.RemoteAgentLastContact));
-		return computers.map((c) => toDevice(c, at));
+		const devices = computers.map((c) => toDevice(c, at));
+		for (const device of devices) {
+			const id = positiveWholeNumber(String(device.id));
+			if (id !== undefined) this.shared.put(computerRecord(id), device, computerRecord(id));
+		}
+		return devices;
 	}
 
 	async searchDevices(search: DeviceSearch): Promise<Device[]> {
@@ -258,8 +296,23 @@ export class AutomateProvider implements RmmProvider {
 		return clients.map((c) => ({ id: c.Id, name: c.Name, raw: c }));
 	}
 
+	/**
+	 * Every page of the computer's Microsoft updates, until an empty page (Automate has no fleet-wide
+	 * update list: `/Computers/{id}/MicrosoftUpdates` is the only place they are listed). A list this
+	 * execution already read (the fleet report) is reused while recent and until something is sent
+	 * to the computer, after which the install's progress and result are always read anew.
+	 */
 	async listPatches(deviceId: string): Promise<Patch[]> {
 		const id = numericId(this.node, deviceId, 'Computer');
+		const record = computerRecord(id);
+		return await this.shared.get(
+			`${record}|updates`,
+			async () => await this.readPatches(id, deviceId),
+			{ record },
+		);
+	}
+
+	private async readPatches(id: number, deviceId: string): Promise<Patch[]> {
 		try {
 			const rows = await this.list(
 				`/Computers/${id}/MicrosoftUpdates`,
@@ -312,6 +365,8 @@ export class AutomateProvider implements RmmProvider {
 	/** `POST PatchActions/DeployAllApproved` for the computer: 204, installs what the patch policy approved. */
 	async applyApprovedPatches(deviceId: string): Promise<void> {
 		const id = numericId(this.node, deviceId, 'Computer');
+		// Later reads of the computer must see what the install changed (patch states, a reboot).
+		this.shared.touch(computerRecord(id));
 		try {
 			await this.transport.request({
 				method: 'POST',
@@ -393,6 +448,8 @@ export class AutomateProvider implements RmmProvider {
 			TimeZoneAdd: 0,
 			User: '',
 		};
+		// A script may restart the computer or change what later steps read of it.
+		this.shared.touch(computerRecord(computerId));
 		// A schedule whose answer was lost (5xx, reset, timeout, cut-short body) is looked for as the
 		// computer's run of this script since the request before it is sent again: a script (a reboot, a
 		// cleanup) must not run twice.

@@ -9,12 +9,14 @@ import type {
 	Job,
 	Patch,
 	PatchStatus,
+	ScopedCache,
 	Transport,
 	VendorProfile,
 } from '../../../shared';
 import {
 	collect,
 	cursorPages,
+	ExecutionCache,
 	filterPages,
 	parseVendorResponse,
 	requestParsed,
@@ -125,6 +127,9 @@ export const NINJAONE_PROFILE: VendorProfile = {
 	},
 };
 
+/** The key a device's shared read is kept under, and the record a write to the device touches. */
+const deviceRecord = (id: number) => `device:${id}`;
+
 const SERVER_CLASSES = NINJA_SERVER_CLASSES.join(',');
 const WORKSTATION_CLASSES = NINJA_WORKSTATION_CLASSES.join(',');
 /** Words and examples of NinjaOne ids, for the messages of `idProblem`. */
@@ -142,18 +147,20 @@ export class NinjaOneProvider implements RmmProvider {
 	/** Organizations, read once per execution and shared by every item. */
 	private organizationList?: Promise<Array<{ id: number; name: string }>>;
 
-	/** Ids of the device roles that mark domain controllers, read once per execution when needed. */
-	private dcRoles?: Promise<Set<number>>;
-
 	/** Scripting options per device, read once per execution (a wait polls the same device). */
 	private readonly scripting = new Map<
 		number,
 		ReturnType<NinjaOneProvider['readScriptingOptions']>
 	>();
 
+	/**
+	 * @param shared reads shared with the other nodes of the execution: a device read by the Device
+	 * node is reused by the install's online check, until something is sent to the device.
+	 */
 	constructor(
 		private readonly transport: Transport,
 		private readonly node: INode,
+		private readonly shared: ScopedCache = new ExecutionCache().scoped(''),
 	) {}
 
 	private async get<S extends z.ZodTypeAny>(
@@ -185,8 +192,20 @@ export class NinjaOneProvider implements RmmProvider {
 		return undefined;
 	}
 
+	/**
+	 * `GET /v2/device/{id}`, or the read of it another node of this execution made, while that is
+	 * recent and nothing was sent to the device since (see `executionCache`): the install's online
+	 * check may use the Device node's read, the rescan and the read-back after an install never do.
+	 */
 	async getDevice(deviceId: string): Promise<Device> {
 		const id = numericId(this.node, deviceId, 'Device');
+		const record = deviceRecord(id);
+		return await this.shared.get(record, async () => await this.readDevice(id, deviceId), {
+			record,
+		});
+	}
+
+	private async readDevice(id: number, deviceId: string): Promise<Device> {
 		let raw: NinjaDevice;
 		try {
 			raw = await this.get(`/v2/device/${id}`, NinjaDeviceSchema, 'get device');
@@ -208,21 +227,23 @@ export class NinjaOneProvider implements RmmProvider {
 	}
 
 	/**
-	 * `GET /v2/roles` ("List device roles"): the roles named for domain controllers (or under one).
+	 * `GET /v2/roles` ("List device roles"): the roles named for domain controllers (or under one),
+	 * read once per execution for every node on the credential.
 	 * A tenant whose API answers 403 or 404 there cannot say which servers are domain controllers:
 	 * they stay `server` rather than failing the device read.
 	 */
 	private async domainControllerRoles(): Promise<Set<number>> {
-		this.dcRoles ??= this.get('/v2/roles', NinjaNodeRoleListSchema, 'list device roles').then(
-			(roles) => domainControllerRoleIds(roles),
-			async (error: unknown) => {
-				this.dcRoles = undefined;
+		return await this.shared.get('roles', async () => {
+			try {
+				return domainControllerRoleIds(
+					await this.get('/v2/roles', NinjaNodeRoleListSchema, 'list device roles'),
+				);
+			} catch (error) {
 				const code = httpCode(error);
 				if (code === '403' || code === '404') return new Set<number>();
 				return await Promise.reject(error);
-			},
-		);
-		return await this.dcRoles;
+			}
+		});
 	}
 
 	async searchDevices(search: DeviceSearch): Promise<Device[]> {
@@ -330,7 +351,7 @@ export class NinjaOneProvider implements RmmProvider {
 				d.companyName === undefined && d.companyId !== undefined
 					? names.get(d.companyId)
 					: undefined;
-			return name === undefined ? d : { ...d, companyName: name };
+			return name === undefined ? d : { ...d, companyName: name, company: { ...d.company, name } };
 		});
 	}
 
@@ -418,6 +439,8 @@ export class NinjaOneProvider implements RmmProvider {
 	/** 204, or 400 "Device is not applicable for os apply/scan" (offline, unsupported OS, no patch policy). */
 	private async patchAction(deviceId: string, action: 'scan' | 'apply'): Promise<void> {
 		const id = numericId(this.node, deviceId, 'Device');
+		// Later reads of the device must see what the install or scan changed (a reboot, new patch states).
+		this.shared.touch(deviceRecord(id));
 		try {
 			await this.transport.request({
 				method: 'POST',
@@ -535,6 +558,8 @@ export class NinjaOneProvider implements RmmProvider {
 			name: script.name,
 			status: 'queued',
 		};
+		// A script may restart the device or change what later steps read of it.
+		this.shared.touch(deviceRecord(id));
 		// A run whose answer was lost is looked for (new job or activity series) before it is sent again.
 		return await writeVerified(
 			async () => {
