@@ -76,10 +76,16 @@ export interface PsaProvider {
 	 */
 	recordId(field: string, id: string): string;
 	createTicket(input: NewTicket): Promise<Ticket>;
+	/**
+	 * The oldest ticket of the company carrying the reference. `missLookBack` is for vendors that
+	 * cannot filter on the reference exactly: how many of the company's newest tickets to read when
+	 * their narrower server-side search misses (0: every ticket). Providers that filter exactly ignore it.
+	 */
 	findTicketByReference(
 		reference: string,
 		companyId: string,
 		includeClosed: boolean,
+		missLookBack?: number,
 	): Promise<Ticket | undefined>;
 	/**
 	 * Every open ticket of the company carrying this external reference: Find or Create reads it back

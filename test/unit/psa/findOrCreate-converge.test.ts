@@ -219,7 +219,7 @@ describe('MSP PSA Find or Create on HaloPSA: requests per lookup', () => {
 	const company = () => String(sandbox.world().clients[0].ids.haloClientId);
 
 	/** One fresh execution (no cached token) of Find or Create; the Halo requests it sent. */
-	async function run(reference: string, description?: string) {
+	async function run(reference: string, description?: string, fields: IDataObject = {}) {
 		const { ctx } = fakeExecuteContext({
 			parameters: {
 				provider: 'halo',
@@ -228,7 +228,7 @@ describe('MSP PSA Find or Create on HaloPSA: requests per lookup', () => {
 				company: { mode: 'id', value: company() },
 				summary: 'Disk C: below 5% on BSD-DC01',
 				externalReference: reference,
-				additionalFields: description ? { description } : {},
+				additionalFields: { ...(description ? { description } : {}), ...fields },
 				options: {},
 			},
 			credentials: {
@@ -285,6 +285,34 @@ describe('MSP PSA Find or Create on HaloPSA: requests per lookup', () => {
 		const { ticket, requests } = await run('psa-sync-1234');
 		expect(ticket).toMatchObject({ id: created.id, created: false });
 		expect(requests.filter((r) => r.path.endsWith('/api/Tickets'))).toHaveLength(2);
+	});
+
+	it('an older ticket that got its reference from another tool is found when the look-back covers it', async () => {
+		// The client's oldest ticket, given a reference by a sync tool: not in its details, not among the newest 100.
+		const own = tickets()
+			.filter((t) => String(t.client_id) === company())
+			.sort((x, y) => x.id - y.id);
+		const legacy = own[0] as (typeof own)[number] & { third_party_id_string?: string };
+		legacy.third_party_id_string = 'legacy-sync-77';
+		legacy.details = 'Imported from the previous PSA';
+
+		const { ticket, requests } = await run('legacy-sync-77', undefined, { missLookBack: 0 });
+		expect(ticket).toMatchObject({ id: String(legacy.id), created: false });
+		// The search, then every page of the client's open tickets (not only the newest, which the default reads).
+		const pages = requests.filter((r) => r.path.endsWith('/api/Tickets'));
+		expect(pages.length).toBeGreaterThan(10);
+
+		// With the default look-back (the newest 100) it is not seen, and a ticket is opened: the documented limit.
+		const { ticket: missed } = await run('legacy-sync-77');
+		expect(missed.created).toBe(true);
+		expect(missed.id).not.toBe(String(legacy.id));
+	});
+
+	it('a negative look-back is refused naming the field, before any request', async () => {
+		await expect(run('edr-threat-5', undefined, { missLookBack: -1 })).rejects.toThrow(
+			/Tickets Read When the Search Misses must be a whole number, 0 or more, not -1/,
+		);
+		expect(sandbox.requests.query({ vendor: 'halopsa' })).toHaveLength(0);
 	});
 
 	it('never takes a ticket whose text merely contains the reference', async () => {

@@ -65,6 +65,16 @@ export const description: INodeProperties[] = [
 					'Whether a closed ticket with the same reference counts as found (otherwise a new ticket is opened)',
 				displayOptions: { show: { '/operation': ['findOrCreate'] } },
 			},
+			{
+				displayName: 'Tickets Read When the Search Misses',
+				name: 'missLookBack',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 0 },
+				default: 100,
+				description:
+					"How many of the company's newest tickets to look through for the reference when Halo's search does not find it (0: every ticket). Halo's search finds the reference line this node writes into a ticket's details; raise this when tickets got their reference from another tool.",
+				displayOptions: { show: { '/operation': ['findOrCreate'], '/provider': ['halo'] } },
+			},
 			...ticketFieldOptions(),
 		],
 	},

@@ -5,6 +5,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { NodeOperationError } from 'n8n-workflow';
+
 import type { FindOrCreateResult, Ticket } from '../../../shared';
 import { findOrCreateConverged, KeyedQueue, writeVerified } from '../../../shared';
 import type { NewTicket, PsaProvider } from '../../providers/types';
@@ -37,10 +39,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		);
 		// The company is resolved (By Name looked up) by the helper Create uses, before the search.
 		const input = { ...(await newTicket(this, provider, itemIndex)), externalReference: reference };
-		const includeClosed = readFields(this, 'additionalFields', itemIndex).includeClosed === true;
+		const fields = readFields(this, 'additionalFields', itemIndex);
+		const includeClosed = fields.includeClosed === true;
+		const missLookBack = readMissLookBack(this, fields.missLookBack, itemIndex);
 		const result = await turns.run(
 			`${input.companyId}\n${reference}`,
-			async () => await findOrCreateTicket(provider, input, reference, includeClosed),
+			async () =>
+				await findOrCreateTicket(provider, input, reference, { includeClosed, missLookBack }),
 		);
 		const output: IDataObject = {
 			...out(result.record, includeRaw),
@@ -57,11 +62,11 @@ async function findOrCreateTicket(
 	provider: PsaProvider,
 	input: NewTicket,
 	reference: string,
-	includeClosed: boolean,
+	{ includeClosed, missLookBack }: { includeClosed: boolean; missLookBack?: number },
 ): Promise<FindOrCreateResult<Ticket>> {
 	return await findOrCreateConverged<Ticket>({
 		find: async () =>
-			await provider.findTicketByReference(reference, input.companyId, includeClosed),
+			await provider.findTicketByReference(reference, input.companyId, includeClosed, missLookBack),
 		// A create whose answer was lost is found again by its reference instead of being sent twice.
 		create: async () =>
 			await writeVerified(
@@ -75,6 +80,28 @@ async function findOrCreateTicket(
 		},
 		age: (ticket) => ({ id: ticket.id, createdAt: ticket.createdAt }),
 	});
+}
+
+/** Tickets Read When the Search Misses: a whole number, 0 or more (0: every ticket); unset keeps the provider's default. */
+function readMissLookBack(
+	ctx: IExecuteFunctions,
+	given: unknown,
+	itemIndex: number,
+): number | undefined {
+	if (given === undefined || given === null || given === '') return undefined;
+	const count = typeof given === 'number' ? given : Number.NaN;
+	if (!Number.isInteger(count) || count < 0) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Tickets Read When the Search Misses must be a whole number, 0 or more, not ${JSON.stringify(given)}`,
+			{
+				itemIndex,
+				description:
+					'Use 100 (one page, the default), a larger number, or 0 to read every ticket of the company.',
+			},
+		);
+	}
+	return count;
 }
 
 /** The resolution note of a ticket closed as a duplicate: it names the ticket work goes on in. */

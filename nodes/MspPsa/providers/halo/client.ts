@@ -346,9 +346,10 @@ export class HaloProvider implements PsaProvider {
 	 * client (30 pages for 3,000 tickets) the lookup narrows on the server first:
 	 * 1. `search=<reference>`, newest first: it matches the reference line this node writes into
 	 *    the details (see detailsWithReference); the first page with a match ends it.
-	 * 2. On a miss, the client's newest page (100 tickets): a ticket given the reference by another
-	 *    tool, by an earlier version of this node or whose details were edited carries no line, and
-	 *    the tickets an alert is raised again for are recent ones.
+	 * 2. On a miss, the client's newest tickets (`missLookBack`, one page of 100 by default; 0 reads
+	 *    them all): a ticket given the reference by another tool, by an earlier version of this node
+	 *    or whose details were edited carries no line, and the tickets an alert is raised again for
+	 *    are recent ones. A tenant migrating references from another tool raises the look-back.
 	 * `search` matches loosely, so a match is confirmed on third_party_id_string exactly; among a
 	 * page's matches the oldest wins, the one Find or Create keeps when a race opened two.
 	 */
@@ -356,11 +357,12 @@ export class HaloProvider implements PsaProvider {
 		reference: string,
 		companyId: string,
 		includeClosed: boolean,
+		missLookBack = MAX_PAGE_SIZE,
 	): Promise<Ticket | undefined> {
 		const scope = this.referenceScope(companyId, includeClosed);
 		const found =
 			(await this.searchByReference(scope, reference)) ??
-			(await this.newestWithReference(scope, reference))[0];
+			(await this.newestWithReference(scope, reference, missLookBack))[0];
 		return found ? await this.mapFound(found, !includeClosed) : undefined;
 	}
 
@@ -415,10 +417,17 @@ export class HaloProvider implements PsaProvider {
 		return undefined;
 	}
 
-	/** The tickets of the scope's newest page (one request) carrying the reference, oldest first. */
-	private async newestWithReference(scope: IDataObject, reference: string): Promise<HaloTicket[]> {
+	/**
+	 * The scope's newest `count` tickets (0: all; one request per 100) carrying the reference,
+	 * oldest first.
+	 */
+	private async newestWithReference(
+		scope: IDataObject,
+		reference: string,
+		count = MAX_PAGE_SIZE,
+	): Promise<HaloTicket[]> {
 		const operation = 'find ticket by reference';
-		const newest = { returnAll: false, limit: MAX_PAGE_SIZE };
+		const newest = count > 0 ? { returnAll: false, limit: count } : { returnAll: true, limit: 0 };
 		const rows = await collect(
 			this.pages('/Tickets', operation, scope, this.ticketRows(operation), newest, {
 				inFlight: 1,
