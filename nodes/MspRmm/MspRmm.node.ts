@@ -19,7 +19,8 @@ export class MspRmm implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: operationSubtitle(properties),
-		description: 'Devices, patching, scripts and alerts in NinjaOne or ConnectWise Automate',
+		description:
+			'Devices, patching, scripts and alerts in NinjaOne, ConnectWise Automate or Datto RMM',
 		defaults: { name: 'MSP RMM' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -86,8 +86,10 @@ export function deviceLocator(
 					{
 						type: 'regex',
 						properties: {
-							regex: '^\\s*[1-9][0-9]*\\s*$',
-							errorMessage: 'A device ID is a positive whole number',
+							// Whole numbers (NinjaOne, Automate) or uids (Datto RMM); the provider checks its own form.
+							regex:
+								'^\\s*([1-9][0-9]*|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\s*$',
+							errorMessage: 'A device ID is a positive whole number, or a device uid for Datto RMM',
 						},
 					},
 				],
@@ -108,7 +110,8 @@ export function companyLocator(show: Show, required = false): INodeProperties {
 		default: { mode: 'list', value: '' },
 		required,
 		description:
-			'The NinjaOne organization or Automate client' + (required ? '' : '; leave empty for all'),
+			'The NinjaOne organization, Automate client or Datto RMM site' +
+			(required ? '' : '; leave empty for all'),
 		displayOptions: { show },
 		modes: [
 			{
@@ -126,8 +129,10 @@ export function companyLocator(show: Show, required = false): INodeProperties {
 					{
 						type: 'regex',
 						properties: {
-							regex: '^\\s*([1-9][0-9]*)?\\s*$',
-							errorMessage: 'An organization ID is a positive whole number',
+							regex:
+								'^\\s*([1-9][0-9]*|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?\\s*$',
+							errorMessage:
+								'An organization ID is a positive whole number, or a site uid for Datto RMM',
 						},
 					},
 				],
@@ -160,8 +165,9 @@ export function scriptLocator(show: Show): INodeProperties {
 					{
 						type: 'regex',
 						properties: {
-							regex: '^\\s*[1-9][0-9]*\\s*$',
-							errorMessage: 'A script ID is a positive whole number',
+							regex: '^\\s*([1-9][0-9]*|[A-Za-z0-9-]+)\\s*$',
+							errorMessage:
+								'A script ID is a positive whole number, or a component uid for Datto RMM',
 						},
 					},
 				],

@@ -1,20 +1,18 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
+import { credentialPerProvider } from '../../shared/actions/providerCredentials';
 import { PROVIDER_OPTIONS } from '../providers';
 import * as alert from './alert';
 import * as device from './device';
 import * as patch from './patch';
 import * as script from './script';
 
-/** Each provider's credential, shown only for that provider. */
-export const credentials: INodeCredentialDescription[] = [
-	{ name: 'mspNinjaOneApi', required: true, displayOptions: { show: { provider: ['ninjaOne'] } } },
-	{
-		name: 'mspConnectWiseAutomateApi',
-		required: true,
-		displayOptions: { show: { provider: ['connectWiseAutomate'] } },
-	},
-];
+/** Each provider's credential, offered only while that provider is chosen. */
+export const credentials: INodeCredentialDescription[] = credentialPerProvider({
+	ninjaOne: 'mspNinjaOneApi',
+	connectWiseAutomate: 'mspConnectWiseAutomateApi',
+	dattoRmm: 'mspDattoRmmApi',
+});
 
 export const properties: INodeProperties[] = [
 	{

@@ -3,13 +3,19 @@ import type { INodePropertyOptions } from 'n8n-workflow';
 import type { RequestContext, TransportOptions } from '../../shared';
 import { executionCache, Transport } from '../../shared';
 import { AUTOMATE_EDITOR, AUTOMATE_PROFILE, AutomateProvider } from './connectwiseAutomate/client';
+import { DATTO_EDITOR, DattoRmmProvider } from './dattoRmm/client';
+import { DATTO_PROFILE, DATTO_WRITE_PROFILE } from './dattoRmm/profile';
 import { NINJAONE_EDITOR, NINJAONE_PROFILE, NinjaOneProvider } from './ninjaone/client';
 import type { RmmEditorFacts, RmmProvider } from './types';
 
-export type ProviderName = 'ninjaOne' | 'connectWiseAutomate';
+export type ProviderName = 'ninjaOne' | 'connectWiseAutomate' | 'dattoRmm';
 
 /** Every provider with what the editor offers for it, in the Provider list's order. */
-export const PROVIDERS: readonly RmmEditorFacts[] = [NINJAONE_EDITOR, AUTOMATE_EDITOR];
+export const PROVIDERS: readonly RmmEditorFacts[] = [
+	NINJAONE_EDITOR,
+	AUTOMATE_EDITOR,
+	DATTO_EDITOR,
+];
 
 export const PROVIDER_OPTIONS: INodePropertyOptions[] = PROVIDERS.map((p) => ({
 	name: p.name,
@@ -39,7 +45,16 @@ export function rmmProvider(
 				ctx.getNode(),
 				executionCache(ctx, AUTOMATE_PROFILE.credentialType),
 			);
+		case 'dattoRmm':
+			// Two budgets: Datto counts reads and writes apart (see dattoRmm/profile.ts).
+			return new DattoRmmProvider(
+				new Transport(ctx, DATTO_PROFILE, options),
+				new Transport(ctx, DATTO_WRITE_PROFILE, options),
+				ctx.getNode(),
+			);
 		default:
-			throw new Error(`Unknown RMM provider "${name}"; supported: ninjaOne, connectWiseAutomate`);
+			throw new Error(
+				`Unknown RMM provider "${name}"; supported: ninjaOne, connectWiseAutomate, dattoRmm`,
+			);
 	}
 }

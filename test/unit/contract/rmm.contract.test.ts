@@ -1,6 +1,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { MspConnectWiseAutomateApi } from '../../../credentials/MspConnectWiseAutomateApi.credentials';
+import { MspDattoRmmApi } from '../../../credentials/MspDattoRmmApi.credentials';
 import { MspNinjaOneApi } from '../../../credentials/MspNinjaOneApi.credentials';
 import { MspRmm } from '../../../nodes/MspRmm/MspRmm.node';
 import { AlertSchema, DeviceSchema, JobSchema, PatchSchema } from '../../../nodes/shared';
@@ -9,12 +10,13 @@ import { fakeExecuteContext } from '../helpers/fakeContext';
 import { expectNormalized, expectSameKeys, valuesOf } from './shape';
 
 type Row = Record<string, unknown>;
-type Provider = 'ninjaOne' | 'connectWiseAutomate';
+type Provider = 'ninjaOne' | 'connectWiseAutomate' | 'dattoRmm';
 type Resource = 'device' | 'patch' | 'job' | 'alert';
 
 const CREDENTIAL: Record<Provider, string> = {
 	ninjaOne: 'mspNinjaOneApi',
 	connectWiseAutomate: 'mspConnectWiseAutomateApi',
+	dattoRmm: 'mspDattoRmmApi',
 };
 
 /**
@@ -37,6 +39,22 @@ const ABSENT: Record<Provider, Record<Resource, readonly string[]>> = {
 		job: ['exitCode'],
 		alert: [],
 	},
+	dattoRmm: {
+		// Datto RMM has no display name apart from the hostname.
+		device: ['displayName'],
+		// Datto RMM reports no install date per patch.
+		patch: ['installedAt'],
+		// Quick job results report Success/Failure per component, no exit code.
+		job: ['exitCode'],
+		alert: [],
+	},
+};
+
+/** Script parameters in each RMM's own form. */
+const SCRIPT_PARAMETERS: Record<Provider, string> = {
+	ninjaOne: '-Drive C',
+	connectWiseAutomate: 'drive=C|',
+	dattoRmm: 'Drive=C',
 };
 
 const SCHEMA = { device: DeviceSchema, patch: PatchSchema, job: JobSchema, alert: AlertSchema };
@@ -54,7 +72,7 @@ const resourceOnly = (rows: Row[]) =>
 const node = new MspRmm();
 jest.setTimeout(60_000);
 
-describe('RMM contract: one shape on NinjaOne and ConnectWise Automate', () => {
+describe('RMM contract: one shape on NinjaOne, ConnectWise Automate and Datto RMM', () => {
 	let sandbox: Sandbox;
 	const out = {} as Record<Provider, Record<Resource, Row[]>>;
 
@@ -65,7 +83,11 @@ describe('RMM contract: one shape on NinjaOne and ConnectWise Automate', () => {
 			node: { name: 'MSP RMM', type: 'n8n-nodes-msp-orchestration.mspRmm' },
 			parameters: { provider, options: { pollInterval: 1, waitTimeout: 30 }, ...parameters },
 			credentials: { [CREDENTIAL[provider]]: { ...credentials } },
-			credentialTypes: [new MspNinjaOneApi(), new MspConnectWiseAutomateApi()],
+			credentialTypes: [
+				new MspNinjaOneApi(),
+				new MspConnectWiseAutomateApi(),
+				new MspDattoRmmApi(),
+			],
 		});
 		const [output] = await node.execute.call(ctx);
 		return output.map((o) => o.json as IDataObject);
@@ -74,7 +96,7 @@ describe('RMM contract: one shape on NinjaOne and ConnectWise Automate', () => {
 	beforeAll(async () => {
 		sandbox = await startSandbox({ port: 0, timing: { readsToFinish: 1, msToFinish: 600_000 } });
 		const byHost = (value: string) => ({ mode: 'hostname', value });
-		for (const provider of ['ninjaOne', 'connectWiseAutomate'] as Provider[]) {
+		for (const provider of ['ninjaOne', 'connectWiseAutomate', 'dattoRmm'] as Provider[]) {
 			const searched = await run(provider, {
 				resource: 'device',
 				operation: 'search',
@@ -112,7 +134,7 @@ describe('RMM contract: one shape on NinjaOne and ConnectWise Automate', () => {
 				operation: 'run',
 				device: byHost('BSD-WS01'),
 				script: { mode: 'id', value: String(scripts[0].id) },
-				parameters: provider === 'ninjaOne' ? '-Drive C' : 'drive=C|',
+				parameters: SCRIPT_PARAMETERS[provider],
 				waitForCompletion: true,
 			});
 			const alerts = await run(provider, { resource: 'alert', operation: 'list' });
@@ -128,7 +150,7 @@ describe('RMM contract: one shape on NinjaOne and ConnectWise Automate', () => {
 
 	const resources = Object.keys(SCHEMA) as Resource[];
 
-	it.each(['ninjaOne', 'connectWiseAutomate'] as Provider[])(
+	it.each(['ninjaOne', 'connectWiseAutomate', 'dattoRmm'] as Provider[])(
 		'%s: every device, patch, script run and alert passes the shared schema',
 		(provider) => {
 			for (const resource of resources)
@@ -144,6 +166,40 @@ describe('RMM contract: one shape on NinjaOne and ConnectWise Automate', () => {
 				rows: out.connectWiseAutomate[r],
 				absent: ABSENT.connectWiseAutomate[r],
 			},
+		);
+	});
+
+	it.each(resources)(
+		'%s: Datto RMM has the same keys as NinjaOne, apart from the documented absent fields',
+		(r) => {
+			expectSameKeys(
+				{ label: 'dattoRmm', rows: out.dattoRmm[r], absent: ABSENT.dattoRmm[r] },
+				{ label: 'ninjaOne', rows: out.ninjaOne[r], absent: ABSENT.ninjaOne[r] },
+			);
+		},
+	);
+
+	it('Datto RMM reads the same estate: host keys, sites as companies, patch states, job status', () => {
+		const world = sandbox.world();
+		const devices = out.dattoRmm.device;
+		expect(valuesOf(devices, 'hostnameKey')).toEqual(
+			[...new Set(world.devices.map((d) => d.hostname.toLowerCase()))].sort(),
+		);
+		for (const device of devices) {
+			expect(device.company).toEqual({ id: device.companyId, name: device.companyName });
+			expect(device.companyName).toEqual(expect.any(String));
+		}
+		expect(out.dattoRmm.job.map((j) => j.status)).toEqual(['succeeded']);
+		// Datto reports no server role: domain controllers are servers.
+		expect(valuesOf(devices, 'type')).toEqual(
+			valuesOf(out.ninjaOne.device, 'type').filter((t) => t !== 'domainController'),
+		);
+		// Datto keeps install failures per device, not per patch: no patch reads `failed`.
+		expect(valuesOf(out.dattoRmm.patch, 'status')).toEqual(
+			valuesOf(out.ninjaOne.patch, 'status').filter((s) => s !== 'failed' && s !== 'rejected'),
+		);
+		expect(valuesOf(out.dattoRmm.alert, 'hostnameKey')).toEqual(
+			valuesOf(out.ninjaOne.alert, 'hostnameKey'),
 		);
 	});
 

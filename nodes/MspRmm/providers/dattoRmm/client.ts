@@ -1,0 +1,546 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { z } from 'zod';
+
+import type { Alert, Device, Job, Patch, RequestSpec, Transport } from '../../../shared';
+import {
+	collect,
+	filterPages,
+	mapWithConcurrency,
+	nextUrlPages,
+	parseVendorResponse,
+	requestParsed,
+	writeVerified,
+} from '../../../shared';
+import { isUuid, type RmmIdKind } from '../ids';
+import type {
+	DeviceSearch,
+	FleetPatchSearch,
+	PatchState,
+	RmmCapabilities,
+	RmmCompany,
+	RmmEditorFacts,
+	RmmProvider,
+	RmmScript,
+	ScriptRunRequest,
+} from '../types';
+import { jobRun, resultRun, toAlert, toDevice, toPatch } from './mappers';
+import { componentVariables, variablesProblem } from './parameters';
+import { DATTO_VENDOR } from './profile';
+import {
+	DattoActivityPageSchema,
+	DattoAlertsPageSchema,
+	DattoComponentsPageSchema,
+	DattoDeviceSchema,
+	DattoDevicesPageSchema,
+	DattoJobResultsSchema,
+	DattoJobSchema,
+	DattoPatchesPageSchema,
+	DattoQuickJobSchema,
+	DattoSitesPageSchema,
+	DattoStdDataSchema,
+	type DattoComponent,
+	type DattoDevice,
+	type DattoJob,
+	type DattoSite,
+} from './schemas';
+
+/**
+ * `max` of every paged list. [unverified] `GET /v2/system/pagination` tells the server's maximum;
+ * 250 is what Datto's own examples and every known client ask for. Paging follows
+ * `pageDetails.nextPageUrl` (absolute, with `/api`) until it is null or "".
+ */
+const PAGE_SIZE = 250;
+/** Alerts page apart ("except alerts pagination"); 100 is what Datto's examples use. */
+const ALERT_PAGE_SIZE = 100;
+
+export const DATTO_CAPABILITIES: RmmCapabilities = {
+	// `POST /v2/alert/{alertUid}/resolve`.
+	alertReset: true,
+	// No API starts a patch scan: the agent audits on its own schedule.
+	patchScan: false,
+	// Job results report Success/Failure per component, not an exit code.
+	scriptExitCode: false,
+	// Components run as the agent (SYSTEM); a quick job takes no other account.
+	scriptRunAs: false,
+};
+
+export const DATTO_EDITOR: RmmEditorFacts = {
+	value: 'dattoRmm',
+	name: 'Datto RMM',
+	capabilities: DATTO_CAPABILITIES,
+	// `jobComponent.variables[{name, value}]`: names must be the component's variables.
+	scriptParameters: {
+		placeholder: 'Days=14|Drive=C',
+		description:
+			'The component’s variables as name=value pairs separated by |; each name must be a variable of the component',
+	},
+};
+
+const ID_WORDS: Record<RmmIdKind, string> = {
+	device: 'device ID is the device uid',
+	company: 'site ID is the site uid',
+	script: 'component ID is the component uid',
+	alert: 'alert ID is the alert uid',
+	run: 'run ID is the job uid Run Script returned',
+};
+const EXAMPLE_UID = '1c6e3c7e-8f7b-4b7e-9b8e-0d2a1c3b4d5e';
+
+/** What Datto RMM's API cannot do, said before anything is sent. */
+const NO_PATCH_INSTALL =
+	'Datto RMM’s API cannot start a patch install: installs run on the schedule of the device’s Patch Management policy (approvals and windows are set in Datto RMM). To install now, run a component that installs updates with Script > Run, or widen the policy’s window.';
+const NO_PATCH_SCAN =
+	'Datto RMM’s API cannot start a patch scan: the agent audits patches on its own schedule.';
+
+export class DattoRmmProvider implements RmmProvider {
+	readonly name = DATTO_VENDOR;
+
+	readonly capabilities: RmmCapabilities = DATTO_CAPABILITIES;
+
+	private siteList?: Promise<DattoSite[]>;
+
+	private componentList?: Promise<DattoComponent[]>;
+
+	/**
+	 * @param reads paced at Datto's read budget; @param writes (quick jobs, alert resolves) at its
+	 * per-operation write budget (see profile.ts).
+	 */
+	constructor(
+		private readonly reads: Transport,
+		private readonly writes: Transport,
+		private readonly node: INode,
+	) {}
+
+	idProblem(kind: RmmIdKind, value: string): string | undefined {
+		const text = String(value ?? '').trim();
+		if (kind === 'script') return /^[A-Za-z0-9-]+$/.test(text) ? undefined : scriptIdRule();
+		return isUuid(text)
+			? undefined
+			: `a Datto RMM ${ID_WORDS[kind]}, a UUID such as ${EXAMPLE_UID}`;
+	}
+
+	scriptParametersProblem(parameters: string): string | undefined {
+		return variablesProblem(parameters);
+	}
+
+	private uid(kind: RmmIdKind, value: string, what: string): string {
+		const problem = this.idProblem(kind, value);
+		if (problem)
+			throw new NodeOperationError(
+				this.node,
+				`${what} ID "${value}" is not valid for Datto RMM: ${problem}`,
+				{ description: `In Datto RMM, ${problem}.` },
+			);
+		return String(value).trim();
+	}
+
+	private async get<S extends z.ZodTypeAny>(
+		path: string,
+		schema: S,
+		operation: string,
+		qs?: Record<string, string | number>,
+	): Promise<z.output<S>> {
+		return await requestParsed(this.reads, this.node, schema, { path, qs, operation });
+	}
+
+	/** A paged list: `page`/`max` on the first request, then `pageDetails.nextPageUrl`. */
+	private pages<T>(
+		request: Omit<RequestSpec, 'method'>,
+		schema: z.ZodTypeAny,
+		items: (body: Record<string, unknown>) => T[] | null | undefined,
+		opts: { limit?: number; pageSize?: number } = {},
+	): AsyncGenerator<T[]> {
+		return nextUrlPages<T>(this.reads, {
+			request: { method: 'GET', ...request, qs: { page: 0, ...request.qs } },
+			items: (body) =>
+				items(
+					parseVendorResponse(this.node, schema, body, {
+						vendor: this.name,
+						operation: request.operation,
+					}) as Record<string, unknown>,
+				) ?? [],
+			nextUrl: (body) =>
+				(body as { pageDetails?: { nextPageUrl?: string | null } } | undefined)?.pageDetails
+					?.nextPageUrl || undefined,
+			pageSize: opts.pageSize ?? PAGE_SIZE,
+			limit: opts.limit,
+			sizeParam: 'max',
+		});
+	}
+
+	async getDevice(deviceId: string): Promise<Device> {
+		const uid = this.uid('device', deviceId, 'Device');
+		try {
+			return toDevice(await this.get(`/api/v2/device/${uid}`, DattoDeviceSchema, 'get device'));
+		} catch (error) {
+			throw notFound(this.node, error, `Datto RMM has no device with uid ${uid}`);
+		}
+	}
+
+	/**
+	 * The site's devices (`GET /v2/site/{siteUid}/devices`) or the account's, with Datto's partial
+	 * `hostname` filter. Datto has no online or class filter: both are applied here, after paging.
+	 */
+	async searchDevices(search: DeviceSearch): Promise<Device[]> {
+		const needle = search.hostname?.toLowerCase();
+		const request = search.companyId
+			? {
+					path: `/api/v2/site/${this.uid('company', search.companyId, 'Site')}/devices`,
+					operation: 'search devices',
+				}
+			: {
+					path: '/api/v2/account/devices',
+					qs: search.hostname ? { hostname: search.hostname } : {},
+					operation: 'search devices',
+				};
+		const filtered = search.online !== undefined || !!search.type || !!needle;
+		const pages = filterPages(
+			this.pages<DattoDevice>(request, DattoDevicesPageSchema, (b) => b.devices as DattoDevice[], {
+				limit: search.returnAll || filtered ? undefined : search.limit,
+			}),
+			(raw) => {
+				const device = toDevice(raw);
+				if (needle && !device.hostname.toLowerCase().includes(needle)) return false;
+				if (search.online !== undefined && device.online !== search.online) return false;
+				return !search.type || device.type === search.type;
+			},
+		);
+		return (await collect(pages, { returnAll: search.returnAll, limit: search.limit })).map(
+			toDevice,
+		);
+	}
+
+	/** Datto's `hostname` filter matches parts of names: only exact (case-insensitive) matches are kept. */
+	async findDevicesByHostname(hostname: string): Promise<Device[]> {
+		const wanted = hostname.trim().toLowerCase();
+		const pages = this.pages<DattoDevice>(
+			{
+				path: '/api/v2/account/devices',
+				qs: { hostname: hostname.trim() },
+				operation: 'find device by hostname',
+			},
+			DattoDevicesPageSchema,
+			(b) => b.devices as DattoDevice[],
+		);
+		const all = await collect(pages, { returnAll: true });
+		return all.filter((d) => (d.hostname ?? '').toLowerCase() === wanted).map(toDevice);
+	}
+
+	async listCompanies(filter?: string): Promise<RmmCompany[]> {
+		const needle = filter?.toLowerCase();
+		return (await this.sites())
+			.filter((s) => !needle || s.name.toLowerCase().includes(needle))
+			.map((s) => ({ id: s.uid, name: s.name, raw: s }));
+	}
+
+	/** `GET /v2/account/sites`, read at most once per node run (a failed read is not kept). */
+	private async sites(): Promise<DattoSite[]> {
+		this.siteList ??= collect(
+			this.pages<DattoSite>(
+				{ path: '/api/v2/account/sites', operation: 'list sites' },
+				DattoSitesPageSchema,
+				(b) => b.sites as DattoSite[],
+			),
+			{ returnAll: true },
+		).catch(async (error: unknown) => {
+			this.siteList = undefined;
+			return await Promise.reject(error);
+		});
+		return await this.siteList;
+	}
+
+	/** `GET /v2/device/{deviceUid}/patches` (Build 235): installed, approved-pending and not-approved patches. */
+	async listPatches(deviceId: string): Promise<Patch[]> {
+		const uid = this.uid('device', deviceId, 'Device');
+		return await this.devicePatches(uid);
+	}
+
+	private async devicePatches(uid: string, installStatus?: string): Promise<Patch[]> {
+		try {
+			const pages = this.pages(
+				{
+					path: `/api/v2/device/${uid}/patches`,
+					qs: installStatus ? { installStatus } : {},
+					operation: 'list device patches',
+				},
+				DattoPatchesPageSchema,
+				(b) => b.patches as z.infer<typeof DattoPatchesPageSchema>['patches'],
+			);
+			const rows = await collect(pages, { returnAll: true });
+			return rows.flatMap((row) => toPatch(row, uid) ?? []);
+		} catch (error) {
+			throw notFound(this.node, error, `Datto RMM has no device with uid ${uid}`);
+		}
+	}
+
+	/**
+	 * The devices of the site (or account), then the patches of each device whose patch counts
+	 * (`patchManagement`) say it has some in a wanted status. Datto keeps no per-patch failure: a
+	 * failed install shows as the device's `patchStatus` InstallError, so `failed` finds nothing here.
+	 */
+	async listFleetPatches(search: FleetPatchSearch): Promise<Patch[]> {
+		const devices = await this.searchDevices({ companyId: search.companyId, returnAll: true });
+		const wanted = devices.filter((d) => mayHave(d.raw as DattoDevice, search.statuses));
+		const limit = search.returnAll ? undefined : search.limit;
+		let found = 0;
+		const lists = await mapWithConcurrency(wanted, search.concurrency, async (device) => {
+			// Enough rows already: the devices still waiting are not read.
+			if (limit !== undefined && found >= limit) return [];
+			const kept = (await this.devicePatches(device.id)).filter((p) =>
+				search.statuses.includes(p.status),
+			);
+			found += kept.length;
+			return kept;
+		});
+		const all = lists.flat();
+		return limit === undefined ? all : all.slice(0, limit);
+	}
+
+	/** Datto reports no patch job: installs run on the policy's schedule, so none is ever running here. */
+	async patchState(deviceId: string): Promise<PatchState> {
+		return { deviceId, jobRunning: false, patches: await this.listPatches(deviceId) };
+	}
+
+	async scanPatches(deviceId: string): Promise<void> {
+		this.uid('device', deviceId, 'Device');
+		throw new NodeOperationError(this.node, NO_PATCH_SCAN, {
+			description: 'Read the patch status instead; it reflects the last audit.',
+		});
+	}
+
+	async applyApprovedPatches(deviceId: string): Promise<void> {
+		this.uid('device', deviceId, 'Device');
+		throw new NodeOperationError(this.node, NO_PATCH_INSTALL, {
+			description:
+				'Datto RMM API v2 has no patch install or patch policy job endpoint; only components can be started (quick jobs).',
+		});
+	}
+
+	/** Components of the account (`GET /v2/account/components`); they run on any device. */
+	async listScripts(filter?: string): Promise<RmmScript[]> {
+		const needle = filter?.toLowerCase();
+		return (await this.components())
+			.filter((c) => !needle || c.name.toLowerCase().includes(needle))
+			.map((c) => ({
+				id: c.uid,
+				name: c.name,
+				description: c.description ?? undefined,
+				category: c.categoryCode ?? undefined,
+				raw: c,
+			}));
+	}
+
+	private async components(): Promise<DattoComponent[]> {
+		this.componentList ??= collect(
+			this.pages<DattoComponent>(
+				{ path: '/api/v2/account/components', operation: 'list components' },
+				DattoComponentsPageSchema,
+				(b) => b.components as DattoComponent[],
+			),
+			{ returnAll: true },
+		).catch(async (error: unknown) => {
+			this.componentList = undefined;
+			return await Promise.reject(error);
+		});
+		return await this.componentList;
+	}
+
+	/**
+	 * `PUT /v2/device/{deviceUid}/quickjob` with the component and its variables; the answer carries
+	 * the job (`job.uid`), which is the run id. A PUT, but each one starts a new job: it is never
+	 * sent again blindly. After a lost answer the job is looked for in the activity log by its
+	 * name, which carries a mark of this run, before it is sent again.
+	 */
+	async runScript(request: ScriptRunRequest): Promise<Job> {
+		const uid = this.uid('device', request.deviceId, 'Device');
+		const componentUid = this.uid('script', request.scriptId, 'Component');
+		const problem = variablesProblem(request.parameters ?? '');
+		if (problem) throw new NodeOperationError(this.node, problem);
+		const component = (await this.components()).find((c) => c.uid === componentUid);
+		if (!component)
+			throw new NodeOperationError(
+				this.node,
+				`Datto RMM has no component ${componentUid} in this account`,
+				{ description: 'Pick a component from the list (Script > Get Many).' },
+			);
+		const variables = componentVariables(this.node, request.parameters ?? '', component);
+		const jobName = `${component.name} (n8n ${runMark()})`;
+		return await writeVerified(
+			async () => {
+				const answer = await this.writes.request({
+					method: 'PUT',
+					path: `/api/v2/device/${uid}/quickjob`,
+					body: {
+						jobName,
+						jobComponent: { componentUid, variables },
+					},
+					operation: 'run script',
+					idempotent: false,
+				});
+				const { job } = parseVendorResponse(this.node, DattoQuickJobSchema, answer, {
+					vendor: this.name,
+					operation: 'run script',
+				});
+				return jobRun(job, uid);
+			},
+			async () => await this.findQuickJob(uid, jobName),
+		);
+	}
+
+	/**
+	 * The quick job of this name in the device's recent activity (`GET /v2/activity-logs`, job
+	 * category; the log covers the last 15 minutes by default). [unverified] What `details` holds:
+	 * the job's uid is read from it as JSON (`jobUid`, `job.uid` or `uid`) or as the first UUID
+	 * that is not the device's. A job that shows without a readable uid is reported, never resent.
+	 */
+	private async findQuickJob(deviceUid: string, jobName: string): Promise<Job | undefined> {
+		const page = await this.get(
+			'/api/v2/activity-logs',
+			DattoActivityPageSchema,
+			'find script job',
+			{
+				entities: 'device',
+				categories: 'job',
+				searchQuery: jobName,
+				size: 50,
+			},
+		);
+		const entry = (page.activities ?? []).find((a) => (a.details ?? '').includes(jobName));
+		if (!entry) return undefined;
+		const jobUid = uidInDetails(entry.details ?? '', deviceUid);
+		if (!jobUid)
+			throw new NodeOperationError(
+				this.node,
+				`Datto RMM started the quick job "${jobName}" but its answer was lost and the job uid could not be read back`,
+				{
+					description:
+						'Find the job in Datto RMM (device > Activity) rather than running the component again.',
+				},
+			);
+		return await this.getScriptRun(deviceUid, jobUid);
+	}
+
+	/**
+	 * `GET /v2/job/{jobUid}` and the device's results (`/results/{deviceUid}`); once the job has
+	 * run, the components' stdout and stderr. Results answer 404 until the device has picked the job up.
+	 */
+	async getScriptRun(deviceId: string, runId: string): Promise<Job> {
+		const uid = this.uid('device', deviceId, 'Device');
+		const jobUid = this.uid('run', runId, 'Run');
+		let job: DattoJob;
+		try {
+			job = await this.get(`/api/v2/job/${jobUid}`, DattoJobSchema, 'get script run');
+		} catch (error) {
+			throw notFound(this.node, error, `Datto RMM has no job ${jobUid}`);
+		}
+		let results;
+		try {
+			results = await this.get(
+				`/api/v2/job/${jobUid}/results/${uid}`,
+				DattoJobResultsSchema,
+				'get script result',
+			);
+		} catch (error) {
+			if (httpCode(error) === '404') return jobRun({ ...job, status: 'active' }, uid);
+			throw notFound(this.node, error, `Datto RMM has no results of job ${jobUid}`);
+		}
+		const run = resultRun(job, uid, results, undefined);
+		if (run.status === 'queued' || run.status === 'running') return run;
+		const components = results.componentResults ?? [];
+		const [stdout, stderr] = await Promise.all([
+			components.some((c) => c.hasStdOut) ? this.std(jobUid, uid, 'stdout') : undefined,
+			components.some((c) => c.hasStdErr) ? this.std(jobUid, uid, 'stderr') : undefined,
+		]);
+		const output = [stdout, stderr ? `[stderr]\n${stderr}` : undefined].filter(Boolean).join('\n');
+		return resultRun(job, uid, results, output || undefined);
+	}
+
+	private async std(jobUid: string, deviceUid: string, stream: 'stdout' | 'stderr') {
+		const rows = await this.get(
+			`/api/v2/job/${jobUid}/results/${deviceUid}/${stream}`,
+			DattoStdDataSchema,
+			`get script ${stream}`,
+		);
+		return rows.map((r) => r.stdData ?? '').join('');
+	}
+
+	/** Open alerts of the device, the site or the account. */
+	async listAlerts(filter: { companyId?: string; deviceId?: string }): Promise<Alert[]> {
+		const path = filter.deviceId
+			? `/api/v2/device/${this.uid('device', filter.deviceId, 'Device')}/alerts/open`
+			: filter.companyId
+				? `/api/v2/site/${this.uid('company', filter.companyId, 'Site')}/alerts/open`
+				: '/api/v2/account/alerts/open';
+		const pages = this.pages(
+			{ path, operation: 'list alerts' },
+			DattoAlertsPageSchema,
+			(b) => b.alerts as z.infer<typeof DattoAlertsPageSchema>['alerts'],
+			{ pageSize: ALERT_PAGE_SIZE },
+		);
+		return (await collect(pages, { returnAll: true })).map(toAlert);
+	}
+
+	/** `POST /v2/alert/{alertUid}/resolve`: resolving twice changes nothing, so it is retried like a read. */
+	async resetAlert(alertId: string): Promise<void> {
+		const uid = this.uid('alert', alertId, 'Alert');
+		try {
+			await this.writes.request({
+				method: 'POST',
+				path: `/api/v2/alert/${uid}/resolve`,
+				operation: 'resolve alert',
+				idempotent: true,
+			});
+		} catch (error) {
+			throw notFound(this.node, error, `Datto RMM has no alert ${uid}`);
+		}
+	}
+}
+
+function scriptIdRule(): string {
+	return 'a Datto RMM component ID is the component uid (letters, digits and dashes), as Script > Get Many lists it';
+}
+
+/** Whether the device's patch counts allow a patch in one of the statuses (no counts: maybe). */
+function mayHave(raw: DattoDevice | undefined, statuses: readonly string[]): boolean {
+	const counts = raw?.patchManagement;
+	if (!counts) return true;
+	const n = (value: number | null | undefined) => value ?? 1;
+	return (
+		(statuses.includes('installed') && n(counts.patchesInstalled) > 0) ||
+		(statuses.includes('approved') && n(counts.patchesApprovedPending) > 0) ||
+		(statuses.includes('pending') && n(counts.patchesNotApproved) > 0)
+	);
+}
+
+/** A mark that makes this run's job name unique, so a lost answer can be found again. */
+function runMark(): string {
+	return `${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
+}
+
+const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+function uidInDetails(details: string, deviceUid: string): string | undefined {
+	try {
+		const parsed = JSON.parse(details) as Record<string, unknown>;
+		const named = parsed.jobUid ?? parsed['job.uid'] ?? parsed.uid;
+		if (typeof named === 'string' && isUuid(named)) return named;
+	} catch {
+		// Not JSON: look for a uid in the text.
+	}
+	return (details.match(UUIDS) ?? []).find((u) => u.toLowerCase() !== deviceUid.toLowerCase());
+}
+
+function httpCode(error: unknown): string | undefined {
+	const code = (error as { httpCode?: unknown })?.httpCode;
+	return code === undefined || code === null ? undefined : String(code);
+}
+
+/** A 404 becomes a clear "not found" with Datto's words as the description; other errors stay as they are. */
+function notFound(node: INode, error: unknown, message: string): Error {
+	if (httpCode(error) === '404')
+		return new NodeOperationError(node, message, {
+			description: (error as { message?: string }).message,
+		});
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeApiError(node, error as JsonObject);
+}
