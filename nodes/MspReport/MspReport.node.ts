@@ -20,7 +20,7 @@ export class MspReport implements INodeType {
 		version: 1,
 		subtitle: operationSubtitle(properties),
 		description:
-			'Build compliance and incident evidence per client, render it as HTML, Markdown and CSV, and publish it to Hudu',
+			'Build compliance and incident evidence per client, render it as HTML, Markdown and CSV, and publish it to Hudu or IT Glue',
 		defaults: { name: 'MSP Report' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

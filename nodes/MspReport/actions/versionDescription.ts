@@ -1,17 +1,20 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
+import { credentialPerProvider } from '../../shared/actions/providerCredentials';
 import { PROVIDER_OPTIONS } from '../providers';
 import * as evidence from './evidence';
 import * as report from './report';
 
-/** Each provider's credential, shown only when that provider publishes. */
-export const credentials: INodeCredentialDescription[] = [
-	{
-		name: 'mspHuduApi',
-		required: true,
-		displayOptions: { show: { provider: ['hudu'], resource: ['report'], operation: ['publish'] } },
-	},
-];
+/**
+ * Each provider's credential, asked for only by Publish: building evidence and reports needs none.
+ * Resource and Operation are named in `show` (each has values the credential is not shown for,
+ * so n8n's editor keeps them in the parameter list); the provider goes through `hide`, see
+ * credentialPerProvider.
+ */
+export const credentials: INodeCredentialDescription[] = credentialPerProvider(
+	{ hudu: 'mspHuduApi', itGlue: 'mspItGlueApi' },
+	{ show: { resource: ['report'], operation: ['publish'] } },
+);
 
 export const properties: INodeProperties[] = [
 	{

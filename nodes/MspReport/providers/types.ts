@@ -26,7 +26,10 @@ export interface PublishedTile {
 	title: string;
 	message: string;
 	status: TileStatus;
-	action: 'created' | 'updated';
+	/** 'skipped' where the platform has no status tile (see reason); nothing was written. */
+	action: 'created' | 'updated' | 'skipped';
+	/** Why no tile was written, when skipped. */
+	reason?: string;
 	/** Tiles with the same title for the company a concurrent publish created, deleted in favour of the oldest. */
 	duplicatesDeleted: string[];
 	raw?: unknown;
