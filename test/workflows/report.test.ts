@@ -37,7 +37,14 @@ function workflow(): WorkflowJson {
 				type: REPORT,
 				typeVersion: 1,
 				position: [440, 0],
-				parameters: { resource: 'report', operation: 'build', period: 'previousMonth' },
+				parameters: {
+					resource: 'report',
+					operation: 'build',
+					period: 'previousMonth',
+					// The fixtures' month is UTC's; the workflow's zone (n8n's default: America/New_York) would move it
+					// near midnight on the 1st.
+					reportOptions: { timeZone: 'UTC' },
+				},
 			},
 			{
 				id: '4',
