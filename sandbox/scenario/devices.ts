@@ -5,6 +5,7 @@ import { addPatches, buildDevice } from '../world/seed';
 import type { Client, Device, DeviceType, World } from '../world/types';
 import { flag, invalid, oneOf, readBody, ScenarioError, text, type Body } from './errors';
 import { clientRef, findClient, findDevice, sameHostname } from './lookup';
+import { FALCON_IDS } from '../vendors/crowdstrike/common';
 
 const TYPES: readonly DeviceType[] = ['workstation', 'server', 'domainController'];
 const ADD_FIELDS = ['hostname', 'client', 'type', 'os', 'online'] as const;
@@ -54,6 +55,7 @@ export interface DeviceAnswer {
 		automate: { computerId: number };
 		sentinelOne: { agentId: string; agentUuid: string };
 		defender: { machineId: string };
+		crowdStrike: { hostId: string };
 		hudu: { assetId: number };
 	};
 }
@@ -70,6 +72,7 @@ export function deviceAnswer(world: World, device: Device): DeviceAnswer {
 			automate: { computerId: ids.automateComputerId },
 			sentinelOne: { agentId: ids.sentinelOneAgentId, agentUuid: ids.sentinelOneAgentUuid },
 			defender: { machineId: ids.defenderMachineId },
+			crowdStrike: { hostId: FALCON_IDS.aid(device) },
 			hudu: { assetId: ids.huduAssetId },
 		},
 	};

@@ -5,6 +5,7 @@ import { makeThreat, type ThreatSeed } from '../world/seed';
 import type { Severity, Threat, ThreatStatus, ThreatVerdict, World } from '../world/types';
 import { invalid, flag, oneOf, readBody, text, type Body } from './errors';
 import { clientRef, findDevice } from './lookup';
+import { FALCON_IDS } from '../vendors/crowdstrike/common';
 
 const FIELDS = [
 	'device',
@@ -69,7 +70,7 @@ export interface InjectedThreat {
 	deviceKey: string;
 	hostname: string;
 	client: { key: string; code: string; name: string };
-	ids: { sentinelOne: string; defender: string };
+	ids: { sentinelOne: string; defender: string; crowdStrike: string };
 }
 
 /**
@@ -111,7 +112,11 @@ export function injectThreat(world: World, input: unknown): InjectedThreat {
 		deviceKey: device.key,
 		hostname: device.hostname,
 		client: clientRef(clientOf(world, device)),
-		ids: { sentinelOne: threat.sentinelOneThreatId, defender: threat.defenderAlertId },
+		ids: {
+			sentinelOne: threat.sentinelOneThreatId,
+			defender: threat.defenderAlertId,
+			crowdStrike: FALCON_IDS.alert(world, threat),
+		},
 	};
 }
 

@@ -134,6 +134,8 @@ export function fakeExecuteContext(opts: FakeContextOptions) {
 			method: options.method as Method,
 			url: options.url,
 			params: options.qs,
+			// n8n sends `ids=a&ids=b` for arrayFormat 'repeat'; axios would send `ids[]=a`.
+			paramsSerializer: options.arrayFormat === 'repeat' ? { indexes: null } : undefined,
 			headers: options.headers as Record<string, string>,
 			data: options.body,
 			timeout: options.timeout,

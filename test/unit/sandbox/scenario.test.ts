@@ -187,6 +187,7 @@ describe('sandbox: scenario API (fire drills)', () => {
 				ids: {
 					sentinelOne: expect.stringMatching(/^\d{19}$/),
 					defender: expect.stringMatching(/^da\d{18}_\d{10}$/),
+					crowdStrike: expect.stringMatching(/^[0-9a-f]{32}:ind:[0-9a-f]{32}:\d+-\d+-\d+$/),
 				},
 			});
 			const stored = sandbox.world().threats.find((t) => t.key === res.data.key)!;
@@ -523,6 +524,7 @@ describe('sandbox: scenario API (fire drills)', () => {
 					agentUuid: added.ids.sentinelOneAgentUuid,
 				},
 				defender: { machineId: added.ids.defenderMachineId },
+				crowdStrike: { hostId: expect.stringMatching(/^[0-9a-f]{32}$/) },
 				hudu: { assetId: added.ids.huduAssetId },
 			});
 			expect(added.ipAddress).not.toBe(device('NWL-WS01').ipAddress);
