@@ -6,7 +6,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { credentialPerProvider } from '../shared/actions/providerCredentials';
 import { operationSubtitle } from '../shared/actions/subtitle';
+import { CREDENTIAL_OF } from './providers';
 import { edrProperties } from './actions/properties';
 import { router } from './actions/router';
 import { searchDevices } from './methods/listSearch';
@@ -25,18 +27,8 @@ export class MspEdr implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'mspSentinelOneApi',
-				required: true,
-				displayOptions: { show: { provider: ['sentinelOne'] } },
-			},
-			{
-				name: 'mspMicrosoftDefenderApi',
-				required: true,
-				displayOptions: { show: { provider: ['microsoftDefender'] } },
-			},
-		],
+		// Offered only while its provider is chosen, without hiding the Provider in the editor.
+		credentials: credentialPerProvider(CREDENTIAL_OF),
 		properties: edrProperties,
 	};
 

@@ -12,10 +12,11 @@ import {
 	SEVERITY_OPTIONS,
 	STATUS_OPTIONS,
 } from '../MspEdr/actions/common.descriptions';
-import { createProvider } from '../MspEdr/providers';
+import { CREDENTIAL_OF, createProvider } from '../MspEdr/providers';
 import type { EdrProviderName, ThreatQuery } from '../MspEdr/providers/types';
 import type { Severity, Threat, ThreatStatus } from '../shared';
 import { withRaw } from '../shared';
+import { credentialPerProvider } from '../shared/actions/providerCredentials';
 import { optionSubtitle } from '../shared/actions/subtitle';
 import { planSince, selectNew, upgradeState, windowOf, type TriggerState } from './checkpoint';
 import { hostClock } from './hostClock';
@@ -38,18 +39,8 @@ export class MspEdrTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'mspSentinelOneApi',
-				required: true,
-				displayOptions: { show: { provider: ['sentinelOne'] } },
-			},
-			{
-				name: 'mspMicrosoftDefenderApi',
-				required: true,
-				displayOptions: { show: { provider: ['microsoftDefender'] } },
-			},
-		],
+		// Offered only while its provider is chosen, without hiding the Provider in the editor.
+		credentials: credentialPerProvider(CREDENTIAL_OF),
 		properties: [
 			providerProperty,
 			{
@@ -75,7 +66,7 @@ export class MspEdrTrigger implements INodeType {
 				type: 'string',
 				default: '',
 				description:
-					'Comma-separated SentinelOne site IDs or Defender machine group names; empty means all',
+					'Comma-separated SentinelOne site IDs, Defender machine group names, Huntress organization IDs or CrowdStrike CIDs; empty means all',
 			},
 			{
 				displayName: 'Options',

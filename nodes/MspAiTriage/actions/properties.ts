@@ -5,7 +5,8 @@ import { DEFAULT_STRIPPED_FIELDS } from '../model/strip';
 import { DEFAULT_CRITICAL_HOST_PATTERNS } from '../rules/config';
 
 /** Output order is the route order users see left to right; `ROUTE_OUTPUT` maps a route to its index. */
-export const OUTPUT_NAMES = ['Contain', 'Needs Approval', 'Investigate', 'Dismiss'];
+// Short enough for the canvas, which cuts a connected output's label at about 96 pixels.
+export const OUTPUT_NAMES = ['Contain', 'Approval', 'Investigate', 'Dismiss'];
 export const ROUTE_OUTPUT = { contain: 0, needsApproval: 1, investigate: 2, dismiss: 3 } as const;
 
 const ruleOptions = [
@@ -50,7 +51,7 @@ const ruleOptions = [
 export const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Connect a chat model to let AI decide within the guardrails. Without one, the rules decide alone (rules-only mode).',
+			'The Model input is optional: with a chat model connected, AI decides within the guardrails; without one, the rules decide alone (rules-only mode).',
 		name: 'modelNotice',
 		type: 'notice',
 		default: '',

@@ -1,19 +1,14 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
 import { commonOptionsProperty } from '../../shared';
+import { credentialPerProvider } from '../../shared/actions/providerCredentials';
 import { CREDENTIAL_OF, PROVIDER_OPTIONS } from '../providers';
 import * as company from './company';
 import * as configuration from './configuration';
 import * as ticket from './ticket';
 
-/** Each provider's credential, shown only for that provider. */
-export const credentials: INodeCredentialDescription[] = Object.entries(CREDENTIAL_OF).map(
-	([provider, name]) => ({
-		name,
-		required: true,
-		displayOptions: { show: { provider: [provider] } },
-	}),
-);
+/** Each provider's credential, offered only while that provider is chosen. */
+export const credentials: INodeCredentialDescription[] = credentialPerProvider(CREDENTIAL_OF);
 
 export const properties: INodeProperties[] = [
 	{

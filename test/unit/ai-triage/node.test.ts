@@ -33,12 +33,7 @@ describe('MSP AI Triage node', () => {
 			}),
 		]);
 		expect(description.outputs).toHaveLength(4);
-		expect(description.outputNames).toEqual([
-			'Contain',
-			'Needs Approval',
-			'Investigate',
-			'Dismiss',
-		]);
+		expect(description.outputNames).toEqual(['Contain', 'Approval', 'Investigate', 'Dismiss']);
 		expect(description.usableAsTool).toBe(true);
 	});
 
