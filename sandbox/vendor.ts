@@ -8,10 +8,14 @@ export type VendorId =
 	| 'halopsa'
 	| 'ninjaone'
 	| 'connectwise-automate'
+	| 'datto-rmm'
 	| 'sentinelone'
 	| 'defender'
+	| 'crowdstrike'
+	| 'huntress'
 	| 'microsoft-login'
 	| 'hudu'
+	| 'itglue'
 	| 'openai';
 
 /** What a vendor module gets from the server: the live world (replaced on reset) and settings. */

@@ -4,10 +4,14 @@ import { connectwisePsa } from './connectwise-psa';
 import { haloPsa } from './halopsa';
 import { ninjaOne } from './ninjaone';
 import { connectwiseAutomate } from './connectwise-automate';
+import { dattoRmm } from './datto-rmm';
 import { sentinelOne } from './sentinelone';
 import { defender } from './defender';
+import { crowdStrike } from './crowdstrike';
+import { huntress } from './huntress';
 import { microsoftLogin } from './microsoft-login';
 import { hudu } from './hudu';
+import { itGlue } from './itglue';
 import { openAi } from './openai';
 
 /** Every vendor the sandbox serves, each under /<id>. */
@@ -16,9 +20,13 @@ export const ALL_VENDORS: SandboxVendor[] = [
 	haloPsa,
 	ninjaOne,
 	connectwiseAutomate,
+	dattoRmm,
 	sentinelOne,
 	defender,
+	crowdStrike,
+	huntress,
 	microsoftLogin,
 	hudu,
+	itGlue,
 	openAi,
 ];

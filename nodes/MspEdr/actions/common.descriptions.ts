@@ -6,6 +6,8 @@ export const providerProperty: INodeProperties = {
 	type: 'options',
 	noDataExpression: true,
 	options: [
+		{ name: 'CrowdStrike Falcon', value: 'crowdStrike' },
+		{ name: 'Huntress', value: 'huntress' },
 		{ name: 'Microsoft Defender for Endpoint', value: 'microsoftDefender' },
 		{ name: 'SentinelOne', value: 'sentinelOne' },
 	],

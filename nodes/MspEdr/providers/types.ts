@@ -9,7 +9,7 @@ import type {
 	Verdict,
 } from '../../shared';
 
-export type EdrProviderName = 'sentinelOne' | 'microsoftDefender';
+export type EdrProviderName = 'sentinelOne' | 'microsoftDefender' | 'huntress' | 'crowdStrike';
 
 export interface ThreatQuery {
 	/** Only threats detected at or after this ISO time. */
@@ -70,7 +70,11 @@ export type MitigationKind =
 	| 'remediate'
 	| 'rollback'
 	| 'stopAndQuarantineFile'
-	| 'antivirusScan';
+	| 'antivirusScan'
+	/** Huntress: approve (and so run) every remediation its SOC proposes for the incident report. */
+	| 'approveRemediations'
+	/** Huntress: reject the proposed remediations, with the comment as the reason. */
+	| 'rejectRemediations';
 
 export interface MitigationRequest {
 	kind: MitigationKind;

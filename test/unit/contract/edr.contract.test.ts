@@ -5,9 +5,16 @@ import {
 	pollUntil,
 	ThreatSchema,
 } from '../../../nodes/shared';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
 import type { Containment, Device, MitigationAction, Threat } from '../../../nodes/shared';
 import type { EdrProviderName } from '../../../nodes/MspEdr/providers/types';
 import { startSandbox, type Sandbox } from '../../../sandbox';
+import { HUNTRESS_IDS } from '../../../sandbox/vendors/huntress';
+import { FALCON_IDS } from '../../../sandbox/vendors/crowdstrike';
+import { MspCrowdStrikeApi } from '../../../credentials/MspCrowdStrikeApi.credentials';
+import { createProvider } from '../../../nodes/MspEdr/providers';
+import { fakeExecuteContext } from '../helpers/fakeContext';
 import { providerFor, threatIdIn } from '../edr/setup';
 import { expectNormalized, expectSameKeys, valuesOf } from './shape';
 
@@ -25,14 +32,55 @@ const ABSENT: Record<EdrProviderName, Record<'threat' | 'device', readonly strin
 		threat: ['companyId', 'edrConfidence', 'deviceType'],
 		device: [],
 	},
+	huntress: {
+		// An incident report is the SOC's write-up, not a process detection: no file, process, hash,
+		// command line, user, signer, technique or EDR confidence, and no analyst verdict.
+		threat: [
+			'processName',
+			'processPath',
+			'sha1',
+			'sha256',
+			'verdict',
+			'commandLine',
+			'parentProcess',
+			'user',
+			'signer',
+			'signed',
+			'edrConfidence',
+			'mitreTechniques',
+		],
+		// An agent has no display name and no online flag (only its last callback).
+		device: ['displayName', 'online'],
+	},
+	crowdStrike: {
+		// Alerts and hosts name the customer account (CID) without its name; Falcon alerts carry no
+		// analyst verdict, no SHA-1 and no code-signing facts.
+		threat: ['companyName', 'verdict', 'sha1', 'signer', 'signed'],
+		device: ['displayName', 'companyName', 'online'],
+	},
 };
 
 const NAMES: EdrProviderName[] = ['sentinelOne', 'microsoftDefender'];
+
+/** Falcon logs in first (OAuth2 client credentials), so its credential type is loaded with it. */
+function crowdStrikeProvider(sandbox: Sandbox) {
+	const entry = sandbox.n8nCredentials().find((c) => c.type === 'mspCrowdStrikeApi')!;
+	const { ctx } = fakeExecuteContext({
+		parameters: {},
+		credentials: { mspCrowdStrikeApi: { ...entry.data } as ICredentialDataDecryptedObject },
+		credentialTypes: [new MspCrowdStrikeApi()],
+	});
+	return createProvider('crowdStrike', ctx, ctx.getNode(), {
+		pacer: null,
+		pageSize: 7,
+		sleep: async () => undefined,
+	});
+}
 const fast = { timeoutMs: 5000, intervalMs: 1, sleep: async () => undefined };
 const withoutRaw = <T extends { raw?: unknown }>(rows: T[]) =>
 	rows.map(({ raw: _raw, ...rest }) => rest as Record<string, unknown>);
 
-describe('EDR contract: one shape on SentinelOne and Microsoft Defender', () => {
+describe('EDR contract: one shape on SentinelOne, Microsoft Defender and Huntress', () => {
 	let sandbox: Sandbox;
 	const threats = {} as Record<EdrProviderName, Threat[]>;
 	const devices = {} as Record<EdrProviderName, Device[]>;
@@ -78,6 +126,44 @@ describe('EDR contract: one shape on SentinelOne and Microsoft Defender', () => 
 				devices[name].slice(0, 5).map(async (d) => await provider.getContainment(d.id)),
 			);
 		}
+		// Huntress: its proposed remediations approved on the ransomware incident, then everything read.
+		const huntress = providerFor(sandbox, 'huntress');
+		const ransomware = world.threats.find((t) => t.scenario === 'ransomware')!;
+		const started = await huntress.mitigate({
+			kind: 'approveRemediations',
+			threat: await huntress.getThreat(String(HUNTRESS_IDS.incident(world, ransomware))),
+			comment: 'Contract test',
+		});
+		mitigations.huntress = [started, await huntress.readMitigation(started)];
+		threats.huntress = await huntress.listThreats({ returnAll: true });
+		devices.huntress = (
+			await huntress.getDevices(
+				world.devices.map((d) => ({ id: String(HUNTRESS_IDS.agent(world, d)) })),
+			)
+		).map((d) => {
+			if (d instanceof Error) throw d;
+			return d;
+		});
+		containments.huntress = await Promise.all(
+			devices.huntress.slice(0, 5).map(async (d) => await huntress.getContainment(d.id)),
+		);
+		// CrowdStrike Falcon: no mitigation in this node; alerts, hosts and containment read.
+		const falcon = crowdStrikeProvider(sandbox);
+		threats.crowdStrike = await falcon.listThreats({ returnAll: true });
+		devices.crowdStrike = (
+			await falcon.getDevices(world.devices.map((d) => ({ id: FALCON_IDS.aid(d) })))
+		).map((d) => {
+			if (d instanceof Error) throw d;
+			return d;
+		});
+		containments.crowdStrike = await falcon
+			.getContainments(devices.crowdStrike.slice(0, 5))
+			.then((rows) =>
+				rows.map((c) => {
+					if (c instanceof Error) throw c;
+					return c;
+				}),
+			);
 	});
 	afterAll(async () => sandbox.stop());
 
@@ -162,5 +248,136 @@ describe('EDR contract: one shape on SentinelOne and Microsoft Defender', () => 
 				expect(threat.company?.name).toBe(device.companyName);
 				if (name === 'sentinelOne') expect(threat.company?.id).toBe(device.companyId);
 			}
+	});
+	it('huntress: every threat, device, containment and mitigation passes the shared schema', () => {
+		expectNormalized(ThreatSchema, withoutRaw(threats.huntress), 'huntress threat');
+		expectNormalized(DeviceSchema, withoutRaw(devices.huntress), 'huntress device');
+		expectNormalized(ContainmentSchema, withoutRaw(containments.huntress), 'huntress containment');
+		expectNormalized(
+			MitigationActionSchema,
+			withoutRaw(mitigations.huntress),
+			'huntress mitigation',
+		);
+	});
+
+	it('huntress: threats and devices have the same keys as SentinelOne, apart from the documented absent fields', () => {
+		for (const resource of ['threat', 'device'] as const) {
+			const rows: Record<EdrProviderName, Array<{ raw?: unknown }>> = resource === 'threat'
+				? threats
+				: devices;
+			expectSameKeys(
+				{
+					label: 'sentinelOne',
+					rows: withoutRaw(rows.sentinelOne),
+					absent: ABSENT.sentinelOne[resource],
+				},
+				{ label: 'huntress', rows: withoutRaw(rows.huntress), absent: ABSENT.huntress[resource] },
+			);
+		}
+	});
+
+	it('huntress: the same threat reads the same: host key, detection time, status, mitigation, company', () => {
+		const world = sandbox.world();
+		expect(valuesOf(threats.huntress, 'status')).toEqual(valuesOf(threats.sentinelOne, 'status'));
+		expect(valuesOf(threats.huntress, 'mitigationStatus')).toEqual(['mitigated', 'notMitigated']);
+		for (const threat of world.threats) {
+			const s1 = threats.sentinelOne.find((t) => t.id === threatIdIn('sentinelOne', threat))!;
+			const found = threats.huntress.find(
+				(t) => t.id === String(HUNTRESS_IDS.incident(world, threat)),
+			);
+			if (!found) throw new Error(`huntress did not list ${threat.key}`);
+			const pick = (t: Threat) => [
+				t.hostnameKey,
+				t.detectedAt,
+				t.status,
+				t.mitigationStatus,
+				t.companyName,
+			];
+			expect({ threat: threat.key, facts: pick(found) }).toEqual({
+				threat: threat.key,
+				facts: pick(s1),
+			});
+			const device = devices.huntress.find((d) => d.id === found.deviceId)!;
+			expect(found.company).toEqual(device.company);
+		}
+	});
+
+	it('huntress: the same device has the same host key, and its organization as { id, name }', () => {
+		const world = sandbox.world();
+		for (const device of world.devices) {
+			const found = devices.huntress.find(
+				(d) => d.id === String(HUNTRESS_IDS.agent(world, device)),
+			)!;
+			const s1 = devices.sentinelOne.find((d) => d.id === device.ids.sentinelOneAgentId)!;
+			expect(found.hostname).toBe(device.hostname);
+			expect(found.hostnameKey).toBe(s1.hostnameKey);
+			expect(found.companyName).toBe(s1.companyName);
+			expect(found.company).toEqual({ id: expect.any(String), name: expect.any(String) });
+		}
+	});
+
+	it('crowdStrike: every threat, device and containment passes the shared schema', () => {
+		expectNormalized(ThreatSchema, withoutRaw(threats.crowdStrike), 'crowdStrike threat');
+		expectNormalized(DeviceSchema, withoutRaw(devices.crowdStrike), 'crowdStrike device');
+		expectNormalized(
+			ContainmentSchema,
+			withoutRaw(containments.crowdStrike),
+			'crowdStrike containment',
+		);
+	});
+
+	it('crowdStrike: threats and devices have the same keys as SentinelOne, apart from the documented absent fields', () => {
+		for (const resource of ['threat', 'device'] as const) {
+			const rows: Record<EdrProviderName, Array<{ raw?: unknown }>> = resource === 'threat'
+				? threats
+				: devices;
+			expectSameKeys(
+				{
+					label: 'sentinelOne',
+					rows: withoutRaw(rows.sentinelOne),
+					absent: ABSENT.sentinelOne[resource],
+				},
+				{
+					label: 'crowdStrike',
+					rows: withoutRaw(rows.crowdStrike),
+					absent: ABSENT.crowdStrike[resource],
+				},
+			);
+		}
+	});
+
+	it('crowdStrike: the same threat and device read the same: host key, detection time, status, mitigation, CID', () => {
+		const world = sandbox.world();
+		expect(valuesOf(threats.crowdStrike, 'status')).toEqual(
+			valuesOf(threats.sentinelOne, 'status'),
+		);
+		expect(valuesOf(threats.crowdStrike, 'mitigationStatus')).toEqual([
+			'mitigated',
+			'notMitigated',
+		]);
+		for (const threat of world.threats) {
+			const s1 = threats.sentinelOne.find((t) => t.id === threatIdIn('sentinelOne', threat))!;
+			const found = threats.crowdStrike.find((t) => t.id === FALCON_IDS.alert(world, threat));
+			if (!found) throw new Error(`crowdStrike did not list ${threat.key}`);
+			const pick = (t: Threat) => [
+				t.hostnameKey,
+				t.detectedAt,
+				t.status,
+				t.mitigationStatus,
+				t.sha256,
+			];
+			expect({ threat: threat.key, facts: pick(found) }).toEqual({
+				threat: threat.key,
+				facts: pick(s1),
+			});
+			const device = devices.crowdStrike.find((d) => d.id === found.deviceId)!;
+			expect(found.company).toEqual(device.company);
+			expect(device.company).toEqual({ id: device.companyId });
+		}
+		for (const device of world.devices) {
+			const falcon = devices.crowdStrike.find((d) => d.id === FALCON_IDS.aid(device))!;
+			expect(falcon.hostnameKey).toBe(device.hostname.toLowerCase());
+			expect(falcon.hostname).toBe(device.hostname);
+		}
 	});
 });

@@ -8,6 +8,7 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import { MspConnectWisePsaApi } from '../../../credentials/MspConnectWisePsaApi.credentials';
 import { MspHuduApi } from '../../../credentials/MspHuduApi.credentials';
+import { MspItGlueApi } from '../../../credentials/MspItGlueApi.credentials';
 import { MspNinjaOneApi } from '../../../credentials/MspNinjaOneApi.credentials';
 import { MspSentinelOneApi } from '../../../credentials/MspSentinelOneApi.credentials';
 
@@ -88,6 +89,7 @@ describe('credential tests name the vendor’s reason', () => {
 		['ConnectWise PSA', new MspConnectWisePsaApi(), /^ConnectWise PSA /],
 		['SentinelOne', new MspSentinelOneApi(), /^SentinelOne /],
 		['Hudu', new MspHuduApi(), /^Hudu /],
+		['IT Glue', new MspItGlueApi(), /^IT Glue /],
 	];
 
 	it.each(cases)('%s has a message for 401, 403 and 404', (_vendor, type, vendor) => {

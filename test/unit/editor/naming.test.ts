@@ -314,10 +314,13 @@ describe('codex aliases', () => {
 	/** Vendor and product names a user may type, and the node each belongs to. */
 	const VENDORS: Record<string, RegExp> = {
 		mspPsa: /^(ConnectWise|ConnectWise PSA|ConnectWise Manage|Manage|Halo|HaloPSA|Halo PSA)$/i,
-		mspRmm: /^(NinjaOne|NinjaRMM|Ninja|ConnectWise|ConnectWise Automate|Automate|LabTech)$/i,
-		mspEdr: /^(SentinelOne|S1|Microsoft Defender|Defender for Endpoint|MDE)$/i,
-		mspEdrTrigger: /^(SentinelOne|S1|Microsoft Defender|Defender for Endpoint|MDE)$/i,
-		mspReport: /^(Hudu)$/i,
+		mspRmm:
+			/^(NinjaOne|NinjaRMM|Ninja|ConnectWise|ConnectWise Automate|Automate|LabTech|Datto|Datto RMM|CentraStage)$/i,
+		mspEdr:
+			/^(SentinelOne|S1|Microsoft Defender|Defender for Endpoint|MDE|Huntress|CrowdStrike|Falcon)$/i,
+		mspEdrTrigger:
+			/^(SentinelOne|S1|Microsoft Defender|Defender for Endpoint|MDE|Huntress|CrowdStrike|Falcon)$/i,
+		mspReport: /^(Hudu|IT Glue|ITGlue)$/i,
 		mspAiTriage: /^$/,
 	};
 	const ANY_VENDOR =

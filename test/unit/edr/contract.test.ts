@@ -367,6 +367,18 @@ const EXPECTED: Record<
 		'GET /machineactions': Math.ceil(candidates / 20),
 		...(sent ? { 'POST /machines/{id}/isolate': sent } : {}),
 	}),
+	// Huntress reads one agent per id and isolates one agent per request; organization names once.
+	huntress: (refs, _candidates, sent) => ({
+		'GET /organizations': 1,
+		'GET /agents/{id}': refs,
+		...(sent ? { 'POST /agents/{id}/isolation': sent } : {}),
+	}),
+	// CrowdStrike reads 100 hosts per request (the host carries its containment status) and contains
+	// 100 hosts per request.
+	crowdStrike: (refs, _candidates, sent) => ({
+		'GET /devices/entities/devices/v2': Math.ceil(refs / 100),
+		...(sent ? { 'POST /devices/entities/devices-actions/v2': Math.ceil(sent / 100) } : {}),
+	}),
 };
 
 describe.each(PROVIDERS)('EDR contract: requests per containment, $label', ({ name, vendor }) => {

@@ -1,5 +1,6 @@
 import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 
+import { MspHuntressApi } from '../../../credentials/MspHuntressApi.credentials';
 import { MspMicrosoftDefenderApi } from '../../../credentials/MspMicrosoftDefenderApi.credentials';
 import { MspSentinelOneApi } from '../../../credentials/MspSentinelOneApi.credentials';
 import { createProvider, CREDENTIAL_OF } from '../../../nodes/MspEdr/providers';
@@ -14,7 +15,11 @@ export const PROVIDERS: Array<{ name: EdrProviderName; vendor: string; label: st
 	{ name: 'microsoftDefender', vendor: 'defender', label: 'Microsoft Defender for Endpoint' },
 ];
 
-export const credentialTypes = [new MspSentinelOneApi(), new MspMicrosoftDefenderApi()];
+export const credentialTypes = [
+	new MspSentinelOneApi(),
+	new MspMicrosoftDefenderApi(),
+	new MspHuntressApi(),
+];
 
 export function sandboxCredentials(
 	sandbox: Sandbox,

@@ -357,11 +357,13 @@ async function expectNothingLeaks(
 }
 
 describe('redaction follows the secrets of every credential type', () => {
-	it('covers every registered credential, four of them logging in first', () => {
+	it('covers every registered credential, six of them logging in first', () => {
 		expect(types.map((type) => type.name).sort()).toEqual(REGISTERED_CREDENTIAL_NAMES);
 		expect(withLogin.map((type) => type.name).sort()).toEqual(
 			[
 				'mspConnectWiseAutomateApi',
+				'mspCrowdStrikeApi',
+				'mspDattoRmmApi',
 				'mspHaloPsaApi',
 				'mspMicrosoftDefenderApi',
 				'mspNinjaOneApi',

@@ -20,8 +20,12 @@ export function registeredCredentialTypes(): ICredentialType[] {
 export const REGISTERED_CREDENTIAL_NAMES = [
 	'mspConnectWiseAutomateApi',
 	'mspConnectWisePsaApi',
+	'mspCrowdStrikeApi',
+	'mspDattoRmmApi',
 	'mspHaloPsaApi',
 	'mspHuduApi',
+	'mspHuntressApi',
+	'mspItGlueApi',
 	'mspMicrosoftDefenderApi',
 	'mspNinjaOneApi',
 	'mspSentinelOneApi',

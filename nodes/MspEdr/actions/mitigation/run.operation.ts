@@ -45,6 +45,34 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { ...show, '/provider': ['microsoftDefender'] } },
 	},
 	{
+		displayName: 'Action',
+		name: 'mitigationAction',
+		type: 'options',
+		options: [
+			{
+				name: 'Approve Remediations',
+				value: 'approveRemediations',
+				description:
+					'Approve every remediation Huntress proposes for the incident report (assisted ones run at once)',
+			},
+			{
+				name: 'Reject Remediations',
+				value: 'rejectRemediations',
+				description: 'Reject the proposed remediations; the comment tells the Huntress SOC why',
+			},
+		],
+		default: 'approveRemediations',
+		displayOptions: { show: { ...show, '/provider': ['huntress'] } },
+	},
+	{
+		displayName:
+			'CrowdStrike Falcon mitigates through Real Time Response sessions, which this node does not run: contain the host with Containment > Isolate, or act in the Falcon console',
+		name: 'crowdStrikeMitigationNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { ...show, '/provider': ['crowdStrike'] } },
+	},
+	{
 		displayName: 'Scan Type',
 		name: 'scanType',
 		type: 'options',
@@ -92,6 +120,15 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		async (i) => {
 			const options = readCommonOptions(this, i);
 			const provider = providerFor(this, i);
+			if (!provider.mitigations.length)
+				throw new NodeOperationError(
+					this.getNode(),
+					`${provider.label} offers no mitigation here`,
+					{
+						itemIndex: i,
+						description: 'Nothing was sent. Contain the device (Containment > Isolate) instead.',
+					},
+				);
 			const kind = this.getNodeParameter('mitigationAction', i) as MitigationKind;
 			if (!provider.mitigations.includes(kind)) {
 				throw new NodeOperationError(this.getNode(), `${provider.label} has no "${kind}" action`, {

@@ -68,7 +68,8 @@ export const description: INodeProperties[] = [
 				name: 'groups',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated SentinelOne site IDs or Defender machine group names',
+				description:
+					'Comma-separated SentinelOne site IDs, Defender machine group names or Huntress organization IDs',
 			},
 			{
 				displayName: 'Statuses',

@@ -10,7 +10,9 @@ export const SPEC_FILES = {
 	halopsa: 'halopsa-swagger.json',
 	ninjaone: 'ninjaone-NinjaRMM-API-v2.official.json',
 	'connectwise-automate': 'cw-automate-v1.merged.openapi.json',
+	'datto-rmm': 'datto-rmm-v2.build235.openapi.json',
 	hudu: 'hudu-api-v2.44.0.openapi.json',
+	huntress: 'huntress-api-v1-swagger.original.json',
 } as const;
 
 export type SpecVendor = keyof typeof SPEC_FILES;
