@@ -1,7 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { Containment, Device } from '../../shared';
+import type { Device } from '../../shared';
 
 /** The HTTP status of a NodeApiError from the transport, if it carries one. */
 export function statusOf(error: unknown): number | undefined {
@@ -114,83 +114,6 @@ export async function resolveDevices<D>(
 		}
 	}
 	return out;
-}
-
-/**
- * `resolveDevices` for refs as the node passes them: a ref the vendor's `check` refuses (a malformed
- * id that must never join a batched read) is that ref's error alone, the others are resolved
- * together. One entry per ref, in order. `normalise` adjusts a checked ref before it is looked up
- * (Defender compares machine ids in lower case).
- */
-export async function resolveCheckedDevices<D>(
-	refs: Array<{ id?: string; hostname?: string }>,
-	check: (ref: { id?: string; hostname?: string }) => void,
-	lookups: DeviceLookups<D>,
-	normalise: (ref: { id?: string; hostname?: string }) => { id?: string; hostname?: string } = (
-		ref,
-	) => ref,
-): Promise<Array<D | Error>> {
-	const problems = refs.map((ref) => {
-		try {
-			check(ref);
-			return undefined;
-		} catch (error) {
-			return error as Error;
-		}
-	});
-	const resolved = await resolveDevices(
-		refs.filter((_, i) => !problems[i]).map(normalise),
-		lookups,
-	);
-	let next = 0;
-	return refs.map((_, i) => problems[i] ?? resolved[next++]);
-}
-
-/**
- * The vendor records behind devices this execution already read (`Device.raw`), by device id, so
- * a containment check after a device lookup needs no second request. A raw that does not parse
- * as the vendor's record, or belongs to another id, is left out and read again.
- */
-export function recordsAlreadyRead<R>(
-	devices: Device[],
-	schema: { safeParse(data: unknown): { success: true; data: R } | { success: false } },
-	idOf: (record: R) => string,
-): Map<string, R> {
-	const known = new Map<string, R>();
-	for (const device of devices) {
-		const parsed = schema.safeParse(device.raw);
-		if (parsed.success && idOf(parsed.data) === device.id) known.set(device.id, parsed.data);
-	}
-	return known;
-}
-
-export interface ContainmentReads<R> {
-	/** Ids per batched read. */
-	batchSize: number;
-	/** The records the vendor returns for these ids (unknown ids are simply absent). */
-	read(ids: string[]): Promise<R[]>;
-	idOf(record: R): string;
-	toContainment(record: R): Containment;
-	/** The error of an id the vendor no longer returns. */
-	missing(id: string): Error;
-}
-
-/**
- * Containment per device id for vendors whose device record carries the isolation state: records
- * in `known` are used as they are, the others read in batches. One entry per id, in order.
- */
-export async function containmentsFromRecords<R>(
-	ids: string[],
-	known: Map<string, R>,
-	reads: ContainmentReads<R>,
-): Promise<Array<Containment | Error>> {
-	const missing = [...new Set(ids.filter((id) => !known.has(id)))];
-	for (const batch of chunk(missing, reads.batchSize))
-		for (const record of await reads.read(batch)) known.set(reads.idOf(record), record);
-	return ids.map((id) => {
-		const record = known.get(id);
-		return record ? reads.toContainment(record) : reads.missing(id);
-	});
 }
 
 function asError(error: unknown): Error {

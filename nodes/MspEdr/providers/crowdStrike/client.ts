@@ -16,16 +16,7 @@ import {
 	type Threat,
 	type TransportOptions,
 } from '../../../shared';
-import {
-	ambiguousHost,
-	chunk,
-	containmentsFromRecords,
-	notFound,
-	recordsAlreadyRead,
-	resolveCheckedDevices,
-	sameHost,
-	vendorNowOf,
-} from '../common';
+import { ambiguousHost, chunk, notFound, resolveDevices, sameHost, vendorNowOf } from '../common';
 import type {
 	ContainmentKind,
 	ContainmentRead,
@@ -370,13 +361,28 @@ export class CrowdStrikeProvider implements EdrProvider {
 	}
 
 	async getDevices(refs: DeviceRef[]): Promise<Array<Device | Error>> {
-		const resolved = await resolveCheckedDevices(refs, (ref) => this.checkRef(ref), {
+		const problems = refs.map((ref) => {
+			try {
+				this.checkRef(ref);
+				return undefined;
+			} catch (error) {
+				return error as Error;
+			}
+		});
+		const valid = refs.filter((_, i) => !problems[i]);
+		const resolved = await resolveDevices(valid, {
 			batchSize: HOST_READ_BATCH,
 			byIds: async (ids) => await this.hosts(ids, 'get devices'),
 			idOf: (host) => host.device_id,
 			one: async (ref) => await this.host(ref),
 		});
-		return resolved.map((host) => (host instanceof Error ? host : toDevice(host)));
+		let next = 0;
+		return refs.map((_, i) => {
+			const problem = problems[i];
+			if (problem) return problem;
+			const host = resolved[next++];
+			return host instanceof Error ? host : toDevice(host);
+		});
 	}
 
 	async getContainment(deviceId: string): Promise<Containment> {
@@ -385,9 +391,14 @@ export class CrowdStrikeProvider implements EdrProvider {
 
 	/** The host record carries `status`: hosts just read need no request; others are read 100 at a time. */
 	async getContainments(devices: Device[]): Promise<Array<Containment | Error>> {
+		const known = new Map<string, FalconHost>();
+		for (const device of devices) {
+			const parsed = FalconHost.safeParse(device.raw);
+			if (parsed.success && parsed.data.device_id === device.id) known.set(device.id, parsed.data);
+		}
 		return await this.containmentsOf(
 			devices.map((d) => d.id),
-			recordsAlreadyRead(devices, FalconHost, (host) => host.device_id),
+			known,
 		);
 	}
 
@@ -395,18 +406,19 @@ export class CrowdStrikeProvider implements EdrProvider {
 		ids: string[],
 		known = new Map<string, FalconHost>(),
 	): Promise<Array<Containment | Error>> {
-		return await containmentsFromRecords(ids, known, {
-			batchSize: HOST_READ_BATCH,
-			read: async (batch) => await this.hosts(batch, 'get containment'),
-			idOf: (host) => host.device_id,
-			toContainment,
-			missing: (id) =>
-				notFound(
-					this.node,
-					'CrowdStrike host with id',
-					id,
-					'The host may have been hidden (deleted) from Falcon.',
-				),
+		const missing = [...new Set(ids.filter((id) => !known.has(id)))];
+		for (const host of await this.hostsByIds(missing, 'get containment'))
+			known.set(host.device_id, host);
+		return ids.map((id) => {
+			const host = known.get(id);
+			return host
+				? toContainment(host)
+				: notFound(
+						this.node,
+						'CrowdStrike host with id',
+						id,
+						'The host may have been hidden (deleted) from Falcon.',
+					);
 		});
 	}
 

@@ -18,15 +18,7 @@ import {
 	type TransportOptions,
 	type VendorProfile,
 } from '../../../shared';
-import {
-	ambiguousHost,
-	containmentsFromRecords,
-	notFound,
-	recordsAlreadyRead,
-	resolveCheckedDevices,
-	sameHost,
-	vendorNowOf,
-} from '../common';
+import { ambiguousHost, chunk, notFound, resolveDevices, sameHost, vendorNowOf } from '../common';
 import type {
 	ContainmentKind,
 	ContainmentRead,
@@ -372,18 +364,29 @@ export class SentinelOneProvider implements EdrProvider {
 
 	async getDevices(refs: DeviceRef[]): Promise<Array<Device | Error>> {
 		// A malformed id never joins a comma-separated `ids=` batch: it is that ref's error alone.
-		const resolved = await resolveCheckedDevices(refs, (ref) => this.checkRef(ref), {
+		const problems = refs.map((ref) => {
+			try {
+				this.checkRef(ref);
+				return undefined;
+			} catch (error) {
+				return error as Error;
+			}
+		});
+		const valid = refs.filter((_, i) => !problems[i]);
+		const resolved = await resolveDevices(valid, {
 			batchSize: S1_READ_BATCH,
-			byIds: async (ids) => await this.agentsByIds(ids, 'get devices'),
+			byIds: async (ids) =>
+				await this.agents({ ids: ids.join(','), limit: S1_READ_BATCH }, 'get devices'),
 			idOf: (agent) => agent.id,
 			one: async (ref) => await this.agent(ref),
 		});
-		return resolved.map((agent) => (agent instanceof Error ? agent : toDevice(agent)));
-	}
-
-	/** One `GET /agents?ids=` page with `limit` as large as the batch, so every agent of it comes back. */
-	private async agentsByIds(ids: string[], operation: string): Promise<S1Agent[]> {
-		return await this.agents({ ids: ids.join(','), limit: S1_READ_BATCH }, operation);
+		let next = 0;
+		return refs.map((_, i) => {
+			const problem = problems[i];
+			if (problem) return problem;
+			const agent = resolved[next++];
+			return agent instanceof Error ? agent : toDevice(agent);
+		});
 	}
 
 	async getContainment(deviceId: string): Promise<Containment> {
@@ -392,9 +395,14 @@ export class SentinelOneProvider implements EdrProvider {
 
 	/** The agent record carries `networkStatus`: devices just read need no request; others are read 100 at a time. */
 	async getContainments(devices: Device[]): Promise<Array<Containment | Error>> {
+		const known = new Map<string, S1Agent>();
+		for (const device of devices) {
+			const parsed = S1Agent.safeParse(device.raw);
+			if (parsed.success && parsed.data.id === device.id) known.set(device.id, parsed.data);
+		}
 		return await this.containmentsOf(
 			devices.map((d) => d.id),
-			recordsAlreadyRead(devices, S1Agent, (agent) => agent.id),
+			known,
 		);
 	}
 
@@ -403,18 +411,24 @@ export class SentinelOneProvider implements EdrProvider {
 		agentIds: string[],
 		known = new Map<string, S1Agent>(),
 	): Promise<Array<Containment | Error>> {
-		return await containmentsFromRecords(agentIds, known, {
-			batchSize: S1_READ_BATCH,
-			read: async (ids) => await this.agentsByIds(ids, 'get containment'),
-			idOf: (agent) => agent.id,
-			toContainment,
-			missing: (id) =>
-				notFound(
-					this.node,
-					'SentinelOne agent with id',
-					id,
-					'The agent may have been decommissioned.',
-				),
+		const missing = [...new Set(agentIds.filter((id) => !known.has(id)))];
+		for (const ids of chunk(missing, S1_READ_BATCH)) {
+			for (const agent of await this.agents(
+				{ ids: ids.join(','), limit: S1_READ_BATCH },
+				'get containment',
+			))
+				known.set(agent.id, agent);
+		}
+		return agentIds.map((id) => {
+			const agent = known.get(id);
+			return agent
+				? toContainment(agent)
+				: notFound(
+						this.node,
+						'SentinelOne agent with id',
+						id,
+						'The agent may have been decommissioned.',
+					);
 		});
 	}
 
