@@ -43,6 +43,37 @@ export class N8nRest {
 		});
 	}
 
+	/**
+	 * Creates a credential the way the editor's credential form saves a new one: name, type and the
+	 * data the user filled in (the form leaves out every field still at its default).
+	 */
+	async createCredential(credential: {
+		name: string;
+		type: string;
+		data: Record<string, unknown>;
+	}): Promise<{ id: string; name: string; type: string }> {
+		const saved = (await this.call('POST', '/rest/credentials', credential)) as {
+			id: string;
+			name: string;
+			type: string;
+		};
+		return { id: String(saved.id), name: saved.name, type: saved.type };
+	}
+
+	/** The credential's stored data as the editor reads it back (secrets come back blanked). */
+	async credentialData(id: string): Promise<Record<string, unknown>> {
+		const credential = (await this.call('GET', `/rest/credentials/${id}?includeData=true`)) as {
+			data?: Record<string, unknown>;
+		};
+		return credential.data ?? {};
+	}
+
+	/** Saves a new workflow as the editor does (unpublished); returns its id. */
+	async createWorkflow(workflow: Record<string, unknown>): Promise<string> {
+		const saved = (await this.call('POST', '/rest/workflows', workflow)) as { id: string };
+		return String(saved.id);
+	}
+
 	/** Publishes the workflow's current version: n8n registers its triggers at once. */
 	async publish(workflowId: string): Promise<void> {
 		const workflow = (await this.call('GET', `/rest/workflows/${workflowId}`)) as {
