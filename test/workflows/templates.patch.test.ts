@@ -11,7 +11,9 @@ import {
 	onStack,
 	OTHER_STACK,
 	patchEscalations,
+	patchStepFailures,
 	publishedOnce,
+	runPatchUntilSettled,
 	ticketsByRef,
 } from './templates.expectations';
 import { templateSandbox, type TemplateName } from './templates.sandbox';
@@ -122,9 +124,17 @@ describe('patch remediation template (in-process)', () => {
 	}, 180000);
 });
 
-/** The same runs with one request in ten failing (5xx, reset or timeout, before or after the vendor acted): the same end state. */
+/**
+ * The same runs with one request in ten failing (5xx, reset or timeout, before or after the vendor acted): the clean
+ * run's end state, nothing lost, nothing duplicated. A request can still fail on every attempt (about one run in ten
+ * has one): that device is escalated naming the step, and the next run handles it.
+ */
 describe('patch remediation template (in-process) under the flaky fault profile', () => {
-	const { world: currentWorld, run } = templateSandbox({
+	const {
+		world: currentWorld,
+		run,
+		faultsStruck,
+	} = templateSandbox({
 		profile: 'flaky',
 		rate: 0.1,
 		timeoutMs: 300,
@@ -132,13 +142,10 @@ describe('patch remediation template (in-process) under the flaky fault profile'
 
 	it('patch remediation: same end state as a clean run, nothing lost, nothing duplicated', async () => {
 		const seeded = JSON.parse(JSON.stringify(currentWorld())) as World;
-		const result = await run('patch-remediation');
-		expect(result.error).toBeUndefined();
-		expect(result.status).toBe('success');
-		assertPatchEndState(seeded, currentWorld());
-		const again = await run('patch-remediation');
-		expect(again.error).toBeUndefined();
-		assertPatchEndState(seeded, currentWorld(), { rerun: true });
+		await runPatchUntilSettled(async () => await run('patch-remediation'), seeded, currentWorld, {
+			minRuns: 2,
+		});
+		expect(faultsStruck()).toBeGreaterThan(0);
 	}, 300000);
 });
 
@@ -200,6 +207,10 @@ describe.each([DEFAULT_STACK, OTHER_STACK])(
 					),
 				},
 			});
+			// What the fault-profile runs read to decide on a rerun: exactly these two devices failed a step.
+			expect(Object.keys(patchStepFailures(currentWorld(), stack)).sort()).toEqual(
+				[readBackFails, closeFails].sort(),
+			);
 			// The evidence records both as failed, with the reason.
 			const evidence = result.outputOf('Escalated Record');
 			for (const [host, step] of [
@@ -234,7 +245,7 @@ describe.each([DEFAULT_STACK, OTHER_STACK])(
 /**
  * Under `chaos` (one request in ten hit by a 5xx, a reset, a timeout, a truncated body or a slow answer, before or
  * after the vendor acted, plus every vendor's rate limit on a shortened window), with three fault seeds, on both
- * provider sets: a run and at most one rerun reach the clean run's end state, with nothing duplicated. A step that
+ * provider sets: a run and a rerun (a second one when a step still failed) reach the clean run's end state, with nothing duplicated. A step that
  * still fails for a device escalates that device's ticket (the step and the vendor's message in the note) and the
  * run goes on, and the rerun handles it again (it still misses updates, or its ticket is still open); a write whose answer is lost is read back before it is sent again (ConnectWise PSA, Halo notes,
  * NinjaOne, Automate script runs and patch deploys, SentinelOne and Defender mitigations).
@@ -249,13 +260,16 @@ describe.each(
 	const runOnStack = async (name: TemplateName) =>
 		await sandbox.run(onStack(loadTemplate(name), stack) as unknown as WorkflowJson);
 
-	it('patch remediation converges after at most one rerun', async () => {
+	it('patch remediation converges after at most two reruns', async () => {
 		const seeded = JSON.parse(JSON.stringify(sandbox.world())) as World;
-		// Neither run stops: a device whose step still fails is escalated, the others go on.
-		expect((await runOnStack('patch-remediation')).error).toBeUndefined();
-		expect((await runOnStack('patch-remediation')).error).toBeUndefined();
+		// No run stops: a device whose step still fails is escalated naming the step, the others go on.
+		await runPatchUntilSettled(
+			async () => await runOnStack('patch-remediation'),
+			seeded,
+			sandbox.world,
+			{ stack, minRuns: 2 },
+		);
 		expect(sandbox.faultsStruck()).toBeGreaterThan(0);
-		assertPatchEndState(seeded, sandbox.world(), { rerun: true, stack });
 		// A run and its rerun on the HaloPSA set send about 260 Halo requests under chaos, within HaloPSA's
 		// published budget of 300 per 5 minutes, which the node keeps (past it, the rerun would wait for the window).
 	}, 900000);
