@@ -419,6 +419,11 @@ export async function deviceByHostname(
 	);
 }
 
+/** The device's name on an operation's output, with its join key, as device records carry both. */
+export function deviceName(device: Pick<Device, 'hostname' | 'hostnameKey'>): IDataObject {
+	return { hostname: device.hostname, hostnameKey: device.hostnameKey };
+}
+
 /** What an action on an offline device returns, unless Fail If Offline is on. */
 export function offlineResult(
 	ctx: IExecuteFunctions,
@@ -435,7 +440,7 @@ export function offlineResult(
 	}
 	return {
 		deviceId: device.id,
-		hostname: device.hostname,
+		...deviceName(device),
 		status: 'skipped',
 		reason: 'offline',
 		lastSeen: device.lastSeen ?? null,

@@ -4,7 +4,13 @@ import { MspConnectWiseAutomateApi } from '../../../credentials/MspConnectWiseAu
 import { MspDattoRmmApi } from '../../../credentials/MspDattoRmmApi.credentials';
 import { MspNinjaOneApi } from '../../../credentials/MspNinjaOneApi.credentials';
 import { MspRmm } from '../../../nodes/MspRmm/MspRmm.node';
-import { AlertSchema, DeviceSchema, JobSchema, PatchSchema } from '../../../nodes/shared';
+import {
+	AlertSchema,
+	DeviceSchema,
+	hostnameKeyOf,
+	JobSchema,
+	PatchSchema,
+} from '../../../nodes/shared';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { fakeExecuteContext } from '../helpers/fakeContext';
 import { expectNormalized, expectSameKeys, valuesOf } from './shape';
@@ -61,9 +67,9 @@ const SCHEMA = { device: DeviceSchema, patch: PatchSchema, job: JobSchema, alert
 
 /**
  * What an operation adds to the resource: the wait's outcome, and the name of the device the patch
- * list or script run was for (the device itself is the Device resource).
+ * list or script run was for, with its join key (the device itself is the Device resource).
  */
-const OPERATION_FIELDS = ['timedOut', 'hostname'];
+const OPERATION_FIELDS = ['timedOut', 'hostname', 'hostnameKey'];
 const resourceOnly = (rows: Row[]) =>
 	rows.map((row) =>
 		Object.fromEntries(Object.entries(row).filter(([k]) => !OPERATION_FIELDS.includes(k))),
@@ -75,6 +81,7 @@ jest.setTimeout(60_000);
 describe('RMM contract: one shape on NinjaOne, ConnectWise Automate and Datto RMM', () => {
 	let sandbox: Sandbox;
 	const out = {} as Record<Provider, Record<Resource, Row[]>>;
+	const operationRows = {} as Record<Provider, Row[]>;
 
 	async function run(provider: Provider, parameters: Record<string, unknown>): Promise<Row[]> {
 		const credentials = sandbox.n8nCredentials().find((e) => e.type === CREDENTIAL[provider])
@@ -138,6 +145,7 @@ describe('RMM contract: one shape on NinjaOne, ConnectWise Automate and Datto RM
 				waitForCompletion: true,
 			});
 			const alerts = await run(provider, { resource: 'alert', operation: 'list' });
+			operationRows[provider] = [...patches, ...job];
 			out[provider] = {
 				device: [...searched, ...one, ...named],
 				patch: resourceOnly([...patches, ...fleet]),
@@ -155,6 +163,17 @@ describe('RMM contract: one shape on NinjaOne, ConnectWise Automate and Datto RM
 		(provider) => {
 			for (const resource of resources)
 				expectNormalized(SCHEMA[resource], out[provider][resource], `${provider} ${resource}`);
+		},
+	);
+
+	it.each(['ninjaOne', 'connectWiseAutomate', 'dattoRmm'] as Provider[])(
+		'%s: a patch list and a script run name their device with its join key, as device records do',
+		(provider) => {
+			for (const row of operationRows[provider])
+				expect({ hostname: row.hostname, hostnameKey: row.hostnameKey }).toEqual({
+					hostname: expect.any(String),
+					hostnameKey: hostnameKeyOf(String(row.hostname)),
+				});
 		},
 	);
 

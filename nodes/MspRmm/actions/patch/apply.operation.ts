@@ -8,12 +8,13 @@ import type {
 import { cancelSignalOf, runPerItem, withRaw, writeVerified } from '../../../shared';
 import {
 	deviceLocator,
+	deviceName,
 	failIfOfflineField,
 	offlineResult,
-	waitingOptionsProperty,
 	resolveDevice,
 	setup,
 	waitField,
+	waitingOptionsProperty,
 } from '../common';
 import { waitForPatches } from '../wait';
 
@@ -38,7 +39,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const approved = (await provider.listPatches(device.id)).filter((p) => p.status === 'approved');
 		const base: IDataObject = {
 			deviceId: device.id,
-			hostname: device.hostname,
+			...deviceName(device),
 			patches: withRaw(approved, options.includeRaw) as unknown as IDataObject[],
 		};
 		if (!approved.length) return { ...base, status: 'skipped', reason: 'noApprovedPatches' };
@@ -66,7 +67,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return {
 			...base,
 			...(withRaw(result as never, options.includeRaw) as IDataObject),
-			hostname: device.hostname,
+			...deviceName(device),
 			installed: strip(result.installed, options.includeRaw),
 			failed: strip(result.failed, options.includeRaw),
 			pending: strip(result.pending, options.includeRaw),

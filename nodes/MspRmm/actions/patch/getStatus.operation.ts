@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { runPerItem, withRaw } from '../../../shared';
-import { deviceLocator, optionsProperty, resolveDevice, setup } from '../common';
+import { deviceLocator, deviceName, optionsProperty, resolveDevice, setup } from '../common';
 
 const show = { resource: ['patch'], operation: ['getStatus'] };
 
@@ -20,7 +20,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const count = (status: string) => state.patches.filter((p) => p.status === status).length;
 		const result: IDataObject = {
 			deviceId: device.id,
-			hostname: device.hostname,
+			...deviceName(device),
 			online: device.online ?? null,
 			jobRunning: state.jobRunning,
 			counts: {

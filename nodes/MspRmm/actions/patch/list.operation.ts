@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { runPerItem } from '../../../shared';
-import { deviceLocator, optionsProperty, out, resolveDevice, setup } from '../common';
+import { deviceLocator, deviceName, optionsProperty, out, resolveDevice, setup } from '../common';
 import { readStatuses, statusField } from './statuses';
 
 const show = { resource: ['patch'], operation: ['list'] };
@@ -27,7 +27,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		);
 		return patches.map((p) => ({
 			...out(p, options.includeRaw),
-			hostname: device.hostname,
+			...deviceName(device),
 		})) as IDataObject[];
 	});
 }

@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { runPerItem } from '../../../shared';
 import {
 	deviceLocator,
+	deviceName,
 	failIfOfflineField,
 	offlineResult,
 	optionsProperty,
@@ -24,6 +25,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const device = await resolveDevice(this, provider, i);
 		if (device.online === false) return offlineResult(this, device, i, 'scan for patches');
 		await provider.scanPatches(device.id);
-		return { deviceId: device.id, hostname: device.hostname, status: 'requested' };
+		return { deviceId: device.id, ...deviceName(device), status: 'requested' };
 	});
 }

@@ -7,7 +7,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { cancelSignalOf, runPerItem, withRaw } from '../../../shared';
-import { deviceLocator, waitingOptionsProperty, resolveDevice, setup } from '../common';
+import { deviceLocator, deviceName, resolveDevice, setup, waitingOptionsProperty } from '../common';
 import { waitForPatches } from '../wait';
 
 const show = { resource: ['patch'], operation: ['waitForCompletion'] };
@@ -60,7 +60,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			withRaw(patches, options.includeRaw) as unknown as IDataObject[];
 		return {
 			...result,
-			hostname: device.hostname,
+			...deviceName(device),
 			installed: list(result.installed),
 			failed: list(result.failed),
 			pending: list(result.pending),

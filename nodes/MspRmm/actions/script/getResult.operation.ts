@@ -10,6 +10,7 @@ import { cancelSignalOf, runPerItem } from '../../../shared';
 import {
 	checkedId,
 	deviceLocator,
+	deviceName,
 	optionsProperty,
 	out,
 	resolveDevice,
@@ -59,7 +60,7 @@ export async function getResult(this: IExecuteFunctions): Promise<INodeExecution
 		const device = await resolveDevice(this, provider, i);
 		return {
 			...out(await provider.getScriptRun(device.id, id), options.includeRaw),
-			hostname: device.hostname,
+			...deviceName(device),
 		} as IDataObject;
 	});
 }
@@ -74,6 +75,6 @@ export async function waitForCompletion(this: IExecuteFunctions): Promise<INodeE
 			intervalMs: options.pollIntervalMs,
 			signal: cancelSignalOf(this),
 		});
-		return { ...out(done, options.includeRaw), hostname: device.hostname } as IDataObject;
+		return { ...out(done, options.includeRaw), ...deviceName(device) } as IDataObject;
 	});
 }

@@ -12,15 +12,16 @@ import type { RmmEditorFacts, RmmProvider } from '../../providers/types';
 import {
 	checkedId,
 	deviceLocator,
+	deviceName,
 	failIfOfflineField,
 	locatorValue,
 	offlineResult,
-	waitingOptionsProperty,
 	out,
 	resolveDevice,
 	scriptLocator,
 	setup,
 	waitField,
+	waitingOptionsProperty,
 } from '../common';
 import { waitForScript } from '../wait';
 
@@ -141,12 +142,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			runAs,
 		});
 		if (!this.getNodeParameter('waitForCompletion', i, false))
-			return { ...out(job, options.includeRaw), hostname: device.hostname } as IDataObject;
+			return { ...out(job, options.includeRaw), ...deviceName(device) } as IDataObject;
 		const done = await waitForScript(provider, device.id, job.id, {
 			timeoutMs: options.waitTimeoutMs,
 			intervalMs: options.pollIntervalMs,
 			signal: cancelSignalOf(this),
 		});
-		return { ...out(done, options.includeRaw), hostname: device.hostname } as IDataObject;
+		return { ...out(done, options.includeRaw), ...deviceName(device) } as IDataObject;
 	});
 }
