@@ -61,14 +61,6 @@ export function toChoices(items: Named[]): Choice[] {
 	return items.map((item) => ({ name: item.name, value: item.id }));
 }
 
-/** Vendors without a zone write UTC datetimes without one; normalized timestamps always carry Z. */
-export function utc(value: unknown): string | undefined {
-	if (typeof value !== 'string' || !value) return undefined;
-	const withZone = /([zZ]|[+-]\d{2}:?\d{2})$/.test(value) ? value : `${value}Z`;
-	const time = Date.parse(withZone);
-	return Number.isNaN(time) ? undefined : new Date(time).toISOString();
-}
-
 /** Caches one promise per key for the lifetime of a provider (one execution). */
 export class Memo {
 	private readonly entries = new Map<string, Promise<unknown>>();

@@ -1,8 +1,7 @@
 import type { z } from 'zod';
 
 import type { Company, Configuration, Ticket, TicketNote, TimeEntry } from '../../../shared';
-import { companyRefOf, hostnameKeyOf } from '../../../shared';
-import { utc } from '../common';
+import { companyRefOf, hostnameKeyOf, isoUtc } from '../../../shared';
 import type {
 	CwCompanySchema,
 	CwConfigurationSchema,
@@ -39,8 +38,8 @@ export function toTicket(ticket: CwTicket, apiBase: string): Ticket {
 		boardId: ticket.board ? String(ticket.board.id) : undefined,
 		externalReference: ticket.externalXRef || undefined,
 		url: ticketUrl(apiBase, ticket.id),
-		createdAt: utc(info.dateEntered),
-		updatedAt: utc(info.lastUpdated),
+		createdAt: isoUtc(info.dateEntered),
+		updatedAt: isoUtc(info.lastUpdated),
 		raw: ticket,
 	};
 }
@@ -61,7 +60,7 @@ export function toNote(note: z.infer<typeof CwNoteSchema>, ticketId: string): Ti
 		text: note.text ?? '',
 		internal: note.internalAnalysisFlag === true,
 		createdBy: note.createdBy ?? undefined,
-		createdAt: utc(note.dateCreated),
+		createdAt: isoUtc(note.dateCreated),
 		raw: note,
 	};
 }
@@ -71,8 +70,8 @@ export function toTimeEntry(entry: z.infer<typeof CwTimeEntrySchema>): TimeEntry
 		id: String(entry.id),
 		ticketId: entry.chargeToId ? String(entry.chargeToId) : undefined,
 		member: entry.member?.identifier ?? entry.member?.name,
-		startedAt: utc(entry.timeStart),
-		endedAt: utc(entry.timeEnd),
+		startedAt: isoUtc(entry.timeStart),
+		endedAt: isoUtc(entry.timeEnd),
 		hours: entry.actualHours ?? 0,
 		notes: entry.notes ?? undefined,
 		billable: entry.billableOption ? entry.billableOption === 'Billable' : undefined,

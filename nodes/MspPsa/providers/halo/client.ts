@@ -18,12 +18,13 @@ import {
 	commonErrorMessage,
 	ExecutionCache,
 	filterPages,
+	isoUtc,
 	pageNumberPages,
 	parseVendorResponse,
 	requestParsed,
 	writeVerified,
 } from '../../../shared';
-import { hasRef, int32Id, Memo, resolveRef, toChoices, utc, type Named } from '../common';
+import { hasRef, int32Id, Memo, resolveRef, toChoices, type Named } from '../common';
 import type {
 	Choice,
 	ConfigurationQuery,
@@ -584,7 +585,7 @@ export class HaloProvider implements PsaProvider {
 						sameText(a.outcome, OUTCOME.time, true) &&
 						a.timetaken === entry.hours &&
 						sameText(a.note, entry.notes ?? '') &&
-						Math.floor(Date.parse(utc(a.datetime) ?? '') / 1000) === startSecond,
+						Math.floor(Date.parse(isoUtc(a.datetime) ?? '') / 1000) === startSecond,
 				),
 		);
 		return toTimeEntry(saved, ticketId, element.datetime as string);

@@ -1,8 +1,7 @@
 import type { z } from 'zod';
 
 import type { Company, Configuration, Ticket, TicketNote, TimeEntry } from '../../../shared';
-import { companyRefOf, hostnameKeyOf } from '../../../shared';
-import { utc } from '../common';
+import { companyRefOf, hostnameKeyOf, isoUtc } from '../../../shared';
 import type { HaloActionSchema, HaloAssetSchema, HaloClientSchema, HaloTicket } from './schemas';
 
 export interface HaloNames {
@@ -31,8 +30,8 @@ export function toTicket(ticket: HaloTicket, names: HaloNames): Ticket {
 		board: ticket.team || undefined,
 		externalReference: ticket.third_party_id_string || undefined,
 		url: `${names.instanceUrl}/tickets?id=${ticket.id}`,
-		createdAt: utc(ticket.dateoccurred),
-		updatedAt: utc(ticket.last_update),
+		createdAt: isoUtc(ticket.dateoccurred),
+		updatedAt: isoUtc(ticket.last_update),
 		raw: ticket,
 	};
 }
@@ -53,7 +52,7 @@ export function toNote(action: z.infer<typeof HaloActionSchema>, ticketId: strin
 		text: action.note ?? '',
 		internal: action.hiddenfromuser === true,
 		createdBy: action.who ?? undefined,
-		createdAt: utc(action.actiondatecreated ?? action.datetime),
+		createdAt: isoUtc(action.actiondatecreated ?? action.datetime),
 		raw: action,
 	};
 }
@@ -64,7 +63,7 @@ export function toTimeEntry(
 	startedAt: string,
 ): TimeEntry {
 	const hours = action.timetaken ?? 0;
-	const start = utc(action.datetime) ?? startedAt;
+	const start = isoUtc(action.datetime) ?? startedAt;
 	return {
 		id: String(action.id),
 		ticketId: action.ticket_id ? String(action.ticket_id) : ticketId,
