@@ -36,8 +36,9 @@ export function threatIdProperty(operations: string[]): INodeProperties {
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: 'e.g. 2100000000000007717 or da638…_1234567890',
-		description: 'SentinelOne threat ID or Defender alert ID',
+		placeholder: 'e.g. 2100000000000007717',
+		description:
+			'The threat as the EDR numbers it: SentinelOne threat ID, Defender alert ID (da638…_1234567890), Huntress incident report ID or CrowdStrike alert composite ID (CID:ind:…)',
 		displayOptions: { show: { resource: ['threat', 'mitigation'], operation: operations } },
 	};
 }
@@ -73,7 +74,7 @@ export function deviceProperty(show: Record<string, string[]>): INodeProperties 
 				displayName: 'By ID',
 				name: 'id',
 				type: 'string',
-				placeholder: 'SentinelOne agent ID or Defender machine ID',
+				placeholder: 'SentinelOne agent, Defender machine, Huntress agent or CrowdStrike host ID',
 			},
 		],
 	};

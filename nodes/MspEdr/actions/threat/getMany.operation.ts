@@ -69,7 +69,7 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Comma-separated SentinelOne site IDs, Defender machine group names or Huntress organization IDs',
+					'Comma-separated SentinelOne site IDs, Defender machine group names, Huntress organization IDs or CrowdStrike CIDs; empty means all',
 			},
 			{
 				displayName: 'Statuses',
