@@ -4,7 +4,10 @@ import { join, resolve } from 'path';
 import type { Device, Threat, World } from '../../sandbox';
 import type { CwSlice } from '../../sandbox/vendors/connectwise-psa/data';
 import type { HaloSlice } from '../../sandbox/vendors/halopsa/data';
+import { externalXRefOf } from '../../nodes/MspPsa/providers/connectwise/mappers';
+import { FALCON_IDS } from '../../sandbox/vendors/crowdstrike';
 import type { HuduSlice } from '../../sandbox/vendors/hudu/store';
+import { HUNTRESS_IDS } from '../../sandbox/vendors/huntress';
 
 /**
  * What the shipped templates must leave behind in the sandbox, read from sandbox state only.
@@ -86,8 +89,11 @@ export interface Stack {
 	notes(world: World, ticketId: number): NoteView[];
 	/** The device id the RMM gives the template (it is part of the patch ticket's reference). */
 	rmmDeviceId(device: Device): number;
-	/** The threat id the EDR gives the template (it is the threat ticket's reference). */
-	edrThreatId(threat: Threat): string;
+	/**
+	 * The threat id the EDR gives the template (it is the threat ticket's reference). Falcon's composite alert id names
+	 * the device's customer account, so that stack needs the world.
+	 */
+	edrThreatId(threat: Threat, world?: World): string;
 	/** What the incident timeline shows for the cleanup script: Automate reports no exit code. */
 	cleanupInTimeline: RegExp;
 	/**
@@ -95,6 +101,19 @@ export interface Stack {
 	 * confidence label, so on Defender the rules send it to Investigate and nothing waits.
 	 */
 	serverThreatNeedsApproval: boolean;
+	/**
+	 * Whether the template can mitigate a threat through the EDR. CrowdStrike Falcon mitigates only through Real Time
+	 * Response sessions, which MSP EDR does not run: Mitigate succeeds only on an alert Falcon's prevention policy
+	 * already stopped, so on a detection-only ransomware alert the host is isolated and cleaned but never verified,
+	 * and it stays isolated with its ticket escalated for a technician. The template never releases a host whose
+	 * threat the EDR does not show mitigated.
+	 */
+	edrMitigates: boolean;
+	/**
+	 * Whether the EDR keeps an analyst verdict. Falcon alerts and Huntress incident reports have none, so the
+	 * template resolves the threat without one (Resolve in EDR leaves out what the EDR cannot record).
+	 */
+	edrRecordsVerdict: boolean;
 	/**
 	 * What the MSP writes into the templates' clientMap for this stack: Defender has no client name, only machine
 	 * groups ("BSD Endpoints"), so each group is mapped to its RMM client as an MSP does once in Configuration.
@@ -137,6 +156,8 @@ export const DEFAULT_STACK: Stack = {
 	edrThreatId: (threat) => threat.sentinelOneThreatId,
 	cleanupInTimeline: /exit code 0/,
 	serverThreatNeedsApproval: true,
+	edrMitigates: true,
+	edrRecordsVerdict: true,
 };
 
 /** HaloPSA, ConnectWise Automate, Microsoft Defender for Endpoint and Hudu: the other provider of every family. */
@@ -175,11 +196,58 @@ export const OTHER_STACK: Stack = {
 	edrThreatId: (threat) => threat.defenderAlertId,
 	cleanupInTimeline: /succeeded/,
 	serverThreatNeedsApproval: false,
+	edrMitigates: true,
+	edrRecordsVerdict: true,
 	clientMap: {
 		'BSD Endpoints': { rmmClient: 'Bright Smile Dental' },
 		'NWL Endpoints': { rmmClient: 'Northwind Logistics' },
 		'HLL Endpoints': { rmmClient: 'Harper & Lowe LLP' },
 	},
+};
+
+function worldFor(world: World | undefined): World {
+	if (!world)
+		throw new Error('This EDR derives its threat ids from the world: pass it to edrThreatId');
+	return world;
+}
+
+const CONNECTWISE_NINJAONE = {
+	mspPsa: DEFAULT_STACK.providers.mspPsa,
+	mspRmm: DEFAULT_STACK.providers.mspRmm,
+};
+
+/** ConnectWise PSA, NinjaOne and Hudu with Huntress as the EDR (MSP EDR node and trigger). */
+export const HUNTRESS_STACK: Stack = {
+	...DEFAULT_STACK,
+	label: 'ConnectWise PSA, NinjaOne, Huntress',
+	vendors: ['connectwise-psa', 'ninjaone', 'huntress'],
+	providers: {
+		...CONNECTWISE_NINJAONE,
+		...EDR_TRIGGER_AND_NODE('huntress', 'mspHuntressApi', 'Sandbox Huntress'),
+	},
+	edrThreatId: (threat, world) => String(HUNTRESS_IDS.incident(worldFor(world), threat)),
+	// An incident report carries no confidence label (its SOC already judged it), so rules alone send the server's
+	// credential theft to Investigate, as on Defender: nothing waits for approval.
+	serverThreatNeedsApproval: false,
+	// Mitigate quarantines by approving the Quarantine File remediation Huntress proposes; Huntress runs it.
+	edrMitigates: true,
+	edrRecordsVerdict: false,
+};
+
+/** ConnectWise PSA, NinjaOne and Hudu with CrowdStrike Falcon as the EDR (MSP EDR node and trigger). */
+export const CROWDSTRIKE_STACK: Stack = {
+	...DEFAULT_STACK,
+	label: 'ConnectWise PSA, NinjaOne, CrowdStrike Falcon',
+	vendors: ['connectwise-psa', 'ninjaone', 'crowdstrike'],
+	providers: {
+		...CONNECTWISE_NINJAONE,
+		...EDR_TRIGGER_AND_NODE('crowdStrike', 'mspCrowdStrikeApi', 'Sandbox CrowdStrike Falcon'),
+	},
+	edrThreatId: (threat, world) => FALCON_IDS.alert(worldFor(world), threat),
+	// Falcon's confidence 100 reads as malicious, so the server's credential theft waits for approval as on SentinelOne.
+	serverThreatNeedsApproval: true,
+	edrMitigates: false,
+	edrRecordsVerdict: false,
 };
 
 /** A template switched to a stack's providers: pick the provider, pick its credential, nothing else. */
@@ -202,8 +270,15 @@ export function onStack(template: Template, stack: Stack): Template {
 	return copy;
 }
 
-const stackTickets = (world: World, stack: Stack, prefix: string) =>
-	stack.tickets(world).filter((t) => t.ref.startsWith(prefix));
+/**
+ * Tickets whose reference starts with the prefix. ConnectWise keeps at most 100 characters of a reference and stores a
+ * longer one shortened (`edr-threat:` and a Falcon alert id): a prefix that is a whole long reference matches that.
+ */
+const stackTickets = (world: World, stack: Stack, prefix: string) => {
+	const stored =
+		stack.providers.mspPsa.provider === 'connectwise' ? externalXRefOf(prefix) : prefix;
+	return stack.tickets(world).filter((t) => t.ref.startsWith(prefix) || t.ref === stored);
+};
 
 export function ticketsByRef(world: World, prefix: string) {
 	return cw(world).tickets.filter((t) => t.externalXRef?.startsWith(prefix));
@@ -423,7 +498,11 @@ export async function runThreatUntilSettled(
 			return runs;
 		} catch (error) {
 			const ransomware = world().threats.find((t) => t.scenario === 'ransomware')!;
-			const [ticket] = stackTickets(world(), stack, `edr-threat:${stack.edrThreatId(ransomware)}`);
+			const [ticket] = stackTickets(
+				world(),
+				stack,
+				`edr-threat:${stack.edrThreatId(ransomware, world())}`,
+			);
 			const reported =
 				ticket &&
 				!ticket.closed &&
@@ -448,29 +527,47 @@ export function assertThreatEndState(
 ) {
 	const threat = (scenario: string) => world.threats.find((t) => t.scenario === scenario)!;
 	const ticketFor = (scenario: string) =>
-		stackTickets(world, stack, `edr-threat:${stack.edrThreatId(threat(scenario))}`);
+		stackTickets(world, stack, `edr-threat:${stack.edrThreatId(threat(scenario), world)}`);
 	const notesText = (scenario: string) =>
 		stack.notes(world, ticketFor(scenario)[0].id).map((n) => n.text);
 	const ransomware = threat('ransomware');
-	expect(ransomware.mitigationStatus).toBe('mitigated');
-	expect(deviceByHost(world, 'BSD-WS02').containment).toBe('released');
 	const ops = (kind: string) =>
 		world.operations.filter((o) => o.kind === kind && o.deviceKey === ransomware.deviceKey);
-	expect([ops('isolate').length, ops('release').length]).toEqual([1, 1]);
 	// Also after a run that stopped at any step: the rerun reads the threat's mitigation from the EDR and the
 	// cleanup's RMM run from its keyed ticket note, so neither is repeated.
-	expect(ops('mitigation')).toHaveLength(1);
 	expect(ops('script').map((o) => [o.status, o.exitCode])).toEqual([['succeeded', 0]]);
-	expect(ticketFor('ransomware')).toEqual([expect.objectContaining({ closed: true })]);
-	// In order: isolated, cleaned up (as the RMM reports a script), released.
-	const timeline = new RegExp(
-		`Incident timeline[\\s\\S]*isolation: isolated[\\s\\S]*${stack.cleanupInTimeline.source}[\\s\\S]*verified clean: releasing`,
-	);
-	expect(notesText('ransomware').join('\n')).toMatch(timeline);
+	if (stack.edrMitigates) {
+		expect(ransomware.mitigationStatus).toBe('mitigated');
+		expect(deviceByHost(world, 'BSD-WS02').containment).toBe('released');
+		expect([ops('isolate').length, ops('release').length]).toEqual([1, 1]);
+		expect(ops('mitigation')).toHaveLength(1);
+		expect(ticketFor('ransomware')).toEqual([expect.objectContaining({ closed: true })]);
+		// In order: isolated, cleaned up (as the RMM reports a script), released.
+		const timeline = new RegExp(
+			`Incident timeline[\\s\\S]*isolation: isolated[\\s\\S]*${stack.cleanupInTimeline.source}[\\s\\S]*verified clean: releasing`,
+		);
+		expect(notesText('ransomware').join('\n')).toMatch(timeline);
+	} else {
+		// Isolated once and cleaned once, but the EDR shows the threat unmitigated: never released, the ticket open at
+		// the escalation priority with the timeline saying which step failed.
+		expect(ransomware.mitigationStatus).toBe('notMitigated');
+		expect(deviceByHost(world, 'BSD-WS02').containment).toBe('isolated');
+		expect([ops('isolate').length, ops('release').length, ops('mitigation').length]).toEqual([
+			1, 0, 0,
+		]);
+		expect(ticketFor('ransomware')).toEqual([
+			expect.objectContaining({ closed: false, urgent: true }),
+		]);
+		const escalation = new RegExp(
+			`Containment NOT verified: the device stays isolated[\\s\\S]*isolation: isolated[\\s\\S]*mitigation[^\\n]*: failed: [\\s\\S]*${stack.cleanupInTimeline.source}`,
+		);
+		expect(notesText('ransomware').filter((text) => escalation.test(text))).toHaveLength(1);
+		expect(notesText('ransomware').join('\n')).not.toMatch(/verified clean: releasing/);
+	}
 	expect(ticketFor('serverCredentialTheft')).toEqual([expect.objectContaining({ closed: false })]);
 	// One approval request per threat, its link naming that threat: a form, so following the link approves nothing.
 	const approvalLinks = notesText('serverCredentialTheft').filter((text) =>
-		approvalLink(stack.edrThreatId(threat('serverCredentialTheft'))).test(text),
+		approvalLink(stack.edrThreatId(threat('serverCredentialTheft'), world)).test(text),
 	);
 	expect(approvalLinks).toHaveLength(stack.serverThreatNeedsApproval ? 1 : 0);
 	expect(threat('serverCredentialTheft').mitigationStatus).toBe('notMitigated');
@@ -494,7 +591,7 @@ export function assertThreatEndState(
 		[1, 1],
 		[1, 1],
 	]);
-	assertThreatEdrAndReport(world);
+	assertThreatEdrAndReport(world, stack);
 }
 
 /**
@@ -502,11 +599,13 @@ export function assertThreatEndState(
  * carrying the same note or comment twice, no device but the ransomware host isolated, and no Security incidents
  * article calling a verified incident unverified (a rerun reports it from the EDR's resolved threats).
  */
-export function assertThreatEdrAndReport(world: World) {
+export function assertThreatEdrAndReport(world: World, stack: Stack = DEFAULT_STACK) {
 	const ransomware = world.threats.find((t) => t.scenario === 'ransomware')!;
+	// An EDR without an analyst verdict resolves the threat without one; a threat the template could not mitigate
+	// stays open in the EDR for the technician.
 	expect({ status: ransomware.status, verdict: ransomware.verdict }).toEqual({
-		status: 'resolved',
-		verdict: 'truePositive',
+		status: stack.edrMitigates ? 'resolved' : 'new',
+		verdict: stack.edrMitigates && stack.edrRecordsVerdict ? 'truePositive' : 'undefined',
 	});
 	for (const threat of world.threats) {
 		const texts = threat.notes.map((n) => n.text);

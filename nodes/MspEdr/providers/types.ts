@@ -43,6 +43,13 @@ export interface ThreatUpdate {
 	comment?: string;
 }
 
+/** The statuses and verdicts an EDR's threat update takes, and whether it keeps a comment with it. */
+export interface ThreatUpdateSupport {
+	statuses: readonly ThreatStatus[];
+	verdicts: readonly Verdict[];
+	comments: boolean;
+}
+
 export interface NoteResult {
 	threatId: string;
 	text: string;
@@ -100,6 +107,8 @@ export interface EdrProvider {
 	/** Devices per containment request: many for a vendor with a batch endpoint, 1 otherwise. */
 	readonly containmentBatchSize: number;
 	readonly mitigations: readonly MitigationKind[];
+	/** What Threat > Update can record in this EDR; anything else it refuses before any request. */
+	readonly threatUpdates: ThreatUpdateSupport;
 
 	listThreats(query: ThreatQuery): Promise<Threat[]>;
 	/** As listThreats, together with the vendor's own "now": what a poller keeps its checkpoint by. */

@@ -244,10 +244,25 @@ describe('EDR provider: Huntress', () => {
 			status: 'succeeded',
 		});
 		expect(paths()).toContain(`POST /v1/incident_reports/${threat.id}/remediations/bulk_rejection`);
-		expect(p.mitigations).toEqual(['approveRemediations', 'rejectRemediations']);
+		expect(p.mitigations).toEqual(['approveRemediations', 'quarantine', 'rejectRemediations']);
 		await expect(p.mitigate({ kind: 'kill', threat, comment: 'x' })).rejects.toThrow(
 			/no "kill" mitigation/,
 		);
+	});
+
+	it('quarantines by approving the Quarantine File remediation Huntress proposes, and reads it back as succeeded', async () => {
+		const p = provider();
+		const threat = await p.getThreat(incidentId(openThreat()));
+		const sent = await p.mitigate({ kind: 'quarantine', threat, comment: 'Ransomware' });
+		expect(sent).toMatchObject({ action: 'quarantine', status: 'pending' });
+		expect(paths()).toContain(`POST /v1/incident_reports/${threat.id}/remediations/bulk_approval`);
+		// Huntress runs the approved remediation; it completes within the sandbox's reads to finish.
+		await p.readMitigation(sent);
+		expect(await p.readMitigation(sent)).toMatchObject({ status: 'succeeded' });
+		// Nothing is left unapproved: a second quarantine sends nothing.
+		since = sandbox.requests.all().at(-1)?.seq ?? 0;
+		await p.mitigate({ kind: 'quarantine', threat, comment: 'Ransomware' });
+		expect(paths().filter((x) => x.startsWith('POST'))).toHaveLength(0);
 	});
 
 	it("resolves an incident report, keeping Huntress's reason when it refuses; verdicts and notes are refused", async () => {

@@ -213,9 +213,9 @@ describe.each(CASES)('MSP PSA notes written once: $provider', (vendor) => {
 		});
 
 		it('a key that cannot be read back is refused before any request', async () => {
-			for (const bad of ['a]b', 'x[1]', 'line\nbreak', 'k'.repeat(101)]) {
+			for (const bad of ['a]b', 'x[1]', 'line\nbreak', 'k'.repeat(201)]) {
 				const attempt = run(addNote('5001', 'text', bad));
-				await expect(attempt).rejects.toThrow(/^Note Key ".*" is not valid: use up to 100/);
+				await expect(attempt).rejects.toThrow(/^Note Key ".*" is not valid: use up to 200/);
 			}
 			expect(sandbox.requests.query({ vendor: vendor.sandboxId })).toEqual([]);
 		});

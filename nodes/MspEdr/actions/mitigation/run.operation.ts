@@ -56,6 +56,12 @@ export const description: INodeProperties[] = [
 					'Approve every remediation Huntress proposes for the incident report (assisted ones run at once)',
 			},
 			{
+				name: 'Quarantine File',
+				value: 'quarantine',
+				description:
+					'Approve the Quarantine File remediations Huntress proposes; refused when it proposes anything else',
+			},
+			{
 				name: 'Reject Remediations',
 				value: 'rejectRemediations',
 				description: 'Reject the proposed remediations; the comment tells the Huntress SOC why',
@@ -66,7 +72,7 @@ export const description: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'CrowdStrike Falcon mitigates through Real Time Response sessions, which this node does not run: contain the host with Containment > Isolate, or act in the Falcon console',
+			'CrowdStrike Falcon mitigates through Real Time Response sessions, which this node does not run: contain the host with Containment > Isolate, or act in the Falcon console. With Skip If Already Mitigated, an alert Falcon prevented (process killed or blocked, file quarantined) returns succeeded',
 		name: 'crowdStrikeMitigationNotice',
 		type: 'notice',
 		default: '',
@@ -120,28 +126,26 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		async (i) => {
 			const options = readCommonOptions(this, i);
 			const provider = providerFor(this, i);
-			if (!provider.mitigations.length)
-				throw new NodeOperationError(
-					this.getNode(),
-					`${provider.label} offers no mitigation here`,
-					{
-						itemIndex: i,
-						description: 'Nothing was sent. Contain the device (Containment > Isolate) instead.',
-					},
-				);
-			const kind = this.getNodeParameter('mitigationAction', i) as MitigationKind;
-			if (!provider.mitigations.includes(kind)) {
+			const skipIfMitigated = this.getNodeParameter('skipIfMitigated', i, false) === true;
+			const noMitigation = () =>
+				new NodeOperationError(this.getNode(), `${provider.label} offers no mitigation here`, {
+					itemIndex: i,
+					description: 'Nothing was sent. Contain the device (Containment > Isolate) instead.',
+				});
+			// Without Skip If Already Mitigated nothing is read: the refusal comes before any request.
+			if (!provider.mitigations.length && !skipIfMitigated) throw noMitigation();
+			const kind = this.getNodeParameter('mitigationAction', i, '') as MitigationKind;
+			if (provider.mitigations.length && !provider.mitigations.includes(kind)) {
 				throw new NodeOperationError(this.getNode(), `${provider.label} has no "${kind}" action`, {
 					itemIndex: i,
 					description: `Choose one of: ${provider.mitigations.join(', ')}`,
 				});
 			}
 			const threat = await provider.getThreat(threatIdOf(this, i));
-			// The threat is read right before the action anyway, so the check costs no request.
-			if (
-				this.getNodeParameter('skipIfMitigated', i, false) === true &&
-				/^mitigated$/i.test(String(threat.mitigationStatus ?? ''))
-			)
+			// The threat is read right before the action anyway, so the check costs no request. An EDR that offers no
+			// mitigation here can still have blocked or quarantined the threat itself (a prevention policy): that is
+			// succeeded too, and anything else is refused.
+			if (skipIfMitigated && /^mitigated$/i.test(String(threat.mitigationStatus ?? '')))
 				return asData({
 					threatId: threat.id,
 					deviceId: threat.deviceId,
@@ -149,6 +153,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					status: 'succeeded',
 					alreadyMitigated: true,
 				});
+			if (!provider.mitigations.length) throw noMitigation();
 			const comment = String(
 				this.getNodeParameter('comment', i, '') || `Mitigation ${kind} by n8n`,
 			);

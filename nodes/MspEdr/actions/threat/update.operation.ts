@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ThreatStatus } from '../../../shared';
 import { readCommonOptions, runPerItem, withRaw } from '../../../shared';
-import type { ThreatUpdate } from '../../providers/types';
+import type { ThreatUpdate, ThreatUpdateSupport } from '../../providers/types';
 import { asData, providerFor, threatIdOf } from '../context';
 import { STATUS_OPTIONS } from '../common.descriptions';
 
@@ -42,6 +42,15 @@ export const description: INodeProperties[] = [
 		description: 'Optional note added with the change',
 		displayOptions: { show },
 	},
+	{
+		displayName: 'Skip What the EDR Cannot Record',
+		name: 'skipUnsupported',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to leave out a status, verdict or comment the chosen EDR has no API for (Huntress only resolves; CrowdStrike Falcon and Huntress have no verdict; Huntress takes no comment) and send the rest, listing what was left out under notRecorded. Off: such an update fails before any request.',
+		displayOptions: { show },
+	},
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -56,15 +65,46 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			if (status !== 'keep') update.status = status as ThreatStatus;
 			if (verdict !== 'keep') update.verdict = verdict as ThreatUpdate['verdict'];
 			if (comment) update.comment = comment;
-			if (!Object.keys(update).length) {
+			const requested = Object.keys(update).length;
+			const provider = providerFor(this, i);
+			const notRecorded = this.getNodeParameter('skipUnsupported', i, false)
+				? leaveOutUnsupported(update, provider.threatUpdates)
+				: [];
+			if (!requested) {
 				throw new NodeOperationError(
 					this.getNode(),
 					'Nothing to update: choose a status, a verdict or enter a comment',
 					{ itemIndex: i },
 				);
 			}
-			const threat = await providerFor(this, i).updateThreat(threatIdOf(this, i), update);
-			return asData(withRaw(threat, readCommonOptions(this, i).includeRaw));
+			const id = threatIdOf(this, i);
+			// Everything requested is something this EDR cannot record: nothing is sent, the threat is read as it is.
+			const threat = Object.keys(update).length
+				? await provider.updateThreat(id, update)
+				: await provider.getThreat(id);
+			const data = withRaw(threat, readCommonOptions(this, i).includeRaw);
+			return asData(notRecorded.length ? { ...data, notRecorded } : data);
 		},
 	);
+}
+
+/**
+ * Removes from the update what the EDR has no API for and says what was left out: a line per field,
+ * naming the value and the EDR.
+ */
+function leaveOutUnsupported(update: ThreatUpdate, support: ThreatUpdateSupport): string[] {
+	const left: string[] = [];
+	if (update.status && !support.statuses.includes(update.status)) {
+		left.push(`status ${update.status}: this EDR does not set it`);
+		delete update.status;
+	}
+	if (update.verdict && !support.verdicts.includes(update.verdict)) {
+		left.push(`verdict ${update.verdict}: this EDR has no such analyst verdict`);
+		delete update.verdict;
+	}
+	if (update.comment && !support.comments) {
+		left.push('comment: this EDR has no API for comments');
+		delete update.comment;
+	}
+	return left;
 }

@@ -30,6 +30,7 @@ import type {
 	ThreatQuery,
 	ThreatReading,
 	ThreatUpdate,
+	ThreatUpdateSupport,
 } from '../types';
 import { SEVERITY_FLOOR, toContainment, toDevice, toThreat, UPDATE_STATUS } from './mappers';
 import {
@@ -101,6 +102,12 @@ export class CrowdStrikeProvider implements EdrProvider {
 
 	/** Falcon mitigates through Real Time Response sessions, which this node does not drive. */
 	readonly mitigations: readonly MitigationKind[] = [];
+	/** Falcon alerts take a status and `append_comment`; they have no analyst verdict. */
+	readonly threatUpdates: ThreatUpdateSupport = {
+		statuses: ['new', 'inProgress', 'resolved'],
+		verdicts: [],
+		comments: true,
+	};
 
 	private readonly transport: Transport;
 

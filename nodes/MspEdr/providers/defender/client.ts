@@ -41,6 +41,7 @@ import type {
 	ThreatQuery,
 	ThreatReading,
 	ThreatUpdate,
+	ThreatUpdateSupport,
 } from '../types';
 import {
 	containmentFrom,
@@ -176,6 +177,12 @@ export class DefenderProvider implements EdrProvider {
 	readonly containmentBatchSize = 1;
 
 	readonly mitigations: readonly MitigationKind[] = ['stopAndQuarantineFile', 'antivirusScan'];
+	/** Defender classifies alerts True Positive or False Positive; `comment` is part of the alert PATCH. */
+	readonly threatUpdates: ThreatUpdateSupport = {
+		statuses: ['new', 'inProgress', 'resolved'],
+		verdicts: ['truePositive', 'falsePositive'],
+		comments: true,
+	};
 
 	private readonly transport: Transport;
 

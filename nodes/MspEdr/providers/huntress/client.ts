@@ -40,6 +40,7 @@ import type {
 	ThreatQuery,
 	ThreatReading,
 	ThreatUpdate,
+	ThreatUpdateSupport,
 } from '../types';
 import { huntressProfile, idProblem, MAX_PAGE, VENDOR } from './profile';
 import {
@@ -81,7 +82,17 @@ export class HuntressProvider implements EdrProvider {
 	/** Isolation is one agent per request (`POST /v1/agents/{id}/isolation`). */
 	readonly containmentBatchSize = 1;
 
-	readonly mitigations: readonly MitigationKind[] = ['approveRemediations', 'rejectRemediations'];
+	readonly mitigations: readonly MitigationKind[] = [
+		'approveRemediations',
+		'quarantine',
+		'rejectRemediations',
+	];
+	/** Huntress can only resolve an incident report: no analyst verdict, no comment API. */
+	readonly threatUpdates: ThreatUpdateSupport = {
+		statuses: ['resolved'],
+		verdicts: [],
+		comments: false,
+	};
 
 	private readonly transport: Transport;
 
@@ -674,10 +685,24 @@ export class HuntressProvider implements EdrProvider {
 			status: 'pending',
 			requestedAt: new Date().toISOString(),
 		};
-		const unapproved = async () =>
-			(await this.remediations(id)).some((r) => /^unapproved$/i.test(r.status ?? ''));
-		if (!(await unapproved())) return await this.readMitigation(pending);
-		const approve = request.kind === 'approveRemediations';
+		const waiting = async () =>
+			(await this.remediations(id)).filter((r) => /^unapproved$/i.test(r.status ?? ''));
+		const unapproved = async () => (await waiting()).length > 0;
+		const proposed = await waiting();
+		if (!proposed.length) return await this.readMitigation(pending);
+		// Huntress approves an incident's remediations in bulk only: a quarantine is one when every remediation it
+		// proposes quarantines a file, and is refused (nothing sent) when it proposes anything else.
+		const other = proposed.filter((r) => !/^quarantine file$/i.test((r.action ?? '').trim()));
+		if (request.kind === 'quarantine' && other.length)
+			throw new NodeOperationError(
+				this.node,
+				`Huntress proposes more than a file quarantine for incident report ${id}: ${other.map((r) => r.action ?? r.type ?? 'unnamed').join(', ')}`,
+				{
+					description:
+						'Nothing was approved. Review the remediations in Huntress, or run the mitigation "Approve Remediations" to approve all of them.',
+				},
+			);
+		const approve = request.kind !== 'rejectRemediations';
 		const operation = approve ? 'approve remediations' : 'reject remediations';
 		await writeVerified(
 			async () => {

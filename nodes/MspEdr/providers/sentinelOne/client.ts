@@ -32,6 +32,7 @@ import type {
 	ThreatQuery,
 	ThreatReading,
 	ThreatUpdate,
+	ThreatUpdateSupport,
 } from '../types';
 import { confidenceFor, INCIDENT, toContainment, toDevice, toThreat, VERDICT } from './mappers';
 import { S1Affected, S1Agent, S1List, S1Note, S1Threat } from './schemas';
@@ -117,6 +118,11 @@ export class SentinelOneProvider implements EdrProvider {
 	readonly containmentBatchSize = S1_CONTAINMENT_BATCH;
 
 	readonly mitigations: readonly MitigationKind[] = ['kill', 'quarantine', 'remediate', 'rollback'];
+	readonly threatUpdates: ThreatUpdateSupport = {
+		statuses: ['new', 'inProgress', 'resolved'],
+		verdicts: ['truePositive', 'falsePositive', 'suspicious'],
+		comments: true,
+	};
 
 	private readonly transport: Transport;
 

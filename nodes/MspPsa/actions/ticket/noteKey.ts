@@ -3,8 +3,12 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { TicketNote } from '../../../shared';
 
-/** Longest Note Key: the marker stays one short line under the note. */
-export const NOTE_KEY_MAX = 100;
+/**
+ * Longest Note Key: the marker stays one line under the note, and a key built from the longest
+ * vendor ids fits (a CrowdStrike Falcon composite alert id is 97 characters, so
+ * `approval-answer:<alert id>:<ISO time>` is 138).
+ */
+export const NOTE_KEY_MAX = 200;
 
 /**
  * The Note Key option as given: trimmed, or undefined when empty. A key that could not be read back

@@ -33,7 +33,14 @@ import type {
 	TicketFilter,
 	TimeEntryInput,
 } from '../types';
-import { toCompany, toConfiguration, toNote, toTicket, toTimeEntry } from './mappers';
+import {
+	externalXRefOf,
+	toCompany,
+	toConfiguration,
+	toNote,
+	toTicket,
+	toTimeEntry,
+} from './mappers';
 import {
 	CwBoardStatusSchema,
 	CwCompanySchema,
@@ -222,7 +229,7 @@ export class ConnectWiseProvider implements PsaProvider {
 			body.priority = {
 				id: Number(resolveRef(this.node, 'priority', input.priority, await this.priorities()).id),
 			};
-		if (input.externalReference) body.externalXRef = input.externalReference;
+		if (input.externalReference) body.externalXRef = externalXRefOf(input.externalReference);
 		if (input.description) body.initialDescription = input.description;
 		const created = await this.transport.request({
 			method: 'POST',
@@ -244,7 +251,7 @@ export class ConnectWiseProvider implements PsaProvider {
 		includeClosed: boolean,
 	): Promise<Ticket | undefined> {
 		const conditions = [
-			`externalXRef=${quote(reference)}`,
+			`externalXRef=${quote(externalXRefOf(reference))}`,
 			`company/id=${numericId(this.node, 'Company', companyId)}`,
 		];
 		if (!includeClosed) conditions.push('closedFlag=false');
@@ -261,7 +268,7 @@ export class ConnectWiseProvider implements PsaProvider {
 	/** `externalXRef` is filtered exactly by the API, so every open ticket with it comes in one page. */
 	async listOpenTicketsByReference(reference: string, companyId: string): Promise<Ticket[]> {
 		const conditions = [
-			`externalXRef=${quote(reference)}`,
+			`externalXRef=${quote(externalXRefOf(reference))}`,
 			`company/id=${numericId(this.node, 'Company', companyId)}`,
 			'closedFlag=false',
 		];
