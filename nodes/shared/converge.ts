@@ -11,7 +11,17 @@
  *
  * Lookups (`find`) must prefer the oldest record as well, so a third caller arriving mid-way picks
  * the record that survives, not the one about to be closed.
+ *
+ * Retiring writes (a PSA adds a closing note), so each duplicate should be retired once. A caller
+ * retires the record it created itself at once; another caller's duplicate only after a pause and
+ * only if it is still live, because its creator, reading back as well, normally retires it first.
+ * The pause covers the creator's read-back and close; a creator that stopped before retiring
+ * leaves it to the others.
  */
+import { sleep } from 'n8n-workflow';
+
+/** How long a caller leaves another caller's duplicate to its creator before retiring it itself. */
+export const CREATOR_RETIRES_FIRST_MS = 2000;
 
 /** What converging needs to know of a record. */
 export interface RecordAge {
@@ -30,6 +40,8 @@ export interface FindOrCreateSteps<T> {
 	/** Takes a newer record out of use in favour of the kept one (close as duplicate, archive...). */
 	retire(duplicate: T, kept: T): Promise<void>;
 	age(record: T): RecordAge;
+	/** Waits before retiring another caller's duplicate (n8n's sleep unless given). */
+	pause?(ms: number): Promise<void>;
 }
 
 export interface FindOrCreateResult<T> {
@@ -86,10 +98,24 @@ export async function findOrCreateConverged<T>(
 		olderFirst(steps.age(a), steps.age(b)),
 	);
 	const [kept, ...newer] = live;
-	for (const duplicate of newer) await steps.retire(duplicate, kept);
+	const createdId = steps.age(created).id;
+	const retired: T[] = [];
+	for (const duplicate of newer.filter((d) => steps.age(d).id === createdId)) {
+		await steps.retire(duplicate, kept);
+		retired.push(duplicate);
+	}
+	const others = newer.filter((d) => steps.age(d).id !== createdId);
+	if (others.length) {
+		await (steps.pause ?? sleep)(CREATOR_RETIRES_FIRST_MS);
+		const stillLive = new Set((await steps.readBack()).map((r) => steps.age(r).id));
+		for (const duplicate of others.filter((d) => stillLive.has(steps.age(d).id))) {
+			await steps.retire(duplicate, kept);
+			retired.push(duplicate);
+		}
+	}
 	return {
 		record: kept,
-		created: steps.age(kept).id === steps.age(created).id,
-		duplicates: newer.map((d) => steps.age(d).id),
+		created: steps.age(kept).id === createdId,
+		duplicates: retired.map((d) => steps.age(d).id),
 	};
 }

@@ -82,6 +82,9 @@ function store() {
 			retired.push({ id: duplicate.id, keptId: kept.id });
 		},
 		age: (r) => r,
+		pause: async () => {
+			for (let i = 0; i < 20; i++) await tick();
+		},
 	});
 	return { live, retired, steps };
 }
@@ -107,6 +110,29 @@ describe('findOrCreateConverged', () => {
 		const reported = new Set(results.flatMap((r) => r.duplicates));
 		expect([...reported].sort()).toEqual(['101', '102']);
 		expect(vendor.retired.every((r) => r.keptId === '100')).toBe(true);
+		// Each duplicate is retired once, by the caller that created it: one closing note, not one per caller.
+		expect(vendor.retired.map((r) => r.id).sort()).toEqual(['101', '102']);
+	});
+
+	it("retires another caller's duplicate when its creator did not (it stopped before retiring)", async () => {
+		const vendor = store();
+		const first = vendor.steps();
+		// A second caller created record 101 and stopped: only the first caller is left to converge.
+		const stopped = { ...first, find: async () => undefined };
+		const created = await first.create();
+		expect(created.id).toBe('100');
+		vendor.live.push({ id: '101' });
+		const pauses: number[] = [];
+		const result = await findOrCreateConverged({
+			...stopped,
+			create: async () => created,
+			pause: async (ms) => {
+				pauses.push(ms);
+			},
+		});
+		expect(result).toEqual({ record: { id: '100' }, created: true, duplicates: ['101'] });
+		expect(pauses).toEqual([expect.any(Number)]);
+		expect(vendor.live).toEqual([{ id: '100' }]);
 	});
 
 	it('keeps the created record when the read-back does not list it yet', async () => {
