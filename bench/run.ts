@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every scenario side by side against the same sandbox and latency, results in
  * bench/results/latest.md and latest.json. Options:
- *   --only s1,s4     run some scenarios (ids s1..s8)
+ *   --only s1,s4     run some scenarios (ids s1..s10)
  *   --latency-ms N   sandbox latency on every vendor request (default 40)
  *   --full           full sizes everywhere (the patch template on all 2,000 devices, about an hour)
  *   --no-build       use the existing dist/ instead of running `npm run build` first
@@ -24,6 +24,8 @@ import { triageScenario } from './scenarios/s5-triage';
 import { devicesMemoryScenario } from './scenarios/s6-devices-memory';
 import { haloFindOrCreateScenario } from './scenarios/s7-halo-find-or-create';
 import { sharedBudgetScenario } from './scenarios/s8-shared-budget';
+import { crowdStrikeContainScenario } from './scenarios/s9-crowdstrike-contain';
+import { huntressIsolateScenario } from './scenarios/s10-huntress-isolate';
 
 const SCENARIOS: Scenario[] = [
 	ticketsScenario,
@@ -34,6 +36,8 @@ const SCENARIOS: Scenario[] = [
 	devicesMemoryScenario,
 	haloFindOrCreateScenario,
 	sharedBudgetScenario,
+	crowdStrikeContainScenario,
+	huntressIsolateScenario,
 ];
 
 function parseArgs(argv: string[]) {
