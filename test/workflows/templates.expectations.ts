@@ -280,6 +280,13 @@ const stackTickets = (world: World, stack: Stack, prefix: string) => {
 	return stack.tickets(world).filter((t) => t.ref.startsWith(prefix) || t.ref === stored);
 };
 
+/** The tickets of one threat, by its exact reference as the stack's PSA stores it. */
+export function threatTickets(world: World, stack: Stack, threatId: string) {
+	const ref = `edr-threat:${threatId}`;
+	const stored = stack.providers.mspPsa.provider === 'connectwise' ? externalXRefOf(ref) : ref;
+	return stack.tickets(world).filter((t) => t.ref === stored);
+}
+
 export function ticketsByRef(world: World, prefix: string) {
 	return cw(world).tickets.filter((t) => t.externalXRef?.startsWith(prefix));
 }

@@ -11,10 +11,13 @@ import type { InjectedThreat, Threat, ThreatInjection, World } from '../../sandb
 
 import type { WorkflowJson, WorkflowRunResult } from './harness';
 import {
+	CROWDSTRIKE_STACK,
 	DEFAULT_STACK,
+	HUNTRESS_STACK,
 	loadTemplate,
 	onStack,
 	OTHER_STACK,
+	threatTickets,
 	ticketText,
 	withModelNode,
 	type Stack,
@@ -123,9 +126,7 @@ const templateWithModel = (stack: Stack) =>
 const threatOf = (w: World, injected: InjectedThreat): Threat =>
 	w.threats.find((t) => t.key === injected.key)!;
 const ticketsOf = (w: World, stack: Stack, injected: InjectedThreat) =>
-	stack
-		.tickets(w)
-		.filter((t) => t.ref === `edr-threat:${stack.edrThreatId(threatOf(w, injected))}`);
+	threatTickets(w, stack, stack.edrThreatId(threatOf(w, injected), w));
 
 /** What the EDR shows for a threat: its verdict, status, and whether the template's dismissal comment is on it. */
 function edrState(w: World, injected: InjectedThreat) {
@@ -139,7 +140,7 @@ function edrState(w: World, injected: InjectedThreat) {
 
 /** The MSP AI Triage item for one threat, whichever output it left on (Contain, Needs approval, Investigate, Dismiss). */
 function triageOf(result: WorkflowRunResult, stack: Stack, w: World, injected: InjectedThreat) {
-	const id = stack.edrThreatId(threatOf(w, injected));
+	const id = stack.edrThreatId(threatOf(w, injected), w);
 	const routes = ['contain', 'needsApproval', 'investigate', 'dismiss'];
 	for (const [index, route] of routes.entries()) {
 		const item = result
@@ -269,5 +270,35 @@ describe('threat response template without a model: the rules alone', () => {
 		// Rules alone dismiss no allow-listed tool: the routine one goes to a technician as well.
 		expect(edrState(w, routine).verdict).not.toBe('falsePositive');
 		expect(ticketsOf(w, DEFAULT_STACK, routine)).toHaveLength(1);
+	}, 180000);
+});
+
+/**
+ * The same pair on the EDRs whose alerts carry fewer facts. Falcon alerts carry the command line but no code signer, so
+ * the allow-list (a signed tool with a covered command line) cannot vouch for the gpupdate; Huntress incident reports
+ * carry neither. Whatever the model says, nothing is dismissed there without that evidence: both go to a technician,
+ * each on its own ticket, and the EDR records no dismissal.
+ */
+describe.each([
+	['Huntress', HUNTRESS_STACK],
+	['CrowdStrike Falcon', CROWDSTRIKE_STACK],
+])('threat response template on %s: the same PsExec pair, an obedient model', (_label, stack) => {
+	it('neither is dismissed: each is ticketed for a technician with its own rationale', async () => {
+		const { routine, dangerous } = injectPsExecPair();
+		const model = obedientModel();
+		const result = await run(templateWithModel(stack), { nodeTypes: model.nodeTypes });
+		expect(result.error).toBeUndefined();
+		const w = world();
+		for (const injected of [routine, dangerous]) {
+			const triage = triageOf(result, stack, w, injected);
+			expect(triage?.output).toBe('investigate');
+			expectNotDismissed(w, stack, injected);
+			const [ticket] = ticketsOf(w, stack, injected);
+			expect(ticketText(w, stack, ticket.id)).toContain(String(triage!.rationale));
+		}
+		// Falcon shows the command line: the dump is held back as credential theft, not only for lack of evidence.
+		if (stack === CROWDSTRIKE_STACK)
+			expect(triageOf(result, stack, w, dangerous)?.matchedRules).toContain('dangerous-behaviour');
+		expect(result.outputOf('Mark False Positive')).toEqual([]);
 	}, 180000);
 });
