@@ -116,6 +116,49 @@ export async function resolveDevices<D>(
 	return out;
 }
 
+/** What resolving checked refs needs beyond the lookups: the vendor's ref check and its device mapping. */
+export interface CheckedDeviceLookups<D> extends DeviceLookups<D> {
+	/** Throws for a ref the vendor could never match (a malformed id), before any request. */
+	check(ref: { id?: string; hostname?: string }): void;
+	/** The ref as the vendor looks it up (Defender compares ids in lower case); the ref itself by default. */
+	normalize?(ref: { id?: string; hostname?: string }): { id?: string; hostname?: string };
+	/** The record as a Device (asynchronous where the vendor needs a lookup, e.g. organization names). */
+	toDevice(record: D): Device | Promise<Device>;
+}
+
+/**
+ * Devices for refs, one entry per ref in order. A ref the vendor's check refuses is that ref's error
+ * alone and never joins a batched lookup; the others are resolved together (see resolveDevices).
+ */
+export async function resolveCheckedDevices<D>(
+	refs: Array<{ id?: string; hostname?: string }>,
+	lookups: CheckedDeviceLookups<D>,
+): Promise<Array<Device | Error>> {
+	const checked = refs.map((ref) => {
+		try {
+			lookups.check(ref);
+			return lookups.normalize ? lookups.normalize(ref) : ref;
+		} catch (error) {
+			return asError(error);
+		}
+	});
+	const resolved = await resolveDevices(
+		checked.filter((ref): ref is { id?: string; hostname?: string } => !(ref instanceof Error)),
+		lookups,
+	);
+	let next = 0;
+	const out: Array<Device | Error> = [];
+	for (const ref of checked) {
+		if (ref instanceof Error) {
+			out.push(ref);
+			continue;
+		}
+		const record = resolved[next++];
+		out.push(record instanceof Error ? record : await lookups.toDevice(record));
+	}
+	return out;
+}
+
 function asError(error: unknown): Error {
 	return error instanceof Error ? error : new Error(String(error));
 }

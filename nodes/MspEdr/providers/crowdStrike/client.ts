@@ -16,7 +16,14 @@ import {
 	type Threat,
 	type TransportOptions,
 } from '../../../shared';
-import { ambiguousHost, chunk, notFound, resolveDevices, sameHost, vendorNowOf } from '../common';
+import {
+	ambiguousHost,
+	chunk,
+	notFound,
+	resolveCheckedDevices,
+	sameHost,
+	vendorNowOf,
+} from '../common';
 import type {
 	ContainmentKind,
 	ContainmentRead,
@@ -368,27 +375,13 @@ export class CrowdStrikeProvider implements EdrProvider {
 	}
 
 	async getDevices(refs: DeviceRef[]): Promise<Array<Device | Error>> {
-		const problems = refs.map((ref) => {
-			try {
-				this.checkRef(ref);
-				return undefined;
-			} catch (error) {
-				return error as Error;
-			}
-		});
-		const valid = refs.filter((_, i) => !problems[i]);
-		const resolved = await resolveDevices(valid, {
+		return await resolveCheckedDevices(refs, {
+			check: (ref) => this.checkRef(ref),
 			batchSize: HOST_READ_BATCH,
 			byIds: async (ids) => await this.hosts(ids, 'get devices'),
 			idOf: (host) => host.device_id,
 			one: async (ref) => await this.host(ref),
-		});
-		let next = 0;
-		return refs.map((_, i) => {
-			const problem = problems[i];
-			if (problem) return problem;
-			const host = resolved[next++];
-			return host instanceof Error ? host : toDevice(host);
+			toDevice,
 		});
 	}
 

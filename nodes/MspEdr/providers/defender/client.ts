@@ -22,7 +22,7 @@ import {
 	chunk,
 	messageOf,
 	notFound,
-	resolveDevices,
+	resolveCheckedDevices,
 	rethrow,
 	sameHost,
 	statusOf,
@@ -437,26 +437,16 @@ export class DefenderProvider implements EdrProvider {
 	async getDevices(refs: DeviceRef[]): Promise<Array<Device | Error>> {
 		// A malformed id never joins an OData filter: it is that ref's error alone. Ids the filter
 		// misses (an unknown id) fall back to GET /machines/{id}, which names them as not found.
-		const problems = refs.map((ref) => {
-			try {
-				this.checkRef(ref);
-				return undefined;
-			} catch (error) {
-				return error as Error;
-			}
-		});
-		const valid = refs
-			.filter((_, i) => !problems[i])
-			.map((ref) => (ref.id ? { ...ref, id: ref.id.toLowerCase() } : ref));
-		const resolved = await resolveDevices(valid, {
+		return await resolveCheckedDevices(refs, {
+			check: (ref) => this.checkRef(ref),
+			normalize: (ref) => (ref.id ? { ...ref, id: ref.id.toLowerCase() } : ref),
 			batchSize: DEFENDER_READ_BATCH,
 			byIds: async (ids) =>
 				(await this.machinesWhere(anyOf('id', ids), ids.length, 'get machines')).map(toDevice),
 			idOf: (device) => device.id.toLowerCase(),
 			one: async (ref) => await this.getDevice(ref),
+			toDevice: (device) => device,
 		});
-		let next = 0;
-		return refs.map((_, i) => problems[i] ?? resolved[next++]);
 	}
 
 	/** Machines matching an OData filter; Defender answers an empty result with 404. */

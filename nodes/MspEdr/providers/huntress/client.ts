@@ -21,7 +21,7 @@ import {
 	ambiguousHost,
 	messageOf,
 	notFound,
-	resolveDevices,
+	resolveCheckedDevices,
 	rethrow,
 	sameHost,
 	statusOf,
@@ -298,16 +298,8 @@ export class HuntressProvider implements EdrProvider {
 
 	/** Huntress reads agents one id at a time (`GET /v1/agents/{id}`); hostnames by the `hostname` filter. */
 	async getDevices(refs: DeviceRef[]): Promise<Array<Device | Error>> {
-		const problems = refs.map((ref) => {
-			try {
-				this.checkRef(ref);
-				return undefined;
-			} catch (error) {
-				return error as Error;
-			}
-		});
-		const valid = refs.filter((_, i) => !problems[i]);
-		const resolved = await resolveDevices(valid, {
+		return await resolveCheckedDevices(refs, {
+			check: (ref) => this.checkRef(ref),
 			batchSize: 1,
 			byIds: async (ids) => {
 				const agent = await this.agentById(ids[0]);
@@ -315,16 +307,9 @@ export class HuntressProvider implements EdrProvider {
 			},
 			idOf: (agent) => agent.id,
 			one: async (ref) => await this.agent(ref),
-		});
-		const names = await this.organizationNames();
-		let next = 0;
-		return refs.map((_, i) => {
-			const problem = problems[i];
-			if (problem) return problem;
-			const agent = resolved[next++];
-			return agent instanceof Error
-				? agent
-				: toDevice(agent, agent.organization_id ? names.get(agent.organization_id) : undefined);
+			// Organization names are read once, after the agents.
+			toDevice: async (agent) =>
+				toDevice(agent, await this.organizationName(agent.organization_id)),
 		});
 	}
 

@@ -18,7 +18,14 @@ import {
 	type TransportOptions,
 	type VendorProfile,
 } from '../../../shared';
-import { ambiguousHost, chunk, notFound, resolveDevices, sameHost, vendorNowOf } from '../common';
+import {
+	ambiguousHost,
+	chunk,
+	notFound,
+	resolveCheckedDevices,
+	sameHost,
+	vendorNowOf,
+} from '../common';
 import type {
 	ContainmentKind,
 	ContainmentRead,
@@ -370,28 +377,14 @@ export class SentinelOneProvider implements EdrProvider {
 
 	async getDevices(refs: DeviceRef[]): Promise<Array<Device | Error>> {
 		// A malformed id never joins a comma-separated `ids=` batch: it is that ref's error alone.
-		const problems = refs.map((ref) => {
-			try {
-				this.checkRef(ref);
-				return undefined;
-			} catch (error) {
-				return error as Error;
-			}
-		});
-		const valid = refs.filter((_, i) => !problems[i]);
-		const resolved = await resolveDevices(valid, {
+		return await resolveCheckedDevices(refs, {
+			check: (ref) => this.checkRef(ref),
 			batchSize: S1_READ_BATCH,
 			byIds: async (ids) =>
 				await this.agents({ ids: ids.join(','), limit: S1_READ_BATCH }, 'get devices'),
 			idOf: (agent) => agent.id,
 			one: async (ref) => await this.agent(ref),
-		});
-		let next = 0;
-		return refs.map((_, i) => {
-			const problem = problems[i];
-			if (problem) return problem;
-			const agent = resolved[next++];
-			return agent instanceof Error ? agent : toDevice(agent);
+			toDevice,
 		});
 	}
 
