@@ -6,6 +6,7 @@ import type { Severity, Threat, ThreatStatus, ThreatVerdict, World } from '../wo
 import { invalid, flag, oneOf, readBody, text, type Body } from './errors';
 import { clientRef, findDevice } from './lookup';
 import { FALCON_IDS } from '../vendors/crowdstrike/common';
+import { HUNTRESS_IDS } from '../vendors/huntress/common';
 
 const FIELDS = [
 	'device',
@@ -64,13 +65,16 @@ export interface ThreatInjection {
 	status?: ThreatStatus;
 }
 
-/** What POST /_sandbox/threats answers: the threat's key and its id at each EDR. */
+/**
+ * What POST /_sandbox/threats answers: the threat's key and its id at each EDR (Falcon's composite alert id, Huntress's
+ * integer incident report id).
+ */
 export interface InjectedThreat {
 	key: string;
 	deviceKey: string;
 	hostname: string;
 	client: { key: string; code: string; name: string };
-	ids: { sentinelOne: string; defender: string; crowdStrike: string };
+	ids: { sentinelOne: string; defender: string; crowdStrike: string; huntress: number };
 }
 
 /**
@@ -116,6 +120,7 @@ export function injectThreat(world: World, input: unknown): InjectedThreat {
 			sentinelOne: threat.sentinelOneThreatId,
 			defender: threat.defenderAlertId,
 			crowdStrike: FALCON_IDS.alert(world, threat),
+			huntress: HUNTRESS_IDS.incident(world, threat),
 		},
 	};
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { join, resolve } from 'path';
 
-import type { Device, Threat, World } from '../../sandbox';
+import type { Client, Device, Threat, World } from '../../sandbox';
 import type { CwSlice } from '../../sandbox/vendors/connectwise-psa/data';
 import type { HaloSlice } from '../../sandbox/vendors/halopsa/data';
 import { externalXRefOf } from '../../nodes/MspPsa/providers/connectwise/mappers';
@@ -248,6 +248,15 @@ export const CROWDSTRIKE_STACK: Stack = {
 	serverThreatNeedsApproval: true,
 	edrMitigates: false,
 	edrRecordsVerdict: false,
+	// A Falcon host names its customer account (CID) only by id: each CID is mapped to its RMM client, as an MSP does
+	// once in Configuration, so a hostname two clients share is looked up in the right one.
+	clientMap: Object.fromEntries(
+		[
+			['client-1', 'Bright Smile Dental'],
+			['client-2', 'Northwind Logistics'],
+			['client-3', 'Harper & Lowe LLP'],
+		].map(([key, rmmClient]) => [FALCON_IDS.cid({ key } as Client), { rmmClient }]),
+	),
 };
 
 /** A template switched to a stack's providers: pick the provider, pick its credential, nothing else. */

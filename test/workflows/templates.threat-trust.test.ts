@@ -7,13 +7,16 @@ import type { WorkflowJson } from './harness';
 import {
 	approvalLink,
 	assertThreatEndState,
+	CROWDSTRIKE_STACK,
 	DEFAULT_STACK,
+	HUNTRESS_STACK,
 	loadTemplate,
 	onStack,
 	OTHER_STACK,
 	publishedOnce,
 	type Stack,
 	type Template,
+	threatTickets,
 } from './templates.expectations';
 import { templateSandbox } from './templates.sandbox';
 
@@ -27,8 +30,7 @@ const { world, run, sandbox } = templateSandbox();
 const template = (stack: Stack = DEFAULT_STACK) =>
 	onStack(loadTemplate('threat-response'), stack) as unknown as WorkflowJson;
 
-const tickets = (w: World, stack: Stack, threatId: string) =>
-	stack.tickets(w).filter((t) => t.ref === `edr-threat:${threatId}`);
+const tickets = threatTickets;
 const notes = (w: World, stack: Stack, threatId: string) =>
 	tickets(w, stack, threatId).flatMap((t) => stack.notes(w, t.id).map((n) => n.text));
 const operations = (w: World, deviceKey: string, kind: string) =>
@@ -66,45 +68,63 @@ function ransomwareOnDomainController() {
 }
 
 describe('threat response template: one approval per threat, never by a followed link', () => {
-	it('a domain controller goes to approval; approving it contains only it, the other pending threat stays pending', async () => {
-		const dc = ransomwareOnDomainController();
-		const first = await run(template());
-		expect(first.error).toBeUndefined();
-		const server = world().threats.find((t) => t.scenario === 'serverCredentialTheft')!;
-		const dcId = dc.ids.sentinelOne;
-		// Not isolated without approval, whatever its name.
-		expect(operations(world(), dc.deviceKey, 'isolate')).toEqual([]);
-		for (const id of [dcId, server.sentinelOneThreatId]) {
-			const links = notes(world(), DEFAULT_STACK, id).filter((t) => approvalLink(id).test(t));
-			expect(links).toHaveLength(1);
-		}
+	it.each(
+		[DEFAULT_STACK, HUNTRESS_STACK, CROWDSTRIKE_STACK].map(
+			(stack) => [stack.label, stack] as const,
+		),
+	)(
+		'on %s, a domain controller goes to approval; approving it contains only it, the other pending threat stays pending',
+		async (_label, stack) => {
+			const dc = ransomwareOnDomainController();
+			const first = await run(template(stack));
+			expect(first.error).toBeUndefined();
+			const threatOf = (key: string) => world().threats.find((t) => t.key === key)!;
+			const server = world().threats.find((t) => t.scenario === 'serverCredentialTheft')!;
+			const dcId = stack.edrThreatId(threatOf(dc.key), world());
+			const serverId = stack.edrThreatId(server, world());
+			// Not isolated without approval, whatever its name.
+			expect(operations(world(), dc.deviceKey, 'isolate')).toEqual([]);
+			expect(tickets(world(), stack, dcId)).toEqual([expect.objectContaining({ closed: false })]);
+			for (const [id, asked] of [
+				[dcId, true],
+				[serverId, stack.serverThreatNeedsApproval],
+			] as const) {
+				const links = notes(world(), stack, id).filter((t) => approvalLink(id).test(t));
+				expect({ id, links: links.length }).toEqual({ id, links: asked ? 1 : 0 });
+			}
 
-		const approved = await run(template(), {
-			startNode: 'Approval Form',
-			input: [answer(dcId, 'Approve containment')],
-		});
-		expect(approved.error).toBeUndefined();
-		const after = world();
-		expect(operations(after, dc.deviceKey, 'isolate')).toHaveLength(1);
-		expect(operations(after, dc.deviceKey, 'release')).toHaveLength(1);
-		expect(after.threats.find((t) => t.sentinelOneThreatId === dcId)?.mitigationStatus).toBe(
-			'mitigated',
-		);
-		expect(notes(after, DEFAULT_STACK, dcId).join('\n')).toMatch(
-			/Containment approved by Dana Reyes at \S+ \(Confirmed with the client\)/,
-		);
-		expect(tickets(after, DEFAULT_STACK, dcId)).toEqual([
-			expect.objectContaining({ closed: true }),
-		]);
-		// The server's approval is untouched: not isolated, ticket open, no answer recorded.
-		expect(operations(after, server.deviceKey, 'isolate')).toEqual([]);
-		expect(tickets(after, DEFAULT_STACK, server.sentinelOneThreatId)).toEqual([
-			expect.objectContaining({ closed: false }),
-		]);
-		expect(notes(after, DEFAULT_STACK, server.sentinelOneThreatId).join('\n')).not.toMatch(
-			/approved by|rejected by/i,
-		);
-	}, 120000);
+			const approved = await run(template(stack), {
+				startNode: 'Approval Form',
+				input: [answer(dcId, 'Approve containment')],
+			});
+			expect(approved.error).toBeUndefined();
+			const after = world();
+			expect(operations(after, dc.deviceKey, 'isolate')).toHaveLength(1);
+			expect(notes(after, stack, dcId).join('\n')).toMatch(
+				/Containment approved by Dana Reyes at \S+ \(Confirmed with the client\)/,
+			);
+			if (stack.edrMitigates) {
+				expect(operations(after, dc.deviceKey, 'release')).toHaveLength(1);
+				expect(threatOf(dc.key).mitigationStatus).toBe('mitigated');
+				expect(tickets(after, stack, dcId)).toEqual([expect.objectContaining({ closed: true })]);
+			} else {
+				// The EDR cannot mitigate it: the domain controller stays isolated, its ticket escalated for a technician.
+				expect(operations(after, dc.deviceKey, 'release')).toEqual([]);
+				expect(threatOf(dc.key).mitigationStatus).toBe('notMitigated');
+				expect(tickets(after, stack, dcId)).toEqual([
+					expect.objectContaining({ closed: false, urgent: true }),
+				]);
+				expect(notes(after, stack, dcId).join('\n')).toMatch(
+					/Containment NOT verified: the device stays isolated/,
+				);
+			}
+			// The server's threat is untouched: not isolated, ticket open, no answer recorded.
+			expect(operations(after, server.deviceKey, 'isolate')).toEqual([]);
+			expect(tickets(after, stack, serverId)).toEqual([expect.objectContaining({ closed: false })]);
+			expect(notes(after, stack, serverId).join('\n')).not.toMatch(/approved by|rejected by/i);
+		},
+		120000,
+	);
 
 	it('a rejection, or an approval for a threat that never asked for one, isolates nothing and escalates', async () => {
 		await run(template());
@@ -142,6 +162,8 @@ describe('threat response template: identities, not names', () => {
 	it.each([
 		['SentinelOne', DEFAULT_STACK],
 		['Microsoft Defender', OTHER_STACK],
+		['Huntress', HUNTRESS_STACK],
+		['CrowdStrike Falcon', CROWDSTRIKE_STACK],
 	])(
 		'on %s, a second BSD-WS02 at another client is never touched; the ransomware host is contained',
 		async (_label, stack) => {
@@ -180,16 +202,25 @@ function failingAt(step: string, stack: Stack = DEFAULT_STACK): WorkflowJson {
 	return broken as unknown as WorkflowJson;
 }
 
+/** NinjaOne's script run. */
+const DEFAULT_SCRIPT = /\/v2\/device\/\d+\/script\/run$/;
+
 /** What each EDR and RMM was asked to do, from the sandbox's request log: accepted mitigation and script requests. */
 const SENT: Record<string, { mitigation: RegExp; script: RegExp }> = {
 	[DEFAULT_STACK.label]: {
 		mitigation: /\/threats\/mitigate\/[a-z-]+$/,
-		script: /\/v2\/device\/\d+\/script\/run$/,
+		script: DEFAULT_SCRIPT,
 	},
 	[OTHER_STACK.label]: {
 		mitigation: /\/api\/machines\/[^/]+\/StopAndQuarantineFile$/,
 		script: /\/Computers\/\d+\/ScheduledScripts$/,
 	},
+	[HUNTRESS_STACK.label]: {
+		mitigation: /\/incident_reports\/\d+\/remediations\/bulk_approval$/,
+		script: DEFAULT_SCRIPT,
+	},
+	// Falcon is never asked to mitigate (it would take a Real Time Response session): any request to it counts.
+	[CROWDSTRIKE_STACK.label]: { mitigation: /\/real-time-response\//, script: DEFAULT_SCRIPT },
 };
 
 describe('threat response template: a rerun after a failure at any step reaches the clean end state', () => {
@@ -208,9 +239,25 @@ describe('threat response template: a rerun after a failure at any step reaches 
 		'Release Isolation',
 		'Resolve in EDR',
 	];
+	const stepsOn = (stack: Stack) => {
+		// Huntress allows 60 requests a minute: a failed run and its rerun wait for the next window, so only the EDR's
+		// own contain steps run there.
+		if (stack === HUNTRESS_STACK)
+			return ['Isolate Endpoint', 'Mitigate Threat', 'Read Threat Back'];
+		// Falcon never verifies (no mitigation): nothing after Read Threat Back runs.
+		if (stack === CROWDSTRIKE_STACK)
+			return [
+				'Isolate Endpoint',
+				'Mitigate Threat',
+				'Cleanup Note',
+				'Run Cleanup Script',
+				'Read Threat Back',
+			];
+		return steps;
+	};
 	describe.each(
-		[DEFAULT_STACK, OTHER_STACK].flatMap((stack) =>
-			steps.map((step) => ({ stack, step, label: stack.label })),
+		[DEFAULT_STACK, OTHER_STACK, HUNTRESS_STACK, CROWDSTRIKE_STACK].flatMap((stack) =>
+			stepsOn(stack).map((step) => ({ stack, step, label: stack.label })),
 		),
 	)('on $label, failing at $step', ({ stack, step }) => {
 		// A sandbox of its own: MSP EDR and MSP PSA keep each vendor's budget per account (Defender 100 requests a
@@ -220,7 +267,9 @@ describe('threat response template: a rerun after a failure at any step reaches 
 			const failed = await own.run(failingAt(step, stack));
 			expect(failed.error).toBeUndefined();
 			const ransomware = own.world().threats.find((t) => t.scenario === 'ransomware')!;
-			const firstRun = notes(own.world(), stack, stack.edrThreatId(ransomware)).join('\n');
+			const firstRun = notes(own.world(), stack, stack.edrThreatId(ransomware, own.world())).join(
+				'\n',
+			);
 			// A refused cleanup note does not stop containment: the run follows the script it started and says so.
 			expect(firstRun).toMatch(
 				step === 'Cleanup Run Note'
@@ -240,14 +289,14 @@ describe('threat response template: a rerun after a failure at any step reaches 
 			expect({
 				mitigations: sent(SENT[stack.label].mitigation),
 				scripts: sent(SENT[stack.label].script),
-			}).toEqual({ mitigations: 1, scripts: 1 });
+			}).toEqual({ mitigations: stack.edrMitigates ? 1 : 0, scripts: 1 });
 			expect(
 				w.operations
 					.filter((o) => o.deviceKey === ransomware.deviceKey)
 					.map((o) => o.kind)
 					.filter((k) => k === 'mitigation' || k === 'script')
 					.sort(),
-			).toEqual(['mitigation', 'script']);
+			).toEqual(stack.edrMitigates ? ['mitigation', 'script'] : ['script']);
 		}, 120000);
 	});
 

@@ -188,6 +188,7 @@ describe('sandbox: scenario API (fire drills)', () => {
 					sentinelOne: expect.stringMatching(/^\d{19}$/),
 					defender: expect.stringMatching(/^da\d{18}_\d{10}$/),
 					crowdStrike: expect.stringMatching(/^[0-9a-f]{32}:ind:[0-9a-f]{32}:\d+-\d+-\d+$/),
+					huntress: expect.any(Number),
 				},
 			});
 			const stored = sandbox.world().threats.find((t) => t.key === res.data.key)!;
