@@ -6,6 +6,7 @@ import type { World } from './world/types';
 export type VendorId =
 	| 'connectwise-psa'
 	| 'halopsa'
+	| 'autotask'
 	| 'ninjaone'
 	| 'connectwise-automate'
 	| 'datto-rmm'

@@ -20,7 +20,7 @@ export class MspPsa implements INodeType {
 		version: 1,
 		subtitle: operationSubtitle(properties),
 		description:
-			'Tickets, companies and configurations in ConnectWise PSA or HaloPSA, with one set of operations and one output shape',
+			'Tickets, companies and configurations in ConnectWise PSA, HaloPSA or Autotask PSA, with one set of operations and one output shape',
 		defaults: { name: 'MSP PSA' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

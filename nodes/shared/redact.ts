@@ -7,7 +7,7 @@ export const REDACTED = '[redacted]';
  * credential objects, vendor echoes of our own request in an error body.
  */
 const SECRET_KEY =
-	/authorization|password|passwd|passphrase|passcode|secret|token|api[-_ ]?key|access[-_ ]?key|private[-_ ]?key|signing[-_ ]?key|cookie|credential|signature/i;
+	/authorization|password|passwd|passphrase|passcode|secret|token|api[-_ ]?key|access[-_ ]?key|private[-_ ]?key|signing[-_ ]?key|integration[-_ ]?code|cookie|credential|signature/i;
 
 /**
  * Pagination tokens contain "token" but are opaque positions, not credentials;

@@ -2,6 +2,7 @@ import type { SandboxVendor } from '../vendor';
 
 import { connectwisePsa } from './connectwise-psa';
 import { haloPsa } from './halopsa';
+import { autotask } from './autotask';
 import { ninjaOne } from './ninjaone';
 import { connectwiseAutomate } from './connectwise-automate';
 import { dattoRmm } from './datto-rmm';
@@ -18,6 +19,7 @@ import { openAi } from './openai';
 export const ALL_VENDORS: SandboxVendor[] = [
 	connectwisePsa,
 	haloPsa,
+	autotask,
 	ninjaOne,
 	connectwiseAutomate,
 	dattoRmm,

@@ -30,7 +30,7 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Configuration',
 				value: 'configuration',
-				description: 'ConnectWise configuration or Halo asset',
+				description: 'ConnectWise configuration, Halo asset or Autotask configuration item',
 			},
 			{ name: 'Ticket', value: 'ticket' },
 		],

@@ -48,9 +48,14 @@ export function int32Id(node: INode, field: string, id: string, vendor: string):
 	const text = id.trim();
 	const value = /^\d+$/.test(text) ? Number(text) : NaN;
 	if (value >= 1 && value <= INT32_MAX) return value;
-	throw new NodeOperationError(node, `${field} must be a ${vendor} id, got ${JSON.stringify(id)}`, {
-		description: `${field} takes a whole number written in decimal digits only, from 1 to ${INT32_MAX} (no signs, decimals, exponents, hex or spaces), e.g. 5001.`,
-	});
+	const article = /^[aeiou]/i.test(vendor) ? 'an' : 'a';
+	throw new NodeOperationError(
+		node,
+		`${field} must be ${article} ${vendor} id, got ${JSON.stringify(id)}`,
+		{
+			description: `${field} takes a whole number written in decimal digits only, from 1 to ${INT32_MAX} (no signs, decimals, exponents, hex or spaces), e.g. 5001.`,
+		},
+	);
 }
 
 export function hasRef(ref: Ref | undefined): ref is Ref {

@@ -4,17 +4,21 @@ import type { RequestContext, TransportOptions } from '../../shared';
 import { executionCache, Transport } from '../../shared';
 import { ConnectWiseProvider, CONNECTWISE_PROFILE } from './connectwise/client';
 import { ConnectWiseTransport } from './connectwise/transport';
+import { AutotaskProvider, AUTOTASK_PROFILE } from './autotask/client';
+import { AutotaskTransport } from './autotask/transport';
 import { HaloProvider, HALO_PROFILE } from './halo/client';
 import type { PsaProvider } from './types';
 
 export const PROVIDER_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'ConnectWise PSA', value: 'connectwise' },
 	{ name: 'HaloPSA', value: 'halo' },
+	{ name: 'Autotask PSA', value: 'autotask' },
 ];
 
 export const CREDENTIAL_OF: Record<string, string> = {
 	connectwise: 'mspConnectWisePsaApi',
 	halo: 'mspHaloPsaApi',
+	autotask: 'mspAutotaskApi',
 };
 
 /** The PSA chosen in the node, talking through the shared transport. One instance per execution keeps lookups cached. */
@@ -36,7 +40,14 @@ export function psaProvider(
 				ctx.getNode(),
 				executionCache(ctx, HALO_PROFILE.credentialType),
 			);
+		case 'autotask':
+			return new AutotaskProvider(
+				// Every Autotask request takes one of the credential's 3 threads (see transport.ts).
+				new AutotaskTransport(ctx, AUTOTASK_PROFILE, options),
+				ctx.getNode(),
+				executionCache(ctx, AUTOTASK_PROFILE.credentialType),
+			);
 		default:
-			throw new Error(`Unknown PSA provider "${name}"; supported: connectwise, halo`);
+			throw new Error(`Unknown PSA provider "${name}"; supported: connectwise, halo, autotask`);
 	}
 }

@@ -35,6 +35,14 @@ const ABSENT: Record<PsaCase['provider'], Record<Resource, readonly string[]>> =
 		// Halo assets do not store an RMM device id.
 		configuration: ['deviceId'],
 	},
+	autotask: {
+		ticket: [],
+		// A note and a time entry name their resource by id only (creatorResourceID, resourceID).
+		note: ['createdBy'],
+		timeEntry: ['member'],
+		company: [],
+		configuration: [],
+	},
 };
 
 const SCHEMA = {
@@ -55,7 +63,7 @@ const resourceOnly = (rows: Row[]) =>
 		Object.fromEntries(Object.entries(row).filter(([key]) => !OPERATION_FIELDS.includes(key))),
 	);
 
-describe('PSA contract: one shape on ConnectWise PSA and HaloPSA', () => {
+describe('PSA contract: one shape on ConnectWise PSA, HaloPSA and Autotask PSA', () => {
 	let sandbox: Sandbox;
 	const out = {} as Record<PsaCase['provider'], Record<Resource, Row[]>>;
 
@@ -146,20 +154,21 @@ describe('PSA contract: one shape on ConnectWise PSA and HaloPSA', () => {
 	);
 
 	it.each(resources)(
-		'%s: the same keys on both, apart from the documented absent fields',
+		'%s: the same keys on every PSA, apart from the documented absent fields',
 		(resource) => {
-			expectSameKeys(
-				{
-					label: 'connectwise',
-					rows: out.connectwise[resource],
-					absent: ABSENT.connectwise[resource],
-				},
-				{ label: 'halo', rows: out.halo[resource], absent: ABSENT.halo[resource] },
-			);
+			for (const other of ['halo', 'autotask'] as const)
+				expectSameKeys(
+					{
+						label: 'connectwise',
+						rows: out.connectwise[resource],
+						absent: ABSENT.connectwise[resource],
+					},
+					{ label: other, rows: out[other][resource], absent: ABSENT[other][resource] },
+				);
 		},
 	);
 
-	it('tickets have a link and a board on both, and the company as { id, name }', () => {
+	it('tickets have a link and a board on every PSA, and the company as { id, name }', () => {
 		for (const vendor of PSA_CASES) {
 			const tickets = out[vendor.provider].ticket;
 			for (const ticket of tickets) {
@@ -171,16 +180,18 @@ describe('PSA contract: one shape on ConnectWise PSA and HaloPSA', () => {
 		}
 	});
 
-	it('the same client is the same company name on both', () => {
+	it('the same client is the same company name on every PSA', () => {
 		const names = (provider: PsaCase['provider']) =>
 			out[provider].company.map((c) => String(c.name)).sort();
 		expect(names('halo')).toEqual(names('connectwise'));
+		expect(names('autotask')).toEqual(names('connectwise'));
 	});
 
-	it('the same device has the same host key on both', () => {
+	it('the same device has the same host key on every PSA', () => {
 		const keys = (provider: PsaCase['provider']) =>
 			valuesOf(out[provider].configuration, 'hostnameKey');
 		expect(keys('halo')).toEqual(keys('connectwise'));
+		expect(keys('autotask')).toEqual(keys('connectwise'));
 		expect(keys('connectwise')).toEqual(
 			sandbox
 				.world()

@@ -313,7 +313,8 @@ describe('placeholders name fields the nodes output', () => {
 describe('codex aliases', () => {
 	/** Vendor and product names a user may type, and the node each belongs to. */
 	const VENDORS: Record<string, RegExp> = {
-		mspPsa: /^(ConnectWise|ConnectWise PSA|ConnectWise Manage|Manage|Halo|HaloPSA|Halo PSA)$/i,
+		mspPsa:
+			/^(ConnectWise|ConnectWise PSA|ConnectWise Manage|Manage|Halo|HaloPSA|Halo PSA|Autotask|Autotask PSA|Datto Autotask|Kaseya Autotask)$/i,
 		mspRmm:
 			/^(NinjaOne|NinjaRMM|Ninja|ConnectWise|ConnectWise Automate|Automate|LabTech|Datto|Datto RMM|CentraStage)$/i,
 		mspEdr:

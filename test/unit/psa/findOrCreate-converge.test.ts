@@ -1,9 +1,11 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
+import { MspAutotaskApi } from '../../../credentials/MspAutotaskApi.credentials';
 import { MspConnectWisePsaApi } from '../../../credentials/MspConnectWisePsaApi.credentials';
 import { MspHaloPsaApi } from '../../../credentials/MspHaloPsaApi.credentials';
 import { MspPsa } from '../../../nodes/MspPsa/MspPsa.node';
 import { startSandbox, type Sandbox } from '../../../sandbox';
+import { companyIdOf } from '../../../sandbox/vendors/autotask';
 import type { World } from '../../../sandbox/world/types';
 import { fakeExecuteContext } from '../helpers/fakeContext';
 
@@ -22,11 +24,17 @@ interface VendorCase {
 	tickets: (world: World) => StoredTicket[];
 	/** Every note (ConnectWise notes, Halo actions) written on the ticket. */
 	notes: (world: World, ticketId: number) => string[];
+	/** The number a note names the ticket by: its id, or Autotask's ticket number. */
+	number?: (world: World, ticketId: number) => string;
 }
 
 type CwSlice = {
 	tickets: Array<{ id: number; externalXRef?: string; closedFlag: boolean }>;
 	notes: Array<{ ticketId: number; text: string }>;
+};
+type AutotaskSlice = {
+	tickets: Array<{ id: number; externalID: string | null; status: number; ticketNumber: string }>;
+	notes: Array<{ ticketID: number; description: string }>;
 };
 type HaloSlice = {
 	tickets: Array<{ id: number; third_party_id_string: string; status_id: number }>;
@@ -68,6 +76,25 @@ const CASES: VendorCase[] = [
 		notes: (w, id) =>
 			(w.vendors.halopsa as HaloSlice).actions.filter((a) => a.ticket_id === id).map((a) => a.note),
 	},
+	{
+		provider: 'autotask',
+		sandboxId: 'autotask',
+		credentialType: 'mspAutotaskApi',
+		companyId: (w) => String(companyIdOf(w.clients[0])),
+		// Status 5 is Autotask's Complete.
+		tickets: (w) =>
+			(w.vendors.autotask as AutotaskSlice).tickets.map((t) => ({
+				id: t.id,
+				reference: t.externalID ?? '',
+				open: t.status !== 5,
+			})),
+		notes: (w, id) =>
+			(w.vendors.autotask as AutotaskSlice).notes
+				.filter((n) => n.ticketID === id)
+				.map((n) => n.description),
+		number: (w, id) =>
+			(w.vendors.autotask as AutotaskSlice).tickets.find((t) => t.id === id)?.ticketNumber ?? '',
+	},
 ];
 
 describe.each(CASES)('MSP PSA Find or Create under concurrency: $provider', (vendor) => {
@@ -106,7 +133,7 @@ describe.each(CASES)('MSP PSA Find or Create under concurrency: $provider', (ven
 				})[name],
 			items: references.map((reference) => ({ reference })),
 			credentials: { [vendor.credentialType]: credentials() },
-			credentialTypes: [new MspConnectWisePsaApi(), new MspHaloPsaApi()],
+			credentialTypes: [new MspConnectWisePsaApi(), new MspHaloPsaApi(), new MspAutotaskApi()],
 		});
 		const [output] = await node.execute.call(ctx);
 		return output.map((o) => o.json);
@@ -127,7 +154,11 @@ describe.each(CASES)('MSP PSA Find or Create under concurrency: $provider', (ven
 			expect(
 				vendor
 					.notes(sandbox.world(), duplicate.id)
-					.filter((note) => note.includes(`duplicate of ticket #${kept.id}`)),
+					.filter((note) =>
+						note.includes(
+							`duplicate of ticket #${vendor.number?.(sandbox.world(), kept.id) ?? kept.id}`,
+						),
+					),
 			).toHaveLength(1);
 		}
 		return kept;
@@ -196,7 +227,7 @@ describe.each(CASES)('MSP PSA Find or Create under concurrency: $provider', (ven
 					options: {},
 				},
 				credentials: { [vendor.credentialType]: credentials() },
-				credentialTypes: [new MspConnectWisePsaApi(), new MspHaloPsaApi()],
+				credentialTypes: [new MspConnectWisePsaApi(), new MspHaloPsaApi(), new MspAutotaskApi()],
 			});
 			return (await node.execute.call(ctx))[0][0].json;
 		})();

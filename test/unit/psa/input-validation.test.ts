@@ -12,7 +12,11 @@ const BAD_IDS = ['0x10', '1e3', '-1', '1.5', '1 2', '+5', '0', 'abc', '214748364
 describe.each(PSA_CASES)('Input checked before any request: $provider', (vendor) => {
 	let sandbox: Sandbox;
 	const run = psaRunner(vendor, () => sandbox);
-	const vendorName = vendor.provider === 'halo' ? 'HaloPSA' : 'ConnectWise PSA';
+	const vendorName = {
+		halo: 'a HaloPSA',
+		connectwise: 'a ConnectWise PSA',
+		autotask: 'an Autotask',
+	}[vendor.provider];
 
 	beforeAll(async () => {
 		sandbox = await startSandbox({ port: 0 });
@@ -117,7 +121,7 @@ describe.each(PSA_CASES)('Input checked before any request: $provider', (vendor)
 			for (const [field, operation, params] of withBadId(bad)) {
 				const { promise } = run(params);
 				await expect(promise).rejects.toThrow(
-					`${field} must be a ${vendorName} id, got ${JSON.stringify(bad)}`,
+					`${field} must be ${vendorName} id, got ${JSON.stringify(bad)}`,
 				);
 				await expect(promise).rejects.toMatchObject({
 					description: expect.stringContaining('decimal digits only, from 1 to 2147483647'),

@@ -1,15 +1,17 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import { MspAutotaskApi } from '../../../credentials/MspAutotaskApi.credentials';
 import { MspConnectWisePsaApi } from '../../../credentials/MspConnectWisePsaApi.credentials';
 import { MspHaloPsaApi } from '../../../credentials/MspHaloPsaApi.credentials';
 import { MspPsa } from '../../../nodes/MspPsa/MspPsa.node';
 import type { Sandbox } from '../../../sandbox';
+import { ciIdOf, companyIdOf } from '../../../sandbox/vendors/autotask';
 import type { Client, World } from '../../../sandbox/world/types';
 import { fakeExecuteContext, type SentRequest } from '../helpers/fakeContext';
 
 /** What the company and validation tests need to know about each PSA in the sandbox. */
 export interface PsaCase {
-	provider: 'connectwise' | 'halo';
+	provider: 'connectwise' | 'halo' | 'autotask';
 	sandboxId: string;
 	credentialType: string;
 	companyId: (client: Client) => string;
@@ -21,7 +23,11 @@ export interface PsaCase {
 	companyFilter: (request: SentRequest) => string | undefined;
 	/** Ticket and configuration list requests. */
 	listPath: RegExp;
+	/** Whether a request changes something (Autotask reads with POST queries). */
+	isWrite: (method: string, url: string) => boolean;
 }
+
+const NOT_GET = (method: string) => method !== 'GET';
 
 export const PSA_CASES: PsaCase[] = [
 	{
@@ -35,6 +41,7 @@ export const PSA_CASES: PsaCase[] = [
 			(w.vendors['connectwise-psa'] as { tickets: Array<Record<string, unknown>> }).tickets,
 		companyFilter: (r) => /company\/id=(\d+)/.exec(String(r.qs?.conditions ?? ''))?.[1],
 		listPath: /\/(service\/tickets|company\/configurations)$/,
+		isWrite: NOT_GET,
 	},
 	{
 		provider: 'halo',
@@ -46,6 +53,23 @@ export const PSA_CASES: PsaCase[] = [
 		tickets: (w) => (w.vendors.halopsa as { tickets: Array<Record<string, unknown>> }).tickets,
 		companyFilter: (r) => (r.qs?.client_id === undefined ? undefined : String(r.qs.client_id)),
 		listPath: /\/api\/(Tickets|Asset)$/,
+		isWrite: NOT_GET,
+	},
+	{
+		provider: 'autotask',
+		sandboxId: 'autotask',
+		credentialType: 'mspAutotaskApi',
+		companyId: (c) => String(companyIdOf(c)),
+		configurationId: (w, i) => String(ciIdOf(w.devices[i])),
+		ticketCompany: (t) => String(t.companyID),
+		tickets: (w) => (w.vendors.autotask as { tickets: Array<Record<string, unknown>> }).tickets,
+		companyFilter: (r) => {
+			const filter = (r.body as { filter?: Array<Record<string, unknown>> } | undefined)?.filter;
+			const company = filter?.find((f) => String(f.field).toLowerCase() === 'companyid');
+			return company === undefined ? undefined : String(company.value);
+		},
+		listPath: /\/V1\.0\/(Tickets|ConfigurationItems)\/query$/,
+		isWrite: (method, url) => method !== 'GET' && !/\/query(\/next)?(\?|$)/.test(url),
 	},
 ];
 
@@ -73,7 +97,7 @@ export function psaRunner(vendor: PsaCase, sandbox: () => Sandbox) {
 				)[name],
 			items: Array.from({ length: opts.items ?? 1 }, (_, i) => ({ index: i })),
 			credentials: { [vendor.credentialType]: credentials },
-			credentialTypes: [new MspConnectWisePsaApi(), new MspHaloPsaApi()],
+			credentialTypes: [new MspConnectWisePsaApi(), new MspHaloPsaApi(), new MspAutotaskApi()],
 			continueOnFail: opts.continueOnFail,
 		});
 		const promise = node.execute.call(ctx).then(([output]) => output.map((o) => o.json));

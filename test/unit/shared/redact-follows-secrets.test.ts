@@ -20,7 +20,14 @@ import { REGISTERED_CREDENTIAL_NAMES, registeredCredentialTypes } from './regist
  */
 
 const types = registeredCredentialTypes();
-const withLogin = types.filter((type) => typeof type.preAuthentication === 'function');
+/** Credentials that log in for a token (kept in a hidden, expirable password field). */
+const withLogin = types.filter(
+	(type) =>
+		typeof type.preAuthentication === 'function' &&
+		type.properties.some(
+			(p) => p.type === 'hidden' && p.typeOptions?.expirable && p.typeOptions?.password,
+		),
+);
 
 /** What the vendor saw on one API request. */
 interface Received {
@@ -84,13 +91,17 @@ class EchoVendor {
 	private handle(req: IncomingMessage, res: ServerResponse): void {
 		const path = new URL(req.url ?? '/', this.url).pathname;
 		if (req.method === 'POST' && LOGIN_PATH.test(path)) return this.login(res);
+		// Autotask's zone lookup (no login): the zone is this vendor.
+		if (req.method === 'GET' && /\/zoneInformation$/i.test(path))
+			return this.reply(res, 200, { url: `${this.url}/ATServicesRest/`, webUrl: `${this.url}/` });
 		const authorization = req.headers.authorization;
 		const bearer = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
 		if (bearer !== undefined && bearer !== this.valid) {
 			return this.reply(res, 401, { message: 'The access token expired' });
 		}
 		this.apiCalls += 1;
-		const apiKey = req.headers['x-api-key'];
+		// A key sent in its own header: x-api-key, or Autotask's Secret.
+		const apiKey = req.headers['x-api-key'] ?? req.headers.secret;
 		const strings = this.scenario
 			.echo({ authorization, apiKey: typeof apiKey === 'string' ? apiKey : undefined, bearer })
 			.filter((value): value is string => typeof value === 'string' && value.length > 0);

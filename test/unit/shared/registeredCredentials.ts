@@ -18,6 +18,7 @@ export function registeredCredentialTypes(): ICredentialType[] {
 }
 
 export const REGISTERED_CREDENTIAL_NAMES = [
+	'mspAutotaskApi',
 	'mspConnectWiseAutomateApi',
 	'mspConnectWisePsaApi',
 	'mspCrowdStrikeApi',

@@ -19,7 +19,8 @@ export const description: INodeProperties[] = [
 		name: 'identifier',
 		type: 'string',
 		default: '',
-		description: 'Exact short code: ConnectWise company identifier, Halo accounts ID',
+		description:
+			'Exact short code: ConnectWise company identifier, Halo accounts ID, Autotask company number',
 		displayOptions: { show },
 	},
 	...pagingFields('company', ['search']),

@@ -10,7 +10,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		description: 'ConnectWise configuration or Halo asset ID, e.g. from Configuration > Get Many',
+		description:
+			'ConnectWise configuration, Halo asset or Autotask configuration item ID, e.g. from Configuration > Get Many',
 		displayOptions: { show: { resource: ['configuration'], operation: ['attach'] } },
 	},
 ];

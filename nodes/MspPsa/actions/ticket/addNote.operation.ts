@@ -42,7 +42,7 @@ export const description: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether the note is the resolution of the ticket (ConnectWise Resolution flag; Halo "Resolution" outcome)',
+			'Whether the note is the resolution of the ticket (ConnectWise Resolution flag; Halo "Resolution" outcome; on Autotask a note like any other)',
 		displayOptions: { show },
 	},
 	commonOptionsProperty({ show }, [

@@ -30,7 +30,7 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'ConnectWise member identifier to log the time for; the API member when empty (Halo logs the API agent)',
+					'ConnectWise member identifier or Autotask resource (ID or user name) to log the time for; the API user when empty (Halo logs the API agent)',
 			},
 			{
 				displayName: 'Notes',

@@ -53,7 +53,7 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'ID of the alert or device the ticket is about (ConnectWise externalXRef, Halo third-party ID)',
+					'ID of the alert or device the ticket is about (ConnectWise externalXRef, Halo third-party ID, Autotask external ID)',
 				displayOptions: { show: { '/operation': ['create'] } },
 			},
 			{

@@ -7,7 +7,7 @@ import { locator, refFrom } from '../common';
 export function ticketFieldOptions(): INodeProperties[] {
 	return [
 		locator('Board / Queue', 'board', 'searchBoards', {
-			description: 'ConnectWise service board or Halo team (queue)',
+			description: 'ConnectWise service board, Halo team or Autotask queue',
 		}),
 		locator('Priority', 'priority', 'searchPriorities'),
 		locator('Status', 'status', 'searchStatuses', {
@@ -24,7 +24,7 @@ export function ticketFieldOptions(): INodeProperties[] {
 export function closeStatusField(): INodeProperties {
 	return locator('Close Status', 'closeStatus', 'searchCloseStatuses', {
 		description:
-			"Closed status to move the ticket to; empty uses the board's default closed status (ConnectWise) or the tenant's closed status (Halo). The list shows the statuses of the ticket's board when the Ticket ID is a plain number.",
+			"Closed status to move the ticket to; empty uses the board's default closed status (ConnectWise), the tenant's closed status (Halo) or Complete (Autotask). The list shows the statuses of the ticket's board when the Ticket ID is a plain number.",
 		displayOptions: { show: { resource: ['ticket'], operation: ['close'] } },
 	});
 }

@@ -5,7 +5,7 @@ import { locator, out, perItem, refFrom, ticketIdFrom } from '../common';
 export const description: INodeProperties[] = [
 	locator('Status', 'reopenStatus', 'searchReopenStatuses', {
 		description:
-			"Open status to move the ticket to; empty uses the board's default (ConnectWise) or the first open status (Halo). The list shows the statuses of the ticket's board when the Ticket ID is a plain number.",
+			"Open status to move the ticket to; empty uses the board's default (ConnectWise), the first open status (Halo) or the status picklist's default, New (Autotask). The list shows the statuses of the ticket's board when the Ticket ID is a plain number.",
 		displayOptions: { show: { resource: ['ticket'], operation: ['reopen'] } },
 	}),
 ];

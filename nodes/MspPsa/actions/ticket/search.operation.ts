@@ -37,7 +37,8 @@ export const description: INodeProperties[] = [
 				name: 'text',
 				type: 'string',
 				default: '',
-				description: 'Text the summary contains (Halo also searches the details)',
+				description:
+					'Text the summary contains (Halo also searches the details; Autotask also matches the ticket number)',
 			},
 			{ displayName: 'Updated Since', name: 'updatedSince', type: 'dateTime', default: '' },
 		],

@@ -13,6 +13,7 @@ export const SPEC_FILES = {
 	'datto-rmm': 'datto-rmm-v2.build235.openapi.json',
 	hudu: 'hudu-api-v2.44.0.openapi.json',
 	huntress: 'huntress-api-v1-swagger.original.json',
+	autotask: 'autotask-rest-v1.0-swagger.subset.json',
 } as const;
 
 export type SpecVendor = keyof typeof SPEC_FILES;
