@@ -81,3 +81,29 @@ export class Memo {
 		return entry;
 	}
 }
+
+/**
+ * A reference that fits a vendor field of `max` characters: itself when it fits, otherwise its
+ * start, `~` and 14 hex digits of a hash of the whole reference. The same reference always gives
+ * the same value, so Find or Create finds the ticket it opened; long references that share their
+ * start (CrowdStrike Falcon's composite alert ids of one host do) still differ.
+ */
+export function fitReference(reference: string, max: number): string {
+	if (reference.length <= max) return reference;
+	const digest = cyrb53(reference).toString(16).padStart(14, '0');
+	return `${reference.slice(0, max - digest.length - 1)}~${digest}`;
+}
+
+/** A 53-bit string hash (cyrb53): stable across runs and hosts, no dependency. */
+function cyrb53(text: string): number {
+	let h1 = 0xdeadbeef;
+	let h2 = 0x41c6ce57;
+	for (let i = 0; i < text.length; i++) {
+		const ch = text.charCodeAt(i);
+		h1 = Math.imul(h1 ^ ch, 2654435761);
+		h2 = Math.imul(h2 ^ ch, 1597334677);
+	}
+	h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+	h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+	return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}

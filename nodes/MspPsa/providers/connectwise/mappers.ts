@@ -2,6 +2,7 @@ import type { z } from 'zod';
 
 import type { Company, Configuration, Ticket, TicketNote, TimeEntry } from '../../../shared';
 import { companyRefOf, hostnameKeyOf, isoUtc } from '../../../shared';
+import { fitReference } from '../common';
 import type {
 	CwCompanySchema,
 	CwConfigurationSchema,
@@ -24,31 +25,9 @@ export function ticketUrl(apiBase: string, id: number): string | undefined {
 /** ConnectWise keeps at most 100 characters in a ticket's `externalXRef` and answers 400 for more. */
 export const EXTERNAL_XREF_MAX = 100;
 
-/**
- * The `externalXRef` a ticket carries for an external reference: the reference itself when it fits,
- * otherwise its first 85 characters, `~` and 14 hex digits of a hash of the whole reference. The
- * same reference always gives the same value, so Find or Create finds the ticket it opened; two
- * long references that share their first 85 characters (CrowdStrike Falcon's composite alert ids
- * of one host do) still differ.
- */
+/** The `externalXRef` a ticket carries for an external reference (shortened past 100 characters, see fitReference). */
 export function externalXRefOf(reference: string): string {
-	if (reference.length <= EXTERNAL_XREF_MAX) return reference;
-	const digest = cyrb53(reference).toString(16).padStart(14, '0');
-	return `${reference.slice(0, EXTERNAL_XREF_MAX - digest.length - 1)}~${digest}`;
-}
-
-/** A 53-bit string hash (cyrb53): stable across runs and hosts, no dependency. */
-function cyrb53(text: string): number {
-	let h1 = 0xdeadbeef;
-	let h2 = 0x41c6ce57;
-	for (let i = 0; i < text.length; i++) {
-		const ch = text.charCodeAt(i);
-		h1 = Math.imul(h1 ^ ch, 2654435761);
-		h2 = Math.imul(h2 ^ ch, 1597334677);
-	}
-	h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-	h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-	return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+	return fitReference(reference, EXTERNAL_XREF_MAX);
 }
 
 export function toTicket(ticket: CwTicket, apiBase: string): Ticket {
