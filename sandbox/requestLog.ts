@@ -9,7 +9,7 @@ export interface RequestLogEntry {
 	query: Record<string, unknown>;
 	status: number;
 	durationMs: number;
-	/** The injected fault, if any: `throttled`, `serverError`, `reset`, `timeout`, `malformed`, `slow`. */
+	/** The injected fault, if any: `throttled`, `threadLimit` (over a cap on requests in flight), `serverError`, `reset`, `timeout`, `malformed`, `slow`. */
 	fault?: string;
 	/**
 	 * Whether the vendor logic ran: false for faults before it (the request did not happen),
@@ -18,6 +18,11 @@ export interface RequestLogEntry {
 	applied: boolean;
 	/** The socket was dropped without a response. */
 	aborted: boolean;
+	/**
+	 * For a vendor that caps requests in flight (Autotask's threads): the bucket this request counted
+	 * against and how many of its requests were in flight when it arrived, itself included.
+	 */
+	concurrency?: { key: string; inFlight: number };
 }
 
 const MAX_ENTRIES = 200_000;
@@ -48,6 +53,9 @@ export class RequestLog {
 					fault: fault?.kind,
 					applied: !fault || fault.phase === 'after',
 					aborted,
+					...(res.locals.concurrency
+						? { concurrency: res.locals.concurrency as { key: string; inFlight: number } }
+						: {}),
 				});
 			};
 			res.on('finish', () => record(false));

@@ -108,6 +108,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	};
 	const log = new RequestLog();
 	const windows = new SlidingWindow();
+	const inFlight = new Map<string, number>();
 	const faultRng = createRng((options.seed ?? 1) * 7919);
 	let baseUrl = '';
 
@@ -157,6 +158,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		app.use(
 			`/${vendor.id}`,
 			tagVendor(vendor.id),
+			concurrencyCap(vendor, state, inFlight),
 			latency(state),
 			(_req: Request, _res: Response, next: NextFunction) => {
 				advanceByTime(state.world, state.timing, worldNow(state.world));
@@ -240,6 +242,43 @@ function latency(state: State) {
 	return (_req: Request, _res: Response, next: NextFunction) => {
 		if (state.latencyMs > 0) setTimeout(next, state.latencyMs);
 		else next();
+	};
+}
+
+/**
+ * Counts a request in its vendor's concurrency bucket from arrival to answer (before the injected
+ * latency, which stands for the vendor's time on it), logs the count, and under a throttling
+ * profile refuses a request over the cap after the same latency as any answer.
+ */
+function concurrencyCap(vendor: SandboxVendor, state: State, inFlight: Map<string, number>) {
+	return (req: Request, res: Response, next: NextFunction) => {
+		const policy = vendor.concurrency;
+		const key = policy?.key(req);
+		if (!policy || key === undefined) return next();
+		const bucket = `${vendor.id}:${key}`;
+		const current = inFlight.get(bucket) ?? 0;
+		res.locals.concurrency = { key, inFlight: current + 1 };
+		if (current >= policy.limit && throttlingOn(state.faults, vendor.id)) {
+			res.locals.fault = { kind: 'threadLimit', phase: 'before' };
+			const refuse = () => {
+				if (!res.headersSent && !res.destroyed) policy.reject(res);
+			};
+			if (state.latencyMs > 0) setTimeout(refuse, state.latencyMs);
+			else refuse();
+			return;
+		}
+		inFlight.set(bucket, current + 1);
+		let released = false;
+		const release = () => {
+			if (released) return;
+			released = true;
+			const left = (inFlight.get(bucket) ?? 1) - 1;
+			if (left > 0) inFlight.set(bucket, left);
+			else inFlight.delete(bucket);
+		};
+		res.on('finish', release);
+		res.on('close', release);
+		next();
 	};
 }
 

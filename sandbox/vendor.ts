@@ -48,6 +48,21 @@ export interface ThrottlePolicy {
 	reject(res: Response, retryAfterMs: number, resetAtMs: number): void;
 }
 
+/**
+ * A vendor's cap on requests in flight at once (Autotask's thread limit). The sandbox counts every
+ * request from its arrival to its answer (the injected latency included) and logs the count of its
+ * bucket on each request (`RequestLogEntry.inFlight`); under the `throttled` and `chaos` profiles,
+ * as the vendors' rate limits, a request over the cap is refused.
+ */
+export interface ConcurrencyPolicy {
+	/** Requests of one bucket allowed in flight at once. */
+	limit: number;
+	/** The bucket a request counts against (per integration and endpoint...); undefined: not counted. */
+	key(req: Request): string | undefined;
+	/** Send the vendor's own refusal. */
+	reject(res: Response): void;
+}
+
 export interface SandboxVendor {
 	id: VendorId;
 	title: string;
@@ -60,6 +75,7 @@ export interface SandboxVendor {
 	/** Entries for `n8n import:credentials`, pointing at this sandbox. */
 	n8nCredentials(baseUrl: string, sandboxUrl: string): N8nCredentialEntry[];
 	throttle?: ThrottlePolicy;
+	concurrency?: ConcurrencyPolicy;
 	/** The vendor's error body for an injected server error. */
 	serverError?(res: Response, status: number): void;
 }

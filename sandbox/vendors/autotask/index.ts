@@ -29,6 +29,10 @@ const MAX_RECORDS = 500;
 /** 10,000 requests per rolling hour per database (all integrations combined). */
 const RATE_LIMIT = 10_000;
 const RATE_WINDOW_MS = 60 * 60_000;
+/** Thread limit: requests in flight at once per API tracking identifier and object endpoint. */
+const THREADS = 3;
+/** The entity a REST path addresses: `/ATServicesRest/V1.0/Tickets/123/Notes` -> `tickets`. */
+const ENDPOINT = /^\/ATServicesRest\/V1\.0\/([^/?]+)/i;
 
 /** Autotask's error body: `{"errors": ["..."]}`. */
 function atError(res: Response, status: number, ...errors: string[]): void {
@@ -579,6 +583,25 @@ export const autotask: SandboxVendor = {
 				'The request was rejected because the API request threshold of 10000 requests per 60 minutes has been exceeded.',
 			);
 		},
+	},
+	// Thread limiting: at most 3 requests in flight per integration code (API tracking identifier)
+	// and object endpoint; ZoneInformation is exempt, ThresholdInformation is not. A child entity
+	// (`Tickets/{id}/Notes`) counts against its parent's endpoint [unverified: how Autotask counts
+	// child paths; the stricter reading]. The refusal's status is [unverified] ("possibly non-429"
+	// per integrators): a 500 with Autotask's errors body and the code integrators match on.
+	concurrency: {
+		limit: THREADS,
+		key: (req) => {
+			const entity = ENDPOINT.exec(req.path)?.[1]?.toLowerCase();
+			if (!entity || entity === 'zoneinformation') return undefined;
+			return `${req.get('ApiIntegrationCode') ?? ''}|${entity}`;
+		},
+		reject: (res) =>
+			atError(
+				res,
+				500,
+				'Thread Threshold Exceeded (Itgenatr005): The Autotask API thread threshold of 3 threads has been exceeded.',
+			),
 	},
 	serverError: (res, status) => atError(res, status, 'An unexpected error has occurred.'),
 };

@@ -327,9 +327,10 @@ describe('sandbox: Autotask PSA', () => {
 				req.on('error', reject);
 			});
 		const statuses: Array<{ status: number; retryAfter?: string; body: string }> = [];
-		for (let sent = 0; sent < 10_002; sent += 200)
+		// Three at a time: the thread limit of the same profile refuses a fourth in flight.
+		for (let sent = 0; sent < 10_002; sent += 3)
 			statuses.push(
-				...(await Promise.all(Array.from({ length: Math.min(200, 10_002 - sent) }, get))),
+				...(await Promise.all(Array.from({ length: Math.min(3, 10_002 - sent) }, get))),
 			);
 		agent.destroy();
 		const throttled = statuses.filter((s) => s.status === 429);
@@ -337,6 +338,71 @@ describe('sandbox: Autotask PSA', () => {
 		expect(Number(throttled[0].retryAfter)).toBeGreaterThan(0);
 		expect(JSON.parse(throttled[0].body).errors[0]).toMatch(/threshold/);
 	}, 120_000);
+
+	it('refuses a fourth request in flight on one endpoint under the throttled profile, counts each endpoint apart and logs the count', async () => {
+		const query = () =>
+			api.post('/Tickets/query', { filter: [{ op: 'gt', field: 'id', value: 0 }], MaxRecords: 1 });
+		// Latency holds each request in flight long enough for all of them to arrive together.
+		sandbox.setLatency(300);
+		try {
+			sandbox.requests.clear();
+			const free = await Promise.all(Array.from({ length: 5 }, query));
+			expect(free.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+			expect(
+				sandbox.requests
+					.query({ vendor: 'autotask' })
+					.map((e) => e.concurrency?.inFlight)
+					.sort(),
+			).toEqual([1, 2, 3, 4, 5]);
+
+			sandbox.setFaults({ profile: 'throttled', vendors: ['autotask'] });
+			sandbox.requests.clear();
+			const [tickets, companies, zone] = await Promise.all([
+				Promise.all(Array.from({ length: 5 }, query)),
+				Promise.all(
+					Array.from({ length: 3 }, () =>
+						api.post('/Companies/query', { filter: [{ op: 'gt', field: 'id', value: 0 }] }),
+					),
+				),
+				Promise.all(
+					Array.from({ length: 4 }, () =>
+						api.get('/zoneInformation', { params: { user: AUTOTASK_SANDBOX_USER.userName } }),
+					),
+				),
+			]);
+			const refused = tickets.filter((r) => r.status !== 200);
+			expect(tickets.filter((r) => r.status === 200)).toHaveLength(3);
+			expect(refused).toHaveLength(2);
+			for (const r of refused) {
+				expect(r.status).toBe(500);
+				expect(r.data.errors[0]).toMatch(/Itgenatr005.*thread threshold of 3 threads/);
+			}
+			expect(companies.map((r) => r.status)).toEqual([200, 200, 200]);
+			expect(zone.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+			const log = sandbox.requests.query({ vendor: 'autotask' });
+			expect(log.filter((e) => e.fault === 'threadLimit')).toHaveLength(2);
+			expect(log.filter((e) => /zoneInformation/i.test(e.path)).map((e) => e.concurrency)).toEqual([
+				undefined,
+				undefined,
+				undefined,
+				undefined,
+			]);
+			const peak = (entity: string) =>
+				Math.max(
+					...log
+						.filter((e) => e.concurrency?.key.endsWith(`|${entity}`) && e.fault === undefined)
+						.map((e) => e.concurrency!.inFlight),
+				);
+			expect(peak('tickets')).toBe(3);
+			expect(peak('companies')).toBe(3);
+			// The refused requests held no thread: three more go through once the first are answered.
+			expect((await Promise.all(Array.from({ length: 3 }, query))).map((r) => r.status)).toEqual([
+				200, 200, 200,
+			]);
+		} finally {
+			sandbox.setLatency(0);
+		}
+	}, 30_000);
 
 	it('provides an importable n8n credential that discovers the sandbox zone', () => {
 		expect(sandbox.n8nCredentials().find((c) => c.type === 'mspAutotaskApi')).toEqual({
