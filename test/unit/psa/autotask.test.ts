@@ -3,6 +3,7 @@ import { MspPsa } from '../../../nodes/MspPsa/MspPsa.node';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { AUTOTASK_SANDBOX_USER, ciIdOf, companyIdOf } from '../../../sandbox/vendors/autotask';
 import type { AutotaskSlice } from '../../../sandbox/vendors/autotask/data';
+import { clientName } from '../../../sandbox/world/names';
 import { fakeExecuteContext } from '../helpers/fakeContext';
 import { byId, psaRunner, PSA_CASES } from './psaHarness';
 
@@ -342,5 +343,56 @@ describe('MSP PSA on Autotask', () => {
 		);
 		expect(most).toBeLessThanOrEqual(3);
 		expect(spans.length).toBeGreaterThan(10);
+		// The sandbox's own count of requests in flight per endpoint, taken as each one arrived.
+		const counts = sandbox.requests.all().flatMap((r) => r.concurrency?.inFlight ?? []);
+		expect(counts.length).toBeGreaterThan(10);
+		expect(Math.max(...counts)).toBeLessThanOrEqual(3);
+	});
+
+	it('asks ZoneInformation once and each company for its name once while items run side by side', async () => {
+		sandbox.setLatency(25);
+		const companies = sandbox.world().clients.slice(0, 3).map(companyIdOf);
+		const tickets = companies.flatMap((id) =>
+			data()
+				.tickets.filter((t) => t.companyID === id)
+				.slice(0, 4),
+		);
+		expect(tickets).toHaveLength(12);
+		sandbox.requests.clear();
+		// A credential that has not found its zone yet.
+		const { ctx } = fakeExecuteContext({
+			parameters: (name, i) =>
+				(
+					({
+						provider: 'autotask',
+						resource: 'ticket',
+						operation: 'get',
+						ticketId: String(tickets[i].id),
+						options: { concurrency: 12 },
+					}) as Record<string, unknown>
+				)[name],
+			items: tickets.map((_, index) => ({ index })),
+			credentials: {
+				mspAutotaskApi: {
+					...AUTOTASK_SANDBOX_USER,
+					zone: 'discover',
+					zoneLookupUrl: `${sandbox.vendorUrl('autotask')}/ATServicesRest`,
+				},
+			},
+			credentialTypes: [new MspAutotaskApi()],
+		});
+		const [out] = await new MspPsa().execute.call(ctx);
+		expect(out.map((t) => t.json.companyName)).toEqual(
+			tickets.map((t) =>
+				clientName(sandbox.world().clients.find((c) => companyIdOf(c) === t.companyID)!, 'psa'),
+			),
+		);
+		const log = sandbox.requests.query({ vendor: 'autotask' });
+		expect(log.filter((r) => /zoneInformation/i.test(r.path))).toHaveLength(1);
+		const companyQueries = log.filter((r) => /\/Companies\/query$/i.test(r.path));
+		// One query per company at most (each ticket may start before another's lookup answered), never one per ticket.
+		expect(companyQueries.length).toBeGreaterThanOrEqual(1);
+		expect(companyQueries.length).toBeLessThanOrEqual(companies.length);
+		expect(log.filter((r) => /\/Tickets\/\d+$/.test(r.path))).toHaveLength(tickets.length);
 	});
 });

@@ -279,24 +279,41 @@ export class AutotaskProvider implements PsaProvider {
 				: values.find((v) => v.value === String(value))?.label;
 	}
 
-	/** Company names by id, read in one query per batch of ids and kept for the execution. */
+	/**
+	 * Company names by id, read in one query per batch of ids and kept for the execution. Items
+	 * running side by side share a lookup in flight: each company is asked for once.
+	 */
 	private async companyNames(ids: number[]): Promise<Map<number, string>> {
 		const wanted = [...new Set(ids)].filter((id) => Number.isFinite(id));
-		const missing = wanted.filter((id) => !this.knownCompanies.has(id));
+		const missing = wanted.filter((id) => !this.companyLookups.has(id));
 		for (let at = 0; at < missing.length; at += MAX_RECORDS) {
 			const batch = missing.slice(at, at + MAX_RECORDS);
-			const rows = await this.all(
+			const rows = this.all(
 				'Companies',
 				[idIn('id', batch)],
 				AtCompanySchema,
 				'read company names',
 			);
-			for (const row of rows) this.knownCompanies.set(row.id, row.companyName);
+			// A failed lookup is not kept: the next ticket asks again.
+			rows.catch(() => {
+				for (const id of batch) this.companyLookups.delete(id);
+			});
+			for (const id of batch) {
+				const name = rows.then((found) => found.find((row) => row.id === id)?.companyName);
+				// Handled here so a failure waits for the caller that awaits it, not an unhandled rejection.
+				name.catch(() => undefined);
+				this.companyLookups.set(id, name);
+			}
 		}
-		return this.knownCompanies;
+		const names = new Map<number, string>();
+		for (const id of wanted) {
+			const name = await this.companyLookups.get(id);
+			if (name !== undefined) names.set(id, name);
+		}
+		return names;
 	}
 
-	private readonly knownCompanies = new Map<number, string>();
+	private readonly companyLookups = new Map<number, Promise<string | undefined>>();
 
 	/**
 	 * The zone's web address for ticket links: the one ZoneInformation gave, else the API host's
