@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every scenario side by side against the same sandbox and latency, results in
  * bench/results/latest.md and latest.json. Options:
- *   --only s1,s4     run some scenarios (ids s1..s10)
+ *   --only s1,s4     run some scenarios (ids s1..s11)
  *   --latency-ms N   sandbox latency on every vendor request (default 40)
  *   --full           full sizes everywhere (the patch template on all 2,000 devices, about an hour)
  *   --no-build       use the existing dist/ instead of running `npm run build` first
@@ -26,6 +26,7 @@ import { haloFindOrCreateScenario } from './scenarios/s7-halo-find-or-create';
 import { sharedBudgetScenario } from './scenarios/s8-shared-budget';
 import { crowdStrikeContainScenario } from './scenarios/s9-crowdstrike-contain';
 import { huntressIsolateScenario } from './scenarios/s10-huntress-isolate';
+import { autotaskTicketsScenario } from './scenarios/s11-autotask-tickets';
 
 const SCENARIOS: Scenario[] = [
 	ticketsScenario,
@@ -38,6 +39,7 @@ const SCENARIOS: Scenario[] = [
 	sharedBudgetScenario,
 	crowdStrikeContainScenario,
 	huntressIsolateScenario,
+	autotaskTicketsScenario,
 ];
 
 function parseArgs(argv: string[]) {

@@ -33,6 +33,18 @@ export function rateLimitFloorMs(
 	return last;
 }
 
+/**
+ * Shortest wall time for `requests` calls of `latencyMs` each when the vendor allows at most
+ * `concurrency` in flight at once (Autotask's thread limit): ceil(requests / concurrency) rounds.
+ */
+export function concurrencyFloorMs(
+	requests: number,
+	concurrency: number,
+	latencyMs: number,
+): number {
+	return Math.ceil(requests / Math.max(1, concurrency)) * latencyMs;
+}
+
 /** Sequential chain of dependent calls: nothing can overlap. */
 export function chainFloorMs(requests: number, latencyMs: number): number {
 	return requests * latencyMs;
