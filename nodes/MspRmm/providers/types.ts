@@ -113,7 +113,27 @@ export interface RmmProvider {
 	applyApprovedPatches(deviceId: string): Promise<void>;
 	listScripts(filter?: string, deviceId?: string): Promise<RmmScript[]>;
 	runScript(request: ScriptRunRequest): Promise<Job>;
+	/**
+	 * The device's earliest run of this script that the RMM shows as started at or after `since` (an ISO
+	 * time, read with `RUN_CLOCK_ALLOWANCE_MS` of slack for the clocks involved), whoever started it;
+	 * undefined when there is none. Its id is one `getScriptRun` follows. What lets a workflow that
+	 * lost its own record of a run (a ticket note that could not be written) find it again instead of
+	 * running the script twice.
+	 */
+	findScriptRunSince(deviceId: string, scriptId: string, since: string): Promise<Job | undefined>;
 	getScriptRun(deviceId: string, runId: string): Promise<Job>;
 	listAlerts(filter: { companyId?: string; deviceId?: string }): Promise<Alert[]>;
 	resetAlert(alertId: string): Promise<void>;
+}
+
+/**
+ * Slack when a run is looked up by the time it started: that time comes from the RMM's clock and the
+ * time looked from from another system's (a PSA ticket's creation), so a run up to this much earlier
+ * still counts.
+ */
+export const RUN_CLOCK_ALLOWANCE_MS = 5 * 60 * 1000;
+
+/** `since` less the allowance, in epoch ms; NaN when `since` is not a time. */
+export function runLookupFrom(since: string): number {
+	return Date.parse(since) - RUN_CLOCK_ALLOWANCE_MS;
 }

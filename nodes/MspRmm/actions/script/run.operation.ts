@@ -88,6 +88,15 @@ export const description: INodeProperties[] = [
 	scriptLocator(show),
 	...PROVIDERS.map(parametersField),
 	...PROVIDERS.flatMap(runAsFields),
+	{
+		displayName: 'Skip If Run Since',
+		name: 'skipIfRunSince',
+		type: 'dateTime',
+		default: '',
+		description:
+			'When the RMM shows this script started on the device at or after this time (for example when the incident ticket was opened), return that run with alreadyRan: true instead of starting another. Leave empty to always start a run.',
+		displayOptions: { show },
+	},
 	{ ...failIfOfflineField, displayOptions: { show } },
 	{ ...waitField, displayOptions: { show } },
 	waitingOptionsProperty(show, { whileWaiting: true }),
@@ -121,6 +130,20 @@ function parametersOf(ctx: IExecuteFunctions, provider: RmmProvider, i: number):
 	return parameters;
 }
 
+/** Skip If Run Since as an ISO time, or undefined when empty; a value that is not a time is refused. */
+function skipIfRunSinceOf(ctx: IExecuteFunctions, i: number): string | undefined {
+	const raw = ctx.getNodeParameter('skipIfRunSince', i, '') as unknown;
+	const text = (raw instanceof Date ? raw.toISOString() : String(raw ?? '')).trim();
+	if (!text) return undefined;
+	const at = Date.parse(text);
+	if (Number.isNaN(at))
+		throw new NodeOperationError(ctx.getNode(), `Skip If Run Since "${text}" is not a time`, {
+			itemIndex: i,
+			description: 'Give an ISO 8601 time, for example 2026-11-03T14:05:00Z, or leave it empty',
+		});
+	return new Date(at).toISOString();
+}
+
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const { provider, options } = setup(this);
 	return await runPerItem(this, { concurrency: options.concurrency }, async (i) => {
@@ -133,7 +156,17 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const scriptId = checkedId(this, provider, 'script', 'Script ID', script, i);
 		const parameters = parametersOf(this, provider, i);
 		const runAs = runAsOf(this, provider, i);
+		const since = skipIfRunSinceOf(this, i);
 		const device = await resolveDevice(this, provider, i);
+		const earlier = since
+			? await provider.findScriptRunSince(device.id, scriptId, since)
+			: undefined;
+		if (earlier)
+			return {
+				...out(earlier, options.includeRaw),
+				...deviceName(device),
+				alreadyRan: true,
+			} as IDataObject;
 		if (device.online === false) return offlineResult(this, device, i, 'run a script');
 		const job = await provider.runScript({
 			deviceId: device.id,

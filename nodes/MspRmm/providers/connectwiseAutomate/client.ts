@@ -481,6 +481,19 @@ export class AutomateProvider implements RmmProvider {
 	}
 
 	/**
+	 * A run of this script on the computer since `since`: its script history or running scripts, as a
+	 * lost answer is read back (the allowance there is the same as `RUN_CLOCK_ALLOWANCE_MS`). The id
+	 * names the script and `since`, so Get Result follows the same run.
+	 */
+	async findScriptRunSince(
+		deviceId: string,
+		scriptId: string,
+		since: string,
+	): Promise<Job | undefined> {
+		return await this.findScriptRun(deviceId, numericId(this.node, scriptId, 'Script'), since);
+	}
+
+	/**
 	 * The computer's run of this script since `scheduledAt` (less the clock allowance): a row of its
 	 * script history (started or finished), else an entry of its running scripts (waiting for or on the
 	 * agent). Automate's REST API keeps no request id on either, so a run of the same script on the same

@@ -24,6 +24,7 @@ import type {
 	RmmScript,
 	ScriptRunRequest,
 } from '../types';
+import { runLookupFrom } from '../types';
 import { jobRun, resultRun, toAlert, toDevice, toPatch } from './mappers';
 import { componentVariables, variablesProblem } from './parameters';
 import { DATTO_VENDOR } from './profile';
@@ -385,6 +386,46 @@ export class DattoRmmProvider implements RmmProvider {
 			},
 			async () => await this.findQuickJob(uid, jobName),
 		);
+	}
+
+	/**
+	 * The device's earliest quick job of this component since `since` (less the clock allowance), from
+	 * the activity log (`from`, job category, oldest first). [unverified] How an entry names its device:
+	 * its `hostname`, or the device uid in `details`; an entry naming neither is not taken as this
+	 * device's.
+	 */
+	async findScriptRunSince(
+		deviceId: string,
+		scriptId: string,
+		since: string,
+	): Promise<Job | undefined> {
+		const uid = this.uid('device', deviceId, 'Device');
+		const componentUid = this.uid('script', scriptId, 'Component');
+		const component = (await this.components()).find((c) => c.uid === componentUid);
+		if (!component) return undefined;
+		const hostname = (await this.getDevice(uid)).hostname.toLowerCase();
+		const page = await this.get(
+			'/api/v2/activity-logs',
+			DattoActivityPageSchema,
+			'find script job',
+			{
+				entities: 'device',
+				categories: 'job',
+				from: new Date(runLookupFrom(since)).toISOString(),
+				order: 'asc',
+				searchQuery: component.name,
+				size: 100,
+			},
+		);
+		for (const entry of page.activities ?? []) {
+			const details = entry.details ?? '';
+			const host = typeof entry.hostname === 'string' ? entry.hostname.toLowerCase() : undefined;
+			if (!details.includes(component.name)) continue;
+			if (host !== hostname && !details.toLowerCase().includes(uid.toLowerCase())) continue;
+			const jobUid = uidInDetails(details, uid);
+			if (jobUid) return await this.getScriptRun(uid, jobUid);
+		}
+		return undefined;
 	}
 
 	/**

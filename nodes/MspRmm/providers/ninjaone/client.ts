@@ -35,6 +35,7 @@ import type {
 	RmmScript,
 	ScriptRunRequest,
 } from '../types';
+import { runLookupFrom } from '../types';
 import {
 	domainControllerRoleIds,
 	finishedJob,
@@ -572,6 +573,54 @@ export class NinjaOneProvider implements RmmProvider {
 				return (await this.findScriptRun(request.deviceId, script, marks)) ?? queued;
 			},
 			async () => await this.findScriptRun(request.deviceId, script, marks),
+		);
+	}
+
+	/**
+	 * The device's earliest run of this script started since `since` (less the clock allowance): the
+	 * oldest activity series of the script whose every activity is that recent (from the newest 1000
+	 * SCRIPTING activities of the device), else a SCRIPTING job of the script created since then that
+	 * has no activity yet. NinjaOne keeps no request id on a run, so a run someone else started counts
+	 * as well.
+	 */
+	async findScriptRunSince(
+		deviceId: string,
+		scriptId: string,
+		since: string,
+	): Promise<Job | undefined> {
+		const script = await this.scriptFor(deviceId, scriptId);
+		if (!script) return undefined;
+		const from = runLookupFrom(since);
+		const atOrAfter = (epoch: number | undefined) => {
+			const at = Date.parse(isoFromEpoch(epoch) ?? '');
+			return !Number.isNaN(at) && at >= from;
+		};
+		const id = numericId(this.node, deviceId, 'Device');
+		const page = await this.get(
+			`/v2/device/${id}/activities`,
+			NinjaActivityPageSchema,
+			'find script activity',
+			{ activityType: 'SCRIPTING', pageSize: ACTIVITY_PAGE_MAX },
+		);
+		const series = new Map<string, NinjaActivity[]>();
+		for (const a of page.activities)
+			if (a.seriesUid && isOfScript(a, script))
+				series.set(a.seriesUid, [...(series.get(a.seriesUid) ?? []), a]);
+		const recent = [...series.entries()]
+			.filter(([, activities]) => activities.every((a) => atOrAfter(a.activityTime)))
+			.sort(([, a], [, b]) => Math.min(...a.map((x) => x.id)) - Math.min(...b.map((x) => x.id)));
+		if (recent.length) return await this.runOfSeries(deviceId, recent[0][0], recent[0][1]);
+		const [job] = (await this.scriptJobs(deviceId, script))
+			.filter((j) => atOrAfter(j.createTime))
+			.sort((a, b) => (a.createTime ?? 0) - (b.createTime ?? 0));
+		if (!job) return undefined;
+		return runningJob(
+			job.uid,
+			deviceId,
+			script.name,
+			job.jobStatus,
+			isoFromEpoch(job.createTime),
+			job,
 		);
 	}
 
