@@ -189,16 +189,17 @@ describe('threat response template: identities, not names', () => {
 });
 
 /** The template on a stack with one step given input it must refuse: the run stops there for that threat. */
-function failingAt(step: string, stack: Stack = DEFAULT_STACK): WorkflowJson {
+function failingAt(step: string | string[], stack: Stack = DEFAULT_STACK): WorkflowJson {
 	const broken = onStack(loadTemplate('threat-response'), stack);
-	const node = broken.nodes.find((n) => n.name === step)!;
-	const p = node.parameters;
-	// An expression that comes out empty: the node refuses it when it runs (a blank value would be refused on import).
-	const empty = "={{ '' }}";
-	if (p.device) p.device = { ...p.device, value: empty };
-	else if (p.threatId !== undefined) p.threatId = empty;
-	else if (p.ticketId !== undefined) p.ticketId = empty;
-	else throw new Error(`no way to fail ${step}`);
+	for (const name of Array.isArray(step) ? step : [step]) {
+		const p = broken.nodes.find((n) => n.name === name)!.parameters;
+		// An expression that comes out empty: the node refuses it when it runs (a blank value would be refused on import).
+		const empty = "={{ '' }}";
+		if (p.device) p.device = { ...p.device, value: empty };
+		else if (p.threatId !== undefined) p.threatId = empty;
+		else if (p.ticketId !== undefined) p.ticketId = empty;
+		else throw new Error(`no way to fail ${name}`);
+	}
 	return broken as unknown as WorkflowJson;
 }
 
@@ -244,13 +245,16 @@ describe('threat response template: a rerun after a failure at any step reaches 
 		// own contain steps run there.
 		if (stack === HUNTRESS_STACK)
 			return ['Isolate Endpoint', 'Mitigate Threat', 'Read Threat Back'];
-		// Falcon never verifies (no mitigation): nothing after Read Threat Back runs.
+		// Falcon never verifies (no mitigation): nothing after Read Threat Back runs, and every rerun goes through
+		// containment again.
 		if (stack === CROWDSTRIKE_STACK)
 			return [
 				'Isolate Endpoint',
 				'Mitigate Threat',
 				'Cleanup Note',
 				'Run Cleanup Script',
+				'Cleanup Run Note',
+				'Cleanup Result',
 				'Read Threat Back',
 			];
 		return steps;
@@ -280,6 +284,14 @@ describe('threat response template: a rerun after a failure at any step reaches 
 			expect(rerun.error).toBeUndefined();
 			const w = own.world();
 			assertThreatEndState(w, { stack });
+			if (!stack.edrMitigates) {
+				// Never verified, so the rerun goes through containment again: it finds the script run in the RMM and notes
+				// that run once, whether or not the first run could.
+				const id = stack.edrThreatId(ransomware, w);
+				expect(notes(w, stack, id).filter((text) => text.includes(`[n8n:cleanup:${id}]`))).toEqual([
+					expect.stringMatching(/^Cleanup script .* as RMM run \S+ for threat /),
+				]);
+			}
 			// What the vendors were asked, not what the nodes said: one accepted mitigation and one script run.
 			const sent = (pattern: RegExp) =>
 				own
@@ -299,6 +311,35 @@ describe('threat response template: a rerun after a failure at any step reaches 
 			).toEqual(stack.edrMitigates ? ['mitigation', 'script'] : ['script']);
 		}, 120000);
 	});
+
+	describe.each([DEFAULT_STACK, OTHER_STACK].map((stack) => ({ stack, label: stack.label })))(
+		'on $label, a run that could not note the cleanup run and then stopped before verifying',
+		({ stack }) => {
+			const own = templateSandbox();
+			it('the rerun finds the run in the RMM and does not start the script again', async () => {
+				// The ticket lost the cleanup run's note and the run stopped at Read Threat Back: the rerun goes through
+				// containment again with nothing on the ticket to follow.
+				await own.run(failingAt(['Cleanup Run Note', 'Read Threat Back'], stack));
+				const ransomware = own.world().threats.find((t) => t.scenario === 'ransomware')!;
+				const id = stack.edrThreatId(ransomware, own.world());
+				expect(notes(own.world(), stack, id).join('\n')).toMatch(
+					/Automation stopped at "Read Threat Back"/,
+				);
+				const rerun = await own.run(template(stack));
+				expect(rerun.error).toBeUndefined();
+				expect(rerun.outputOf('Run Cleanup Script')).toEqual([
+					expect.objectContaining({ alreadyRan: true }),
+				]);
+				const w = own.world();
+				assertThreatEndState(w, { stack });
+				expect(notes(w, stack, id).filter((text) => text.includes(`[n8n:cleanup:${id}]`))).toEqual([
+					expect.stringMatching(
+						/^Cleanup script .* found already started .* as RMM run \S+ for threat /,
+					),
+				]);
+			}, 120000);
+		},
+	);
 
 	it('with Hudu down the run publishes nothing; the rerun publishes every client, the contained incident included', async () => {
 		sandbox().setFaults({ profile: 'flaky', rate: 1, vendors: ['hudu'], timeoutMs: 50 });
