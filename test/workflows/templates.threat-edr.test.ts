@@ -143,3 +143,29 @@ describe.each([HUNTRESS_STACK, CROWDSTRIKE_STACK])(
 		}, 300000);
 	},
 );
+
+/**
+ * Under `chaos` (one request in ten hit by a 5xx, a reset, a timeout, a truncated body or a slow answer, before or
+ * after the vendor acted, plus every vendor's rate limit on a shortened window), as on SentinelOne and Defender: a run
+ * and a rerun (a third when a step failed on every attempt again) reach the clean run's end state, nothing duplicated.
+ * Three seeds on Huntress as well: at its 60 requests a minute a run and its rerun take about a minute per seed.
+ */
+describe.each(
+	[1, 2, 3].flatMap((seed) =>
+		[HUNTRESS_STACK, CROWDSTRIKE_STACK].map((stack) => ({ stack, seed })),
+	),
+)('threat response template under chaos on $stack.label, fault seed $seed', ({ stack, seed }) => {
+	const { world, run, faultsStruck } = templateSandbox(
+		{ profile: 'chaos', rate: 0.1, timeoutMs: 300, slowMs: 100, throttleWindowScale: 0.02 },
+		seed,
+	);
+
+	it('converges after a rerun', async () => {
+		await runThreatUntilSettled(async () => await run(onEdr(stack)), world, {
+			stack,
+			minRuns: 2,
+		});
+		// The faults struck this stack's own vendors, not only Hudu or a login.
+		expect(faultsStruck(stack.vendors)).toBeGreaterThan(0);
+	}, 300000);
+});
