@@ -109,6 +109,15 @@ export class MspDattoRmmApi implements ICredentialType {
 			default: '',
 			required: true,
 		},
+		{
+			displayName: 'Patch Install Component',
+			name: 'patchComponent',
+			type: 'string',
+			default: '',
+			placeholder: 'Install Approved Windows Updates [WIN]',
+			description:
+				'The ComStore or custom component this account uses to install approved Windows updates now, by its exact name or its uid (Components in Datto RMM). MSP RMM’s Apply Approved Patches runs it on the device as a quick job, because Datto RMM’s API has no patch install call of its own. Leave empty if you do not use Apply Approved Patches.',
+		},
 		...cachedTokenProperties(),
 		...sharedRateLimitProperties(),
 	];

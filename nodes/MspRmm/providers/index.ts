@@ -51,6 +51,10 @@ export function rmmProvider(
 				new Transport(ctx, DATTO_PROFILE, options),
 				new Transport(ctx, DATTO_WRITE_PROFILE, options),
 				ctx.getNode(),
+				async () => {
+					const credentials = await ctx.getCredentials(DATTO_PROFILE.credentialType);
+					return { patchComponent: String(credentials.patchComponent ?? '') };
+				},
 			);
 		default:
 			throw new Error(

@@ -109,6 +109,11 @@ export interface RmmProvider {
 	listFleetPatches(search: FleetPatchSearch): Promise<Patch[]>;
 	patchState(deviceId: string): Promise<PatchState>;
 	scanPatches(deviceId: string): Promise<void>;
+	/**
+	 * Throws when the account lacks a setting Apply needs (a credential field), before anything is
+	 * sent; providers that need none leave it out.
+	 */
+	checkPatchApply?(): Promise<void>;
 	/** Starts the install of the device's approved patches; nothing is chosen per patch. */
 	applyApprovedPatches(deviceId: string): Promise<void>;
 	listScripts(filter?: string, deviceId?: string): Promise<RmmScript[]>;

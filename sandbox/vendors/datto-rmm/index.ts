@@ -5,7 +5,7 @@ import { seedAlerts } from './alerts';
 import { DATTO_API_USER, mountTokenEndpoint } from './auth';
 import { dattoError } from './errors';
 import { apiRoutes } from './routes';
-import { slice } from './slice';
+import { PATCH_INSTALL_COMPONENT, slice } from './slice';
 
 /**
  * Datto RMM API v2 under `/datto-rmm`, the sandbox's stand-in for a platform's API URL
@@ -39,6 +39,7 @@ export const dattoRmm: SandboxVendor = {
 				apiUrl: baseUrl,
 				apiKey: DATTO_API_USER.apiKey,
 				apiSecret: DATTO_API_USER.apiSecret,
+				patchComponent: PATCH_INSTALL_COMPONENT,
 			},
 		},
 	],

@@ -1,7 +1,7 @@
 import { clientOf } from '../../world/engine';
 import { clientName } from '../../world/names';
 import type { Client, Device, Patch, Script, World } from '../../world/types';
-import { dattoUid } from './slice';
+import { dattoUid, type DattoComponentRecord } from './slice';
 
 /** Datto's numeric ids, derived from the estate's own numbering so they stay stable. */
 export const siteId = (client: Client) => 5000 + client.ids.automateClientId;
@@ -152,5 +152,18 @@ export function componentBody(script: Script, index: number) {
 			description: name,
 			variablesIdx,
 		})),
+	};
+}
+
+/** A component of the account's own (ComStore or custom), after the estate's scripts. */
+export function accountComponentBody(component: DattoComponentRecord, index: number) {
+	return {
+		id: 5600 + index,
+		credentialsRequired: false,
+		uid: component.uid,
+		name: component.name,
+		description: component.description,
+		categoryCode: 'script',
+		variables: [],
 	};
 }

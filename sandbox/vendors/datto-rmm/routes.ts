@@ -10,10 +10,12 @@ import { alertBody, raiseOfflineAlerts } from './alerts';
 import { requireToken } from './auth';
 import { dattoError } from './errors';
 import {
+	accountComponentBody,
 	componentBody,
 	componentUid,
 	componentVariables,
 	deviceBody,
+	deviceId,
 	deviceUid,
 	patchBody,
 	siteBody,
@@ -121,7 +123,12 @@ export function apiRoutes(ctx: VendorContext): Router {
 	});
 
 	api.get('/v2/account/components', (req, res) => {
-		res.json(paged(req, 'components', world().scripts.map(componentBody)));
+		res.json(
+			paged(req, 'components', [
+				...world().scripts.map(componentBody),
+				...slice(world()).components.map(accountComponentBody),
+			]),
+		);
 	});
 	api.put('/v2/device/:deviceUid/quickjob', (req, res) => {
 		const device = deviceByUid(req, res);
@@ -129,23 +136,37 @@ export function apiRoutes(ctx: VendorContext): Router {
 		const problem = quickJobProblem(world(), req.body);
 		if (problem) return dattoError(res, 400, pathOf(req), problem, world());
 		const body = req.body as QuickJobBody;
-		const script = world().scripts.find((s) => componentUid(s) === body.jobComponent.componentUid);
-		if (!script) return notFound(req, res, 'Component was not found.');
+		const component = componentOf(world(), body.jobComponent.componentUid);
+		if (!component) return notFound(req, res, 'Component was not found.');
 		const variables = body.jobComponent.variables ?? [];
-		const operation = startOperation(world(), {
-			kind: 'script',
-			vendor: 'datto-rmm',
-			deviceKey: device.key,
-			scriptKey: script.key,
-			parameters: variables.map((v) => `${v.name}=${v.value}`).join(' '),
-		});
+		const operation = startOperation(
+			world(),
+			component.installsPatches && device.online
+				? {
+						// The component installs what the device's patch policy approved, like a policy run.
+						kind: 'patchInstall',
+						vendor: 'datto-rmm',
+						deviceKey: device.key,
+						patchKeys: world()
+							.patches.filter((p) => p.deviceKey === device.key && p.status === 'approved')
+							.map((p) => p.key),
+					}
+				: {
+						// An offline device's job fails (the agent is not there to run it).
+						kind: 'script',
+						vendor: 'datto-rmm',
+						deviceKey: device.key,
+						scriptKey: component.scriptKey,
+						parameters: variables.map((v) => `${v.name}=${v.value}`).join(' '),
+					},
+		);
 		const job: DattoJobRecord = {
 			id: nextId(world(), 'dattoJob', 880001),
 			uid: '',
 			name: body.jobName,
 			operationId: operation.id,
 			deviceKey: device.key,
-			componentUid: componentUid(script),
+			componentUid: component.uid,
 			variables,
 			createdAt: worldNow(world()),
 		};
@@ -160,7 +181,7 @@ export function apiRoutes(ctx: VendorContext): Router {
 		});
 		res.json({
 			job: jobBody(world(), job),
-			jobComponents: [{ uid: job.componentUid, name: script.name, variables }],
+			jobComponents: [{ uid: job.componentUid, name: component.name, variables }],
 		});
 	});
 	api.get('/v2/job/:jobUid', (req, res) => {
@@ -183,7 +204,7 @@ export function apiRoutes(ctx: VendorContext): Router {
 		if (!found) return;
 		const { job, device, operation } = found;
 		const finished = isFinished(operation);
-		const script = world().scripts.find((s) => s.key === operation.scriptKey);
+		const name = componentOf(world(), job.componentUid)?.name ?? '';
 		res.json({
 			jobUid: job.uid,
 			deviceUid: deviceUid(device),
@@ -201,7 +222,7 @@ export function apiRoutes(ctx: VendorContext): Router {
 				? [
 						{
 							componentUid: job.componentUid,
-							componentName: script?.name ?? '',
+							componentName: name,
 							componentStatus: operation.status === 'succeeded' ? 'Success' : 'Failure',
 							numberOfWarnings: 0,
 							hasStdOut: !!operation.output,
@@ -219,10 +240,8 @@ export function apiRoutes(ctx: VendorContext): Router {
 			const text = stream === 'stdout' ? operation.output : operation.error;
 			if (!isFinished(operation) || !text)
 				return notFound(req, res, `No ${stream} data was found.`);
-			const script = world().scripts.find((s) => s.key === operation.scriptKey);
-			res.json([
-				{ componentUid: job.componentUid, componentName: script?.name ?? '', stdData: text },
-			]);
+			const name = componentOf(world(), job.componentUid)?.name ?? '';
+			res.json([{ componentUid: job.componentUid, componentName: name, stdData: text }]);
 		});
 
 	api.get('/v2/activity-logs', (req, res) => {
@@ -243,7 +262,7 @@ export function apiRoutes(ctx: VendorContext): Router {
 					category: 'job',
 					action: 'deployment',
 					date: a.date / 1000,
-					...(device ? { hostname: device.hostname } : {}),
+					...(device ? { deviceId: deviceId(device), hostname: device.hostname } : {}),
 					details: a.details,
 					hasStdOut: false,
 					hasStdErr: false,
@@ -332,7 +351,13 @@ function quickJobProblem(world: World, body: unknown): string | undefined {
 	if (!b.jobComponent || typeof b.jobComponent.componentUid !== 'string')
 		return 'jobComponent.componentUid is required.';
 	const script = world.scripts.find((s) => componentUid(s) === b.jobComponent?.componentUid);
-	if (!script) return undefined;
+	if (!script) {
+		for (const variable of b.jobComponent.variables ?? []) {
+			if (componentOf(world, b.jobComponent.componentUid))
+				return `Variable ${String(variable?.name)} is not a variable of the component.`;
+		}
+		return undefined;
+	}
 	const known = componentVariables(script);
 	for (const variable of b.jobComponent.variables ?? []) {
 		if (!variable || typeof variable.name !== 'string' || typeof variable.value !== 'string')
@@ -341,6 +366,16 @@ function quickJobProblem(world: World, body: unknown): string | undefined {
 			return `Variable ${variable.name} is not a variable of component ${script.name}.`;
 	}
 	return undefined;
+}
+
+/** An estate script or one of the account's own components, by uid. */
+function componentOf(
+	world: World,
+	uid: string,
+): { uid: string; name: string; scriptKey?: string; installsPatches: boolean } | undefined {
+	const script = world.scripts.find((s) => componentUid(s) === uid);
+	if (script) return { uid, name: script.name, scriptKey: script.key, installsPatches: false };
+	return slice(world).components.find((c) => c.uid === uid);
 }
 
 /** Derived from the sequence and the operation, so a reset world hands out the same uids again. */

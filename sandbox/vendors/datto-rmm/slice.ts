@@ -40,7 +40,25 @@ export interface DattoActivity {
 	details: string;
 }
 
+/**
+ * A component the account has besides the estate's scripts (downloaded from the ComStore or made
+ * by the MSP). `installsPatches`: a quick job of it installs the device's approved patches.
+ */
+export interface DattoComponentRecord {
+	uid: string;
+	name: string;
+	description: string;
+	installsPatches: boolean;
+}
+
+/**
+ * The account's component that installs approved Windows updates now, outside the policy window.
+ * ComStore-like; [unverified] the name of a real ComStore component (tenants pick their own).
+ */
+export const PATCH_INSTALL_COMPONENT = 'Windows Update: Install Approved Patches [WIN]';
+
 export interface DattoSlice {
+	components: DattoComponentRecord[];
 	jobs: DattoJobRecord[];
 	alerts: DattoAlertRecord[];
 	activities: DattoActivity[];
@@ -49,7 +67,20 @@ export interface DattoSlice {
 export function slice(world: World): DattoSlice {
 	let value = world.vendors['datto-rmm'] as DattoSlice | undefined;
 	if (!value) {
-		value = { jobs: [], alerts: [], activities: [] };
+		value = {
+			components: [
+				{
+					uid: dattoUid('component', 'comstore-install-approved-patches'),
+					name: PATCH_INSTALL_COMPONENT,
+					description:
+						'Installs the updates the device’s patch policy approved, now, and reports them to Patch Management.',
+					installsPatches: true,
+				},
+			],
+			jobs: [],
+			alerts: [],
+			activities: [],
+		};
 		world.vendors['datto-rmm'] = value;
 	}
 	return value;

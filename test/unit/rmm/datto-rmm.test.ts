@@ -6,7 +6,7 @@ import { AlertSchema, DeviceSchema, JobSchema, PatchSchema } from '../../../node
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { tokenStore } from '../../../sandbox/vendors/datto-rmm/auth';
 import { deviceUid, siteUid } from '../../../sandbox/vendors/datto-rmm/mappers';
-import { slice } from '../../../sandbox/vendors/datto-rmm/slice';
+import { PATCH_INSTALL_COMPONENT, slice } from '../../../sandbox/vendors/datto-rmm/slice';
 import { fakeExecuteContext } from '../helpers/fakeContext';
 
 /** The node with the Datto RMM provider against the sandbox's Datto RMM. */
@@ -170,21 +170,182 @@ describe('MSP RMM Datto RMM', () => {
 		}
 	});
 
-	it('Apply fails with the reason Datto cannot install patches through its API, sending no write', async () => {
-		const host = sandbox
+	/** An online device with approved patches that installs them (not the scenario's failing one). */
+	const patchable = () =>
+		sandbox
 			.world()
 			.devices.find(
 				(d) =>
 					d.online &&
+					!d.failsPatchInstall &&
+					!d.staysOfflineAfterReboot &&
 					sandbox.world().patches.some((p) => p.deviceKey === d.key && p.status === 'approved'),
-			);
+			)!;
+	const patchComponent = () =>
+		slice(sandbox.world()).components.find((c) => c.name === PATCH_INSTALL_COMPONENT)!;
+	const quickJobs = <R extends { method: string }>(requests: R[]) =>
+		requests.filter((r) => r.method === 'PUT');
+
+	it('Apply runs the credential’s patch component as a quick job and waits until the approved patches are installed', async () => {
+		const host = patchable();
+		const approved = sandbox
+			.world()
+			.patches.filter((p) => p.deviceKey === host.key && p.status === 'approved');
+		const { rows, requests } = await run({
+			resource: 'patch',
+			operation: 'apply',
+			device: { mode: 'id', value: deviceUid(host) },
+			waitForCompletion: true,
+		});
+		const [put] = quickJobs(requests);
+		expect(path(put.url)).toBe(`/api/v2/device/${deviceUid(host)}/quickjob`);
+		expect(put.body).toMatchObject({
+			jobName: expect.stringContaining(PATCH_INSTALL_COMPONENT),
+			jobComponent: { componentUid: patchComponent().uid, variables: [] },
+		});
+		expect(quickJobs(requests)).toHaveLength(1);
+		expect(rows[0]).toMatchObject({ status: 'succeeded', timedOut: false, jobRunning: false });
+		expect((rows[0].installed as IDataObject[]).map((p) => p.kb).sort()).toEqual(
+			approved.map((p) => p.kb).sort(),
+		);
+		for (const patch of approved)
+			expect(sandbox.world().patches.find((p) => p.key === patch.key)?.status).toBe('installed');
+		const device = await run({
+			resource: 'device',
+			operation: 'get',
+			device: { mode: 'id', value: deviceUid(host) },
+			options: { includeRaw: true },
+		});
+		expect(
+			(device.rows[0].raw as { patchManagement: Record<string, unknown> }).patchManagement,
+		).toMatchObject({ patchesApprovedPending: 0 });
+	});
+
+	it('Get Status says a patch job is running while the quick job is active, and Apply starts no second one', async () => {
+		const host = patchable();
+		const first = await run({
+			resource: 'patch',
+			operation: 'apply',
+			device: { mode: 'id', value: deviceUid(host) },
+		});
+		expect(first.rows[0]).toMatchObject({ status: 'started' });
+		expect(slice(sandbox.world()).jobs).toHaveLength(1);
+		// Reads finish the job in this sandbox: the one status read below sees it still active.
+		sandbox.setTiming({ readsToFinish: 3 });
+		try {
+			const status = await run({
+				resource: 'patch',
+				operation: 'getStatus',
+				device: { mode: 'id', value: deviceUid(host) },
+			});
+			expect(status.rows[0]).toMatchObject({ jobRunning: true });
+			expect(
+				status.requests.some(
+					(r) => path(r.url) === `/api/v2/job/${slice(sandbox.world()).jobs[0].uid}`,
+				),
+			).toBe(true);
+			const second = await run({
+				resource: 'patch',
+				operation: 'apply',
+				device: { mode: 'id', value: deviceUid(host) },
+			});
+			expect(quickJobs(second.requests)).toHaveLength(0);
+			expect(slice(sandbox.world()).jobs).toHaveLength(1);
+		} finally {
+			sandbox.setTiming({ readsToFinish: 1 });
+		}
+	});
+
+	it('Apply on the device whose install fails reports its approved patches failed once the job is over', async () => {
+		const host = sandbox.world().devices.find((d) => d.failsPatchInstall)!;
+		const { rows } = await run({
+			resource: 'patch',
+			operation: 'apply',
+			device: { mode: 'id', value: deviceUid(host) },
+			waitForCompletion: true,
+		});
+		expect(rows[0]).toMatchObject({ status: 'failed', timedOut: false, jobRunning: false });
+		expect((rows[0].failed as IDataObject[]).length).toBeGreaterThan(0);
+	});
+
+	it('Apply without a Patch Install Component on the credential fails before any request, naming the field', async () => {
+		credentials.patchComponent = '';
 		const made = context({
 			resource: 'patch',
 			operation: 'apply',
-			device: { mode: 'id', value: deviceUid(host!) },
+			device: { mode: 'id', value: deviceUid(patchable()) },
 		});
-		await expect(node.execute.call(made.ctx)).rejects.toThrow(/cannot start a patch install/);
-		expect(made.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
+		const error = (await node.execute.call(made.ctx).catch((e: unknown) => e)) as Error & {
+			description?: string;
+		};
+		expect(error.message).toMatch(/needs the Patch Install Component of the credential/);
+		expect(error.description).toMatch(/Patch Install Component field of the MSP Datto RMM API/);
+		expect(made.requests).toHaveLength(0);
+	});
+
+	it('Apply takes the component by uid, and refuses a name two components share, listing both', async () => {
+		const host = patchable();
+		credentials.patchComponent = patchComponent().uid;
+		const byUid = await run({
+			resource: 'patch',
+			operation: 'apply',
+			device: { mode: 'id', value: deviceUid(host) },
+		});
+		expect(quickJobs(byUid.requests)[0].body).toMatchObject({
+			jobComponent: { componentUid: patchComponent().uid },
+		});
+
+		const twin = { ...patchComponent(), uid: '0f0e0d0c-0b0a-4909-8807-060504030201' };
+		slice(sandbox.world()).components.push(twin);
+		credentials.patchComponent = PATCH_INSTALL_COMPONENT.toLowerCase();
+		const made = context({
+			resource: 'patch',
+			operation: 'apply',
+			device: {
+				mode: 'id',
+				value: deviceUid(sandbox.world().devices.find((d) => d.online && d.key !== host.key)!),
+			},
+		});
+		const error = (await node.execute.call(made.ctx).catch((e: unknown) => e)) as Error;
+		expect(error.message).toContain(`2 Datto RMM components are named`);
+		expect(error.message).toContain(patchComponent().uid);
+		expect(error.message).toContain(twin.uid);
+		expect(quickJobs(made.requests)).toHaveLength(0);
+	});
+
+	it('Apply with a component name the account lacks names the components with a similar name', async () => {
+		credentials.patchComponent = 'Install Approved Updates';
+		const made = context({
+			resource: 'patch',
+			operation: 'apply',
+			device: { mode: 'id', value: deviceUid(patchable()) },
+		});
+		const error = (await node.execute.call(made.ctx).catch((e: unknown) => e)) as Error & {
+			description?: string;
+		};
+		expect(error.message).toMatch(/no component named "Install Approved Updates"/);
+		expect(error.description).toContain(PATCH_INSTALL_COMPONENT);
+		expect(quickJobs(made.requests)).toHaveLength(0);
+	});
+
+	it('Apply whose quick job answer is lost finds the job again and does not send it twice', async () => {
+		const host = patchable();
+		const made = context({
+			resource: 'patch',
+			operation: 'apply',
+			device: { mode: 'id', value: deviceUid(host) },
+		});
+		const send = made.ctx.helpers.httpRequestWithAuthentication;
+		made.ctx.helpers.httpRequestWithAuthentication = (async (type: string, options: never) => {
+			const answer = await send.call(made.ctx, type, options);
+			if ((options as { method?: string }).method === 'PUT')
+				throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+			return answer;
+		}) as never;
+		const [[row]] = await node.execute.call(made.ctx);
+		expect(row.json).toMatchObject({ status: 'started' });
+		expect(slice(sandbox.world()).jobs).toHaveLength(1);
+		expect(made.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
 	});
 
 	it('runs a component as a quick job and reads status and stdout back', async () => {

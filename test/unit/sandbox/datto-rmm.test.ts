@@ -2,6 +2,7 @@ import axios, { type AxiosInstance } from 'axios';
 
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { deviceUid, siteUid } from '../../../sandbox/vendors/datto-rmm/mappers';
+import { PATCH_INSTALL_COMPONENT } from '../../../sandbox/vendors/datto-rmm/slice';
 import { validateAgainstSpec, type SpecSample as Sample } from './spec';
 
 const validate = (samples: Sample[]) => validateAgainstSpec('datto-rmm', samples);
@@ -176,6 +177,98 @@ describe('sandbox: Datto RMM', () => {
 
 		const failures = validate(samples).filter((r) => r.errors.length);
 		expect(failures).toEqual([]);
+	});
+
+	it('a quick job of the patch install component installs the device’s approved patches, and its reads match the spec', async () => {
+		const world = sandbox.world();
+		const host = world.devices.find(
+			(d) =>
+				d.online &&
+				!d.failsPatchInstall &&
+				!d.staysOfflineAfterReboot &&
+				world.patches.some((p) => p.deviceKey === d.key && p.status === 'approved'),
+		)!;
+		const approved = world.patches.filter(
+			(p) => p.deviceKey === host.key && p.status === 'approved',
+		);
+		const notApproved = world.patches.filter(
+			(p) => p.deviceKey === host.key && p.status === 'pending',
+		);
+		const own: Sample[] = [];
+		const read = async (label: string, operationId: string, url: string) => {
+			const res = await call('get', url);
+			expect(res.status).toBe(200);
+			own.push({ label, operationId, status: 200, body: res.data });
+			return res.data;
+		};
+		const components = await read('components', 'getComponents', '/api/v2/account/components');
+		const installer = components.components.find(
+			(c: { name: string }) => c.name === PATCH_INSTALL_COMPONENT,
+		);
+		expect(installer).toBeDefined();
+		const before = await read('device', 'getByUid_1', `/api/v2/device/${deviceUid(host)}`);
+		expect(before.patchManagement).toMatchObject({
+			patchStatus: 'ApprovedPending',
+			patchesApprovedPending: approved.length,
+		});
+
+		const started = await call('put', `/api/v2/device/${deviceUid(host)}/quickjob`, {
+			jobName: `${PATCH_INSTALL_COMPONENT} (n8n patch x1)`,
+			jobComponent: { componentUid: installer.uid, variables: [] },
+		});
+		expect(started.status).toBe(200);
+		own.push({ label: 'patch quick job', operationId: 'createQuickJob', body: started.data });
+		const jobUid = started.data.job.uid as string;
+		expect((await read('job', 'get_1', `/api/v2/job/${jobUid}`)).status).toBe('active');
+		const activity = await read(
+			'activity',
+			'getActivities',
+			'/api/v2/activity-logs?entities=device&categories=job&searchQuery=n8n%20patch',
+		);
+		expect(activity.activities).toEqual([
+			expect.objectContaining({
+				hostname: host.hostname,
+				details: expect.stringContaining(jobUid),
+			}),
+		]);
+		// One status read finishes a job in this sandbox (readsToFinish 1).
+		const results = await read(
+			'results',
+			'getJobResults',
+			`/api/v2/job/${jobUid}/results/${deviceUid(host)}`,
+		);
+		expect(results).toMatchObject({
+			jobDeploymentStatus: 'Success',
+			componentResults: [{ componentName: PATCH_INSTALL_COMPONENT, componentStatus: 'Success' }],
+		});
+		expect((await read('job', 'get_1', `/api/v2/job/${jobUid}`)).status).toBe('completed');
+		for (const patch of approved)
+			expect(sandbox.world().patches.find((p) => p.key === patch.key)?.status).toBe('installed');
+		for (const patch of notApproved)
+			expect(sandbox.world().patches.find((p) => p.key === patch.key)?.status).toBe('pending');
+		const after = await read('device', 'getByUid_1', `/api/v2/device/${deviceUid(host)}`);
+		expect(after.patchManagement).toMatchObject({
+			patchStatus: 'FullyPatched',
+			patchesApprovedPending: 0,
+			patchesInstalled: before.patchManagement.patchesInstalled + approved.length,
+		});
+		expect(validate(own).filter((r) => r.errors.length)).toEqual([]);
+	});
+
+	it('the patch install component on the device whose install fails leaves it InstallError', async () => {
+		const host = sandbox.world().devices.find((d) => d.failsPatchInstall)!;
+		const installer = (await call('get', '/api/v2/account/components')).data.components.find(
+			(c: { name: string }) => c.name === PATCH_INSTALL_COMPONENT,
+		);
+		const started = await call('put', `/api/v2/device/${deviceUid(host)}/quickjob`, {
+			jobName: 'Install now',
+			jobComponent: { componentUid: installer.uid },
+		});
+		const jobUid = started.data.job.uid as string;
+		const results = await call('get', `/api/v2/job/${jobUid}/results/${deviceUid(host)}`);
+		expect(results.data).toMatchObject({ jobDeploymentStatus: 'Failure' });
+		const device = await call('get', `/api/v2/device/${deviceUid(host)}`);
+		expect(device.data.patchManagement.patchStatus).toBe('InstallError');
 	});
 
 	it('answers 429 with Retry-After and the error body under the throttled profile', async () => {

@@ -28,12 +28,13 @@ export const description: INodeProperties[] = [
 ];
 
 /**
- * Installs the patches the device's patch policy approved: neither NinjaOne nor Automate lets the
- * API pick patches or a reboot behaviour; the policy decides both.
+ * Installs the patches the device's patch policy approved: no RMM lets the API pick patches or a
+ * reboot behaviour; the policy decides both (on Datto RMM, the component the credential names).
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const { provider, options } = setup(this);
 	return await runPerItem(this, { concurrency: options.concurrency }, async (i) => {
+		await provider.checkPatchApply?.();
 		const device = await resolveDevice(this, provider, i);
 		if (device.online === false) return offlineResult(this, device, i, 'apply patches');
 		const approved = (await provider.listPatches(device.id)).filter((p) => p.status === 'approved');

@@ -20,7 +20,7 @@ export const description: INodeProperties[] = [
 				name: 'Apply Approved',
 				value: 'apply',
 				description:
-					'Install the patches the device’s patch policy approved (NinjaOne and Automate install what policy approved; no per-patch choice)',
+					'Install the patches the device’s patch policy approved (no per-patch choice; on Datto RMM through the component named on the credential)',
 				action: 'Apply approved patches on a device',
 			},
 			{

@@ -88,10 +88,34 @@ const ID_WORDS: Record<RmmIdKind, string> = {
 const EXAMPLE_UID = '1c6e3c7e-8f7b-4b7e-9b8e-0d2a1c3b4d5e';
 
 /** What Datto RMM's API cannot do, said before anything is sent. */
-const NO_PATCH_INSTALL =
-	'Datto RMM’s API cannot start a patch install: installs run on the schedule of the device’s Patch Management policy (approvals and windows are set in Datto RMM). To install now, run a component that installs updates with Script > Run, or widen the policy’s window.';
 const NO_PATCH_SCAN =
 	'Datto RMM’s API cannot start a patch scan: the agent audits patches on its own schedule.';
+
+/** The credential's settings the provider reads besides the login. */
+export interface DattoSettings {
+	/** The component (name or uid) Apply Approved Patches runs as a quick job; "" when not set. */
+	patchComponent: string;
+}
+
+/** Where Apply's component is configured, as the editor names it. */
+const PATCH_COMPONENT_FIELD = 'Patch Install Component';
+const CREDENTIAL_NAME = 'MSP Datto RMM API';
+
+/**
+ * The quick jobs of Apply Approved Patches carry this in their name, `<component> (n8n patch <mark>)`,
+ * so a running one is found again (by any run) before a second one is started.
+ */
+const PATCH_JOB_TAG = 'n8n patch';
+
+/**
+ * How far back the activity log is searched for a running patch job. Datto answers the last 15
+ * minutes by default; an install can run for hours. [unverified] How long Datto keeps a quick job
+ * active for an offline device: one that old is not waited for.
+ */
+const PATCH_JOB_LOOKBACK_MS = 24 * 60 * 60 * 1000;
+
+/** Running patch jobs looked at per read, newest first (one is the rule). */
+const PATCH_JOBS_CHECKED = 5;
 
 export class DattoRmmProvider implements RmmProvider {
 	readonly name = DATTO_VENDOR;
@@ -110,6 +134,9 @@ export class DattoRmmProvider implements RmmProvider {
 		private readonly reads: Transport,
 		private readonly writes: Transport,
 		private readonly node: INode,
+		private readonly settings: () => Promise<DattoSettings> = async () => ({
+			patchComponent: '',
+		}),
 	) {}
 
 	idProblem(kind: RmmIdKind, value: string): string | undefined {
@@ -297,9 +324,33 @@ export class DattoRmmProvider implements RmmProvider {
 		return limit === undefined ? all : all.slice(0, limit);
 	}
 
-	/** Datto reports no patch job: installs run on the policy's schedule, so none is ever running here. */
+	/**
+	 * The device's patches and whether a patch quick job of Apply is still active (`GET /v2/job`).
+	 * Datto keeps install failures per device: once no patch job runs and the device's
+	 * `patchManagement.patchStatus` is InstallError, its approved patches still pending are the ones
+	 * that failed, and read `failed` here.
+	 */
 	async patchState(deviceId: string): Promise<PatchState> {
-		return { deviceId, jobRunning: false, patches: await this.listPatches(deviceId) };
+		const uid = this.uid('device', deviceId, 'Device');
+		const device = await this.rawDevice(uid);
+		const job = await this.activePatchJob(uid, device);
+		const patches = await this.devicePatches(uid);
+		const installError = !job && device.patchManagement?.patchStatus === 'InstallError';
+		return {
+			deviceId,
+			jobRunning: !!job,
+			patches: installError
+				? patches.map((p) => (p.status === 'approved' ? { ...p, status: 'failed' } : p))
+				: patches,
+		};
+	}
+
+	private async rawDevice(uid: string): Promise<DattoDevice> {
+		try {
+			return await this.get(`/api/v2/device/${uid}`, DattoDeviceSchema, 'get device');
+		} catch (error) {
+			throw notFound(this.node, error, `Datto RMM has no device with uid ${uid}`);
+		}
 	}
 
 	async scanPatches(deviceId: string): Promise<void> {
@@ -309,12 +360,102 @@ export class DattoRmmProvider implements RmmProvider {
 		});
 	}
 
+	/** The credential names the component that installs patches; without it nothing is sent. */
+	async checkPatchApply(): Promise<void> {
+		await this.patchComponentSetting();
+	}
+
+	/**
+	 * Datto RMM API v2 has no patch install endpoint: the component the credential names (a ComStore
+	 * or custom component that installs the approved updates) runs as a quick job,
+	 * `PUT /v2/device/{deviceUid}/quickjob`. While a patch job of this package is still active on
+	 * the device, nothing new is started.
+	 */
 	async applyApprovedPatches(deviceId: string): Promise<void> {
-		this.uid('device', deviceId, 'Device');
-		throw new NodeOperationError(this.node, NO_PATCH_INSTALL, {
-			description:
-				'Datto RMM API v2 has no patch install or patch policy job endpoint; only components can be started (quick jobs).',
+		const uid = this.uid('device', deviceId, 'Device');
+		const wanted = await this.patchComponentSetting();
+		const component = await this.patchInstallComponent(wanted);
+		const device = await this.rawDevice(uid);
+		if (await this.activePatchJob(uid, device)) return;
+		await this.startQuickJob(uid, component, [], {
+			tag: PATCH_JOB_TAG,
+			operation: 'apply patches',
 		});
+	}
+
+	private async patchComponentSetting(): Promise<string> {
+		const wanted = String((await this.settings()).patchComponent ?? '').trim();
+		if (wanted) return wanted;
+		throw new NodeOperationError(
+			this.node,
+			`Apply Approved Patches on Datto RMM needs the ${PATCH_COMPONENT_FIELD} of the credential: it is empty`,
+			{
+				description: `Datto RMM’s API has no patch install call; Apply runs the ComStore or custom component your account uses to install approved Windows updates, as a quick job. Enter its name or uid in the ${PATCH_COMPONENT_FIELD} field of the ${CREDENTIAL_NAME} credential.`,
+			},
+		);
+	}
+
+	/** The component by uid, or by its exact name (not case-sensitive), which must be one component. */
+	private async patchInstallComponent(wanted: string): Promise<DattoComponent> {
+		const all = await this.components();
+		const key = wanted.toLowerCase();
+		const byUid = all.find((c) => c.uid.toLowerCase() === key);
+		if (byUid) return byUid;
+		const named = all.filter((c) => c.name.trim().toLowerCase() === key);
+		if (named.length === 1) return named[0];
+		const where = `the ${PATCH_COMPONENT_FIELD} of the ${CREDENTIAL_NAME} credential`;
+		if (named.length > 1)
+			throw new NodeOperationError(
+				this.node,
+				`${named.length} Datto RMM components are named "${wanted}": ${named.map(componentLabel).join('; ')}`,
+				{ description: `Enter the uid of the one that installs approved patches in ${where}.` },
+			);
+		const nearby = componentsNear(all, wanted);
+		throw new NodeOperationError(
+			this.node,
+			`Datto RMM has no component named "${wanted}" (${where})`,
+			{
+				description: nearby.length
+					? `Components with a similar name: ${nearby.map(componentLabel).join('; ')}.`
+					: `None of the account’s ${all.length} components has a similar name; add the ComStore component that installs updates to the account, or enter your own component’s name.`,
+			},
+		);
+	}
+
+	/**
+	 * The newest active quick job of Apply on the device: Apply's jobs in the activity log of the
+	 * last day (`GET /v2/activity-logs`, found by the tag in their name), each read back with
+	 * `GET /v2/job/{jobUid}` until one is still active. An entry counts for the device when it names
+	 * the device by id, hostname or uid ([unverified] which of them Datto fills in).
+	 */
+	private async activePatchJob(
+		deviceUid: string,
+		device: DattoDevice,
+	): Promise<DattoJob | undefined> {
+		const page = await this.get(
+			'/api/v2/activity-logs',
+			DattoActivityPageSchema,
+			'find patch jobs',
+			{
+				entities: 'device',
+				categories: 'job',
+				searchQuery: PATCH_JOB_TAG,
+				from: utcSeconds(Date.now() - PATCH_JOB_LOOKBACK_MS),
+				size: 100,
+			},
+		);
+		const mine = (page.activities ?? [])
+			.filter((a) => (a.details ?? '').includes(`(${PATCH_JOB_TAG} `))
+			.filter((a) => activityOfDevice(a, deviceUid, device))
+			.sort((a, b) => Number(b.date ?? 0) - Number(a.date ?? 0))
+			.slice(0, PATCH_JOBS_CHECKED);
+		for (const entry of mine) {
+			const jobUid = uidInDetails(entry.details ?? '', deviceUid);
+			if (!jobUid) continue;
+			const job = await this.get(`/api/v2/job/${jobUid}`, DattoJobSchema, 'get patch job');
+			if (job.status !== 'completed') return job;
+		}
+		return undefined;
 	}
 
 	/** Components of the account (`GET /v2/account/components`); they run on any device. */
@@ -346,12 +487,7 @@ export class DattoRmmProvider implements RmmProvider {
 		return await this.componentList;
 	}
 
-	/**
-	 * `PUT /v2/device/{deviceUid}/quickjob` with the component and its variables; the answer carries
-	 * the job (`job.uid`), which is the run id. A PUT, but each one starts a new job: it is never
-	 * sent again blindly. After a lost answer the job is looked for in the activity log by its
-	 * name, which carries a mark of this run, before it is sent again.
-	 */
+	/** The component as a quick job on the device; its job (`job.uid`) is the run id. */
 	async runScript(request: ScriptRunRequest): Promise<Job> {
 		const uid = this.uid('device', request.deviceId, 'Device');
 		const componentUid = this.uid('script', request.scriptId, 'Component');
@@ -365,7 +501,25 @@ export class DattoRmmProvider implements RmmProvider {
 				{ description: 'Pick a component from the list (Script > Get Many).' },
 			);
 		const variables = componentVariables(this.node, request.parameters ?? '', component);
-		const jobName = `${component.name} (n8n ${runMark()})`;
+		return await this.startQuickJob(uid, component, variables, {
+			tag: 'n8n',
+			operation: 'run script',
+		});
+	}
+
+	/**
+	 * `PUT /v2/device/{deviceUid}/quickjob` with the component and its variables, named
+	 * `<component> (<tag> <mark>)`. A PUT, but each one starts a new job: it is never sent again
+	 * blindly. After a lost answer the job is looked for in the activity log by its name, which
+	 * carries a mark of this run, before it is sent again.
+	 */
+	private async startQuickJob(
+		uid: string,
+		component: DattoComponent,
+		variables: Array<{ name: string; value: string }>,
+		{ tag, operation }: { tag: string; operation: string },
+	): Promise<Job> {
+		const jobName = `${component.name} (${tag} ${runMark()})`;
 		return await writeVerified(
 			async () => {
 				const answer = await this.writes.request({
@@ -373,14 +527,14 @@ export class DattoRmmProvider implements RmmProvider {
 					path: `/api/v2/device/${uid}/quickjob`,
 					body: {
 						jobName,
-						jobComponent: { componentUid, variables },
+						jobComponent: { componentUid: component.uid, variables },
 					},
-					operation: 'run script',
+					operation,
 					idempotent: false,
 				});
 				const { job } = parseVendorResponse(this.node, DattoQuickJobSchema, answer, {
 					vendor: this.name,
-					operation: 'run script',
+					operation,
 				});
 				return jobRun(job, uid);
 			},
@@ -551,6 +705,38 @@ function mayHave(raw: DattoDevice | undefined, statuses: readonly string[]): boo
 		(statuses.includes('approved') && n(counts.patchesApprovedPending) > 0) ||
 		(statuses.includes('pending') && n(counts.patchesNotApproved) > 0)
 	);
+}
+
+/** `yyyy-MM-ddTHH:mm:ssZ`, the form the activity log's `from` takes. */
+function utcSeconds(ms: number): string {
+	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+type DattoActivity = NonNullable<z.infer<typeof DattoActivityPageSchema>['activities']>[number];
+
+/** Whether an activity log entry names the device: by its numeric id, hostname or uid. */
+function activityOfDevice(entry: DattoActivity, deviceUid: string, device: DattoDevice): boolean {
+	const { deviceId, hostname } = entry as { deviceId?: unknown; hostname?: unknown };
+	if (deviceId !== undefined && deviceId !== null && device.id !== undefined && device.id !== null)
+		return Number(deviceId) === device.id;
+	if (typeof hostname === 'string' && hostname && device.hostname)
+		return hostname.toLowerCase() === device.hostname.toLowerCase();
+	return (entry.details ?? '').toLowerCase().includes(deviceUid.toLowerCase());
+}
+
+function componentLabel(component: DattoComponent): string {
+	return `${component.name} (uid ${component.uid})`;
+}
+
+/** Components whose name shares a word of three letters or more with the name given (at most 10). */
+function componentsNear(all: DattoComponent[], wanted: string): DattoComponent[] {
+	const words = (text: string) =>
+		text
+			.toLowerCase()
+			.split(/[^a-z0-9]+/)
+			.filter((w) => w.length >= 3);
+	const wantedWords = new Set(words(wanted));
+	return all.filter((c) => words(c.name).some((w) => wantedWords.has(w))).slice(0, 10);
 }
 
 /** A mark that makes this run's job name unique, so a lost answer can be found again. */
