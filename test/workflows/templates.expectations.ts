@@ -7,6 +7,7 @@ import type { HaloSlice } from '../../sandbox/vendors/halopsa/data';
 import { externalXRefOf } from '../../nodes/MspPsa/providers/connectwise/mappers';
 import { FALCON_IDS } from '../../sandbox/vendors/crowdstrike';
 import type { HuduSlice } from '../../sandbox/vendors/hudu/store';
+import { deviceUid as dattoDeviceUid } from '../../sandbox/vendors/datto-rmm/mappers';
 import { HUNTRESS_IDS } from '../../sandbox/vendors/huntress';
 
 /**
@@ -88,7 +89,7 @@ export interface Stack {
 	tickets(world: World): TicketView[];
 	notes(world: World, ticketId: number): NoteView[];
 	/** The device id the RMM gives the template (it is part of the patch ticket's reference). */
-	rmmDeviceId(device: Device): number;
+	rmmDeviceId(device: Device): number | string;
 	/**
 	 * The threat id the EDR gives the template (it is the threat ticket's reference). Falcon's composite alert id names
 	 * the device's customer account, so that stack needs the world.
@@ -203,6 +204,18 @@ export const OTHER_STACK: Stack = {
 		'NWL Endpoints': { rmmClient: 'Northwind Logistics' },
 		'HLL Endpoints': { rmmClient: 'Harper & Lowe LLP' },
 	},
+};
+
+/** ConnectWise PSA, Datto RMM, SentinelOne and Hudu: the RMM swapped for Datto RMM (devices are named by uid). */
+export const DATTO_STACK: Stack = {
+	...DEFAULT_STACK,
+	label: 'ConnectWise PSA, Datto RMM, SentinelOne',
+	vendors: ['connectwise-psa', 'datto-rmm', 'sentinelone'],
+	providers: {
+		...DEFAULT_STACK.providers,
+		mspRmm: { provider: 'dattoRmm', credential: 'mspDattoRmmApi', name: 'Sandbox Datto RMM' },
+	},
+	rmmDeviceId: (device) => dattoDeviceUid(device),
 };
 
 function worldFor(world: World | undefined): World {

@@ -1,10 +1,13 @@
 import type { World } from '../../sandbox';
 
+import type { DattoSlice } from '../../sandbox/vendors/datto-rmm/slice';
+
 import type { WorkflowJson } from './harness';
 import {
 	assertPatchEndState,
 	deviceByHost,
 	devicesNeedingPatches,
+	DATTO_STACK,
 	DEFAULT_STACK,
 	loadTemplate,
 	notesOf,
@@ -165,6 +168,43 @@ describe('patch remediation template with the other providers (HaloPSA, ConnectW
 		const again = await run(onOtherStack('patch-remediation'));
 		expect(again.error).toBeUndefined();
 		assertPatchEndState(seeded, currentWorld(), { rerun: true, stack: OTHER_STACK });
+	}, 180000);
+});
+
+/**
+ * Datto RMM's API has no patch install call: Apply runs the component the credential names as a quick job. The
+ * template itself is unchanged (provider and credential only); the sandbox credential names the account's component.
+ */
+describe('patch remediation template on Datto RMM (ConnectWise PSA, SentinelOne)', () => {
+	const { world: currentWorld, run } = templateSandbox();
+
+	it('patch remediation on Datto RMM: the same end state through quick jobs, and a rerun installs again only where patches are missing', async () => {
+		const seeded = JSON.parse(JSON.stringify(currentWorld())) as World;
+		const template = onStack(
+			loadTemplate('patch-remediation'),
+			DATTO_STACK,
+		) as unknown as WorkflowJson;
+		const result = await run(template);
+		expect(result.error).toBeUndefined();
+		const escalated = result.outputOf('Verified?', 1).map((v) => String(v.reason));
+		expect(escalated.some((r) => /Install failed/.test(r))).toBe(true);
+		assertPatchEndState(seeded, currentWorld(), { stack: DATTO_STACK });
+		const jobs = (currentWorld().vendors['datto-rmm'] as DattoSlice).jobs;
+		// One quick job per device that had approved patches, and only there.
+		const withApproved = seeded.devices.filter(
+			(d) =>
+				d.online &&
+				devicesNeedingPatches(seeded).includes(d.hostname) &&
+				seeded.patches.some((p) => p.deviceKey === d.key && p.status === 'approved'),
+		);
+		expect(jobs.map((j) => j.deviceKey).sort()).toEqual(withApproved.map((d) => d.key).sort());
+		const before = jobs.length;
+		const again = await run(template);
+		expect(again.error).toBeUndefined();
+		assertPatchEndState(seeded, currentWorld(), { rerun: true, stack: DATTO_STACK });
+		// The rerun installs again only where approved patches are still missing: the device whose installs fail.
+		const rerunJobs = (currentWorld().vendors['datto-rmm'] as DattoSlice).jobs.slice(before);
+		expect(rerunJobs.map((j) => j.deviceKey)).toEqual([deviceByHost(seeded, 'NWL-WS03').key]);
 	}, 180000);
 });
 

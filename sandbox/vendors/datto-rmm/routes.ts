@@ -187,6 +187,8 @@ export function apiRoutes(ctx: VendorContext): Router {
 	api.get('/v2/job/:jobUid', (req, res) => {
 		const job = slice(world()).jobs.find((j) => j.uid === req.params.jobUid);
 		if (!job) return notFound(req, res, 'Job was not found.');
+		// A status read of the job, like its results.
+		observe(world(), (o) => o.id === job.operationId, ctx.timing());
 		res.json(jobBody(world(), job));
 	});
 	const resultsOf = (req: Request, res: Response) => {

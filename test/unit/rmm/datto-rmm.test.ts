@@ -230,8 +230,8 @@ describe('MSP RMM Datto RMM', () => {
 		});
 		expect(first.rows[0]).toMatchObject({ status: 'started' });
 		expect(slice(sandbox.world()).jobs).toHaveLength(1);
-		// Reads finish the job in this sandbox: the one status read below sees it still active.
-		sandbox.setTiming({ readsToFinish: 3 });
+		// Status reads finish the job in this sandbox: the reads below see it still active.
+		sandbox.setTiming({ readsToFinish: 10 });
 		try {
 			const status = await run({
 				resource: 'patch',

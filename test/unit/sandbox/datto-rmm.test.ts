@@ -219,7 +219,9 @@ describe('sandbox: Datto RMM', () => {
 		expect(started.status).toBe(200);
 		own.push({ label: 'patch quick job', operationId: 'createQuickJob', body: started.data });
 		const jobUid = started.data.job.uid as string;
-		expect((await read('job', 'get_1', `/api/v2/job/${jobUid}`)).status).toBe('active');
+		expect(started.data.job.status).toBe('active');
+		for (const patch of approved)
+			expect(sandbox.world().patches.find((p) => p.key === patch.key)?.status).toBe('installing');
 		const activity = await read(
 			'activity',
 			'getActivities',
@@ -232,6 +234,7 @@ describe('sandbox: Datto RMM', () => {
 			}),
 		]);
 		// One status read finishes a job in this sandbox (readsToFinish 1).
+		expect((await read('job', 'get_1', `/api/v2/job/${jobUid}`)).status).toBe('completed');
 		const results = await read(
 			'results',
 			'getJobResults',
@@ -241,7 +244,6 @@ describe('sandbox: Datto RMM', () => {
 			jobDeploymentStatus: 'Success',
 			componentResults: [{ componentName: PATCH_INSTALL_COMPONENT, componentStatus: 'Success' }],
 		});
-		expect((await read('job', 'get_1', `/api/v2/job/${jobUid}`)).status).toBe('completed');
 		for (const patch of approved)
 			expect(sandbox.world().patches.find((p) => p.key === patch.key)?.status).toBe('installed');
 		for (const patch of notApproved)

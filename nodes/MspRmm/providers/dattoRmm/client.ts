@@ -102,10 +102,12 @@ const PATCH_COMPONENT_FIELD = 'Patch Install Component';
 const CREDENTIAL_NAME = 'MSP Datto RMM API';
 
 /**
- * The quick jobs of Apply Approved Patches carry this in their name, `<component> (n8n patch <mark>)`,
- * so a running one is found again (by any run) before a second one is started.
+ * The quick jobs of Apply Approved Patches carry this and the device's uid in their name,
+ * `<component> (n8n patch <device uid> <mark>)`, so a running one is found again (by any run)
+ * before a second one is started. [unverified] Datto documents no limit on a job name's length.
  */
 const PATCH_JOB_TAG = 'n8n patch';
+const patchJobTag = (deviceUid: string) => `${PATCH_JOB_TAG} ${deviceUid}`;
 
 /**
  * How far back the activity log is searched for a running patch job. Datto answers the last 15
@@ -125,6 +127,9 @@ export class DattoRmmProvider implements RmmProvider {
 	private siteList?: Promise<DattoSite[]>;
 
 	private componentList?: Promise<DattoComponent[]>;
+
+	/** Device uid -> the patch job this node run started there: read directly, not searched for. */
+	private readonly patchJobsStarted = new Map<string, string>();
 
 	/**
 	 * @param reads paced at Datto's read budget; @param writes (quick jobs, alert resolves) at its
@@ -327,18 +332,19 @@ export class DattoRmmProvider implements RmmProvider {
 	/**
 	 * The device's patches and whether a patch quick job of Apply is still active (`GET /v2/job`).
 	 * Datto keeps install failures per device: once no patch job runs and the device's
-	 * `patchManagement.patchStatus` is InstallError, its approved patches still pending are the ones
-	 * that failed, and read `failed` here.
+	 * `patchManagement.patchStatus` (`GET /v2/device/{deviceUid}`, read after the job) is
+	 * InstallError, its approved patches still pending are the ones that failed, and read `failed`.
 	 */
 	async patchState(deviceId: string): Promise<PatchState> {
 		const uid = this.uid('device', deviceId, 'Device');
-		const device = await this.rawDevice(uid);
-		const job = await this.activePatchJob(uid, device);
+		const active = await this.activePatchJob(uid);
 		const patches = await this.devicePatches(uid);
-		const installError = !job && device.patchManagement?.patchStatus === 'InstallError';
+		const pending = !active && patches.some((p) => p.status === 'approved');
+		const device = pending ? await this.rawDevice(uid) : undefined;
+		const installError = device?.patchManagement?.patchStatus === 'InstallError';
 		return {
 			deviceId,
-			jobRunning: !!job,
+			jobRunning: !!active,
 			patches: installError
 				? patches.map((p) => (p.status === 'approved' ? { ...p, status: 'failed' } : p))
 				: patches,
@@ -375,12 +381,12 @@ export class DattoRmmProvider implements RmmProvider {
 		const uid = this.uid('device', deviceId, 'Device');
 		const wanted = await this.patchComponentSetting();
 		const component = await this.patchInstallComponent(wanted);
-		const device = await this.rawDevice(uid);
-		if (await this.activePatchJob(uid, device)) return;
-		await this.startQuickJob(uid, component, [], {
-			tag: PATCH_JOB_TAG,
+		if (await this.activePatchJob(uid)) return;
+		const job = await this.startQuickJob(uid, component, [], {
+			tag: patchJobTag(uid),
 			operation: 'apply patches',
 		});
+		this.patchJobsStarted.set(uid, job.id);
 	}
 
 	private async patchComponentSetting(): Promise<string> {
@@ -423,15 +429,23 @@ export class DattoRmmProvider implements RmmProvider {
 	}
 
 	/**
-	 * The newest active quick job of Apply on the device: Apply's jobs in the activity log of the
-	 * last day (`GET /v2/activity-logs`, found by the tag in their name), each read back with
-	 * `GET /v2/job/{jobUid}` until one is still active. An entry counts for the device when it names
-	 * the device by id, hostname or uid ([unverified] which of them Datto fills in).
+	 * The newest active quick job of Apply on the device, read with `GET /v2/job/{jobUid}`: the one
+	 * this node run started, else Apply's jobs of the last day in the activity log
+	 * (`GET /v2/activity-logs`, found by the tag and device uid in their name), newest first, until
+	 * one is still active.
 	 */
-	private async activePatchJob(
-		deviceUid: string,
-		device: DattoDevice,
-	): Promise<DattoJob | undefined> {
+	private async activePatchJob(deviceUid: string): Promise<DattoJob | undefined> {
+		const started = this.patchJobsStarted.get(deviceUid);
+		const jobUids = started ? [started] : await this.patchJobUids(deviceUid);
+		for (const jobUid of jobUids) {
+			const job = await this.get(`/api/v2/job/${jobUid}`, DattoJobSchema, 'get patch job');
+			if (job.status !== 'completed') return job;
+		}
+		return undefined;
+	}
+
+	private async patchJobUids(deviceUid: string): Promise<string[]> {
+		const tag = patchJobTag(deviceUid);
 		const page = await this.get(
 			'/api/v2/activity-logs',
 			DattoActivityPageSchema,
@@ -439,23 +453,16 @@ export class DattoRmmProvider implements RmmProvider {
 			{
 				entities: 'device',
 				categories: 'job',
-				searchQuery: PATCH_JOB_TAG,
+				searchQuery: tag,
 				from: utcSeconds(Date.now() - PATCH_JOB_LOOKBACK_MS),
 				size: 100,
 			},
 		);
-		const mine = (page.activities ?? [])
-			.filter((a) => (a.details ?? '').includes(`(${PATCH_JOB_TAG} `))
-			.filter((a) => activityOfDevice(a, deviceUid, device))
+		return (page.activities ?? [])
+			.filter((a) => (a.details ?? '').toLowerCase().includes(`(${tag.toLowerCase()} `))
 			.sort((a, b) => Number(b.date ?? 0) - Number(a.date ?? 0))
-			.slice(0, PATCH_JOBS_CHECKED);
-		for (const entry of mine) {
-			const jobUid = uidInDetails(entry.details ?? '', deviceUid);
-			if (!jobUid) continue;
-			const job = await this.get(`/api/v2/job/${jobUid}`, DattoJobSchema, 'get patch job');
-			if (job.status !== 'completed') return job;
-		}
-		return undefined;
+			.slice(0, PATCH_JOBS_CHECKED)
+			.flatMap((a) => uidInDetails(a.details ?? '', deviceUid) ?? []);
 	}
 
 	/** Components of the account (`GET /v2/account/components`); they run on any device. */
@@ -710,18 +717,6 @@ function mayHave(raw: DattoDevice | undefined, statuses: readonly string[]): boo
 /** `yyyy-MM-ddTHH:mm:ssZ`, the form the activity log's `from` takes. */
 function utcSeconds(ms: number): string {
 	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-type DattoActivity = NonNullable<z.infer<typeof DattoActivityPageSchema>['activities']>[number];
-
-/** Whether an activity log entry names the device: by its numeric id, hostname or uid. */
-function activityOfDevice(entry: DattoActivity, deviceUid: string, device: DattoDevice): boolean {
-	const { deviceId, hostname } = entry as { deviceId?: unknown; hostname?: unknown };
-	if (deviceId !== undefined && deviceId !== null && device.id !== undefined && device.id !== null)
-		return Number(deviceId) === device.id;
-	if (typeof hostname === 'string' && hostname && device.hostname)
-		return hostname.toLowerCase() === device.hostname.toLowerCase();
-	return (entry.details ?? '').toLowerCase().includes(deviceUid.toLowerCase());
 }
 
 function componentLabel(component: DattoComponent): string {
