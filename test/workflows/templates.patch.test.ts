@@ -208,6 +208,35 @@ describe('patch remediation template on Datto RMM (ConnectWise PSA, SentinelOne)
 	}, 180000);
 });
 
+/** Datto RMM under the flaky profile: a lost quick job answer is found again, never a second install started. */
+describe('patch remediation template on Datto RMM under the flaky fault profile', () => {
+	const {
+		world: currentWorld,
+		run,
+		faultsStruck,
+	} = templateSandbox({ profile: 'flaky', rate: 0.1, timeoutMs: 300 });
+
+	it('patch remediation on Datto RMM: same end state as a clean run, no device sent a second install once patched', async () => {
+		const seeded = JSON.parse(JSON.stringify(currentWorld())) as World;
+		const template = onStack(
+			loadTemplate('patch-remediation'),
+			DATTO_STACK,
+		) as unknown as WorkflowJson;
+		await runPatchUntilSettled(async () => await run(template), seeded, currentWorld, {
+			stack: DATTO_STACK,
+			minRuns: 2,
+		});
+		expect(faultsStruck(['datto-rmm'])).toBeGreaterThan(0);
+		// Every device that had approved patches got one install, and only the device whose installs fail another.
+		const jobs = (currentWorld().vendors['datto-rmm'] as DattoSlice).jobs;
+		const failing = deviceByHost(seeded, 'NWL-WS03').key;
+		const perDevice = new Map<string, number>();
+		for (const job of jobs) perDevice.set(job.deviceKey, (perDevice.get(job.deviceKey) ?? 0) + 1);
+		for (const [key, count] of perDevice)
+			if (key !== failing) expect({ key, count }).toEqual({ key, count: 1 });
+	}, 300000);
+});
+
 /**
  * A step that fails for one device does not stop the run: that device's ticket is escalated with a note naming
  * the step and the vendor's message, every other device gets its usual outcome. The failures are the vendors'
