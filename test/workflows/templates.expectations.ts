@@ -2,13 +2,17 @@ import { readFileSync } from 'fs';
 import { join, resolve } from 'path';
 
 import type { Client, Device, Threat, World } from '../../sandbox';
+import { slice as autotaskSlice } from '../../sandbox/vendors/autotask/data';
 import type { CwSlice } from '../../sandbox/vendors/connectwise-psa/data';
+import { deviceUid as dattoDeviceUid } from '../../sandbox/vendors/datto-rmm/mappers';
 import type { HaloSlice } from '../../sandbox/vendors/halopsa/data';
 import { externalXRefOf } from '../../nodes/MspPsa/providers/connectwise/mappers';
 import { FALCON_IDS } from '../../sandbox/vendors/crowdstrike';
 import type { HuduSlice } from '../../sandbox/vendors/hudu/store';
 import { deviceUid as dattoDeviceUid } from '../../sandbox/vendors/datto-rmm/mappers';
 import { HUNTRESS_IDS } from '../../sandbox/vendors/huntress';
+import { itGlueOrganizationId, itGlueSlice } from '../../sandbox/vendors/itglue/store';
+import { externalIdOf } from '../../nodes/MspPsa/providers/autotask/mappers';
 
 /**
  * What the shipped templates must leave behind in the sandbox, read from sandbox state only.
@@ -76,6 +80,57 @@ interface NoteView {
 	resolution: boolean;
 }
 
+/** A report document as a client reads it in the documentation platform. */
+interface DocumentView {
+	name: string;
+	content: string;
+}
+
+/** Where the templates publish their reports, and how that platform shows them per client. */
+interface ReportPlatform {
+	/** Node type name `mspReport` -> provider value and the sandbox credential's type and name. */
+	provider: { provider: string; credential: string; name: string };
+	/**
+	 * The client's live documents whose name starts with the prefix. A duplicate that concurrent or retried runs
+	 * converged on is archived, so it is not among them.
+	 */
+	documents(world: World, client: Client, prefix: string): DocumentView[];
+	/**
+	 * The client's status tiles with this title; undefined when the platform has no tiles (IT Glue: the report
+	 * node skips them and sends nothing).
+	 */
+	tiles?(world: World, client: Client, title: string): number;
+}
+
+const HUDU: ReportPlatform = {
+	provider: { provider: 'hudu', credential: 'mspHuduApi', name: 'Sandbox Hudu' },
+	documents: (world, client, prefix) =>
+		hudu(world)
+			.articles.filter(
+				(a) =>
+					a.company_id === client.ids.huduCompanyId && a.name.startsWith(prefix) && !a.archived,
+			)
+			.map((a) => ({ name: a.name, content: a.content })),
+	tiles: (world, client, title) =>
+		hudu(world).magicDash.filter(
+			(m) => m.company_id === client.ids.huduCompanyId && m.title === title,
+		).length,
+};
+
+/** One MSP Report flexible asset per client and title, updated in place; IT Glue has no tiles. */
+const IT_GLUE: ReportPlatform = {
+	provider: { provider: 'itGlue', credential: 'mspItGlueApi', name: 'Sandbox IT Glue' },
+	documents: (world, client, prefix) =>
+		itGlueSlice(world)
+			.flexibleAssets.filter(
+				(a) =>
+					a['organization-id'] === itGlueOrganizationId(world, client) &&
+					a.name.startsWith(prefix) &&
+					!a.archived,
+			)
+			.map((a) => ({ name: a.name, content: String(a.traits.report ?? '') })),
+};
+
 /**
  * The vendors a template runs on: which provider and credential each node family uses (what a builder picks in the
  * editor), and how each vendor records what the template did.
@@ -120,6 +175,10 @@ export interface Stack {
 	 * groups ("BSD Endpoints"), so each group is mapped to its RMM client as an MSP does once in Configuration.
 	 */
 	clientMap?: Record<string, { rmmClient: string }>;
+	/** Where the reports are published (Hudu unless said otherwise). */
+	report: ReportPlatform;
+	/** The reference as the PSA stores it: a PSA that limits the field's length keeps a shortened one. */
+	storedRef(reference: string): string;
 }
 
 const EDR_TRIGGER_AND_NODE = (provider: string, credential: string, name: string) => ({
@@ -159,6 +218,8 @@ export const DEFAULT_STACK: Stack = {
 	serverThreatNeedsApproval: true,
 	edrMitigates: true,
 	edrRecordsVerdict: true,
+	report: HUDU,
+	storedRef: externalXRefOf,
 };
 
 /** HaloPSA, ConnectWise Automate, Microsoft Defender for Endpoint and Hudu: the other provider of every family. */
@@ -204,6 +265,8 @@ export const OTHER_STACK: Stack = {
 		'NWL Endpoints': { rmmClient: 'Northwind Logistics' },
 		'HLL Endpoints': { rmmClient: 'Harper & Lowe LLP' },
 	},
+	report: HUDU,
+	storedRef: (reference) => reference,
 };
 
 /** ConnectWise PSA, Datto RMM, SentinelOne and Hudu: the RMM swapped for Datto RMM (devices are named by uid). */
@@ -272,6 +335,50 @@ export const CROWDSTRIKE_STACK: Stack = {
 	),
 };
 
+const autotask = (world: World) => autotaskSlice(world);
+
+/**
+ * The Kaseya stack: Autotask PSA, Datto RMM and IT Glue, with SentinelOne as the EDR. Autotask's ticket priority is a
+ * tenant picklist; the sandbox tenant's 1 is Critical, so the templates' escalation priority 1 is the highest there too.
+ */
+export const KASEYA_STACK: Stack = {
+	...DEFAULT_STACK,
+	label: 'Autotask PSA, Datto RMM, SentinelOne, IT Glue',
+	vendors: ['autotask', 'datto-rmm', 'sentinelone'],
+	providers: {
+		mspPsa: { provider: 'autotask', credential: 'mspAutotaskApi', name: 'Sandbox Autotask' },
+		mspRmm: { provider: 'dattoRmm', credential: 'mspDattoRmmApi', name: 'Sandbox Datto RMM' },
+		...EDR_TRIGGER_AND_NODE('sentinelOne', 'mspSentinelOneApi', 'Sandbox SentinelOne'),
+	},
+	tickets: (world) =>
+		autotask(world).tickets.map((t) => ({
+			id: t.id,
+			ref: t.externalID ?? '',
+			// 5 Complete: a system status, the same in every Autotask database.
+			closed: t.status === 5,
+			urgent: t.priority === 1,
+		})),
+	// Publish 2 is Internal Users Only. Autotask has no resolution flag on a note: closing writes the resolution
+	// into the ticket's `resolution` field as well, so the note carrying that text is the resolution note.
+	notes: (world, ticketId) => {
+		const resolution = autotask(world)
+			.tickets.find((t) => t.id === ticketId)
+			?.resolution?.trim();
+		return autotask(world)
+			.notes.filter((n) => n.ticketID === ticketId)
+			.map((n) => ({
+				text: n.description,
+				internal: n.publish === 2,
+				resolution: !!resolution && n.description.trim() === resolution,
+			}));
+	},
+	rmmDeviceId: (device) => dattoDeviceUid(device),
+	// A Datto quick job reports each component's status, not its exit code.
+	cleanupInTimeline: /succeeded, exit code not reported/,
+	report: IT_GLUE,
+	storedRef: externalIdOf,
+};
+
 /** A template switched to a stack's providers: pick the provider, pick its credential, nothing else. */
 export function onStack(template: Template, stack: Stack): Template {
 	const copy = JSON.parse(JSON.stringify(template)) as Template;
@@ -283,9 +390,11 @@ export function onStack(template: Template, stack: Stack): Template {
 			...JSON.parse(clientMap.value || '{}'),
 			...stack.clientMap,
 		});
+	const providers = { ...stack.providers, mspReport: stack.report.provider };
 	for (const node of copy.nodes) {
-		const swap = stack.providers[node.type.split('.')[1]];
-		if (!swap) continue;
+		const swap = providers[node.type.split('.')[1] as keyof typeof providers];
+		// Only the nodes that talk to a vendor: MSP Report's evidence and report steps have no provider.
+		if (!swap || node.parameters.provider === undefined) continue;
 		node.parameters.provider = swap.provider;
 		node.credentials = { [swap.credential]: { name: swap.name } };
 	}
@@ -297,15 +406,13 @@ export function onStack(template: Template, stack: Stack): Template {
  * longer one shortened (`edr-threat:` and a Falcon alert id): a prefix that is a whole long reference matches that.
  */
 const stackTickets = (world: World, stack: Stack, prefix: string) => {
-	const stored =
-		stack.providers.mspPsa.provider === 'connectwise' ? externalXRefOf(prefix) : prefix;
+	const stored = stack.storedRef(prefix);
 	return stack.tickets(world).filter((t) => t.ref.startsWith(prefix) || t.ref === stored);
 };
 
 /** The tickets of one threat, by its exact reference as the stack's PSA stores it. */
 export function threatTickets(world: World, stack: Stack, threatId: string) {
-	const ref = `edr-threat:${threatId}`;
-	const stored = stack.providers.mspPsa.provider === 'connectwise' ? externalXRefOf(ref) : ref;
+	const stored = stack.storedRef(`edr-threat:${threatId}`);
 	return stack.tickets(world).filter((t) => t.ref === stored);
 }
 
@@ -327,22 +434,26 @@ export function devicesNeedingPatches(seeded: World): string[] {
 	return seeded.devices.filter((d) => keys.has(d.key)).map((d) => d.hostname);
 }
 
-/** Per client: one article and one tile with this title. */
-export function publishedOnce(world: World, articlePrefix: string, tileTitle: string) {
+/**
+ * Per client: the live articles (documents) whose name starts with the prefix and the tiles with this title, in the
+ * stack's documentation platform. A platform without tiles counts none.
+ */
+export function publishedOnce(
+	world: World,
+	articlePrefix: string,
+	tileTitle: string,
+	stack: Stack = DEFAULT_STACK,
+) {
 	return world.clients.map((client) => ({
 		client: client.name,
-		// Live articles, as a client reads them: a duplicate that concurrent or retried runs converged on is archived.
-		articles: hudu(world).articles.filter(
-			(a) =>
-				a.company_id === client.ids.huduCompanyId &&
-				a.name.startsWith(articlePrefix) &&
-				!a.archived,
-		).length,
-		tiles: hudu(world).magicDash.filter(
-			(m) => m.company_id === client.ids.huduCompanyId && m.title === tileTitle,
-		).length,
+		articles: stack.report.documents(world, client, articlePrefix).length,
+		tiles: stack.report.tiles?.(world, client, tileTitle) ?? 0,
 	}));
 }
+
+/** What publishedOnce shows after a run: one article per client, and one tile where the platform has tiles. */
+export const onePerClient = (world: World, stack: Stack = DEFAULT_STACK) =>
+	world.clients.map(() => [1, stack.report.tiles ? 1 : 0]);
 
 /** No ticket carries the same note twice: a retried write never duplicates. */
 export function noDuplicateNotes(world: World, ticketIds: number[], stack: Stack = DEFAULT_STACK) {
@@ -439,12 +550,11 @@ export function assertPatchEndState(
 		stack,
 	);
 	expect(
-		publishedOnce(world, 'Patch compliance', 'Patch compliance').map((p) => [p.articles, p.tiles]),
-	).toEqual([
-		[1, 1],
-		[1, 1],
-		[1, 1],
-	]);
+		publishedOnce(world, 'Patch compliance', 'Patch compliance', stack).map((p) => [
+			p.articles,
+			p.tiles,
+		]),
+	).toEqual(onePerClient(world, stack));
 }
 
 /**
@@ -611,15 +721,11 @@ export function assertThreatEndState(
 		stack,
 	);
 	expect(
-		publishedOnce(world, 'Security incidents', 'Security incidents').map((p) => [
+		publishedOnce(world, 'Security incidents', 'Security incidents', stack).map((p) => [
 			p.articles,
 			p.tiles,
 		]),
-	).toEqual([
-		[1, 1],
-		[1, 1],
-		[1, 1],
-	]);
+	).toEqual(onePerClient(world, stack));
 	assertThreatEdrAndReport(world, stack);
 }
 
@@ -648,7 +754,9 @@ export function assertThreatEdrAndReport(world: World, stack: Stack = DEFAULT_ST
 			.filter((o) => o.kind === 'isolate' && o.deviceKey !== ransomware.deviceKey)
 			.map((o) => deviceHost(world, o.deviceKey)),
 	).toEqual([]);
-	const articles = hudu(world).articles.filter((a) => a.name.startsWith('Security incidents'));
+	const articles = world.clients.flatMap((client) =>
+		stack.report.documents(world, client, 'Security incidents'),
+	);
 	expect(articles.filter((a) => /never verified/i.test(a.content)).map((a) => a.name)).toEqual([]);
 }
 
@@ -687,13 +795,17 @@ export function withModelNode(
 
 /**
  * Everything a technician reads on a PSA ticket, whichever PSA holds it: the summary, the description (ConnectWise
- * keeps it as the ticket's first note, Halo as `details`) and every note.
+ * keeps it as the ticket's first note, Halo as `details`, Autotask as `description`) and every note.
  */
 export function ticketText(world: World, stack: Stack, ticketId: number): string {
 	const notes = stack.notes(world, ticketId).map((n) => n.text);
 	if (stack.providers.mspPsa.provider === 'halo') {
 		const ticket = halo(world).tickets.find((t) => t.id === ticketId);
 		return [ticket?.summary ?? '', ticket?.details ?? '', ...notes].join('\n');
+	}
+	if (stack.providers.mspPsa.provider === 'autotask') {
+		const ticket = autotask(world).tickets.find((t) => t.id === ticketId);
+		return [ticket?.title ?? '', ticket?.description ?? '', ...notes].join('\n');
 	}
 	const ticket = cw(world).tickets.find((t) => t.id === ticketId);
 	return [ticket?.summary ?? '', ...notes].join('\n');

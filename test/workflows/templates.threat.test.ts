@@ -4,6 +4,7 @@ import {
 	assertThreatEndState,
 	deviceByHost,
 	DEFAULT_STACK,
+	KASEYA_STACK,
 	loadTemplate,
 	notesOf,
 	onStack,
@@ -111,7 +112,6 @@ describe('threat response template (in-process) under the flaky fault profile', 
 });
 
 /** The other provider of every family: a template must work by changing provider and credential only. */
-/** The other provider of every family: a template must work by changing provider and credential only. */
 describe('threat response template with the other providers (HaloPSA, ConnectWise Automate, Microsoft Defender)', () => {
 	const { world: currentWorld, run } = templateSandbox();
 	const onOtherStack = (name: TemplateName) =>
@@ -141,15 +141,56 @@ describe('threat response template with the other providers (HaloPSA, ConnectWis
 });
 
 /**
+ * The Kaseya stack (Autotask PSA, Datto RMM, IT Glue; SentinelOne stays the EDR), provider and credential switched
+ * only: the clean run's end state, a rerun that duplicates nothing, and the same end state under the flaky profile.
+ */
+describe('threat response template on the Kaseya stack (Autotask PSA, Datto RMM, IT Glue)', () => {
+	const onKaseya = () =>
+		onStack(loadTemplate('threat-response'), KASEYA_STACK) as unknown as WorkflowJson;
+
+	describe('clean', () => {
+		const { world: currentWorld, run } = templateSandbox();
+
+		it('threat response on Autotask PSA, Datto RMM and IT Glue: contained, cleaned, released, closed; a rerun duplicates nothing', async () => {
+			const result = await run(onKaseya());
+			expect(result.error).toBeUndefined();
+			expect(result.status).toBe('success');
+			expect(result.outputOf('Cleanup Result')).toEqual([
+				expect.objectContaining({ status: 'succeeded' }),
+			]);
+			assertThreatEndState(currentWorld(), { stack: KASEYA_STACK });
+			const again = await run(onKaseya());
+			expect(again.error).toBeUndefined();
+			assertThreatEndState(currentWorld(), { stack: KASEYA_STACK });
+		}, 180000);
+	});
+
+	describe('under the flaky fault profile', () => {
+		const sandbox = templateSandbox({ profile: 'flaky', rate: 0.1, timeoutMs: 300 });
+
+		it('threat response: same end state as a clean run, nothing lost, nothing duplicated', async () => {
+			await runThreatUntilSettled(async () => await sandbox.run(onKaseya()), sandbox.world, {
+				stack: KASEYA_STACK,
+				minRuns: 2,
+			});
+			expect(sandbox.faultsStruck(KASEYA_STACK.vendors)).toBeGreaterThan(0);
+		}, 300000);
+	});
+});
+
+/**
  * Under `chaos` (one request in ten hit by a 5xx, a reset, a timeout, a truncated body or a slow answer, before or
- * after the vendor acted, plus every vendor's rate limit on a shortened window), with three fault seeds, on both
- * provider sets: a run and a rerun (a third when a step failed on every attempt again) reach the clean run's end state, with nothing duplicated (one incident
- * ticket per threat, one note per key, one isolation and release, one EDR comment, one Hudu article per client). A
- * write whose answer is lost is read back before it is sent again (PSA tickets and notes, isolation and release,
- * mitigations, EDR notes and comments, script runs, Hudu articles).
+ * after the vendor acted, plus every vendor's rate limit on a shortened window), with three fault seeds, on the
+ * default, the other and the Kaseya provider sets: a run and a rerun (a third when a step failed on every attempt
+ * again) reach the clean run's end state, with nothing duplicated (one incident ticket per threat, one note per key,
+ * one isolation and release, one EDR comment, one Hudu article or IT Glue report asset per client). A write whose
+ * answer is lost is read back before it is sent again (PSA tickets and notes, isolation and release, mitigations, EDR
+ * notes and comments, script runs, report articles and assets).
  */
 describe.each(
-	[1, 2, 3].flatMap((seed) => [DEFAULT_STACK, OTHER_STACK].map((stack) => ({ stack, seed }))),
+	[1, 2, 3].flatMap((seed) =>
+		[DEFAULT_STACK, OTHER_STACK, KASEYA_STACK].map((stack) => ({ stack, seed })),
+	),
 )('threat response template under chaos on $stack.label, fault seed $seed', ({ stack, seed }) => {
 	const sandbox = templateSandbox(
 		{ profile: 'chaos', rate: 0.1, timeoutMs: 300, slowMs: 100, throttleWindowScale: 0.02 },
