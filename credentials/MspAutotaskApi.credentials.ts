@@ -8,6 +8,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { safeJson } from './common/cachedToken';
+import type { LoginAnswer } from './common/login';
+import { loginHost, loginWithRetry, sharedLogin } from './common/login';
 import { sharedRateLimitProperties } from './common/sharedRateLimit';
 
 /** Autotask's zone lookup host (ZoneInformation is served there for every zone and needs no login). */
@@ -43,6 +46,12 @@ export function autotaskZone(credentials: ICredentialDataDecryptedObject): strin
 export function autotaskApiBase(credentials: ICredentialDataDecryptedObject): string {
 	return autotaskZone(credentials) || AUTOTASK_ZONE_PENDING;
 }
+
+/** Autotask's answer to a user name no zone serves: a 500 that is its verdict, not an outage. */
+const UNKNOWN_USER = /zone information could not be determined/i;
+
+const bodyOf = (answer: LoginAnswer): unknown =>
+	typeof answer.body === 'string' ? safeJson(answer.body) : answer.body;
 
 function errorsOf(body: unknown): string | undefined {
 	const errors = (body as { errors?: unknown } | undefined)?.errors;
@@ -161,21 +170,38 @@ export class MspAutotaskApi implements ICredentialType {
 		}
 		const lookup = autotaskRestRoot(credentials.zoneLookupUrl) || AUTOTASK_ZONE_LOOKUP_URL;
 		const user = String(credentials.userName ?? '').trim();
-		const response = (await this.helpers.httpRequest({
-			method: 'GET',
-			url: `${lookup}/V1.0/zoneInformation`,
-			qs: { user },
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as { statusCode: number; body: unknown };
-		const url = (response.body as { url?: unknown } | undefined)?.url;
+		const helpers = this.helpers;
+		// A lookup that meets a passing outage (5xx, reset, timeout, a cut-short answer) is asked again, as every
+		// login is; items that find no zone at the same time share one lookup.
+		const response = await sharedLogin(
+			['autotask-zone', lookup, user],
+			async () =>
+				await loginWithRetry(
+					`Zone lookup at ${loginHost(lookup)}`,
+					async () =>
+						(await helpers.httpRequest({
+							method: 'GET',
+							url: `${lookup}/V1.0/zoneInformation`,
+							qs: { user },
+							json: true,
+							returnFullResponse: true,
+							ignoreHttpStatusErrors: true,
+						})) as LoginAnswer,
+					(answer) => UNKNOWN_USER.test(errorsOf(bodyOf(answer)) ?? ''),
+				),
+		);
+		const body = bodyOf(response) as { url?: unknown; webUrl?: unknown } | undefined;
+		const url = body?.url;
 		if (response.statusCode >= 400 || typeof url !== 'string' || !url) {
 			// Autotask answers an unknown user with 500 {"errors":["Zone information could not be determined"]}.
-			const reason = errorsOf(response.body) ?? `HTTP ${response.statusCode}`;
+			const reason =
+				errorsOf(body) ??
+				(response.statusCode >= 400
+					? `HTTP ${response.statusCode}`
+					: `the answer named no zone URL (HTTP ${response.statusCode})`);
 			throw new Error(`Autotask zone lookup for the API user failed: ${reason}`);
 		}
-		const webUrl = (response.body as { webUrl?: unknown }).webUrl;
+		const webUrl = body.webUrl;
 		return {
 			zoneApiUrl: autotaskRestRoot(url),
 			zoneWebUrl: typeof webUrl === 'string' ? webUrl.trim() : '',

@@ -53,11 +53,13 @@ function unreachable(what: string, code: string, attempts: number): Error {
  * LOGIN_MAX_TOTAL_WAIT_MS of waiting, with exponential backoff and full jitter in between. Returns
  * the last answer (the caller turns a failed one into the vendor's message); throws when the
  * endpoint never answered. `what` names the login in that error ("Token request to
- * login.microsoftonline.com"): never a secret.
+ * login.microsoftonline.com"): never a secret. `isVerdict` names the 5xx answers that are the
+ * vendor's verdict all the same (Autotask answers an unknown API user with a 500): returned at once.
  */
 export async function loginWithRetry(
 	what: string,
 	send: () => Promise<LoginAnswer>,
+	isVerdict?: (answer: LoginAnswer) => boolean,
 ): Promise<LoginAnswer> {
 	let waitedMs = 0;
 	for (let attempt = 1; ; attempt++) {
@@ -66,7 +68,9 @@ export async function loginWithRetry(
 			(error: unknown) => ({ answer: undefined, error }),
 		);
 		const code = tried.answer ? undefined : networkErrorCode(tried.error);
-		const transient = tried.answer ? isPassingFailure(tried.answer) : code !== undefined;
+		const transient = tried.answer
+			? isPassingFailure(tried.answer) && !isVerdict?.(tried.answer)
+			: code !== undefined;
 		const remainingMs = LOGIN_MAX_TOTAL_WAIT_MS - waitedMs;
 		if (!transient || attempt >= LOGIN_ATTEMPTS || remainingMs <= 0) {
 			if (tried.answer) return tried.answer;

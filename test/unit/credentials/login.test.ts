@@ -7,6 +7,7 @@ import {
 	loginTiming,
 	sharedLogin,
 } from '../../../credentials/common/login';
+import { MspAutotaskApi } from '../../../credentials/MspAutotaskApi.credentials';
 import { MspConnectWiseAutomateApi } from '../../../credentials/MspConnectWiseAutomateApi.credentials';
 import { MspHaloPsaApi } from '../../../credentials/MspHaloPsaApi.credentials';
 
@@ -219,6 +220,88 @@ describe('ConnectWise Automate login', () => {
 		await expect(
 			automate.preAuthentication.call({ helpers } as IHttpRequestHelper, credentials),
 		).rejects.toThrow('ConnectWise Automate login failed: Username or password is incorrect');
+		expect(sent).toHaveLength(1);
+	});
+});
+
+describe('Autotask zone lookup', () => {
+	const autotask = new MspAutotaskApi();
+	const credentials = {
+		userName: 'n8n-api@msp.example',
+		secret: 'At-Secret-Value-42',
+		integrationCode: 'TRACKING-ID',
+		zone: 'discover',
+		zoneLookupUrl: 'https://webservices.autotask.test/ATServicesRest',
+	};
+	const zone = {
+		statusCode: 200,
+		body: {
+			zoneName: 'Pre-release',
+			url: 'https://webservices5.autotask.test/ATServicesRest/',
+			webUrl: 'https://ww5.autotask.test/',
+			ci: 5,
+		},
+	};
+	const lookup = async (helpers: IHttpRequestHelper['helpers']) =>
+		await autotask.preAuthentication.call({ helpers } as IHttpRequestHelper, credentials);
+
+	it('asks again after a 503, a reset and a cut-short answer, then uses the zone found', async () => {
+		const { helpers, sent } = tokenEndpoint([
+			{ statusCode: 503, body: { errors: ['An unexpected error has occurred.'] } },
+			resetError(),
+			{ statusCode: 200, body: '{"zoneName":"Pre-release","url":"https://webserv' },
+			zone,
+		]);
+		await expect(lookup(helpers)).resolves.toEqual({
+			zoneApiUrl: 'https://webservices5.autotask.test/ATServicesRest',
+			zoneWebUrl: 'https://ww5.autotask.test/',
+		});
+		expect(sent.map((o) => [o.url, o.qs])).toEqual(
+			Array.from({ length: 4 }, () => [
+				'https://webservices.autotask.test/ATServicesRest/V1.0/zoneInformation',
+				{ user: 'n8n-api@msp.example' },
+			]),
+		);
+		// The lookup needs no login: the secret and the integration code are never sent.
+		expect(JSON.stringify(sent)).not.toMatch(/At-Secret-Value-42|TRACKING-ID/);
+	});
+
+	it('fails at once on an unknown API user with Autotask words', async () => {
+		const { helpers, sent } = tokenEndpoint([
+			{ statusCode: 500, body: { errors: ['Zone information could not be determined'] } },
+		]);
+		await expect(lookup(helpers)).rejects.toThrow(
+			'Autotask zone lookup for the API user failed: Zone information could not be determined',
+		);
+		expect(sent).toHaveLength(1);
+		expect(sleeps).toEqual([]);
+	});
+
+	it('says so when every answer came back cut short, and when the zone host never answered', async () => {
+		const cut = { statusCode: 200, body: '{"zoneName":"Pre' };
+		const { helpers, sent } = tokenEndpoint(Array.from({ length: LOGIN_ATTEMPTS }, () => cut));
+		await expect(lookup(helpers)).rejects.toThrow(
+			'Autotask zone lookup for the API user failed: the answer named no zone URL (HTTP 200)',
+		);
+		expect(sent).toHaveLength(LOGIN_ATTEMPTS);
+		const down = tokenEndpoint(Array.from({ length: LOGIN_ATTEMPTS }, resetError));
+		await expect(lookup(down.helpers)).rejects.toThrow(
+			`Zone lookup at webservices.autotask.test got no answer after ${LOGIN_ATTEMPTS} attempts (ECONNRESET)`,
+		);
+	});
+
+	it('lets concurrent items share one lookup', async () => {
+		let answer: (value: Answer) => void = () => undefined;
+		const { helpers, sent } = tokenEndpoint([
+			async () => await new Promise<Answer>((resolve) => (answer = resolve)),
+		]);
+		const both = Promise.all([lookup(helpers), lookup(helpers)]);
+		await Promise.resolve();
+		answer(zone);
+		expect((await both).map((z) => z.zoneApiUrl)).toEqual([
+			'https://webservices5.autotask.test/ATServicesRest',
+			'https://webservices5.autotask.test/ATServicesRest',
+		]);
 		expect(sent).toHaveLength(1);
 	});
 });
