@@ -1,10 +1,13 @@
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { startSandbox, type Sandbox, type World } from '../../sandbox';
 import {
+	assertPatchEndState,
 	assertThreatEndState,
 	CROWDSTRIKE_STACK,
 	HUNTRESS_STACK,
+	KASEYA_STACK,
 	loadTemplate,
 	onStack,
+	runPatchUntilSettled,
 	runThreatUntilSettled,
 	type Stack,
 } from '../workflows/templates.expectations';
@@ -12,23 +15,34 @@ import {
 import { n8nWithPackage, type N8nInstance } from './helpers/n8n';
 
 /**
- * The threat template in a real n8n 2.41 on the other EDRs: the shipped workflow with only the EDR provider and
- * credential switched (MSP EDR and its trigger), imported and run through `n8n execute` as a builder would after
- * choosing Huntress or CrowdStrike Falcon in the editor. Clean, rerun, and under the flaky profile.
+ * The shipped templates in a real n8n 2.41 on other stacks: each workflow with only providers and credentials switched
+ * (as a builder does in the editor), imported and run through `n8n execute`. Threat response on Huntress, CrowdStrike
+ * Falcon and the Kaseya stack (Autotask PSA, Datto RMM, IT Glue); patch remediation on the Kaseya stack. Clean, rerun,
+ * and under the flaky profile.
  */
-const STACKS: Stack[] = [HUNTRESS_STACK, CROWDSTRIKE_STACK];
+const THREAT_STACKS: Stack[] = [HUNTRESS_STACK, CROWDSTRIKE_STACK, KASEYA_STACK];
+const PATCH_STACKS: Stack[] = [KASEYA_STACK];
 
-describe('threat response template on other stacks in real n8n', () => {
+describe('shipped templates on other stacks in real n8n', () => {
 	let sandbox: Sandbox;
 	let n8n: N8nInstance;
-	const ids = new Map<Stack, string>();
+	const ids = new Map<string, string>();
+	const key = (template: string, stack: Stack) => `${template}:${stack.label}`;
 
 	beforeAll(async () => {
 		sandbox = await startSandbox({ port: 0 });
 		n8n = await n8nWithPackage();
 		await n8n.importCredentials(sandbox.n8nCredentials() as never);
-		for (const stack of STACKS)
-			ids.set(stack, await n8n.importWorkflow(onStack(loadTemplate('threat-response'), stack)));
+		for (const stack of THREAT_STACKS)
+			ids.set(
+				key('threat', stack),
+				await n8n.importWorkflow(onStack(loadTemplate('threat-response'), stack)),
+			);
+		for (const stack of PATCH_STACKS)
+			ids.set(
+				key('patch', stack),
+				await n8n.importWorkflow(onStack(loadTemplate('patch-remediation'), stack)),
+			);
 	});
 	afterAll(async () => {
 		await n8n?.dispose();
@@ -41,38 +55,57 @@ describe('threat response template on other stacks in real n8n', () => {
 	});
 
 	/** Approval links are built from the instance address; nothing here follows them. */
-	const execute = async (stack: Stack) => {
-		const result = await n8n.execute(ids.get(stack)!, {
+	const execute = async (template: 'threat' | 'patch', stack: Stack) => {
+		const result = await n8n.execute(ids.get(key(template, stack))!, {
 			env: { WEBHOOK_URL: 'http://127.0.0.1:5678/' },
 		});
 		if (!['success', 'waiting'].includes(String(result.status)))
 			throw new Error(
-				`${stack.label}: ${result.status}\n${JSON.stringify(result.error)}\n${result.stderr.slice(-3000)}`,
+				`${template} on ${stack.label}: ${result.status}\n${JSON.stringify(result.error)}\n${result.stderr.slice(-3000)}`,
 			);
-		return result;
+		return {};
 	};
+	const faultsStruck = (stack: Stack) =>
+		sandbox.requests.query({}).filter((r) => r.fault && stack.vendors.includes(r.vendor)).length;
 
-	describe.each(STACKS)('$label', (stack) => {
+	describe.each(THREAT_STACKS)('threat response on $label', (stack) => {
 		it('reaches the end state of the default stack as far as the EDR allows, and a rerun duplicates nothing', async () => {
-			await execute(stack);
+			await execute('threat', stack);
 			assertThreatEndState(sandbox.world(), { stack });
-			await execute(stack);
+			await execute('threat', stack);
 			assertThreatEndState(sandbox.world(), { stack });
 		});
 
 		it('under the flaky fault profile: the same end state, nothing lost, nothing duplicated', async () => {
 			sandbox.setFaults({ profile: 'flaky', rate: 0.1 });
 			await runThreatUntilSettled(
-				async () => {
-					await execute(stack);
-					return {};
-				},
+				async () => await execute('threat', stack),
 				() => sandbox.world(),
 				{ stack, minRuns: 2 },
 			);
-			expect(
-				sandbox.requests.query({}).filter((r) => r.fault && stack.vendors.includes(r.vendor)),
-			).not.toHaveLength(0);
+			expect(faultsStruck(stack)).toBeGreaterThan(0);
+		});
+	});
+
+	describe.each(PATCH_STACKS)('patch remediation on $label', (stack) => {
+		it('reaches the end state of the default stack, and a rerun duplicates nothing', async () => {
+			const seeded = JSON.parse(JSON.stringify(sandbox.world())) as World;
+			await execute('patch', stack);
+			assertPatchEndState(seeded, sandbox.world(), { stack });
+			await execute('patch', stack);
+			assertPatchEndState(seeded, sandbox.world(), { stack, rerun: true });
+		});
+
+		it('under the flaky fault profile: the same end state, nothing lost, nothing duplicated', async () => {
+			const seeded = JSON.parse(JSON.stringify(sandbox.world())) as World;
+			sandbox.setFaults({ profile: 'flaky', rate: 0.1 });
+			await runPatchUntilSettled(
+				async () => await execute('patch', stack),
+				seeded,
+				() => sandbox.world(),
+				{ stack, minRuns: 2 },
+			);
+			expect(faultsStruck(stack)).toBeGreaterThan(0);
 		});
 	});
 });
