@@ -4,7 +4,6 @@ import { join, resolve } from 'path';
 import type { Client, Device, Threat, World } from '../../sandbox';
 import { slice as autotaskSlice } from '../../sandbox/vendors/autotask/data';
 import type { CwSlice } from '../../sandbox/vendors/connectwise-psa/data';
-import { deviceUid as dattoDeviceUid } from '../../sandbox/vendors/datto-rmm/mappers';
 import type { HaloSlice } from '../../sandbox/vendors/halopsa/data';
 import { externalXRefOf } from '../../nodes/MspPsa/providers/connectwise/mappers';
 import { FALCON_IDS } from '../../sandbox/vendors/crowdstrike';
