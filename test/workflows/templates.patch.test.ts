@@ -9,6 +9,7 @@ import {
 	devicesNeedingPatches,
 	DATTO_STACK,
 	DEFAULT_STACK,
+	KASEYA_STACK,
 	loadTemplate,
 	notesOf,
 	onStack,
@@ -172,6 +173,46 @@ describe('patch remediation template with the other providers (HaloPSA, ConnectW
 });
 
 /**
+ * The Kaseya stack (Autotask PSA, Datto RMM, IT Glue), provider and credential switched only: the clean run's end
+ * state, a rerun that duplicates nothing, and the same end state under the flaky profile.
+ */
+describe('patch remediation template on the Kaseya stack (Autotask PSA, Datto RMM, IT Glue)', () => {
+	const onKaseya = () =>
+		onStack(loadTemplate('patch-remediation'), KASEYA_STACK) as unknown as WorkflowJson;
+
+	describe('clean', () => {
+		const { world: currentWorld, run } = templateSandbox();
+
+		it('patch remediation on Autotask PSA, Datto RMM and IT Glue: the same end state, and a rerun duplicates nothing', async () => {
+			const seeded = JSON.parse(JSON.stringify(currentWorld())) as World;
+			const result = await run(onKaseya());
+			expect(result.error).toBeUndefined();
+			expect(result.status).toBe('success');
+			// Datto keeps no per-patch failure: the device's InstallError after the install job is what reads failed.
+			const escalated = result.outputOf('Verified?', 1).map((v) => String(v.reason));
+			expect(escalated.some((r) => /Install failed/.test(r))).toBe(true);
+			assertPatchEndState(seeded, currentWorld(), { stack: KASEYA_STACK });
+			const again = await run(onKaseya());
+			expect(again.error).toBeUndefined();
+			assertPatchEndState(seeded, currentWorld(), { rerun: true, stack: KASEYA_STACK });
+		}, 180000);
+	});
+
+	describe('under the flaky fault profile', () => {
+		const sandbox = templateSandbox({ profile: 'flaky', rate: 0.1, timeoutMs: 300 });
+
+		it('patch remediation: same end state as a clean run, nothing lost, nothing duplicated', async () => {
+			const seeded = JSON.parse(JSON.stringify(sandbox.world())) as World;
+			await runPatchUntilSettled(async () => await sandbox.run(onKaseya()), seeded, sandbox.world, {
+				stack: KASEYA_STACK,
+				minRuns: 2,
+			});
+			expect(sandbox.faultsStruck(KASEYA_STACK.vendors)).toBeGreaterThan(0);
+		}, 300000);
+	});
+});
+
+/**
  * Datto RMM's API has no patch install call: Apply runs the component the credential names as a quick job. The
  * template itself is unchanged (provider and credential only); the sandbox credential names the account's component.
  */
@@ -241,10 +282,11 @@ describe('patch remediation template on Datto RMM under the flaky fault profile'
  * A step that fails for one device does not stop the run: that device's ticket is escalated with a note naming
  * the step and the vendor's message, every other device gets its usual outcome. The failures are the vendors'
  * own answers: the test points one device's read-back and another device's close at ids the vendor does not
- * have (the only change to the template). Both devices were patched, so only their open tickets bring them back:
- * the rerun (the shipped template) re-checks and closes them.
+ * have (the only change to the template; Datto RMM names devices by uid, so there the node itself refuses 999999
+ * before asking). Both devices were patched, so only their open tickets bring them back: the rerun (the shipped
+ * template) re-checks and closes them.
  */
-describe.each([DEFAULT_STACK, OTHER_STACK])(
+describe.each([DEFAULT_STACK, OTHER_STACK, KASEYA_STACK])(
 	'patch remediation template on $label: a step failing for one device, then a rerun',
 	(stack) => {
 		const { world: currentWorld, run } = templateSandbox();
@@ -313,14 +355,18 @@ describe.each([DEFAULT_STACK, OTHER_STACK])(
 
 /**
  * Under `chaos` (one request in ten hit by a 5xx, a reset, a timeout, a truncated body or a slow answer, before or
- * after the vendor acted, plus every vendor's rate limit on a shortened window), with three fault seeds, on both
- * provider sets: a run and a rerun (a second one when a step still failed) reach the clean run's end state, with nothing duplicated. A step that
- * still fails for a device escalates that device's ticket (the step and the vendor's message in the note) and the
- * run goes on, and the rerun handles it again (it still misses updates, or its ticket is still open); a write whose answer is lost is read back before it is sent again (ConnectWise PSA, Halo notes,
- * NinjaOne, Automate script runs and patch deploys, SentinelOne and Defender mitigations).
+ * after the vendor acted, plus every vendor's rate limit on a shortened window), with three fault seeds, on the
+ * default, the other and the Kaseya provider sets: a run and a rerun (a second one when a step still failed) reach the
+ * clean run's end state, with nothing duplicated. A step that still fails for a device escalates that device's ticket
+ * (the step and the vendor's message in the note) and the run goes on, and the rerun handles it again (it still misses
+ * updates, or its ticket is still open); a write whose answer is lost is read back before it is sent again
+ * (ConnectWise PSA, Halo and Autotask notes, NinjaOne, Automate script runs and patch deploys, Datto quick jobs,
+ * SentinelOne and Defender mitigations, Hudu articles and IT Glue report assets).
  */
 describe.each(
-	[1, 2, 3].flatMap((seed) => [DEFAULT_STACK, OTHER_STACK].map((stack) => ({ stack, seed }))),
+	[1, 2, 3].flatMap((seed) =>
+		[DEFAULT_STACK, OTHER_STACK, KASEYA_STACK].map((stack) => ({ stack, seed })),
+	),
 )('patch remediation template under chaos on $stack.label, fault seed $seed', ({ stack, seed }) => {
 	const sandbox = templateSandbox(
 		{ profile: 'chaos', rate: 0.1, timeoutMs: 300, slowMs: 100, throttleWindowScale: 0.02 },
