@@ -45,14 +45,8 @@ describe('shipped templates in real n8n', () => {
 	});
 
 	/** The approval form's link (built from the instance address) must point at the running server. */
-	const execute = async (id: string) => {
-		const result = await n8n.execute(id, { env: { WEBHOOK_URL: `${server.baseUrl}/` } });
-		if (!['success', 'waiting'].includes(String(result.status)))
-			throw new Error(
-				`run ${id}: ${result.status}\n${JSON.stringify(result.error)}\n${result.stderr.slice(-3000)}`,
-			);
-		return result;
-	};
+	const execute = async (id: string) =>
+		await n8n.executeToEnd(id, `run ${id}`, { env: { WEBHOOK_URL: `${server.baseUrl}/` } });
 	const until = async (check: () => boolean, what: string, timeoutMs = 120000) => {
 		const end = Date.now() + timeoutMs;
 		while (!check()) {

@@ -359,6 +359,23 @@ export class N8nInstance {
 		};
 	}
 
+	/**
+	 * `execute` for a run that must finish (or wait for an approval form): any other ending throws with n8n's error
+	 * and the end of its log, named by `label`.
+	 */
+	async executeToEnd(
+		workflowId: string,
+		label: string,
+		options: { timeoutMs?: number; env?: Record<string, string> } = {},
+	): Promise<ExecuteResult> {
+		const result = await this.execute(workflowId, options);
+		if (!['success', 'waiting'].includes(String(result.status)))
+			throw new Error(
+				`${label}: ${result.status}\n${JSON.stringify(result.error)}\n${result.stderr.slice(-3000)}`,
+			);
+		return result;
+	}
+
 	/** `n8n export:nodes`: every node type description this n8n loaded (base nodes and packages). */
 	async exportNodes(): Promise<
 		Array<{ name: string; displayName: string; version: number | number[] }>

@@ -613,15 +613,7 @@ export class NinjaOneProvider implements RmmProvider {
 		const [job] = (await this.scriptJobs(deviceId, script))
 			.filter((j) => atOrAfter(j.createTime))
 			.sort((a, b) => (a.createTime ?? 0) - (b.createTime ?? 0));
-		if (!job) return undefined;
-		return runningJob(
-			job.uid,
-			deviceId,
-			script.name,
-			job.jobStatus,
-			isoFromEpoch(job.createTime),
-			job,
-		);
+		return job && scriptRunOf(job, deviceId, script);
 	}
 
 	/** The run-as value as this device takes it, or an error naming what it allows. */
@@ -704,15 +696,7 @@ export class NinjaOneProvider implements RmmProvider {
 		marks: RunMarks,
 	): Promise<Job | undefined> {
 		const job = (await this.scriptJobs(deviceId, script)).find((j) => !marks.before.has(j.uid));
-		if (job)
-			return runningJob(
-				job.uid,
-				deviceId,
-				script.name,
-				job.jobStatus,
-				isoFromEpoch(job.createTime),
-				job,
-			);
+		if (job) return scriptRunOf(job, deviceId, script);
 		const candidates = (await this.activitiesAfter(deviceId, marks.watermark))
 			.filter((a) => a.seriesUid && isOfScript(a, script) && !marks.before.has(a.seriesUid))
 			.sort((a, b) => a.id - b.id);
@@ -888,4 +872,20 @@ function notFound(node: INode, error: unknown, message: string): Error {
 		});
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeApiError(node, error as JsonObject);
+}
+
+/** A SCRIPTING job of the device as the run of that script, still queued or running. */
+function scriptRunOf(
+	job: z.infer<typeof NinjaJobListSchema>[number],
+	deviceId: string,
+	script: ScriptIdentity,
+): Job {
+	return runningJob(
+		job.uid,
+		deviceId,
+		script.name,
+		job.jobStatus,
+		isoFromEpoch(job.createTime),
+		job,
+	);
 }
