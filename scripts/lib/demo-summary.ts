@@ -1,18 +1,25 @@
 /**
  * The demo's summary: what the two templates did to the sandbox estate, explained in the MSP's
  * words. Everything is read from the run (n8n's run data of each template) and from the sandbox
- * world after it (tickets, notes, devices, patches, threats): no hostname or count is assumed, so
- * the summary stays true when the estate changes.
+ * world after it (tickets, notes, devices, patches, threats), through the readers of the stack the
+ * templates ran on (its PSA's tickets and notes, its RMM's device ids, its EDR's threat ids, its
+ * documentation platform's reports): no hostname or count is assumed, so the summary stays true
+ * when the estate or the vendors change.
  */
 import type { Device, Patch, Threat, World } from '../../sandbox';
-import type { CwNote, CwSlice, CwTicket } from '../../sandbox/vendors/connectwise-psa/data';
-import type { HuduSlice } from '../../sandbox/vendors/hudu/store';
 import type { ExecuteResult } from '../../test/e2e/helpers/n8n';
+import { DEFAULT_STACK, type Stack } from '../../test/workflows/templates.expectations';
 
-export interface DemoRuns {
-	patch: ExecuteResult;
-	threat: ExecuteResult;
+/** What the summary reads of a run: n8n's run data and a node's output items. */
+export type RunResult = Pick<ExecuteResult, 'run' | 'outputOf'>;
+
+export interface DemoRuns<Run extends RunResult = RunResult> {
+	patch: Run;
+	threat: Run;
 }
+
+/** A PSA ticket as the stack's PSA records it. */
+type Ticket = ReturnType<Stack['tickets']>[number];
 
 type Json = Record<string, any>;
 
@@ -27,7 +34,7 @@ type EscalationReason = (typeof ESCALATION_REASONS)[number] | 'other';
 
 interface PatchEscalation {
 	hostname: string;
-	ticket: CwTicket;
+	ticket: Ticket;
 	reason: EscalationReason;
 	/** The ticket's escalation note, shown for "other" so that no escalation goes unexplained. */
 	note: string;
@@ -42,24 +49,29 @@ const ROUTES: Record<string, string> = {
 /** MSP AI Triage has one output per route, in this order. */
 const ROUTE_OUTPUTS = ['contain', 'needsApproval', 'investigate', 'dismiss'];
 
+/**
+ * The summary of both runs on `stack` (the templates' own vendors unless said otherwise): tickets,
+ * patching, threats, approvals and compliance as that stack's vendors record them.
+ */
 export function summaryLines(
 	world: World,
 	runs: DemoRuns,
 	reports: string[],
 	reportsFolder: string,
+	stack: Stack = DEFAULT_STACK,
 ): string[] {
-	const cw = world.vendors['connectwise-psa'] as CwSlice;
+	const tickets = stack.tickets(world);
 	const lines: string[] = ['', 'Summary', '======='];
-	const patchTickets = cw.tickets.filter((t) => t.externalXRef?.startsWith('patch:'));
-	const threatTickets = cw.tickets.filter((t) => t.externalXRef?.startsWith('edr-threat:'));
+	const patchTickets = tickets.filter((t) => t.ref.startsWith('patch:'));
+	const threatTickets = tickets.filter((t) => t.ref.startsWith('edr-threat:'));
 	const all = [...patchTickets, ...threatTickets];
 	lines.push(
-		`Tickets: ${all.length} created in ConnectWise PSA, ${all.filter((t) => t.closedFlag).length} closed, ${all.filter((t) => !t.closedFlag).length} open`,
+		`Tickets: ${all.length} created in ${psaName(stack)}, ${all.filter((t) => t.closed).length} closed, ${all.filter((t) => !t.closed).length} open`,
 	);
-	lines.push('', ...patchLines(world, runs.patch, patchTickets, cw.notes));
-	lines.push('', ...threatLines(world, runs.threat, threatTickets));
-	lines.push('', ...approvalLines(world, runs.threat, cw));
-	lines.push('', ...complianceLines(world));
+	lines.push('', ...patchLines(world, runs.patch, patchTickets, stack));
+	lines.push('', ...threatLines(world, runs.threat, threatTickets, stack));
+	lines.push('', ...approvalLines(world, runs.threat, stack));
+	lines.push('', ...complianceLines(world, stack));
 	lines.push(
 		reports.length
 			? `HTML reports: ${reportsFolder}`
@@ -69,19 +81,19 @@ export function summaryLines(
 	return lines;
 }
 
+/** The PSA is the first vendor a stack's label names ("ConnectWise PSA", "Autotask PSA", "HaloPSA"). */
+function psaName(stack: Stack): string {
+	return stack.label.split(', ')[0];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Patch remediation
 
-function patchLines(
-	world: World,
-	run: ExecuteResult,
-	tickets: CwTicket[],
-	notes: CwNote[],
-): string[] {
-	const closed = tickets.filter((t) => t.closedFlag);
+function patchLines(world: World, run: RunResult, tickets: Ticket[], stack: Stack): string[] {
+	const closed = tickets.filter((t) => t.closed);
 	const escalations = tickets
-		.filter((t) => !t.closedFlag)
-		.map((t) => explainPatchTicket(world, run, t, notes));
+		.filter((t) => !t.closed)
+		.map((t) => explainPatchTicket(world, run, t, stack));
 	const lines = [
 		`Patching: ${tickets.length} devices missed critical or high updates; ${closed.length} patched and verified (ticket closed), ${escalations.length} escalated (ticket left open for a technician):`,
 	];
@@ -104,19 +116,14 @@ function patchLines(
  */
 function explainPatchTicket(
 	world: World,
-	run: ExecuteResult,
-	ticket: CwTicket,
-	notes: CwNote[],
+	run: RunResult,
+	ticket: Ticket,
+	stack: Stack,
 ): PatchEscalation {
-	// The ticket reference is patch:<RMM device id>:<cycle>.
-	const rmmDeviceId = ticket.externalXRef?.split(':')[1];
-	const device = world.devices.find(
-		(d) =>
-			String(d.ids.ninjaDeviceId) === rmmDeviceId ||
-			String(d.ids.automateComputerId) === rmmDeviceId,
-	);
-	const note = escalationNote(ticket, notes);
-	const hostname = device?.hostname ?? `RMM device ${rmmDeviceId ?? '?'}`;
+	// The ticket reference is patch:<RMM device id>:<cycle>, the id as the stack's RMM names the device.
+	const device = world.devices.find((d) => ticket.ref.startsWith(`patch:${stack.rmmDeviceId(d)}:`));
+	const note = escalationNote(world, ticket, stack);
+	const hostname = device?.hostname ?? `RMM device ${ticket.ref.split(':')[1] || '?'}`;
 	const install = device ? installResultFor(run, device) : undefined;
 	if (!device || !install) return { hostname, ticket, reason: 'other', note };
 	const tracked = trackedPatches(world, device, install.kbs);
@@ -148,7 +155,7 @@ function escalationReason(install: Json, device: Device, tracked: Patch[]): Esca
 
 /** The device's item of "Apply Approved Patches", with the KBs "Patch Job" tracked for it. */
 function installResultFor(
-	run: ExecuteResult,
+	run: RunResult,
 	device: Device,
 ): { result: Json; kbs: string[] } | undefined {
 	const runData = run.run?.data?.resultData?.runData ?? {};
@@ -172,10 +179,10 @@ function trackedPatches(world: World, device: Device, kbs: string[]): Patch[] {
 }
 
 /** The first line of the note the template wrote when it escalated (it starts with the reason). */
-function escalationNote(ticket: CwTicket, notes: CwNote[]): string {
+function escalationNote(world: World, ticket: Ticket, stack: Stack): string {
 	const text =
-		notes
-			.filter((n) => n.ticketId === ticket.id)
+		stack
+			.notes(world, ticket.id)
 			.map((n) => n.text)
 			.find((t) => /not verified/i.test(t)) ?? '';
 	return text.split('\n')[0];
@@ -225,15 +232,15 @@ interface TriagedThreat {
 	source: string;
 }
 
-function threatLines(world: World, run: ExecuteResult, tickets: CwTicket[]): string[] {
+function threatLines(world: World, run: RunResult, tickets: Ticket[], stack: Stack): string[] {
 	const triaged = triagedThreats(run);
 	const awaiting = new Set(
 		awaitingApproval(run).map((a) => String(a.reference ?? a.alert?.threat?.id)),
 	);
 	const escalated = new Set(run.outputOf('Unresolved Record').map((r) => String(r.reference)));
 	const rows = triaged.map((t) => {
-		const threat = worldThreat(world, t.threatId);
-		const ticket = tickets.find((k) => k.externalXRef === `edr-threat:${t.threatId}`);
+		const threat = worldThreat(world, t.threatId, stack);
+		const ticket = tickets.find((k) => k.ref === stack.storedRef(`edr-threat:${t.threatId}`));
 		const device = threat ? world.devices.find((d) => d.key === threat.deviceKey) : undefined;
 		return {
 			cells: [
@@ -261,9 +268,7 @@ function threatLines(world: World, run: ExecuteResult, tickets: CwTicket[]): str
 	lines.push(`  routes: ${counts.join(', ')}`);
 	// A threat the run never triaged is named too, so nothing in the EDR is left unexplained.
 	const seen = new Set(triaged.map((t) => t.threatId));
-	for (const threat of world.threats.filter(
-		(t) => !seen.has(t.sentinelOneThreatId) && !seen.has(t.defenderAlertId),
-	)) {
+	for (const threat of world.threats.filter((t) => !seen.has(stack.edrThreatId(t, world)))) {
 		lines.push(
 			`  not triaged in this run: ${hostOf(world, threat)} ${threat.title} (status ${threat.status})`,
 		);
@@ -272,7 +277,7 @@ function threatLines(world: World, run: ExecuteResult, tickets: CwTicket[]): str
 }
 
 /** Every item MSP AI Triage routed, from its four outputs. */
-function triagedThreats(run: ExecuteResult): TriagedThreat[] {
+function triagedThreats(run: RunResult): TriagedThreat[] {
 	return ROUTE_OUTPUTS.flatMap((route, output) =>
 		run.outputOf('MSP AI Triage', output).map((item: Json) => ({
 			threatId: String(item.threat?.id),
@@ -288,12 +293,12 @@ function threatOutcome(
 	triaged: TriagedThreat,
 	threat: Threat | undefined,
 	device: Device | undefined,
-	ticket: CwTicket | undefined,
+	ticket: Ticket | undefined,
 	awaiting: Set<string>,
 	escalated: Set<string>,
 ): string {
 	const ticketText = ticket
-		? `ticket #${ticket.id} ${ticket.closedFlag ? 'closed' : 'open'}`
+		? `ticket #${ticket.id} ${ticket.closed ? 'closed' : 'open'}`
 		: 'no ticket';
 	if (awaiting.has(triaged.threatId)) return `awaiting approval, ${ticketText}`;
 	if (threat?.verdict === 'falsePositive')
@@ -304,30 +309,36 @@ function threatOutcome(
 	) {
 		return `containment not verified: device kept isolated, ${ticketText} and escalated`;
 	}
-	if (threat?.mitigationStatus === 'mitigated' && ticket?.closedFlag)
+	if (threat?.mitigationStatus === 'mitigated' && ticket?.closed)
 		return `contained: isolated, quarantined, cleaned, released; ${ticketText}`;
-	if (ticket && !ticket.closedFlag) return `${ticketText} for a technician`;
+	if (ticket && !ticket.closed) return `${ticketText} for a technician`;
 	return `${ticketText}; EDR status ${threat?.status ?? 'unknown'}, mitigation ${threat?.mitigationStatus ?? 'unknown'}`;
 }
 
 /** The threats whose approval was requested in this run: each has its own ticket and form link. */
-function awaitingApproval(run: ExecuteResult): Json[] {
+function awaitingApproval(run: RunResult): Json[] {
 	return run.outputOf('Approval Pending Record');
 }
 
 /** One block per approval: what it approves and the form link its ticket note carries. */
-function approvalLines(world: World, run: ExecuteResult, cw: CwSlice): string[] {
+function approvalLines(world: World, run: RunResult, stack: Stack): string[] {
 	const pending = awaitingApproval(run);
 	if (!pending.length) return ['Approvals pending: none'];
 	const lines = [
 		`Approvals pending: ${pending.length} (one form per threat; answering one contains only that threat)`,
 	];
 	for (const item of pending) {
-		const ticketId = Number(item.ticketReference);
-		const threat = worldThreat(world, String(item.reference));
+		// The threat's ticket, by its reference: the ticket number the run recorded is not the id everywhere
+		// (Autotask numbers tickets T20261201.0001).
+		const ticketId =
+			stack
+				.tickets(world)
+				.find((t) => t.ref === stack.storedRef(`edr-threat:${String(item.reference)}`))?.id ??
+			Number(item.ticketReference);
+		const threat = worldThreat(world, String(item.reference), stack);
 		const note =
-			cw.notes
-				.filter((n) => n.ticketId === ticketId)
+			stack
+				.notes(world, ticketId)
 				.map((n) => n.text)
 				.find((t) => t.includes('Approve or reject')) ?? '';
 		const link =
@@ -344,8 +355,8 @@ function approvalLines(world: World, run: ExecuteResult, cw: CwSlice): string[] 
 	return lines;
 }
 
-function worldThreat(world: World, id: string): Threat | undefined {
-	return world.threats.find((t) => t.sentinelOneThreatId === id || t.defenderAlertId === id);
+function worldThreat(world: World, id: string, stack: Stack): Threat | undefined {
+	return world.threats.find((t) => stack.edrThreatId(t, world) === id);
 }
 
 function hostOf(world: World, threat: Threat): string {
@@ -355,16 +366,42 @@ function hostOf(world: World, threat: Threat): string {
 // ---------------------------------------------------------------------------------------------
 // Reporting
 
-function complianceLines(world: World): string[] {
-	const hudu = world.vendors.hudu as HuduSlice;
-	const lines = ['Compliance per client (Hudu tiles):'];
+/** The report titles the templates publish, one document per client each. */
+const REPORT_TITLES = ['Patch compliance', 'Security incidents'];
+
+/**
+ * Per client, what its documentation platform shows: the status tiles where the platform has them
+ * (Hudu), else the headline of each published report (an IT Glue report asset leads with it).
+ */
+function complianceLines(world: World, stack: Stack): string[] {
+	const { report } = stack;
+	if (report.tileMessages) {
+		const lines = [`Compliance per client (${report.label} tiles):`];
+		for (const client of world.clients) {
+			const tiles = report.tileMessages(world, client);
+			lines.push(
+				`  ${client.name}: ${tiles.map((t) => `${t.title}: ${t.message}`).join(' | ') || 'no tile'}`,
+			);
+		}
+		return lines;
+	}
+	const lines = [`Compliance per client (${report.label} reports; ${report.label} has no tiles):`];
 	for (const client of world.clients) {
-		const tiles = hudu.magicDash.filter((m) => m.company_id === client.ids.huduCompanyId);
-		lines.push(
-			`  ${client.name}: ${tiles.map((t) => `${t.title}: ${t.message}`).join(' | ') || 'no tile'}`,
+		const documents = REPORT_TITLES.flatMap((title) =>
+			report
+				.documents(world, client, title)
+				.map((d, _, all) => `${all.length > 1 ? d.name : title}: ${reportHeadline(d.content)}`),
 		);
+		lines.push(`  ${client.name}: ${documents.join(' | ') || 'no report'}`);
 	}
 	return lines;
+}
+
+/** "Device compliance 96%": the figure a published report leads with (a paragraph of a label and its value). */
+function reportHeadline(html: string): string {
+	if (/No activity in period/i.test(html)) return 'no activity in the period';
+	const match = /<p[^>]*>([^<]+):\s*<strong[^>]*>([^<]+)<\/strong>\s*<\/p>/.exec(html);
+	return match ? `${match[1].trim()} ${match[2].trim()}` : 'published (no headline figure)';
 }
 
 // ---------------------------------------------------------------------------------------------

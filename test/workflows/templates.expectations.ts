@@ -87,6 +87,8 @@ interface DocumentView {
 
 /** Where the templates publish their reports, and how that platform shows them per client. */
 interface ReportPlatform {
+	/** The platform as the MSP names it ("Hudu", "IT Glue"). */
+	label: string;
 	/** Node type name `mspReport` -> provider value and the sandbox credential's type and name. */
 	provider: { provider: string; credential: string; name: string };
 	/**
@@ -99,9 +101,12 @@ interface ReportPlatform {
 	 * node skips them and sends nothing).
 	 */
 	tiles?(world: World, client: Client, title: string): number;
+	/** The client's status tiles as a client sees them (title and message), where the platform has tiles. */
+	tileMessages?(world: World, client: Client): Array<{ title: string; message: string }>;
 }
 
 const HUDU: ReportPlatform = {
+	label: 'Hudu',
 	provider: { provider: 'hudu', credential: 'mspHuduApi', name: 'Sandbox Hudu' },
 	documents: (world, client, prefix) =>
 		hudu(world)
@@ -114,10 +119,15 @@ const HUDU: ReportPlatform = {
 		hudu(world).magicDash.filter(
 			(m) => m.company_id === client.ids.huduCompanyId && m.title === title,
 		).length,
+	tileMessages: (world, client) =>
+		hudu(world)
+			.magicDash.filter((m) => m.company_id === client.ids.huduCompanyId)
+			.map((m) => ({ title: m.title, message: m.message })),
 };
 
 /** One MSP Report flexible asset per client and title, updated in place; IT Glue has no tiles. */
 const IT_GLUE: ReportPlatform = {
+	label: 'IT Glue',
 	provider: { provider: 'itGlue', credential: 'mspItGlueApi', name: 'Sandbox IT Glue' },
 	documents: (world, client, prefix) =>
 		itGlueSlice(world)
