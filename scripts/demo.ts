@@ -3,9 +3,18 @@
  * the sandbox credentials and both templates imported (credentials bound by name), both run,
  * and a short summary of what they did.
  *
- *   npm run demo                    run both templates, print the summary, stop everything
- *   npm run demo -- --ui            the same, then leave n8n and the sandbox running for the editor
- *   npm run demo -- --screenshots   the same, then save canvas screenshots to docs/images/
+ *   npm run demo                        run both templates, print the summary, stop everything
+ *   npm run demo -- --stack kaseya      the same on Autotask PSA, Datto RMM and IT Glue
+ *                                       (SentinelOne stays the EDR)
+ *   npm run demo -- --ui                the same, then leave n8n and the sandbox running for the editor
+ *   npm run demo -- --screenshots       the same, then save canvas screenshots to docs/images/
+ *                                       (default stack only: the images show the shipped templates)
+ *   npm run demo -- --help              this text
+ *
+ * `--stack` picks the vendors: `default` (the templates as shipped: ConnectWise PSA, NinjaOne,
+ * SentinelOne, Hudu) or `kaseya`. A non-default stack imports the templates with only each node's
+ * provider and credential switched, as a builder does in the editor, and the summary reads that
+ * stack's PSA, RMM, EDR and documentation platform. `--ui` works with either stack.
  *
  * `npm run demo` builds the package and installs n8n (scripts/setup-n8n.sh) first.
  *
@@ -22,7 +31,15 @@ import {
 	type N8nInstance,
 	type StartedN8n,
 } from '../test/e2e/helpers/n8n';
-import { loadTemplate, withChatModel } from '../test/workflows/templates.expectations';
+import {
+	DEFAULT_STACK,
+	KASEYA_STACK,
+	loadTemplate,
+	onStack,
+	withChatModel,
+	type Stack,
+	type Template,
+} from '../test/workflows/templates.expectations';
 import { summaryLines, type DemoRuns } from './lib/demo-summary';
 import { createProgress } from './lib/progress';
 
@@ -45,13 +62,47 @@ const THREAT_WITH_MODEL = {
 	title: 'Threat response with a model',
 };
 
-const args = new Set(process.argv.slice(2));
+/** The vendor stacks `--stack` accepts. */
+const STACKS: Record<string, Stack> = { default: DEFAULT_STACK, kaseya: KASEYA_STACK };
+
+const argv = process.argv.slice(2);
+const args = new Set(argv);
 const print = (text: string) => process.stdout.write(`${text}\n`);
 const progress = createProgress(print);
 
+/** `--stack <name>` or `--stack=<name>`; the default stack when absent. */
+function stackOption(): { name: string; stack: Stack } {
+	const at = argv.findIndex((a) => a === '--stack' || a.startsWith('--stack='));
+	if (at < 0) return { name: 'default', stack: DEFAULT_STACK };
+	const name = argv[at].startsWith('--stack=') ? argv[at].slice('--stack='.length) : argv[at + 1];
+	const stack = name ? STACKS[name] : undefined;
+	if (!stack)
+		fail(
+			`Unknown stack ${name ? `"${name}"` : '(none given)'} for --stack: choose one of ${Object.keys(STACKS).join(', ')}.`,
+		);
+	return { name, stack };
+}
+
+function fail(message: string): never {
+	process.stderr.write(`${message}\n`);
+	process.exit(1);
+}
+
+/** The template as the demo imports it: as shipped on the default stack, else switched to the stack's vendors. */
+function onDemoStack(template: Template, name: string, stack: Stack): Template {
+	if (stack === DEFAULT_STACK) return template;
+	return { ...onStack(template, stack), name: `${template.name} (${name} stack)` };
+}
+
 async function main() {
+	const { name: stackName, stack } = stackOption();
+	if (args.has('--screenshots') && stack !== DEFAULT_STACK)
+		fail('--screenshots saves the shipped templates for the docs: run it without --stack.');
+	const vendors = stack.label.includes(stack.report.label)
+		? stack.label
+		: `${stack.label}, ${stack.report.label}`;
 	const sandbox = await progress.phase(
-		'Starting the sandbox (simulated ConnectWise, Halo, NinjaOne, Automate, SentinelOne, Defender, Hudu, OpenAI)',
+		`Starting the sandbox (simulated vendor APIs; this run uses ${vendors} and OpenAI)`,
 		() => startSandbox({ port: 0 }),
 	);
 	// Operations finish on their first status read, so the templates' waits do not sleep.
@@ -62,9 +113,13 @@ async function main() {
 	);
 	await progress.phase('Importing the sandbox credentials and the templates into n8n', async () => {
 		await n8n.importCredentials(sandbox.n8nCredentials() as never);
-		for (const t of TEMPLATES) await n8n.importWorkflow({ ...loadTemplate(t.file), id: t.id });
+		for (const t of TEMPLATES)
+			await n8n.importWorkflow({
+				...onDemoStack(loadTemplate(t.file), stackName, stack),
+				id: t.id,
+			});
 		await n8n.importWorkflow({
-			...withChatModel(loadTemplate('threat-response')),
+			...withChatModel(onDemoStack(loadTemplate('threat-response'), stackName, stack)),
 			id: THREAT_WITH_MODEL.id,
 		});
 	});
@@ -75,7 +130,7 @@ async function main() {
 	});
 	progress.log(`  n8n is listening at ${server.baseUrl}`);
 
-	const runs: DemoRuns = {
+	const runs: DemoRuns<ExecuteResult> = {
 		patch: await progress.phase(
 			'Running patch remediation (find missing updates, ticket, install, verify, close or escalate, report)',
 			() => runTemplate(n8n, server, TEMPLATES[0].id),
@@ -89,13 +144,14 @@ async function main() {
 		`  patch remediation ended ${runs.patch.status}; threat response ended ${runs.threat.status}${runs.threat.status === 'waiting' ? ' (it waits for the approval link)' : ''}`,
 	);
 	const reports = writeReports(runs);
-	for (const line of summaryLines(sandbox.world(), runs, reports, REPORTS)) print(line);
+	for (const line of summaryLines(sandbox.world(), runs, reports, REPORTS, stack)) print(line);
 
 	if (args.has('--screenshots'))
 		await progress.phase('Saving canvas screenshots', () => screenshots(server));
 	if (args.has('--ui')) {
 		print('');
 		print(`n8n is running at ${server.baseUrl}  (sign in: ${OWNER.email} / ${OWNER.password})`);
+		print(`Templates on ${vendors}:`);
 		for (const t of [...TEMPLATES, THREAT_WITH_MODEL])
 			print(`  ${`${t.title}:`.padEnd(30)} ${server.baseUrl}/workflow/${t.id}`);
 		print(`Sandbox: ${sandbox.baseUrl}/_sandbox/state   n8n user folder: ${n8n.userFolder}`);
@@ -222,6 +278,18 @@ async function screenshots(server: StartedN8n) {
 	}
 }
 
+if (args.has('--help')) {
+	print(
+		[
+			'Usage: npm run demo [-- [--stack default|kaseya] [--ui] [--screenshots]]',
+			'  --stack kaseya  run the templates on Autotask PSA, Datto RMM and IT Glue (SentinelOne stays the EDR);',
+			'                  default: the templates as shipped (ConnectWise PSA, NinjaOne, SentinelOne, Hudu)',
+			'  --ui            leave n8n and the sandbox running afterwards, with links to the workflows',
+			'  --screenshots   save canvas screenshots of the shipped templates to docs/images/ (default stack only)',
+		].join('\n'),
+	);
+	process.exit(0);
+}
 if (!existsSync(join(ROOT, 'dist')) || readdirSync(join(ROOT, 'dist')).length === 0) {
 	print('dist/ is missing: run `npm run build` first (npm run demo does).');
 	process.exit(1);
