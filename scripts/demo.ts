@@ -71,16 +71,17 @@ const print = (text: string) => process.stdout.write(`${text}\n`);
 const progress = createProgress(print);
 
 /** `--stack <name>` or `--stack=<name>`; the default stack when absent. */
-function stackOption(): { name: string; stack: Stack } {
+function stackOption(): Stack {
 	const at = argv.findIndex((a) => a === '--stack' || a.startsWith('--stack='));
-	if (at < 0) return { name: 'default', stack: DEFAULT_STACK };
+	if (at < 0) return DEFAULT_STACK;
 	const name = argv[at].startsWith('--stack=') ? argv[at].slice('--stack='.length) : argv[at + 1];
-	const stack = name ? STACKS[name] : undefined;
+	const stack =
+		name && Object.prototype.hasOwnProperty.call(STACKS, name) ? STACKS[name] : undefined;
 	if (!stack)
 		fail(
 			`Unknown stack ${name ? `"${name}"` : '(none given)'} for --stack: choose one of ${Object.keys(STACKS).join(', ')}.`,
 		);
-	return { name, stack };
+	return stack;
 }
 
 function fail(message: string): never {
@@ -89,15 +90,17 @@ function fail(message: string): never {
 }
 
 /** The template as the demo imports it: as shipped on the default stack, else switched to the stack's vendors. */
-function onDemoStack(template: Template, name: string, stack: Stack): Template {
+function onDemoStack(template: Template, stack: Stack): Template {
 	if (stack === DEFAULT_STACK) return template;
-	return { ...onStack(template, stack), name: `${template.name} (${name} stack)` };
+	return { ...onStack(template, stack), name: `${template.name} (${stack.label})` };
 }
 
 async function main() {
-	const { name: stackName, stack } = stackOption();
+	const stack = stackOption();
 	if (args.has('--screenshots') && stack !== DEFAULT_STACK)
-		fail('--screenshots saves the shipped templates for the docs: run it without --stack.');
+		fail(
+			'--screenshots is for the default stack only: it saves the shipped templates for docs/images/.',
+		);
 	const vendors = stack.label.includes(stack.report.label)
 		? stack.label
 		: `${stack.label}, ${stack.report.label}`;
@@ -115,11 +118,11 @@ async function main() {
 		await n8n.importCredentials(sandbox.n8nCredentials() as never);
 		for (const t of TEMPLATES)
 			await n8n.importWorkflow({
-				...onDemoStack(loadTemplate(t.file), stackName, stack),
+				...onDemoStack(loadTemplate(t.file), stack),
 				id: t.id,
 			});
 		await n8n.importWorkflow({
-			...withChatModel(onDemoStack(loadTemplate('threat-response'), stackName, stack)),
+			...withChatModel(onDemoStack(loadTemplate('threat-response'), stack)),
 			id: THREAT_WITH_MODEL.id,
 		});
 	});
