@@ -695,6 +695,17 @@ export function assertThreatEndState(
 			`Incident timeline[\\s\\S]*isolation: isolated[\\s\\S]*${stack.cleanupInTimeline.source}[\\s\\S]*verified clean: releasing`,
 		);
 		expect(notesText('ransomware').join('\n')).toMatch(timeline);
+		// The resolution says what the RMM reported: an exit code where it reports one, never an invented "exited 0".
+		const resolution = stack
+			.notes(world, ticketFor('ransomware')[0].id)
+			.filter((n) => n.resolution)
+			.map((n) => n.text)
+			.join('\n');
+		expect(resolution).toMatch(
+			/exit code 0/.test(notesText('ransomware').join('\n'))
+				? /the cleanup script exited 0;/
+				: /the cleanup script succeeded \(this RMM reports no exit code\);/,
+		);
 	} else {
 		// Isolated once and cleaned once, but the EDR shows the threat unmitigated: never released, the ticket open at
 		// the escalation priority with the timeline saying which step failed.
