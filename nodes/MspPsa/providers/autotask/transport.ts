@@ -1,7 +1,5 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { autotaskZone } from '../../../../credentials/MspAutotaskApi.credentials';
-
 import type {
 	RawResponse,
 	RequestContext,
@@ -52,19 +50,9 @@ function gateKey(credentials: ICredentialDataDecryptedObject): string {
 	].join('\n');
 }
 
-/**
- * Per API user: the request that is finding the zone while the credential has none. n8n looks the
- * zone up (ZoneInformation, in the credential's preAuthentication) for every request that starts
- * before one has stored it, so the others wait for the first: the zone is asked once.
- */
-const zoneLookups = new Map<string, Promise<void>>();
-
 /** The shared transport with Autotask's cap on requests in flight. */
 export class AutotaskTransport extends Transport {
 	private gate?: Promise<Gate>;
-
-	/** The credential had a zone when last read: no more waiting for a lookup. */
-	private zoneKnown = false;
 
 	constructor(
 		private readonly context: RequestContext,
@@ -87,28 +75,6 @@ export class AutotaskTransport extends Transport {
 			return gate;
 		});
 		const gate = await this.gate;
-		if (!this.zoneKnown && !this.dryRun) {
-			const credentials = await this.credentials();
-			if (autotaskZone(credentials)) this.zoneKnown = true;
-			else {
-				const key = gateKey(credentials);
-				const pending = zoneLookups.get(key);
-				if (pending) await pending;
-				else {
-					const first = gate.run(async () => await super.requestRaw<T>(spec));
-					const settled = first.then(
-						() => undefined,
-						() => undefined,
-					);
-					zoneLookups.set(key, settled);
-					try {
-						return await first;
-					} finally {
-						zoneLookups.delete(key);
-					}
-				}
-			}
-		}
 		return await gate.run(async () => await super.requestRaw<T>(spec));
 	}
 }

@@ -33,6 +33,7 @@ import type {
 	RmmScript,
 	ScriptRunRequest,
 } from '../types';
+import { RUN_CLOCK_ALLOWANCE_MS, runLookupFrom } from '../types';
 import { type DateReader, historyJob, toAlert, toDevice, toPatch } from './mappers';
 import { parametersProblem, scheduleParameters } from './parameters';
 import {
@@ -66,8 +67,6 @@ const PAGE_SIZE = 1000;
 const HISTORY_ROWS = 5;
 /** `PatchActionArgs.EntityType` of a computer [unverified: 1, as community clients send]. */
 const ENTITY_COMPUTER = 1;
-/** History dates come from the server clock: a run is looked up from a little before it was scheduled. */
-const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 /**
  * The id of a run found by reading back a request whose answer was lost: Automate then never told us the
@@ -482,7 +481,7 @@ export class AutomateProvider implements RmmProvider {
 
 	/**
 	 * A run of this script on the computer since `since`: its script history or running scripts, as a
-	 * lost answer is read back (the allowance there is the same as `RUN_CLOCK_ALLOWANCE_MS`). The id
+	 * lost answer is read back (with `RUN_CLOCK_ALLOWANCE_MS`, as history dates come from the server's clock). The id
 	 * names the script and `since`, so Get Result follows the same run.
 	 */
 	async findScriptRunSince(
@@ -510,7 +509,7 @@ export class AutomateProvider implements RmmProvider {
 		scheduledAt: string,
 	): Promise<Job | undefined> {
 		const computerId = numericId(this.node, deviceId, 'Computer');
-		const since = Date.parse(scheduledAt) - CLOCK_SKEW_MS;
+		const since = runLookupFrom(scheduledAt);
 		const runId = foundRunId(scriptId, scheduledAt);
 		const history = await this.scriptHistorySince(computerId, scriptId, since);
 		if (history) return historyJob(runId, deviceId, history.row, scheduledAt, history.at);
@@ -605,7 +604,7 @@ export class AutomateProvider implements RmmProvider {
 			schedule.NextRun ?? schedule.EffectiveStartDate ?? schedule.LastUpdate ?? undefined;
 		const scheduledAt = (await this.dates([when]))(when);
 		const since = automateEpoch(scheduledAt, 0);
-		const from = since === undefined ? 0 : since - CLOCK_SKEW_MS;
+		const from = since === undefined ? 0 : since - RUN_CLOCK_ALLOWANCE_MS;
 		const history = await this.scriptHistorySince(computerId, schedule.ScriptId, from);
 		if (history) return historyJob(runId, deviceId, history.row, scheduledAt, history.at);
 		const running = await this.runningSince(computerId, schedule.ScriptId, from);

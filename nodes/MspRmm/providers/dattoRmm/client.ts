@@ -202,12 +202,7 @@ export class DattoRmmProvider implements RmmProvider {
 	}
 
 	async getDevice(deviceId: string): Promise<Device> {
-		const uid = this.uid('device', deviceId, 'Device');
-		try {
-			return toDevice(await this.get(`/api/v2/device/${uid}`, DattoDeviceSchema, 'get device'));
-		} catch (error) {
-			throw notFound(this.node, error, `Datto RMM has no device with uid ${uid}`);
-		}
+		return toDevice(await this.rawDevice(this.uid('device', deviceId, 'Device')));
 	}
 
 	/**
@@ -446,19 +441,12 @@ export class DattoRmmProvider implements RmmProvider {
 
 	private async patchJobUids(deviceUid: string): Promise<string[]> {
 		const tag = patchJobTag(deviceUid);
-		const page = await this.get(
-			'/api/v2/activity-logs',
-			DattoActivityPageSchema,
-			'find patch jobs',
-			{
-				entities: 'device',
-				categories: 'job',
-				searchQuery: tag,
-				from: utcSeconds(Date.now() - PATCH_JOB_LOOKBACK_MS),
-				size: 100,
-			},
-		);
-		return (page.activities ?? [])
+		const activities = await this.jobActivities('find patch jobs', {
+			searchQuery: tag,
+			from: utcSeconds(Date.now() - PATCH_JOB_LOOKBACK_MS),
+			size: 100,
+		});
+		return activities
 			.filter((a) => (a.details ?? '').toLowerCase().includes(`(${tag.toLowerCase()} `))
 			.sort((a, b) => Number(b.date ?? 0) - Number(a.date ?? 0))
 			.slice(0, PATCH_JOBS_CHECKED)
@@ -565,20 +553,13 @@ export class DattoRmmProvider implements RmmProvider {
 		const component = (await this.components()).find((c) => c.uid === componentUid);
 		if (!component) return undefined;
 		const hostname = (await this.getDevice(uid)).hostname.toLowerCase();
-		const page = await this.get(
-			'/api/v2/activity-logs',
-			DattoActivityPageSchema,
-			'find script job',
-			{
-				entities: 'device',
-				categories: 'job',
-				from: new Date(runLookupFrom(since)).toISOString(),
-				order: 'asc',
-				searchQuery: component.name,
-				size: 100,
-			},
-		);
-		for (const entry of page.activities ?? []) {
+		const activities = await this.jobActivities('find script job', {
+			from: utcSeconds(runLookupFrom(since)),
+			order: 'asc',
+			searchQuery: component.name,
+			size: 100,
+		});
+		for (const entry of activities) {
 			const details = entry.details ?? '';
 			const host = typeof entry.hostname === 'string' ? entry.hostname.toLowerCase() : undefined;
 			if (!details.includes(component.name)) continue;
@@ -596,18 +577,11 @@ export class DattoRmmProvider implements RmmProvider {
 	 * that is not the device's. A job that shows without a readable uid is reported, never resent.
 	 */
 	private async findQuickJob(deviceUid: string, jobName: string): Promise<Job | undefined> {
-		const page = await this.get(
-			'/api/v2/activity-logs',
-			DattoActivityPageSchema,
-			'find script job',
-			{
-				entities: 'device',
-				categories: 'job',
-				searchQuery: jobName,
-				size: 50,
-			},
-		);
-		const entry = (page.activities ?? []).find((a) => (a.details ?? '').includes(jobName));
+		const activities = await this.jobActivities('find script job', {
+			searchQuery: jobName,
+			size: 50,
+		});
+		const entry = activities.find((a) => (a.details ?? '').includes(jobName));
 		if (!entry) return undefined;
 		const jobUid = uidInDetails(entry.details ?? '', deviceUid);
 		if (!jobUid)
@@ -620,6 +594,19 @@ export class DattoRmmProvider implements RmmProvider {
 				},
 			);
 		return await this.getScriptRun(deviceUid, jobUid);
+	}
+
+	/** Device job entries of the activity log (`GET /v2/activity-logs`, job category). */
+	private async jobActivities(
+		operation: string,
+		query: Record<string, string | number>,
+	): Promise<NonNullable<z.infer<typeof DattoActivityPageSchema>['activities']>> {
+		const page = await this.get('/api/v2/activity-logs', DattoActivityPageSchema, operation, {
+			entities: 'device',
+			categories: 'job',
+			...query,
+		});
+		return page.activities ?? [];
 	}
 
 	/**
