@@ -7,7 +7,6 @@ import {
 	ourNode,
 	ratio,
 	requestsTo,
-	round,
 	row,
 	sandboxFor,
 	seconds,
@@ -26,6 +25,7 @@ const LIST_PAGE = 500;
 const TITLE = `10. Huntress isolation of ${AGENTS} agents under 60 requests a minute`;
 
 const AGENT_READ = /^GET \/huntress\/v1\/agents\/\d+$/;
+const AGENT_LIST = /^GET \/huntress\/v1\/agents$/;
 const ISOLATE = /^POST \/huntress\/v1\/agents\/\d+\/isolation$/;
 const ORGANIZATIONS = /^GET \/huntress\/v1\/organizations$/;
 
@@ -54,6 +54,7 @@ function outcomes(sandbox: Sandbox) {
 	const count = (pattern: RegExp) =>
 		answered.filter((e) => pattern.test(`${e.method} ${e.path}`)).length;
 	const reads = count(AGENT_READ);
+	const lists = count(AGENT_LIST);
 	const isolations = count(ISOLATE);
 	const organizations = count(ORGANIZATIONS);
 	// The most requests that reached Huntress in any 60 s span, 429s included (the vendor counts arrivals).
@@ -65,9 +66,10 @@ function outcomes(sandbox: Sandbox) {
 	}
 	return {
 		reads,
+		lists,
 		isolations,
 		organizations,
-		other: answered.length - reads - isolations - organizations,
+		other: answered.length - reads - lists - isolations - organizations,
 		throttled: entries.length - answered.length,
 		total: entries.length,
 		busiest,
@@ -122,9 +124,12 @@ export const huntressIsolateScenario: Scenario = {
 			// Bounds. Writes only: one isolation request per agent (Huntress has no batch isolation).
 			// Reads + writes (the target's): an isolation that skips agents already isolated and refuses
 			// protected hosts needs each agent's firewall_status and hostname first; the fewest reads
-			// Huntress allows are the account's agent list at 500 a page (it has no read by many ids).
-			// The provider's own plan: one GET /agents/{id} per agent, the organizations list, the isolations.
-			const listReads = Math.min(AGENTS, requestFloor(estate, LIST_PAGE));
+			// Huntress allows are agent list pages of 500 (it has no read by many ids): one page at the
+			// least, and as many as the agents are spread over in the account's list.
+			// The provider's own plan: the organizations list (their agents_count sizes the account), the
+			// agent list pages until every agent is seen, the isolations.
+			const listReads = requestFloor(AGENTS, LIST_PAGE);
+			const accountPages = requestFloor(estate, LIST_PAGE);
 			const floorOf = (requests: number) =>
 				rateLimitFloorMs(requests, LIMIT.limit, LIMIT.windowMs, ctx.latencyMs, LIMIT.limit);
 			const writesFloorMs = floorOf(AGENTS);
@@ -158,12 +163,11 @@ export const huntressIsolateScenario: Scenario = {
 					ratio: ours.ok ? ratio(o.total, floorRequests) : null,
 					ratioMeaning: 'ours / reads+writes bound',
 					lowerBound: floorRequests,
-					lowerBoundBasis: `reads+writes: ceil(${estate.toLocaleString('en')} agents in the account / ${LIST_PAGE}) = ${listReads} agent list pages + ${AGENTS} isolation requests (one per agent: Huntress has no batch isolation); writes only: ${AGENTS}`,
+					lowerBoundBasis: `reads+writes: ceil(${AGENTS} agents / ${LIST_PAGE}) = ${listReads} agent list page at the least (the whole account of ${estate.toLocaleString('en')} agents is ${accountPages}) + ${AGENTS} isolation requests (one per agent: Huntress has no batch isolation); writes only: ${AGENTS}`,
 					target: 'ratio <= 1.1 (reads+writes bound)',
 					met: ours.ok ? oursOk && o.total <= floorRequests * 1.1 : false,
 					note: ours.ok
-						? `ours: ${o.reads} agent reads (GET /v1/agents/{id}, one per agent: the provider reads agents by id one at a time), ${o.organizations} organizations list, ${o.isolations} isolation requests (POST /v1/agents/{id}/isolation), ${o.other} other, ${o.throttled} 429s. ` +
-							`The per-agent reads are what misses the bound: GET /v1/agents?limit=500 (optionally by organization_id) returns firewall_status and hostname for ${LIST_PAGE} agents a request. Requests: ${byPath}`
+						? `ours: ${o.organizations} organizations list (their agents_count says the account's ${LIST_PAGE}-agent pages are fewer than the ${AGENTS} agents, so the list is read instead of each agent), ${o.lists} agent list ${o.lists === 1 ? 'page' : 'pages'} (GET /v1/agents?limit=${LIST_PAGE}, paging stops once every agent is seen), ${o.reads} agent reads by id, ${o.isolations} isolation requests (POST /v1/agents/{id}/isolation), ${o.other} other, ${o.throttled} 429s. Requests: ${byPath}`
 						: '',
 				}),
 				row({
@@ -175,13 +179,13 @@ export const huntressIsolateScenario: Scenario = {
 					ratio: ours.ok ? ratio(ours.wallMs, floorMs) : null,
 					ratioMeaning: 'ours / reads+writes rate-limit floor',
 					lowerBound: seconds(floorMs),
-					lowerBoundBasis: `reads+writes: ${floorRequests} requests (${listReads} list pages + ${AGENTS} isolations) under ${LIMIT.limit} / ${LIMIT.windowMs / 1000} s, ${ctx.latencyMs} ms each; writes only: ${AGENTS} isolations = ${seconds(writesFloorMs)} s`,
+					lowerBoundBasis: `reads+writes: ${floorRequests} requests (${listReads} list ${listReads === 1 ? 'page' : 'pages'} + ${AGENTS} isolations) under ${LIMIT.limit} / ${LIMIT.windowMs / 1000} s, ${ctx.latencyMs} ms each; writes only: ${AGENTS} isolations = ${seconds(writesFloorMs)} s`,
 					target: '<= 1.2x the reads+writes rate-limit floor',
 					met: ours.ok ? oursOk && ours.wallMs <= floorMs * 1.2 : false,
 					note: ours.ok
 						? `Against the floor of the provider's own ${planRequests} requests (${seconds(planFloorMs)} s, ${windows} windows of 60) ours is ${ratio(ours.wallMs, planFloorMs)}x: the pacing keeps the budget, and the time is set by how many requests it spends. ` +
 							`The provider keeps Huntress's 60 a minute as a sliding window (60 back to back, then each request when the one 60 earlier is a minute old, plus a 1 s guard a window) and sends one request at a time. ` +
-							`Wait for Completion was off (Huntress answers the isolation with the agent "Pending Isolation"); on, each poll round reads every open agent again one by one, ${AGENTS} more requests (about ${round(AGENTS / LIMIT.limit, 1)} minutes of budget) a round.`
+							`Wait for Completion was off (Huntress answers the isolation with the agent "Pending Isolation"); on, each poll round reads the open agents again the same way, up to ${accountPages} list pages a round.`
 						: '',
 				}),
 			];

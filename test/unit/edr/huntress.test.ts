@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
 import * as contain from '../../../nodes/MspEdr/actions/containment/contain';
 import { MspEdr } from '../../../nodes/MspEdr/MspEdr.node';
-import type { EdrProvider } from '../../../nodes/MspEdr/providers/types';
+import type { ContainmentRead, EdrProvider } from '../../../nodes/MspEdr/providers/types';
 import { DryRunStop, pollUntil, ThreatSchema, DeviceSchema } from '../../../nodes/shared';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { HUNTRESS_IDS, HUNTRESS_KEYS } from '../../../sandbox/vendors/huntress';
@@ -315,6 +315,45 @@ describe('EDR provider: Huntress', () => {
 		});
 		expect(byName).toMatchObject({ hostname: 'BSD-WS02' });
 		expect((missing as Error).message).toMatch(/No Huntress agent with id "999999"/);
+	});
+
+	it('reads many agents from the agent list when that takes fewer requests than one read each; an id it lacks is read alone', async () => {
+		const hosts = world()
+			.devices.filter((d) => d.type === 'workstation')
+			.slice(0, 8)
+			.map((d) => d.hostname);
+		const ids = hosts.map(agentId);
+		// The account's agents (the organizations' agents_count) at 7 a page: fewer pages than ids.
+		const pages = Math.ceil(world().devices.length / 7);
+		expect(pages).toBeLessThan(ids.length);
+		const devices = await provider().getDevices([...ids.map((id) => ({ id })), { id: '999999' }]);
+		expect(devices.slice(0, 8).map((d) => (d as { hostname: string }).hostname)).toEqual(hosts);
+		expect((devices[8] as Error).message).toMatch(/No Huntress agent with id "999999"/);
+		const lists = paths().filter((p) => p === 'GET /v1/agents');
+		expect(lists.length).toBeGreaterThan(0);
+		expect(lists.length).toBeLessThanOrEqual(pages);
+		expect(paths().filter((p) => /^GET \/v1\/agents\/\d+$/.test(p))).toEqual([
+			'GET /v1/agents/999999',
+		]);
+
+		// Isolated, then read back from the list as well.
+		const p = provider();
+		const sent = await p.requestContainment('isolate', ids, 'Outbreak');
+		since = sandbox.requests.all().at(-1)?.seq ?? 0;
+		const reads = await p.readContainments('isolate', sent);
+		expect(reads.map((r) => (r as ContainmentRead).containment.state)).toEqual(
+			ids.map(() => expect.stringMatching(/^(pendingIsolation|isolated)$/)),
+		);
+		// The organizations' agents_count sizes the list; no agent is read by id.
+		expect(paths().filter((path) => path !== 'GET /v1/agents')).toEqual(['GET /v1/organizations']);
+		expect(paths().length - 1).toBeLessThanOrEqual(pages);
+
+		// Two agents: two reads by id cost less than the list.
+		since = sandbox.requests.all().at(-1)?.seq ?? 0;
+		await provider().getDevices(ids.slice(0, 2).map((id) => ({ id })));
+		expect(paths().filter((path) => path.startsWith('GET /v1/agents'))).toEqual(
+			ids.slice(0, 2).map((id) => `GET /v1/agents/${id}`),
+		);
 	});
 
 	it('reads options per item through the node: each item isolates with its own reason', async () => {

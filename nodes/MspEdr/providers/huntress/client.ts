@@ -98,8 +98,10 @@ export class HuntressProvider implements EdrProvider {
 
 	private readonly pageSize: number;
 
-	/** Organization names by id, read once per execution: incident reports and agents carry only the id. */
-	private organizations?: Promise<Map<string, string>>;
+	/** The organizations, read once per execution: incident reports and agents carry only the id. */
+	private organizations?: Promise<HuntressOrganization[]>;
+
+	private organizationNamesById?: Promise<Map<string, string>>;
 
 	/** Agents by id as read during this execution (null: Huntress no longer has it). */
 	private readonly agentCache = new Map<string, Promise<HuntressAgent | undefined>>();
@@ -139,7 +141,7 @@ export class HuntressProvider implements EdrProvider {
 
 	// ---- organizations and agents -------------------------------------------------------------
 
-	private async organizationNames(): Promise<Map<string, string>> {
+	private async organizationList(): Promise<HuntressOrganization[]> {
 		this.organizations ??= (async () => {
 			const operation = 'list organizations';
 			const pages = cursorPages(this.transport, {
@@ -155,12 +157,26 @@ export class HuntressProvider implements EdrProvider {
 				cursorParam: 'page_token',
 				cursor: nextToken,
 			});
-			const names = new Map<string, string>();
-			for (const org of await collect(pages, { returnAll: true }))
-				if (org.name) names.set(org.id, org.name);
-			return names;
+			return await collect(pages, { returnAll: true });
 		})();
 		return await this.organizations;
+	}
+
+	private async organizationNames(): Promise<Map<string, string>> {
+		this.organizationNamesById ??= this.organizationList().then(
+			(orgs) => new Map(orgs.flatMap((org) => (org.name ? [[org.id, org.name] as const] : []))),
+		);
+		return await this.organizationNamesById;
+	}
+
+	/** Every agent the key sees, by its organizations' `agents_count`; undefined when one lacks it. */
+	private async agentTotal(): Promise<number | undefined> {
+		let total = 0;
+		for (const org of await this.organizationList()) {
+			if (typeof org.agents_count !== 'number') return undefined;
+			total += org.agents_count;
+		}
+		return total;
 	}
 
 	private async organizationName(id: string | null | undefined): Promise<string | undefined> {
@@ -216,6 +232,30 @@ export class HuntressProvider implements EdrProvider {
 			cursorParam: 'page_token',
 			cursor: nextToken,
 		});
+	}
+
+	/**
+	 * Fresh records of many agents from the account's agent list, when that takes fewer requests than
+	 * one `GET /v1/agents/{id}` each: Huntress's list has no id filter, but gives 500 agents a page, so
+	 * 100 agents in an account of 2,000 take 4 pages instead of 100 reads. Paging stops once every id
+	 * is seen. Empty when reading by id is cheaper or the size of the account is unknown; ids the list
+	 * does not return are left to the caller's read by id, which names them when Huntress has none.
+	 */
+	private async listedAgents(
+		ids: string[],
+		operation: string,
+	): Promise<Map<string, HuntressAgent>> {
+		const wanted = new Set(ids);
+		const found = new Map<string, HuntressAgent>();
+		if (wanted.size < 2) return found;
+		const total = await this.agentTotal();
+		if (total === undefined || Math.ceil(total / this.pageSize) >= wanted.size) return found;
+		for await (const page of this.agentPages({}, operation)) {
+			for (const agent of page) if (wanted.has(agent.id)) found.set(agent.id, agent);
+			if (found.size === wanted.size) break;
+		}
+		for (const [id, agent] of found) this.agentCache.set(id, Promise.resolve(agent));
+		return found;
 	}
 
 	/** Every agent with this hostname, across organizations: Huntress's `hostname` filter, matched exactly here. */
@@ -296,14 +336,24 @@ export class HuntressProvider implements EdrProvider {
 		);
 	}
 
-	/** Huntress reads agents one id at a time (`GET /v1/agents/{id}`); hostnames by the `hostname` filter. */
+	/**
+	 * Ids from the account's agent list when that takes fewer requests (see listedAgents), else one
+	 * `GET /v1/agents/{id}` each; hostnames by the `hostname` filter.
+	 */
 	async getDevices(refs: DeviceRef[]): Promise<Array<Device | Error>> {
 		return await resolveCheckedDevices(refs, {
 			check: (ref) => this.checkRef(ref),
-			batchSize: 1,
+			// All ids in one lookup: listedAgents decides between the list and reads by id.
+			batchSize: Number.MAX_SAFE_INTEGER,
 			byIds: async (ids) => {
-				const agent = await this.agentById(ids[0]);
-				return agent ? [agent] : [];
+				const listed = await this.listedAgents(ids, 'get devices');
+				const agents = [...listed.values()];
+				for (const id of ids.filter((id) => !listed.has(id))) {
+					// A failed read stays cached: the single lookup raises it for that ref alone.
+					const agent = await this.agentById(id).catch(() => undefined);
+					if (agent) agents.push(agent);
+				}
+				return agents;
 			},
 			idOf: (agent) => agent.id,
 			one: async (ref) => await this.agent(ref),
@@ -420,15 +470,30 @@ export class HuntressProvider implements EdrProvider {
 		return error;
 	}
 
-	/** Huntress keeps no action record for isolation: the agent's `firewall_status` is read again. */
+	/**
+	 * Huntress keeps no action record for isolation: the agents' `firewall_status` is read again, from
+	 * the agent list when that takes fewer requests than reading each agent (see listedAgents).
+	 */
 	async readContainments(
 		_kind: ContainmentKind,
 		requests: ContainmentRequest[],
 	): Promise<Array<ContainmentRead | Error>> {
+		let listed: Map<string, HuntressAgent>;
+		try {
+			listed = await this.listedAgents(
+				requests.map((r) => r.deviceId),
+				'get containment',
+			);
+		} catch (error) {
+			return requests.map(() => error as Error);
+		}
 		const out: Array<ContainmentRead | Error> = [];
 		for (const request of requests) {
+			const agent = listed.get(request.deviceId);
 			try {
-				out.push({ containment: await this.getContainment(request.deviceId) });
+				out.push({
+					containment: agent ? toContainment(agent) : await this.getContainment(request.deviceId),
+				});
 			} catch (error) {
 				out.push(error as Error);
 			}
@@ -519,6 +584,10 @@ export class HuntressProvider implements EdrProvider {
 	}
 
 	private async threatsOf(incidents: HuntressIncident[]): Promise<Threat[]> {
+		const unread = incidents
+			.map((incident) => incident.agent_id)
+			.filter((id): id is string => Boolean(id) && !this.agentCache.has(id as string));
+		await this.listedAgents([...new Set(unread)], 'list threats');
 		const out: Threat[] = [];
 		for (const incident of incidents) out.push(await this.threatOf(incident));
 		return out;

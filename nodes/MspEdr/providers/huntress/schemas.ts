@@ -24,7 +24,12 @@ export const HuntressAgent = z
 export type HuntressAgent = z.infer<typeof HuntressAgent>;
 
 export const HuntressOrganization = z
-	.object({ id: HuntressId, name: z.string().nullable().optional() })
+	.object({
+		id: HuntressId,
+		name: z.string().nullable().optional(),
+		/** How many agents the organization has: sizes the account's agent list before reading it. */
+		agents_count: z.number().int().nonnegative().nullable().optional(),
+	})
 	.passthrough();
 export type HuntressOrganization = z.infer<typeof HuntressOrganization>;
 
