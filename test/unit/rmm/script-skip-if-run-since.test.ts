@@ -123,6 +123,23 @@ describe.each(RMMS)('MSP RMM $provider: Run Script with Skip If Run Since', (rmm
 		expect(runs()).toHaveLength(2);
 	});
 
+	it("a run on another client's device of the same hostname does not count: the script starts on this one", async () => {
+		const since = new Date(Date.now() - 60_000).toISOString();
+		const twin = sandbox.addDevice({ hostname: 'BSD-WS02', client: 'NWL' }).device;
+		const other = sandbox.world().devices.find((d) => d.key === twin.key)!;
+		const [elsewhere] = await execute({
+			resource: 'script',
+			operation: 'run',
+			device: { mode: 'id', value: rmm.device(other) },
+			script: { mode: 'id', value: await scriptId() },
+		});
+		expect(elsewhere.alreadyRan).toBeUndefined();
+
+		const here = await runScript(since);
+		expect(here.alreadyRan).toBeUndefined();
+		expect(runs()).toHaveLength(1);
+	});
+
 	it('refuses a value that is not a time before anything is sent', async () => {
 		await expect(runScript('when the ticket opened')).rejects.toThrow(
 			/Skip If Run Since "when the ticket opened" is not a time/,

@@ -539,9 +539,10 @@ export class DattoRmmProvider implements RmmProvider {
 
 	/**
 	 * The device's earliest quick job of this component since `since` (less the clock allowance), from
-	 * the activity log (`from`, job category, oldest first). [unverified] How an entry names its device:
-	 * its `hostname`, or the device uid in `details`; an entry naming neither is not taken as this
-	 * device's.
+	 * the activity log (`from`, job category, oldest first). An entry names its device by `deviceId`
+	 * (the device's numeric `id`): one naming another device is never this device's, whatever its
+	 * hostname (the same name is often used at two sites). [unverified] An entry without `deviceId`
+	 * is taken by its `hostname` or the device uid in `details`; one naming neither is not taken.
 	 */
 	async findScriptRunSince(
 		deviceId: string,
@@ -552,7 +553,9 @@ export class DattoRmmProvider implements RmmProvider {
 		const componentUid = this.uid('script', scriptId, 'Component');
 		const component = (await this.components()).find((c) => c.uid === componentUid);
 		if (!component) return undefined;
-		const hostname = (await this.getDevice(uid)).hostname.toLowerCase();
+		const device = await this.rawDevice(uid);
+		const hostname = toDevice(device).hostname.toLowerCase();
+		const numericId = typeof device.id === 'number' ? device.id : undefined;
 		const activities = await this.jobActivities('find script job', {
 			from: utcSeconds(runLookupFrom(since)),
 			order: 'asc',
@@ -563,7 +566,10 @@ export class DattoRmmProvider implements RmmProvider {
 			const details = entry.details ?? '';
 			const host = typeof entry.hostname === 'string' ? entry.hostname.toLowerCase() : undefined;
 			if (!details.includes(component.name)) continue;
-			if (host !== hostname && !details.toLowerCase().includes(uid.toLowerCase())) continue;
+			const entryDevice = typeof entry.deviceId === 'number' ? entry.deviceId : undefined;
+			if (entryDevice !== undefined && numericId !== undefined) {
+				if (entryDevice !== numericId) continue;
+			} else if (host !== hostname && !details.toLowerCase().includes(uid.toLowerCase())) continue;
 			const jobUid = uidInDetails(details, uid);
 			if (jobUid) return await this.getScriptRun(uid, jobUid);
 		}

@@ -151,7 +151,17 @@ export const DattoAlertsPageSchema = z
 export const DattoActivityPageSchema = z
 	.object({
 		activities: z
-			.array(z.object({ details: Text, category: Text, action: Text }).passthrough())
+			.array(
+				z
+					.object({
+						details: Text,
+						category: Text,
+						action: Text,
+						/** The device's numeric `id` (int64), not its uid. */
+						deviceId: z.number().nullish(),
+					})
+					.passthrough(),
+			)
 			.nullish(),
 	})
 	.passthrough();
