@@ -5,6 +5,8 @@ import { MspEdr } from '../../../nodes/MspEdr/MspEdr.node';
 import type { ContainmentRead, EdrProvider } from '../../../nodes/MspEdr/providers/types';
 import { DryRunStop, pollUntil, ThreatSchema, DeviceSchema } from '../../../nodes/shared';
 import { startSandbox, type Sandbox } from '../../../sandbox';
+import { toThreat } from '../../../nodes/MspEdr/providers/huntress/mappers';
+import { HuntressIncident } from '../../../nodes/MspEdr/providers/huntress/schemas';
 import { HUNTRESS_IDS, HUNTRESS_KEYS } from '../../../sandbox/vendors/huntress';
 import type { Threat as WorldThreat } from '../../../sandbox/world/types';
 import { contextFor, providerFor, sandboxCredentials } from './setup';
@@ -378,5 +380,33 @@ describe('EDR provider: Huntress', () => {
 		expect(paths().filter((p) => p.startsWith('POST'))).toEqual([
 			`POST /v1/agents/${agentId('NWL-WS06')}/isolation`,
 		]);
+	});
+});
+
+describe('Huntress incident report mapping: remediations beyond the first ten', () => {
+	const completed = (id: number) => ({
+		id,
+		type: 'assisted',
+		action: 'Quarantine File',
+		status: 'completed',
+	});
+	const incident = (hasMore: boolean) =>
+		HuntressIncident.parse({
+			id: 7001,
+			agent_id: 12,
+			organization_id: 4,
+			severity: 'high',
+			status: 'sent',
+			remediations: {
+				total_count: hasMore ? 11 : 10,
+				has_more: hasMore,
+				items: Array.from({ length: 10 }, (_, n) => completed(n + 1)),
+			},
+		});
+
+	it('does not call a report mitigated when Huntress lists only its first ten remediations', () => {
+		// The eleventh may still await approval: "mitigated" would make Skip If Already Mitigated skip it.
+		expect(toThreat(incident(true)).mitigationStatus).toBeUndefined();
+		expect(toThreat(incident(false)).mitigationStatus).toBe('mitigated');
 	});
 });

@@ -81,15 +81,18 @@ export const HUNTRESS_STATUSES: Record<ThreatStatus, string[]> = {
  * Whether Huntress's proposed remediations took effect: a dismissed report needed none (marked as
  * benign); all completed is mitigated; some completed and some failed is partially mitigated;
  * anything still unapproved, approved or failed is not mitigated. No remediations says nothing.
+ * An incident report lists its first 10 remediations only (`has_more`): those all completed say
+ * nothing of the others, so the report is not called mitigated from them.
  */
 export function mitigationStatusOf(
 	status: unknown,
 	remediations: HuntressRemediation[],
+	hasMore = false,
 ): MitigationStatus | undefined {
 	if (/dismissed$/.test(word(status))) return 'markedAsBenign';
 	const states = remediations.map((r) => word(r.status)).filter((s) => s !== 'cancelled');
 	if (!states.length) return undefined;
-	if (states.every((s) => s === 'completed')) return 'mitigated';
+	if (states.every((s) => s === 'completed')) return hasMore ? undefined : 'mitigated';
 	if (states.includes('completed') && states.includes('failed')) return 'partiallyMitigated';
 	return 'notMitigated';
 }
@@ -134,7 +137,11 @@ export function toThreat(raw: HuntressIncident, context: IncidentContext = {}): 
 		status: statusOf(raw.status),
 		detectedAt: isoUtc(raw.sent_at),
 		updatedAt: isoUtc(raw.updated_at) ?? isoUtc(raw.status_updated_at) ?? isoUtc(raw.sent_at),
-		mitigationStatus: mitigationStatusOf(raw.status, raw.remediations?.items ?? []),
+		mitigationStatus: mitigationStatusOf(
+			raw.status,
+			raw.remediations?.items ?? [],
+			raw.remediations?.has_more === true,
+		),
 		title: textOf(raw.subject),
 		deviceType: roleOfAgent(context.agent),
 		raw,
