@@ -62,6 +62,11 @@ export type ContainmentKind = 'isolate' | 'release';
 export interface ContainmentRequest {
 	deviceId: string;
 	actionId?: string;
+	/**
+	 * The vendor's reason when it refused this device in a batch request it otherwise took (a 2xx
+	 * answer naming per-device errors): the device was not sent and is that item's error.
+	 */
+	refused?: string;
 }
 
 /** A sent request as last read: `failed` carries the vendor's reason when it will not complete. */

@@ -287,6 +287,38 @@ describe('CrowdStrike Falcon provider', () => {
 		expect(containment).toMatchObject({ state: 'released', raw: { status: 'normal' } });
 	});
 
+	it("a host Falcon refuses in a batch it otherwise takes is an error with Falcon's reason, never reported pending", async () => {
+		const { provider } = setup();
+		const options = {
+			comment: 'Ransomware drill',
+			wait: false,
+			timeoutMs: 5000,
+			intervalMs: 1,
+			protection: { patterns: [], roles: [], override: false },
+		};
+		const checked = await contain.checkContainment(provider, NODE, 'isolate', [
+			{ ref: { hostname: 'BSD-WS01' }, options },
+			{ ref: { hostname: 'BSD-WS03' }, options },
+		]);
+		const gone = hostIdOf('BSD-WS03');
+		// The host is hidden from Falcon between the check and the request.
+		const world = sandbox.world();
+		world.devices.splice(
+			world.devices.findIndex((d) => d.hostname === 'BSD-WS03'),
+			1,
+		);
+		const [taken, refused] = await contain.sendContainment(
+			provider,
+			NODE,
+			{ kind: 'isolate', sleep: async () => undefined },
+			checked as contain.Checked[],
+		);
+		expect(taken).toMatchObject({ state: 'pendingIsolation', requested: true });
+		expect(refused).toBeInstanceOf(Error);
+		expect(String((refused as Error).message)).toContain(`Device not found: ${gone}`);
+		expect(String((refused as Error).message)).toContain('BSD-WS03');
+	});
+
 	it('offers no mitigation and says why', async () => {
 		const { provider } = setup();
 		expect(provider.mitigations).toEqual([]);

@@ -313,7 +313,22 @@ export async function sendContainment(
 			}
 			const byDevice = new Map(requests.map((r) => [r.deviceId, r]));
 			for (const i of batch) {
-				const { device } = checked[i];
+				const { device, role } = checked[i];
+				const refused = byDevice.get(device.id)?.refused;
+				if (refused) {
+					out[i] = withItemData(
+						new NodeOperationError(
+							node,
+							`${provider.label} did not take the ${run.kind === 'isolate' ? 'isolation' : 'release'} of ${device.hostname} (id ${device.id}): ${refused}`,
+							{
+								description:
+									'Nothing was changed on this device; the others in its request were sent.',
+							},
+						),
+						describeDevice(device, role),
+					);
+					continue;
+				}
 				sent.push({
 					at: i,
 					checked: checked[i],

@@ -44,6 +44,7 @@ import {
 	alertIdProblem,
 	CONTAINMENT_BATCH,
 	crowdStrikeProfile,
+	falconErrors,
 	HOST_READ_BATCH,
 	hostIdProblem,
 	MAX_PAGE,
@@ -448,8 +449,20 @@ export class CrowdStrikeProvider implements EdrProvider {
 		};
 		if (options.dryRun) throw new DryRunStop(await this.transport.describe(spec));
 		const response = await this.transport.request(spec);
-		this.parse(FalconActionResult, response, operation);
-		return deviceIds.map((deviceId) => ({ deviceId }));
+		const body = this.parse(FalconActionResult, response, operation);
+		// A 202 names the hosts Falcon took in `resources` and the ones it refused in `errors`.
+		const taken = new Set((body.resources ?? []).map((r) => (r as { id: string }).id));
+		const errors = (body.errors ?? []).map((e) => falconErrors({ errors: [e] }) ?? '');
+		return deviceIds.map((deviceId) => {
+			if (!body.resources || taken.has(deviceId)) return { deviceId };
+			const own = errors.filter((e) => e.includes(deviceId));
+			return {
+				deviceId,
+				refused:
+					(own.length ? own : errors).join('; ') ||
+					'Falcon did not list this host among the hosts it acted on',
+			};
+		});
 	}
 
 	/** Falcon keeps no action record for containment: the hosts' `status` is read again. */
