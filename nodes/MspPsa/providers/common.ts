@@ -15,7 +15,8 @@ function sameName(a: string, b: string): boolean {
 
 /**
  * Finds a board, status, priority... by id or by name. An unknown one is rejected before any
- * write, listing the valid names so the user can fix the parameter.
+ * write, listing the valid names so the user can fix the parameter; a name that several records
+ * carry is rejected too, listing each with its id.
  */
 export function resolveRef(
 	node: INode,
@@ -24,12 +25,24 @@ export function resolveRef(
 	choices: Named[],
 	scope?: string,
 ): Named {
+	const where = scope ? ` on ${scope}` : '';
+	if (!ref.id) {
+		const named = choices.filter((choice) => sameName(choice.name, ref.name ?? ''));
+		const ids = new Set(named.map((choice) => choice.id));
+		if (ids.size > 1) {
+			const listed = [...ids].map((id) => named.find((choice) => choice.id === id) as Named);
+			throw new NodeOperationError(
+				node,
+				`${kind[0].toUpperCase()}${kind.slice(1)} "${ref.name ?? ''}"${where} matches ${ids.size}: ${listed.map((c) => `${c.name.trim()} (id ${c.id})`).join(', ')}`,
+				{ description: `Nothing was changed. Give the ${kind} by id to choose one of them.` },
+			);
+		}
+	}
 	const match = ref.id
 		? choices.find((choice) => choice.id === String(ref.id).trim())
 		: choices.find((choice) => sameName(choice.name, ref.name ?? ''));
 	if (match) return match;
 	const given = ref.id ? `id ${ref.id}` : `"${ref.name ?? ''}"`;
-	const where = scope ? ` on ${scope}` : '';
 	const valid = choices.map((choice) => choice.name).join(', ') || '(none)';
 	throw new NodeOperationError(node, `Unknown ${kind} ${given}${where}`, {
 		description: `Valid ${kind} names${where}: ${valid}`,
