@@ -454,14 +454,10 @@ export class CrowdStrikeProvider implements EdrProvider {
 		const taken = new Set((body.resources ?? []).map((r) => (r as { id: string }).id));
 		const errors = (body.errors ?? []).map((e) => falconErrors({ errors: [e] }) ?? '');
 		return deviceIds.map((deviceId) => {
-			if (!body.resources || taken.has(deviceId)) return { deviceId };
+			// Without errors an unlisted host is left to the read-back, which sees whether Falcon acted.
+			if (!body.resources || taken.has(deviceId) || !errors.some(Boolean)) return { deviceId };
 			const own = errors.filter((e) => e.includes(deviceId));
-			return {
-				deviceId,
-				refused:
-					(own.length ? own : errors).join('; ') ||
-					'Falcon did not list this host among the hosts it acted on',
-			};
+			return { deviceId, refused: (own.length ? own : errors).filter(Boolean).join('; ') };
 		});
 	}
 
