@@ -61,7 +61,12 @@ function forErrorOutput(ctx: IExecuteFunctions, item: INodeExecutionData): INode
 	if (ctx.getNode().onError !== 'continueErrorOutput') return item;
 	const { error, description, httpCode } = item.json;
 	const details = [
-		httpCode ? `HTTP ${String(httpCode)}` : '',
+		// A network code (ECONNRESET) is no HTTP status.
+		httpCode
+			? /^\d+$/.test(String(httpCode))
+				? `HTTP ${String(httpCode)}`
+				: String(httpCode)
+			: '',
 		description ? String(description) : '',
 	]
 		.filter(Boolean)

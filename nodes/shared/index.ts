@@ -15,3 +15,4 @@ export * from './batch';
 export * from './keyedQueue';
 export * from './converge';
 export * from './executionCache';
+export * from './retryTemporary';

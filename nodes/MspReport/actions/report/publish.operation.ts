@@ -13,6 +13,7 @@ import {
 	EvidenceSchema,
 	KeyedQueue,
 	readCommonOptions,
+	retryTemporary,
 	runPerItem,
 } from '../../../shared';
 import { documentationProvider } from '../../providers';
@@ -23,6 +24,10 @@ import { tileKpiFor, tileSummary, type TileKpi } from '../../report/tile';
 import { readThresholds, thresholdFields } from './settings';
 
 const show = { resource: ['report'], operation: ['publish'] };
+
+/** Runs of one client's publish when the platform fails temporarily, and the wait before the second. */
+const PUBLISH_TRIES = 3;
+const PUBLISH_RETRY_WAIT_MS = 2000;
 
 export const description: INodeProperties[] = [
 	{
@@ -216,82 +221,107 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const providerName = this.getNodeParameter('provider', 0) as string;
 	const common = readCommonOptions(this, 0, 'publishOptions');
 	const provider = documentationProvider(this, providerName, { dryRun: common.dryRun });
-	const items = this.getInputData();
 	// Items publishing to the same company and title take turns, so the second updates what the
 	// first created instead of creating it again; other companies publish side by side.
 	const turns = new KeyedQueue();
-	return await runPerItem(this, { concurrency: common.concurrency }, async (i) => {
-		const parsed = ReportItemSchema.safeParse(items[i].json);
-		if (!parsed.success) {
-			throw new NodeOperationError(
-				this.getNode(),
-				'Publish expects the items of a Build Report operation',
+	return await runPerItem(
+		this,
+		{ concurrency: common.concurrency },
+		// A client's report that failed on the platform's passing trouble is published again: each
+		// write finds what the last one left, so one client's bad minute does not leave its report
+		// behind while the others go on.
+		async (i) =>
+			await retryTemporary(
+				async () => await publishItem(this, provider, turns, i, common.includeRaw),
 				{
-					itemIndex: i,
-					description: describeZodIssues(parsed.error.issues).join('; '),
+					tries: PUBLISH_TRIES,
+					waitMs: PUBLISH_RETRY_WAIT_MS,
+					ctx: this,
 				},
-			);
-		}
-		const report = parsed.data;
-		const options = this.getNodeParameter('publishOptions', i, {}) as IDataObject;
-		const thresholds: Thresholds = readThresholds(options, report.thresholds);
-		const tileChoice = readTileKpi(this, i);
-		const company = await resolveCompany(this, provider, i);
-		if (!company.name) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`${provider.name} has no company with id "${company.id}"`,
-				{ itemIndex: i },
-			);
-		}
-		const title = String(this.getNodeParameter('articleTitle', i)).trim();
-		const tileTitle = String(this.getNodeParameter('tileTitle', i)).trim();
-		if (!title || !tileTitle) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`${title ? 'Tile Title' : 'Article Title'} is empty`,
-				{ itemIndex: i },
-			);
-		}
-		// The article is rendered from what it holds when it is written (a create renders from
-		// nothing): the period's figures come from every run's records, not this run's alone.
-		let period: PeriodReport | undefined;
-		const html = (current: string | undefined) => {
-			period = reportForPeriod(report, current, thresholds);
-			return period.html;
-		};
-		const article = await turns.run(
-			`article\n${company.id}\n${title}`,
-			async () => await provider.upsertArticle({ company, title, html }),
+			),
+	);
+}
+
+/** One report item published: the article (created or updated in place) and the tile. */
+async function publishItem(
+	ctx: IExecuteFunctions,
+	provider: DocumentationProvider,
+	turns: KeyedQueue,
+	i: number,
+	includeRaw: boolean,
+): Promise<IDataObject> {
+	const items = ctx.getInputData();
+	const providerName = ctx.getNodeParameter('provider', 0) as string;
+	const parsed = ReportItemSchema.safeParse(items[i].json);
+	if (!parsed.success) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Publish expects the items of a Build Report operation',
+			{
+				itemIndex: i,
+				description: describeZodIssues(parsed.error.issues).join('; '),
+			},
 		);
-		const { report: full, store } = period ?? reportForPeriod(report, undefined, thresholds);
-		const tileKpi = tileChoice === 'auto' ? tileKpiFor(full.kpis) : tileChoice;
-		const { message, status } = tileSummary(full, tileKpi, thresholds);
-		const tile = await turns.run(
-			`tile\n${company.id}\n${tileTitle}`,
-			async () =>
-				await provider.upsertTile({
-					company,
-					title: tileTitle,
-					message,
-					status,
-					link: article.url,
-				}),
+	}
+	const report = parsed.data;
+	const options = ctx.getNodeParameter('publishOptions', i, {}) as IDataObject;
+	const thresholds: Thresholds = readThresholds(options, report.thresholds);
+	const tileChoice = readTileKpi(ctx, i);
+	const company = await resolveCompany(ctx, provider, i);
+	if (!company.name) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${provider.name} has no company with id "${company.id}"`,
+			{ itemIndex: i },
 		);
-		const { raw: companyRaw, ...companyOut } = company;
-		const { raw: articleRaw, ...articleOut } = article;
-		const { raw: tileRaw, ...tileOut } = tile;
-		const result: IDataObject = {
-			client: report.client,
-			provider: providerName,
-			company: companyOut,
-			article: articleOut,
-			tile: tileOut,
-			kpis: full.kpis as unknown as IDataObject,
-			evidenceStore: store as unknown as IDataObject,
-		};
-		if (common.includeRaw)
-			result.raw = { company: companyRaw, article: articleRaw, tile: tileRaw } as IDataObject;
-		return result;
-	});
+	}
+	const title = String(ctx.getNodeParameter('articleTitle', i)).trim();
+	const tileTitle = String(ctx.getNodeParameter('tileTitle', i)).trim();
+	if (!title || !tileTitle) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${title ? 'Tile Title' : 'Article Title'} is empty`,
+			{ itemIndex: i },
+		);
+	}
+	// The article is rendered from what it holds when it is written (a create renders from
+	// nothing): the period's figures come from every run's records, not this run's alone.
+	let period: PeriodReport | undefined;
+	const html = (current: string | undefined) => {
+		period = reportForPeriod(report, current, thresholds);
+		return period.html;
+	};
+	const article = await turns.run(
+		`article\n${company.id}\n${title}`,
+		async () => await provider.upsertArticle({ company, title, html }),
+	);
+	const { report: full, store } = period ?? reportForPeriod(report, undefined, thresholds);
+	const tileKpi = tileChoice === 'auto' ? tileKpiFor(full.kpis) : tileChoice;
+	const { message, status } = tileSummary(full, tileKpi, thresholds);
+	const tile = await turns.run(
+		`tile\n${company.id}\n${tileTitle}`,
+		async () =>
+			await provider.upsertTile({
+				company,
+				title: tileTitle,
+				message,
+				status,
+				link: article.url,
+			}),
+	);
+	const { raw: companyRaw, ...companyOut } = company;
+	const { raw: articleRaw, ...articleOut } = article;
+	const { raw: tileRaw, ...tileOut } = tile;
+	const result: IDataObject = {
+		client: report.client,
+		provider: providerName,
+		company: companyOut,
+		article: articleOut,
+		tile: tileOut,
+		kpis: full.kpis as unknown as IDataObject,
+		evidenceStore: store as unknown as IDataObject,
+	};
+	if (includeRaw)
+		result.raw = { company: companyRaw, article: articleRaw, tile: tileRaw } as IDataObject;
+	return result;
 }
