@@ -7,6 +7,7 @@ import {
 	CROWDSTRIKE_STACK,
 	DEFAULT_STACK,
 	devicesNeedingPatches,
+	KASEYA_STACK,
 	loadTemplate,
 	onStack,
 	publishedOnce,
@@ -38,7 +39,9 @@ const template = (
 };
 
 /** A world whose clients show other names in some products (see the sandbox's tenant variations). */
-function renamed(clientNames: Record<string, { psa?: string; rmm?: string }>) {
+function renamed(
+	clientNames: Record<string, { psa?: string; rmm?: string; documentation?: string }>,
+) {
 	sandbox().reset({ variations: { clientNames } });
 	sandbox().setTiming({ readsToFinish: 1, msToFinish: 50 });
 }
@@ -142,4 +145,54 @@ describe('patch remediation template: a client without exactly one PSA company',
 		w = world();
 		assertPatchEndState(seeded, w);
 	}, 300000);
+});
+
+describe('both templates: a client named differently in the documentation platform', () => {
+	const published = (w: World, stack: Stack, prefix: string) =>
+		publishedOnce(w, prefix, prefix, stack).find((p) => p.client === 'Bright Smile Dental')!;
+
+	it.each([
+		['Hudu', DEFAULT_STACK],
+		['IT Glue', KASEYA_STACK],
+	] as const)(
+		'on %s: the report is published to the company docsCompany names, once, however often the run is repeated',
+		async (_label, stack) => {
+			renamed({ BSD: { documentation: 'Bright Smile Dental (BSD)' } });
+			const map = { 'Bright Smile Dental': { docsCompany: 'Bright Smile Dental (BSD)' } };
+			const threat = await run(template(stack, map));
+			expect(threat.error).toBeUndefined();
+			const patch = await run(template(stack, map, 'patch-remediation'));
+			expect(patch.error).toBeUndefined();
+			const again = await run(template(stack, map, 'patch-remediation'));
+			expect(again.error).toBeUndefined();
+			const w = world();
+			expect(published(w, stack, 'Security incidents')).toMatchObject({ articles: 1 });
+			expect(published(w, stack, 'Patch compliance')).toMatchObject({ articles: 1 });
+		},
+		600000,
+	);
+
+	it.each(['patch-remediation', 'threat-response'] as const)(
+		'%s unmapped: the other clients are reported, then the run ends in an error naming the client and docsCompany',
+		async (name) => {
+			renamed({ BSD: { documentation: 'Bright Smile Dental (BSD)' } });
+			const result = await run(template(DEFAULT_STACK, undefined, name));
+			expect(result.status).toBe('error');
+			expect(result.error?.message).toMatch(
+				/^1 client report\(s\) were not published:\n- Report "/,
+			);
+			expect(result.error?.message).toContain(
+				'for client Bright Smile Dental: Hudu has no company named "Bright Smile Dental"',
+			);
+			expect(result.error?.message).toContain('clientMap (docsCompany)');
+			const w = world();
+			const prefix = name === 'patch-remediation' ? 'Patch compliance' : 'Security incidents';
+			expect(publishedOnce(w, prefix, prefix)).toEqual([
+				{ client: 'Bright Smile Dental', articles: 0, tiles: 0 },
+				{ client: 'Northwind Logistics', articles: 1, tiles: 1 },
+				{ client: 'Harper & Lowe LLP', articles: 1, tiles: 1 },
+			]);
+		},
+		300000,
+	);
 });

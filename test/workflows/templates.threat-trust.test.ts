@@ -343,7 +343,12 @@ describe('threat response template: a rerun after a failure at any step reaches 
 
 	it('with Hudu down the run publishes nothing; the rerun publishes every client, the contained incident included', async () => {
 		sandbox().setFaults({ profile: 'flaky', rate: 1, vendors: ['hudu'], timeoutMs: 50 });
-		await run(template());
+		const down = await run(template());
+		// Every other step went its way; the run ends naming each client whose report is missing.
+		expect(down.status).toBe('error');
+		expect(down.error?.message).toMatch(
+			/^3 client report\(s\) were not published:\n- Report "Security incidents /,
+		);
 		expect(
 			publishedOnce(world(), 'Security incidents', 'Security incidents').map((p) => [
 				p.articles,
