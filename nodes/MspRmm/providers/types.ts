@@ -114,8 +114,12 @@ export interface RmmProvider {
 	 * sent; providers that need none leave it out.
 	 */
 	checkPatchApply?(): Promise<void>;
-	/** Starts the install of the device's approved patches; nothing is chosen per patch. */
-	applyApprovedPatches(deviceId: string): Promise<void>;
+	/**
+	 * Starts the install of the device's approved patches; nothing is chosen per patch. Says
+	 * `alreadyRunning` where the RMM shows an install this package started still running, and
+	 * nothing new was sent.
+	 */
+	applyApprovedPatches(deviceId: string): Promise<PatchApplyStart | void>;
 	listScripts(filter?: string, deviceId?: string): Promise<RmmScript[]>;
 	runScript(request: ScriptRunRequest): Promise<Job>;
 	/**
@@ -141,4 +145,10 @@ export const RUN_CLOCK_ALLOWANCE_MS = 5 * 60 * 1000;
 /** `since` less the allowance, in epoch ms; NaN when `since` is not a time. */
 export function runLookupFrom(since: string): number {
 	return Date.parse(since) - RUN_CLOCK_ALLOWANCE_MS;
+}
+
+/** What Apply Approved did on the device. */
+export interface PatchApplyStart {
+	/** An install this package started is still running: nothing new was sent. */
+	alreadyRunning?: boolean;
 }

@@ -229,6 +229,7 @@ describe('MSP RMM Datto RMM', () => {
 			device: { mode: 'id', value: deviceUid(host) },
 		});
 		expect(first.rows[0]).toMatchObject({ status: 'started' });
+		expect(first.rows[0].alreadyRunning).toBeUndefined();
 		expect(slice(sandbox.world()).jobs).toHaveLength(1);
 		// Status reads finish the job in this sandbox: the reads below see it still active.
 		sandbox.setTiming({ readsToFinish: 10 });
@@ -250,6 +251,7 @@ describe('MSP RMM Datto RMM', () => {
 				device: { mode: 'id', value: deviceUid(host) },
 			});
 			expect(quickJobs(second.requests)).toHaveLength(0);
+			expect(second.rows[0]).toMatchObject({ status: 'started', alreadyRunning: true });
 			expect(slice(sandbox.world()).jobs).toHaveLength(1);
 		} finally {
 			sandbox.setTiming({ readsToFinish: 1 });

@@ -16,6 +16,7 @@ import {
 	waitField,
 	waitingOptionsProperty,
 } from '../common';
+import type { PatchApplyStart } from '../../providers/types';
 import { waitForPatches } from '../wait';
 
 const show = { resource: ['patch'], operation: ['apply'] };
@@ -45,19 +46,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		};
 		if (!approved.length) return { ...base, status: 'skipped', reason: 'noApprovedPatches' };
 		// An apply whose answer was lost is read back (patch job running, or an approved patch moved on) before it is sent again.
-		await writeVerified(
-			async () => {
-				await provider.applyApprovedPatches(device.id);
-				return true;
-			},
+		const start = await writeVerified<PatchApplyStart>(
+			async () => (await provider.applyApprovedPatches(device.id)) ?? {},
 			async () => {
 				const state = await provider.patchState(device.id);
 				const moved = state.patches.some(
 					(p) => approved.some((a) => a.id === p.id) && p.status !== 'approved',
 				);
-				return state.jobRunning || moved ? true : undefined;
+				return state.jobRunning || moved ? {} : undefined;
 			},
 		);
+		// An install already under way is followed, not started again: the output says so.
+		if (start.alreadyRunning) base.alreadyRunning = true;
 		if (!this.getNodeParameter('waitForCompletion', i, false))
 			return { ...base, status: 'started' };
 		const result = await waitForPatches(provider, device.id, approved, {

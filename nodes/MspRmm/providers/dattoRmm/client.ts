@@ -16,6 +16,7 @@ import { isUuid, type RmmIdKind } from '../ids';
 import type {
 	DeviceSearch,
 	FleetPatchSearch,
+	PatchApplyStart,
 	PatchState,
 	RmmCapabilities,
 	RmmCompany,
@@ -372,16 +373,17 @@ export class DattoRmmProvider implements RmmProvider {
 	 * `PUT /v2/device/{deviceUid}/quickjob`. While a patch job of this package is still active on
 	 * the device, nothing new is started.
 	 */
-	async applyApprovedPatches(deviceId: string): Promise<void> {
+	async applyApprovedPatches(deviceId: string): Promise<PatchApplyStart> {
 		const uid = this.uid('device', deviceId, 'Device');
 		const wanted = await this.patchComponentSetting();
 		const component = await this.patchInstallComponent(wanted);
-		if (await this.activePatchJob(uid)) return;
+		if (await this.activePatchJob(uid)) return { alreadyRunning: true };
 		const job = await this.startQuickJob(uid, component, [], {
 			tag: patchJobTag(uid),
 			operation: 'apply patches',
 		});
 		this.patchJobsStarted.set(uid, job.id);
+		return {};
 	}
 
 	private async patchComponentSetting(): Promise<string> {
