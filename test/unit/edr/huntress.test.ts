@@ -1,7 +1,8 @@
-import type { IExecuteFunctions, INode } from 'n8n-workflow';
+import type { IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
 
 import * as contain from '../../../nodes/MspEdr/actions/containment/contain';
 import { MspEdr } from '../../../nodes/MspEdr/MspEdr.node';
+import { createProvider } from '../../../nodes/MspEdr/providers';
 import type { ContainmentRead, EdrProvider } from '../../../nodes/MspEdr/providers/types';
 import { DryRunStop, pollUntil, ThreatSchema, DeviceSchema } from '../../../nodes/shared';
 import { startSandbox, type Sandbox } from '../../../sandbox';
@@ -355,6 +356,38 @@ describe('EDR provider: Huntress', () => {
 		await provider().getDevices(ids.slice(0, 2).map((id) => ({ id })));
 		expect(paths().filter((path) => path.startsWith('GET /v1/agents'))).toEqual(
 			ids.slice(0, 2).map((id) => `GET /v1/agents/${id}`),
+		);
+	});
+
+	it('reads each agent by id when the agent list fails, so one bad page fails no device', async () => {
+		const ids = world()
+			.devices.filter((d) => d.type === 'workstation')
+			.slice(0, 8)
+			.map((d) => agentId(d.hostname));
+		const { ctx } = contextFor(sandbox);
+		const send = ctx.helpers.httpRequestWithAuthentication;
+		// Huntress answers the agent list 503 every time; everything else goes through.
+		ctx.helpers.httpRequestWithAuthentication = (async (
+			type: string,
+			request: IHttpRequestOptions,
+		) =>
+			request.method === 'GET' && /\/v1\/agents$/.test(String(request.url))
+				? { statusCode: 503, headers: {}, body: { error: 'Service Unavailable' } }
+				: await send.call(ctx, type, request)) as typeof send;
+		const p = createProvider('huntress', ctx, ctx.getNode() as INode, {
+			pacer: null,
+			pageSize: 7,
+			sleep: async () => undefined,
+		});
+		const devices = await p.getDevices(ids.map((id) => ({ id })));
+		expect(devices.map((d) => (d instanceof Error ? d.message : d.id))).toEqual(ids);
+		const reads = await p.readContainments(
+			'isolate',
+			ids.map((deviceId) => ({ deviceId })),
+		);
+		expect(reads.every((r) => !(r instanceof Error))).toBe(true);
+		expect(paths().filter((path) => /^GET \/v1\/agents\/\d+$/.test(path))).toHaveLength(
+			ids.length * 2,
 		);
 	});
 

@@ -249,10 +249,14 @@ export class HuntressProvider implements EdrProvider {
 		const found = new Map<string, HuntressAgent>();
 		if (wanted.size < 2) return found;
 		const total = await this.agentTotal();
-		if (total === undefined || Math.ceil(total / this.pageSize) >= wanted.size) return found;
+		const pages = total ? Math.ceil(total / this.pageSize) : undefined;
+		if (pages === undefined || pages >= wanted.size) return found;
+		// No more pages than the account should fill: ids still missing then (an agent uninstalled,
+		// an agents_count behind the list) are read by id instead of paging on.
+		let read = 0;
 		for await (const page of this.agentPages({}, operation)) {
 			for (const agent of page) if (wanted.has(agent.id)) found.set(agent.id, agent);
-			if (found.size === wanted.size) break;
+			if (found.size === wanted.size || ++read >= pages) break;
 		}
 		for (const [id, agent] of found) this.agentCache.set(id, Promise.resolve(agent));
 		return found;
@@ -346,7 +350,10 @@ export class HuntressProvider implements EdrProvider {
 			// All ids in one lookup: listedAgents decides between the list and reads by id.
 			batchSize: Number.MAX_SAFE_INTEGER,
 			byIds: async (ids) => {
-				const listed = await this.listedAgents(ids, 'get devices');
+				// A list that fails leaves each agent to its own read, so one bad page fails no device.
+				const listed = await this.listedAgents(ids, 'get devices').catch(
+					() => new Map<string, HuntressAgent>(),
+				);
 				const agents = [...listed.values()];
 				for (const id of ids.filter((id) => !listed.has(id))) {
 					// A failed read stays cached: the single lookup raises it for that ref alone.
@@ -478,15 +485,11 @@ export class HuntressProvider implements EdrProvider {
 		_kind: ContainmentKind,
 		requests: ContainmentRequest[],
 	): Promise<Array<ContainmentRead | Error>> {
-		let listed: Map<string, HuntressAgent>;
-		try {
-			listed = await this.listedAgents(
-				requests.map((r) => r.deviceId),
-				'get containment',
-			);
-		} catch (error) {
-			return requests.map(() => error as Error);
-		}
+		// A list that fails leaves each agent to its own read, so one bad page fails no request.
+		const listed = await this.listedAgents(
+			requests.map((r) => r.deviceId),
+			'get containment',
+		).catch(() => new Map<string, HuntressAgent>());
 		const out: Array<ContainmentRead | Error> = [];
 		for (const request of requests) {
 			const agent = listed.get(request.deviceId);
