@@ -31,7 +31,7 @@ export function isAmbiguousFailure(error: unknown): boolean {
 const READ_BACK_TRIES = 3;
 
 /** Settles a promise into its value or its failure, so the failure can be judged and passed on unchanged. */
-async function settle<T>(
+export async function settle<T>(
 	run: () => Promise<T>,
 ): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
 	try {

@@ -1,3 +1,4 @@
+import { settle } from './ambiguousWrite';
 import { cancellableSleep, cancelSignalOf, type Sleep } from './cancellation';
 
 /**
@@ -31,10 +32,7 @@ export async function retryTemporary<T>(
 ): Promise<T> {
 	const signal = cancelSignalOf(ctx);
 	for (let attempt = 1; ; attempt++) {
-		const outcome = await run().then(
-			(value) => ({ ok: true as const, value }),
-			(error: unknown) => ({ ok: false as const, error }),
-		);
+		const outcome = await settle(run);
 		if (outcome.ok) return outcome.value;
 		// The operation's own error (already a NodeApiError or NodeOperationError) goes on unchanged.
 		if (attempt >= tries || !isTemporaryFailure(outcome.error)) throw outcome.error;
